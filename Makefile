@@ -1,0 +1,147 @@
+# aeo: one non-recursive Makefile (see shared/STYLE.md section 9).
+#
+#   make                 optimised build: build/aeo
+#   make MODE=debug      -O0 -g, into build/debug/
+#   make MODE=asan       AddressSanitizer + UBSan, into build/asan/
+#   make test            everything: unit, golden, rules; ends "N passed, N failed"
+#   make demo            evaluates the example catalog on its sample facts
+#   make install PREFIX=/usr/local
+#   make deps            installs missing build dependencies from Debian (apt-get)
+#
+# Every target depends on `deps`, so on a fresh Debian machine `make test`
+# and `make demo` do all the set-up.  V=1 shows full commands; WERROR=1 adds
+# -Werror (CI).
+
+MODE    ?= release
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   := build/$(MODE)
+ifeq ($(MODE),release)
+BIN     := build/aeo
+else
+BIN     := $(BUILD)/aeo
+endif
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wold-style-definition -Wwrite-strings -Wundef \
+        -Wredundant-decls -Wformat=2 -Wimplicit-fallthrough -Wvla -Wcast-qual \
+        -Wconversion
+ifeq ($(shell $(CC) --version 2>/dev/null | grep -c gcc),1)
+WARN += -Wlogical-op -Wduplicated-cond
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ifeq ($(MODE),release)
+OPT := -O2 -DNDEBUG
+else ifeq ($(MODE),debug)
+OPT := -O0 -g
+else ifeq ($(MODE),asan)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+$(error MODE must be release, debug or asan)
+endif
+
+CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson
+CFLAGS   := $(WARN) $(OPT) -MMD -MP
+LDFLAGS  := $(OPT)
+LIBS     := -lcjson -lpcre2-8 -lm -lpthread
+CLI_LIBS := -ledit
+
+RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.c \
+               runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
+               runtime/program.c
+LANG_SRC    := lang/source.c lang/diag.c lang/ast.c lang/check.c lang/compile.c \
+               lang/catalog.c
+CLI_SRC     := lang/cli.c
+GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
+
+LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
+            $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o
+CLI_OBJS := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/libaeo.a
+
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+ifneq ($(V),1)
+Q = @
+quiet = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q =
+quiet =
+endif
+
+.PHONY: all deps test demo install clean bench conformance fuzz
+all: $(BIN)
+
+# --- dependencies ------------------------------------------------------------
+# Checked cheaply on every run; apt-get runs only when something is missing.
+deps:
+	@missing=""; \
+	command -v flex  >/dev/null 2>&1 || missing="$$missing flex"; \
+	command -v bison >/dev/null 2>&1 || missing="$$missing bison"; \
+	test -f /usr/include/histedit.h        || missing="$$missing libedit-dev"; \
+	test -f /usr/include/cjson/cJSON.h     || missing="$$missing libcjson-dev"; \
+	test -f /usr/include/pcre2.h           || missing="$$missing libpcre2-dev"; \
+	test -f /usr/include/cmocka.h          || missing="$$missing libcmocka-dev"; \
+	test -f /usr/share/zoneinfo/Asia/Shanghai || missing="$$missing tzdata"; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
+	  { echo "deps: apt-get failed; install:$$missing" >&2; exit 2; }; \
+	fi
+
+# --- build -------------------------------------------------------------------
+$(BIN): $(CLI_OBJS) $(LIB) | deps
+	$(call quiet,LINK,$@)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS) $(CLI_LIBS)
+
+$(LIB): $(LIB_OBJS)
+	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Generated scanner and parser: only in build/, never committed.  Their
+# objects get the same flags; flex's skeleton needs -Wno-sign-conversion
+# style relaxations, which are limited to these two objects.
+GEN_RELAX := -Wno-conversion -Wno-sign-conversion -Wno-redundant-decls -Wno-missing-prototypes -Wno-unused-function
+
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,BISON,$<)bison -Wall -Werror -Wcounterexamples --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
+
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l $(BUILD)/gen/parser.h | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,FLEX,$<)flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h Makefile
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(GEN_RELAX) -c -o $@ $<
+
+# Anything that includes the generated headers needs them first.
+$(LIB_OBJS) $(CLI_OBJS): | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
+
+# --- tests -------------------------------------------------------------------
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
+
+test: $(BIN) $(UNIT_BINS) | deps
+	@AEO=$(BIN) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS)
+
+demo: $(BIN) | deps
+	$(BIN) eval rules/examples --facts rules/examples/enterprises.jsonl --as-of 2021-06-01 --format table
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aeo
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,1068 @@
+/* The parser: tokens in, AST (lang/ast.h) and syntax diagnostics out.
+ *
+ * Pure bison with byte-offset locations (aeo_span); the scanner is lexer.l.
+ * One grammar serves three entry points, chosen by a start token that the
+ * scanner returns first: a file of declarations, a single CEL expression,
+ * and a REPL input (one declaration or one expression).
+ *
+ * Semantic actions only build AST nodes in the compilation's arena and
+ * report diagnostics.  Expressions follow CEL's grammar and precedence
+ * (lowest first: ?:, ||, &&, relations, + -, * / %, unary, member), with
+ * two documented extensions: '!' and '-' may be mixed in one prefix ("!-x";
+ * CEL repeats only one of them), and keywords and reserved words are
+ * allowed as a field name after '.'.  A '-' directly applied to an int or
+ * double literal is folded into it, which is how -9223372036854775808 is an
+ * int (lexer.l explains the mark on 9223372036854775808).
+ *
+ * Depth: every node's depth is 1 + the largest depth of its children, and
+ * a parenthesised expression counts one more level.  A node that would be
+ * deeper than AEO_MAX_DEPTH becomes an ERROR node, with one E0005 per
+ * declaration, so that every later pass recurses in bounded stack.  Bison's
+ * own stack is limited to YYMAXDEPTH; exhausting it (say 100,000 '(') is
+ * reported as the same E0005 and ends the parse.
+ *
+ * Error recovery, so one run reports every independent error:
+ *   - in a block, "name ':' error" keeps the property with an ERROR value,
+ *     and "props error" skips to the next property name or '}' (fields
+ *     likewise); the block's declaration is marked has_error;
+ *   - "const NAME = error" (and def, tier) keeps the declaration with an
+ *     ERROR value, resynchronising at the next declaration keyword;
+ *   - at the top, "decls error" skips to the next declaration keyword; the
+ *     skipped text becomes one ERROR declaration.
+ * Bison normally stays silent until three tokens have been shifted after an
+ * error, which would hide an error on the next line.  So the parser trusts
+ * a resynchronisation at a token that starts its line and calls yyerrok
+ * when it shifts one: a property or field name (prop_key, field_key), or a
+ * declaration keyword outside any bracket (the *_kw wrappers; the scanner
+ * marks such keywords "top").  Outside recovery yyerrok does nothing.
+ * Syntax errors say what was found and what was expected, grouped
+ * ("expected expression", "expected operator, name or '}'"); at end of file
+ * (E0002) they name the missing closing bracket and note where it opened.
+ * A token the scanner already reported (an invalid character, a malformed
+ * literal) is rejected silently. */
+
+%require "3.8"
+%define api.pure full
+%define api.prefix {aeo_yy}
+%define api.token.prefix {AEO_TOK_}
+%define api.location.type {aeo_span}
+%define parse.error custom
+%define parse.lac full
+%locations
+%param {yyscan_t scanner}
+%parse-param {aeo_parse_ctx *ctx}
+%expect 0
+
+%code requires {
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "grammar/parse.h"
+
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+
+/* Open brackets remembered for "unclosed" notes; deeper ones are counted. */
+#define AEO_YY_NEST_CAP 256
+
+/* The state of one parse, shared by the scanner (as yyextra) and the
+ * parser (as ctx). */
+typedef struct aeo_parse_ctx {
+    /* Set by the driver. */
+    aeo_arena *arena;
+    aeo_diags *diags;
+    uint32_t *next_id;
+    uint32_t local_id;         /* next_id when the caller gave none */
+    uint32_t file;
+    const char *text;
+    uint32_t len;
+    int start_token;           /* returned by the first yylex call */
+    uint32_t n_errors;         /* errors reported by this parse */
+
+    /* Scanner. */
+    uint32_t offset;           /* bytes consumed */
+    uint32_t last_end;         /* end of the last token returned */
+    uint32_t invalid_end;      /* end of the last INVALID token */
+    bool line_has_token;       /* a token was returned on the current line */
+    bool tok_bol;              /* the last token returned starts its line */
+    uint32_t tok_nest;         /* bracket depth before the last token */
+    bool tok_bad;              /* the last token was reported by the scanner */
+    bool eof_in_string;        /* a string literal ran to the end of file */
+    uint32_t nest;             /* brackets open now */
+    char open_ch[AEO_YY_NEST_CAP];
+    uint32_t open_at[AEO_YY_NEST_CAP];
+    bool doc_open;             /* a comment run waits for its token */
+    uint32_t doc_start, doc_end, doc_nl;
+    char *buf;                 /* string literal being scanned (malloc) */
+    size_t buf_len, buf_cap;
+    uint32_t str_start;
+    char quote;
+    bool triple, raw, bytes, str_bad;
+
+    /* Parser. */
+    bool depth_reported;       /* E0005 given in this declaration */
+    bool error_decl_open;      /* the last declaration is an ERROR one still growing */
+    aeo_decl *decls;
+    uint32_t n_decls, cap_decls;
+    aeo_decl *decl_out;        /* REPL */
+    aeo_expr *expr_out;        /* expression, REPL */
+} aeo_parse_ctx;
+
+/* Growable arrays for semantic values (arena memory). */
+typedef struct { aeo_expr **v; uint32_t n, cap; } aeo_yy_exprs;
+typedef struct { aeo_expr **k, **v; uint32_t n, cap; } aeo_yy_entries;
+typedef struct { aeo_operator op; uint32_t at; } aeo_yy_prefix;
+typedef struct { aeo_yy_prefix *v; uint32_t n, cap; } aeo_yy_ops;
+typedef struct { aeo_prop *v; uint32_t n, cap; bool err; } aeo_yy_props;
+typedef struct { aeo_field_decl *v; uint32_t n, cap; bool err; } aeo_yy_fields;
+typedef struct { aeo_type_expr **v; uint32_t n, cap; } aeo_yy_types;
+typedef struct { const char **v; aeo_span *sp; uint32_t n, cap; bool err; } aeo_yy_strs;
+/* A declaration keyword: its doc comment, and whether it starts a line
+ * outside any bracket (a trustworthy place to resume after an error). */
+typedef struct { aeo_span doc; bool top; } aeo_yy_kw;
+}
+
+%code {
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexer.h"
+#include "runtime/arena.h"
+
+/* Bison's stack: allocated through the choke point, and bounded so that
+ * absurd nesting ends in a diagnostic, not in exhausted memory. */
+#define YYMAXDEPTH 100000
+#define YYMALLOC aeo_xmalloc
+#define YYFREE free
+
+/* A nonterminal spans its first through last symbol; an empty one sits at
+ * the end of what precedes it. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                          \
+    do {                                                     \
+        if (N) {                                             \
+            (Cur).file = YYRHSLOC(Rhs, 1).file;              \
+            (Cur).start = YYRHSLOC(Rhs, 1).start;            \
+            (Cur).end = YYRHSLOC(Rhs, N).end;                \
+        } else {                                             \
+            (Cur).file = YYRHSLOC(Rhs, 0).file;              \
+            (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;  \
+        }                                                    \
+    } while (0)
+
+static void yyerror(const YYLTYPE *loc, yyscan_t scanner, aeo_parse_ctx *ctx, const char *msg);
+
+/* The action of a declaration keyword [kw]: resuming there after an error
+ * ends the error's silence and the ERROR declaration's extent. */
+#define KEYWORD(kw)                          \
+    do {                                     \
+        if ((kw).top) {                      \
+            yyerrok;                         \
+            ctx->error_decl_open = false;    \
+        }                                    \
+    } while (0)
+
+__attribute__((format(printf, 4, 5)))
+static aeo_diag *report(aeo_parse_ctx *c, aeo_diag_code code, aeo_span sp, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    c->n_errors++;
+    aeo_diag *g = aeo_diag_addv(c->diags, code, sp, fmt, ap);
+    va_end(ap);
+    return g;
+}
+
+/* Grows array [v] of [n] elements of [size] bytes to room for one more. */
+static void *grow(aeo_parse_ctx *c, void *v, uint32_t n, uint32_t *cap, size_t size) {
+    if (n < *cap) return v;
+    uint32_t nc = *cap ? *cap * 2 : 4;
+    v = aeo_arena_realloc(c->arena, v, (size_t)*cap * size, (size_t)nc * size);
+    *cap = nc;
+    return v;
+}
+
+/* --- expressions ------------------------------------------------------------ */
+
+/* The span from the start of [a] to the end of [b]. */
+static aeo_span join(aeo_span a, aeo_span b) { return (aeo_span){a.file, a.start, b.end}; }
+
+static aeo_expr *mk(aeo_parse_ctx *c, aeo_expr_kind k, aeo_span sp) {
+    return aeo_expr_new(c->arena, k, sp, c->next_id);
+}
+
+static aeo_expr *error_node(aeo_parse_ctx *c, aeo_span sp) { return mk(c, AEO_EXPR_ERROR, sp); }
+
+static void too_deep(aeo_parse_ctx *c, aeo_span sp) {
+    if (c->depth_reported) return;
+    c->depth_reported = true;
+    report(c, AEO_E_TOO_DEEP, sp, "expression nested too deeply (limit %d)", AEO_MAX_DEPTH);
+}
+
+/* Gives [e] the depth 1 + [child]; past the limit, an ERROR node instead. */
+static aeo_expr *limit(aeo_parse_ctx *c, aeo_expr *e, uint32_t child) {
+    if (child >= AEO_MAX_DEPTH) {
+        too_deep(c, e->span);
+        return error_node(c, e->span);
+    }
+    e->depth = child + 1;
+    return e;
+}
+
+static uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
+
+/* A member expression used as a value: the only place the scanner's
+ * 9223372036854775808 mark can be caught when no '-' precedes it. */
+static aeo_expr *value(aeo_parse_ctx *c, aeo_expr *e) {
+    if (e->kind == AEO_EXPR_INT && e->depth == 0) {
+        report(c, AEO_E_BAD_LITERAL, e->span, "integer literal out of range");
+        return error_node(c, e->span);
+    }
+    return e;
+}
+
+static aeo_expr *binary(aeo_parse_ctx *c, aeo_operator op, aeo_expr *a, aeo_expr *b, aeo_span op_sp,
+                        aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_BINARY, sp);
+    e->u.binary.op = op;
+    e->u.binary.a = a;
+    e->u.binary.b = b;
+    e->u.binary.op_span = op_sp;
+    return limit(c, e, max_u32(a->depth, b->depth));
+}
+
+static aeo_expr *cond(aeo_parse_ctx *c, aeo_expr *x, aeo_expr *a, aeo_expr *b, aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_COND, sp);
+    e->u.cond.c = x;
+    e->u.cond.a = a;
+    e->u.cond.b = b;
+    return limit(c, e, max_u32(x->depth, max_u32(a->depth, b->depth)));
+}
+
+static aeo_yy_ops ops_push(aeo_parse_ctx *c, aeo_yy_ops ops, aeo_operator op, uint32_t at) {
+    ops.v = grow(c, ops.v, ops.n, &ops.cap, sizeof *ops.v);
+    ops.v[ops.n++] = (aeo_yy_prefix){op, at};
+    return ops;
+}
+
+/* Applies prefix operators, innermost (rightmost) first, to [e].  A '-'
+ * on an unparenthesised int or double literal negates the literal, except
+ * on INT64_MIN, whose negation overflows (left to run time, as in CEL). */
+static aeo_expr *prefix(aeo_parse_ctx *c, const aeo_yy_ops *ops, aeo_expr *e) {
+    uint32_t i = ops->n;
+    if (e->kind == AEO_EXPR_INT && e->depth == 0) {
+        if (ops->v[i - 1].op == AEO_OPR_NEG) {
+            e->depth = 1;
+            e->span.start = ops->v[--i].at;
+        } else
+            e = value(c, e);
+    }
+    for (; i > 0; i--) {
+        const aeo_yy_prefix *p = &ops->v[i - 1];
+        aeo_span sp = {c->file, p->at, e->span.end};
+        if (p->op == AEO_OPR_NEG && e->depth == 1 &&
+            ((e->kind == AEO_EXPR_INT && e->u.i != INT64_MIN) || e->kind == AEO_EXPR_DOUBLE)) {
+            if (e->kind == AEO_EXPR_INT)
+                e->u.i = -e->u.i;
+            else
+                e->u.d = -e->u.d;
+            e->span = sp;
+            continue;
+        }
+        if (e->depth >= AEO_MAX_DEPTH) {
+            /* The rest of the prefix is part of the same error. */
+            aeo_span all = {c->file, ops->v[0].at, e->span.end};
+            too_deep(c, all);
+            return error_node(c, all);
+        }
+        aeo_expr *u = mk(c, AEO_EXPR_UNARY, sp);
+        u->u.unary.op = p->op;
+        u->u.unary.a = e;
+        u->depth = e->depth + 1;
+        e = u;
+    }
+    return e;
+}
+
+static aeo_yy_exprs exprs_push(aeo_parse_ctx *c, aeo_yy_exprs l, aeo_expr *e) {
+    l.v = grow(c, l.v, l.n, &l.cap, sizeof *l.v);
+    l.v[l.n++] = e;
+    return l;
+}
+
+static uint32_t exprs_depth(const aeo_yy_exprs *l) {
+    uint32_t d = 0;
+    for (uint32_t i = 0; i < l->n; i++) d = max_u32(d, l->v[i]->depth);
+    return d;
+}
+
+static aeo_yy_entries entries_push(aeo_parse_ctx *c, aeo_yy_entries m, aeo_expr *k, aeo_expr *v) {
+    uint32_t cap = m.cap;
+    m.k = grow(c, m.k, m.n, &cap, sizeof *m.k);
+    m.v = grow(c, m.v, m.n, &m.cap, sizeof *m.v);
+    m.k[m.n] = k;
+    m.v[m.n++] = v;
+    return m;
+}
+
+static aeo_expr *ident(aeo_parse_ctx *c, const char *name, bool dot, aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_IDENT, sp);
+    e->u.ident.name = name;
+    e->u.ident.dot = dot;
+    return e;
+}
+
+static aeo_expr *reserved(aeo_parse_ctx *c, const char *name, aeo_span name_sp, aeo_span sp) {
+    report(c, AEO_E_RESERVED, name_sp, "'%s' is a reserved word and cannot be used as a name", name);
+    return error_node(c, sp);
+}
+
+static aeo_expr *call(aeo_parse_ctx *c, aeo_expr *target, const char *name, aeo_span name_sp,
+                      const aeo_yy_exprs *args, aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_CALL, sp);
+    e->u.call.target = target;
+    e->u.call.name = name;
+    e->u.call.name_span = name_sp;
+    e->u.call.args = args->v;
+    e->u.call.n_args = args->n;
+    uint32_t d = exprs_depth(args);
+    if (target) d = max_u32(d, target->depth);
+    return limit(c, e, d);
+}
+
+static aeo_expr *select_(aeo_parse_ctx *c, aeo_expr *operand, const char *field, aeo_span field_sp,
+                         aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_SELECT, sp);
+    e->u.select.operand = operand;
+    e->u.select.field = field;
+    e->u.select.field_span = field_sp;
+    return limit(c, e, operand->depth);
+}
+
+static aeo_expr *index_(aeo_parse_ctx *c, aeo_expr *operand, aeo_expr *ix, aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_INDEX, sp);
+    e->u.index.operand = operand;
+    e->u.index.index = ix;
+    return limit(c, e, max_u32(operand->depth, ix->depth));
+}
+
+static aeo_expr *list(aeo_parse_ctx *c, const aeo_yy_exprs *items, aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_LIST, sp);
+    e->u.list.items = items->v;
+    e->u.list.n = items->n;
+    return limit(c, e, exprs_depth(items));
+}
+
+static aeo_expr *map(aeo_parse_ctx *c, const aeo_yy_entries *m, aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_MAP, sp);
+    e->u.map.keys = m->k;
+    e->u.map.vals = m->v;
+    e->u.map.n = m->n;
+    uint32_t d = 0;
+    for (uint32_t i = 0; i < m->n; i++) d = max_u32(d, max_u32(m->k[i]->depth, m->v[i]->depth));
+    return limit(c, e, d);
+}
+
+/* ( expr ): the same node, one level deeper. */
+static aeo_expr *paren(aeo_parse_ctx *c, aeo_expr *e, aeo_span sp) {
+    if (e->depth >= AEO_MAX_DEPTH) {
+        too_deep(c, sp);
+        return error_node(c, sp);
+    }
+    e->depth++;
+    return e;
+}
+
+static aeo_expr *literal(aeo_parse_ctx *c, aeo_expr_kind k, aeo_span sp, bool b) {
+    aeo_expr *e = mk(c, k, sp);
+    e->u.b = b;
+    return e;
+}
+
+/* --- declarations ----------------------------------------------------------- */
+
+static aeo_decl *decl(aeo_parse_ctx *c, aeo_decl_kind k, aeo_span sp, aeo_span doc,
+                      const char *name, aeo_span name_sp) {
+    aeo_decl *d = aeo_arena_zalloc(c->arena, sizeof *d);
+    d->kind = k;
+    d->span = sp;
+    d->doc = doc;
+    d->name = name;
+    d->name_span = name_sp;
+    /* The next declaration may report its own depth error. */
+    c->depth_reported = false;
+    return d;
+}
+
+static aeo_decl *block(aeo_parse_ctx *c, aeo_decl_kind k, aeo_span sp, aeo_span doc,
+                       const char *name, aeo_span name_sp, const aeo_yy_props *props) {
+    aeo_decl *d = decl(c, k, sp, doc, name, name_sp);
+    d->props = props->v;
+    d->n_props = props->n;
+    d->has_error = props->err;
+    return d;
+}
+
+/* The text of a string-literal token, "" after a reported error. */
+static const char *string_of(aeo_expr *e, bool *err) {
+    if (e->kind == AEO_EXPR_STRING) return e->u.str.s;
+    *err = true;
+    return "";
+}
+
+static aeo_decl *fields_decl(aeo_parse_ctx *c, aeo_decl_kind k, aeo_span sp, aeo_span doc,
+                             const char *name, aeo_span name_sp, const aeo_yy_fields *f) {
+    aeo_decl *d = decl(c, k, sp, doc, name, name_sp);
+    d->fields = f->v;
+    d->n_fields = f->n;
+    d->has_error = f->err;
+    return d;
+}
+
+static aeo_decl *value_decl(aeo_parse_ctx *c, aeo_decl_kind k, aeo_span sp, aeo_span doc,
+                            const char *name, aeo_span name_sp, aeo_expr *v) {
+    aeo_decl *d = decl(c, k, sp, doc, name, name_sp);
+    d->value = v;
+    d->has_error = v->kind == AEO_EXPR_ERROR;
+    return d;
+}
+
+static void add_decl(aeo_parse_ctx *c, const aeo_decl *d) {
+    c->decls = grow(c, c->decls, c->n_decls, &c->cap_decls, sizeof *c->decls);
+    c->decls[c->n_decls++] = *d;
+    c->error_decl_open = false;
+}
+
+/* One ERROR declaration per stretch of skipped text: recovery may resume
+ * (at a keyword inside a broken block) and fail again before any
+ * declaration parses, and that extends the same ERROR declaration. */
+static void add_error_decl(aeo_parse_ctx *c, aeo_span sp) {
+    aeo_decl *last = c->n_decls ? &c->decls[c->n_decls - 1] : NULL;
+    /* Text skipped right after a declaration that ended in an error (say
+     * "const X = )") belongs to that declaration. */
+    if (last && (c->error_decl_open || (last->has_error && sp.start < last->span.end))) {
+        if (sp.end > last->span.end) last->span.end = sp.end;
+        c->depth_reported = false;
+        return;
+    }
+    aeo_decl *d = decl(c, AEO_DECL_ERROR, sp, (aeo_span){c->file, 0, 0}, NULL, sp);
+    d->has_error = true;
+    add_decl(c, d);
+    c->error_decl_open = true;
+}
+
+static aeo_yy_props props_push(aeo_parse_ctx *c, aeo_yy_props l, aeo_prop p) {
+    l.v = grow(c, l.v, l.n, &l.cap, sizeof *l.v);
+    l.v[l.n++] = p;
+    if (p.value->kind == AEO_EXPR_ERROR) l.err = true;
+    return l;
+}
+
+static aeo_yy_fields fields_push(aeo_parse_ctx *c, aeo_yy_fields l, aeo_field_decl f) {
+    l.v = grow(c, l.v, l.n, &l.cap, sizeof *l.v);
+    l.v[l.n++] = f;
+    if (!f.type) l.err = true;
+    return l;
+}
+
+static aeo_type_expr *named_type(aeo_parse_ctx *c, const char *name, const aeo_yy_types *args,
+                                 aeo_span sp) {
+    aeo_type_expr *t = aeo_arena_zalloc(c->arena, sizeof *t);
+    t->kind = AEO_TYPE_NAMED;
+    t->span = sp;
+    t->name = name;
+    if (args) {
+        t->args = args->v;
+        t->n_args = args->n;
+    }
+    return t;
+}
+
+static aeo_yy_strs strs_push(aeo_parse_ctx *c, aeo_yy_strs l, aeo_expr *s) {
+    uint32_t cap = l.cap;
+    l.v = grow(c, l.v, l.n, &cap, sizeof *l.v);
+    l.sp = grow(c, l.sp, l.n, &l.cap, sizeof *l.sp);
+    l.v[l.n] = string_of(s, &l.err);
+    l.sp[l.n++] = s->span;
+    return l;
+}
+
+/* --- recovery ----------------------------------------------------------------- */
+
+/* Does [sp] start its line (only blanks before it)? */
+static bool line_start(const aeo_parse_ctx *c, aeo_span sp) {
+    for (uint32_t i = sp.start; i > 0; i--) {
+        char ch = c->text[i - 1];
+        if (ch == '\n') return true;
+        if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\f' && ch != '\v') return false;
+    }
+    return true;
+}
+}
+
+%union {
+    const char *str;
+    aeo_yy_kw kw;
+    aeo_span doc;
+    aeo_expr *expr;
+    aeo_decl *decl;
+    aeo_type_expr *type;
+    aeo_operator opr;
+    bool flag;
+    aeo_yy_exprs exprs;
+    aeo_yy_entries entries;
+    aeo_yy_ops ops;
+    aeo_yy_props props;
+    aeo_yy_fields fields;
+    aeo_yy_types types;
+    aeo_yy_strs strs;
+}
+
+%initial-action {
+    @$.file = ctx->file;
+    @$.start = @$.end = 0;
+}
+
+%token START_FILE START_EXPR START_REPL
+%token <str> IDENT RESERVED IN_NAME
+%token <expr> INT_LIT UINT_LIT DOUBLE_LIT STRING_LIT BYTES_LIT
+%token <kw> KW_CATALOG "catalog" KW_FACTS "facts" KW_RECORD "record" KW_CONST "const"
+             KW_DEF "def" KW_TIER "tier" KW_MEASURE "measure" KW_TEST "test"
+%token KW_TRUE "true" KW_FALSE "false" KW_NULL "null" KW_IN "in"
+%token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||"
+%token INVALID
+
+%type <decl> decl
+%type <str> decl_name prop_name any_name prop_key field_key
+%type <doc> catalog_kw facts_kw record_kw const_kw def_kw tier_kw measure_kw test_kw
+%type <props> props
+%type <fields> fields
+%type <flag> opt_q
+%type <type> type
+%type <types> type_args
+%type <strs> enum_vals
+%type <expr> expr cond or_expr and_expr rel add mul unary member primary
+%type <opr> relop
+%type <ops> prefix_ops
+%type <exprs> args exprs
+%type <entries> entries
+
+%%
+
+/* input -> START_FILE decls | START_EXPR expr | START_REPL (decl | expr) */
+input
+    : START_FILE decls
+    | START_EXPR expr           { ctx->expr_out = $2; }
+    | START_REPL decl           { ctx->decl_out = $2; }
+    | START_REPL expr           { ctx->expr_out = $2; }
+    ;
+
+/* decls -> { decl | error } */
+decls
+    : %empty
+    | decls decl                { add_decl(ctx, $2); }
+    | decls error               { add_error_decl(ctx, @2); }
+    ;
+
+/* decl -> catalog NAME { props } | facts NAME { fields } | record NAME { fields }
+ *       | const NAME = expr | def NAME = expr | tier NAME = expr
+ *       | measure ID "title" { props } | test "name" { props } */
+decl
+    : catalog_kw decl_name '{' props '}'
+          { $$ = block(ctx, AEO_DECL_CATALOG, @$, $1, $2, @2, &$4); }
+    | facts_kw decl_name '{' fields '}'
+          { $$ = fields_decl(ctx, AEO_DECL_FACTS, @$, $1, $2, @2, &$4); }
+    | record_kw decl_name '{' fields '}'
+          { $$ = fields_decl(ctx, AEO_DECL_RECORD, @$, $1, $2, @2, &$4); }
+    | const_kw decl_name '=' expr
+          { $$ = value_decl(ctx, AEO_DECL_CONST, @$, $1, $2, @2, $4); }
+    | const_kw decl_name '=' error
+          { $$ = value_decl(ctx, AEO_DECL_CONST, @$, $1, $2, @2, error_node(ctx, @4)); }
+    | def_kw decl_name '=' expr
+          { $$ = value_decl(ctx, AEO_DECL_DEF, @$, $1, $2, @2, $4); }
+    | def_kw decl_name '=' error
+          { $$ = value_decl(ctx, AEO_DECL_DEF, @$, $1, $2, @2, error_node(ctx, @4)); }
+    | tier_kw decl_name '=' expr
+          { $$ = value_decl(ctx, AEO_DECL_TIER, @$, $1, $2, @2, $4); }
+    | tier_kw decl_name '=' error
+          { $$ = value_decl(ctx, AEO_DECL_TIER, @$, $1, $2, @2, error_node(ctx, @4)); }
+    | measure_kw decl_name STRING_LIT '{' props '}'
+          { $$ = block(ctx, AEO_DECL_MEASURE, @$, $1, $2, @2, &$5);
+            bool err = false;
+            $$->title = string_of($3, &err);
+            $$->title_span = @3;
+            if (err) $$->has_error = true; }
+    | test_kw STRING_LIT '{' props '}'
+          { bool err = false;
+            const char *name = string_of($2, &err);
+            $$ = block(ctx, AEO_DECL_TEST, @$, $1, name, @2, &$4);
+            if (err) $$->has_error = true; }
+    ;
+
+/* Declaration keywords: resuming after an error at one that starts a line
+ * outside brackets ends the error's silence. */
+catalog_kw : KW_CATALOG { $$ = $1.doc; KEYWORD($1); } ;
+facts_kw   : KW_FACTS   { $$ = $1.doc; KEYWORD($1); } ;
+record_kw  : KW_RECORD  { $$ = $1.doc; KEYWORD($1); } ;
+const_kw   : KW_CONST   { $$ = $1.doc; KEYWORD($1); } ;
+def_kw     : KW_DEF     { $$ = $1.doc; KEYWORD($1); } ;
+tier_kw    : KW_TIER    { $$ = $1.doc; KEYWORD($1); } ;
+measure_kw : KW_MEASURE { $$ = $1.doc; KEYWORD($1); } ;
+test_kw    : KW_TEST    { $$ = $1.doc; KEYWORD($1); } ;
+
+/* decl_name -> IDENT (a reserved word is reported and kept) */
+decl_name
+    : IDENT
+    | RESERVED
+          { report(ctx, AEO_E_RESERVED, @1, "'%s' is a reserved word and cannot be used as a name", $1); }
+    ;
+
+/* props -> { name ':' expr [',' | ';'] }
+ * A property is not a nonterminal of its own: a recovered one must already
+ * be in the list when recovery discards what follows it, or bison would pop
+ * it off the stack with the discarded text. */
+props
+    : %empty                    { $$ = (aeo_yy_props){NULL, 0, 0, false}; }
+    | props prop_key ':' expr opt_sep
+          { $$ = props_push(ctx, $1, (aeo_prop){$2, @2, $4, join(@2, @4)}); }
+    | props prop_key ':' error
+          { $$ = props_push(ctx, $1, (aeo_prop){$2, @2, error_node(ctx, @4), join(@2, @4)}); }
+    | props error               { $$ = $1; $$.err = true; }
+    ;
+
+opt_sep
+    : %empty
+    | ','
+    | ';'
+    ;
+
+/* A property name that starts its line is a good place to resume. */
+prop_key
+    : prop_name                 { if (line_start(ctx, @1)) yyerrok; }
+    ;
+
+/* A property name: any identifier, keyword or reserved word.  The scanner
+ * gives "in" before ':' as IN_NAME, so that "a in b" and "in: x" after a
+ * value are told apart. */
+prop_name
+    : IDENT
+    | RESERVED
+    | IN_NAME
+    | KW_CATALOG                { $$ = "catalog"; }
+    | KW_FACTS                  { $$ = "facts"; }
+    | KW_RECORD                 { $$ = "record"; }
+    | KW_CONST                  { $$ = "const"; }
+    | KW_DEF                    { $$ = "def"; }
+    | KW_TIER                   { $$ = "tier"; }
+    | KW_MEASURE                { $$ = "measure"; }
+    | KW_TEST                   { $$ = "test"; }
+    | KW_TRUE                   { $$ = "true"; }
+    | KW_FALSE                  { $$ = "false"; }
+    | KW_NULL                   { $$ = "null"; }
+    ;
+
+/* A field name (schema fields, '.field'): any word at all. */
+any_name
+    : prop_name
+    | KW_IN                     { $$ = "in"; }
+    ;
+
+/* fields -> { name ['?'] ':' type [',' | ';'] } (inlined as props are) */
+fields
+    : %empty                    { $$ = (aeo_yy_fields){NULL, 0, 0, false}; }
+    | fields field_key opt_q ':' type opt_sep
+          { $$ = fields_push(ctx, $1, (aeo_field_decl){$2, @2, $3, $5, join(@2, @5)}); }
+    | fields field_key opt_q ':' error
+          { $$ = fields_push(ctx, $1, (aeo_field_decl){$2, @2, $3, NULL, join(@2, @5)}); }
+    | fields error              { $$ = $1; $$.err = true; }
+    ;
+
+field_key
+    : any_name                  { if (line_start(ctx, @1)) yyerrok; }
+    ;
+
+opt_q
+    : %empty                    { $$ = false; }
+    | '?'                       { $$ = true; }
+    ;
+
+/* type -> NAME ['<' type {',' type} '>'] | STRING {'|' STRING} */
+type
+    : IDENT                     { $$ = named_type(ctx, $1, NULL, @$); }
+    | IDENT '<' type_args '>'   { $$ = named_type(ctx, $1, &$3, @$); }
+    | enum_vals
+          { if ($1.err) $$ = NULL;
+            else {
+                $$ = aeo_arena_zalloc(ctx->arena, sizeof *$$);
+                $$->kind = AEO_TYPE_ENUM;
+                $$->span = @$;
+                $$->values = $1.v;
+                $$->value_spans = $1.sp;
+                $$->n_values = $1.n;
+            } }
+    ;
+
+type_args
+    : type
+          { $$ = (aeo_yy_types){NULL, 0, 0};
+            $$.v = grow(ctx, $$.v, 0, &$$.cap, sizeof *$$.v);
+            $$.v[$$.n++] = $1; }
+    | type_args ',' type
+          { $$ = $1;
+            $$.v = grow(ctx, $$.v, $$.n, &$$.cap, sizeof *$$.v);
+            $$.v[$$.n++] = $3; }
+    ;
+
+enum_vals
+    : STRING_LIT                { $$ = strs_push(ctx, (aeo_yy_strs){NULL, NULL, 0, 0, false}, $1); }
+    | enum_vals '|' STRING_LIT  { $$ = strs_push(ctx, $1, $3); }
+    ;
+
+/* expr -> cond */
+expr
+    : cond
+    ;
+
+/* cond -> or_expr ['?' or_expr ':' cond] */
+cond
+    : or_expr
+    | or_expr '?' or_expr ':' cond  { $$ = cond(ctx, $1, $3, $5, @$); }
+    ;
+
+/* or_expr -> or_expr '||' and_expr | and_expr */
+or_expr
+    : and_expr
+    | or_expr "||" and_expr     { $$ = binary(ctx, AEO_OPR_OR, $1, $3, @2, @$); }
+    ;
+
+/* and_expr -> and_expr '&&' rel | rel */
+and_expr
+    : rel
+    | and_expr "&&" rel         { $$ = binary(ctx, AEO_OPR_AND, $1, $3, @2, @$); }
+    ;
+
+/* rel -> rel relop add | add */
+rel
+    : add
+    | rel relop add             { $$ = binary(ctx, $2, $1, $3, @2, @$); }
+    ;
+
+relop
+    : "=="                      { $$ = AEO_OPR_EQ; }
+    | "!="                      { $$ = AEO_OPR_NE; }
+    | '<'                       { $$ = AEO_OPR_LT; }
+    | "<="                      { $$ = AEO_OPR_LE; }
+    | '>'                       { $$ = AEO_OPR_GT; }
+    | ">="                      { $$ = AEO_OPR_GE; }
+    | KW_IN                     { $$ = AEO_OPR_IN; }
+    ;
+
+/* add -> add ('+' | '-') mul | mul */
+add
+    : mul
+    | add '+' mul               { $$ = binary(ctx, AEO_OPR_ADD, $1, $3, @2, @$); }
+    | add '-' mul               { $$ = binary(ctx, AEO_OPR_SUB, $1, $3, @2, @$); }
+    ;
+
+/* mul -> mul ('*' | '/' | '%') unary | unary */
+mul
+    : unary
+    | mul '*' unary             { $$ = binary(ctx, AEO_OPR_MUL, $1, $3, @2, @$); }
+    | mul '/' unary             { $$ = binary(ctx, AEO_OPR_DIV, $1, $3, @2, @$); }
+    | mul '%' unary             { $$ = binary(ctx, AEO_OPR_MOD, $1, $3, @2, @$); }
+    ;
+
+/* unary -> {'!' | '-'} member.  The prefix is collected as a list, so a
+ * long run of '!' costs no parser stack. */
+unary
+    : member                    { $$ = value(ctx, $1); }
+    | prefix_ops member         { $$ = prefix(ctx, &$1, $2); }
+    ;
+
+prefix_ops
+    : '!'                       { $$ = ops_push(ctx, (aeo_yy_ops){NULL, 0, 0}, AEO_OPR_NOT, @1.start); }
+    | '-'                       { $$ = ops_push(ctx, (aeo_yy_ops){NULL, 0, 0}, AEO_OPR_NEG, @1.start); }
+    | prefix_ops '!'            { $$ = ops_push(ctx, $1, AEO_OPR_NOT, @2.start); }
+    | prefix_ops '-'            { $$ = ops_push(ctx, $1, AEO_OPR_NEG, @2.start); }
+    ;
+
+/* member -> primary | member '.' NAME ['(' args ')'] | member '[' expr ']' */
+member
+    : primary
+    | member '.' any_name       { $$ = select_(ctx, value(ctx, $1), $3, @3, @$); }
+    | member '.' any_name '(' args ')'
+          { $$ = call(ctx, value(ctx, $1), $3, @3, &$5, @$); }
+    | member '[' expr ']'       { $$ = index_(ctx, value(ctx, $1), $3, @$); }
+    ;
+
+/* primary -> ['.'] IDENT ['(' args ')'] | '(' expr ')' | list | map | literal */
+primary
+    : IDENT                     { $$ = ident(ctx, $1, false, @$); }
+    | '.' IDENT                 { $$ = ident(ctx, $2, true, @$); }
+    | IDENT '(' args ')'        { $$ = call(ctx, NULL, $1, @1, &$3, @$); }
+    | '.' IDENT '(' args ')'    { $$ = call(ctx, NULL, $2, @2, &$4, @$); }
+    | RESERVED                  { $$ = reserved(ctx, $1, @1, @$); }
+    | '.' RESERVED              { $$ = reserved(ctx, $2, @2, @$); }
+    | RESERVED '(' args ')'     { $$ = reserved(ctx, $1, @1, @$); }
+    | '.' RESERVED '(' args ')' { $$ = reserved(ctx, $2, @2, @$); }
+    | '(' expr ')'              { $$ = paren(ctx, $2, @$); }
+    | '[' ']'                   { aeo_yy_exprs none = {NULL, 0, 0}; $$ = list(ctx, &none, @$); }
+    | '[' exprs ']'             { $$ = list(ctx, &$2, @$); }
+    | '[' exprs ',' ']'         { $$ = list(ctx, &$2, @$); }
+    | '{' '}'                   { aeo_yy_entries none = {NULL, NULL, 0, 0}; $$ = map(ctx, &none, @$); }
+    | '{' entries '}'           { $$ = map(ctx, &$2, @$); }
+    | '{' entries ',' '}'       { $$ = map(ctx, &$2, @$); }
+    | INT_LIT
+    | UINT_LIT
+    | DOUBLE_LIT
+    | STRING_LIT
+    | BYTES_LIT
+    | KW_TRUE                   { $$ = literal(ctx, AEO_EXPR_BOOL, @$, true); }
+    | KW_FALSE                  { $$ = literal(ctx, AEO_EXPR_BOOL, @$, false); }
+    | KW_NULL                   { $$ = literal(ctx, AEO_EXPR_NULL, @$, false); }
+    ;
+
+/* args -> [expr {',' expr}] (no trailing comma, as in CEL) */
+args
+    : %empty                    { $$ = (aeo_yy_exprs){NULL, 0, 0}; }
+    | exprs
+    ;
+
+exprs
+    : expr                      { $$ = exprs_push(ctx, (aeo_yy_exprs){NULL, 0, 0}, $1); }
+    | exprs ',' expr            { $$ = exprs_push(ctx, $1, $3); }
+    ;
+
+/* entries -> expr ':' expr {',' expr ':' expr} */
+entries
+    : expr ':' expr             { $$ = entries_push(ctx, (aeo_yy_entries){NULL, NULL, 0, 0}, $1, $3); }
+    | entries ',' expr ':' expr { $$ = entries_push(ctx, $1, $3, $5); }
+    ;
+
+%%
+
+/* --- syntax error messages ---------------------------------------------------- */
+
+/* How a token is named in messages: the expected side. */
+static const char *describe(yysymbol_kind_t k, char *buf, size_t size) {
+    switch (k) {
+    case YYSYMBOL_YYEOF: return "end of file";
+    case YYSYMBOL_IDENT: return "identifier";
+    case YYSYMBOL_RESERVED: return "identifier";
+    case YYSYMBOL_IN_NAME: return "'in'";
+    case YYSYMBOL_INT_LIT:
+    case YYSYMBOL_UINT_LIT:
+    case YYSYMBOL_DOUBLE_LIT: return "number";
+    case YYSYMBOL_STRING_LIT: return "string";
+    case YYSYMBOL_BYTES_LIT: return "bytes";
+    case YYSYMBOL_INVALID: return "invalid character";
+    default: break;
+    }
+    /* Character tokens are named "'('"; keywords and operators by their
+     * alias, unquoted: "in", "==". */
+    const char *n = yysymbol_name(k);
+    if (n[0] == '\'') return n;
+    snprintf(buf, size, "'%s'", n);
+    return buf;
+}
+
+/* The unexpected token, with its text where that helps. */
+static void describe_found(const aeo_parse_ctx *c, yysymbol_kind_t k, const aeo_span *loc, char *buf,
+                           size_t size) {
+    const char *what = NULL;
+    switch (k) {
+    case YYSYMBOL_IDENT: what = "identifier"; break;
+    case YYSYMBOL_RESERVED: what = "reserved word"; break;
+    case YYSYMBOL_INT_LIT:
+    case YYSYMBOL_UINT_LIT:
+    case YYSYMBOL_DOUBLE_LIT: what = "number"; break;
+    default: break;
+    }
+    if (what && loc->end > loc->start && loc->end <= c->len) {
+        uint32_t n = loc->end - loc->start;
+        if (n > 32)
+            snprintf(buf, size, "%s '%.32s...'", what, c->text + loc->start);
+        else
+            snprintf(buf, size, "%s '%.*s'", what, (int)n, c->text + loc->start);
+        return;
+    }
+    char tmp[64];
+    snprintf(buf, size, "%s", describe(k, tmp, sizeof tmp));
+}
+
+static bool in_list(const char *const *l, size_t n, const char *s) {
+    for (size_t i = 0; i < n; i++)
+        if (l[i] && strcmp(l[i], s) == 0) return true;
+    return false;
+}
+
+/* Removes every item of [set] from [l] (leaving NULLs). */
+static void drop(const char **l, size_t n, const char *const *set, size_t n_set) {
+    for (size_t i = 0; i < n; i++)
+        if (l[i] && in_list(set, n_set, l[i])) l[i] = NULL;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, aeo_parse_ctx *ctx) {
+    (void)scanner;
+    yysymbol_kind_t la = yypcontext_token(yyctx);
+    /* An invalid character or a malformed literal: the scanner has said
+     * so, and a second message about the same token would be a cascade. */
+    if (la == YYSYMBOL_INVALID || ctx->tok_bad) return 0;
+    const aeo_span *loc = yypcontext_location(yyctx);
+
+    yysymbol_kind_t exp[YYNTOKENS];
+    int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
+    if (n < 0) return n;
+
+    /* Expected tokens by name, then grouped into what a reader thinks in:
+     * "expression", "operator", "type", "name", "declaration". */
+    char bufs[YYNTOKENS][24];
+    const char *items[YYNTOKENS];
+    size_t m = 0;
+    for (int i = 0; i < n; i++) items[m++] = describe(exp[i], bufs[i], sizeof bufs[i]);
+
+    static const char *const expr_start[] = {"identifier", "number", "string", "bytes", "'true'",
+                                             "'false'", "'null'", "'('", "'['", "'{'", "'!'",
+                                             "'-'", "'.'"};
+    static const char *const operators[] = {"'+'", "'-'", "'*'", "'/'", "'%'", "'=='", "'!='",
+                                            "'<'", "'<='", "'>'", "'>='", "'in'", "'&&'", "'||'",
+                                            "'?'", "'.'", "'['", "'('"};
+    static const char *const keywords[] = {"'catalog'", "'facts'", "'record'", "'const'",
+                                           "'def'", "'tier'", "'measure'", "'test'"};
+    static const char *const words[] = {"identifier", "'catalog'", "'facts'", "'record'",
+                                        "'const'", "'def'", "'tier'", "'measure'", "'test'",
+                                        "'true'", "'false'", "'null'", "'in'"};
+    static const char *const seps[] = {"','", "';'"};
+    static const char *const closers[] = {"')'", "']'", "'}'"};
+    const char *groups[5];
+    size_t ng = 0;
+
+    if (la == YYSYMBOL_YYEOF) {
+        /* At end of file, what is missing is a closing bracket, if any. */
+        bool closer = false;
+        for (size_t i = 0; i < m; i++) closer |= items[i] && in_list(closers, COUNT(closers), items[i]);
+        if (closer)
+            for (size_t i = 0; i < m; i++)
+                if (items[i] && !in_list(closers, COUNT(closers), items[i])) items[i] = NULL;
+    }
+    if (in_list(items, m, "number")) {
+        drop(items, m, expr_start, COUNT(expr_start));
+        groups[ng++] = "expression";
+    }
+    if (in_list(items, m, "'+'")) {
+        drop(items, m, operators, COUNT(operators));
+        groups[ng++] = "operator";
+    }
+    if (in_list(items, m, "identifier") && in_list(items, m, "string") && !in_list(items, m, "number")) {
+        static const char *const type_start[] = {"identifier", "string"};
+        drop(items, m, type_start, COUNT(type_start));
+        groups[ng++] = "type";
+    }
+    if (in_list(items, m, "identifier") && in_list(items, m, "'tier'")) {
+        drop(items, m, words, COUNT(words));
+        drop(items, m, seps, COUNT(seps));
+        groups[ng++] = "name";
+    }
+    if (in_list(items, m, "'catalog'")) {
+        drop(items, m, keywords, COUNT(keywords));
+        static const char *const eof[] = {"end of file"};
+        drop(items, m, eof, 1);
+        groups[ng++] = "declaration";
+    }
+
+    const char *all[5 + YYNTOKENS];
+    size_t na = 0;
+    for (size_t i = 0; i < ng; i++) all[na++] = groups[i];
+    for (size_t i = 0; i < m; i++)
+        if (items[i] && !in_list(all, na, items[i])) all[na++] = items[i];
+
+    char found[128];
+    describe_found(ctx, la, loc, found, sizeof found);
+    char msg[512];
+    size_t len = (size_t)snprintf(msg, sizeof msg, "unexpected %s", found);
+    if (na > 0 && na <= 5) {
+        for (size_t i = 0; i < na && len < sizeof msg; i++) {
+            const char *sep = i == 0 ? ", expected " : i + 1 == na ? " or " : ", ";
+            len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s", sep, all[i]);
+        }
+    }
+
+    aeo_diag_code code = la == YYSYMBOL_YYEOF ? AEO_E_UNEXPECTED_EOF : AEO_E_SYNTAX;
+    aeo_diag *g = report(ctx, code, *loc, "%s", msg);
+    if (la == YYSYMBOL_YYEOF && ctx->nest > 0 && ctx->nest <= AEO_YY_NEST_CAP) {
+        uint32_t at = ctx->open_at[ctx->nest - 1];
+        aeo_span sp = {ctx->file, at, at + 1};
+        aeo_diag_note(ctx->diags, g, &sp, "unclosed '%c' opened here", ctx->open_ch[ctx->nest - 1]);
+    }
+    return 0;
+}
+
+/* Bison calls yyerror only when its stack is exhausted. */
+static void yyerror(const YYLTYPE *loc, yyscan_t scanner, aeo_parse_ctx *ctx, const char *msg) {
+    (void)scanner;
+    (void)msg;
+    too_deep(ctx, *loc);
+}
+
+/* --- drivers ------------------------------------------------------------------- */
+
+/* Runs the parser on file [source] from the token [start]. */
+static int run(aeo_parse_ctx *c, const aeo_sources *src, uint32_t source, const aeo_parse_opts *o,
+               int start) {
+    memset(c, 0, sizeof *c);
+    c->arena = o->arena;
+    c->diags = o->diags;
+    c->next_id = o->next_id ? o->next_id : &c->local_id;
+    c->file = source;
+    c->invalid_end = UINT32_MAX;
+    c->start_token = start;
+    if (!src || source >= src->n) return 2;
+    const aeo_source *f = &src->files[source];
+    c->text = f->text;
+    c->len = f->len;
+    if (f->len > (uint32_t)INT32_MAX - 2) {
+        report(c, AEO_E_SYNTAX, (aeo_span){source, 0, 0}, "file too large to parse");
+        return 2;
+    }
+
+    yyscan_t sc;
+    if (aeo_yylex_init_extra(c, &sc) != 0) return 2;
+    YY_BUFFER_STATE b = aeo_yy_scan_bytes(f->text, (int)f->len, sc);
+    int rc = aeo_yyparse(sc, c);
+    aeo_yy_delete_buffer(b, sc);
+    aeo_yylex_destroy(sc);
+    free(c->buf);
+    c->buf = NULL;
+    return rc;
+}
+
+bool aeo_parse_file(const aeo_sources *src, uint32_t source, const aeo_parse_opts *o,
+                    aeo_file *out) {
+    aeo_parse_ctx c;
+    int rc = run(&c, src, source, o, AEO_TOK_START_FILE);
+    out->source = source;
+    out->decls = c.decls;
+    out->n_decls = c.n_decls;
+    return rc == 0 && c.n_errors == 0;
+}
+
+aeo_expr *aeo_parse_expr(const aeo_sources *src, uint32_t source, const aeo_parse_opts *o) {
+    aeo_parse_ctx c;
+    int rc = run(&c, src, source, o, AEO_TOK_START_EXPR);
+    return rc == 0 && c.n_errors == 0 ? c.expr_out : NULL;
+}
+
+bool aeo_parse_repl(const aeo_sources *src, uint32_t source, const aeo_parse_opts *o,
+                    aeo_decl **decl_out, aeo_expr **expr_out) {
+    aeo_parse_ctx c;
+    int rc = run(&c, src, source, o, AEO_TOK_START_REPL);
+    bool ok = rc == 0 && c.n_errors == 0;
+    *decl_out = ok ? c.decl_out : NULL;
+    *expr_out = ok ? c.expr_out : NULL;
+    return ok;
+}

@@ -1,0 +1,214 @@
+/* The abstract syntax tree of aeo source.
+ *
+ * The parser (grammar/parser.y) builds it; the checker annotates it in place
+ * (types and name resolution); the compiler, formatter and explain printer
+ * read it.  Every node lives in the compilation's arena and carries a span.
+ *
+ * Two levels: declarations (catalog, facts, record, const, def, tier,
+ * measure, test) and CEL expressions.  Block properties are kept generic
+ * (name: expression) so that the checker, not the grammar, decides which
+ * names and value kinds each block accepts, and can say "did you mean". */
+#ifndef AEO_LANG_AST_H
+#define AEO_LANG_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runtime/arena.h"
+#include "runtime/span.h"
+#include "runtime/types.h"
+
+/* Expression kinds. */
+#define AEO_EXPR_KINDS(X) \
+    X(ERROR)   /* a syntax error stood here; checker and compiler skip it */ \
+    X(NULL)    /* null */ \
+    X(BOOL)    /* true, false: u.b */ \
+    X(INT)     /* 42, 0x2A: u.i */ \
+    X(UINT)    /* 42u: u.u */ \
+    X(DOUBLE)  /* 1.5, 1e3: u.d */ \
+    X(STRING)  /* "a", r"a", """a""": u.str, escapes decoded, valid UTF-8 */ \
+    X(BYTES)   /* b"a": u.str */ \
+    X(IDENT)   /* name: u.ident; a leading '.' (absolute name) sets u.ident.dot */ \
+    X(SELECT)  /* operand.field: u.select */ \
+    X(INDEX)   /* operand[index]: u.index */ \
+    X(CALL)    /* f(args) or target.f(args): u.call */ \
+    X(LIST)    /* [a, b]: u.list */ \
+    X(MAP)     /* {k: v}: u.map */ \
+    X(UNARY)   /* !a, -a: u.unary */ \
+    X(BINARY)  /* a op b, including && and ||: u.binary */ \
+    X(COND)    /* c ? a : b: u.cond */
+
+typedef enum {
+#define X(name) AEO_EXPR_##name,
+    AEO_EXPR_KINDS(X)
+#undef X
+    AEO_EXPR__COUNT
+} aeo_expr_kind;
+
+/* Operators of UNARY and BINARY nodes. */
+typedef enum {
+    AEO_OPR_NOT, AEO_OPR_NEG,                      /* unary */
+    AEO_OPR_OR, AEO_OPR_AND,
+    AEO_OPR_EQ, AEO_OPR_NE, AEO_OPR_LT, AEO_OPR_LE, AEO_OPR_GT, AEO_OPR_GE, AEO_OPR_IN,
+    AEO_OPR_ADD, AEO_OPR_SUB, AEO_OPR_MUL, AEO_OPR_DIV, AEO_OPR_MOD
+} aeo_operator;
+
+/* "!", "-", "||", "&&", "==", ... "%". */
+const char *aeo_operator_str(aeo_operator op);
+
+/* What a name resolved to (filled by the checker). */
+typedef enum {
+    AEO_REF_NONE,
+    AEO_REF_ROOT,      /* the facts variable */
+    AEO_REF_AS_OF,     /* the built-in as_of */
+    AEO_REF_CONST,     /* ref_index: const declaration */
+    AEO_REF_DEF,       /* ref_index: def */
+    AEO_REF_TIER,      /* ref_index: tier */
+    AEO_REF_MEASURE,   /* ref_index: measure */
+    AEO_REF_LOCAL,     /* ref_index: macro variable slot */
+    AEO_REF_TYPE,      /* a type name used as a value (int, string, ...) */
+    AEO_REF_FIELD,     /* SELECT on a record: ref_index is the field slot */
+    AEO_REF_BUILTIN,   /* CALL: ref_index is the builtin index */
+    AEO_REF_MACRO      /* CALL: a macro (has, exists, all, ...) */
+} aeo_ref_kind;
+
+typedef struct aeo_expr aeo_expr;
+
+struct aeo_expr {
+    aeo_expr_kind kind;
+    aeo_span span;
+    uint32_t id;          /* unique per compilation, for explain traces */
+    uint32_t depth;       /* nesting depth, for the parser's limit */
+    union {
+        bool b;
+        int64_t i;
+        uint64_t u;
+        double d;
+        struct { const char *s; uint32_t len; } str;
+        struct { const char *name; bool dot; } ident;
+        struct { aeo_expr *operand; const char *field; aeo_span field_span; } select;
+        struct { aeo_expr *operand, *index; } index;
+        struct {
+            aeo_expr *target;          /* receiver, NULL for a global call */
+            const char *name;
+            aeo_span name_span;
+            aeo_expr **args;
+            uint32_t n_args;
+        } call;
+        struct { aeo_expr **items; uint32_t n; } list;
+        struct { aeo_expr **keys, **vals; uint32_t n; } map;
+        struct { aeo_operator op; aeo_expr *a; } unary;
+        struct { aeo_operator op; aeo_expr *a, *b; aeo_span op_span; } binary;
+        struct { aeo_expr *c, *a, *b; } cond;
+    } u;
+    /* Checker annotations. */
+    const aeo_type *type;     /* NULL until checked */
+    aeo_ref_kind ref;
+    uint32_t ref_index;
+    int32_t macro;            /* CALL with ref MACRO: which macro */
+};
+
+/* Type expressions in facts and record declarations. */
+typedef enum {
+    AEO_TYPE_NAMED,   /* string, int, Address, list<T>, map<K, V>: name + args */
+    AEO_TYPE_ENUM     /* "a" | "b": values */
+} aeo_type_expr_kind;
+
+typedef struct aeo_type_expr {
+    aeo_type_expr_kind kind;
+    aeo_span span;
+    const char *name;
+    struct aeo_type_expr **args;
+    uint32_t n_args;
+    const char **values;        /* enum strings */
+    aeo_span *value_spans;
+    uint32_t n_values;
+} aeo_type_expr;
+
+/* A field of a facts or record declaration: name?: type */
+typedef struct aeo_field_decl {
+    const char *name;
+    aeo_span name_span;
+    bool optional;
+    aeo_type_expr *type;     /* NULL when the type failed to parse */
+    aeo_span span;
+} aeo_field_decl;
+
+/* A block property: name: value */
+typedef struct aeo_prop {
+    const char *name;
+    aeo_span name_span;
+    aeo_expr *value;
+    aeo_span span;
+} aeo_prop;
+
+#define AEO_DECL_KINDS(X) \
+    X(ERROR)    /* a declaration that failed to parse */ \
+    X(CATALOG)  /* catalog NAME { props } */ \
+    X(FACTS)    /* facts NAME { fields } */ \
+    X(RECORD)   /* record NAME { fields } */ \
+    X(CONST)    /* const NAME = expr */ \
+    X(DEF)      /* def NAME = expr */ \
+    X(TIER)     /* tier NAME = expr */ \
+    X(MEASURE)  /* measure ID "title" { props } */ \
+    X(TEST)     /* test "name" { props } */
+
+typedef enum {
+#define X(name) AEO_DECL_##name,
+    AEO_DECL_KINDS(X)
+#undef X
+    AEO_DECL__COUNT
+} aeo_decl_kind;
+
+typedef struct aeo_decl {
+    aeo_decl_kind kind;
+    aeo_span span;           /* the whole declaration */
+    const char *name;        /* NAME or ID; a test's name string; NULL for ERROR */
+    aeo_span name_span;
+    const char *title;       /* a measure's title string; NULL otherwise */
+    aeo_span title_span;
+    aeo_prop *props;         /* catalog, measure, test */
+    uint32_t n_props;
+    aeo_field_decl *fields;  /* facts, record */
+    uint32_t n_fields;
+    aeo_expr *value;         /* const, def, tier */
+    /* Leading comments, kept for the formatter: byte range in the file. */
+    aeo_span doc;
+    /* Part of the declaration failed to parse (a syntax error was reported
+     * inside it): later stages should not report what is missing from it,
+     * such as a required property, since that is a cascade. */
+    bool has_error;
+    /* Checker annotations. */
+    uint32_t index;          /* index among declarations of its kind */
+    const aeo_type *type;    /* const/def/tier value type */
+    int state;               /* checker's resolution state (cycle detection) */
+} aeo_decl;
+
+/* One parsed file. */
+typedef struct aeo_file {
+    uint32_t source;         /* index in the source set */
+    aeo_decl *decls;
+    uint32_t n_decls;
+} aeo_file;
+
+/* A new expression node of [kind] at [span] from [a], zeroed, with a fresh id
+ * from [*next_id]. */
+aeo_expr *aeo_expr_new(aeo_arena *a, aeo_expr_kind kind, aeo_span span, uint32_t *next_id);
+/* "IDENT", "SELECT", ... */
+const char *aeo_expr_kind_name(aeo_expr_kind k);
+const char *aeo_decl_kind_name(aeo_decl_kind k);
+/* Writes [e] back as CEL source text (fully parenthesised only where
+ * precedence needs it). */
+void aeo_expr_print(FILE *out, const aeo_expr *e);
+/* Writes [t] as it is spelled in a facts or record block: "string",
+ * "map<string, list<int>>", "\"a\" | \"b\"". */
+void aeo_type_expr_print(FILE *out, const aeo_type_expr *t);
+/* Dumps the AST of [f] as an indented tree, one node per line with its kind
+ * and line:col span, for golden tests (aeo parse --dump-ast).  [pos] maps a
+ * byte offset to line:col. */
+typedef void (*aeo_pos_fn)(void *ud, uint32_t offset, uint32_t *line, uint32_t *col);
+void aeo_ast_dump(FILE *out, const aeo_file *f, aeo_pos_fn pos, void *ud);
+void aeo_expr_dump(FILE *out, const aeo_expr *e, int indent, aeo_pos_fn pos, void *ud);
+
+#endif

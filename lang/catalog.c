@@ -1,0 +1,142 @@
+/* Loading a catalog: files and directories in, parsed files out.  See
+ * catalog.h.  Directories are walked recursively; their *.aeo files are
+ * taken in sorted (byte-wise) order so that a catalog's declaration order,
+ * and with it the order of measures in every output, does not depend on the
+ * file system. */
+#include "lang/catalog.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "grammar/parse.h"
+
+aeo_catalog *aeo_catalog_new(void) {
+    aeo_catalog *c = aeo_xcalloc(1, sizeof *c);
+    c->arena = aeo_arena_new();
+    aeo_sources_init(&c->sources);
+    aeo_diags_init(&c->diags);
+    return c;
+}
+
+static void free_decls(aeo_decls *v) { free(v->items); }
+
+void aeo_catalog_free(aeo_catalog *c) {
+    if (!c) return;
+    aeo_program_free(c->program);
+    aeo_check_free_tables(c);
+    free_decls(&c->records);
+    free_decls(&c->consts);
+    free_decls(&c->defs);
+    free_decls(&c->tiers);
+    free_decls(&c->measures);
+    free_decls(&c->tests);
+    free(c->files);
+    aeo_diags_free(&c->diags);
+    aeo_sources_free(&c->sources);
+    aeo_arena_free(c->arena);
+    free(c);
+}
+
+static void parse_source(aeo_catalog *c, uint32_t src) {
+    if (c->n_files == c->cap_files) {
+        c->cap_files = c->cap_files ? c->cap_files * 2 : 8;
+        c->files = aeo_xrealloc(c->files, c->cap_files * sizeof *c->files);
+    }
+    aeo_parse_opts o = {c->arena, &c->diags, &c->next_id};
+    aeo_file *f = &c->files[c->n_files++];
+    memset(f, 0, sizeof *f);
+    aeo_parse_file(&c->sources, src, &o, f);
+}
+
+void aeo_catalog_add_text(aeo_catalog *c, const char *name, const char *text, size_t len) {
+    parse_source(c, aeo_sources_add(&c->sources, name, text, len));
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool has_suffix(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Collects the *.aeo files under [dir] into [out] (malloc'd paths). */
+static bool walk(const char *dir, char ***out, uint32_t *n, uint32_t *cap, int depth, const char **err) {
+    if (depth > 64) {
+        *err = "directory tree too deep";
+        return false;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        *err = strerror(errno);
+        return false;
+    }
+    struct dirent *ent;
+    bool ok = true;
+    while ((ent = readdir(d))) {
+        if (ent->d_name[0] == '.') continue;
+        size_t len = strlen(dir) + strlen(ent->d_name) + 2;
+        char *path = aeo_xmalloc(len);
+        snprintf(path, len, "%s%s%s", dir, has_suffix(dir, "/") ? "" : "/", ent->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            free(path);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            ok &= walk(path, out, n, cap, depth + 1, err);
+            free(path);
+        } else if (S_ISREG(st.st_mode) && has_suffix(ent->d_name, ".aeo")) {
+            if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 16;
+                *out = aeo_xrealloc(*out, *cap * sizeof **out);
+            }
+            (*out)[(*n)++] = path;
+        } else {
+            free(path);
+        }
+    }
+    closedir(d);
+    return ok;
+}
+
+bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        *err = strerror(errno);
+        return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        char **files = NULL;
+        uint32_t n = 0, cap = 0;
+        bool ok = walk(path, &files, &n, &cap, 0, err);
+        qsort(files, n, sizeof *files, cmp_str);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t src;
+            if (ok && !aeo_sources_load(&c->sources, files[i], &src)) {
+                *err = errno == EFBIG ? "file larger than 64 MiB" : strerror(errno);
+                ok = false;
+            } else if (ok) {
+                parse_source(c, src);
+            }
+            free(files[i]);
+        }
+        free(files);
+        if (ok && n == 0) {
+            *err = "no .aeo files in this directory";
+            return false;
+        }
+        return ok;
+    }
+    uint32_t src;
+    if (!aeo_sources_load(&c->sources, path, &src)) {
+        *err = errno == EFBIG ? "file larger than 64 MiB" : strerror(errno);
+        return false;
+    }
+    parse_source(c, src);
+    return true;
+}

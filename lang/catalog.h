@@ -1,0 +1,78 @@
+/* A catalog under compilation: the unit that check and compile work on.
+ *
+ * Loading a catalog means: read the .aeo files (directories recursively, in
+ * sorted order), parse each, then check the whole set as one namespace, then
+ * compile it to an aeo_program.  Every stage reports into [diags]; a stage
+ * runs only if the previous one left no error, except that checking runs on
+ * whatever parsed (so one run reports syntax and semantic errors of
+ * independent declarations).
+ *
+ * The checker fills the symbol tables below and annotates the AST; the
+ * compiler reads both. */
+#ifndef AEO_LANG_CATALOG_H
+#define AEO_LANG_CATALOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lang/ast.h"
+#include "lang/diag.h"
+#include "lang/source.h"
+#include "runtime/program.h"
+
+/* A growable array of declaration pointers. */
+typedef struct aeo_decls {
+    aeo_decl **items;
+    uint32_t n, cap;
+} aeo_decls;
+
+typedef struct aeo_catalog {
+    aeo_arena *arena;          /* AST, types, checker data */
+    aeo_sources sources;
+    aeo_diags diags;
+    aeo_file *files;
+    uint32_t n_files, cap_files;
+    uint32_t next_id;          /* expression ids */
+
+    /* Filled by the checker. */
+    aeo_decl *catalog;         /* the catalog block, or NULL */
+    aeo_decl *facts;           /* the facts block, or NULL */
+    aeo_decls records, consts, defs, tiers, measures, tests;
+    const aeo_record_type *root;   /* the facts schema */
+    const char *root_name;
+    aeo_expr *scope;           /* catalog scope expression, or NULL */
+    aeo_expr *key;             /* catalog key expression, or NULL */
+    bool has_effective, has_expires;   /* catalog-level dates */
+    aeo_value effective, expires;
+    bool checked;              /* check ran without errors */
+    struct aeo_scope *scope_tables;  /* the checker's name tables, for aeo_check_expr */
+
+    /* Filled by the compiler. */
+    aeo_program *program;
+} aeo_catalog;
+
+aeo_catalog *aeo_catalog_new(void);
+void aeo_catalog_free(aeo_catalog *c);
+/* Adds the file or directory [path] (directories: every *.aeo below it,
+ * recursively, sorted).  Reports an I/O problem as a returned false with a
+ * message in *[err] (static or strerror text); parse errors go to diags. */
+bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err);
+/* Adds source text directly (tests, the REPL). */
+void aeo_catalog_add_text(aeo_catalog *c, const char *name, const char *text, size_t len);
+/* Checks everything added; returns true if no error was reported. */
+bool aeo_check_catalog(aeo_catalog *c);
+/* Checks a standalone expression (--key, the REPL) against the checked
+ * catalog's names; returns true if it reported no error. */
+bool aeo_check_expr(aeo_catalog *c, aeo_expr *e);
+/* Frees the name tables kept by the checker (aeo_catalog_free calls it). */
+void aeo_check_free_tables(aeo_catalog *c);
+/* Compiles a checked catalog into c->program; returns false on error. */
+bool aeo_compile_catalog(aeo_catalog *c);
+
+/* The property [name] of [d], or NULL. */
+const aeo_prop *aeo_decl_prop(const aeo_decl *d, const char *name);
+/* Parses a date property value (a STRING expression holding YYYY-MM-DD or
+ * RFC 3339) into a TIMESTAMP; false if it is not one. */
+bool aeo_date_value(const aeo_expr *e, aeo_value *out);
+
+#endif

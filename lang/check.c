@@ -1,0 +1,1357 @@
+/* The checker: name resolution and static types over a whole catalog.
+ *
+ * Input: the parsed files of a catalog (aeo_catalog.files).  Output: the
+ * catalog's symbol tables, the facts schema as runtime types, and the AST
+ * annotated in place: every expression gets a type, every name a reference
+ * (ref, ref_index), every macro its iteration slot.  Problems go to the
+ * diagnostics sink; an expression whose type is `error` never causes a
+ * second message, so one mistake gives one diagnostic.
+ *
+ * Order: gather declarations (one namespace for consts, defs, tiers,
+ * measures and the facts root; one for record types), build the schema,
+ * check the catalog block, then every const, def, tier, measure and test.
+ * Consts, defs, tiers and measures are checked on demand, depth first, with
+ * a three-state mark on each declaration: that is where cycles are found.
+ *
+ * Typing follows CEL's checker with two additions: an enum field compared
+ * with a string literal (==, !=, in) must name one of the enum's values, and
+ * a condition (when, unless, scope, tier) must be a bool. */
+#include "lang/catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/builtins.h"
+#include "runtime/celtime.h"
+
+/* ---- name tables --------------------------------------------------------- */
+
+typedef struct name_entry {
+    const char *name;
+    void *value;
+} name_entry;
+
+typedef struct name_table {
+    name_entry *slots;
+    uint32_t cap, n;
+} name_table;
+
+static uint32_t hash_str(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+static void *table_get(const name_table *t, const char *name) {
+    if (!t->cap) return NULL;
+    for (uint32_t i = hash_str(name) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        if (!t->slots[i].name) return NULL;
+        if (strcmp(t->slots[i].name, name) == 0) return t->slots[i].value;
+    }
+}
+
+static void table_put(name_table *t, const char *name, void *value) {
+    if (2 * (t->n + 1) > t->cap) {
+        name_table old = *t;
+        t->cap = old.cap ? old.cap * 2 : 64;
+        t->slots = aeo_xcalloc(t->cap, sizeof *t->slots);
+        t->n = 0;
+        for (uint32_t i = 0; i < old.cap; i++)
+            if (old.slots[i].name) table_put(t, old.slots[i].name, old.slots[i].value);
+        free(old.slots);
+    }
+    uint32_t i = hash_str(name) & (t->cap - 1);
+    while (t->slots[i].name && strcmp(t->slots[i].name, name) != 0) i = (i + 1) & (t->cap - 1);
+    if (!t->slots[i].name) t->n++;
+    t->slots[i].name = name;
+    t->slots[i].value = value;
+}
+
+/* ---- checker state ------------------------------------------------------- */
+
+typedef struct local_var {
+    const char *name;
+    const aeo_type *type;
+    uint32_t slot;
+    struct local_var *up;
+} local_var;
+
+typedef struct checker {
+    aeo_catalog *cat;
+    aeo_arena *a;
+    aeo_diags *d;
+    name_table names;          /* const, def, tier, measure, root: aeo_decl* */
+    name_table types;          /* record types: aeo_decl* */
+    aeo_decl *facts_decl;
+    aeo_decl **stack;          /* declarations being checked, for cycle messages */
+    uint32_t depth, cap;
+    bool constant;             /* checking a const: facts and defs are not allowed */
+    local_var *locals;
+    uint32_t next_slot;        /* next free macro slot base */
+} checker;
+
+enum { ST_NEW, ST_BUSY, ST_DONE };
+
+static const char *const builtin_types[] = {"string", "int", "uint", "double", "bool", "bytes",
+                                            "timestamp", "duration", "dyn", "list", "map",
+                                            "null_type", "type"};
+
+static void push_decl(aeo_decls *v, aeo_decl *d) {
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 16;
+        v->items = aeo_xrealloc(v->items, v->cap * sizeof *v->items);
+    }
+    v->items[v->n++] = d;
+}
+
+static const char *decl_what(const aeo_decl *d) {
+    switch (d->kind) {
+    case AEO_DECL_CONST: return "const";
+    case AEO_DECL_DEF: return "def";
+    case AEO_DECL_TIER: return "tier";
+    case AEO_DECL_MEASURE: return "measure";
+    case AEO_DECL_FACTS: return "facts";
+    case AEO_DECL_RECORD: return "record";
+    default: return "declaration";
+    }
+}
+
+static const char *tname(checker *ck, const aeo_type *t) {
+    char buf[256];
+    aeo_type_format(t, buf, sizeof buf);
+    return aeo_arena_strdup(ck->a, buf);
+}
+
+static bool is_err(const aeo_type *t) { return t->kind == AEO_T_ERROR; }
+static bool is_dyn(const aeo_type *t) { return t->kind == AEO_T_DYN || t->kind == AEO_T_ERROR; }
+static bool is_stringish(const aeo_type *t) { return t->kind == AEO_T_STRING || t->kind == AEO_T_ENUM; }
+static bool is_num(const aeo_type *t) {
+    return t->kind == AEO_T_INT || t->kind == AEO_T_UINT || t->kind == AEO_T_DOUBLE;
+}
+
+/* Whether values of [x] and [y] may meet in ==, in, a list, ... */
+static bool compatible(const aeo_type *x, const aeo_type *y) {
+    if (is_dyn(x) || is_dyn(y)) return true;
+    if (x->kind == AEO_T_NULL || y->kind == AEO_T_NULL) return true;
+    if (is_stringish(x) && is_stringish(y)) return true;
+    if (is_num(x) && is_num(y)) return true;
+    if (x->kind != y->kind) return false;
+    switch (x->kind) {
+    case AEO_T_LIST: return compatible(x->elem, y->elem);
+    case AEO_T_MAP: return compatible(x->key, y->key) && compatible(x->elem, y->elem);
+    case AEO_T_RECORD: return x->rec == y->rec;
+    default: return true;
+    }
+}
+
+/* The common type of two branches or list items: the type when equal, else dyn. */
+static const aeo_type *join(const aeo_type *x, const aeo_type *y) {
+    if (is_err(x)) return y;
+    if (is_err(y)) return x;
+    if (aeo_type_equal(x, y)) return x;
+    if (is_stringish(x) && is_stringish(y)) return &aeo_type_string;
+    return &aeo_type_dyn;
+}
+
+/* ---- suggestions ---------------------------------------------------------- */
+
+/* Names visible in expressions, for "did you mean". */
+static const char *suggest_name(checker *ck, const char *name) {
+    uint32_t n = 0, cap = ck->names.n + 8;
+    for (local_var *l = ck->locals; l; l = l->up) cap++;
+    const char **cands = aeo_xmalloc(cap * sizeof *cands);
+    for (local_var *l = ck->locals; l; l = l->up) cands[n++] = l->name;
+    for (uint32_t i = 0; i < ck->names.cap; i++)
+        if (ck->names.slots[i].name) cands[n++] = ck->names.slots[i].name;
+    cands[n++] = "as_of";
+    const char *s = aeo_suggest(name, cands, n);
+    free(cands);
+    return s;
+}
+
+static const char *suggest_field(const aeo_record_type *rt, const char *name) {
+    const char **cands = aeo_xmalloc((rt->n_fields + 1) * sizeof *cands);
+    for (uint32_t i = 0; i < rt->n_fields; i++) cands[i] = rt->fields[i].name;
+    const char *s = aeo_suggest(name, cands, rt->n_fields);
+    free(cands);
+    return s;
+}
+
+static const char *suggest_enum(const aeo_type *t, const char *value) {
+    return aeo_suggest(value, (const char *const *)t->enum_values, t->n_enum);
+}
+
+/* ---- schema ---------------------------------------------------------------- */
+
+static const aeo_type *scalar_type(const char *name) {
+    static const struct { const char *name; const aeo_type *t; } map[] = {
+        {"string", &aeo_type_string}, {"int", &aeo_type_int}, {"uint", &aeo_type_uint},
+        {"double", &aeo_type_double}, {"bool", &aeo_type_bool}, {"bytes", &aeo_type_bytes},
+        {"timestamp", &aeo_type_timestamp}, {"duration", &aeo_type_duration},
+        {"dyn", &aeo_type_dyn},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].name, name) == 0) return map[i].t;
+    return NULL;
+}
+
+static const aeo_type *resolve_type(checker *ck, const aeo_type_expr *te) {
+    if (te->kind == AEO_TYPE_ENUM) {
+        aeo_type *t = aeo_arena_zalloc(ck->a, sizeof *t);
+        t->kind = AEO_T_ENUM;
+        const char **vals = aeo_arena_alloc(ck->a, (te->n_values ? te->n_values : 1) * sizeof *vals);
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < te->n_values; i++) {
+            bool dup = false;
+            for (uint32_t j = 0; j < n; j++) dup |= strcmp(vals[j], te->values[i]) == 0;
+            if (dup) {
+                aeo_diag_add(ck->d, AEO_E_DUPLICATE, te->value_spans[i],
+                             "enum value \"%s\" is listed twice", te->values[i]);
+                continue;
+            }
+            vals[n++] = te->values[i];
+        }
+        t->enum_values = vals;
+        t->n_enum = n;
+        return t;
+    }
+    if (strcmp(te->name, "list") == 0 || strcmp(te->name, "map") == 0) {
+        bool is_list = te->name[0] == 'l';
+        uint32_t want = is_list ? 1 : 2;
+        if (te->n_args != want) {
+            aeo_diag_add(ck->d, AEO_E_UNKNOWN_TYPE, te->span, "'%s' takes %u type argument%s, as in %s",
+                         te->name, want, want == 1 ? "" : "s", is_list ? "list<string>" : "map<string, int>");
+            return &aeo_type_error;
+        }
+        const aeo_type *x = resolve_type(ck, te->args[0]);
+        if (is_list) return aeo_type_list(ck->a, x);
+        const aeo_type *y = resolve_type(ck, te->args[1]);
+        if (!is_dyn(x) && x->kind != AEO_T_STRING && x->kind != AEO_T_INT && x->kind != AEO_T_UINT &&
+            x->kind != AEO_T_BOOL) {
+            aeo_diag_add(ck->d, AEO_E_UNKNOWN_TYPE, te->args[0]->span,
+                         "map keys must be string, int, uint or bool, not '%s'", tname(ck, x));
+        }
+        return aeo_type_map(ck->a, x, y);
+    }
+    if (te->n_args) {
+        aeo_diag_add(ck->d, AEO_E_UNKNOWN_TYPE, te->span, "type '%s' takes no type arguments", te->name);
+        return &aeo_type_error;
+    }
+    const aeo_type *s = scalar_type(te->name);
+    if (s) return s;
+    aeo_decl *rd = table_get(&ck->types, te->name);
+    if (rd) return rd->type;
+    /* Suggest among scalar and record type names. */
+    uint32_t n = 0;
+    const char **cands = aeo_xmalloc((ck->types.n + 16) * sizeof *cands);
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++) cands[n++] = builtin_types[i];
+    for (uint32_t i = 0; i < ck->types.cap; i++)
+        if (ck->types.slots[i].name) cands[n++] = ck->types.slots[i].name;
+    const char *sug = aeo_suggest(te->name, cands, n);
+    free(cands);
+    if (sug)
+        aeo_diag_add(ck->d, AEO_E_UNKNOWN_TYPE, te->span, "unknown type '%s'; did you mean '%s'?", te->name, sug);
+    else
+        aeo_diag_add(ck->d, AEO_E_UNKNOWN_TYPE, te->span, "unknown type '%s'", te->name);
+    return &aeo_type_error;
+}
+
+/* Creates the record type shell of a facts/record declaration; fields are
+ * filled by fill_record once every record name is known (records may refer
+ * to each other). */
+static void make_record_shell(checker *ck, aeo_decl *d) {
+    aeo_record_type *rt = aeo_arena_zalloc(ck->a, sizeof *rt);
+    rt->name = d->name;
+    aeo_type *t = aeo_arena_zalloc(ck->a, sizeof *t);
+    t->kind = AEO_T_RECORD;
+    t->rec = rt;
+    d->type = t;
+}
+
+static void fill_record(checker *ck, aeo_decl *d) {
+    aeo_record_type *rt = (aeo_record_type *)(uintptr_t)d->type->rec;
+    rt->fields = aeo_arena_zalloc(ck->a, (d->n_fields ? d->n_fields : 1) * sizeof *rt->fields);
+    for (uint32_t i = 0; i < d->n_fields; i++) {
+        aeo_field_decl *fd = &d->fields[i];
+        bool dup = false;
+        for (uint32_t j = 0; j < rt->n_fields; j++) {
+            if (strcmp(rt->fields[j].name, fd->name) == 0) {
+                aeo_diag *g = aeo_diag_add(ck->d, AEO_E_DUPLICATE, fd->name_span,
+                                           "field '%s' is declared twice in '%s'", fd->name, d->name);
+                for (uint32_t k = 0; k < i; k++)
+                    if (strcmp(d->fields[k].name, fd->name) == 0)
+                        aeo_diag_note(ck->d, g, &d->fields[k].name_span, "first declared here");
+                dup = true;
+                break;
+            }
+        }
+        const aeo_type *t = fd->type ? resolve_type(ck, fd->type) : &aeo_type_error;
+        if (dup) continue;
+        aeo_field *f = &rt->fields[rt->n_fields];
+        f->name = fd->name;
+        f->type = t;
+        f->optional = fd->optional;
+        f->slot = rt->n_fields;
+        rt->n_fields++;
+    }
+}
+
+/* ---- expressions ------------------------------------------------------------ */
+
+static const aeo_type *check_expr(checker *ck, aeo_expr *e);
+static void check_value_decl(checker *ck, aeo_decl *d);
+static void check_measure(checker *ck, aeo_decl *d);
+
+static const aeo_type *set_type(aeo_expr *e, const aeo_type *t) {
+    e->type = t;
+    return t;
+}
+
+static const aeo_type *type_error(aeo_expr *e) { return set_type(e, &aeo_type_error); }
+
+/* Reports a cycle through the declarations on the stack from [d] on. */
+static void report_cycle(checker *ck, aeo_decl *d, aeo_span at) {
+    aeo_buf b = {0};
+    uint32_t from = 0;
+    for (uint32_t i = 0; i < ck->depth; i++)
+        if (ck->stack[i] == d) from = i;
+    for (uint32_t i = from; i < ck->depth; i++) {
+        aeo_buf_puts(&b, ck->stack[i]->name);
+        aeo_buf_puts(&b, " -> ");
+    }
+    aeo_buf_puts(&b, d->name);
+    aeo_diag_add(ck->d, AEO_E_CYCLE, at, "%s '%s' depends on itself: %s", decl_what(d), d->name, b.data);
+    aeo_buf_free(&b);
+}
+
+/* Ensures [d] is checked before its use at [at]; false on a cycle. */
+static bool require_decl(checker *ck, aeo_decl *d, aeo_span at) {
+    if (d->state == ST_DONE) return true;
+    if (d->state == ST_BUSY) {
+        report_cycle(ck, d, at);
+        return false;
+    }
+    if (d->kind == AEO_DECL_MEASURE) check_measure(ck, d);
+    else check_value_decl(ck, d);
+    return true;
+}
+
+static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
+    const char *name = e->u.ident.name;
+    if (!e->u.ident.dot) {
+        for (local_var *l = ck->locals; l; l = l->up) {
+            if (strcmp(l->name, name) == 0) {
+                e->ref = AEO_REF_LOCAL;
+                e->ref_index = l->slot;
+                return set_type(e, l->type);
+            }
+        }
+    }
+    if (strcmp(name, "as_of") == 0 && !table_get(&ck->names, "as_of")) {
+        if (ck->constant) {
+            aeo_diag_add(ck->d, AEO_E_NOT_CONSTANT, e->span, "a const cannot use 'as_of'; use a def");
+            return type_error(e);
+        }
+        e->ref = AEO_REF_AS_OF;
+        return set_type(e, &aeo_type_timestamp);
+    }
+    aeo_decl *d = table_get(&ck->names, name);
+    if (!d) {
+        for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++) {
+            if (strcmp(builtin_types[i], name) == 0) {
+                e->ref = AEO_REF_TYPE;
+                return set_type(e, &aeo_type_type);
+            }
+        }
+        const char *sug = suggest_name(ck, name);
+        if (sug)
+            aeo_diag_add(ck->d, AEO_E_UNKNOWN_NAME, e->span, "unknown name '%s'; did you mean '%s'?", name, sug);
+        else
+            aeo_diag_add(ck->d, AEO_E_UNKNOWN_NAME, e->span, "unknown name '%s'", name);
+        return type_error(e);
+    }
+    if (ck->constant && d->kind != AEO_DECL_CONST) {
+        aeo_diag_add(ck->d, AEO_E_NOT_CONSTANT, e->span,
+                     "a const can only use literals and other consts, not %s '%s'; use a def",
+                     decl_what(d), name);
+        return type_error(e);
+    }
+    switch (d->kind) {
+    case AEO_DECL_FACTS:
+        e->ref = AEO_REF_ROOT;
+        return set_type(e, d->type);
+    case AEO_DECL_CONST:
+    case AEO_DECL_DEF:
+    case AEO_DECL_TIER:
+        if (!require_decl(ck, d, e->span)) return type_error(e);
+        e->ref = d->kind == AEO_DECL_CONST ? AEO_REF_CONST : d->kind == AEO_DECL_DEF ? AEO_REF_DEF : AEO_REF_TIER;
+        e->ref_index = d->index;
+        return set_type(e, d->type ? d->type : &aeo_type_error);
+    case AEO_DECL_MEASURE:
+        if (!require_decl(ck, d, e->span)) return type_error(e);
+        e->ref = AEO_REF_MEASURE;
+        e->ref_index = d->index;
+        return set_type(e, &aeo_type_bool);
+    default:
+        return type_error(e);
+    }
+}
+
+static const aeo_type *check_select(checker *ck, aeo_expr *e) {
+    const aeo_type *t = check_expr(ck, e->u.select.operand);
+    const char *field = e->u.select.field;
+    if (is_dyn(t)) return set_type(e, is_err(t) ? t : &aeo_type_dyn);
+    if (t->kind == AEO_T_RECORD) {
+        const aeo_field *f = aeo_record_type_field(t->rec, field);
+        if (!f) {
+            const char *sug = suggest_field(t->rec, field);
+            if (sug)
+                aeo_diag_add(ck->d, AEO_E_UNKNOWN_FIELD, e->u.select.field_span,
+                             "unknown field '%s' on '%s'; did you mean '%s'?", field, t->rec->name, sug);
+            else
+                aeo_diag_add(ck->d, AEO_E_UNKNOWN_FIELD, e->u.select.field_span,
+                             "unknown field '%s' on '%s'", field, t->rec->name);
+            return type_error(e);
+        }
+        e->ref = AEO_REF_FIELD;
+        e->ref_index = f->slot;
+        return set_type(e, f->type);
+    }
+    if (t->kind == AEO_T_MAP) {
+        if (!is_dyn(t->key) && t->key->kind != AEO_T_STRING) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.select.field_span,
+                         "cannot select '%s' from '%s': its keys are not strings", field, tname(ck, t));
+            return type_error(e);
+        }
+        return set_type(e, t->elem);
+    }
+    aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.select.field_span, "type '%s' has no field '%s'",
+                 tname(ck, t), field);
+    return type_error(e);
+}
+
+static const aeo_type *check_index(checker *ck, aeo_expr *e) {
+    const aeo_type *t = check_expr(ck, e->u.index.operand);
+    const aeo_type *i = check_expr(ck, e->u.index.index);
+    if (is_err(t) || is_err(i)) return type_error(e);
+    if (is_dyn(t)) return set_type(e, &aeo_type_dyn);
+    if (t->kind == AEO_T_LIST) {
+        if (!is_dyn(i) && !is_num(i)) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.index.index->span,
+                         "a list index must be an int, not '%s'", tname(ck, i));
+            return type_error(e);
+        }
+        return set_type(e, t->elem);
+    }
+    if (t->kind == AEO_T_MAP) {
+        if (!compatible(t->key, i)) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.index.index->span,
+                         "key of type '%s' cannot index '%s'", tname(ck, i), tname(ck, t));
+            return type_error(e);
+        }
+        return set_type(e, t->elem);
+    }
+    aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->span, "type '%s' cannot be indexed", tname(ck, t));
+    return type_error(e);
+}
+
+/* Checks an enum value written as a string literal against [enum_t]. */
+static void check_enum_literal(checker *ck, const aeo_type *enum_t, const aeo_expr *lit, const aeo_expr *field) {
+    if (enum_t->kind != AEO_T_ENUM || lit->kind != AEO_EXPR_STRING) return;
+    for (uint32_t i = 0; i < enum_t->n_enum; i++)
+        if (strcmp(enum_t->enum_values[i], lit->u.str.s) == 0) return;
+    aeo_buf where = {0};
+    if (field && field->kind == AEO_EXPR_SELECT) aeo_buf_printf(&where, " of '%s'", field->u.select.field);
+    const char *sug = suggest_enum(enum_t, lit->u.str.s);
+    char buf[512];
+    aeo_type_format(enum_t, buf, sizeof buf);
+    if (sug)
+        aeo_diag_add(ck->d, AEO_E_ENUM_VALUE, lit->span, "\"%s\" is not a value%s (%s); did you mean \"%s\"?",
+                     lit->u.str.s, where.data ? where.data : "", buf, sug);
+    else
+        aeo_diag_add(ck->d, AEO_E_ENUM_VALUE, lit->span, "\"%s\" is not a value%s (%s)", lit->u.str.s,
+                     where.data ? where.data : "", buf);
+    aeo_buf_free(&where);
+}
+
+/* The list literal behind [e]: itself, or the value of the const it names. */
+static const aeo_expr *list_literal(checker *ck, const aeo_expr *e) {
+    (void)ck;
+    for (int hops = 0; hops < 16 && e; hops++) {
+        if (e->kind == AEO_EXPR_LIST) return e;
+        if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_CONST) {
+            aeo_decl *d = ck->cat->consts.items[e->ref_index];
+            e = d->value;
+            continue;
+        }
+        return NULL;
+    }
+    return NULL;
+}
+
+static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
+    aeo_operator op = e->u.binary.op;
+    aeo_expr *ea = e->u.binary.a, *eb = e->u.binary.b;
+    const aeo_type *a = check_expr(ck, ea);
+    const aeo_type *b = check_expr(ck, eb);
+    if (is_err(a) || is_err(b)) return type_error(e);
+    const char *ops = aeo_operator_str(op);
+    switch (op) {
+    case AEO_OPR_AND:
+    case AEO_OPR_OR:
+        if (!is_dyn(a) && a->kind != AEO_T_BOOL) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, ea->span, "operand of '%s' must be a bool, not '%s'", ops, tname(ck, a));
+            return type_error(e);
+        }
+        if (!is_dyn(b) && b->kind != AEO_T_BOOL) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, eb->span, "operand of '%s' must be a bool, not '%s'", ops, tname(ck, b));
+            return type_error(e);
+        }
+        return set_type(e, &aeo_type_bool);
+    case AEO_OPR_EQ:
+    case AEO_OPR_NE:
+        if (!compatible(a, b)) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "cannot compare '%s' with '%s' using '%s'",
+                         tname(ck, a), tname(ck, b), ops);
+            return type_error(e);
+        }
+        check_enum_literal(ck, a, eb, ea);
+        check_enum_literal(ck, b, ea, eb);
+        return set_type(e, &aeo_type_bool);
+    case AEO_OPR_LT:
+    case AEO_OPR_LE:
+    case AEO_OPR_GT:
+    case AEO_OPR_GE: {
+        bool ok = is_dyn(a) || is_dyn(b) || (is_num(a) && is_num(b)) ||
+                  (is_stringish(a) && is_stringish(b)) ||
+                  (a->kind == b->kind && (a->kind == AEO_T_BYTES || a->kind == AEO_T_BOOL ||
+                                          a->kind == AEO_T_TIMESTAMP || a->kind == AEO_T_DURATION));
+        if (!ok) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "cannot order '%s' and '%s' with '%s'",
+                         tname(ck, a), tname(ck, b), ops);
+            return type_error(e);
+        }
+        return set_type(e, &aeo_type_bool);
+    }
+    case AEO_OPR_IN: {
+        if (is_dyn(b)) return set_type(e, &aeo_type_bool);
+        const aeo_type *elem = b->kind == AEO_T_LIST ? b->elem : b->kind == AEO_T_MAP ? b->key : NULL;
+        if (!elem) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, eb->span, "right operand of 'in' must be a list or a map, not '%s'",
+                         tname(ck, b));
+            return type_error(e);
+        }
+        if (!compatible(a, elem)) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "'%s' can never be in '%s'", tname(ck, a),
+                         tname(ck, b));
+            return type_error(e);
+        }
+        if (a->kind == AEO_T_ENUM) {
+            const aeo_expr *lst = list_literal(ck, eb);
+            if (lst)
+                for (uint32_t i = 0; i < lst->u.list.n; i++) check_enum_literal(ck, a, lst->u.list.items[i], ea);
+        }
+        return set_type(e, &aeo_type_bool);
+    }
+    case AEO_OPR_ADD:
+    case AEO_OPR_SUB:
+    case AEO_OPR_MUL:
+    case AEO_OPR_DIV:
+    case AEO_OPR_MOD: {
+        if (is_dyn(a) || is_dyn(b)) {
+            const aeo_type *other = is_dyn(a) ? b : a;
+            if (is_dyn(other)) return set_type(e, &aeo_type_dyn);
+            if (op == AEO_OPR_SUB && other->kind == AEO_T_TIMESTAMP) return set_type(e, &aeo_type_dyn);
+            return set_type(e, other->kind == AEO_T_ENUM ? &aeo_type_string : other);
+        }
+        aeo_tkind x = a->kind == AEO_T_ENUM ? AEO_T_STRING : a->kind;
+        aeo_tkind y = b->kind == AEO_T_ENUM ? AEO_T_STRING : b->kind;
+        if (x == y && (x == AEO_T_INT || x == AEO_T_UINT || (x == AEO_T_DOUBLE && op != AEO_OPR_MOD)))
+            return set_type(e, a);
+        if (op == AEO_OPR_ADD) {
+            if (x == y && (x == AEO_T_STRING || x == AEO_T_BYTES)) return set_type(e, x == AEO_T_STRING ? &aeo_type_string : a);
+            if (x == AEO_T_LIST && y == AEO_T_LIST) return set_type(e, aeo_type_list(ck->a, join(a->elem, b->elem)));
+            if ((x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) || (x == AEO_T_DURATION && y == AEO_T_TIMESTAMP))
+                return set_type(e, &aeo_type_timestamp);
+            if (x == AEO_T_DURATION && y == AEO_T_DURATION) return set_type(e, &aeo_type_duration);
+        }
+        if (op == AEO_OPR_SUB) {
+            if (x == AEO_T_TIMESTAMP && y == AEO_T_TIMESTAMP) return set_type(e, &aeo_type_duration);
+            if (x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) return set_type(e, &aeo_type_timestamp);
+            if (x == AEO_T_DURATION && y == AEO_T_DURATION) return set_type(e, &aeo_type_duration);
+        }
+        if (is_num(a) && is_num(b))
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span,
+                         "operator '%s' cannot mix '%s' and '%s'; convert one side with int(), uint() or double()",
+                         ops, tname(ck, a), tname(ck, b));
+        else
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "operator '%s' cannot be applied to '%s' and '%s'",
+                         ops, tname(ck, a), tname(ck, b));
+        return type_error(e);
+    }
+    default:
+        return type_error(e);
+    }
+}
+
+/* ---- function signatures ------------------------------------------------------ */
+
+/* Overloads as compact strings: argument letters (receiver first), ':',
+ * result letter.  s string, i int, u uint, d double, b bool, y bytes,
+ * t timestamp, D duration, l list, S list<string>, m map, A any, T type. */
+typedef struct fn_sig {
+    const char *name;
+    aeo_call_style style;
+    const char *overloads;
+} fn_sig;
+
+static const fn_sig signatures[] = {
+    {"size", AEO_CALL_BOTH, "s:i;y:i;l:i;m:i"},
+    {"contains", AEO_CALL_METHOD, "ss:b"},
+    {"startsWith", AEO_CALL_METHOD, "ss:b"},
+    {"endsWith", AEO_CALL_METHOD, "ss:b"},
+    {"matches", AEO_CALL_BOTH, "ss:b"},
+    {"timestamp", AEO_CALL_GLOBAL, "s:t;t:t;i:t"},
+    {"duration", AEO_CALL_GLOBAL, "s:D;D:D"},
+    {"int", AEO_CALL_GLOBAL, "i:i;u:i;d:i;s:i;t:i"},
+    {"uint", AEO_CALL_GLOBAL, "i:u;u:u;d:u;s:u"},
+    {"double", AEO_CALL_GLOBAL, "i:d;u:d;d:d;s:d"},
+    {"string", AEO_CALL_GLOBAL, "s:s;i:s;u:s;d:s;b:s;y:s;t:s;D:s"},
+    {"bool", AEO_CALL_GLOBAL, "b:b;s:b"},
+    {"bytes", AEO_CALL_GLOBAL, "y:y;s:y"},
+    {"dyn", AEO_CALL_GLOBAL, "A:A"},
+    {"type", AEO_CALL_GLOBAL, "A:T"},
+    {"getFullYear", AEO_CALL_METHOD, "t:i;ts:i"},
+    {"getMonth", AEO_CALL_METHOD, "t:i;ts:i"},
+    {"getDayOfYear", AEO_CALL_METHOD, "t:i;ts:i"},
+    {"getDayOfMonth", AEO_CALL_METHOD, "t:i;ts:i"},
+    {"getDate", AEO_CALL_METHOD, "t:i;ts:i"},
+    {"getDayOfWeek", AEO_CALL_METHOD, "t:i;ts:i"},
+    {"getHours", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
+    {"getMinutes", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
+    {"getSeconds", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
+    {"getMilliseconds", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
+    {"lowerAscii", AEO_CALL_METHOD, "s:s"},
+    {"upperAscii", AEO_CALL_METHOD, "s:s"},
+    {"trim", AEO_CALL_METHOD, "s:s"},
+    {"replace", AEO_CALL_METHOD, "sss:s;sssi:s"},
+    {"split", AEO_CALL_METHOD, "ss:S;ssi:S"},
+    {"join", AEO_CALL_METHOD, "S:s;Ss:s"},
+    {"indexOf", AEO_CALL_METHOD, "ss:i;ssi:i"},
+    {"lastIndexOf", AEO_CALL_METHOD, "ss:i;ssi:i"},
+    {"substring", AEO_CALL_METHOD, "si:s;sii:s"},
+    {"charAt", AEO_CALL_METHOD, "si:s"},
+};
+
+static const char *const macro_names[] = {"has", "all", "exists", "exists_one", "map", "filter"};
+enum { MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER };
+
+static bool letter_accepts(char c, const aeo_type *t) {
+    if (is_dyn(t)) return true;
+    switch (c) {
+    case 's': return is_stringish(t);
+    case 'i': return t->kind == AEO_T_INT;
+    case 'u': return t->kind == AEO_T_UINT;
+    case 'd': return t->kind == AEO_T_DOUBLE;
+    case 'b': return t->kind == AEO_T_BOOL;
+    case 'y': return t->kind == AEO_T_BYTES;
+    case 't': return t->kind == AEO_T_TIMESTAMP;
+    case 'D': return t->kind == AEO_T_DURATION;
+    case 'l': return t->kind == AEO_T_LIST;
+    case 'S': return t->kind == AEO_T_LIST && (is_dyn(t->elem) || is_stringish(t->elem));
+    case 'm': return t->kind == AEO_T_MAP;
+    case 'A': return true;
+    default: return false;
+    }
+}
+
+static const aeo_type *letter_type(checker *ck, char c) {
+    switch (c) {
+    case 's': return &aeo_type_string;
+    case 'i': return &aeo_type_int;
+    case 'u': return &aeo_type_uint;
+    case 'd': return &aeo_type_double;
+    case 'b': return &aeo_type_bool;
+    case 'y': return &aeo_type_bytes;
+    case 't': return &aeo_type_timestamp;
+    case 'D': return &aeo_type_duration;
+    case 'S': return aeo_type_list(ck->a, &aeo_type_string);
+    case 'T': return &aeo_type_type;
+    default: return &aeo_type_dyn;
+    }
+}
+
+/* Resolves the overload of [sig] for [types]; NULL if none matches.  When
+ * several match (dyn arguments), the result is dyn unless they agree. */
+static const aeo_type *match_overload(checker *ck, const fn_sig *sig, const aeo_type **types, uint32_t n) {
+    const aeo_type *result = NULL;
+    const char *p = sig->overloads;
+    while (*p) {
+        const char *colon = strchr(p, ':');
+        uint32_t len = (uint32_t)(colon - p);
+        bool ok = len == n;
+        for (uint32_t i = 0; ok && i < n; i++) ok = letter_accepts(p[i], types[i]);
+        if (ok) {
+            const aeo_type *r = letter_type(ck, colon[1]);
+            result = result ? join(result, r) : r;
+        }
+        p = colon + 2;
+        if (*p == ';') p++;
+    }
+    return result;
+}
+
+static const fn_sig *find_sig(const char *name) {
+    for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++)
+        if (strcmp(signatures[i].name, name) == 0) return &signatures[i];
+    return NULL;
+}
+
+static const char *suggest_function(const char *name) {
+    const char *cands[sizeof signatures / sizeof signatures[0] + 6];
+    uint32_t n = 0;
+    for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++) cands[n++] = signatures[i].name;
+    for (size_t i = 0; i < 6; i++) cands[n++] = macro_names[i];
+    return aeo_suggest(name, cands, n);
+}
+
+static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
+    e->ref = AEO_REF_MACRO;
+    e->macro = macro;
+    if (macro == MACRO_HAS) {
+        aeo_expr *arg = e->u.call.args[0];
+        if (arg->kind != AEO_EXPR_SELECT) {
+            if (arg->kind != AEO_EXPR_ERROR)
+                aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, arg->span,
+                             "has() takes a field selection, as in has(enterprise.certified_on)");
+            return type_error(e);
+        }
+        /* Check the operand only: has() does not read the field itself. */
+        const aeo_type *t = check_expr(ck, arg->u.select.operand);
+        if (is_err(t)) return type_error(e);
+        if (t->kind == AEO_T_RECORD) {
+            const aeo_field *f = aeo_record_type_field(t->rec, arg->u.select.field);
+            if (!f) {
+                const char *sug = suggest_field(t->rec, arg->u.select.field);
+                if (sug)
+                    aeo_diag_add(ck->d, AEO_E_UNKNOWN_FIELD, arg->u.select.field_span,
+                                 "unknown field '%s' on '%s'; did you mean '%s'?", arg->u.select.field, t->rec->name, sug);
+                else
+                    aeo_diag_add(ck->d, AEO_E_UNKNOWN_FIELD, arg->u.select.field_span, "unknown field '%s' on '%s'",
+                                 arg->u.select.field, t->rec->name);
+                return type_error(e);
+            }
+            arg->ref = AEO_REF_FIELD;
+            arg->ref_index = f->slot;
+            arg->type = f->type;
+        } else if (t->kind == AEO_T_MAP || is_dyn(t)) {
+            arg->type = t->kind == AEO_T_MAP ? t->elem : &aeo_type_dyn;
+        } else {
+            aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, arg->span, "has() cannot test a field of '%s'", tname(ck, t));
+            return type_error(e);
+        }
+        return set_type(e, &aeo_type_bool);
+    }
+    /* Comprehensions: range.macro(var, ...) */
+    aeo_expr *var = e->u.call.args[0];
+    if (var->kind != AEO_EXPR_IDENT || var->u.ident.dot) {
+        aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, var->span, "the first argument of %s() must be a variable name",
+                     e->u.call.name);
+        return type_error(e);
+    }
+    const aeo_type *rt = check_expr(ck, e->u.call.target);
+    const aeo_type *vt;
+    if (is_dyn(rt)) vt = &aeo_type_dyn;
+    else if (rt->kind == AEO_T_LIST) vt = rt->elem;
+    else if (rt->kind == AEO_T_MAP) vt = rt->key;
+    else {
+        aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.target->span, "%s() needs a list or a map, not '%s'",
+                     e->u.call.name, tname(ck, rt));
+        return type_error(e);
+    }
+    local_var lv = {var->u.ident.name, vt, ck->next_slot + 2, ck->locals};
+    e->ref_index = ck->next_slot;
+    var->ref = AEO_REF_LOCAL;
+    var->ref_index = lv.slot;
+    var->type = vt;
+    ck->next_slot += 3;
+    ck->locals = &lv;
+    const aeo_type *result = &aeo_type_error;
+    bool ok = true;
+    uint32_t n = e->u.call.n_args;
+    if (macro == MACRO_MAP) {
+        if (n == 3) {
+            const aeo_type *p = check_expr(ck, e->u.call.args[1]);
+            if (!is_dyn(p) && p->kind != AEO_T_BOOL) {
+                aeo_diag_add(ck->d, AEO_E_NOT_BOOL, e->u.call.args[1]->span, "the filter of map() must be a bool, not '%s'",
+                             tname(ck, p));
+                ok = false;
+            }
+            ok &= !is_err(p);
+        }
+        const aeo_type *t = check_expr(ck, e->u.call.args[n - 1]);
+        ok &= !is_err(t);
+        if (ok) result = aeo_type_list(ck->a, t);
+    } else {
+        const aeo_type *p = check_expr(ck, e->u.call.args[1]);
+        if (is_err(p)) ok = false;
+        else if (!is_dyn(p) && p->kind != AEO_T_BOOL) {
+            aeo_diag_add(ck->d, AEO_E_NOT_BOOL, e->u.call.args[1]->span, "the predicate of %s() must be a bool, not '%s'",
+                         e->u.call.name, tname(ck, p));
+            ok = false;
+        }
+        if (ok) result = macro == MACRO_FILTER ? aeo_type_list(ck->a, vt) : &aeo_type_bool;
+    }
+    ck->locals = lv.up;
+    ck->next_slot -= 3;
+    return set_type(e, result);
+}
+
+static const aeo_type *check_call(checker *ck, aeo_expr *e) {
+    const char *name = e->u.call.name;
+    uint32_t n = e->u.call.n_args;
+    bool method = e->u.call.target != NULL;
+    /* Macros. */
+    if (!method && strcmp(name, "has") == 0 && n == 1) return check_macro(ck, e, MACRO_HAS);
+    if (method) {
+        for (int m = MACRO_ALL; m <= MACRO_FILTER; m++) {
+            if (strcmp(name, macro_names[m]) != 0) continue;
+            bool arity = (m == MACRO_MAP) ? (n == 2 || n == 3) : n == 2;
+            if (arity) return check_macro(ck, e, m);
+            aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s() takes %s arguments", name,
+                         m == MACRO_MAP ? "2 or 3" : "2");
+            return type_error(e);
+        }
+    }
+    /* Functions: check the arguments first, receiver included. */
+    uint32_t total = n + (method ? 1 : 0);
+    const aeo_type **types = aeo_xmalloc((total ? total : 1) * sizeof *types);
+    bool bad = false;
+    uint32_t k = 0;
+    if (method) types[k++] = check_expr(ck, e->u.call.target);
+    for (uint32_t i = 0; i < n; i++) types[k++] = check_expr(ck, e->u.call.args[i]);
+    for (uint32_t i = 0; i < total; i++) bad |= is_err(types[i]);
+    const fn_sig *sig = find_sig(name);
+    const aeo_type *result = &aeo_type_error;
+    if (!sig || !(sig->style & (method ? AEO_CALL_METHOD : AEO_CALL_GLOBAL))) {
+        const char *sug = sig ? NULL : suggest_function(name);
+        if (sig)
+            aeo_diag_add(ck->d, AEO_E_UNKNOWN_FUNC, e->u.call.name_span, "'%s' is a %s, call it as %s", name,
+                         method ? "function" : "method", method ? "f(x, ...)" : "x.f(...)");
+        else if (sug)
+            aeo_diag_add(ck->d, AEO_E_UNKNOWN_FUNC, e->u.call.name_span, "unknown function '%s'; did you mean '%s'?",
+                         name, sug);
+        else
+            aeo_diag_add(ck->d, AEO_E_UNKNOWN_FUNC, e->u.call.name_span, "unknown function '%s'", name);
+    } else if (!bad) {
+        const aeo_type *r = match_overload(ck, sig, types, total);
+        int idx = aeo_builtin_find(name, method ? AEO_CALL_METHOD : AEO_CALL_GLOBAL, total);
+        if (!r || idx < 0) {
+            aeo_buf b = {0};
+            for (uint32_t i = 0; i < total; i++) {
+                if (i) aeo_buf_puts(&b, ", ");
+                aeo_buf_puts(&b, tname(ck, types[i]));
+            }
+            aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "no overload of '%s' takes (%s)", name,
+                         b.data ? b.data : "");
+            aeo_buf_free(&b);
+        } else {
+            e->ref = AEO_REF_BUILTIN;
+            e->ref_index = (uint32_t)idx;
+            result = r;
+        }
+    }
+    free(types);
+    return set_type(e, result);
+}
+
+static const aeo_type *check_expr(checker *ck, aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_ERROR: return type_error(e);
+    case AEO_EXPR_NULL: return set_type(e, &aeo_type_null);
+    case AEO_EXPR_BOOL: return set_type(e, &aeo_type_bool);
+    case AEO_EXPR_INT: return set_type(e, &aeo_type_int);
+    case AEO_EXPR_UINT: return set_type(e, &aeo_type_uint);
+    case AEO_EXPR_DOUBLE: return set_type(e, &aeo_type_double);
+    case AEO_EXPR_STRING: return set_type(e, &aeo_type_string);
+    case AEO_EXPR_BYTES: return set_type(e, &aeo_type_bytes);
+    case AEO_EXPR_IDENT: return check_ident(ck, e);
+    case AEO_EXPR_SELECT: return check_select(ck, e);
+    case AEO_EXPR_INDEX: return check_index(ck, e);
+    case AEO_EXPR_CALL: return check_call(ck, e);
+    case AEO_EXPR_LIST: {
+        const aeo_type *elem = NULL;
+        bool bad = false;
+        for (uint32_t i = 0; i < e->u.list.n; i++) {
+            const aeo_type *t = check_expr(ck, e->u.list.items[i]);
+            bad |= is_err(t);
+            elem = elem ? join(elem, t) : t;
+        }
+        if (bad) return type_error(e);
+        return set_type(e, aeo_type_list(ck->a, elem ? elem : &aeo_type_dyn));
+    }
+    case AEO_EXPR_MAP: {
+        const aeo_type *kt = NULL, *vt = NULL;
+        bool bad = false;
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            const aeo_type *k = check_expr(ck, e->u.map.keys[i]);
+            const aeo_type *v = check_expr(ck, e->u.map.vals[i]);
+            bad |= is_err(k) || is_err(v);
+            if (!is_dyn(k) && !is_stringish(k) && k->kind != AEO_T_INT && k->kind != AEO_T_UINT &&
+                k->kind != AEO_T_BOOL) {
+                aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.map.keys[i]->span,
+                             "map keys must be string, int, uint or bool, not '%s'", tname(ck, k));
+                bad = true;
+            }
+            kt = kt ? join(kt, k) : k;
+            vt = vt ? join(vt, v) : v;
+        }
+        if (bad) return type_error(e);
+        return set_type(e, aeo_type_map(ck->a, kt ? kt : &aeo_type_dyn, vt ? vt : &aeo_type_dyn));
+    }
+    case AEO_EXPR_UNARY: {
+        const aeo_type *t = check_expr(ck, e->u.unary.a);
+        if (is_err(t)) return type_error(e);
+        if (e->u.unary.op == AEO_OPR_NOT) {
+            if (!is_dyn(t) && t->kind != AEO_T_BOOL) {
+                aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->span, "operator '!' needs a bool, not '%s'", tname(ck, t));
+                return type_error(e);
+            }
+            return set_type(e, &aeo_type_bool);
+        }
+        if (!is_dyn(t) && t->kind != AEO_T_INT && t->kind != AEO_T_DOUBLE && t->kind != AEO_T_DURATION) {
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->span, "operator '-' cannot negate '%s'", tname(ck, t));
+            return type_error(e);
+        }
+        return set_type(e, t);
+    }
+    case AEO_EXPR_BINARY: return check_binary(ck, e);
+    case AEO_EXPR_COND: {
+        const aeo_type *c = check_expr(ck, e->u.cond.c);
+        const aeo_type *a = check_expr(ck, e->u.cond.a);
+        const aeo_type *b = check_expr(ck, e->u.cond.b);
+        if (is_err(c) || is_err(a) || is_err(b)) return type_error(e);
+        if (!is_dyn(c) && c->kind != AEO_T_BOOL) {
+            aeo_diag_add(ck->d, AEO_E_NOT_BOOL, e->u.cond.c->span, "the condition of '?:' must be a bool, not '%s'",
+                         tname(ck, c));
+            return type_error(e);
+        }
+        return set_type(e, join(a, b));
+    }
+    default: return type_error(e);
+    }
+}
+
+/* A condition: must be bool (or dyn, checked at run time). */
+static void check_condition(checker *ck, aeo_expr *e, const char *what) {
+    const aeo_type *t = check_expr(ck, e);
+    if (!is_dyn(t) && t->kind != AEO_T_BOOL)
+        aeo_diag_add(ck->d, AEO_E_NOT_BOOL, e->span, "%s must be a bool, not '%s'", what, tname(ck, t));
+}
+
+/* ---- declarations --------------------------------------------------------------- */
+
+static void enter(checker *ck, aeo_decl *d) {
+    if (ck->depth == ck->cap) {
+        ck->cap = ck->cap ? ck->cap * 2 : 32;
+        ck->stack = aeo_xrealloc(ck->stack, ck->cap * sizeof *ck->stack);
+    }
+    ck->stack[ck->depth++] = d;
+    d->state = ST_BUSY;
+}
+
+static void leave(checker *ck, aeo_decl *d) {
+    ck->depth--;
+    d->state = ST_DONE;
+}
+
+/* const, def, tier: a name for an expression. */
+static void check_value_decl(checker *ck, aeo_decl *d) {
+    if (d->state != ST_NEW) return;
+    enter(ck, d);
+    bool saved_const = ck->constant;
+    local_var *saved_locals = ck->locals;
+    uint32_t saved_slot = ck->next_slot;
+    ck->constant = d->kind == AEO_DECL_CONST;
+    ck->locals = NULL;
+    ck->next_slot = 0;
+    const aeo_type *t = d->value ? check_expr(ck, d->value) : &aeo_type_error;
+    if (d->kind == AEO_DECL_TIER && !is_dyn(t) && t->kind != AEO_T_BOOL) {
+        aeo_diag_add(ck->d, AEO_E_NOT_BOOL, d->value->span, "tier '%s' must be a bool condition, not '%s'", d->name,
+                     tname(ck, t));
+        t = &aeo_type_error;
+    }
+    d->type = t;
+    ck->constant = saved_const;
+    ck->locals = saved_locals;
+    ck->next_slot = saved_slot;
+    leave(ck, d);
+}
+
+bool aeo_date_value(const aeo_expr *e, aeo_value *out) {
+    if (!e || e->kind != AEO_EXPR_STRING) return false;
+    int64_t s;
+    int32_t n;
+    if (!aeo_time_parse_timestamp(e->u.str.s, e->u.str.len, &s, &n)) return false;
+    *out = aeo_timestamp(s, n);
+    return true;
+}
+
+const aeo_prop *aeo_decl_prop(const aeo_decl *d, const char *name) {
+    for (uint32_t i = 0; i < d->n_props; i++)
+        if (strcmp(d->props[i].name, name) == 0) return &d->props[i];
+    return NULL;
+}
+
+/* Property kinds. */
+enum { P_STRING, P_DATE, P_BOOL, P_EXPR, P_IDS, P_MAP };
+
+typedef struct prop_spec {
+    const char *name;
+    int kind;
+    bool repeat;
+} prop_spec;
+
+static const prop_spec catalog_props[] = {
+    {"title", P_STRING, false}, {"authority", P_STRING, false}, {"published", P_DATE, false},
+    {"key", P_EXPR, false}, {"scope", P_BOOL, false}, {"effective", P_DATE, false},
+    {"expires", P_DATE, false}, {"version", P_STRING, false}, {"description", P_STRING, false},
+    {"source", P_STRING, false}, {NULL, 0, false}};
+
+static const prop_spec measure_props[] = {
+    {"tier", P_IDS, false}, {"when", P_BOOL, false}, {"unless", P_BOOL, true},
+    {"cite", P_STRING, false}, {"benefit", P_STRING, false}, {"category", P_STRING, false},
+    {"confidence", P_STRING, false}, {"effective", P_DATE, false}, {"expires", P_DATE, false},
+    {"note", P_STRING, false}, {"description", P_STRING, false}, {NULL, 0, false}};
+
+static const prop_spec test_props[] = {
+    {"facts", P_MAP, false}, {"as_of", P_DATE, false}, {"expect", P_IDS, false},
+    {"expect_not", P_IDS, false}, {"expect_undecided", P_IDS, false}, {"expect_only", P_IDS, false},
+    {"description", P_STRING, false}, {NULL, 0, false}};
+
+static const prop_spec *find_prop(const prop_spec *specs, const char *name) {
+    for (const prop_spec *p = specs; p->name; p++)
+        if (strcmp(p->name, name) == 0) return p;
+    return NULL;
+}
+
+/* Checks names, duplicates and the literal kinds of a block's properties;
+ * expressions (P_BOOL, P_EXPR) and id lists are checked by the caller. */
+static void check_props(checker *ck, aeo_decl *d, const prop_spec *specs, const char *block) {
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        aeo_prop *p = &d->props[i];
+        const prop_spec *s = find_prop(specs, p->name);
+        if (!s) {
+            const char *cands[32];
+            uint32_t n = 0;
+            for (const prop_spec *q = specs; q->name && n < 32; q++) cands[n++] = q->name;
+            const char *sug = aeo_suggest(p->name, cands, n);
+            if (sug)
+                aeo_diag_add(ck->d, AEO_E_UNKNOWN_PROP, p->name_span, "unknown property '%s' in %s; did you mean '%s'?",
+                             p->name, block, sug);
+            else
+                aeo_diag_add(ck->d, AEO_E_UNKNOWN_PROP, p->name_span, "unknown property '%s' in %s", p->name, block);
+            continue;
+        }
+        if (!s->repeat) {
+            for (uint32_t j = 0; j < i; j++) {
+                if (strcmp(d->props[j].name, p->name) == 0) {
+                    aeo_diag *g = aeo_diag_add(ck->d, AEO_E_DUPLICATE_PROP, p->name_span,
+                                               "property '%s' is given twice", p->name);
+                    aeo_diag_note(ck->d, g, &d->props[j].name_span, "first given here");
+                    break;
+                }
+            }
+        }
+        aeo_expr *v = p->value;
+        if (!v || v->kind == AEO_EXPR_ERROR) continue;
+        if (s->kind == P_STRING && v->kind != AEO_EXPR_STRING) {
+            aeo_diag_add(ck->d, AEO_E_PROP_VALUE, v->span, "'%s' must be a string literal", p->name);
+        } else if (s->kind == P_DATE) {
+            aeo_value ts;
+            if (v->kind != AEO_EXPR_STRING)
+                aeo_diag_add(ck->d, AEO_E_PROP_VALUE, v->span, "'%s' must be a date string, as in \"2021-04-21\"", p->name);
+            else if (!aeo_date_value(v, &ts))
+                aeo_diag_add(ck->d, AEO_E_BAD_DATE, v->span,
+                             "\"%s\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", v->u.str.s);
+        }
+    }
+}
+
+/* Resolves a list of measure or tier names (a single name or [a, b]). */
+static void check_ids(checker *ck, aeo_expr *v, aeo_decl_kind want, const char *prop) {
+    aeo_expr *single[1] = {v};
+    aeo_expr **items = single;
+    uint32_t n = 1;
+    if (v->kind == AEO_EXPR_ERROR) return;
+    if (v->kind == AEO_EXPR_LIST) {
+        items = v->u.list.items;
+        n = v->u.list.n;
+    }
+    const char *what = want == AEO_DECL_TIER ? "tier" : "measure";
+    aeo_diag_code code = want == AEO_DECL_TIER ? AEO_E_NOT_A_TIER : AEO_E_NOT_A_MEASURE;
+    for (uint32_t i = 0; i < n; i++) {
+        aeo_expr *it = items[i];
+        if (it->kind != AEO_EXPR_IDENT) {
+            aeo_diag_add(ck->d, AEO_E_PROP_VALUE, it->span, "'%s' takes %s names, as in %s", prop, what,
+                         want == AEO_DECL_TIER ? "[advanced, general]" : "[M01, M02]");
+            continue;
+        }
+        aeo_decl *d = table_get(&ck->names, it->u.ident.name);
+        if (d && d->kind == want) {
+            it->ref = want == AEO_DECL_TIER ? AEO_REF_TIER : AEO_REF_MEASURE;
+            it->ref_index = d->index;
+            it->type = &aeo_type_bool;
+            if (want == AEO_DECL_TIER) require_decl(ck, d, it->span);
+            for (uint32_t j = 0; j < i; j++)
+                if (items[j]->kind == AEO_EXPR_IDENT && strcmp(items[j]->u.ident.name, it->u.ident.name) == 0)
+                    aeo_diag_add(ck->d, AEO_E_DUPLICATE, it->span, "%s '%s' is listed twice", what, it->u.ident.name);
+            continue;
+        }
+        /* Suggest among declarations of the wanted kind. */
+        aeo_decls *pool = want == AEO_DECL_TIER ? &ck->cat->tiers : &ck->cat->measures;
+        const char **cands = aeo_xmalloc((pool->n + 1) * sizeof *cands);
+        for (uint32_t j = 0; j < pool->n; j++) cands[j] = pool->items[j]->name;
+        const char *sug = aeo_suggest(it->u.ident.name, cands, pool->n);
+        free(cands);
+        if (d)
+            aeo_diag_add(ck->d, code, it->span, "'%s' is a %s, not a %s", it->u.ident.name, decl_what(d), what);
+        else if (sug)
+            aeo_diag_add(ck->d, code, it->span, "unknown %s '%s'; did you mean '%s'?", what, it->u.ident.name, sug);
+        else
+            aeo_diag_add(ck->d, code, it->span, "unknown %s '%s'", what, it->u.ident.name);
+    }
+}
+
+static void check_dates(checker *ck, aeo_decl *d) {
+    const aeo_prop *pe = aeo_decl_prop(d, "effective"), *px = aeo_decl_prop(d, "expires");
+    aeo_value e, x;
+    int c;
+    if (pe && px && aeo_date_value(pe->value, &e) && aeo_date_value(px->value, &x) &&
+        aeo_value_compare(e, x, &c) && c >= 0) {
+        aeo_diag *g = aeo_diag_add(ck->d, AEO_E_BAD_DATES, px->value->span,
+                                   "'expires' (%s) must be after 'effective' (%s): the %s would never be in force",
+                                   px->value->u.str.s, pe->value->u.str.s, decl_what(d));
+        aeo_diag_note(ck->d, g, &pe->value->span, "effective date given here");
+    }
+}
+
+static void check_measure(checker *ck, aeo_decl *d) {
+    if (d->state != ST_NEW) return;
+    enter(ck, d);
+    local_var *saved_locals = ck->locals;
+    uint32_t saved_slot = ck->next_slot;
+    bool saved_const = ck->constant;
+    ck->locals = NULL;
+    ck->next_slot = 0;
+    ck->constant = false;
+    check_props(ck, d, measure_props, "a measure");
+    bool has_tier = false;
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        aeo_prop *p = &d->props[i];
+        if (!p->value || p->value->kind == AEO_EXPR_ERROR) {
+            if (strcmp(p->name, "tier") == 0) has_tier = true;
+            continue;
+        }
+        if (strcmp(p->name, "tier") == 0) {
+            has_tier = true;
+            check_ids(ck, p->value, AEO_DECL_TIER, "tier");
+        } else if (strcmp(p->name, "when") == 0) {
+            check_condition(ck, p->value, "'when'");
+        } else if (strcmp(p->name, "unless") == 0) {
+            check_condition(ck, p->value, "'unless'");
+        }
+    }
+    if (!has_tier)
+        aeo_diag_add(ck->d, AEO_E_MISSING_PROP, d->name_span,
+                     "measure '%s' has no 'tier'; say which tiers it is for, as in tier: [advanced, general]", d->name);
+    check_dates(ck, d);
+    ck->locals = saved_locals;
+    ck->next_slot = saved_slot;
+    ck->constant = saved_const;
+    leave(ck, d);
+}
+
+static void check_test(checker *ck, aeo_decl *d) {
+    check_props(ck, d, test_props, "a test");
+    ck->constant = true;
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        aeo_prop *p = &d->props[i];
+        if (!p->value || p->value->kind == AEO_EXPR_ERROR) continue;
+        if (strncmp(p->name, "expect", 6) == 0 && find_prop(test_props, p->name)) {
+            check_ids(ck, p->value, AEO_DECL_MEASURE, p->name);
+        } else if (strcmp(p->name, "facts") == 0) {
+            if (p->value->kind != AEO_EXPR_MAP) {
+                aeo_diag_add(ck->d, AEO_E_PROP_VALUE, p->value->span, "'facts' must be a map literal, as in {\"uscc\": \"...\"}");
+                continue;
+            }
+            check_expr(ck, p->value);
+        }
+    }
+    ck->constant = false;
+    if (!aeo_decl_prop(d, "facts"))
+        aeo_diag_add(ck->d, AEO_E_MISSING_PROP, d->name_span, "test \"%s\" has no 'facts'", d->name);
+}
+
+static void check_catalog_block(checker *ck, aeo_decl *d) {
+    check_props(ck, d, catalog_props, "the catalog");
+    const aeo_prop *p;
+    if ((p = aeo_decl_prop(d, "scope")) && p->value && p->value->kind != AEO_EXPR_ERROR) {
+        check_condition(ck, p->value, "'scope'");
+        ck->cat->scope = p->value;
+    }
+    if ((p = aeo_decl_prop(d, "key")) && p->value && p->value->kind != AEO_EXPR_ERROR) {
+        check_expr(ck, p->value);
+        ck->cat->key = p->value;
+    }
+    if ((p = aeo_decl_prop(d, "effective")) && aeo_date_value(p->value, &ck->cat->effective))
+        ck->cat->has_effective = true;
+    if ((p = aeo_decl_prop(d, "expires")) && aeo_date_value(p->value, &ck->cat->expires))
+        ck->cat->has_expires = true;
+    check_dates(ck, d);
+}
+
+/* Adds [d] to the shared namespace, reporting a duplicate. */
+static void declare(checker *ck, name_table *t, aeo_decl *d) {
+    aeo_decl *old = table_get(t, d->name);
+    if (old) {
+        aeo_diag *g = aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is already declared as a %s", d->name,
+                                   decl_what(old));
+        aeo_diag_note(ck->d, g, &old->name_span, "first declared here");
+        return;
+    }
+    table_put(t, d->name, d);
+}
+
+/* The name tables kept after checking. */
+struct aeo_scope {
+    name_table names, types;
+    aeo_decl *facts_decl;
+};
+
+void aeo_check_free_tables(aeo_catalog *cat) {
+    if (!cat->scope_tables) return;
+    free(cat->scope_tables->names.slots);
+    free(cat->scope_tables->types.slots);
+    free(cat->scope_tables);
+    cat->scope_tables = NULL;
+}
+
+bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
+    checker ck = {0};
+    ck.cat = cat;
+    ck.a = cat->arena;
+    ck.d = &cat->diags;
+    if (cat->scope_tables) {
+        ck.names = cat->scope_tables->names;
+        ck.types = cat->scope_tables->types;
+        ck.facts_decl = cat->scope_tables->facts_decl;
+    }
+    uint32_t before = cat->diags.n_errors;
+    check_expr(&ck, e);
+    free(ck.stack);
+    return cat->diags.n_errors == before;
+}
+
+bool aeo_check_catalog(aeo_catalog *cat) {
+    checker ck = {0};
+    ck.cat = cat;
+    ck.a = cat->arena;
+    ck.d = &cat->diags;
+    uint32_t errors_before = cat->diags.n_errors;
+
+    /* 1. Gather declarations. */
+    aeo_decl *first_catalog = NULL;
+    for (uint32_t f = 0; f < cat->n_files; f++) {
+        for (uint32_t i = 0; i < cat->files[f].n_decls; i++) {
+            aeo_decl *d = &cat->files[f].decls[i];
+            d->state = ST_NEW;
+            switch (d->kind) {
+            case AEO_DECL_CATALOG:
+                if (first_catalog) {
+                    aeo_diag *g = aeo_diag_add(ck.d, AEO_E_DUPLICATE, d->name_span,
+                                               "a catalog has one catalog block; another was declared");
+                    aeo_diag_note(ck.d, g, &first_catalog->name_span, "first declared here");
+                } else {
+                    first_catalog = d;
+                }
+                break;
+            case AEO_DECL_FACTS:
+                if (ck.facts_decl) {
+                    aeo_diag *g = aeo_diag_add(ck.d, AEO_E_DUPLICATE, d->name_span,
+                                               "a catalog has one facts schema; another was declared");
+                    aeo_diag_note(ck.d, g, &ck.facts_decl->name_span, "first declared here");
+                } else {
+                    ck.facts_decl = d;
+                    declare(&ck, &ck.names, d);
+                }
+                break;
+            case AEO_DECL_RECORD:
+                declare(&ck, &ck.types, d);
+                push_decl(&cat->records, d);
+                break;
+            case AEO_DECL_CONST: d->index = cat->consts.n; push_decl(&cat->consts, d); declare(&ck, &ck.names, d); break;
+            case AEO_DECL_DEF: d->index = cat->defs.n; push_decl(&cat->defs, d); declare(&ck, &ck.names, d); break;
+            case AEO_DECL_TIER: d->index = cat->tiers.n; push_decl(&cat->tiers, d); declare(&ck, &ck.names, d); break;
+            case AEO_DECL_MEASURE:
+                d->index = cat->measures.n;
+                push_decl(&cat->measures, d);
+                declare(&ck, &ck.names, d);
+                break;
+            case AEO_DECL_TEST: {
+                for (uint32_t j = 0; j < cat->tests.n; j++) {
+                    if (strcmp(cat->tests.items[j]->name, d->name) == 0) {
+                        aeo_diag *g = aeo_diag_add(ck.d, AEO_E_DUPLICATE, d->name_span, "test \"%s\" is declared twice",
+                                                   d->name);
+                        aeo_diag_note(ck.d, g, &cat->tests.items[j]->name_span, "first declared here");
+                        break;
+                    }
+                }
+                d->index = cat->tests.n;
+                push_decl(&cat->tests, d);
+                break;
+            }
+            default: break;
+            }
+        }
+    }
+    cat->catalog = first_catalog;
+    cat->facts = ck.facts_decl;
+
+    /* 2. The schema. */
+    for (uint32_t i = 0; i < cat->records.n; i++) make_record_shell(&ck, cat->records.items[i]);
+    if (ck.facts_decl) make_record_shell(&ck, ck.facts_decl);
+    for (uint32_t i = 0; i < cat->records.n; i++) fill_record(&ck, cat->records.items[i]);
+    if (ck.facts_decl) {
+        fill_record(&ck, ck.facts_decl);
+        ((aeo_record_type *)(uintptr_t)ck.facts_decl->type->rec)->name = ck.facts_decl->name;
+        cat->root = ck.facts_decl->type->rec;
+        cat->root_name = ck.facts_decl->name;
+        ck.facts_decl->state = ST_DONE;
+    } else if (cat->measures.n || cat->tests.n) {
+        aeo_span at = cat->measures.n ? cat->measures.items[0]->name_span : cat->tests.items[0]->name_span;
+        aeo_diag_add(ck.d, AEO_E_NO_FACTS, at,
+                     "the catalog has no facts schema; declare one, as in facts enterprise { uscc: string }");
+    }
+
+    /* 3. Everything else. */
+    if (cat->catalog) check_catalog_block(&ck, cat->catalog);
+    for (uint32_t i = 0; i < cat->consts.n; i++) check_value_decl(&ck, cat->consts.items[i]);
+    for (uint32_t i = 0; i < cat->defs.n; i++) check_value_decl(&ck, cat->defs.items[i]);
+    for (uint32_t i = 0; i < cat->tiers.n; i++) check_value_decl(&ck, cat->tiers.items[i]);
+    for (uint32_t i = 0; i < cat->measures.n; i++) check_measure(&ck, cat->measures.items[i]);
+    for (uint32_t i = 0; i < cat->tests.n; i++) check_test(&ck, cat->tests.items[i]);
+
+    if (cat->scope_tables) {
+        free(cat->scope_tables->names.slots);
+        free(cat->scope_tables->types.slots);
+        free(cat->scope_tables);
+    }
+    cat->scope_tables = aeo_xcalloc(1, sizeof *cat->scope_tables);
+    cat->scope_tables->names = ck.names;
+    cat->scope_tables->types = ck.types;
+    cat->scope_tables->facts_decl = ck.facts_decl;
+    free(ck.stack);
+    cat->checked = cat->diags.n_errors == errors_before;
+    return cat->checked;
+}

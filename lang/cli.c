@@ -1,0 +1,657 @@
+/* The aeo command: the top of the stack.
+ *
+ *   aeo check  PATH...                 diagnostics, exit 1 on errors
+ *   aeo eval   PATH... --facts FILE    outcomes per record
+ *   aeo disasm PATH... [--measure ID]  bytecode listing
+ *   aeo parse  PATH...                 the AST (for golden tests)
+ *
+ * Exit status: 0 ok; 1 findings (diagnostics, records with errors); 2 usage
+ * or I/O error.  Diagnostics go to stderr, results to stdout. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "grammar/parse.h"
+#include "lang/catalog.h"
+#include "lang/compile.h"
+#include "runtime/celtime.h"
+#include "runtime/facts.h"
+#include "runtime/vm.h"
+
+#define AEO_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: aeo <command> [options] PATH...\n"
+    "\n"
+    "commands:\n"
+    "  check  PATH...                        check rule files; diagnostics on stderr\n"
+    "  eval   PATH... --facts FILE|-         evaluate facts records against the catalog\n"
+    "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
+    "  disasm PATH... [--measure ID]         show the compiled bytecode\n"
+    "  parse  PATH...                        show the syntax tree\n"
+    "  version                               print the version\n"
+    "\n"
+    "common options:\n"
+    "  --color=auto|always|never             colour diagnostics (auto: on a terminal)\n"
+    "  --max-errors N                        stop reporting after N errors (default 50)\n"
+    "\n"
+    "PATH is a .aeo file or a directory (read recursively, files in sorted order).\n"
+    "Exit status: 0 ok, 1 findings or records with errors, 2 usage or I/O error.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "aeo: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'aeo help'.\n");
+    return EXIT_USAGE;
+}
+
+/* ---- options ------------------------------------------------------------------ */
+
+typedef struct options {
+    const char **paths;
+    uint32_t n_paths;
+    const char *facts;
+    const char *as_of;
+    const char *format;
+    const char *key;
+    const char **measures;
+    uint32_t n_measures;
+    int color;          /* -1 auto, 0 never, 1 always */
+    uint32_t max_errors;
+    bool werror;
+} options;
+
+/* The value of option [name] at argv[*i]: "--name=value" or "--name value". */
+static const char *opt_value(int argc, char **argv, int *i, const char *name, bool *matched) {
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    *matched = false;
+    if (strncmp(a, name, n) != 0) return NULL;
+    if (a[n] == '=') {
+        *matched = true;
+        return a + n + 1;
+    }
+    if (a[n] != '\0') return NULL;
+    *matched = true;
+    if (*i + 1 >= argc) return NULL;
+    return argv[++*i];
+}
+
+static int parse_options(int argc, char **argv, options *o, const char *const *allowed) {
+    memset(o, 0, sizeof *o);
+    o->color = -1;
+    o->max_errors = 50;
+    o->paths = aeo_xcalloc((size_t)argc + 1, sizeof *o->paths);
+    o->measures = aeo_xcalloc((size_t)argc + 1, sizeof *o->measures);
+    bool only_paths = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_paths || a[0] != '-' || strcmp(a, "-") == 0) {
+            o->paths[o->n_paths++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_paths = true;
+            continue;
+        }
+        bool known = false;
+        for (const char *const *p = allowed; *p; p++) {
+            size_t n = strlen(*p);
+            if (strncmp(a, *p, n) == 0 && (a[n] == '\0' || a[n] == '=')) known = true;
+        }
+        if (!known) return usage_error("unknown option '%s'", a);
+        bool m;
+        const char *v;
+        if ((v = opt_value(argc, argv, &i, "--facts", &m)) || m) {
+            if (!v) return usage_error("%s needs a file name (or - for stdin)", "--facts");
+            o->facts = v;
+        } else if ((v = opt_value(argc, argv, &i, "--as-of", &m)) || m) {
+            if (!v) return usage_error("%s needs a date (YYYY-MM-DD or RFC 3339)", "--as-of");
+            o->as_of = v;
+        } else if ((v = opt_value(argc, argv, &i, "--format", &m)) || m) {
+            if (!v) return usage_error("%s needs a value", "--format");
+            o->format = v;
+        } else if ((v = opt_value(argc, argv, &i, "--key", &m)) || m) {
+            if (!v) return usage_error("%s needs an expression", "--key");
+            o->key = v;
+        } else if ((v = opt_value(argc, argv, &i, "--measure", &m)) || m) {
+            if (!v) return usage_error("%s needs a measure ID", "--measure");
+            o->measures[o->n_measures++] = v;
+        } else if ((v = opt_value(argc, argv, &i, "--color", &m)) || m) {
+            if (!v || strcmp(v, "auto") == 0) o->color = -1;
+            else if (strcmp(v, "always") == 0) o->color = 1;
+            else if (strcmp(v, "never") == 0) o->color = 0;
+            else return usage_error("--color takes auto, always or never, not '%s'", v);
+        } else if ((v = opt_value(argc, argv, &i, "--max-errors", &m)) || m) {
+            char *end;
+            long n = v ? strtol(v, &end, 10) : -1;
+            if (!v || *end || n < 0) return usage_error("%s needs a number", "--max-errors");
+            o->max_errors = (uint32_t)n;
+        } else if (strcmp(a, "--werror") == 0) {
+            o->werror = true;
+        }
+    }
+    return -1;
+}
+
+static void free_options(options *o) {
+    free(o->paths);
+    free(o->measures);
+}
+
+static bool use_color(const options *o, FILE *f) {
+    if (o->color >= 0) return o->color == 1;
+    return isatty(fileno(f)) && !getenv("NO_COLOR");
+}
+
+/* ---- loading ------------------------------------------------------------------- */
+
+/* Loads, checks and (if [compile]) compiles the catalog at [o->paths],
+ * printing diagnostics.  Returns NULL with *[status] set when it cannot
+ * go on. */
+static aeo_catalog *load(const options *o, bool compile, int *status) {
+    if (o->n_paths == 0) {
+        *status = usage_error("%s", "no rule files given");
+        return NULL;
+    }
+    aeo_catalog *c = aeo_catalog_new();
+    c->diags.max_errors = o->max_errors;
+    for (uint32_t i = 0; i < o->n_paths; i++) {
+        const char *err = NULL;
+        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
+            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
+            aeo_catalog_free(c);
+            *status = EXIT_USAGE;
+            return NULL;
+        }
+    }
+    aeo_check_catalog(c);
+    if (compile && c->diags.n_errors == 0) aeo_compile_catalog(c);
+    aeo_diags_sort(&c->diags);
+    aeo_diags_print(&c->diags, &c->sources, stderr, use_color(o, stderr));
+    if (c->diags.n_errors > 0 || (o->werror && c->diags.n_warnings > 0)) {
+        *status = EXIT_FINDINGS;
+        if (compile) {
+            fprintf(stderr, "aeo: %u error%s; the catalog was not evaluated\n", c->diags.n_errors,
+                    c->diags.n_errors == 1 ? "" : "s");
+            aeo_catalog_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+static int cmd_check(int argc, char **argv) {
+    static const char *const allowed[] = {"--color", "--max-errors", "--werror", "--format", NULL};
+    options o;
+    int st = parse_options(argc, argv, &o, allowed);
+    if (st >= 0) { free_options(&o); return st; }
+    if (o.format && strcmp(o.format, "text") != 0) {
+        st = usage_error("check --format supports 'text' (got '%s')", o.format);
+        free_options(&o);
+        return st;
+    }
+    st = EXIT_OK;
+    aeo_catalog *c = load(&o, true, &st);
+    if (c) {
+        if (c->diags.n_errors || c->diags.n_warnings)
+            fprintf(stderr, "%u error%s, %u warning%s\n", c->diags.n_errors, c->diags.n_errors == 1 ? "" : "s",
+                    c->diags.n_warnings, c->diags.n_warnings == 1 ? "" : "s");
+        aeo_catalog_free(c);
+    }
+    free_options(&o);
+    return st;
+}
+
+static void pos_of(void *ud, uint32_t offset, uint32_t *line, uint32_t *col) {
+    const aeo_sources *s = ((const aeo_sources **)ud)[0];
+    uint32_t file = (uint32_t)(uintptr_t)((void **)ud)[1];
+    aeo_sources_position(s, file, offset, line, col);
+}
+
+static int cmd_parse(int argc, char **argv) {
+    static const char *const allowed[] = {"--color", "--max-errors", "--dump-ast", NULL};
+    options o;
+    int st = parse_options(argc, argv, &o, allowed);
+    if (st >= 0) { free_options(&o); return st; }
+    st = EXIT_OK;
+    aeo_catalog *c = aeo_catalog_new();
+    c->diags.max_errors = o.max_errors;
+    for (uint32_t i = 0; i < o.n_paths; i++) {
+        const char *err;
+        if (!aeo_catalog_add_path(c, o.paths[i], &err)) {
+            fprintf(stderr, "aeo: %s: %s\n", o.paths[i], err);
+            st = EXIT_USAGE;
+        }
+    }
+    for (uint32_t i = 0; i < c->n_files; i++) {
+        void *ud[2] = {&c->sources, (void *)(uintptr_t)c->files[i].source};
+        aeo_ast_dump(stdout, &c->files[i], pos_of, ud);
+    }
+    aeo_diags_sort(&c->diags);
+    aeo_diags_print(&c->diags, &c->sources, stderr, use_color(&o, stderr));
+    if (c->diags.n_errors && st == EXIT_OK) st = EXIT_FINDINGS;
+    aeo_catalog_free(c);
+    free_options(&o);
+    return st;
+}
+
+static void span_namer(void *ud, aeo_span span, char *buf, size_t size) {
+    const aeo_sources *s = ud;
+    uint32_t line, col;
+    aeo_sources_position(s, span.file, span.start, &line, &col);
+    snprintf(buf, size, "%u:%u", line, col);
+}
+
+static int cmd_disasm(int argc, char **argv) {
+    static const char *const allowed[] = {"--color", "--max-errors", "--measure", NULL};
+    options o;
+    int st = parse_options(argc, argv, &o, allowed);
+    if (st >= 0) { free_options(&o); return st; }
+    st = EXIT_OK;
+    aeo_catalog *c = load(&o, true, &st);
+    if (!c) { free_options(&o); return st; }
+    aeo_program *p = c->program;
+    for (uint32_t k = 0; k < o.n_measures; k++) {
+        if (aeo_program_measure(p, o.measures[k]) < 0) {
+            fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o.measures[k]);
+            aeo_catalog_free(c);
+            free_options(&o);
+            return EXIT_USAGE;
+        }
+    }
+    if (o.n_measures == 0) {
+        for (uint32_t i = 0; i < p->n_defs; i++) {
+            aeo_chunk_disasm(p->defs[i].chunk, stdout, span_namer, &c->sources);
+            fputc('\n', stdout);
+        }
+        if (p->key) {
+            aeo_chunk_disasm(p->key, stdout, span_namer, &c->sources);
+            fputc('\n', stdout);
+        }
+    }
+    bool first = true;
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        bool want = o.n_measures == 0;
+        for (uint32_t k = 0; k < o.n_measures; k++) want |= strcmp(o.measures[k], p->measures[i].id) == 0;
+        if (!want) continue;
+        if (!first) fputc('\n', stdout);
+        first = false;
+        aeo_chunk_disasm(p->measures[i].chunk, stdout, span_namer, &c->sources);
+    }
+    aeo_catalog_free(c);
+    free_options(&o);
+    return st;
+}
+
+/* ---- eval ---------------------------------------------------------------------- */
+
+typedef enum { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV } out_format;
+
+typedef struct outcome {
+    int kind;                 /* 0 applies, 1 not, 2 undecided, 3 error */
+    aeo_value v;
+} outcome;
+
+enum { OUT_APPLIES, OUT_NOT, OUT_UNDECIDED, OUT_ERROR };
+static const char *const outcome_names[] = {"applies", "not", "undecided", "error"};
+
+static outcome classify(aeo_vm *vm, aeo_value v) {
+    outcome o = {OUT_ERROR, v};
+    if (v.kind == AEO_V_BOOL) o.kind = v.as.b ? OUT_APPLIES : OUT_NOT;
+    else if (v.kind == AEO_V_UNKNOWN) o.kind = OUT_UNDECIDED;
+    else if (v.kind != AEO_V_ERROR)
+        o.v = aeo_error_new(aeo_vm_arena(vm), "condition gave a %s, not a bool", aeo_value_type_name(v));
+    return o;
+}
+
+static void csv_field(aeo_buf *b, const char *s, size_t n) {
+    bool quote = false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = true;
+    if (!quote) {
+        aeo_buf_putn(b, s, n);
+        return;
+    }
+    aeo_buf_putn(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') aeo_buf_putn(b, "\"", 1);
+        aeo_buf_putn(b, s + i, 1);
+    }
+    aeo_buf_putn(b, "\"", 1);
+}
+
+/* "file:line:col" of a span. */
+static void where(aeo_buf *b, const aeo_sources *s, aeo_span span) {
+    uint32_t line, col;
+    aeo_sources_position(s, span.file, span.start, &line, &col);
+    aeo_buf_printf(b, "%s:%u:%u", s->files[span.file].name, line, col);
+}
+
+/* The key of the current record as text, or NULL. */
+static const char *eval_key(aeo_vm *vm, const aeo_chunk *key, aeo_buf *tmp) {
+    if (!key) return NULL;
+    aeo_value k = aeo_vm_run(vm, key);
+    tmp->len = 0;
+    if (k.kind == AEO_V_STRING) aeo_buf_putn(tmp, k.as.s->data, k.as.s->len);
+    else if (k.kind == AEO_V_ERROR || k.kind == AEO_V_UNKNOWN) return NULL;
+    else aeo_value_format(tmp, k);
+    aeo_buf_putn(tmp, "", 0);
+    return tmp->data ? tmp->data : "";
+}
+
+static bool parse_as_of(const char *s, aeo_value *out) {
+    int64_t sec;
+    int32_t ns;
+    if (!aeo_time_parse_timestamp(s, strlen(s), &sec, &ns)) return false;
+    *out = aeo_timestamp(sec, ns);
+    return true;
+}
+
+static aeo_value today_utc(void) {
+    time_t now = time(NULL);
+    int64_t days = (int64_t)now / 86400;
+    if ((int64_t)now < 0 && (int64_t)now % 86400) days--;
+    return aeo_timestamp(days * 86400, 0);
+}
+
+static int cmd_eval(int argc, char **argv) {
+    static const char *const allowed[] = {"--color", "--max-errors", "--facts", "--as-of", "--format",
+                                          "--measure", "--key", NULL};
+    options o;
+    int st = parse_options(argc, argv, &o, allowed);
+    if (st >= 0) { free_options(&o); return st; }
+    out_format fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSONL;
+    if (o.format) {
+        if (strcmp(o.format, "table") == 0) fmt = FMT_TABLE;
+        else if (strcmp(o.format, "json") == 0) fmt = FMT_JSON;
+        else if (strcmp(o.format, "jsonl") == 0) fmt = FMT_JSONL;
+        else if (strcmp(o.format, "csv") == 0) fmt = FMT_CSV;
+        else {
+            st = usage_error("--format takes table, json, jsonl or csv, not '%s'", o.format);
+            free_options(&o);
+            return st;
+        }
+    }
+    if (!o.facts) {
+        free_options(&o);
+        return usage_error("%s", "eval needs --facts FILE (or --facts - for stdin)");
+    }
+    aeo_value as_of = today_utc();
+    if (o.as_of && !parse_as_of(o.as_of, &as_of)) {
+        st = usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o.as_of);
+        free_options(&o);
+        return st;
+    }
+    st = EXIT_OK;
+    aeo_catalog *c = load(&o, true, &st);
+    if (!c) { free_options(&o); return st; }
+    aeo_program *p = c->program;
+    if (!p->root) {
+        fprintf(stderr, "aeo: the catalog has no facts schema\n");
+        aeo_catalog_free(c);
+        free_options(&o);
+        return EXIT_FINDINGS;
+    }
+    /* Which measures to report. */
+    uint32_t *sel = aeo_xcalloc(p->n_measures + 1, sizeof *sel);
+    uint32_t n_sel = 0;
+    if (o.n_measures == 0) {
+        for (uint32_t i = 0; i < p->n_measures; i++) sel[n_sel++] = i;
+    } else {
+        for (uint32_t i = 0; i < p->n_measures; i++)
+            for (uint32_t k = 0; k < o.n_measures; k++)
+                if (strcmp(o.measures[k], p->measures[i].id) == 0) { sel[n_sel++] = i; break; }
+        for (uint32_t k = 0; k < o.n_measures; k++) {
+            if (aeo_program_measure(p, o.measures[k]) < 0) {
+                fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o.measures[k]);
+                st = EXIT_USAGE;
+            }
+        }
+    }
+    /* An explicit --key replaces the catalog's. */
+    aeo_chunk *key_chunk = p->key;
+    aeo_chunk *own_key = NULL;
+    if (o.key && st == EXIT_OK) {
+        uint32_t src = aeo_sources_add(&c->sources, "--key", o.key, strlen(o.key));
+        aeo_parse_opts po = {c->arena, &c->diags, &c->next_id};
+        aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
+        uint32_t before = c->diags.n;
+        if (e && aeo_check_expr(c, e)) own_key = key_chunk = aeo_compile_expr(c, e, "--key", false);
+        if (!own_key) {
+            aeo_diags_sort(&c->diags);
+            for (uint32_t i = before ? before - 1 : 0; i < c->diags.n; i++)
+                aeo_diag_print(&c->diags.items[i], &c->sources, stderr, use_color(&o, stderr));
+            st = EXIT_USAGE;
+        }
+    }
+    FILE *in = NULL;
+    if (st == EXIT_OK) {
+        in = strcmp(o.facts, "-") == 0 ? stdin : fopen(o.facts, "rb");
+        if (!in) {
+            fprintf(stderr, "aeo: %s: %s\n", o.facts, strerror(errno));
+            st = EXIT_USAGE;
+        }
+    }
+    if (st != EXIT_OK) {
+        aeo_chunk_free(own_key);
+        free(sel);
+        aeo_catalog_free(c);
+        free_options(&o);
+        return st;
+    }
+
+    aeo_vm *vm = aeo_vm_new(p);
+    aeo_vm_set_as_of(vm, as_of);
+    aeo_facts_reader *rd = aeo_facts_reader_new(in, o.facts);
+    aeo_buf out = {0}, keybuf = {0}, tmp = {0};
+    uint64_t recno = 0, bad_records = 0, error_records = 0;
+    bool first = true;
+    if (fmt == FMT_JSON) fputs("[", stdout);
+    if (fmt == FMT_CSV) fputs("record,key,measure,outcome,detail\n", stdout);
+    outcome *outs = aeo_xcalloc(n_sel + 1, sizeof *outs);
+    for (;;) {
+        aeo_facts_item item;
+        aeo_facts_status fs = aeo_facts_next(rd, &item);
+        if (fs == AEO_FACTS_EOF) break;
+        if (fs == AEO_FACTS_IOERR) {
+            fprintf(stderr, "aeo: %s: %s\n", o.facts, item.error);
+            st = EXIT_USAGE;
+            break;
+        }
+        recno++;
+        out.len = 0;
+        const char *error = NULL;
+        aeo_value rec;
+        aeo_vm_begin(vm, aeo_null());
+        if (fs == AEO_FACTS_BAD) error = item.error;
+        else if (!aeo_facts_decode(aeo_vm_arena(vm), p->root, p->root_name, item.text, item.len, item.line, &rec,
+                                   &error)) {
+            /* error set */
+        }
+        if (error) {
+            bad_records++;
+            switch (fmt) {
+            case FMT_JSONL:
+            case FMT_JSON:
+                aeo_buf_printf(&out, "%s{\"record\":%llu,\"error\":", fmt == FMT_JSON ? (first ? "\n" : ",\n") : "",
+                               (unsigned long long)recno);
+                aeo_buf_json_string(&out, error, strlen(error));
+                aeo_buf_puts(&out, fmt == FMT_JSONL ? "}\n" : "}");
+                break;
+            case FMT_CSV:
+                aeo_buf_printf(&out, "%llu,,,error,", (unsigned long long)recno);
+                csv_field(&out, error, strlen(error));
+                aeo_buf_puts(&out, "\n");
+                break;
+            case FMT_TABLE:
+                aeo_buf_printf(&out, "%srecord %llu: cannot be read: %s\n", first ? "" : "\n",
+                               (unsigned long long)recno, error);
+                break;
+            }
+            first = false;
+            fwrite(out.data, 1, out.len, stdout);
+            aeo_vm_end(vm);
+            continue;
+        }
+        aeo_vm_begin(vm, rec);
+        bool any_error = false;
+        for (uint32_t k = 0; k < n_sel; k++) {
+            outs[k] = classify(vm, aeo_vm_measure(vm, sel[k]));
+            any_error |= outs[k].kind == OUT_ERROR;
+        }
+        error_records += any_error;
+        const char *key = eval_key(vm, key_chunk, &keybuf);
+        switch (fmt) {
+        case FMT_JSONL:
+        case FMT_JSON: {
+            if (fmt == FMT_JSON) aeo_buf_puts(&out, first ? "\n" : ",\n");
+            aeo_buf_printf(&out, "{\"record\":%llu", (unsigned long long)recno);
+            if (key_chunk) {
+                aeo_buf_puts(&out, ",\"key\":");
+                if (key) aeo_buf_json_string(&out, key, strlen(key));
+                else aeo_buf_puts(&out, "null");
+            }
+            for (int kind = OUT_APPLIES; kind <= OUT_ERROR; kind++) {
+                static const char *const field[] = {"applies", "not", "undecided", "errors"};
+                aeo_buf_printf(&out, ",\"%s\":%c", field[kind], kind >= OUT_UNDECIDED ? '{' : '[');
+                bool sep = false;
+                for (uint32_t k = 0; k < n_sel; k++) {
+                    if (outs[k].kind != kind) continue;
+                    if (sep) aeo_buf_puts(&out, ",");
+                    sep = true;
+                    const char *id = p->measures[sel[k]].id;
+                    aeo_buf_json_string(&out, id, strlen(id));
+                    if (kind == OUT_UNDECIDED) {
+                        aeo_buf_puts(&out, ":[");
+                        const aeo_unknown *u = outs[k].v.as.unk;
+                        for (uint32_t j = 0; j < u->n; j++) {
+                            if (j) aeo_buf_puts(&out, ",");
+                            aeo_buf_json_string(&out, u->paths[j], strlen(u->paths[j]));
+                        }
+                        aeo_buf_puts(&out, "]");
+                    } else if (kind == OUT_ERROR) {
+                        aeo_buf_puts(&out, ":");
+                        const char *msg = outs[k].v.as.e->msg;
+                        aeo_buf_json_string(&out, msg, strlen(msg));
+                    }
+                }
+                aeo_buf_puts(&out, kind >= OUT_UNDECIDED ? "}" : "]");
+            }
+            aeo_buf_puts(&out, fmt == FMT_JSONL ? "}\n" : "}");
+            break;
+        }
+        case FMT_CSV:
+            for (uint32_t k = 0; k < n_sel; k++) {
+                aeo_buf_printf(&out, "%llu,", (unsigned long long)recno);
+                if (key) csv_field(&out, key, strlen(key));
+                aeo_buf_printf(&out, ",%s,%s,", p->measures[sel[k]].id, outcome_names[outs[k].kind]);
+                tmp.len = 0;
+                if (outs[k].kind == OUT_UNDECIDED) {
+                    const aeo_unknown *u = outs[k].v.as.unk;
+                    for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(&tmp, "%s%s", j ? " " : "", u->paths[j]);
+                } else if (outs[k].kind == OUT_ERROR) {
+                    aeo_buf_puts(&tmp, outs[k].v.as.e->msg);
+                }
+                csv_field(&out, tmp.data ? tmp.data : "", tmp.len);
+                aeo_buf_puts(&out, "\n");
+            }
+            break;
+        case FMT_TABLE: {
+            aeo_buf_printf(&out, "%srecord %llu", first ? "" : "\n", (unsigned long long)recno);
+            if (key) aeo_buf_printf(&out, "  %s", key);
+            aeo_buf_puts(&out, "\n");
+            int idw = 2;
+            for (uint32_t k = 0; k < n_sel; k++) {
+                int w = (int)strlen(p->measures[sel[k]].id);
+                if (w > idw) idw = w;
+            }
+            for (uint32_t k = 0; k < n_sel; k++) {
+                const aeo_measure_info *m = &p->measures[sel[k]];
+                aeo_buf_printf(&out, "  %-*s  %-9s  %s", idw, m->id, outcome_names[outs[k].kind], m->title);
+                if (outs[k].kind == OUT_UNDECIDED) {
+                    const aeo_unknown *u = outs[k].v.as.unk;
+                    aeo_buf_puts(&out, "  (missing:");
+                    for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(&out, " %s", u->paths[j]);
+                    aeo_buf_puts(&out, ")");
+                } else if (outs[k].kind == OUT_ERROR) {
+                    aeo_buf_printf(&out, "  (%s", outs[k].v.as.e->msg);
+                    if (outs[k].v.as.e->has_span) {
+                        aeo_buf_puts(&out, " at ");
+                        where(&out, &c->sources, outs[k].v.as.e->span);
+                    }
+                    aeo_buf_puts(&out, ")");
+                } else if (outs[k].kind == OUT_NOT && !aeo_vm_in_force(vm, sel[k])) {
+                    aeo_buf_puts(&out, "  (not in force on this date)");
+                }
+                aeo_buf_puts(&out, "\n");
+            }
+            break;
+        }
+        }
+        first = false;
+        fwrite(out.data, 1, out.len, stdout);
+        aeo_vm_end(vm);
+    }
+    if (fmt == FMT_JSON) fputs(first ? "]\n" : "\n]\n", stdout);
+    if (fmt == FMT_TABLE && recno == 0) fputs("no records\n", stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "aeo: writing output: %s\n", strerror(errno));
+        st = EXIT_USAGE;
+    }
+    if (st == EXIT_OK && (bad_records || error_records)) st = EXIT_FINDINGS;
+    if (bad_records)
+        fprintf(stderr, "aeo: %llu of %llu record%s could not be read\n", (unsigned long long)bad_records,
+                (unsigned long long)recno, recno == 1 ? "" : "s");
+    if (error_records)
+        fprintf(stderr, "aeo: %llu record%s had measures that failed with a runtime error\n",
+                (unsigned long long)error_records, error_records == 1 ? "" : "s");
+    free(outs);
+    aeo_buf_free(&out);
+    aeo_buf_free(&keybuf);
+    aeo_buf_free(&tmp);
+    aeo_facts_reader_free(rd);
+    if (in != stdin) fclose(in);
+    aeo_vm_free(vm);
+    aeo_chunk_free(own_key);
+    free(sel);
+    aeo_catalog_free(c);
+    free_options(&o);
+    return st;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("aeo %s\n", AEO_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
+    if (strcmp(cmd, "disasm") == 0) return cmd_disasm(argc - 2, argv + 2);
+    if (strcmp(cmd, "parse") == 0) return cmd_parse(argc - 2, argv + 2);
+    static const char *const cmds[] = {"check", "eval", "disasm", "parse", "help", "version"};
+    const char *sug = aeo_suggest(cmd, cmds, 6);
+    if (sug) fprintf(stderr, "aeo: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
+    else fprintf(stderr, "aeo: unknown command '%s'\n", cmd);
+    fputs("Try 'aeo help'.\n", stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,454 @@
+/* The compiler: checked AST -> bytecode; see compile.h.
+ *
+ * Code generation is a single recursive walk per expression (bounded by the
+ * parser's nesting limit).  Stack depth is tracked by the assembler
+ * (aeo_chunk_emit) from the opcode table's stack effects; where two control
+ * paths join, the depth is reset explicitly.
+ *
+ * Program def layout: consts, then defs, then tiers, then the scope, so a
+ * reference compiles to CALL_DEF with a fixed index. */
+#include "lang/compile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/builtins.h"
+
+typedef struct compiler {
+    aeo_catalog *cat;
+    aeo_program *prog;
+    aeo_chunk *ch;
+    bool trace;
+    bool failed;
+} compiler;
+
+enum { MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER };
+
+uint32_t aeo_compile_def_index(const aeo_catalog *c, aeo_ref_kind kind, uint32_t index) {
+    switch (kind) {
+    case AEO_REF_CONST: return index;
+    case AEO_REF_DEF: return c->consts.n + index;
+    case AEO_REF_TIER: return c->consts.n + c->defs.n + index;
+    default: return c->consts.n + c->defs.n + c->tiers.n; /* the scope */
+    }
+}
+
+static uint32_t emit(compiler *cp, aeo_opcode op, int32_t a, int32_t b, aeo_span span) {
+    return aeo_chunk_emit(cp->ch, op, a, b, span);
+}
+
+static void patch(compiler *cp, uint32_t at, int which, aeo_span span) {
+    if (!aeo_chunk_patch(cp->ch, at, which) && !cp->failed) {
+        aeo_diag_add(&cp->cat->diags, AEO_E_TOO_LARGE, span,
+                     "expression too large to compile (a jump exceeds 32 KiB of bytecode); split it into defs");
+        cp->failed = true;
+    }
+}
+
+static void emit_const(compiler *cp, aeo_value v, aeo_span span) {
+    uint32_t k = aeo_chunk_const(cp->ch, v);
+    if (k > UINT16_MAX && !cp->failed) {
+        aeo_diag_add(&cp->cat->diags, AEO_E_TOO_LARGE, span, "too many constants in one expression");
+        cp->failed = true;
+    }
+    emit(cp, AEO_OP_CONST, (int32_t)k, 0, span);
+}
+
+static aeo_value str_const(compiler *cp, const char *s, size_t len) { return aeo_string(cp->prog->arena, s, len); }
+
+/* The attribute path of a field access, for UNKNOWN values: the source
+ * text of the selection ("enterprise.certified_on"). */
+static void path_of(aeo_buf *b, const aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_IDENT: aeo_buf_puts(b, e->u.ident.name); break;
+    case AEO_EXPR_SELECT:
+        path_of(b, e->u.select.operand);
+        aeo_buf_puts(b, ".");
+        aeo_buf_puts(b, e->u.select.field);
+        break;
+    case AEO_EXPR_INDEX:
+        path_of(b, e->u.index.operand);
+        aeo_buf_puts(b, "[]");
+        break;
+    default: aeo_buf_puts(b, "(expression)"); break;
+    }
+}
+
+static void expr(compiler *cp, const aeo_expr *e);
+
+/* Emits a backward jump to [target]. */
+static void jump_back(compiler *cp, uint32_t target, aeo_span span) {
+    int64_t off = (int64_t)target - (int64_t)(cp->ch->len + 3);
+    if (off < INT16_MIN && !cp->failed) {
+        aeo_diag_add(&cp->cat->diags, AEO_E_TOO_LARGE, span, "expression too large to compile");
+        cp->failed = true;
+    }
+    emit(cp, AEO_OP_JUMP, (int32_t)off, 0, span);
+}
+
+static void macro(compiler *cp, const aeo_expr *e) {
+    aeo_span sp = e->span;
+    if (e->macro == MACRO_HAS) {
+        const aeo_expr *sel = e->u.call.args[0];
+        expr(cp, sel->u.select.operand);
+        if (sel->ref == AEO_REF_FIELD) emit(cp, AEO_OP_HAS_FIELD, (int32_t)sel->ref_index, 0, sp);
+        else {
+            uint32_t k = aeo_chunk_const(cp->ch, str_const(cp, sel->u.select.field, strlen(sel->u.select.field)));
+            emit(cp, AEO_OP_HAS, (int32_t)k, 0, sp);
+        }
+        return;
+    }
+    uint32_t s = e->ref_index;
+    if (s + 3 > cp->ch->n_locals) cp->ch->n_locals = (uint8_t)(s + 3 > 255 ? 255 : s + 3);
+    expr(cp, e->u.call.target);
+    uint32_t begin = emit(cp, AEO_OP_ITER_BEGIN, (int32_t)s, 0, sp);
+    uint32_t depth = cp->ch->depth;
+    switch (e->macro) {
+    case MACRO_ALL: emit(cp, AEO_OP_TRUE, 0, 0, sp); break;
+    case MACRO_EXISTS: emit(cp, AEO_OP_FALSE, 0, 0, sp); break;
+    case MACRO_EXISTS_ONE: emit_const(cp, aeo_int(0), sp); break;
+    default: emit(cp, AEO_OP_LIST, 0, 0, sp); break;
+    }
+    uint32_t loop = cp->ch->len;
+    uint32_t next = emit(cp, AEO_OP_ITER_NEXT, (int32_t)s, 0, sp);
+    const aeo_expr *body = e->u.call.args[e->u.call.n_args - 1];
+    switch (e->macro) {
+    case MACRO_ALL:
+    case MACRO_EXISTS: {
+        bool all = e->macro == MACRO_ALL;
+        uint32_t j = emit(cp, all ? AEO_OP_JUMP_IF_FALSE_KEEP : AEO_OP_JUMP_IF_TRUE_KEEP, 0, 0, sp);
+        expr(cp, body);
+        emit(cp, all ? AEO_OP_AND : AEO_OP_OR, 0, 0, sp);
+        jump_back(cp, loop, sp);
+        patch(cp, j, 0, sp);
+        break;
+    }
+    case MACRO_EXISTS_ONE:
+        expr(cp, body);
+        emit(cp, AEO_OP_COUNT, 0, 0, sp);
+        jump_back(cp, loop, sp);
+        break;
+    case MACRO_FILTER:
+        expr(cp, body);
+        emit(cp, AEO_OP_FILTER, (int32_t)s, 0, sp);
+        jump_back(cp, loop, sp);
+        break;
+    case MACRO_MAP: {
+        uint32_t guard = 0;
+        bool filtered = e->u.call.n_args == 3;
+        if (filtered) {
+            expr(cp, e->u.call.args[1]);
+            guard = emit(cp, AEO_OP_GUARD, 0, 0, sp);
+        }
+        expr(cp, body);
+        emit(cp, AEO_OP_APPEND, 0, 0, sp);
+        if (filtered) patch(cp, guard, 0, sp);
+        jump_back(cp, loop, sp);
+        break;
+    }
+    default: break;
+    }
+    patch(cp, next, 0, sp);
+    if (e->macro == MACRO_EXISTS_ONE) emit(cp, AEO_OP_ONE, 0, 0, sp);
+    patch(cp, begin, 0, sp);
+    aeo_chunk_set_depth(cp->ch, depth + 1);
+}
+
+static void expr(compiler *cp, const aeo_expr *e) {
+    aeo_span sp = e->span;
+    switch (e->kind) {
+    case AEO_EXPR_ERROR:
+        /* Never compiled: a catalog with errors is not compiled. */
+        emit(cp, AEO_OP_NULL, 0, 0, sp);
+        break;
+    case AEO_EXPR_NULL: emit(cp, AEO_OP_NULL, 0, 0, sp); break;
+    case AEO_EXPR_BOOL: emit(cp, e->u.b ? AEO_OP_TRUE : AEO_OP_FALSE, 0, 0, sp); break;
+    case AEO_EXPR_INT: emit_const(cp, aeo_int(e->u.i), sp); break;
+    case AEO_EXPR_UINT: emit_const(cp, aeo_uint(e->u.u), sp); break;
+    case AEO_EXPR_DOUBLE: emit_const(cp, aeo_double(e->u.d), sp); break;
+    case AEO_EXPR_STRING: emit_const(cp, str_const(cp, e->u.str.s, e->u.str.len), sp); break;
+    case AEO_EXPR_BYTES: emit_const(cp, aeo_bytes(cp->prog->arena, e->u.str.s, e->u.str.len), sp); break;
+    case AEO_EXPR_IDENT:
+        switch (e->ref) {
+        case AEO_REF_ROOT: emit(cp, AEO_OP_ROOT, 0, 0, sp); break;
+        case AEO_REF_AS_OF: emit(cp, AEO_OP_AS_OF, 0, 0, sp); break;
+        case AEO_REF_CONST:
+        case AEO_REF_DEF:
+        case AEO_REF_TIER:
+            emit(cp, AEO_OP_CALL_DEF, (int32_t)aeo_compile_def_index(cp->cat, e->ref, e->ref_index), 0, sp);
+            break;
+        case AEO_REF_MEASURE: emit(cp, AEO_OP_MEASURE, (int32_t)e->ref_index, 0, sp); break;
+        case AEO_REF_LOCAL: emit(cp, AEO_OP_LOAD_LOCAL, (int32_t)e->ref_index, 0, sp); break;
+        case AEO_REF_TYPE: emit_const(cp, aeo_type_value(e->u.ident.name), sp); break;
+        default: emit(cp, AEO_OP_NULL, 0, 0, sp); break;
+        }
+        break;
+    case AEO_EXPR_SELECT:
+        expr(cp, e->u.select.operand);
+        if (e->ref == AEO_REF_FIELD) {
+            aeo_buf b = {0};
+            path_of(&b, e);
+            uint32_t k = aeo_chunk_const(cp->ch, str_const(cp, b.data, b.len));
+            aeo_buf_free(&b);
+            emit(cp, AEO_OP_FIELD, (int32_t)e->ref_index, (int32_t)k, sp);
+        } else {
+            uint32_t k = aeo_chunk_const(cp->ch, str_const(cp, e->u.select.field, strlen(e->u.select.field)));
+            emit(cp, AEO_OP_SELECT, (int32_t)k, 0, sp);
+        }
+        break;
+    case AEO_EXPR_INDEX:
+        expr(cp, e->u.index.operand);
+        expr(cp, e->u.index.index);
+        emit(cp, AEO_OP_INDEX, 0, 0, sp);
+        break;
+    case AEO_EXPR_CALL:
+        if (e->ref == AEO_REF_MACRO) {
+            macro(cp, e);
+            break;
+        }
+        if (strcmp(e->u.call.name, "dyn") == 0 && !e->u.call.target) {
+            expr(cp, e->u.call.args[0]);
+            break;
+        }
+        if (e->u.call.target) expr(cp, e->u.call.target);
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) expr(cp, e->u.call.args[i]);
+        emit(cp, AEO_OP_CALL, (int32_t)e->ref_index, (int32_t)(e->u.call.n_args + (e->u.call.target ? 1 : 0)), sp);
+        break;
+    case AEO_EXPR_LIST:
+        if (e->u.list.n > UINT16_MAX) {
+            aeo_diag_add(&cp->cat->diags, AEO_E_TOO_LARGE, sp, "a list literal may have at most 65535 items");
+            cp->failed = true;
+            emit(cp, AEO_OP_NULL, 0, 0, sp);
+            break;
+        }
+        for (uint32_t i = 0; i < e->u.list.n; i++) expr(cp, e->u.list.items[i]);
+        emit(cp, AEO_OP_LIST, (int32_t)e->u.list.n, 0, sp);
+        break;
+    case AEO_EXPR_MAP:
+        if (e->u.map.n > UINT16_MAX) {
+            aeo_diag_add(&cp->cat->diags, AEO_E_TOO_LARGE, sp, "a map literal may have at most 65535 entries");
+            cp->failed = true;
+            emit(cp, AEO_OP_NULL, 0, 0, sp);
+            break;
+        }
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            expr(cp, e->u.map.keys[i]);
+            expr(cp, e->u.map.vals[i]);
+        }
+        emit(cp, AEO_OP_MAP, (int32_t)e->u.map.n, 0, sp);
+        break;
+    case AEO_EXPR_UNARY:
+        expr(cp, e->u.unary.a);
+        emit(cp, e->u.unary.op == AEO_OPR_NOT ? AEO_OP_NOT : AEO_OP_NEG, 0, 0, sp);
+        break;
+    case AEO_EXPR_BINARY: {
+        aeo_operator op = e->u.binary.op;
+        if (op == AEO_OPR_AND || op == AEO_OPR_OR) {
+            bool is_and = op == AEO_OPR_AND;
+            expr(cp, e->u.binary.a);
+            uint32_t j = emit(cp, is_and ? AEO_OP_JUMP_IF_FALSE_KEEP : AEO_OP_JUMP_IF_TRUE_KEEP, 0, 0, sp);
+            expr(cp, e->u.binary.b);
+            emit(cp, is_and ? AEO_OP_AND : AEO_OP_OR, 0, 0, sp);
+            patch(cp, j, 0, sp);
+            break;
+        }
+        static const aeo_opcode ops[] = {
+            [AEO_OPR_EQ] = AEO_OP_EQ, [AEO_OPR_NE] = AEO_OP_NE, [AEO_OPR_LT] = AEO_OP_LT,
+            [AEO_OPR_LE] = AEO_OP_LE, [AEO_OPR_GT] = AEO_OP_GT, [AEO_OPR_GE] = AEO_OP_GE,
+            [AEO_OPR_IN] = AEO_OP_IN, [AEO_OPR_ADD] = AEO_OP_ADD, [AEO_OPR_SUB] = AEO_OP_SUB,
+            [AEO_OPR_MUL] = AEO_OP_MUL, [AEO_OPR_DIV] = AEO_OP_DIV, [AEO_OPR_MOD] = AEO_OP_MOD,
+        };
+        expr(cp, e->u.binary.a);
+        expr(cp, e->u.binary.b);
+        emit(cp, ops[op], 0, 0, sp);
+        break;
+    }
+    case AEO_EXPR_COND: {
+        expr(cp, e->u.cond.c);
+        uint32_t cond = emit(cp, AEO_OP_COND, 0, 0, sp);
+        uint32_t depth = cp->ch->depth;
+        expr(cp, e->u.cond.a);
+        uint32_t j = emit(cp, AEO_OP_JUMP, 0, 0, sp);
+        patch(cp, cond, 0, sp);
+        aeo_chunk_set_depth(cp->ch, depth);
+        expr(cp, e->u.cond.b);
+        patch(cp, cond, 1, sp);
+        patch(cp, j, 0, sp);
+        break;
+    }
+    default:
+        emit(cp, AEO_OP_NULL, 0, 0, sp);
+        break;
+    }
+    if (cp->trace && e->id <= UINT16_MAX) emit(cp, AEO_OP_TRACE, (int32_t)e->id, 0, sp);
+}
+
+static aeo_chunk *finish(compiler *cp, aeo_span span) {
+    emit(cp, AEO_OP_RETURN, 0, 0, span);
+    if (cp->failed) {
+        aeo_chunk_free(cp->ch);
+        return NULL;
+    }
+#ifndef NDEBUG
+    const char *why;
+    if (!aeo_chunk_verify(cp->ch, &why)) {
+        fprintf(stderr, "aeo: internal error: malformed chunk '%s': %s\n", cp->ch->name, why);
+        abort();
+    }
+#endif
+    return cp->ch;
+}
+
+aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name, bool trace) {
+    compiler cp = {c, c->program, aeo_chunk_new(name), trace, false};
+    expr(&cp, e);
+    return finish(&cp, e->span);
+}
+
+/* The conjunction of a measure's terms: scope, tiers, when, !unless...
+ * Each term after the first: JUMP_IF_FALSE_KEEP end; <term>; AND. */
+aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace) {
+    const aeo_decl *d = c->measures.items[idx];
+    char name[300];
+    snprintf(name, sizeof name, "measure %s", d->name);
+    compiler cp = {c, c->program, aeo_chunk_new(name), trace, false};
+    uint32_t jumps[512];
+    uint32_t n_jumps = 0, n_terms = 0;
+    aeo_span sp = d->name_span;
+
+#define NEXT_TERM()                                                                            \
+    do {                                                                                       \
+        if (n_terms++ > 0 && n_jumps < 512)                                                    \
+            jumps[n_jumps++] = emit(&cp, AEO_OP_JUMP_IF_FALSE_KEEP, 0, 0, sp);                 \
+    } while (0)
+#define END_TERM()                                                                             \
+    do {                                                                                       \
+        if (n_terms > 1) emit(&cp, AEO_OP_AND, 0, 0, sp);                                      \
+    } while (0)
+
+    if (c->scope) {
+        NEXT_TERM();
+        emit(&cp, AEO_OP_CALL_DEF, (int32_t)aeo_compile_def_index(c, AEO_REF_NONE, 0), 0, c->scope->span);
+        if (trace && c->scope->id <= UINT16_MAX) emit(&cp, AEO_OP_TRACE, (int32_t)c->scope->id, 0, c->scope->span);
+        END_TERM();
+    }
+    const aeo_prop *tp = aeo_decl_prop(d, "tier");
+    if (tp && tp->value) {
+        NEXT_TERM();
+        const aeo_expr *v = tp->value;
+        if (v->kind == AEO_EXPR_LIST && v->u.list.n > 0) {
+            uint32_t ors[256], n_ors = 0;
+            for (uint32_t i = 0; i < v->u.list.n; i++) {
+                if (i > 0 && n_ors < 256) ors[n_ors++] = emit(&cp, AEO_OP_JUMP_IF_TRUE_KEEP, 0, 0, sp);
+                expr(&cp, v->u.list.items[i]);
+                if (i > 0) emit(&cp, AEO_OP_OR, 0, 0, sp);
+            }
+            for (uint32_t i = 0; i < n_ors; i++) patch(&cp, ors[i], 0, sp);
+        } else if (v->kind == AEO_EXPR_LIST) {
+            emit(&cp, AEO_OP_FALSE, 0, 0, sp);
+        } else {
+            expr(&cp, v);
+        }
+        END_TERM();
+    }
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        const aeo_prop *p = &d->props[i];
+        bool when = strcmp(p->name, "when") == 0, unless = strcmp(p->name, "unless") == 0;
+        if (!when && !unless) continue;
+        NEXT_TERM();
+        expr(&cp, p->value);
+        if (unless) emit(&cp, AEO_OP_NOT, 0, 0, p->value->span);
+        END_TERM();
+    }
+    if (n_terms == 0) emit(&cp, AEO_OP_TRUE, 0, 0, sp);
+    for (uint32_t i = 0; i < n_jumps; i++) patch(&cp, jumps[i], 0, sp);
+#undef NEXT_TERM
+#undef END_TERM
+    return finish(&cp, sp);
+}
+
+static const char *prop_string(aeo_catalog *c, const aeo_decl *d, const char *name) {
+    const aeo_prop *p = aeo_decl_prop(d, name);
+    if (!p || !p->value || p->value->kind != AEO_EXPR_STRING) return NULL;
+    return aeo_arena_strndup(c->program->arena, p->value->u.str.s, p->value->u.str.len);
+}
+
+static void add_def(aeo_catalog *c, const char *name, aeo_chunk *chunk, bool *ok) {
+    aeo_program *p = c->program;
+    p->defs[p->n_defs].name = aeo_arena_strdup(p->arena, name);
+    p->defs[p->n_defs].chunk = chunk;
+    p->n_defs++;
+    if (!chunk) *ok = false;
+}
+
+bool aeo_compile_catalog(aeo_catalog *c) {
+    if (c->program) aeo_program_free(c->program);
+    aeo_program *p = c->program = aeo_program_new();
+    bool ok = true;
+    p->root = c->root;
+    p->root_name = c->root_name ? aeo_arena_strdup(p->arena, c->root_name) : NULL;
+    p->catalog = c->catalog ? aeo_arena_strdup(p->arena, c->catalog->name) : NULL;
+    uint32_t n_defs = c->consts.n + c->defs.n + c->tiers.n + 1;
+    p->defs = aeo_xcalloc(n_defs, sizeof *p->defs);
+    char name[300];
+    for (uint32_t i = 0; i < c->consts.n; i++) {
+        snprintf(name, sizeof name, "const %s", c->consts.items[i]->name);
+        add_def(c, c->consts.items[i]->name, aeo_compile_expr(c, c->consts.items[i]->value, name, false), &ok);
+    }
+    for (uint32_t i = 0; i < c->defs.n; i++) {
+        snprintf(name, sizeof name, "def %s", c->defs.items[i]->name);
+        add_def(c, c->defs.items[i]->name, aeo_compile_expr(c, c->defs.items[i]->value, name, false), &ok);
+    }
+    for (uint32_t i = 0; i < c->tiers.n; i++) {
+        snprintf(name, sizeof name, "tier %s", c->tiers.items[i]->name);
+        add_def(c, c->tiers.items[i]->name, aeo_compile_expr(c, c->tiers.items[i]->value, name, false), &ok);
+    }
+    if (c->scope) add_def(c, "(scope)", aeo_compile_expr(c, c->scope, "catalog scope", false), &ok);
+    if (c->key) {
+        p->key = aeo_compile_expr(c, c->key, "catalog key", false);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (f) {
+            aeo_expr_print(f, c->key);
+            fclose(f);
+            p->key_text = aeo_arena_strndup(p->arena, text ? text : "", len);
+        }
+        free(text);
+        ok &= p->key != NULL;
+    }
+    p->measures = aeo_xcalloc(c->measures.n ? c->measures.n : 1, sizeof *p->measures);
+    for (uint32_t i = 0; i < c->measures.n; i++) {
+        const aeo_decl *d = c->measures.items[i];
+        aeo_measure_info *m = &p->measures[i];
+        m->id = aeo_arena_strdup(p->arena, d->name);
+        m->title = aeo_arena_strdup(p->arena, d->title ? d->title : "");
+        m->cite = prop_string(c, d, "cite");
+        m->benefit = prop_string(c, d, "benefit");
+        m->category = prop_string(c, d, "category");
+        m->confidence = prop_string(c, d, "confidence");
+        m->span = d->name_span;
+        const aeo_prop *tp = aeo_decl_prop(d, "tier");
+        if (tp && tp->value) {
+            const aeo_expr *v = tp->value;
+            uint32_t n = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
+            const char **names = aeo_arena_alloc(p->arena, (n ? n : 1) * sizeof *names);
+            for (uint32_t k = 0; k < n; k++) {
+                const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[k] : v;
+                names[k] = it->kind == AEO_EXPR_IDENT ? aeo_arena_strdup(p->arena, it->u.ident.name) : "?";
+            }
+            m->tiers = names;
+            m->n_tiers = n;
+        }
+        const aeo_prop *pe = aeo_decl_prop(d, "effective"), *px = aeo_decl_prop(d, "expires");
+        if (pe) m->has_effective = aeo_date_value(pe->value, &m->effective);
+        else if (c->has_effective) { m->has_effective = true; m->effective = c->effective; }
+        if (px) m->has_expires = aeo_date_value(px->value, &m->expires);
+        else if (c->has_expires) { m->has_expires = true; m->expires = c->expires; }
+        m->chunk = aeo_compile_measure(c, i, false);
+        p->n_measures++;
+        ok &= m->chunk != NULL;
+    }
+    return ok;
+}

@@ -1,0 +1,30 @@
+/* The compiler: checked AST -> bytecode.
+ *
+ * One chunk per def, const, tier and the catalog scope (all "defs" to the
+ * runtime: named, argument-less, memoized per record), one per measure
+ * (its whole applicability condition), one for the key, and one per
+ * expression compiled on request (test facts, REPL input).  In trace mode
+ * each AST node's value is recorded by a TRACE instruction, for explain. */
+#ifndef AEO_LANG_COMPILE_H
+#define AEO_LANG_COMPILE_H
+
+#include <stdbool.h>
+
+#include "lang/catalog.h"
+#include "runtime/bytecode.h"
+
+/* Compiles the checked expression [e] into a new chunk named [name], with
+ * TRACE instructions when [trace].  Returns NULL after reporting an error
+ * (an expression too large for 16-bit jumps).  The caller frees the chunk;
+ * its constants live in the catalog program's arena, so the chunk must not
+ * outlive c->program. */
+aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name, bool trace);
+
+/* Compiles measure [idx]'s applicability condition, with TRACE
+ * instructions when [trace] (explain). */
+aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace);
+
+/* The program def index of a const, def or tier declaration index. */
+uint32_t aeo_compile_def_index(const aeo_catalog *c, aeo_ref_kind kind, uint32_t index);
+
+#endif

@@ -1,0 +1,42 @@
+/* Source files: their text, their names, and the map from byte offsets to
+ * line:column used when printing a span.
+ *
+ * A source set owns every file of one compilation (or REPL session); a span's
+ * [file] field is the index returned by aeo_sources_add. Columns count bytes
+ * (1-based), as GCC and most CI tools expect. */
+#ifndef AEO_LANG_SOURCE_H
+#define AEO_LANG_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/span.h"
+
+typedef struct aeo_source {
+    char *name;         /* as given on the command line, or "<repl>" */
+    char *text;         /* NUL-terminated (embedded NULs possible) */
+    uint32_t len;
+    uint32_t *lines;    /* byte offset of the start of each line */
+    uint32_t n_lines;
+} aeo_source;
+
+typedef struct aeo_sources {
+    aeo_source *files;
+    uint32_t n, cap;
+} aeo_sources;
+
+void aeo_sources_init(aeo_sources *s);
+void aeo_sources_free(aeo_sources *s);
+/* Adds a file with a copy of [len] bytes of [text]; returns its index. */
+uint32_t aeo_sources_add(aeo_sources *s, const char *name, const char *text, size_t len);
+/* Reads [path] and adds it.  Returns false with errno set on I/O failure, or
+ * with errno = EFBIG when the file exceeds 64 MiB. */
+bool aeo_sources_load(aeo_sources *s, const char *path, uint32_t *index);
+/* 1-based line and column of byte [offset] in [file]. */
+void aeo_sources_position(const aeo_sources *s, uint32_t file, uint32_t offset,
+                          uint32_t *line, uint32_t *col);
+/* The text of line [line] (1-based) of [file], without its newline. */
+const char *aeo_sources_line(const aeo_sources *s, uint32_t file, uint32_t line, uint32_t *len);
+
+#endif

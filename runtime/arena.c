@@ -1,0 +1,176 @@
+/* Bump arena and allocation choke point; see arena.h.
+ *
+ * Blocks form a singly linked list, newest first.  A request larger than a
+ * quarter of the default block gets a block of its own, so one huge string
+ * does not waste the rest of a normal block.  Reset frees every block but the
+ * oldest (the first one allocated), which is kept and rewound. */
+#include "runtime/arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_SIZE ((size_t)64 * 1024)
+#define ALIGN ((size_t)16)
+
+typedef struct block {
+    struct block *next;
+    size_t size, used;
+    /* Padding keeps data[] 16-byte aligned on every common ABI. */
+    size_t pad;
+    unsigned char data[];
+} block;
+
+struct aeo_arena {
+    block *head;       /* current block, newest */
+    size_t total;      /* bytes handed out since the last reset */
+    void *last;        /* most recent allocation, for in-place realloc */
+    size_t last_size;
+};
+
+static void oom(void) {
+    fputs("aeo: out of memory\n", stderr);
+    exit(2);
+}
+
+void *aeo_xmalloc(size_t size) {
+    void *p = malloc(size ? size : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *aeo_xrealloc(void *ptr, size_t size) {
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *aeo_xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) oom();
+    return p;
+}
+
+char *aeo_xstrdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = aeo_xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+static block *block_new(size_t size) {
+    block *b = aeo_xmalloc(sizeof(block) + size);
+    b->next = NULL;
+    b->size = size;
+    b->used = 0;
+    return b;
+}
+
+aeo_arena *aeo_arena_new(void) {
+    aeo_arena *a = aeo_xcalloc(1, sizeof *a);
+    a->head = block_new(BLOCK_SIZE);
+    return a;
+}
+
+void aeo_arena_free(aeo_arena *a) {
+    if (!a) return;
+    block *b = a->head;
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+void aeo_arena_reset(aeo_arena *a) {
+    block *b = a->head;
+    while (b->next) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+    b->used = 0;
+    a->head = b;
+    a->total = 0;
+    a->last = NULL;
+    a->last_size = 0;
+}
+
+void *aeo_arena_alloc(aeo_arena *a, size_t size) {
+    size_t need = (size + ALIGN - 1) & ~(ALIGN - 1);
+    if (need == 0) need = ALIGN;
+    block *b = a->head;
+    if (b->size - b->used < need) {
+        if (need > BLOCK_SIZE / 4) {
+            /* Big request: its own block, linked behind the current one so
+             * the current block's free space stays usable. */
+            block *big = block_new(need);
+            big->used = need;
+            big->next = b->next;
+            b->next = big;
+            a->total += need;
+            a->last = NULL;
+            return big->data;
+        }
+        b = block_new(BLOCK_SIZE);
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += need;
+    a->total += need;
+    a->last = p;
+    a->last_size = need;
+    return p;
+}
+
+void *aeo_arena_zalloc(aeo_arena *a, size_t size) {
+    void *p = aeo_arena_alloc(a, size);
+    memset(p, 0, size);
+    return p;
+}
+
+void *aeo_arena_realloc(aeo_arena *a, void *ptr, size_t old, size_t size) {
+    if (ptr && ptr == a->last) {
+        block *b = a->head;
+        size_t need = (size + ALIGN - 1) & ~(ALIGN - 1);
+        size_t start = (size_t)((unsigned char *)ptr - b->data);
+        if (start + need <= b->size) {
+            a->total += need - (need < a->last_size ? need : a->last_size);
+            b->used = start + need;
+            a->last_size = need;
+            return ptr;
+        }
+    }
+    void *p = aeo_arena_alloc(a, size);
+    if (ptr && old) memcpy(p, ptr, old < size ? old : size);
+    return p;
+}
+
+char *aeo_arena_strndup(aeo_arena *a, const char *s, size_t len) {
+    char *p = aeo_arena_alloc(a, len + 1);
+    if (len) memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *aeo_arena_strdup(aeo_arena *a, const char *s) {
+    return aeo_arena_strndup(a, s, strlen(s));
+}
+
+char *aeo_arena_printf(aeo_arena *a, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    char *p = aeo_arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+size_t aeo_arena_used(const aeo_arena *a) { return a->total; }

@@ -1,0 +1,61 @@
+/* The CEL standard library: functions callable from expressions.
+ *
+ * Each builtin is a C function over already-evaluated arguments.  The VM
+ * handles strictness before the call (an ERROR or UNKNOWN argument never
+ * reaches a builtin), so a builtin only sees concrete values and returns
+ * either a result or an ERROR made with aeo_error_new (the VM attaches the
+ * span of the call).  For a method call (x.f(y)) the receiver is args[0].
+ *
+ * Overloads are resolved inside each builtin by the arguments' kinds; the
+ * checker separately knows the static signatures (lang/check.c). */
+#ifndef AEO_RUNTIME_BUILTINS_H
+#define AEO_RUNTIME_BUILTINS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/arena.h"
+#include "runtime/value.h"
+
+/* What a builtin may use: the evaluation arena (for results) and a cache of
+ * compiled regular expressions that outlives records. */
+typedef struct aeo_builtin_ctx {
+    aeo_arena *arena;
+    struct aeo_regex_cache *regex;
+} aeo_builtin_ctx;
+
+typedef aeo_value (*aeo_builtin_fn)(aeo_builtin_ctx *cx, const aeo_value *args, uint32_t argc);
+
+typedef enum {
+    AEO_CALL_GLOBAL = 1,  /* f(x, ...) */
+    AEO_CALL_METHOD = 2,  /* x.f(...) */
+    AEO_CALL_BOTH = 3
+} aeo_call_style;
+
+typedef struct aeo_builtin {
+    const char *name;
+    aeo_call_style style;
+    uint8_t min_args, max_args;   /* receiver included for methods */
+    aeo_builtin_fn fn;
+} aeo_builtin;
+
+extern const aeo_builtin aeo_builtins[];
+extern const uint32_t aeo_builtin_count;
+
+/* Index of the builtin [name] callable in [style] (GLOBAL or METHOD) with
+ * [argc] arguments (receiver included), or -1. */
+int aeo_builtin_find(const char *name, aeo_call_style style, uint32_t argc);
+
+/* A regex cache; free with aeo_regex_cache_free. */
+struct aeo_regex_cache *aeo_regex_cache_new(void);
+void aeo_regex_cache_free(struct aeo_regex_cache *rc);
+
+/* What a regex cache holds and has done: compiled patterns currently held
+ * (at most 64), lookups served from the cache, and compilations. */
+typedef struct aeo_regex_stats {
+    uint32_t entries;
+    uint64_t hits, compiles;
+} aeo_regex_stats;
+aeo_regex_stats aeo_regex_cache_stats(const struct aeo_regex_cache *rc);
+
+#endif

@@ -1,0 +1,120 @@
+/* Facts input: splitting an input stream into records and decoding each
+ * record against the facts schema.
+ *
+ * Input forms (detected from the first non-blank byte and the first line):
+ *   JSON Lines   one object per line; blank lines are skipped; each line is
+ *                its own record, so a malformed line is one bad record and
+ *                never swallows the next line;
+ *   JSON array   [ {...}, {...} ] : each element is a record;
+ *   documents    one or more objects, pretty-printed over several lines,
+ *                separated by whitespace.
+ * Reading is streamed: memory does not grow with the number of records.
+ *
+ * Decoding is strict where cJSON is lax: the record's text is first checked
+ * against RFC 8259 (no leading zeros, valid UTF-8, no trailing garbage, no
+ * control characters in strings), then parsed with cJSON and walked with the
+ * schema.  Fields the schema does not declare are ignored.  A required field
+ * that is missing or null, a value of the wrong type, an int with a fraction
+ * or beyond ±(2^53-1) (where a double stops being exact), an enum value not
+ * in the enum, or a malformed timestamp or duration string makes the record
+ * bad, with one message naming the field path
+ * ("enterprise.address.city: expected string, got number"). */
+#ifndef AEO_RUNTIME_FACTS_H
+#define AEO_RUNTIME_FACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runtime/arena.h"
+#include "runtime/types.h"
+#include "runtime/value.h"
+
+/* Limits.  A record longer than AEO_FACTS_MAX_RECORD bytes is one BAD item
+ * ("record exceeds 64 MiB"); the reader scans past it without keeping it and
+ * goes on with the next record.  A record nested deeper than
+ * AEO_FACTS_MAX_DEPTH arrays and objects (the record itself is depth 1) is
+ * bad: "nesting deeper than 512". */
+#define AEO_FACTS_MAX_RECORD ((size_t)64 << 20)
+#define AEO_FACTS_MAX_DEPTH 512
+
+/* Details of the reader (runtime/facts.c has the full story):
+ *   - the form is JSON array when the first byte after an optional UTF-8 BOM
+ *     and whitespace is '['; otherwise JSON Lines when the first record is an
+ *     object that closes on its first line with only whitespace after it (or
+ *     when the first byte is neither '{' nor '[': a broken JSON Lines file),
+ *     and documents otherwise;
+ *   - every RECORD has passed the strict validator, so a syntax error is a
+ *     BAD item whose message has the absolute line and column;
+ *   - in an array, a bad element is one BAD item and reading goes on, but an
+ *     error that hides where the array continues (input ending inside it, a
+ *     trailing comma, a stray '}', bytes after the closing ']') is reported
+ *     once and the reader then returns EOF: resynchronising is guesswork;
+ *   - in documents, a '{' in column 1 while a document is still open ends
+ *     that document (BAD) and starts the next; input ending inside a document
+ *     is reported once, then EOF;
+ *   - after IOERR the reader returns EOF.
+ * For a BAD item, text holds what was read of the record (possibly empty or
+ * cut short) and line the line where it starts (or where the error is, when
+ * there is no record). */
+typedef struct aeo_facts_reader aeo_facts_reader;
+
+/* A reader over [in] (borrowed).  [name] is used in messages ("-" for stdin). */
+aeo_facts_reader *aeo_facts_reader_new(FILE *in, const char *name);
+void aeo_facts_reader_free(aeo_facts_reader *r);
+/* Lowers (or raises) the record size cap of [r] from AEO_FACTS_MAX_RECORD to
+ * [max_bytes] (for tests and embedders with tighter memory). */
+void aeo_facts_reader_set_max_record(aeo_facts_reader *r, size_t max_bytes);
+
+typedef enum {
+    AEO_FACTS_RECORD,  /* *text holds one record's JSON text */
+    AEO_FACTS_BAD,     /* this record cannot be read: *error says why */
+    AEO_FACTS_EOF,
+    AEO_FACTS_IOERR    /* the stream failed: *error says why; stop */
+} aeo_facts_status;
+
+typedef struct aeo_facts_item {
+    const char *text;     /* the record's JSON text (valid until the next call) */
+    size_t len;
+    uint64_t line;        /* 1-based line where the record starts */
+    const char *error;    /* for BAD/IOERR: "line 3, column 17: unexpected ','" */
+} aeo_facts_item;
+
+/* The next record of the stream.  A syntax error found while splitting (an
+ * unterminated array element, say) is reported as BAD for that record, and
+ * reading goes on with the next one where the form allows it (JSON Lines:
+ * the next line).  Strings in [item] stay valid until the next call. */
+aeo_facts_status aeo_facts_next(aeo_facts_reader *r, aeo_facts_item *item);
+
+/* Decodes the JSON text [text] of [len] bytes (one record starting at line
+ * [line] of the input) against [root], named [root_name] in messages, into a
+ * RECORD value allocated in [a].  On failure returns false and sets *[error]
+ * to a message allocated in [a]: "line 3, column 17: ..." for syntax errors,
+ * "enterprise.credit: ..." for schema errors. */
+/* Numbers (aeo_facts_decode): an int or uint field takes a JSON number whose
+ * value is an integer within ±(2^53-1); because cJSON keeps only the double,
+ * 1.0 and 1e2 are accepted as 1 and 100.  A number that overflows a double
+ * (1e400) is an error in any field.  A dyn field holds an integral number
+ * within ±(2^53-1) as int, any other as double.  A JSON string holding
+ * \u0000 is rejected (cJSON would silently cut it there).  Syntax error
+ * columns on the text's first line count from the start of [text]. */
+bool aeo_facts_decode(aeo_arena *a, const aeo_record_type *root, const char *root_name,
+                      const char *text, size_t len, uint64_t line,
+                      aeo_value *out, const char **error);
+
+/* Converts an already-built CEL value (a map literal from a test block or
+ * the REPL) to a RECORD of [root] by the same rules as JSON decoding (maps
+ * become records, string values become timestamps where the schema says
+ * so).  On failure returns false with *[error] naming the field path. */
+/* Conversions (aeo_facts_from_value): int fields take only int values
+ * (a double is an error even when integral: a literal says what it means);
+ * uint fields take uint and non-negative int; double fields take double,
+ * int and uint; timestamp, duration and bytes fields take values of their
+ * kind or strings (RFC 3339 or date, duration syntax, base64); record fields
+ * take maps (keys that are not strings are ignored like unknown fields) or
+ * records of the same type.  The result is a deep copy in [a]: it does not
+ * share memory with [map]. */
+bool aeo_facts_from_value(aeo_arena *a, const aeo_record_type *root, const char *root_name,
+                          aeo_value map, aeo_value *out, const char **error);
+
+#endif

@@ -1,0 +1,56 @@
+/* A compiled catalog: what the runtime needs to evaluate records, and
+ * nothing of the source but names and spans.
+ *
+ * The compiler (lang/compile.c) fills it; the VM reads it.  Everything in it
+ * (names, types, constant objects) lives in [arena], except the chunks, which
+ * the program owns and frees. */
+#ifndef AEO_RUNTIME_PROGRAM_H
+#define AEO_RUNTIME_PROGRAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/arena.h"
+#include "runtime/bytecode.h"
+#include "runtime/types.h"
+#include "runtime/value.h"
+
+typedef struct aeo_measure_info {
+    const char *id;          /* "M01" */
+    const char *title;
+    const char *cite, *benefit, *category, *confidence;  /* NULL when absent */
+    const char *const *tiers;
+    uint32_t n_tiers;
+    aeo_chunk *chunk;        /* scope && (tier1 || ...) && when && !unless... */
+    bool has_effective, has_expires;
+    aeo_value effective;     /* TIMESTAMP: in force from (inclusive) */
+    aeo_value expires;       /* TIMESTAMP: no longer in force from (exclusive) */
+    aeo_span span;
+} aeo_measure_info;
+
+typedef struct aeo_def_info {
+    const char *name;
+    aeo_chunk *chunk;
+} aeo_def_info;
+
+typedef struct aeo_program {
+    aeo_arena *arena;
+    const char *catalog;              /* catalog name, or NULL */
+    const char *root_name;            /* "enterprise" */
+    const aeo_record_type *root;      /* the facts schema */
+    aeo_def_info *defs;               /* defs and non-constant consts */
+    uint32_t n_defs;
+    aeo_measure_info *measures;       /* in catalog order */
+    uint32_t n_measures;
+    aeo_chunk *key;                   /* the catalog's key expression, or NULL */
+    const char *key_text;             /* its source text */
+} aeo_program;
+
+/* An empty program with its own arena. */
+aeo_program *aeo_program_new(void);
+/* Frees the program, its chunks and its arena. */
+void aeo_program_free(aeo_program *p);
+/* Index of the measure [id], or -1. */
+int aeo_program_measure(const aeo_program *p, const char *id);
+
+#endif

@@ -1,0 +1,69 @@
+/* The stack VM.
+ *
+ * One aeo_vm evaluates records one at a time against a program:
+ *
+ *     aeo_vm_begin(vm, record);          // binds the facts, clears the memos
+ *     aeo_value v = aeo_vm_measure(vm, i);
+ *     ...
+ *     aeo_vm_end(vm);                    // frees everything made for the record
+ *
+ * Defs and measures are evaluated lazily and at most once per record (they
+ * take no arguments, so their value is fixed by the record); a cycle cannot
+ * happen because the checker rejects it, and the VM still detects one.  Calls
+ * to defs and measures push VM frames rather than recursing in C, so a long
+ * chain of definitions cannot overflow the C stack.
+ *
+ * Limits turn into ERROR values, never crashes: call depth, value stack
+ * depth, a cost budget (instructions executed per record), and the memory
+ * of the evaluation arena. */
+#ifndef AEO_RUNTIME_VM_H
+#define AEO_RUNTIME_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/program.h"
+#include "runtime/value.h"
+
+typedef struct aeo_vm aeo_vm;
+
+/* One explain-trace entry: AST node [node] evaluated to [value]. */
+typedef struct aeo_trace_entry {
+    uint32_t node;
+    aeo_value value;
+} aeo_trace_entry;
+
+/* A VM for [p] (borrowed; must outlive the VM).  Free with aeo_vm_free. */
+aeo_vm *aeo_vm_new(const aeo_program *p);
+void aeo_vm_free(aeo_vm *vm);
+/* Sets the evaluation timestamp `as_of` (a TIMESTAMP value). */
+void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of);
+aeo_value aeo_vm_as_of(const aeo_vm *vm);
+/* Limits: instructions per record and bytes of evaluation memory per record.
+ * Zero keeps the default (100,000,000 and 256 MiB). */
+void aeo_vm_set_limits(aeo_vm *vm, uint64_t max_steps, size_t max_bytes);
+/* The arena of the current record: facts decoded for this record and every
+ * value produced while evaluating it live here until aeo_vm_end. */
+aeo_arena *aeo_vm_arena(aeo_vm *vm);
+/* Starts a record: binds [record] (a RECORD value, or any value for
+ * expression evaluation) and forgets memoized defs and measures. */
+void aeo_vm_begin(aeo_vm *vm, aeo_value record);
+/* Ends the record: resets the evaluation arena. */
+void aeo_vm_end(aeo_vm *vm);
+/* Whether measure [idx] applies to the current record: true, false, UNKNOWN
+ * (naming the missing facts) or ERROR.  A measure not in force on as_of is
+ * false. */
+aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx);
+/* Whether measure [idx] is in force on as_of. */
+bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx);
+/* The value of def [idx] for the current record. */
+aeo_value aeo_vm_def(aeo_vm *vm, uint32_t idx);
+/* Runs an arbitrary chunk (a REPL expression, a test's facts, the key)
+ * against the current record. */
+aeo_value aeo_vm_run(aeo_vm *vm, const aeo_chunk *c);
+/* Starts recording TRACE instructions (explain); entries live in the
+ * evaluation arena and are cleared by aeo_vm_begin. */
+void aeo_vm_trace(aeo_vm *vm, bool on);
+const aeo_trace_entry *aeo_vm_trace_entries(const aeo_vm *vm, uint32_t *n);
+
+#endif

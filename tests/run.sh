@@ -1,0 +1,77 @@
+#!/bin/sh
+# The test driver behind `make test`.
+#
+#   AEO=build/aeo sh tests/run.sh UNIT_BINARY...
+#
+# 1. Unit tests: each binary (cmocka, TAP output) counts one case per test.
+# 2. Golden tests: every tests/golden/**/NAME.out is a case.  The command is
+#    NAME.cmd if present (a shell line run from the repository root, with
+#    $AEO the binary), else a default for the folder applied to NAME.aeo:
+#      parse/  $AEO parse NAME.aeo
+#      check/  $AEO check NAME.aeo
+#      eval/   $AEO eval NAME.aeo --facts NAME.jsonl --as-of 2021-06-01 --format jsonl
+#      disasm/ $AEO disasm NAME.aeo
+#    Its stdout and stderr together, then a line "[exit N]", must equal
+#    NAME.out byte for byte.  UPDATE=1 rewrites the .out files instead (review
+#    the result with git diff; CI never sets it).
+# The last line is "N passed, N failed"; the exit status is 1 if any failed.
+LC_ALL=C
+export LC_ALL
+: "${AEO:=build/aeo}"
+export AEO
+pass=0
+fail=0
+tmp=${TMPDIR:-/tmp}/aeo-test.$$
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# --- unit tests ---
+for bin in "$@"; do
+    name=$(basename "$bin")
+    CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >"$tmp/unit.out" 2>&1
+    rc=$?
+    ok=$(grep -c '^ok ' "$tmp/unit.out")
+    bad=$(grep -c '^not ok ' "$tmp/unit.out")
+    pass=$((pass + ok))
+    fail=$((fail + bad))
+    if [ "$bad" -gt 0 ] || [ "$rc" -ne 0 ]; then
+        echo "FAIL unit $name ($ok passed, $bad failed, exit $rc)"
+        grep -v '^ok ' "$tmp/unit.out" | head -40
+        [ "$bad" -eq 0 ] && fail=$((fail + 1))
+    fi
+done
+unit_total=$((pass + fail))
+
+# --- golden tests ---
+for out in $(find tests/golden -name '*.out' | sort); do
+    base=${out%.out}
+    dir=$(basename "$(dirname "$out")")
+    if [ -f "$base.cmd" ]; then
+        cmd=$(cat "$base.cmd")
+    else
+        case $dir in
+        parse) cmd="\$AEO parse $base.aeo" ;;
+        check) cmd="\$AEO check $base.aeo" ;;
+        eval) cmd="\$AEO eval $base.aeo --facts $base.jsonl --as-of 2021-06-01 --format jsonl" ;;
+        disasm) cmd="\$AEO disasm $base.aeo" ;;
+        *) echo "FAIL $out: no $base.cmd and no default command for $dir/"; fail=$((fail + 1)); continue ;;
+        esac
+    fi
+    sh -c "$cmd" >"$tmp/got" 2>&1 </dev/null
+    echo "[exit $?]" >>"$tmp/got"
+    if [ -n "$UPDATE" ]; then
+        cp "$tmp/got" "$out"
+        pass=$((pass + 1))
+    elif cmp -s "$tmp/got" "$out"; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL $out"
+        echo "  command: $cmd"
+        diff -u "$out" "$tmp/got" | head -40 | sed 's/^/  /'
+        fail=$((fail + 1))
+    fi
+done
+
+echo "unit: $unit_total cases; golden: $((pass + fail - unit_total)) cases"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
