@@ -1162,7 +1162,7 @@ static void check_measure(checker *ck, aeo_decl *d) {
             check_condition(ck, p->value, "'unless'");
         }
     }
-    if (!has_tier)
+    if (!has_tier && !d->has_error)
         aeo_diag_add(ck->d, AEO_E_MISSING_PROP, d->name_span,
                      "measure '%s' has no 'tier'; say which tiers it is for, as in tier: [advanced, general]", d->name);
     check_dates(ck, d);
@@ -1189,7 +1189,7 @@ static void check_test(checker *ck, aeo_decl *d) {
         }
     }
     ck->constant = false;
-    if (!aeo_decl_prop(d, "facts"))
+    if (!aeo_decl_prop(d, "facts") && !d->has_error)
         aeo_diag_add(ck->d, AEO_E_MISSING_PROP, d->name_span, "test \"%s\" has no 'facts'", d->name);
 }
 

@@ -18,6 +18,7 @@
 #include "grammar/parse.h"
 #include "lang/catalog.h"
 #include "lang/compile.h"
+#include "lang/testrun.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/vm.h"
@@ -33,6 +34,10 @@ static const char usage_text[] =
     "  check  PATH...                        check rule files; diagnostics on stderr\n"
     "  eval   PATH... --facts FILE|-         evaluate facts records against the catalog\n"
     "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
+    "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
+    "                                        run the catalog's test blocks\n"
+    "  list   PATH... [--format table|json|csv]\n"
+    "                                        list the measures, with a count per tier\n"
     "  disasm PATH... [--measure ID]         show the compiled bytecode\n"
     "  parse  PATH...                        show the syntax tree\n"
     "  version                               print the version\n"
@@ -64,6 +69,7 @@ typedef struct options {
     const char *as_of;
     const char *format;
     const char *key;
+    const char *filter;
     const char **measures;
     uint32_t n_measures;
     int color;          /* -1 auto, 0 never, 1 always */
@@ -124,6 +130,9 @@ static int parse_options(int argc, char **argv, options *o, const char *const *a
         } else if ((v = opt_value(argc, argv, &i, "--key", &m)) || m) {
             if (!v) return usage_error("%s needs an expression", "--key");
             o->key = v;
+        } else if ((v = opt_value(argc, argv, &i, "-r", &m)) || m) {
+            if (!v) return usage_error("%s needs a regular expression", "-r");
+            o->filter = v;
         } else if ((v = opt_value(argc, argv, &i, "--measure", &m)) || m) {
             if (!v) return usage_error("%s needs a measure ID", "--measure");
             o->measures[o->n_measures++] = v;
@@ -176,7 +185,7 @@ static aeo_catalog *load(const options *o, bool compile, int *status) {
         }
     }
     aeo_check_catalog(c);
-    if (compile && c->diags.n_errors == 0) aeo_compile_catalog(c);
+    if (compile && c->diags.n_errors == 0 && aeo_compile_catalog(c)) aeo_tests_check(c);
     aeo_diags_sort(&c->diags);
     aeo_diags_print(&c->diags, &c->sources, stderr, use_color(o, stderr));
     if (c->diags.n_errors > 0 || (o->werror && c->diags.n_warnings > 0)) {
@@ -630,6 +639,204 @@ static int cmd_eval(int argc, char **argv) {
     return st;
 }
 
+/* ---- test ---------------------------------------------------------------------- */
+
+static int cmd_test(int argc, char **argv) {
+    static const char *const allowed[] = {"--color", "--max-errors", "--format", "-r", "--as-of", NULL};
+    options o;
+    int st = parse_options(argc, argv, &o, allowed);
+    if (st >= 0) { free_options(&o); return st; }
+    aeo_test_opts to = {0};
+    to.format = AEO_TEST_TEXT;
+    if (o.format) {
+        if (strcmp(o.format, "text") == 0) to.format = AEO_TEST_TEXT;
+        else if (strcmp(o.format, "tap") == 0) to.format = AEO_TEST_TAP;
+        else if (strcmp(o.format, "junit") == 0) to.format = AEO_TEST_JUNIT;
+        else {
+            st = usage_error("--format takes text, tap or junit, not '%s'", o.format);
+            free_options(&o);
+            return st;
+        }
+    }
+    to.has_as_of = true;
+    to.as_of = today_utc();
+    if (o.as_of && !parse_as_of(o.as_of, &to.as_of)) {
+        st = usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o.as_of);
+        free_options(&o);
+        return st;
+    }
+    to.filter = o.filter;
+    to.color = use_color(&o, stdout);
+    st = EXIT_OK;
+    aeo_catalog *c = load(&o, true, &st);
+    if (!c) { free_options(&o); return st; }
+    aeo_test_summary sum;
+    if (!aeo_tests_run(c, &to, stdout, &sum)) st = EXIT_USAGE;
+    else if (sum.failed) st = EXIT_FINDINGS;
+    else if (sum.passed == 0 && to.format == AEO_TEST_TEXT)
+        fprintf(stderr, "aeo: no tests%s\n", o.filter ? " match the filter" : " in the catalog");
+    aeo_catalog_free(c);
+    free_options(&o);
+    return st;
+}
+
+/* ---- list ---------------------------------------------------------------------- */
+
+/* "advanced only", "general only", "both" (two tiers: all of them), or the
+ * tiers joined with " + ". */
+static void tier_group(aeo_buf *b, const aeo_measure_info *m, const aeo_catalog *c) {
+    if (m->n_tiers == 1) {
+        aeo_buf_printf(b, "%s only", m->tiers[0]);
+    } else if (m->n_tiers == c->tiers.n && m->n_tiers == 2) {
+        aeo_buf_puts(b, "both");
+    } else if (m->n_tiers == c->tiers.n && m->n_tiers > 2) {
+        aeo_buf_puts(b, "all tiers");
+    } else {
+        for (uint32_t t = 0; t < m->n_tiers; t++) aeo_buf_printf(b, "%s%s", t ? " + " : "", m->tiers[t]);
+    }
+}
+
+static void date_text(char *buf, bool has, aeo_value v) {
+    if (!has) { buf[0] = '\0'; return; }
+    char full[48];
+    aeo_time_format_timestamp(v.as.i, v.nanos, full);
+    /* Dates at midnight UTC print as YYYY-MM-DD. */
+    if (strlen(full) == 20 && strcmp(full + 10, "T00:00:00Z") == 0) full[10] = '\0';
+    strcpy(buf, full);
+}
+
+static int cmd_list(int argc, char **argv) {
+    static const char *const allowed[] = {"--color", "--max-errors", "--format", NULL};
+    options o;
+    int st = parse_options(argc, argv, &o, allowed);
+    if (st >= 0) { free_options(&o); return st; }
+    int fmt = 0; /* table, json, csv */
+    if (o.format) {
+        if (strcmp(o.format, "table") == 0) fmt = 0;
+        else if (strcmp(o.format, "json") == 0) fmt = 1;
+        else if (strcmp(o.format, "csv") == 0) fmt = 2;
+        else {
+            st = usage_error("--format takes table, json or csv, not '%s'", o.format);
+            free_options(&o);
+            return st;
+        }
+    }
+    st = EXIT_OK;
+    aeo_catalog *c = load(&o, true, &st);
+    if (!c) { free_options(&o); return st; }
+    aeo_program *p = c->program;
+    /* Groups for the closing count, in first-seen order. */
+    const char **groups = aeo_xcalloc(p->n_measures + 1, sizeof *groups);
+    uint32_t *counts = aeo_xcalloc(p->n_measures + 1, sizeof *counts);
+    uint32_t n_groups = 0;
+    aeo_buf out = {0}, g = {0};
+    int idw = 2, tw = 5, titlew = 5, catw = 8, confw = 10;
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        const aeo_measure_info *m = &p->measures[i];
+        g.len = 0;
+        tier_group(&g, m, c);
+        aeo_buf_putn(&g, "", 0);
+        uint32_t k = 0;
+        while (k < n_groups && strcmp(groups[k], g.data) != 0) k++;
+        if (k == n_groups) groups[n_groups++] = aeo_arena_strdup(c->arena, g.data);
+        counts[k]++;
+        int w;
+        if ((w = (int)strlen(m->id)) > idw) idw = w;
+        if ((w = (int)g.len) > tw) tw = w;
+        if ((w = (int)strlen(m->title)) > titlew) titlew = w > 50 ? 50 : w;
+        if (m->category && (w = (int)strlen(m->category)) > catw) catw = w;
+        if (m->confidence && (w = (int)strlen(m->confidence)) > confw) confw = w;
+    }
+    if (fmt == 0) {
+        aeo_buf_printf(&out, "%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", idw, "ID", tw, "TIERS", titlew, "TITLE", catw,
+                       "CATEGORY", confw, "CONFIDENCE", "CITE");
+    } else if (fmt == 1) {
+        aeo_buf_puts(&out, "{\"catalog\":");
+        if (p->catalog) aeo_buf_json_string(&out, p->catalog, strlen(p->catalog));
+        else aeo_buf_puts(&out, "null");
+        aeo_buf_puts(&out, ",\"measures\":[");
+    } else {
+        aeo_buf_puts(&out, "id,tiers,title,category,confidence,cite,effective,expires\n");
+    }
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        const aeo_measure_info *m = &p->measures[i];
+        g.len = 0;
+        tier_group(&g, m, c);
+        aeo_buf_putn(&g, "", 0);
+        char eff[48], exp[48];
+        date_text(eff, m->has_effective, m->effective);
+        date_text(exp, m->has_expires, m->expires);
+        if (fmt == 0) {
+            aeo_buf_printf(&out, "%-*s  %-*s  %-*.*s  %-*s  %-*s  %s\n", idw, m->id, tw, g.data, titlew, titlew,
+                           m->title, catw, m->category ? m->category : "-", confw,
+                           m->confidence ? m->confidence : "-", m->cite ? m->cite : "-");
+        } else if (fmt == 1) {
+            aeo_buf_puts(&out, i ? ",\n  {" : "\n  {");
+            aeo_buf_puts(&out, "\"id\":");
+            aeo_buf_json_string(&out, m->id, strlen(m->id));
+            aeo_buf_puts(&out, ",\"title\":");
+            aeo_buf_json_string(&out, m->title, strlen(m->title));
+            aeo_buf_puts(&out, ",\"tiers\":[");
+            for (uint32_t t = 0; t < m->n_tiers; t++) {
+                if (t) aeo_buf_puts(&out, ",");
+                aeo_buf_json_string(&out, m->tiers[t], strlen(m->tiers[t]));
+            }
+            aeo_buf_puts(&out, "]");
+            const char *fields[] = {"category", m->category, "confidence", m->confidence, "cite", m->cite,
+                                    "benefit", m->benefit, "effective", eff[0] ? eff : NULL, "expires",
+                                    exp[0] ? exp : NULL};
+            for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f += 2) {
+                aeo_buf_printf(&out, ",\"%s\":", fields[f]);
+                if (fields[f + 1]) aeo_buf_json_string(&out, fields[f + 1], strlen(fields[f + 1]));
+                else aeo_buf_puts(&out, "null");
+            }
+            aeo_buf_puts(&out, "}");
+        } else {
+            const char *cols[] = {m->id, NULL, m->title, m->category, m->confidence, m->cite, eff, exp};
+            aeo_buf tiers = {0};
+            for (uint32_t t = 0; t < m->n_tiers; t++) aeo_buf_printf(&tiers, "%s%s", t ? "+" : "", m->tiers[t]);
+            cols[1] = tiers.data ? tiers.data : "";
+            for (size_t f = 0; f < sizeof cols / sizeof cols[0]; f++) {
+                if (f) aeo_buf_puts(&out, ",");
+                csv_field(&out, cols[f] ? cols[f] : "", cols[f] ? strlen(cols[f]) : 0);
+            }
+            aeo_buf_puts(&out, "\n");
+            aeo_buf_free(&tiers);
+        }
+    }
+    /* Single-tier groups first, then combinations; stable otherwise. */
+    for (uint32_t a = 1; a < n_groups; a++) {
+        for (uint32_t b = a; b > 0; b--) {
+            bool multi_prev = strstr(groups[b - 1], " only") == NULL;
+            bool multi_cur = strstr(groups[b], " only") == NULL;
+            if (!(multi_prev && !multi_cur)) break;
+            const char *tg = groups[b]; groups[b] = groups[b - 1]; groups[b - 1] = tg;
+            uint32_t tc = counts[b]; counts[b] = counts[b - 1]; counts[b - 1] = tc;
+        }
+    }
+    if (fmt == 0) {
+        aeo_buf_printf(&out, "\n%u measure%s", p->n_measures, p->n_measures == 1 ? "" : "s");
+        for (uint32_t k = 0; k < n_groups; k++) aeo_buf_printf(&out, "%s %s %u", k ? "," : ":", groups[k], counts[k]);
+        aeo_buf_puts(&out, "\n");
+    } else if (fmt == 1) {
+        aeo_buf_puts(&out, p->n_measures ? "\n],\"counts\":{" : "],\"counts\":{");
+        for (uint32_t k = 0; k < n_groups; k++) {
+            if (k) aeo_buf_puts(&out, ",");
+            aeo_buf_json_string(&out, groups[k], strlen(groups[k]));
+            aeo_buf_printf(&out, ":%u", counts[k]);
+        }
+        aeo_buf_puts(&out, "}}\n");
+    }
+    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    aeo_buf_free(&out);
+    aeo_buf_free(&g);
+    free(groups);
+    free(counts);
+    aeo_catalog_free(c);
+    free_options(&o);
+    return st;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -648,8 +855,10 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(cmd, "disasm") == 0) return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "parse") == 0) return cmd_parse(argc - 2, argv + 2);
-    static const char *const cmds[] = {"check", "eval", "disasm", "parse", "help", "version"};
-    const char *sug = aeo_suggest(cmd, cmds, 6);
+    if (strcmp(cmd, "test") == 0) return cmd_test(argc - 2, argv + 2);
+    if (strcmp(cmd, "list") == 0) return cmd_list(argc - 2, argv + 2);
+    static const char *const cmds[] = {"check", "eval", "test", "list", "disasm", "parse", "help", "version"};
+    const char *sug = aeo_suggest(cmd, cmds, 8);
     if (sug) fprintf(stderr, "aeo: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
     else fprintf(stderr, "aeo: unknown command '%s'\n", cmd);
     fputs("Try 'aeo help'.\n", stderr);

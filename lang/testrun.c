@@ -1,0 +1,437 @@
+/* Running in-file tests; see testrun.h.
+ *
+ * Each test gets a fresh record in the VM's arena: its facts map literal is
+ * compiled like any expression, run once, and converted to a record by the
+ * facts decoder's rules (aeo_facts_from_value), so a test sees exactly what
+ * `aeo eval` would see for the same JSON.  Then every measure is evaluated
+ * as of the test's date and compared with the expectations.
+ *
+ * "The facts a measure reads" are found statically: the field paths under
+ * the facts root in its conditions, following defs, tiers, the scope and
+ * other measures it refers to. */
+#include "lang/testrun.h"
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/compile.h"
+#include "runtime/facts.h"
+#include "runtime/vm.h"
+
+/* ---- facts a measure reads ------------------------------------------------ */
+
+typedef struct path_set {
+    const char **items;
+    uint32_t n, cap;
+    const void **seen;      /* declarations already walked */
+    uint32_t n_seen, cap_seen;
+} path_set;
+
+static bool seen(path_set *ps, const void *d) {
+    for (uint32_t i = 0; i < ps->n_seen; i++)
+        if (ps->seen[i] == d) return true;
+    if (ps->n_seen == ps->cap_seen) {
+        ps->cap_seen = ps->cap_seen ? ps->cap_seen * 2 : 16;
+        ps->seen = aeo_xrealloc(ps->seen, ps->cap_seen * sizeof *ps->seen);
+    }
+    ps->seen[ps->n_seen++] = d;
+    return false;
+}
+
+/* The path of a field selection rooted at the facts variable, or false. */
+static bool root_path(const aeo_expr *e, aeo_buf *b) {
+    if (e->kind == AEO_EXPR_IDENT) {
+        if (e->ref != AEO_REF_ROOT) return false;
+        aeo_buf_puts(b, e->u.ident.name);
+        return true;
+    }
+    if (e->kind == AEO_EXPR_SELECT && e->ref == AEO_REF_FIELD) {
+        if (!root_path(e->u.select.operand, b)) return false;
+        aeo_buf_puts(b, ".");
+        aeo_buf_puts(b, e->u.select.field);
+        return true;
+    }
+    return false;
+}
+
+static void add_path(path_set *ps, aeo_arena *a, const char *p, size_t len) {
+    for (uint32_t i = 0; i < ps->n; i++)
+        if (strlen(ps->items[i]) == len && memcmp(ps->items[i], p, len) == 0) return;
+    if (ps->n == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 16;
+        ps->items = aeo_xrealloc(ps->items, ps->cap * sizeof *ps->items);
+    }
+    ps->items[ps->n++] = aeo_arena_strndup(a, p, len);
+}
+
+static void walk_measure(aeo_catalog *c, path_set *ps, const aeo_decl *m);
+
+static void walk_expr(aeo_catalog *c, path_set *ps, const aeo_expr *e) {
+    if (!e) return;
+    switch (e->kind) {
+    case AEO_EXPR_IDENT:
+        switch (e->ref) {
+        case AEO_REF_CONST: break;
+        case AEO_REF_DEF: {
+            const aeo_decl *d = c->defs.items[e->ref_index];
+            if (!seen(ps, d)) walk_expr(c, ps, d->value);
+            break;
+        }
+        case AEO_REF_TIER: {
+            const aeo_decl *d = c->tiers.items[e->ref_index];
+            if (!seen(ps, d)) walk_expr(c, ps, d->value);
+            break;
+        }
+        case AEO_REF_MEASURE: walk_measure(c, ps, c->measures.items[e->ref_index]); break;
+        default: break;
+        }
+        break;
+    case AEO_EXPR_SELECT: {
+        aeo_buf b = {0};
+        if (root_path(e, &b)) add_path(ps, c->arena, b.data, b.len);
+        else walk_expr(c, ps, e->u.select.operand);
+        aeo_buf_free(&b);
+        break;
+    }
+    case AEO_EXPR_INDEX:
+        walk_expr(c, ps, e->u.index.operand);
+        walk_expr(c, ps, e->u.index.index);
+        break;
+    case AEO_EXPR_CALL:
+        walk_expr(c, ps, e->u.call.target);
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) walk_expr(c, ps, e->u.call.args[i]);
+        break;
+    case AEO_EXPR_LIST:
+        for (uint32_t i = 0; i < e->u.list.n; i++) walk_expr(c, ps, e->u.list.items[i]);
+        break;
+    case AEO_EXPR_MAP:
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            walk_expr(c, ps, e->u.map.keys[i]);
+            walk_expr(c, ps, e->u.map.vals[i]);
+        }
+        break;
+    case AEO_EXPR_UNARY: walk_expr(c, ps, e->u.unary.a); break;
+    case AEO_EXPR_BINARY:
+        walk_expr(c, ps, e->u.binary.a);
+        walk_expr(c, ps, e->u.binary.b);
+        break;
+    case AEO_EXPR_COND:
+        walk_expr(c, ps, e->u.cond.c);
+        walk_expr(c, ps, e->u.cond.a);
+        walk_expr(c, ps, e->u.cond.b);
+        break;
+    default: break;
+    }
+}
+
+static void walk_measure(aeo_catalog *c, path_set *ps, const aeo_decl *m) {
+    if (seen(ps, m)) return;
+    if (c->scope && !seen(ps, c->scope)) walk_expr(c, ps, c->scope);
+    for (uint32_t i = 0; i < m->n_props; i++) {
+        const aeo_prop *p = &m->props[i];
+        if (strcmp(p->name, "tier") == 0 || strcmp(p->name, "when") == 0 || strcmp(p->name, "unless") == 0)
+            walk_expr(c, ps, p->value);
+    }
+}
+
+/* The value at [path] ("enterprise.address.city") in [rec], formatted. */
+static void path_value(aeo_buf *b, aeo_value rec, const char *path) {
+    const char *p = strchr(path, '.');
+    aeo_value v = rec;
+    while (p) {
+        const char *name = p + 1;
+        const char *next = strchr(name, '.');
+        size_t len = next ? (size_t)(next - name) : strlen(name);
+        if (v.kind != AEO_V_RECORD) {
+            aeo_buf_puts(b, "(absent)");
+            return;
+        }
+        char field[256];
+        if (len >= sizeof field) len = sizeof field - 1;
+        memcpy(field, name, len);
+        field[len] = '\0';
+        const aeo_field *f = aeo_record_type_field(v.as.r->type, field);
+        if (!f) {
+            aeo_buf_puts(b, "(absent)");
+            return;
+        }
+        v = v.as.r->slots[f->slot];
+        if (v.kind == AEO_V_ABSENT) {
+            aeo_buf_puts(b, "(absent)");
+            return;
+        }
+        p = next;
+    }
+    aeo_value_format(b, v);
+}
+
+/* ---- running ------------------------------------------------------------------ */
+
+enum { OUT_APPLIES, OUT_NOT, OUT_UNDECIDED, OUT_ERROR };
+static const char *const outcome_names[] = {"applies", "not", "undecided", "error"};
+
+static int outcome_of(aeo_value v) {
+    if (v.kind == AEO_V_BOOL) return v.as.b ? OUT_APPLIES : OUT_NOT;
+    if (v.kind == AEO_V_UNKNOWN) return OUT_UNDECIDED;
+    return OUT_ERROR;
+}
+
+static void describe(aeo_buf *b, aeo_value v) {
+    int k = outcome_of(v);
+    aeo_buf_puts(b, outcome_names[k]);
+    if (k == OUT_UNDECIDED) {
+        aeo_buf_puts(b, " (missing");
+        for (uint32_t i = 0; i < v.as.unk->n; i++) aeo_buf_printf(b, " %s", v.as.unk->paths[i]);
+        aeo_buf_puts(b, ")");
+    } else if (k == OUT_ERROR && v.kind == AEO_V_ERROR) {
+        aeo_buf_printf(b, " (%s)", v.as.e->msg);
+    } else if (k == OUT_ERROR) {
+        aeo_buf_printf(b, " (a %s, not a bool)", aeo_value_type_name(v));
+    }
+}
+
+/* Builds the record of test [t] in the VM's arena. */
+static bool test_record(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, aeo_value *rec, const char **err) {
+    const aeo_prop *fp = aeo_decl_prop(t, "facts");
+    if (!fp || !fp->value || fp->value->kind != AEO_EXPR_MAP) {
+        *err = "the test has no facts map";
+        return false;
+    }
+    aeo_chunk *ch = aeo_compile_expr(c, fp->value, "test facts", false);
+    if (!ch) {
+        *err = "the facts could not be compiled";
+        return false;
+    }
+    aeo_vm_begin(vm, aeo_null());
+    aeo_value m = aeo_vm_run(vm, ch);
+    aeo_chunk_free(ch);
+    if (m.kind == AEO_V_ERROR) {
+        *err = m.as.e->msg;
+        return false;
+    }
+    return aeo_facts_from_value(aeo_vm_arena(vm), c->program->root, c->program->root_name, m, rec, err);
+}
+
+bool aeo_tests_check(aeo_catalog *c) {
+    if (!c->program || !c->program->root) return true;
+    bool ok = true;
+    aeo_vm *vm = aeo_vm_new(c->program);
+    for (uint32_t i = 0; i < c->tests.n; i++) {
+        const aeo_decl *t = c->tests.items[i];
+        const aeo_prop *fp = aeo_decl_prop(t, "facts");
+        if (!fp || !fp->value || fp->value->kind != AEO_EXPR_MAP) continue;
+        aeo_value rec;
+        const char *err = NULL;
+        if (!test_record(c, vm, t, &rec, &err)) {
+            aeo_diag_add(&c->diags, AEO_E_BAD_FACTS, fp->value->span, "the facts of test \"%s\" do not fit the schema: %s",
+                         t->name, err);
+            ok = false;
+        }
+        aeo_vm_end(vm);
+    }
+    aeo_vm_free(vm);
+    return ok;
+}
+
+static void xml_escape(aeo_buf *b, const char *s) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': aeo_buf_puts(b, "&lt;"); break;
+        case '>': aeo_buf_puts(b, "&gt;"); break;
+        case '&': aeo_buf_puts(b, "&amp;"); break;
+        case '"': aeo_buf_puts(b, "&quot;"); break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') aeo_buf_printf(b, "&#%d;", *s);
+            else aeo_buf_putn(b, s, 1);
+        }
+    }
+}
+
+/* Compares one test; appends the failure details to [why]. */
+static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_test_opts *o, aeo_buf *why) {
+    aeo_program *p = c->program;
+    aeo_value as_of = o->has_as_of ? o->as_of : aeo_timestamp(0, 0);
+    const aeo_prop *ap = aeo_decl_prop(t, "as_of");
+    if (ap) aeo_date_value(ap->value, &as_of);
+    else if (!o->has_as_of) {
+        aeo_buf_puts(why, "  the test has no as_of and none was given with --as-of\n");
+        return false;
+    }
+    aeo_vm_set_as_of(vm, as_of);
+    aeo_value rec;
+    const char *err = NULL;
+    if (!test_record(c, vm, t, &rec, &err)) {
+        aeo_buf_printf(why, "  the facts do not fit the schema: %s\n", err);
+        aeo_vm_end(vm);
+        return false;
+    }
+    aeo_vm_begin(vm, rec);
+    uint32_t n = p->n_measures;
+    int *want = aeo_xcalloc(n ? n : 1, sizeof *want);   /* 0 none, 1+OUT_* */
+    bool *only = aeo_xcalloc(n ? n : 1, sizeof *only);
+    bool has_only = false;
+    for (uint32_t i = 0; i < t->n_props; i++) {
+        const aeo_prop *pr = &t->props[i];
+        int kind = -1;
+        if (strcmp(pr->name, "expect") == 0) kind = OUT_APPLIES;
+        else if (strcmp(pr->name, "expect_not") == 0) kind = OUT_NOT;
+        else if (strcmp(pr->name, "expect_undecided") == 0) kind = OUT_UNDECIDED;
+        else if (strcmp(pr->name, "expect_only") == 0) kind = -2;
+        else continue;
+        const aeo_expr *v = pr->value;
+        uint32_t count = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
+        for (uint32_t k = 0; k < count; k++) {
+            const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[k] : v;
+            if (it->ref != AEO_REF_MEASURE) continue;
+            if (kind == -2) {
+                only[it->ref_index] = true;
+                has_only = true;
+            } else {
+                want[it->ref_index] = kind + 1;
+            }
+        }
+    }
+    bool ok = true;
+    for (uint32_t i = 0; i < n; i++) {
+        bool listed_only = has_only && only[i];
+        if (!want[i] && !has_only) continue;
+        aeo_value v = aeo_vm_measure(vm, i);
+        int got = outcome_of(v);
+        const char *problem = NULL;
+        aeo_buf exp = {0};
+        if (want[i] && got != want[i] - 1) {
+            aeo_buf_puts(&exp, outcome_names[want[i] - 1]);
+            problem = "expected";
+        } else if (has_only && listed_only && got != OUT_APPLIES) {
+            aeo_buf_puts(&exp, "applies (expect_only)");
+            problem = "expected";
+        } else if (has_only && !listed_only && got == OUT_APPLIES) {
+            aeo_buf_puts(&exp, "not to apply (not in expect_only)");
+            problem = "expected";
+        }
+        if (problem) {
+            ok = false;
+            aeo_buf got_text = {0};
+            describe(&got_text, v);
+            aeo_buf_printf(why, "  %s: expected %s, got %s\n", p->measures[i].id, exp.data, got_text.data);
+            aeo_buf_free(&got_text);
+            path_set ps = {0};
+            walk_measure(c, &ps, c->measures.items[i]);
+            if (ps.n) {
+                aeo_buf_puts(why, "    facts read:");
+                for (uint32_t k = 0; k < ps.n; k++) {
+                    aeo_buf_printf(why, "%s %s = ", k ? "," : "", ps.items[k]);
+                    path_value(why, rec, ps.items[k]);
+                }
+                aeo_buf_puts(why, "\n");
+            }
+            if (!aeo_vm_in_force(vm, i)) aeo_buf_puts(why, "    (the measure is not in force on the test's as_of)\n");
+            free(ps.items);
+            free(ps.seen);
+        }
+        aeo_buf_free(&exp);
+    }
+    free(want);
+    free(only);
+    aeo_vm_end(vm);
+    return ok;
+}
+
+bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_summary *sum) {
+    regex_t re;
+    memset(sum, 0, sizeof *sum);
+    if (o->filter) {
+        int rc = regcomp(&re, o->filter, REG_EXTENDED | REG_NOSUB);
+        if (rc != 0) {
+            char msg[256];
+            regerror(rc, &re, msg, sizeof msg);
+            fprintf(stderr, "aeo: -r '%s': %s\n", o->filter, msg);
+            return false;
+        }
+    }
+    aeo_vm *vm = aeo_vm_new(c->program);
+    aeo_buf report = {0};
+    uint32_t selected = 0;
+    for (uint32_t i = 0; i < c->tests.n; i++)
+        if (!o->filter || regexec(&re, c->tests.items[i]->name, 0, NULL, 0) == 0) selected++;
+    if (o->format == AEO_TEST_TAP) aeo_buf_printf(&report, "TAP version 13\n1..%u\n", selected);
+    aeo_buf cases = {0};
+    uint32_t num = 0;
+    for (uint32_t i = 0; i < c->tests.n; i++) {
+        const aeo_decl *t = c->tests.items[i];
+        if (o->filter && regexec(&re, t->name, 0, NULL, 0) != 0) {
+            sum->skipped++;
+            continue;
+        }
+        num++;
+        aeo_buf why = {0};
+        bool ok = run_one(c, vm, t, o, &why);
+        if (ok) sum->passed++;
+        else sum->failed++;
+        const aeo_source *src = &c->sources.files[t->span.file];
+        uint32_t line, col;
+        aeo_sources_position(&c->sources, t->span.file, t->span.start, &line, &col);
+        switch (o->format) {
+        case AEO_TEST_TEXT:
+            if (!ok) {
+                aeo_buf_printf(&report, "%sFAIL%s %s:%u: test \"%s\"\n", o->color ? "\033[1;31m" : "",
+                               o->color ? "\033[0m" : "", src->name, line, t->name);
+                aeo_buf_putn(&report, why.data ? why.data : "", why.len);
+            }
+            break;
+        case AEO_TEST_TAP:
+            aeo_buf_printf(&report, "%s %u - %s\n", ok ? "ok" : "not ok", num, t->name);
+            if (!ok) {
+                aeo_buf_printf(&report, "  ---\n  at: %s:%u\n  message: |\n", src->name, line);
+                const char *s = why.data;
+                while (s && *s) {
+                    const char *nl = strchr(s, '\n');
+                    size_t len = nl ? (size_t)(nl - s) : strlen(s);
+                    aeo_buf_puts(&report, "    ");
+                    aeo_buf_putn(&report, s, len);
+                    aeo_buf_puts(&report, "\n");
+                    s = nl ? nl + 1 : s + len;
+                }
+                aeo_buf_puts(&report, "  ...\n");
+            }
+            break;
+        case AEO_TEST_JUNIT:
+            aeo_buf_puts(&cases, "    <testcase name=\"");
+            xml_escape(&cases, t->name);
+            aeo_buf_puts(&cases, "\" classname=\"");
+            xml_escape(&cases, src->name);
+            aeo_buf_printf(&cases, "\" file=\"");
+            xml_escape(&cases, src->name);
+            aeo_buf_printf(&cases, "\" line=\"%u\"", line);
+            if (ok) {
+                aeo_buf_puts(&cases, "/>\n");
+            } else {
+                aeo_buf_puts(&cases, ">\n      <failure message=\"expectations not met\">");
+                xml_escape(&cases, why.data ? why.data : "");
+                aeo_buf_puts(&cases, "</failure>\n    </testcase>\n");
+            }
+            break;
+        }
+        aeo_buf_free(&why);
+    }
+    if (o->format == AEO_TEST_JUNIT) {
+        aeo_buf_printf(&report,
+                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"%u\" failures=\"%u\">\n"
+                       "  <testsuite name=\"%s\" tests=\"%u\" failures=\"%u\" skipped=\"0\">\n",
+                       sum->passed + sum->failed, sum->failed, c->program->catalog ? c->program->catalog : "aeo",
+                       sum->passed + sum->failed, sum->failed);
+        aeo_buf_putn(&report, cases.data ? cases.data : "", cases.len);
+        aeo_buf_puts(&report, "  </testsuite>\n</testsuites>\n");
+    } else if (o->format == AEO_TEST_TAP) {
+        aeo_buf_printf(&report, "# %u passed, %u failed\n", sum->passed, sum->failed);
+    } else {
+        aeo_buf_printf(&report, "%u passed, %u failed\n", sum->passed, sum->failed);
+    }
+    fwrite(report.data ? report.data : "", 1, report.len, out);
+    aeo_buf_free(&report);
+    aeo_buf_free(&cases);
+    aeo_vm_free(vm);
+    if (o->filter) regfree(&re);
+    return true;
+}

@@ -1,0 +1,44 @@
+/* In-file tests: running the `test` blocks of a catalog.
+ *
+ * A test binds a facts record (a map literal, decoded against the schema by
+ * the same rules as JSON facts), evaluates every measure as of its date, and
+ * compares with its expectations:
+ *   expect            each listed measure applies
+ *   expect_not        each listed measure does not apply
+ *   expect_undecided  each listed measure is undecided (facts missing)
+ *   expect_only       exactly the listed measures apply
+ * A failure names the test, its file and line, and for each measure that
+ * differs shows expected against actual with the values of the facts that
+ * measure reads. */
+#ifndef AEO_LANG_TESTRUN_H
+#define AEO_LANG_TESTRUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lang/catalog.h"
+
+typedef enum { AEO_TEST_TEXT, AEO_TEST_TAP, AEO_TEST_JUNIT } aeo_test_format;
+
+typedef struct aeo_test_opts {
+    aeo_test_format format;
+    const char *filter;        /* POSIX extended regex on test names, or NULL */
+    bool has_as_of;            /* default as_of for tests without one */
+    aeo_value as_of;
+    bool color;
+} aeo_test_opts;
+
+typedef struct aeo_test_summary {
+    uint32_t passed, failed, skipped;
+} aeo_test_summary;
+
+/* Reports E0208 for every test whose facts do not fit the schema.  Needs a
+ * compiled catalog; returns false if it reported anything. */
+bool aeo_tests_check(aeo_catalog *c);
+
+/* Runs the tests of the compiled catalog [c], writing the report to [out].
+ * Returns false if the filter is not a valid regular expression (the
+ * message goes to stderr). */
+bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_summary *sum);
+
+#endif
