@@ -67,6 +67,7 @@ typedef enum {
     AEO_REF_TIER,      /* ref_index: tier */
     AEO_REF_MEASURE,   /* ref_index: measure */
     AEO_REF_LOCAL,     /* ref_index: macro variable slot */
+    AEO_REF_VAR,       /* ref_index: a variable declared by the embedder */
     AEO_REF_TYPE,      /* a type name used as a value (int, string, ...) */
     AEO_REF_FIELD,     /* SELECT on a record: ref_index is the field slot */
     AEO_REF_BUILTIN,   /* CALL: ref_index is the builtin index */

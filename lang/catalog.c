@@ -21,6 +21,23 @@ aeo_catalog *aeo_catalog_new(void) {
     return c;
 }
 
+uint32_t aeo_catalog_declare_var(aeo_catalog *c, const char *name, const aeo_type *type) {
+    for (uint32_t i = 0; i < c->n_vars; i++) {
+        if (strcmp(c->var_names[i], name) == 0) {
+            c->var_types[i] = type;
+            return i;
+        }
+    }
+    if (c->n_vars == c->cap_vars) {
+        c->cap_vars = c->cap_vars ? c->cap_vars * 2 : 8;
+        c->var_names = aeo_xrealloc(c->var_names, c->cap_vars * sizeof *c->var_names);
+        c->var_types = aeo_xrealloc(c->var_types, c->cap_vars * sizeof *c->var_types);
+    }
+    c->var_names[c->n_vars] = aeo_arena_strdup(c->arena, name);
+    c->var_types[c->n_vars] = type;
+    return c->n_vars++;
+}
+
 static void free_decls(aeo_decls *v) { free(v->items); }
 
 void aeo_catalog_free(aeo_catalog *c) {
@@ -34,6 +51,8 @@ void aeo_catalog_free(aeo_catalog *c) {
     free_decls(&c->measures);
     free_decls(&c->tests);
     free(c->files);
+    free(c->var_names);
+    free(c->var_types);
     aeo_diags_free(&c->diags);
     aeo_sources_free(&c->sources);
     aeo_arena_free(c->arena);

@@ -47,6 +47,13 @@ typedef struct aeo_catalog {
     bool checked;              /* check ran without errors */
     struct aeo_scope *scope_tables;  /* the checker's name tables, for aeo_check_expr */
 
+    /* Variables declared by the embedder (the REPL, the conformance
+     * runner): names visible in expressions, bound at run time with
+     * aeo_vm_set_vars in the same order. */
+    const char **var_names;
+    const aeo_type **var_types;
+    uint32_t n_vars, cap_vars;
+
     /* Filled by the compiler. */
     aeo_program *program;
 } aeo_catalog;
@@ -61,6 +68,9 @@ bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err);
 void aeo_catalog_add_text(aeo_catalog *c, const char *name, const char *text, size_t len);
 /* Checks everything added; returns true if no error was reported. */
 bool aeo_check_catalog(aeo_catalog *c);
+/* Declares variable [name] (copied) of [type] (which must outlive the
+ * catalog; the aeo_type_* singletons do); returns its index. */
+uint32_t aeo_catalog_declare_var(aeo_catalog *c, const char *name, const aeo_type *type);
 /* Checks a standalone expression (--key, the REPL) against the checked
  * catalog's names; returns true if it reported no error. */
 bool aeo_check_expr(aeo_catalog *c, aeo_expr *e);

@@ -347,6 +347,15 @@ static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
             }
         }
     }
+    if (!e->u.ident.dot) {
+        for (uint32_t i = 0; i < ck->cat->n_vars; i++) {
+            if (strcmp(ck->cat->var_names[i], name) == 0) {
+                e->ref = AEO_REF_VAR;
+                e->ref_index = i;
+                return set_type(e, ck->cat->var_types[i]);
+            }
+        }
+    }
     if (strcmp(name, "as_of") == 0 && !table_get(&ck->names, "as_of")) {
         if (ck->constant) {
             aeo_diag_add(ck->d, AEO_E_NOT_CONSTANT, e->span, "a const cannot use 'as_of'; use a def");

@@ -18,6 +18,7 @@
 #include "grammar/parse.h"
 #include "lang/catalog.h"
 #include "lang/compile.h"
+#include "lang/explain.h"
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
@@ -34,6 +35,7 @@ static const char usage_text[] =
     "  check  PATH...                        check rule files; diagnostics on stderr\n"
     "  eval   PATH... --facts FILE|-         evaluate facts records against the catalog\n"
     "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
+    "         [--explain]                    why each measure applies or not\n"
     "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
     "                                        run the catalog's test blocks\n"
     "  list   PATH... [--format table|json|csv]\n"
@@ -75,6 +77,7 @@ typedef struct options {
     int color;          /* -1 auto, 0 never, 1 always */
     uint32_t max_errors;
     bool werror;
+    bool explain;
 } options;
 
 /* The value of option [name] at argv[*i]: "--name=value" or "--name value". */
@@ -148,6 +151,8 @@ static int parse_options(int argc, char **argv, options *o, const char *const *a
             o->max_errors = (uint32_t)n;
         } else if (strcmp(a, "--werror") == 0) {
             o->werror = true;
+        } else if (strcmp(a, "--explain") == 0) {
+            o->explain = true;
         }
     }
     return -1;
@@ -376,7 +381,7 @@ static aeo_value today_utc(void) {
 
 static int cmd_eval(int argc, char **argv) {
     static const char *const allowed[] = {"--color", "--max-errors", "--facts", "--as-of", "--format",
-                                          "--measure", "--key", NULL};
+                                          "--measure", "--key", "--explain", NULL};
     options o;
     int st = parse_options(argc, argv, &o, allowed);
     if (st >= 0) { free_options(&o); return st; }
@@ -391,6 +396,14 @@ static int cmd_eval(int argc, char **argv) {
             free_options(&o);
             return st;
         }
+    }
+    if (o.explain && fmt != FMT_TABLE) {
+        if (o.format) {
+            st = usage_error("--explain prints text; it cannot be combined with --format %s", o.format);
+            free_options(&o);
+            return st;
+        }
+        fmt = FMT_TABLE;
     }
     if (!o.facts) {
         free_options(&o);
@@ -580,6 +593,13 @@ static int cmd_eval(int argc, char **argv) {
             aeo_buf_printf(&out, "%srecord %llu", first ? "" : "\n", (unsigned long long)recno);
             if (key) aeo_buf_printf(&out, "  %s", key);
             aeo_buf_puts(&out, "\n");
+            if (o.explain) {
+                for (uint32_t k = 0; k < n_sel; k++) {
+                    if (k) aeo_buf_puts(&out, "\n");
+                    aeo_explain_measure(c, vm, sel[k], use_color(&o, stdout), &out);
+                }
+                break;
+            }
             int idw = 2;
             for (uint32_t k = 0; k < n_sel; k++) {
                 int w = (int)strlen(p->measures[sel[k]].id);

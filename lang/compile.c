@@ -179,6 +179,7 @@ static void expr(compiler *cp, const aeo_expr *e) {
             emit(cp, AEO_OP_CALL_DEF, (int32_t)aeo_compile_def_index(cp->cat, e->ref, e->ref_index), 0, sp);
             break;
         case AEO_REF_MEASURE: emit(cp, AEO_OP_MEASURE, (int32_t)e->ref_index, 0, sp); break;
+        case AEO_REF_VAR: emit(cp, AEO_OP_VAR, (int32_t)e->ref_index, 0, sp); break;
         case AEO_REF_LOCAL: emit(cp, AEO_OP_LOAD_LOCAL, (int32_t)e->ref_index, 0, sp); break;
         case AEO_REF_TYPE: emit_const(cp, aeo_type_value(e->u.ident.name), sp); break;
         default: emit(cp, AEO_OP_NULL, 0, 0, sp); break;

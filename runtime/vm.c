@@ -54,6 +54,8 @@ struct aeo_vm {
     aeo_value *def_val, *meas_val;
     uint64_t steps, max_steps;
     size_t max_bytes;
+    const aeo_value *vars;
+    uint32_t n_vars;
     bool tracing;
     aeo_trace_entry *trace;
     uint32_t n_trace, cap_trace;
@@ -115,6 +117,11 @@ void aeo_vm_end(aeo_vm *vm) {
     vm->root = aeo_null();
     vm->trace = NULL;
     vm->n_trace = vm->cap_trace = 0;
+}
+
+void aeo_vm_set_vars(aeo_vm *vm, const aeo_value *vars, uint32_t n) {
+    vm->vars = vars;
+    vm->n_vars = n;
 }
 
 void aeo_vm_trace(aeo_vm *vm, bool on) { vm->tracing = on; }
@@ -449,6 +456,12 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
         case AEO_OP_POP: sp--; break;
         case AEO_OP_ROOT: PUSH(vm->root); break;
         case AEO_OP_AS_OF: PUSH(vm->as_of); break;
+        case AEO_OP_VAR: {
+            uint16_t n = READ_U16(ip);
+            ip += 2;
+            PUSH(n < vm->n_vars ? vm->vars[n] : tag(c, op_ip, aeo_error_new(vm->arena, "unbound variable")));
+            break;
+        }
         case AEO_OP_LOAD_LOCAL: PUSH(locals[READ_U8(ip)]); ip += 1; break;
         case AEO_OP_FIELD: {
             uint16_t slot = READ_U16(ip), path = READ_U16(ip + 2);

@@ -39,6 +39,9 @@ void aeo_vm_free(aeo_vm *vm);
 /* Sets the evaluation timestamp `as_of` (a TIMESTAMP value). */
 void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of);
 aeo_value aeo_vm_as_of(const aeo_vm *vm);
+/* Binds the embedder's variables: VAR n pushes [vars][n].  The array is
+ * borrowed and must stay valid while chunks run. */
+void aeo_vm_set_vars(aeo_vm *vm, const aeo_value *vars, uint32_t n);
 /* Limits: instructions per record and bytes of evaluation memory per record.
  * Zero keeps the default (100,000,000 and 256 MiB). */
 void aeo_vm_set_limits(aeo_vm *vm, uint64_t max_steps, size_t max_bytes);
