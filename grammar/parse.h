@@ -19,7 +19,7 @@
 
 /* Expressions nested deeper than this are an error (E0005), so that every
  * recursive pass over the tree runs in bounded C stack. */
-#define AEO_MAX_DEPTH 200
+#define AEO_MAX_DEPTH 1000
 
 typedef struct aeo_parse_opts {
     aeo_arena *arena;     /* where the AST goes */

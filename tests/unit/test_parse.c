@@ -1290,33 +1290,33 @@ static void test_nested_parens(void **state) {
     (void)state;
     char *text = repeat("const x = ", "(", 10000, "1", ")", 10000, "\nconst y = 2\n");
     char *out = file_diags(text, strlen(text));
-    assert_string_equal(out, "1:9811 E0005 expression nested too deeply (limit 200)\n");
+    assert_string_equal(out, "1:9011 E0005 expression nested too deeply (limit 1000)\n");
     free(out);
     free(text);
 }
 
 static void test_depth_boundary(void **state) {
     (void)state;
-    /* 199 brackets around 1: depth 200, the limit, is fine. */
-    char *text = repeat("", "[", 199, "1", "]", 199, "");
+    /* 999 brackets around 1: depth 1000, the limit, is fine. */
+    char *text = repeat("", "[", 999, "1", "]", 999, "");
     env e;
     env_init(&e, text, strlen(text));
     aeo_expr *x = aeo_parse_expr(&e.src, e.file, &e.opts);
     assert_non_null(x);
-    assert_int_equal(x->depth, 200);
+    assert_int_equal(x->depth, 1000);
     assert_int_equal(e.diags.n, 0);
     env_free(&e);
     free(text);
     /* One more is too deep; one message per declaration. */
-    text = repeat("const a = ", "[", 200, "1", "]", 200, "");
-    char *text2 = repeat("\nconst b = ", "!", 300, "x", "", 0, "\nconst c = 1");
+    text = repeat("const a = ", "[", 1000, "1", "]", 1000, "");
+    char *text2 = repeat("\nconst b = ", "!", 1300, "x", "", 0, "\nconst c = 1");
     char *both = malloc(strlen(text) + strlen(text2) + 1);
     strcpy(both, text);
     strcat(both, text2);
     char *out = file_diags(both, strlen(both));
     assert_string_equal(out,
-                        "1:11 E0005 expression nested too deeply (limit 200)\n"
-                        "2:11 E0005 expression nested too deeply (limit 200)\n");
+                        "1:11 E0005 expression nested too deeply (limit 1000)\n"
+                        "2:11 E0005 expression nested too deeply (limit 1000)\n");
     free(out);
     free(both);
     free(text);
@@ -1327,7 +1327,7 @@ static void test_many_prefix_ops(void **state) {
     (void)state;
     char *text = repeat("", "!", 100000, "a", "", 0, "");
     char *out = expr_out(text);
-    assert_string_equal(out, "1:1 E0005 expression nested too deeply (limit 200)\n");
+    assert_string_equal(out, "1:1 E0005 expression nested too deeply (limit 1000)\n");
     free(out);
     free(text);
     /* A run of '-' on a literal folds away entirely. */
@@ -1378,7 +1378,7 @@ static void test_megabyte_lines(void **state) {
 
     text = repeat("const z = a", "+a", n / 2, "", "", 0, "");
     char *out = file_diags(text, strlen(text));
-    assert_string_equal(out, "1:11 E0005 expression nested too deeply (limit 200)\n");
+    assert_string_equal(out, "1:11 E0005 expression nested too deeply (limit 1000)\n");
     free(out);
     free(text);
 }
