@@ -205,22 +205,59 @@ static aeo_catalog *load(const options *o, bool compile, int *status) {
     return c;
 }
 
+/* Loads, checks and compiles without printing: `check` renders the
+ * diagnostics itself, in the requested format.  NULL only on I/O errors. */
+static aeo_catalog *load_quiet(const options *o, int *status) {
+    if (o->n_paths == 0) {
+        *status = usage_error("%s", "no rule files given");
+        return NULL;
+    }
+    aeo_catalog *c = aeo_catalog_new();
+    c->diags.max_errors = o->max_errors;
+    for (uint32_t i = 0; i < o->n_paths; i++) {
+        const char *err = NULL;
+        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
+            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
+            aeo_catalog_free(c);
+            *status = EXIT_USAGE;
+            return NULL;
+        }
+    }
+    aeo_check_catalog(c);
+    if (c->diags.n_errors == 0 && aeo_compile_catalog(c)) aeo_tests_check(c);
+    aeo_diags_sort(&c->diags);
+    return c;
+}
+
 static int cmd_check(int argc, char **argv) {
     static const char *const allowed[] = {"--color", "--max-errors", "--werror", "--format", NULL};
     options o;
     int st = parse_options(argc, argv, &o, allowed);
     if (st >= 0) { free_options(&o); return st; }
-    if (o.format && strcmp(o.format, "text") != 0) {
-        st = usage_error("check --format supports 'text' (got '%s')", o.format);
-        free_options(&o);
-        return st;
+    aeo_diag_format fmt = AEO_DIAG_TEXT;
+    if (o.format) {
+        if (strcmp(o.format, "text") == 0) fmt = AEO_DIAG_TEXT;
+        else if (strcmp(o.format, "json") == 0) fmt = AEO_DIAG_JSON;
+        else if (strcmp(o.format, "sarif") == 0) fmt = AEO_DIAG_SARIF;
+        else if (strcmp(o.format, "github") == 0) fmt = AEO_DIAG_GITHUB;
+        else {
+            st = usage_error("--format takes text, json, sarif or github, not '%s'", o.format);
+            free_options(&o);
+            return st;
+        }
     }
     st = EXIT_OK;
-    aeo_catalog *c = load(&o, true, &st);
+    aeo_catalog *c = load_quiet(&o, &st);
     if (c) {
-        if (c->diags.n_errors || c->diags.n_warnings)
-            fprintf(stderr, "%u error%s, %u warning%s\n", c->diags.n_errors, c->diags.n_errors == 1 ? "" : "s",
-                    c->diags.n_warnings, c->diags.n_warnings == 1 ? "" : "s");
+        if (fmt == AEO_DIAG_TEXT) {
+            aeo_diags_print(&c->diags, &c->sources, stderr, use_color(&o, stderr));
+            if (c->diags.n_errors || c->diags.n_warnings)
+                fprintf(stderr, "%u error%s, %u warning%s\n", c->diags.n_errors, c->diags.n_errors == 1 ? "" : "s",
+                        c->diags.n_warnings, c->diags.n_warnings == 1 ? "" : "s");
+        } else {
+            aeo_diags_render(&c->diags, &c->sources, fmt, stdout, false);
+        }
+        if (c->diags.n_errors > 0 || (o.werror && c->diags.n_warnings > 0)) st = EXIT_FINDINGS;
         aeo_catalog_free(c);
     }
     free_options(&o);
