@@ -1181,6 +1181,53 @@ static void check_measure(checker *ck, aeo_decl *d) {
     leave(ck, d);
 }
 
+/* A measure may appear in at most one of expect, expect_not and
+ * expect_undecided; with expect_only, it must be listed there exactly when
+ * it is in expect. */
+static void check_expectations(checker *ck, aeo_decl *d) {
+    static const char *const lists[] = {"expect", "expect_not", "expect_undecided", "expect_only"};
+    uint32_t n = ck->cat->measures.n;
+    if (!n) return;
+    uint8_t *in = aeo_xcalloc(n, 1);          /* bit k: listed in lists[k] */
+    aeo_span *where = aeo_xcalloc(n, sizeof *where);
+    bool has_only = false;
+    for (int k = 0; k < 4; k++) {
+        const aeo_prop *p = aeo_decl_prop(d, lists[k]);
+        if (!p || !p->value || p->value->kind == AEO_EXPR_ERROR) continue;
+        if (k == 3) has_only = true;
+        const aeo_expr *v = p->value;
+        uint32_t count = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
+        for (uint32_t i = 0; i < count; i++) {
+            const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[i] : v;
+            if (it->ref != AEO_REF_MEASURE) continue;
+            uint8_t before = in[it->ref_index] & 7;
+            if (k < 3 && before) {
+                int other = before & 1 ? 0 : before & 2 ? 1 : 2;
+                aeo_diag *g = aeo_diag_add(ck->d, AEO_E_CONTRADICTION, it->span,
+                                           "'%s' is in both '%s' and '%s'", it->u.ident.name, lists[other], lists[k]);
+                aeo_diag_note(ck->d, g, &where[it->ref_index], "listed in '%s' here", lists[other]);
+            }
+            in[it->ref_index] |= (uint8_t)(1u << k);
+            if (k < 3 && !before) where[it->ref_index] = it->span;
+        }
+    }
+    if (has_only) {
+        const aeo_prop *p = aeo_decl_prop(d, "expect_only");
+        for (uint32_t m = 0; m < n; m++) {
+            bool only = in[m] & 8, yes = in[m] & 1, no = in[m] & 6;
+            const char *name = ck->cat->measures.items[m]->name;
+            if (yes && !only)
+                aeo_diag_add(ck->d, AEO_E_CONTRADICTION, where[m],
+                             "'%s' is expected to apply but is not in 'expect_only'", name);
+            else if (only && no)
+                aeo_diag_add(ck->d, AEO_E_CONTRADICTION, p->value->span,
+                             "'expect_only' lists '%s', which is also expected not to apply", name);
+        }
+    }
+    free(in);
+    free(where);
+}
+
 static void check_test(checker *ck, aeo_decl *d) {
     check_props(ck, d, test_props, "a test");
     ck->constant = true;
@@ -1198,6 +1245,7 @@ static void check_test(checker *ck, aeo_decl *d) {
         }
     }
     ck->constant = false;
+    check_expectations(ck, d);
     if (!aeo_decl_prop(d, "facts") && !d->has_error)
         aeo_diag_add(ck->d, AEO_E_MISSING_PROP, d->name_span, "test \"%s\" has no 'facts'", d->name);
 }

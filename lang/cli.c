@@ -753,6 +753,18 @@ static void tier_group(aeo_buf *b, const aeo_measure_info *m, const aeo_catalog 
     }
 }
 
+/* Sort rank of a tier group: the tier's declaration index for "T only",
+ * after every tier for combinations. */
+static int group_rank(const aeo_catalog *c, const char *group) {
+    const char *only = strstr(group, " only");
+    if (!only || only[5] != '\0') return (int)c->tiers.n;
+    for (uint32_t t = 0; t < c->tiers.n; t++) {
+        size_t n = strlen(c->tiers.items[t]->name);
+        if ((size_t)(only - group) == n && strncmp(group, c->tiers.items[t]->name, n) == 0) return (int)t;
+    }
+    return (int)c->tiers.n;
+}
+
 static void date_text(char *buf, bool has, aeo_value v) {
     if (!has) { buf[0] = '\0'; return; }
     char full[48];
@@ -861,12 +873,12 @@ static int cmd_list(int argc, char **argv) {
             aeo_buf_free(&tiers);
         }
     }
-    /* Single-tier groups first, then combinations; stable otherwise. */
+    /* Single-tier groups first, in tier declaration order, then
+     * combinations in first-seen order. */
     for (uint32_t a = 1; a < n_groups; a++) {
         for (uint32_t b = a; b > 0; b--) {
-            bool multi_prev = strstr(groups[b - 1], " only") == NULL;
-            bool multi_cur = strstr(groups[b], " only") == NULL;
-            if (!(multi_prev && !multi_cur)) break;
+            int rank_prev = group_rank(c, groups[b - 1]), rank_cur = group_rank(c, groups[b]);
+            if (rank_prev <= rank_cur) break;
             const char *tg = groups[b]; groups[b] = groups[b - 1]; groups[b - 1] = tg;
             uint32_t tc = counts[b]; counts[b] = counts[b - 1]; counts[b - 1] = tc;
         }

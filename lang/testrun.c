@@ -277,8 +277,10 @@ static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_tes
         if (strcmp(pr->name, "expect") == 0) kind = OUT_APPLIES;
         else if (strcmp(pr->name, "expect_not") == 0) kind = OUT_NOT;
         else if (strcmp(pr->name, "expect_undecided") == 0) kind = OUT_UNDECIDED;
-        else if (strcmp(pr->name, "expect_only") == 0) kind = -2;
-        else continue;
+        else if (strcmp(pr->name, "expect_only") == 0) {
+            kind = -2;
+            has_only = true;   /* even when empty: then nothing may apply */
+        } else continue;
         const aeo_expr *v = pr->value;
         uint32_t count = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
         for (uint32_t k = 0; k < count; k++) {

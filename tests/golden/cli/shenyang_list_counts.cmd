@@ -1,0 +1,1 @@
+$AEO list rules/shenyang --format json | grep -o '"counts":{[^}]*}'; $AEO list rules/shenyang --format json | grep -o '"id":"M[0-9]*"' | wc -l

@@ -1,0 +1,1 @@
+$AEO test rules/shenyang
