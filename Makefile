@@ -3,7 +3,8 @@
 #   make                 optimised build: build/aeo
 #   make MODE=debug      -O0 -g, into build/debug/
 #   make MODE=asan       AddressSanitizer + UBSan, into build/asan/
-#   make test            everything: unit, golden, rules; ends "N passed, N failed"
+#   make test            everything: unit, golden, rules, CEL conformance; ends "N passed, N failed"
+#   make conformance     the CEL conformance suite alone (fetched with npm into build/)
 #   make demo            evaluates the example catalog on its sample facts
 #   make install PREFIX=/usr/local
 #   make deps            installs missing build dependencies from Debian (apt-get)
@@ -53,7 +54,7 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_format.c lang/ast.c lang/check.c lang/compile.c \
-               lang/catalog.c lang/testrun.c lang/explain.c
+               lang/catalog.c lang/testrun.c lang/explain.c lang/format.c
 CLI_SRC     := lang/cli.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
@@ -126,19 +127,55 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.
 # Anything that includes the generated headers needs them first.
 $(LIB_OBJS) $(CLI_OBJS): | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 
+# --- CEL conformance -----------------------------------------------------------
+# The public CEL conformance suite, from the npm package @bufbuild/cel-spec
+# (pinned: a new version may add cases), fetched once into build/ and never
+# committed; tests/conformance/convert.js turns it into golden cases that
+# the runner feeds through the parser, checker, compiler and VM.  Needs node
+# and npm, and the npm registry the first time.
+CEL_SPEC_VERSION := 0.6.1
+CEL_SPEC_DIR := build/cel-spec-$(CEL_SPEC_VERSION)
+CEL_SPEC_JS  := $(CEL_SPEC_DIR)/package/dist/cjs/testdata/conformance.js
+CONF_CASES   := $(CEL_SPEC_DIR)/cases.jsonl
+CONF_BIN     := $(BUILD)/tests/conformance
+CONF_RUN     := $(CONF_BIN) $(CONF_CASES) --known tests/conformance/known-failures.txt
+
 # --- tests -------------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) Makefile | deps
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
 
-test: $(BIN) $(UNIT_BINS) | deps
-	@AEO=$(BIN) BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS)
+test: $(BIN) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) | deps
+	@AEO=$(BIN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" sh tests/run.sh $(UNIT_BINS)
+
+# The CEL conformance suite (see the variables above): fetch, convert, run.
+$(CEL_SPEC_JS):
+	@mkdir -p $(CEL_SPEC_DIR)
+	$(call quiet,FETCH,@bufbuild/cel-spec@$(CEL_SPEC_VERSION))cd $(CEL_SPEC_DIR) && \
+	  { npm pack --silent @bufbuild/cel-spec@$(CEL_SPEC_VERSION) >/dev/null 2>npm.log && \
+	    tar xzf bufbuild-cel-spec-$(CEL_SPEC_VERSION).tgz && test -f package/dist/cjs/testdata/conformance.js; } || \
+	  { echo "conformance: could not fetch the npm package @bufbuild/cel-spec@$(CEL_SPEC_VERSION)" >&2; \
+	    echo "  (needs npm and access to the npm registry; npm said:)" >&2; sed 's/^/  /' npm.log >&2; exit 2; }
+
+$(CONF_CASES): $(CEL_SPEC_JS) tests/conformance/convert.js
+	$(call quiet,CONVERT,$@)node tests/conformance/convert.js $(CEL_SPEC_JS) $@ || \
+	  { echo "conformance: converting the suite failed (needs node)" >&2; exit 2; }
+
+$(CONF_BIN): tests/conformance/runner.c $(LIB) Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+conformance: $(CONF_BIN) $(CONF_CASES) | deps
+	@$(CONF_RUN)
 
 demo: $(BIN) | deps
-	@echo "aeo eval rules/examples --facts rules/examples/enterprises.jsonl --as-of 2021-06-01 --format table"
+	@echo "== aeo eval rules/examples --facts rules/examples/enterprises.jsonl --as-of 2021-06-01"
 	@$(BIN) eval rules/examples --facts rules/examples/enterprises.jsonl --as-of 2021-06-01 --format table; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
-	  echo; echo "(record 5 is deliberately malformed: one error record, the rest evaluated, exit status 1)"
+	  echo "(record 5 is deliberately malformed: it gets an error record, the rest are evaluated)"
+	@echo
+	@echo "== aeo eval rules/shenyang --facts rules/shenyang/enterprises.jsonl --as-of 2021-06-01 --summary"
+	@$(BIN) eval rules/shenyang --facts rules/shenyang/enterprises.jsonl --as-of 2021-06-01 --summary
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

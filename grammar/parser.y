@@ -10,9 +10,11 @@
  * (lowest first: ?:, ||, &&, relations, + -, * / %, unary, member), with
  * two documented extensions: '!' and '-' may be mixed in one prefix ("!-x";
  * CEL repeats only one of them), and keywords and reserved words are
- * allowed as a field name after '.'.  A '-' directly applied to an int or
- * double literal is folded into it, which is how -9223372036854775808 is an
- * int (lexer.l explains the mark on 9223372036854775808).
+ * allowed as a field name after '.'.  (CEL's backquoted field names,
+ * m.`content-type`, are CEL syntax, not an extension.)  A '-' directly
+ * applied to an int or double literal is folded into it, which is how
+ * -9223372036854775808 is an int (lexer.l explains the mark on
+ * 9223372036854775808).
  *
  * Depth: every node's depth is 1 + the largest depth of its children, and
  * a parenthesised expression counts one more level.  A node that would be
@@ -527,7 +529,7 @@ static bool line_start(const aeo_parse_ctx *c, aeo_span sp) {
 }
 
 %token START_FILE START_EXPR START_REPL
-%token <str> IDENT RESERVED IN_NAME
+%token <str> IDENT RESERVED IN_NAME QUOTED_NAME
 %token <expr> INT_LIT UINT_LIT DOUBLE_LIT STRING_LIT BYTES_LIT
 %token <kw> KW_CATALOG "catalog" KW_FACTS "facts" KW_RECORD "record" KW_CONST "const"
              KW_DEF "def" KW_TIER "tier" KW_MEASURE "measure" KW_TEST "test"
@@ -789,10 +791,12 @@ prefix_ops
     | prefix_ops '-'            { $$ = ops_push(ctx, $1, AEO_OPR_NEG, @2.start); }
     ;
 
-/* member -> primary | member '.' NAME ['(' args ')'] | member '[' expr ']' */
+/* member -> primary | member '.' NAME ['(' args ')'] | member '.' `QUOTED NAME`
+ *         | member '[' expr ']' */
 member
     : primary
     | member '.' any_name       { $$ = select_(ctx, value(ctx, $1), $3, @3, @$); }
+    | member '.' QUOTED_NAME    { $$ = select_(ctx, value(ctx, $1), $3, @3, @$); }
     | member '.' any_name '(' args ')'
           { $$ = call(ctx, value(ctx, $1), $3, @3, &$5, @$); }
     | member '[' expr ']'       { $$ = index_(ctx, value(ctx, $1), $3, @$); }
@@ -853,6 +857,7 @@ static const char *describe(yysymbol_kind_t k, char *buf, size_t size) {
     case YYSYMBOL_IDENT: return "identifier";
     case YYSYMBOL_RESERVED: return "identifier";
     case YYSYMBOL_IN_NAME: return "'in'";
+    case YYSYMBOL_QUOTED_NAME: return "quoted name";
     case YYSYMBOL_INT_LIT:
     case YYSYMBOL_UINT_LIT:
     case YYSYMBOL_DOUBLE_LIT: return "number";
@@ -936,7 +941,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ae
                                            "'def'", "'tier'", "'measure'", "'test'"};
     static const char *const words[] = {"identifier", "'catalog'", "'facts'", "'record'",
                                         "'const'", "'def'", "'tier'", "'measure'", "'test'",
-                                        "'true'", "'false'", "'null'", "'in'"};
+                                        "'true'", "'false'", "'null'", "'in'", "quoted name"};
     static const char *const seps[] = {"','", "';'"};
     static const char *const closers[] = {"')'", "']'", "'}'"};
     const char *groups[5];

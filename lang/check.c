@@ -366,8 +366,11 @@ static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
     }
     aeo_decl *d = table_get(&ck->names, name);
     if (!d) {
+        /* A type name used as a value (type denotation), as in
+         * type(x) == int.  dyn is a type only in declarations: CEL has no
+         * dyn value. */
         for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++) {
-            if (strcmp(builtin_types[i], name) == 0) {
+            if (strcmp(builtin_types[i], name) == 0 && strcmp(name, "dyn") != 0) {
                 e->ref = AEO_REF_TYPE;
                 return set_type(e, &aeo_type_type);
             }
@@ -406,7 +409,62 @@ static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
     }
 }
 
+/* The dotted name of [e] when it is a chain of selections on a name
+ * ("a.b.c"), written into [b]; false otherwise.  [root] gets the name the
+ * chain starts from. */
+static bool qualified_name(const aeo_expr *e, aeo_buf *b, const aeo_expr **root) {
+    if (e->kind == AEO_EXPR_IDENT) {
+        *root = e;
+        aeo_buf_puts(b, e->u.ident.name);
+        return true;
+    }
+    if (e->kind != AEO_EXPR_SELECT || !qualified_name(e->u.select.operand, b, root)) return false;
+    aeo_buf_puts(b, ".");
+    aeo_buf_puts(b, e->u.select.field);
+    return true;
+}
+
+/* CEL's name resolution for a selection that spells a qualified name: the
+ * longest prefix that names something wins, so a variable declared as
+ * "a.b.c" is read whole before "a.b" is read and selected from (the
+ * recursion through check_select tries the longer names first).  Besides
+ * the embedder's variables, google.protobuf.Timestamp and
+ * google.protobuf.Duration name the timestamp and duration types.  A macro
+ * variable at the root shadows all of this.  Returns the type, or NULL. */
+static const aeo_type *resolve_qualified(checker *ck, aeo_expr *e) {
+    /* Most selections are on facts: skip them cheaply. */
+    const aeo_expr *r = e;
+    while (r->kind == AEO_EXPR_SELECT) r = r->u.select.operand;
+    if (r->kind != AEO_EXPR_IDENT || (ck->cat->n_vars == 0 && strcmp(r->u.ident.name, "google") != 0))
+        return NULL;
+    aeo_buf b = {0};
+    const aeo_expr *root = NULL;
+    const aeo_type *t = NULL;
+    if (!qualified_name(e, &b, &root)) goto out;
+    if (!root->u.ident.dot)
+        for (local_var *l = ck->locals; l; l = l->up)
+            if (strcmp(l->name, root->u.ident.name) == 0) goto out;
+    for (uint32_t i = 0; i < ck->cat->n_vars; i++) {
+        if (strcmp(ck->cat->var_names[i], b.data) == 0) {
+            e->ref = AEO_REF_VAR;
+            e->ref_index = i;
+            t = set_type(e, ck->cat->var_types[i]);
+            goto out;
+        }
+    }
+    if ((strcmp(b.data, "google.protobuf.Timestamp") == 0 || strcmp(b.data, "google.protobuf.Duration") == 0) &&
+        !table_get(&ck->names, "google")) {
+        e->ref = AEO_REF_TYPE;
+        t = set_type(e, &aeo_type_type);
+    }
+out:
+    aeo_buf_free(&b);
+    return t;
+}
+
 static const aeo_type *check_select(checker *ck, aeo_expr *e) {
+    const aeo_type *q = resolve_qualified(ck, e);
+    if (q) return q;
     const aeo_type *t = check_expr(ck, e->u.select.operand);
     const char *field = e->u.select.field;
     if (is_dyn(t)) return set_type(e, is_err(t) ? t : &aeo_type_dyn);
@@ -652,8 +710,24 @@ static const fn_sig signatures[] = {
     {"charAt", AEO_CALL_METHOD, "si:s"},
 };
 
-static const char *const macro_names[] = {"has", "all", "exists", "exists_one", "map", "filter"};
-enum { MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER };
+/* The macros, in the order of the MACRO_* numbers (lang/compile.c has the
+ * same list).  all, exists and exists_one also take two variables (i, v,
+ * predicate), as do transformList and transformMap, CEL's two-variable
+ * comprehensions; existsOne is exists_one's other spelling. */
+static const char *const macro_names[] = {"has", "all", "exists", "exists_one", "map", "filter",
+                                          "transformList", "transformMap", "existsOne"};
+enum {
+    MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER,
+    MACRO_TRANSFORM_LIST, MACRO_TRANSFORM_MAP, MACRO__COUNT
+};
+#define N_MACRO_NAMES (sizeof macro_names / sizeof macro_names[0])
+
+/* Whether a comprehension macro with [n_args] arguments binds two variables
+ * (lang/compile.c has the same rule). */
+static bool macro_two_vars(int macro, uint32_t n_args) {
+    if (macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP) return true;
+    return n_args == 3 && (macro == MACRO_ALL || macro == MACRO_EXISTS || macro == MACRO_EXISTS_ONE);
+}
 
 static bool letter_accepts(char c, const aeo_type *t) {
     if (is_dyn(t)) return true;
@@ -717,10 +791,10 @@ static const fn_sig *find_sig(const char *name) {
 }
 
 static const char *suggest_function(const char *name) {
-    const char *cands[sizeof signatures / sizeof signatures[0] + 6];
+    const char *cands[sizeof signatures / sizeof signatures[0] + N_MACRO_NAMES];
     uint32_t n = 0;
     for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++) cands[n++] = signatures[i].name;
-    for (size_t i = 0; i < 6; i++) cands[n++] = macro_names[i];
+    for (size_t i = 0; i < N_MACRO_NAMES; i++) cands[n++] = macro_names[i];
     return aeo_suggest(name, cands, n);
 }
 
@@ -761,58 +835,92 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
         }
         return set_type(e, &aeo_type_bool);
     }
-    /* Comprehensions: range.macro(var, ...) */
-    aeo_expr *var = e->u.call.args[0];
-    if (var->kind != AEO_EXPR_IDENT || var->u.ident.dot) {
-        aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, var->span, "the first argument of %s() must be a variable name",
-                     e->u.call.name);
+    /* Comprehensions: range.macro(var, ...) or range.macro(var1, var2, ...);
+     * two variables bind an index and an item (lists) or a key and its value
+     * (maps).  Slots: base, base+1 iteration state; base+2 (and base+3) the
+     * variables. */
+    bool two = macro_two_vars(macro, e->u.call.n_args);
+    uint32_t n_vars = two ? 2 : 1;
+    for (uint32_t i = 0; i < n_vars; i++) {
+        aeo_expr *var = e->u.call.args[i];
+        if (var->kind != AEO_EXPR_IDENT || var->u.ident.dot) {
+            aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, var->span, "argument %u of %s() must be a variable name",
+                         i + 1, e->u.call.name);
+            return type_error(e);
+        }
+    }
+    if (two && strcmp(e->u.call.args[0]->u.ident.name, e->u.call.args[1]->u.ident.name) == 0) {
+        aeo_diag_add(ck->d, AEO_E_DUPLICATE, e->u.call.args[1]->span, "%s() declares variable '%s' twice",
+                     e->u.call.name, e->u.call.args[1]->u.ident.name);
         return type_error(e);
     }
     const aeo_type *rt = check_expr(ck, e->u.call.target);
-    const aeo_type *vt;
+    const aeo_type *vt, *vt2 = &aeo_type_dyn;
     if (is_dyn(rt)) vt = &aeo_type_dyn;
-    else if (rt->kind == AEO_T_LIST) vt = rt->elem;
-    else if (rt->kind == AEO_T_MAP) vt = rt->key;
-    else {
+    else if (rt->kind == AEO_T_LIST) {
+        vt = two ? &aeo_type_int : rt->elem;
+        vt2 = rt->elem;
+    } else if (rt->kind == AEO_T_MAP) {
+        vt = rt->key;
+        vt2 = rt->elem;
+    } else {
         aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.target->span, "%s() needs a list or a map, not '%s'",
                      e->u.call.name, tname(ck, rt));
         return type_error(e);
     }
+    aeo_expr *var = e->u.call.args[0], *var2 = two ? e->u.call.args[1] : NULL;
     local_var lv = {var->u.ident.name, vt, ck->next_slot + 2, ck->locals};
+    local_var lv2 = {two ? var2->u.ident.name : "", vt2, ck->next_slot + 3, &lv};
     e->ref_index = ck->next_slot;
     var->ref = AEO_REF_LOCAL;
     var->ref_index = lv.slot;
     var->type = vt;
-    ck->next_slot += 3;
-    ck->locals = &lv;
+    if (two) {
+        var2->ref = AEO_REF_LOCAL;
+        var2->ref_index = lv2.slot;
+        var2->type = vt2;
+    }
+    uint32_t width = two ? 4 : 3;
+    ck->next_slot += width;
+    ck->locals = two ? &lv2 : &lv;
     const aeo_type *result = &aeo_type_error;
     bool ok = true;
     uint32_t n = e->u.call.n_args;
-    if (macro == MACRO_MAP) {
-        if (n == 3) {
-            const aeo_type *p = check_expr(ck, e->u.call.args[1]);
+    bool transform = macro == MACRO_MAP || macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP;
+    if (transform) {
+        /* map(x, [filter,] expr), transformList(i, v, [filter,] expr),
+         * transformMap(k, v, [filter,] expr) */
+        if (n == n_vars + 2) {
+            aeo_expr *fe = e->u.call.args[n_vars];
+            const aeo_type *p = check_expr(ck, fe);
             if (!is_dyn(p) && p->kind != AEO_T_BOOL) {
-                aeo_diag_add(ck->d, AEO_E_NOT_BOOL, e->u.call.args[1]->span, "the filter of map() must be a bool, not '%s'",
-                             tname(ck, p));
+                aeo_diag_add(ck->d, AEO_E_NOT_BOOL, fe->span, "the filter of %s() must be a bool, not '%s'",
+                             e->u.call.name, tname(ck, p));
                 ok = false;
             }
             ok &= !is_err(p);
         }
         const aeo_type *t = check_expr(ck, e->u.call.args[n - 1]);
         ok &= !is_err(t);
-        if (ok) result = aeo_type_list(ck->a, t);
+        if (ok) {
+            if (macro == MACRO_TRANSFORM_MAP)
+                result = aeo_type_map(ck->a, is_dyn(rt) ? &aeo_type_dyn : vt, t);
+            else
+                result = aeo_type_list(ck->a, t);
+        }
     } else {
-        const aeo_type *p = check_expr(ck, e->u.call.args[1]);
+        aeo_expr *pe = e->u.call.args[n - 1];
+        const aeo_type *p = check_expr(ck, pe);
         if (is_err(p)) ok = false;
         else if (!is_dyn(p) && p->kind != AEO_T_BOOL) {
-            aeo_diag_add(ck->d, AEO_E_NOT_BOOL, e->u.call.args[1]->span, "the predicate of %s() must be a bool, not '%s'",
+            aeo_diag_add(ck->d, AEO_E_NOT_BOOL, pe->span, "the predicate of %s() must be a bool, not '%s'",
                          e->u.call.name, tname(ck, p));
             ok = false;
         }
         if (ok) result = macro == MACRO_FILTER ? aeo_type_list(ck->a, vt) : &aeo_type_bool;
     }
     ck->locals = lv.up;
-    ck->next_slot -= 3;
+    ck->next_slot -= width;
     return set_type(e, result);
 }
 
@@ -823,12 +931,14 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     /* Macros. */
     if (!method && strcmp(name, "has") == 0 && n == 1) return check_macro(ck, e, MACRO_HAS);
     if (method) {
-        for (int m = MACRO_ALL; m <= MACRO_FILTER; m++) {
-            if (strcmp(name, macro_names[m]) != 0) continue;
-            bool arity = (m == MACRO_MAP) ? (n == 2 || n == 3) : n == 2;
+        for (size_t i = MACRO_ALL; i < N_MACRO_NAMES; i++) {
+            if (strcmp(name, macro_names[i]) != 0) continue;
+            int m = i == MACRO__COUNT ? MACRO_EXISTS_ONE : (int)i;   /* existsOne */
+            bool arity = m == MACRO_FILTER ? n == 2 : m >= MACRO_TRANSFORM_LIST ? (n == 3 || n == 4)
+                                                                                 : (n == 2 || n == 3);
             if (arity) return check_macro(ck, e, m);
             aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s() takes %s arguments", name,
-                         m == MACRO_MAP ? "2 or 3" : "2");
+                         m == MACRO_FILTER ? "2" : m >= MACRO_TRANSFORM_LIST ? "3 or 4" : "2 or 3");
             return type_error(e);
         }
     }

@@ -9,6 +9,7 @@
  * or I/O error.  Diagnostics go to stderr, results to stdout. */
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "lang/catalog.h"
 #include "lang/compile.h"
 #include "lang/explain.h"
+#include "lang/format.h"
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
@@ -36,10 +38,13 @@ static const char usage_text[] =
     "  eval   PATH... --facts FILE|-         evaluate facts records against the catalog\n"
     "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
     "         [--explain]                    why each measure applies or not\n"
+    "         [--summary]                    per-measure counts instead of per-record output\n"
     "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
     "                                        run the catalog's test blocks\n"
     "  list   PATH... [--format table|json|csv]\n"
     "                                        list the measures, with a count per tier\n"
+    "  fmt    [--check|--diff] PATH...       rewrite files in the canonical layout\n"
+    "                                        (--check, --diff: change nothing, exit 1 if a file would change)\n"
     "  disasm PATH... [--measure ID]         show the compiled bytecode\n"
     "  parse  PATH...                        show the syntax tree\n"
     "  version                               print the version\n"
@@ -78,6 +83,9 @@ typedef struct options {
     uint32_t max_errors;
     bool werror;
     bool explain;
+    bool summary;
+    bool check_only;
+    bool diff;
 } options;
 
 /* The value of option [name] at argv[*i]: "--name=value" or "--name value". */
@@ -153,6 +161,12 @@ static int parse_options(int argc, char **argv, options *o, const char *const *a
             o->werror = true;
         } else if (strcmp(a, "--explain") == 0) {
             o->explain = true;
+        } else if (strcmp(a, "--summary") == 0) {
+            o->summary = true;
+        } else if (strcmp(a, "--check") == 0) {
+            o->check_only = true;
+        } else if (strcmp(a, "--diff") == 0) {
+            o->diff = true;
         }
     }
     return -1;
@@ -418,7 +432,7 @@ static aeo_value today_utc(void) {
 
 static int cmd_eval(int argc, char **argv) {
     static const char *const allowed[] = {"--color", "--max-errors", "--facts", "--as-of", "--format",
-                                          "--measure", "--key", "--explain", NULL};
+                                          "--measure", "--key", "--explain", "--summary", NULL};
     options o;
     int st = parse_options(argc, argv, &o, allowed);
     if (st >= 0) { free_options(&o); return st; }
@@ -434,6 +448,12 @@ static int cmd_eval(int argc, char **argv) {
             return st;
         }
     }
+    if (o.summary && (o.explain || (o.format && fmt != FMT_TABLE))) {
+        st = usage_error("%s", "--summary prints a table of counts; it cannot be combined with --explain or --format");
+        free_options(&o);
+        return st;
+    }
+    if (o.summary) fmt = FMT_TABLE;
     if (o.explain && fmt != FMT_TABLE) {
         if (o.format) {
             st = usage_error("--explain prints text; it cannot be combined with --format %s", o.format);
@@ -519,6 +539,7 @@ static int cmd_eval(int argc, char **argv) {
     if (fmt == FMT_JSON) fputs("[", stdout);
     if (fmt == FMT_CSV) fputs("record,key,measure,outcome,detail\n", stdout);
     outcome *outs = aeo_xcalloc(n_sel + 1, sizeof *outs);
+    uint64_t (*counts)[4] = aeo_xcalloc(n_sel + 1, sizeof *counts);
     for (;;) {
         aeo_facts_item item;
         aeo_facts_status fs = aeo_facts_next(rd, &item);
@@ -540,6 +561,11 @@ static int cmd_eval(int argc, char **argv) {
         }
         if (error) {
             bad_records++;
+            if (o.summary) {
+                fprintf(stderr, "aeo: record %llu: %s\n", (unsigned long long)recno, error);
+                aeo_vm_end(vm);
+                continue;
+            }
             switch (fmt) {
             case FMT_JSONL:
             case FMT_JSON:
@@ -570,6 +596,11 @@ static int cmd_eval(int argc, char **argv) {
             any_error |= outs[k].kind == OUT_ERROR;
         }
         error_records += any_error;
+        if (o.summary) {
+            for (uint32_t k = 0; k < n_sel; k++) counts[k][outs[k].kind]++;
+            aeo_vm_end(vm);
+            continue;
+        }
         const char *key = eval_key(vm, key_chunk, &keybuf);
         switch (fmt) {
         case FMT_JSONL:
@@ -670,7 +701,29 @@ static int cmd_eval(int argc, char **argv) {
         aeo_vm_end(vm);
     }
     if (fmt == FMT_JSON) fputs(first ? "]\n" : "\n]\n", stdout);
-    if (fmt == FMT_TABLE && recno == 0) fputs("no records\n", stdout);
+    if (o.summary) {
+        char date[48];
+        aeo_time_format_timestamp(as_of.as.i, as_of.nanos, date);
+        if (strlen(date) == 20 && strcmp(date + 10, "T00:00:00Z") == 0) date[10] = '\0';
+        printf("%llu record%s as of %s: %llu evaluated, %llu unreadable\n", (unsigned long long)recno,
+               recno == 1 ? "" : "s", date, (unsigned long long)(recno - bad_records),
+               (unsigned long long)bad_records);
+        int idw = 2, tw = 5;
+        for (uint32_t k = 0; k < n_sel; k++) {
+            int w = (int)strlen(p->measures[sel[k]].id);
+            if (w > idw) idw = w;
+            w = (int)strlen(p->measures[sel[k]].title);
+            if (w > tw) tw = w > 60 ? 60 : w;
+        }
+        printf("%-*s  %-*s  %8s  %8s  %9s  %6s\n", idw, "ID", tw, "TITLE", "applies", "not", "undecided", "error");
+        for (uint32_t k = 0; k < n_sel; k++)
+            printf("%-*s  %-*.*s  %8llu  %8llu  %9llu  %6llu\n", idw, p->measures[sel[k]].id, tw, tw,
+                   p->measures[sel[k]].title, (unsigned long long)counts[k][OUT_APPLIES],
+                   (unsigned long long)counts[k][OUT_NOT], (unsigned long long)counts[k][OUT_UNDECIDED],
+                   (unsigned long long)counts[k][OUT_ERROR]);
+    } else if (fmt == FMT_TABLE && recno == 0) {
+        fputs("no records\n", stdout);
+    }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "aeo: writing output: %s\n", strerror(errno));
         st = EXIT_USAGE;
@@ -683,6 +736,7 @@ static int cmd_eval(int argc, char **argv) {
         fprintf(stderr, "aeo: %llu record%s had measures that failed with a runtime error\n",
                 (unsigned long long)error_records, error_records == 1 ? "" : "s");
     free(outs);
+    free(counts);
     aeo_buf_free(&out);
     aeo_buf_free(&keybuf);
     aeo_buf_free(&tmp);
@@ -732,6 +786,102 @@ static int cmd_test(int argc, char **argv) {
     else if (sum.failed) st = EXIT_FINDINGS;
     else if (sum.passed == 0 && to.format == AEO_TEST_TEXT)
         fprintf(stderr, "aeo: no tests%s\n", o.filter ? " match the filter" : " in the catalog");
+    aeo_catalog_free(c);
+    free_options(&o);
+    return st;
+}
+
+/* ---- fmt ---------------------------------------------------------------------- */
+
+/* Writes [len] bytes to [path] atomically (a temporary file renamed over
+ * it), keeping the file's permissions. */
+static bool write_file(const char *path, const char *data, size_t len) {
+    size_t n = strlen(path) + 16;
+    char *tmp = aeo_xmalloc(n);
+    snprintf(tmp, n, "%s.aeo-fmt~", path);
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0) ok = false;
+    struct stat st;
+    if (ok && stat(path, &st) == 0) chmod(tmp, st.st_mode & 07777);
+    if (ok && rename(tmp, path) != 0) ok = false;
+    if (!ok) {
+        fprintf(stderr, "aeo: %s: %s\n", path, strerror(errno));
+        remove(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* A unified diff of [old] against [new] for [path], by diff(1). */
+static bool print_diff(const char *path, const char *old, size_t old_len, const char *new_text, size_t new_len) {
+    char a[] = "/tmp/aeo-fmt-a.XXXXXX", b[] = "/tmp/aeo-fmt-b.XXXXXX";
+    int fa = mkstemp(a), fb = mkstemp(b);
+    bool ok = fa >= 0 && fb >= 0 && write(fa, old, old_len) == (ssize_t)old_len &&
+              write(fb, new_text, new_len) == (ssize_t)new_len;
+    if (fa >= 0) close(fa);
+    if (fb >= 0) close(fb);
+    if (ok) {
+        size_t n = 2 * strlen(path) + 128;
+        char *cmd = aeo_xmalloc(n);
+        snprintf(cmd, n, "diff -u --label 'a/%s' --label 'b/%s' %s %s", path, path, a, b);
+        fflush(stdout);
+        int rc = system(cmd);
+        ok = rc != -1;
+        free(cmd);
+    }
+    if (fa >= 0) unlink(a);
+    if (fb >= 0) unlink(b);
+    return ok;
+}
+
+static int cmd_fmt(int argc, char **argv) {
+    static const char *const allowed[] = {"--color", "--check", "--diff", NULL};
+    options o;
+    int st = parse_options(argc, argv, &o, allowed);
+    if (st >= 0) { free_options(&o); return st; }
+    if (o.n_paths == 0) {
+        free_options(&o);
+        return usage_error("%s", "fmt needs rule files or directories");
+    }
+    st = EXIT_OK;
+    aeo_catalog *c = aeo_catalog_new();
+    for (uint32_t i = 0; i < o.n_paths; i++) {
+        const char *err;
+        if (!aeo_catalog_add_path(c, o.paths[i], &err)) {
+            fprintf(stderr, "aeo: %s: %s\n", o.paths[i], err);
+            st = EXIT_USAGE;
+        }
+    }
+    if (c->diags.n_errors) {
+        aeo_diags_sort(&c->diags);
+        aeo_diags_print(&c->diags, &c->sources, stderr, use_color(&o, stderr));
+        fprintf(stderr, "aeo: files with syntax errors were not formatted\n");
+        if (st == EXIT_OK) st = EXIT_FINDINGS;
+    }
+    uint32_t changed = 0;
+    for (uint32_t i = 0; i < c->n_files && st != EXIT_USAGE; i++) {
+        const aeo_file *f = &c->files[i];
+        const aeo_source *s = &c->sources.files[f->source];
+        bool bad = false;
+        for (uint32_t k = 0; k < c->diags.n; k++) bad |= c->diags.items[k].span.file == f->source;
+        if (bad) continue;
+        aeo_buf out = {0};
+        aeo_format_file(&c->sources, f, &out);
+        bool same = out.len == s->len && memcmp(out.data ? out.data : "", s->text, s->len) == 0;
+        if (!same) {
+            changed++;
+            if (o.check_only) {
+                fprintf(stderr, "aeo: %s is not formatted\n", s->name);
+            } else if (o.diff) {
+                if (!print_diff(s->name, s->text, s->len, out.data ? out.data : "", out.len)) st = EXIT_USAGE;
+            } else if (!write_file(s->name, out.data ? out.data : "", out.len)) {
+                st = EXIT_USAGE;
+            }
+        }
+        aeo_buf_free(&out);
+    }
+    if ((o.check_only || o.diff) && changed && st == EXIT_OK) st = EXIT_FINDINGS;
     aeo_catalog_free(c);
     free_options(&o);
     return st;
@@ -926,8 +1076,9 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "parse") == 0) return cmd_parse(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0) return cmd_test(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0) return cmd_list(argc - 2, argv + 2);
-    static const char *const cmds[] = {"check", "eval", "test", "list", "disasm", "parse", "help", "version"};
-    const char *sug = aeo_suggest(cmd, cmds, 8);
+    if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
+    static const char *const cmds[] = {"check", "eval", "test", "list", "fmt", "disasm", "parse", "help", "version"};
+    const char *sug = aeo_suggest(cmd, cmds, 9);
     if (sug) fprintf(stderr, "aeo: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
     else fprintf(stderr, "aeo: unknown command '%s'\n", cmd);
     fputs("Try 'aeo help'.\n", stderr);

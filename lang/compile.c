@@ -23,7 +23,26 @@ typedef struct compiler {
     bool failed;
 } compiler;
 
-enum { MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER };
+/* The checker's macro numbers (lang/check.c). */
+enum {
+    MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER,
+    MACRO_TRANSFORM_LIST, MACRO_TRANSFORM_MAP
+};
+
+/* Whether a comprehension binds two variables (index or key, and item or
+ * value): the checker's rule. */
+static bool macro_two_vars(int macro, uint32_t n_args) {
+    if (macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP) return true;
+    return n_args == 3 && (macro == MACRO_ALL || macro == MACRO_EXISTS || macro == MACRO_EXISTS_ONE);
+}
+
+/* The value of a type denotation: CEL's names, which are what type()
+ * returns, so that type(t) == timestamp holds for a timestamp t. */
+static const char *type_value_name(const char *name) {
+    if (strcmp(name, "timestamp") == 0) return "google.protobuf.Timestamp";
+    if (strcmp(name, "duration") == 0) return "google.protobuf.Duration";
+    return name;
+}
 
 uint32_t aeo_compile_def_index(const aeo_catalog *c, aeo_ref_kind kind, uint32_t index) {
     switch (kind) {
@@ -100,7 +119,9 @@ static void macro(compiler *cp, const aeo_expr *e) {
         return;
     }
     uint32_t s = e->ref_index;
-    if (s + 3 > cp->ch->n_locals) cp->ch->n_locals = (uint8_t)(s + 3 > 255 ? 255 : s + 3);
+    bool two = macro_two_vars(e->macro, e->u.call.n_args);
+    uint32_t width = two ? 4 : 3;
+    if (s + width > cp->ch->n_locals) cp->ch->n_locals = (uint8_t)(s + width > 255 ? 255 : s + width);
     expr(cp, e->u.call.target);
     uint32_t begin = emit(cp, AEO_OP_ITER_BEGIN, (int32_t)s, 0, sp);
     uint32_t depth = cp->ch->depth;
@@ -108,10 +129,11 @@ static void macro(compiler *cp, const aeo_expr *e) {
     case MACRO_ALL: emit(cp, AEO_OP_TRUE, 0, 0, sp); break;
     case MACRO_EXISTS: emit(cp, AEO_OP_FALSE, 0, 0, sp); break;
     case MACRO_EXISTS_ONE: emit_const(cp, aeo_int(0), sp); break;
+    case MACRO_TRANSFORM_MAP: emit(cp, AEO_OP_MAP, 0, 0, sp); break;
     default: emit(cp, AEO_OP_LIST, 0, 0, sp); break;
     }
     uint32_t loop = cp->ch->len;
-    uint32_t next = emit(cp, AEO_OP_ITER_NEXT, (int32_t)s, 0, sp);
+    uint32_t next = emit(cp, two ? AEO_OP_ITER_NEXT2 : AEO_OP_ITER_NEXT, (int32_t)s, 0, sp);
     const aeo_expr *body = e->u.call.args[e->u.call.n_args - 1];
     switch (e->macro) {
     case MACRO_ALL:
@@ -134,15 +156,21 @@ static void macro(compiler *cp, const aeo_expr *e) {
         emit(cp, AEO_OP_FILTER, (int32_t)s, 0, sp);
         jump_back(cp, loop, sp);
         break;
-    case MACRO_MAP: {
+    case MACRO_MAP:
+    case MACRO_TRANSFORM_LIST:
+    case MACRO_TRANSFORM_MAP: {
+        /* map(x, [filter,] e), transformList(i, v, [filter,] e),
+         * transformMap(k, v, [filter,] e) */
         uint32_t guard = 0;
-        bool filtered = e->u.call.n_args == 3;
+        uint32_t n_vars = two ? 2 : 1;
+        bool filtered = e->u.call.n_args == n_vars + 2;
         if (filtered) {
-            expr(cp, e->u.call.args[1]);
+            expr(cp, e->u.call.args[n_vars]);
             guard = emit(cp, AEO_OP_GUARD, 0, 0, sp);
         }
         expr(cp, body);
-        emit(cp, AEO_OP_APPEND, 0, 0, sp);
+        if (e->macro == MACRO_TRANSFORM_MAP) emit(cp, AEO_OP_MAP_INSERT, (int32_t)s, 0, sp);
+        else emit(cp, AEO_OP_APPEND, 0, 0, sp);
         if (filtered) patch(cp, guard, 0, sp);
         jump_back(cp, loop, sp);
         break;
@@ -181,11 +209,24 @@ static void expr(compiler *cp, const aeo_expr *e) {
         case AEO_REF_MEASURE: emit(cp, AEO_OP_MEASURE, (int32_t)e->ref_index, 0, sp); break;
         case AEO_REF_VAR: emit(cp, AEO_OP_VAR, (int32_t)e->ref_index, 0, sp); break;
         case AEO_REF_LOCAL: emit(cp, AEO_OP_LOAD_LOCAL, (int32_t)e->ref_index, 0, sp); break;
-        case AEO_REF_TYPE: emit_const(cp, aeo_type_value(e->u.ident.name), sp); break;
+        case AEO_REF_TYPE: emit_const(cp, aeo_type_value(type_value_name(e->u.ident.name)), sp); break;
         default: emit(cp, AEO_OP_NULL, 0, 0, sp); break;
         }
         break;
     case AEO_EXPR_SELECT:
+        /* A qualified name the checker resolved whole: a variable named
+         * "a.b.c", or a type such as google.protobuf.Timestamp. */
+        if (e->ref == AEO_REF_VAR) {
+            emit(cp, AEO_OP_VAR, (int32_t)e->ref_index, 0, sp);
+            break;
+        }
+        if (e->ref == AEO_REF_TYPE) {
+            aeo_buf b = {0};
+            path_of(&b, e);
+            emit_const(cp, aeo_type_value(aeo_arena_strndup(cp->prog->arena, b.data, b.len)), sp);
+            aeo_buf_free(&b);
+            break;
+        }
         expr(cp, e->u.select.operand);
         if (e->ref == AEO_REF_FIELD) {
             aeo_buf b = {0};

@@ -205,8 +205,12 @@ bool aeo_chunk_verify(const aeo_chunk *c, const char **why) {
         if (ip[0] == AEO_OP_LOAD_LOCAL && aeo_op_operand(ip, 0) >= c->n_locals) {
             ok = false; msg = "local out of range"; goto out;
         }
-        if ((ip[0] == AEO_OP_ITER_BEGIN || ip[0] == AEO_OP_ITER_NEXT || ip[0] == AEO_OP_FILTER) &&
+        if ((ip[0] == AEO_OP_ITER_BEGIN || ip[0] == AEO_OP_ITER_NEXT || ip[0] == AEO_OP_FILTER ||
+             ip[0] == AEO_OP_MAP_INSERT) &&
             aeo_op_operand(ip, 0) + 3 > c->n_locals) {
+            ok = false; msg = "iteration slots out of range"; goto out;
+        }
+        if (ip[0] == AEO_OP_ITER_NEXT2 && aeo_op_operand(ip, 0) + 4 > c->n_locals) {
             ok = false; msg = "iteration slots out of range"; goto out;
         }
         pc = end;

@@ -121,10 +121,17 @@ bool aeo_time_norm_duration(int64_t *sec, int32_t *nanos) {
         s++;
         n -= NANOS;
     }
-    if (s < -AEO_DUR_MAX_SECONDS || s > AEO_DUR_MAX_SECONDS) return false;
+    if (!aeo_time_duration_in_range(s, (int32_t)n)) return false;
     *sec = s;
     *nanos = (int32_t)n;
     return true;
+}
+
+bool aeo_time_duration_in_range(int64_t sec, int32_t nanos) {
+    if (sec > -AEO_DUR_MAX_SECONDS && sec < AEO_DUR_MAX_SECONDS) return true;
+    if (sec == AEO_DUR_MAX_SECONDS) return nanos <= AEO_DUR_MAX_NANOS;
+    if (sec == -AEO_DUR_MAX_SECONDS) return nanos >= -AEO_DUR_MAX_NANOS - 1;
+    return false;
 }
 
 /* ---- timestamps --------------------------------------------------------- */
@@ -308,7 +315,9 @@ bool aeo_time_parse_duration(const char *s, size_t len, int64_t *sec, int32_t *n
         }
         if (!unit || !dur_add(&ts, &tn, v, f, fd, unit)) return false;
     }
-    if (ts > AEO_DUR_MAX_SECONDS) return false;
+    if (ts > AEO_DUR_MAX_SECONDS ||
+        (ts == AEO_DUR_MAX_SECONDS && tn > AEO_DUR_MAX_NANOS + (neg ? 1 : 0)))
+        return false;
     *sec = neg ? -ts : ts;
     *nanos = (int32_t)(neg ? -tn : tn);
     return true;

@@ -3,8 +3,9 @@
  * A timestamp is seconds since 1970-01-01T00:00:00Z plus nanoseconds in
  * [0, 1e9).  CEL's range is 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z;
  * anything outside is an error.  A duration is seconds plus nanoseconds
- * carrying the same sign, within about ±10,000 years (CEL's limit,
- * ±315,576,000,000 s).  The calendar is proleptic Gregorian, computed with
+ * carrying the same sign, within the range of a signed 64-bit count of
+ * nanoseconds, about ±292 years (CEL's limit, and cel-go's: from
+ * -9223372036.854775808 s to 9223372036.854775807 s).  The calendar is proleptic Gregorian, computed with
  * integer day arithmetic (no libc time functions, no global state). */
 #ifndef AEO_RUNTIME_CELTIME_H
 #define AEO_RUNTIME_CELTIME_H
@@ -15,7 +16,10 @@
 
 #define AEO_TS_MIN_SECONDS INT64_C(-62135596800)   /* 0001-01-01T00:00:00Z */
 #define AEO_TS_MAX_SECONDS INT64_C(253402300799)   /* 9999-12-31T23:59:59Z */
-#define AEO_DUR_MAX_SECONDS INT64_C(315576000000)
+/* The duration range: seconds up to AEO_DUR_MAX_SECONDS, and at that
+ * second at most AEO_DUR_MAX_NANOS (AEO_DUR_MAX_NANOS + 1 when negative). */
+#define AEO_DUR_MAX_SECONDS INT64_C(9223372036)
+#define AEO_DUR_MAX_NANOS INT32_C(854775807)
 
 /* Parses [len] bytes at [s]: either a date "YYYY-MM-DD" (midnight UTC) or an
  * RFC 3339 timestamp "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" ('t' and 'z'
@@ -41,6 +45,8 @@ int aeo_time_format_duration(int64_t sec, int32_t nanos, char *buf);
  * Returns false on overflow or when the result leaves the kind's range. */
 bool aeo_time_norm_timestamp(int64_t *sec, int32_t *nanos);
 bool aeo_time_norm_duration(int64_t *sec, int32_t *nanos);
+/* Whether the canonical duration [sec], [nanos] is within CEL's range. */
+bool aeo_time_duration_in_range(int64_t sec, int32_t nanos);
 
 /* Days since 1970-01-01 of a civil date, and back. */
 int64_t aeo_time_days_from_civil(int64_t y, unsigned m, unsigned d);

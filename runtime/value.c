@@ -6,12 +6,14 @@
  * when the array is the arena's most recent allocation (the common case while
  * the VM builds a literal) and copies otherwise.
  *
- * Numbers compare across int, uint and double by exact mathematical value, as
- * CEL's heterogeneous equality requires: 2^63 as a uint is greater than
- * INT64_MAX, and 9007199254740993 (2^53 + 1) is not equal to the double
- * 9007199254740992.0 even though a cast would make them so.  No comparison
- * converts an integer to double; doubles are split into an exact integer part
- * and an exact fractional part instead.
+ * Numbers compare across int, uint and double as CEL's heterogeneous
+ * equality and ordering define them, which is what cel-go does and what the
+ * conformance suite checks: int and uint compare exactly (2^63 as a uint is
+ * greater than INT64_MAX); an integer and a double compare as doubles once
+ * the double is known to lie within the integer type's range, and by range
+ * alone otherwise.  So 9223372036854775807 == 9223372036854775808.0 (the
+ * int rounds to 2^63), while -1 < 0u and 2^64 as a double is above every
+ * uint.  NaN is unordered and equal to nothing.
  *
  * Doubles are printed with the fewest significant digits that read back as the
  * same double, and the digits are assembled by hand, so the output does not
@@ -199,31 +201,24 @@ static int cmp_int_uint(int64_t i, uint64_t u) {
     return iu < u ? -1 : iu > u;
 }
 
-/* Sign of the fractional part [f] of a double as a tie-breaker after the
- * integer parts compared equal: x integral, d = x + f. */
-static int frac_tiebreak(double f) {
-    return f > 0 ? -1 : f < 0 ? 1 : 0;
-}
-
+/* An integer against a double: by range when the double lies outside the
+ * integer type's range (NaN aside), else as two doubles.  The bounds are
+ * the doubles nearest INT64_MIN, INT64_MAX and UINT64_MAX, i.e. -2^63, 2^63
+ * and 2^64, as in cel-go's compareIntDouble and compareUintDouble. */
 static int cmp_int_double(int64_t i, double d) {
     if (isnan(d)) return 2;
-    /* Beyond int64's range the answer needs no conversion at all. */
-    if (d >= 0x1p63) return -1;
     if (d < -0x1p63) return 1;
-    double t = trunc(d);          /* exactly representable, in int64 range */
-    int64_t ti = (int64_t)t;
-    if (i != ti) return i < ti ? -1 : 1;
-    return frac_tiebreak(d - t);  /* d - t is exact */
+    if (d > 0x1p63) return -1;
+    double x = (double)i;
+    return x < d ? -1 : x > d;
 }
 
 static int cmp_uint_double(uint64_t u, double d) {
     if (isnan(d)) return 2;
     if (d < 0) return 1;
-    if (d >= 0x1p64) return -1;
-    double t = trunc(d);
-    uint64_t tu = (uint64_t)t;
-    if (u != tu) return u < tu ? -1 : 1;
-    return frac_tiebreak(d - t);
+    if (d > 0x1p64) return -1;
+    double x = (double)u;
+    return x < d ? -1 : x > d;
 }
 
 static int cmp_double(double x, double y) {

@@ -515,7 +515,10 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             } else if (a.kind == AEO_V_DOUBLE) {
                 TOP() = aeo_double(-a.as.d);
             } else if (a.kind == AEO_V_DURATION) {
-                TOP() = aeo_duration(-a.as.i, -a.nanos);
+                /* The range is asymmetric, like int64 nanoseconds'. */
+                TOP() = aeo_time_duration_in_range(-a.as.i, -a.nanos)
+                            ? aeo_duration(-a.as.i, -a.nanos)
+                            : tag(c, op_ip, aeo_error_new(vm->arena, "duration out of range"));
             } else if (!aeo_is_bad(a)) {
                 TOP() = tag(c, op_ip, no_overload(vm, "-_", a, NULL));
             }
@@ -723,6 +726,43 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             locals[s + 1].as.i = i + 1;
             if (++vm->steps > vm->max_steps) {
                 abort_value = limit_error(vm, "evaluation exceeded its cost limit");
+                goto abort;
+            }
+            break;
+        }
+        case AEO_OP_ITER_NEXT2: {
+            uint8_t s = READ_U8(ip);
+            int16_t off = READ_I16(ip + 1);
+            ip += 3;
+            aeo_value r = locals[s];
+            int64_t i = locals[s + 1].as.i;
+            uint32_t len = r.kind == AEO_V_LIST ? r.as.l->len : r.as.m->len;
+            if (i >= (int64_t)len) {
+                ip += off;
+                break;
+            }
+            if (r.kind == AEO_V_LIST) {
+                locals[s + 2] = aeo_int(i);
+                locals[s + 3] = r.as.l->items[i];
+            } else {
+                locals[s + 2] = r.as.m->keys[i];
+                locals[s + 3] = r.as.m->vals[i];
+            }
+            locals[s + 1].as.i = i + 1;
+            if (++vm->steps > vm->max_steps) {
+                abort_value = limit_error(vm, "evaluation exceeded its cost limit");
+                goto abort;
+            }
+            break;
+        }
+        case AEO_OP_MAP_INSERT: {
+            uint8_t s = READ_U8(ip);
+            ip += 1;
+            aeo_value v = POP(), acc = TOP();
+            if (aeo_is_bad(acc) || aeo_is_bad(v)) TOP() = poison(vm, acc, v);
+            else aeo_map_put(vm->arena, acc.as.m, locals[s + 2], v);
+            if (aeo_arena_used(vm->arena) > vm->max_bytes) {
+                abort_value = limit_error(vm, "evaluation exceeded its memory limit");
                 goto abort;
             }
             break;

@@ -11,9 +11,17 @@
 #      check/  $AEO check NAME.aeo
 #      eval/   $AEO eval NAME.aeo --facts NAME.jsonl --as-of 2021-06-01 --format jsonl
 #      disasm/ $AEO disasm NAME.aeo
+#    $SCRATCH is a scratch directory a command may write to.
 #    Its stdout and stderr together, then a line "[exit N]", must equal
 #    NAME.out byte for byte.  UPDATE=1 rewrites the .out files instead (review
 #    the result with git diff; CI never sets it).
+# 3. CEL conformance: when $CONFORMANCE is set (make test sets it), that
+#    command runs the conformance suite (tests/conformance/runner.c); its
+#    per-section lines and its last line "conformance: P passed, F failed,
+#    S skipped" are printed, and the whole suite counts as ONE case here: it
+#    passes when every failing conformance case is listed, with its reason,
+#    in tests/conformance/known-failures.txt (so the pass count can only go
+#    up), and fails otherwise, after printing each unlisted failure.
 # The last line is "N passed, N failed"; the exit status is 1 if any failed.
 LC_ALL=C
 export LC_ALL
@@ -22,7 +30,9 @@ export AEO
 pass=0
 fail=0
 tmp=${TMPDIR:-/tmp}/aeo-test.$$
-mkdir -p "$tmp"
+mkdir -p "$tmp/scratch"
+SCRATCH=$tmp/scratch    # a scratch directory for .cmd files
+export SCRATCH
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # --- unit tests ---
@@ -72,6 +82,18 @@ for out in $(find tests/golden -name '*.out' | sort); do
     fi
 done
 
-echo "unit: $unit_total cases; golden: $((pass + fail - unit_total)) cases"
+golden_total=$((pass + fail - unit_total))
+
+# --- CEL conformance ---
+if [ -n "$CONFORMANCE" ]; then
+    if $CONFORMANCE; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL conformance: failures not in tests/conformance/known-failures.txt (see above)"
+        fail=$((fail + 1))
+    fi
+fi
+
+echo "unit: $unit_total cases; golden: $golden_total cases${CONFORMANCE:+; conformance: 1 case}"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,528 @@
+/* The formatter; see format.h for the layout it produces.
+ *
+ * It prints the AST, not the tokens, so the layout does not depend on how
+ * the input was laid out; what the AST does not hold (comments, blank
+ * lines, the spelling of literals) is taken from the source text by
+ * position.  Comments are found by a small scanner that knows the string
+ * forms of the lexer (quotes, raw, triple-quoted, bytes), so a '#' or '//'
+ * inside a string is not a comment. */
+#include "lang/format.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIDTH 100
+
+typedef struct comment {
+    uint32_t start, end;   /* byte range, without the newline */
+    bool own_line;         /* nothing but blanks before it on its line */
+    bool done;
+} comment;
+
+typedef struct fmt {
+    const char *text;
+    uint32_t len;
+    comment *comments;
+    uint32_t n_comments;
+    uint32_t next;          /* first comment not yet emitted */
+    aeo_buf *out;
+} fmt;
+
+/* ---- comments ---------------------------------------------------------------- */
+
+static bool is_ident(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Skips the string literal whose quote is at [i] (prefix letters already
+ * skipped); returns the offset after it. */
+static uint32_t skip_string(const char *s, uint32_t n, uint32_t i, bool raw) {
+    char q = s[i];
+    bool triple = i + 2 < n && s[i + 1] == q && s[i + 2] == q;
+    i += triple ? 3 : 1;
+    while (i < n) {
+        if (!raw && s[i] == '\\') {
+            i += 2;
+            continue;
+        }
+        if (triple) {
+            if (s[i] == q && i + 2 < n && s[i + 1] == q && s[i + 2] == q) return i + 3;
+        } else {
+            if (s[i] == q) return i + 1;
+            if (s[i] == '\n') return i;
+        }
+        i++;
+    }
+    return n;
+}
+
+static void scan_comments(fmt *f) {
+    uint32_t cap = 0;
+    const char *s = f->text;
+    uint32_t n = f->len;
+    for (uint32_t i = 0; i < n;) {
+        char c = s[i];
+        if (c == '"' || c == '\'') {
+            i = skip_string(s, n, i, false);
+            continue;
+        }
+        if ((c == 'r' || c == 'R' || c == 'b' || c == 'B') && (i == 0 || !is_ident(s[i - 1]))) {
+            /* String prefixes: r, b, rb, br in any case. */
+            uint32_t j = i;
+            bool raw = false;
+            while (j < n && j < i + 2 && strchr("rRbB", s[j])) {
+                raw |= s[j] == 'r' || s[j] == 'R';
+                j++;
+            }
+            if (j < n && (s[j] == '"' || s[j] == '\'')) {
+                i = skip_string(s, n, j, raw);
+                continue;
+            }
+        }
+        if (is_ident(c)) {
+            while (i < n && is_ident(s[i])) i++;
+            continue;
+        }
+        if (c == '#' || (c == '/' && i + 1 < n && s[i + 1] == '/')) {
+            uint32_t start = i;
+            while (i < n && s[i] != '\n') i++;
+            uint32_t end = i;
+            while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r')) end--;
+            uint32_t k = start;
+            while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t')) k--;
+            if (f->n_comments == cap) {
+                cap = cap ? cap * 2 : 32;
+                f->comments = aeo_xrealloc(f->comments, cap * sizeof *f->comments);
+            }
+            f->comments[f->n_comments++] = (comment){start, end, k == 0 || s[k - 1] == '\n', false};
+            continue;
+        }
+        i++;
+    }
+}
+
+/* Newlines between [a] and [b] in the source. */
+static uint32_t newlines(const fmt *f, uint32_t a, uint32_t b) {
+    uint32_t k = 0;
+    for (uint32_t i = a; i < b && i < f->len; i++) k += f->text[i] == '\n';
+    return k;
+}
+
+static void indent(fmt *f, int n) {
+    for (int i = 0; i < n; i++) aeo_buf_puts(f->out, " ");
+}
+
+static void put_comment(fmt *f, const comment *c) {
+    aeo_buf_putn(f->out, f->text + c->start, c->end - c->start);
+}
+
+/* Emits what comes before an element starting at [start]: each pending
+ * comment that starts before it, on its own line at [ind], and the blank
+ * lines of the source (at most one) between the previous element (ending
+ * at [prev_end]), the comments and the element.  No blank line at the top
+ * of a block ([first]). */
+static void leading(fmt *f, uint32_t start, int ind, uint32_t prev_end, bool first) {
+    uint32_t gap = prev_end;
+    while (f->next < f->n_comments && f->comments[f->next].start < start) {
+        comment *c = &f->comments[f->next++];
+        if (c->done) continue;
+        if (!first && newlines(f, gap, c->start) >= 2) aeo_buf_puts(f->out, "\n");
+        indent(f, ind);
+        put_comment(f, c);
+        aeo_buf_puts(f->out, "\n");
+        c->done = true;
+        gap = c->end;
+        first = false;
+    }
+    if (!first && start != UINT32_MAX && newlines(f, gap, start) >= 2) aeo_buf_puts(f->out, "\n");
+}
+
+/* Appends, at the end of the current line, a comment that follows [end] on
+ * the same source line, before [limit] (where the next element starts). */
+static void trailing_comment(fmt *f, uint32_t end, uint32_t limit) {
+    if (f->next >= f->n_comments) return;
+    comment *c = &f->comments[f->next];
+    if (c->done || c->own_line || c->start < end || c->start >= limit || newlines(f, end, c->start) > 0) return;
+    aeo_buf_puts(f->out, "  ");
+    put_comment(f, c);
+    c->done = true;
+    f->next++;
+}
+
+/* Moves the comments inside [start, end) (an element printed on fewer
+ * lines than it had) to their own lines before it. */
+static void inner_comments(fmt *f, uint32_t start, uint32_t end, int ind) {
+    while (f->next < f->n_comments && f->comments[f->next].start < end) {
+        comment *c = &f->comments[f->next++];
+        if (c->done || c->start < start) continue;
+        indent(f, ind);
+        put_comment(f, c);
+        aeo_buf_puts(f->out, "\n");
+        c->done = true;
+    }
+}
+
+/* The start of the element that follows, for comment placement: comments
+ * inside [start, end) of an element that is printed on one line move before
+ * it.  So the "before" bound of an element is its end. */
+
+/* ---- expressions ---------------------------------------------------------------- */
+
+static int precedence(const aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_COND: return 1;
+    case AEO_EXPR_BINARY:
+        switch (e->u.binary.op) {
+        case AEO_OPR_OR: return 2;
+        case AEO_OPR_AND: return 3;
+        case AEO_OPR_ADD:
+        case AEO_OPR_SUB: return 5;
+        case AEO_OPR_MUL:
+        case AEO_OPR_DIV:
+        case AEO_OPR_MOD: return 6;
+        default: return 4;
+        }
+    case AEO_EXPR_UNARY: return 7;
+    case AEO_EXPR_INT:
+    case AEO_EXPR_DOUBLE: return 8;
+    default: return 8;
+    }
+}
+
+static void expr(fmt *f, aeo_buf *b, const aeo_expr *e, int min);
+
+/* The minimum precedence for operand [child] of binary [parent]: an &&
+ * under an || keeps its parentheses, for the reader. */
+static int operand_min(const aeo_expr *parent, const aeo_expr *child, int base) {
+    if (parent->kind == AEO_EXPR_BINARY && parent->u.binary.op == AEO_OPR_OR && child->kind == AEO_EXPR_BINARY &&
+        child->u.binary.op == AEO_OPR_AND)
+        return 9;
+    return base;
+}
+
+static bool source_negative(const fmt *f, const aeo_expr *e) {
+    return e->span.start < f->len && f->text[e->span.start] == '-';
+}
+
+static void literal(fmt *f, aeo_buf *b, const aeo_expr *e) {
+    /* As written: hex, raw and triple-quoted strings survive. */
+    aeo_buf_putn(b, f->text + e->span.start, e->span.end - e->span.start);
+}
+
+static void args(fmt *f, aeo_buf *b, aeo_expr *const *items, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) aeo_buf_puts(b, ", ");
+        expr(f, b, items[i], 0);
+    }
+}
+
+static void receiver(fmt *f, aeo_buf *b, const aeo_expr *e) {
+    bool number = e->kind == AEO_EXPR_INT || e->kind == AEO_EXPR_UINT || e->kind == AEO_EXPR_DOUBLE;
+    if (number) aeo_buf_puts(b, "(");
+    expr(f, b, e, number ? 0 : 8);
+    if (number) aeo_buf_puts(b, ")");
+}
+
+static void expr(fmt *f, aeo_buf *b, const aeo_expr *e, int min) {
+    int p = precedence(e);
+    /* A negative literal behaves like a unary minus. */
+    if ((e->kind == AEO_EXPR_INT || e->kind == AEO_EXPR_DOUBLE) && source_negative(f, e)) p = 7;
+    bool paren = p < min;
+    if (paren) aeo_buf_puts(b, "(");
+    switch (e->kind) {
+    case AEO_EXPR_NULL: aeo_buf_puts(b, "null"); break;
+    case AEO_EXPR_BOOL: aeo_buf_puts(b, e->u.b ? "true" : "false"); break;
+    case AEO_EXPR_INT:
+    case AEO_EXPR_UINT:
+    case AEO_EXPR_DOUBLE:
+    case AEO_EXPR_STRING:
+    case AEO_EXPR_BYTES: literal(f, b, e); break;
+    case AEO_EXPR_IDENT:
+        if (e->u.ident.dot) aeo_buf_puts(b, ".");
+        aeo_buf_puts(b, e->u.ident.name);
+        break;
+    case AEO_EXPR_SELECT:
+        receiver(f, b, e->u.select.operand);
+        aeo_buf_printf(b, ".%s", e->u.select.field);
+        break;
+    case AEO_EXPR_INDEX:
+        expr(f, b, e->u.index.operand, 8);
+        aeo_buf_puts(b, "[");
+        expr(f, b, e->u.index.index, 0);
+        aeo_buf_puts(b, "]");
+        break;
+    case AEO_EXPR_CALL:
+        if (e->u.call.target) {
+            receiver(f, b, e->u.call.target);
+            aeo_buf_puts(b, ".");
+        }
+        aeo_buf_printf(b, "%s(", e->u.call.name);
+        args(f, b, e->u.call.args, e->u.call.n_args);
+        aeo_buf_puts(b, ")");
+        break;
+    case AEO_EXPR_LIST:
+        aeo_buf_puts(b, "[");
+        args(f, b, e->u.list.items, e->u.list.n);
+        aeo_buf_puts(b, "]");
+        break;
+    case AEO_EXPR_MAP:
+        aeo_buf_puts(b, "{");
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            if (i) aeo_buf_puts(b, ", ");
+            expr(f, b, e->u.map.keys[i], 0);
+            aeo_buf_puts(b, ": ");
+            expr(f, b, e->u.map.vals[i], 0);
+        }
+        aeo_buf_puts(b, "}");
+        break;
+    case AEO_EXPR_UNARY: {
+        aeo_buf_puts(b, aeo_operator_str(e->u.unary.op));
+        const aeo_expr *a = e->u.unary.a;
+        /* -(5) must stay parenthesised: -5 would fold into a literal. */
+        bool keep = e->u.unary.op == AEO_OPR_NEG && (a->kind == AEO_EXPR_INT || a->kind == AEO_EXPR_DOUBLE);
+        if (keep) aeo_buf_puts(b, "(");
+        expr(f, b, a, keep ? 0 : 7);
+        if (keep) aeo_buf_puts(b, ")");
+        break;
+    }
+    case AEO_EXPR_BINARY:
+        expr(f, b, e->u.binary.a, operand_min(e, e->u.binary.a, p));
+        aeo_buf_printf(b, " %s ", aeo_operator_str(e->u.binary.op));
+        expr(f, b, e->u.binary.b, operand_min(e, e->u.binary.b, p + 1));
+        break;
+    case AEO_EXPR_COND:
+        expr(f, b, e->u.cond.c, 2);
+        aeo_buf_puts(b, " ? ");
+        expr(f, b, e->u.cond.a, 2);
+        aeo_buf_puts(b, " : ");
+        expr(f, b, e->u.cond.b, 1);
+        break;
+    default: aeo_buf_puts(b, "<error>"); break;
+    }
+    if (paren) aeo_buf_puts(b, ")");
+}
+
+/* Collects the operands of a chain of [op] (left-nested, as parsed). */
+static void chain(const aeo_expr *e, aeo_operator op, const aeo_expr ***items, uint32_t *n, uint32_t *cap) {
+    if (e->kind == AEO_EXPR_BINARY && e->u.binary.op == op) {
+        chain(e->u.binary.a, op, items, n, cap);
+        chain(e->u.binary.b, op, items, n, cap);
+        return;
+    }
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *items = aeo_xrealloc(*items, *cap * sizeof **items);
+    }
+    (*items)[(*n)++] = e;
+}
+
+static bool one_line(const aeo_buf *b) { return !b->data || !memchr(b->data, '\n', b->len); }
+
+/* Prints [e] as a value starting at column [col], with continuation lines
+ * at [ind] + 4 (operators) or [ind] + 2 (list and map items). */
+static void value(fmt *f, const aeo_expr *e, int col, int ind) {
+    aeo_buf flat = {0};
+    expr(f, &flat, e, 0);
+    if ((int)flat.len + col <= WIDTH || !one_line(&flat)) {
+        aeo_buf_putn(f->out, flat.data, flat.len);
+        aeo_buf_free(&flat);
+        return;
+    }
+    aeo_buf_free(&flat);
+    if (e->kind == AEO_EXPR_BINARY && (e->u.binary.op == AEO_OPR_OR || e->u.binary.op == AEO_OPR_AND)) {
+        /* a || b || c: one operand per line, the operator first. */
+        const aeo_expr **items = NULL;
+        uint32_t n = 0, cap = 0;
+        aeo_operator op = e->u.binary.op;
+        chain(e, op, &items, &n, &cap);
+        for (uint32_t i = 0; i < n; i++) {
+            aeo_buf part = {0};
+            expr(f, &part, items[i], operand_min(e, items[i], precedence(e) + (i ? 1 : 0)));
+            if (i) {
+                aeo_buf_puts(f->out, "\n");
+                indent(f, ind + 4);
+                aeo_buf_printf(f->out, "%s ", aeo_operator_str(op));
+            }
+            aeo_buf_putn(f->out, part.data, part.len);
+            aeo_buf_free(&part);
+        }
+        free(items);
+        return;
+    }
+    if (e->kind == AEO_EXPR_LIST && e->u.list.n > 0) {
+        aeo_buf_puts(f->out, "[\n");
+        for (uint32_t i = 0; i < e->u.list.n; i++) {
+            indent(f, ind + 2);
+            value(f, e->u.list.items[i], ind + 2, ind + 2);
+            aeo_buf_puts(f->out, ",\n");
+        }
+        indent(f, ind);
+        aeo_buf_puts(f->out, "]");
+        return;
+    }
+    if (e->kind == AEO_EXPR_MAP && e->u.map.n > 0) {
+        aeo_buf_puts(f->out, "{\n");
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            aeo_buf key = {0};
+            expr(f, &key, e->u.map.keys[i], 0);
+            indent(f, ind + 2);
+            aeo_buf_putn(f->out, key.data, key.len);
+            aeo_buf_puts(f->out, ": ");
+            value(f, e->u.map.vals[i], ind + 2 + (int)key.len + 2, ind + 2);
+            aeo_buf_puts(f->out, ",\n");
+            aeo_buf_free(&key);
+        }
+        indent(f, ind);
+        aeo_buf_puts(f->out, "}");
+        return;
+    }
+    aeo_buf plain = {0};
+    expr(f, &plain, e, 0);
+    aeo_buf_putn(f->out, plain.data, plain.len);
+    aeo_buf_free(&plain);
+}
+
+/* ---- declarations ---------------------------------------------------------------- */
+
+static void type_expr(aeo_buf *b, const aeo_type_expr *t) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) return;
+    aeo_type_expr_print(m, t);
+    fclose(m);
+    aeo_buf_putn(b, text, len);
+    free(text);
+}
+
+
+/* The body of a block starts after its '{'. */
+static uint32_t body_start(const fmt *f, const aeo_decl *d) {
+    uint32_t body = d->span.start;
+    if (d->kind == AEO_DECL_MEASURE) body = d->title_span.end;
+    else if (d->kind == AEO_DECL_TEST || d->kind == AEO_DECL_CATALOG || d->kind == AEO_DECL_FACTS ||
+             d->kind == AEO_DECL_RECORD)
+        body = d->name_span.end;
+    while (body < d->span.end && f->text[body] != '{') body++;
+    return body + 1;
+}
+
+static void props(fmt *f, const aeo_decl *d, uint32_t body) {
+    uint32_t prev_end = body;
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        const aeo_prop *p = &d->props[i];
+        leading(f, p->span.start, 2, prev_end, i == 0);
+        inner_comments(f, p->span.start, p->span.end, 2);
+        indent(f, 2);
+        aeo_buf_printf(f->out, "%s: ", p->name);
+        if (p->value) value(f, p->value, 2 + (int)strlen(p->name) + 2, 2);
+        uint32_t limit = i + 1 < d->n_props ? d->props[i + 1].span.start : d->span.end;
+        trailing_comment(f, p->span.end, limit);
+        aeo_buf_puts(f->out, "\n");
+        prev_end = p->span.end;
+    }
+    leading(f, d->span.end, 2, prev_end, d->n_props == 0);
+    /* No blank line before the closing brace. */
+    if (f->out->len >= 2 && f->out->data[f->out->len - 1] == '\n' && f->out->data[f->out->len - 2] == '\n')
+        f->out->len--;
+}
+
+static void fields(fmt *f, const aeo_decl *d, uint32_t body) {
+    uint32_t prev_end = body;
+    for (uint32_t i = 0; i < d->n_fields; i++) {
+        const aeo_field_decl *fd = &d->fields[i];
+        leading(f, fd->span.start, 2, prev_end, i == 0);
+        inner_comments(f, fd->span.start, fd->span.end, 2);
+        indent(f, 2);
+        aeo_buf_printf(f->out, "%s%s: ", fd->name, fd->optional ? "?" : "");
+        type_expr(f->out, fd->type);
+        uint32_t limit = i + 1 < d->n_fields ? d->fields[i + 1].span.start : d->span.end;
+        trailing_comment(f, fd->span.end, limit);
+        aeo_buf_puts(f->out, "\n");
+        prev_end = fd->span.end;
+    }
+    leading(f, d->span.end, 2, prev_end, d->n_fields == 0);
+    if (f->out->len >= 2 && f->out->data[f->out->len - 1] == '\n' && f->out->data[f->out->len - 2] == '\n')
+        f->out->len--;
+}
+
+static bool is_block(const aeo_decl *d) {
+    return d->kind == AEO_DECL_CATALOG || d->kind == AEO_DECL_FACTS || d->kind == AEO_DECL_RECORD ||
+           d->kind == AEO_DECL_MEASURE || d->kind == AEO_DECL_TEST;
+}
+
+static void decl(fmt *f, const aeo_decl *d, uint32_t next_start) {
+    aeo_buf *o = f->out;
+    switch (d->kind) {
+    case AEO_DECL_CATALOG: aeo_buf_printf(o, "catalog %s {", d->name); break;
+    case AEO_DECL_FACTS: aeo_buf_printf(o, "facts %s {", d->name); break;
+    case AEO_DECL_RECORD: aeo_buf_printf(o, "record %s {", d->name); break;
+    case AEO_DECL_MEASURE:
+        aeo_buf_printf(o, "measure %s ", d->name);
+        aeo_buf_putn(o, f->text + d->title_span.start, d->title_span.end - d->title_span.start);
+        aeo_buf_puts(o, " {");
+        break;
+    case AEO_DECL_TEST:
+        aeo_buf_puts(o, "test ");
+        aeo_buf_putn(o, f->text + d->name_span.start, d->name_span.end - d->name_span.start);
+        aeo_buf_puts(o, " {");
+        break;
+    case AEO_DECL_CONST:
+    case AEO_DECL_DEF:
+    case AEO_DECL_TIER: {
+        const char *kw = d->kind == AEO_DECL_CONST ? "const" : d->kind == AEO_DECL_DEF ? "def" : "tier";
+        inner_comments(f, d->span.start, d->span.end, 0);
+        aeo_buf_printf(o, "%s %s = ", kw, d->name);
+        value(f, d->value, (int)(strlen(kw) + strlen(d->name) + 4), 0);
+        trailing_comment(f, d->span.end, next_start);
+        aeo_buf_puts(o, "\n");
+        return;
+    }
+    default: return;
+    }
+    uint32_t body = body_start(f, d);
+    /* A comment after the '{' on the header line stays there. */
+    uint32_t first = d->kind == AEO_DECL_FACTS || d->kind == AEO_DECL_RECORD
+                         ? (d->n_fields ? d->fields[0].span.start : d->span.end)
+                         : (d->n_props ? d->props[0].span.start : d->span.end);
+    inner_comments(f, d->span.start, body, 0);
+    trailing_comment(f, body, first);
+    aeo_buf_puts(o, "\n");
+    if (d->kind == AEO_DECL_FACTS || d->kind == AEO_DECL_RECORD) fields(f, d, body);
+    else props(f, d, body);
+    aeo_buf_puts(o, "}");
+    trailing_comment(f, d->span.end, next_start);
+    aeo_buf_puts(o, "\n");
+}
+
+void aeo_format_file(const aeo_sources *src, const aeo_file *file, aeo_buf *out) {
+    const aeo_source *s = &src->files[file->source];
+    fmt f = {s->text, s->len, NULL, 0, 0, out};
+    scan_comments(&f);
+    uint32_t prev_end = 0;
+    const aeo_decl *prev = NULL;
+    for (uint32_t i = 0; i < file->n_decls; i++) {
+        const aeo_decl *d = &file->decls[i];
+        if (d->kind == AEO_DECL_ERROR) continue;
+        uint32_t next_start = UINT32_MAX;
+        for (uint32_t k = i + 1; k < file->n_decls; k++)
+            if (file->decls[k].kind != AEO_DECL_ERROR) { next_start = file->decls[k].span.start; break; }
+        /* A block is always set apart by a blank line. */
+        size_t before = out->len;
+        leading(&f, d->span.start, 0, prev_end, prev == NULL);
+        bool blank = out->len > before ? out->data[before] == '\n' : false;
+        if (prev && (is_block(prev) || is_block(d)) && !blank) {
+            /* Insert the blank line before whatever leading() wrote. */
+            aeo_buf_puts(out, "\n");
+            memmove(out->data + before + 1, out->data + before, out->len - before - 1);
+            out->data[before] = '\n';
+        }
+        decl(&f, d, next_start);
+        prev = d;
+        prev_end = d->span.end;
+    }
+    /* Comments at the end of the file. */
+    leading(&f, UINT32_MAX, 0, prev_end, prev == NULL);
+    free(f.comments);
+}
