@@ -54,7 +54,7 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_format.c lang/ast.c lang/check.c lang/compile.c \
-               lang/catalog.c lang/testrun.c lang/explain.c lang/format.c
+               lang/catalog.c lang/testrun.c lang/explain.c lang/format.c lang/lint.c
 CLI_SRC     := lang/cli.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 

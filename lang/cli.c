@@ -21,6 +21,7 @@
 #include "lang/compile.h"
 #include "lang/explain.h"
 #include "lang/format.h"
+#include "lang/lint.h"
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
@@ -238,7 +239,8 @@ static aeo_catalog *load_quiet(const options *o, int *status) {
         }
     }
     aeo_check_catalog(c);
-    if (c->diags.n_errors == 0 && aeo_compile_catalog(c)) aeo_tests_check(c);
+    if (c->diags.n_errors == 0 && aeo_compile_catalog(c) && aeo_tests_check(c)) aeo_lint_catalog(c);
+    aeo_lint_apply_allows(c);
     aeo_diags_sort(&c->diags);
     return c;
 }

@@ -486,8 +486,14 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             uint16_t slot = READ_U16(ip);
             ip += 2;
             aeo_value r = TOP();
-            if (r.kind == AEO_V_RECORD) TOP() = aeo_bool(r.as.r->slots[slot].kind != AEO_V_ABSENT);
-            else if (!aeo_is_bad(r)) TOP() = tag(c, op_ip, has_op(vm, r, aeo_null()));
+            if (r.kind == AEO_V_RECORD) {
+                /* A slot holding UNKNOWN (the lints' "any record") has an
+                 * unknown presence too. */
+                aeo_value s = r.as.r->slots[slot];
+                TOP() = s.kind == AEO_V_UNKNOWN ? s : aeo_bool(s.kind != AEO_V_ABSENT);
+            } else if (!aeo_is_bad(r)) {
+                TOP() = tag(c, op_ip, has_op(vm, r, aeo_null()));
+            }
             break;
         }
         case AEO_OP_HAS: {

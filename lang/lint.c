@@ -1,0 +1,480 @@
+/* Lints; see lint.h.
+ *
+ * Evaluation-based lints build records in a scratch VM: an "unknown"
+ * record has every slot absent, so every field read is UNKNOWN (required
+ * fields too), and as_of is set to an UNKNOWN value.  A tier's assignments
+ * are the combinations of the enum and bool fields it reads (at most 256)
+ * for which the tier is not false. */
+#include "lang/lint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/compile.h"
+#include "runtime/vm.h"
+
+#define MAX_ASSIGN 256
+
+typedef struct linter {
+    aeo_catalog *c;
+    aeo_arena *a;
+    aeo_vm *vm;
+    aeo_value unknown_as_of;
+} linter;
+
+/* ---- evaluation helpers -------------------------------------------------------- */
+
+static aeo_value eval_in(linter *l, const aeo_expr *e, aeo_value rec) {
+    aeo_chunk *ch = aeo_compile_expr(l->c, e, "lint", false);
+    if (!ch) return aeo_error_new(aeo_vm_arena(l->vm), "cannot compile");
+    aeo_vm_begin(l->vm, rec);
+    aeo_value v = aeo_vm_run(l->vm, ch);
+    aeo_chunk_free(ch);
+    return v;
+}
+
+/* A record of which nothing is known: every slot UNKNOWN, so reads and
+ * has() are unknown alike. */
+static aeo_value unknown_record(linter *l) {
+    aeo_value rec = aeo_record_new(l->a, l->c->root);
+    aeo_record *r = (aeo_record *)(uintptr_t)rec.as.r;
+    for (uint32_t i = 0; i < l->c->root->n_fields; i++) {
+        const char *path = aeo_arena_printf(l->a, "%s.%s", l->c->root_name, l->c->root->fields[i].name);
+        r->slots[i] = aeo_unknown_new(l->a, path);
+    }
+    return rec;
+}
+
+static bool is_bool(aeo_value v, bool b) { return v.kind == AEO_V_BOOL && v.as.b == b; }
+
+/* ---- facts read -------------------------------------------------------------------- */
+
+typedef struct fieldset {
+    const aeo_field *items[16];
+    uint32_t n;
+} fieldset;
+
+static void add_field(fieldset *fs, const aeo_field *f) {
+    for (uint32_t i = 0; i < fs->n; i++)
+        if (fs->items[i] == f) return;
+    if (fs->n < 16) fs->items[fs->n++] = f;
+}
+
+/* The root enum and bool fields [e] reads (following defs and tiers). */
+static void tier_fields(linter *l, const aeo_expr *e, fieldset *fs, int depth) {
+    if (!e || depth > 32) return;
+    switch (e->kind) {
+    case AEO_EXPR_SELECT:
+        if (e->ref == AEO_REF_FIELD && e->u.select.operand->kind == AEO_EXPR_IDENT &&
+            e->u.select.operand->ref == AEO_REF_ROOT) {
+            const aeo_field *f = &l->c->root->fields[e->ref_index];
+            if (f->type->kind == AEO_T_ENUM || f->type->kind == AEO_T_BOOL) add_field(fs, f);
+        } else {
+            tier_fields(l, e->u.select.operand, fs, depth + 1);
+        }
+        break;
+    case AEO_EXPR_IDENT:
+        if (e->ref == AEO_REF_DEF) tier_fields(l, l->c->defs.items[e->ref_index]->value, fs, depth + 1);
+        else if (e->ref == AEO_REF_TIER) tier_fields(l, l->c->tiers.items[e->ref_index]->value, fs, depth + 1);
+        break;
+    case AEO_EXPR_INDEX:
+        tier_fields(l, e->u.index.operand, fs, depth + 1);
+        tier_fields(l, e->u.index.index, fs, depth + 1);
+        break;
+    case AEO_EXPR_CALL:
+        tier_fields(l, e->u.call.target, fs, depth + 1);
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) tier_fields(l, e->u.call.args[i], fs, depth + 1);
+        break;
+    case AEO_EXPR_LIST:
+        for (uint32_t i = 0; i < e->u.list.n; i++) tier_fields(l, e->u.list.items[i], fs, depth + 1);
+        break;
+    case AEO_EXPR_UNARY: tier_fields(l, e->u.unary.a, fs, depth + 1); break;
+    case AEO_EXPR_BINARY:
+        tier_fields(l, e->u.binary.a, fs, depth + 1);
+        tier_fields(l, e->u.binary.b, fs, depth + 1);
+        break;
+    case AEO_EXPR_COND:
+        tier_fields(l, e->u.cond.c, fs, depth + 1);
+        tier_fields(l, e->u.cond.a, fs, depth + 1);
+        tier_fields(l, e->u.cond.b, fs, depth + 1);
+        break;
+    default: break;
+    }
+}
+
+/* The records fixing [fs] to each combination of values. */
+static uint32_t assignments(linter *l, const fieldset *fs, aeo_value *out, uint32_t cap) {
+    uint64_t total = 1;
+    for (uint32_t i = 0; i < fs->n; i++) {
+        total *= fs->items[i]->type->kind == AEO_T_ENUM ? fs->items[i]->type->n_enum : 2;
+        if (total > cap) return 0;
+    }
+    for (uint64_t k = 0; k < total; k++) {
+        aeo_value rec = unknown_record(l);
+        aeo_record *r = (aeo_record *)(uintptr_t)rec.as.r;
+        uint64_t rest = k;
+        for (uint32_t i = 0; i < fs->n; i++) {
+            const aeo_field *f = fs->items[i];
+            uint32_t n = f->type->kind == AEO_T_ENUM ? f->type->n_enum : 2;
+            uint32_t pick = (uint32_t)(rest % n);
+            rest /= n;
+            r->slots[f->slot] = f->type->kind == AEO_T_ENUM ? aeo_cstring(l->a, f->type->enum_values[pick])
+                                                             : aeo_bool(pick == 1);
+        }
+        out[k] = rec;
+    }
+    return (uint32_t)total;
+}
+
+/* ---- the lints ------------------------------------------------------------------- */
+
+static void constant_condition(linter *l, const aeo_expr *e, const char *what, bool is_unless) {
+    if (!e || e->kind == AEO_EXPR_ERROR) return;
+    aeo_value v = eval_in(l, e, unknown_record(l));
+    aeo_vm_end(l->vm);
+    if (v.kind != AEO_V_BOOL) return;
+    if (is_unless)
+        aeo_diag_add(&l->c->diags, AEO_E_W_CONSTANT, e->span, "this 'unless' %s, whatever the facts",
+                     v.as.b ? "always holds: the measure never applies" : "can never hold");
+    else
+        aeo_diag_add(&l->c->diags, AEO_E_W_CONSTANT, e->span, "%s is always %s, whatever the facts", what,
+                     v.as.b ? "true" : "false");
+}
+
+/* Whether [v] may be true (true or unknown). */
+static bool maybe_true(aeo_value v) { return is_bool(v, true) || v.kind == AEO_V_UNKNOWN; }
+
+static void tier_lints(linter *l, uint32_t mi) {
+    aeo_catalog *c = l->c;
+    const aeo_decl *d = c->measures.items[mi];
+    const aeo_prop *tp = aeo_decl_prop(d, "tier");
+    if (!tp || !tp->value) return;
+    /* The declared tiers. */
+    bool *declared = aeo_xcalloc(c->tiers.n + 1, sizeof *declared);
+    const aeo_expr *tv = tp->value;
+    uint32_t nt = tv->kind == AEO_EXPR_LIST ? tv->u.list.n : 1;
+    for (uint32_t i = 0; i < nt; i++) {
+        const aeo_expr *it = tv->kind == AEO_EXPR_LIST ? tv->u.list.items[i] : tv;
+        if (it->ref == AEO_REF_TIER) declared[it->ref_index] = true;
+    }
+    /* Facts the conditions read that tiers also read. */
+    fieldset cond_fields = {{0}, 0};
+    for (uint32_t i = 0; i < d->n_props; i++)
+        if (strcmp(d->props[i].name, "when") == 0 || strcmp(d->props[i].name, "unless") == 0)
+            tier_fields(l, d->props[i].value, &cond_fields, 0);
+    bool any_reachable = false, any_tier_checked = false;
+    aeo_value *recs = aeo_xcalloc(MAX_ASSIGN, sizeof *recs);
+    for (uint32_t t = 0; t < c->tiers.n; t++) {
+        const aeo_decl *td = c->tiers.items[t];
+        fieldset fs = {{0}, 0};
+        tier_fields(l, td->value, &fs, 0);
+        if (fs.n == 0) continue;
+        uint32_t n = assignments(l, &fs, recs, MAX_ASSIGN);
+        if (n == 0) continue;
+        bool tier_possible = false, measure_possible = false, reachable = false, cond_possible = false;
+        for (uint32_t k = 0; k < n; k++) {
+            aeo_vm_set_as_of(l->vm, l->unknown_as_of);
+            aeo_value tvv = eval_in(l, td->value, recs[k]);
+            aeo_vm_end(l->vm);
+            if (!maybe_true(tvv)) continue;
+            tier_possible = true;
+            aeo_vm_begin(l->vm, recs[k]);
+            aeo_value m = aeo_vm_measure(l->vm, mi);
+            aeo_vm_end(l->vm);
+            if (!is_bool(m, false)) measure_possible = true;
+            if (c->scope) {
+                aeo_value s = eval_in(l, c->scope, recs[k]);
+                aeo_vm_end(l->vm);
+                if (!is_bool(s, false)) reachable = true;
+            } else {
+                reachable = true;
+            }
+            /* when && !unless alone, for the undeclared-tier lint. */
+            aeo_value w = aeo_bool(true);
+            for (uint32_t i = 0; i < d->n_props; i++) {
+                bool when = strcmp(d->props[i].name, "when") == 0, unless = strcmp(d->props[i].name, "unless") == 0;
+                if (!when && !unless) continue;
+                aeo_value v = eval_in(l, d->props[i].value, recs[k]);
+                aeo_vm_end(l->vm);
+                if (unless && v.kind == AEO_V_BOOL) v = aeo_bool(!v.as.b);
+                if (is_bool(v, false)) w = v;
+            }
+            if (!is_bool(w, false)) cond_possible = true;
+        }
+        if (!tier_possible) continue;
+        if (declared[t]) {
+            any_tier_checked = true;
+            if (reachable) any_reachable = true;
+            if (reachable && !measure_possible)
+                aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
+                             "measure '%s' can never apply to tier '%s': its conditions are false for every "
+                             "enterprise of that tier", d->name, td->name);
+        } else if (cond_fields.n > 0 && cond_possible) {
+            /* The conditions mention tier facts and still admit this tier. */
+            bool overlap = false;
+            for (uint32_t i = 0; i < cond_fields.n; i++)
+                for (uint32_t j = 0; j < fs.n; j++) overlap |= cond_fields.items[i] == fs.items[j];
+            if (overlap)
+                aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
+                             "the conditions of '%s' read the facts of tier '%s' and admit it, but '%s' is not "
+                             "in its tiers", d->name, td->name, td->name);
+        }
+    }
+    if (any_tier_checked && !any_reachable)
+        aeo_diag_add(&c->diags, AEO_E_W_UNREACHABLE, d->name_span,
+                     "measure '%s' can never apply: the catalog scope excludes every enterprise of its tiers",
+                     d->name);
+    free(recs);
+    free(declared);
+}
+
+/* Marks the declarations [e] uses. */
+static void mark_uses(linter *l, const aeo_expr *e, bool *consts, bool *defs, bool *tiers) {
+    if (!e) return;
+    switch (e->kind) {
+    case AEO_EXPR_IDENT:
+        if (e->ref == AEO_REF_CONST) consts[e->ref_index] = true;
+        else if (e->ref == AEO_REF_DEF) defs[e->ref_index] = true;
+        else if (e->ref == AEO_REF_TIER) tiers[e->ref_index] = true;
+        break;
+    case AEO_EXPR_SELECT: mark_uses(l, e->u.select.operand, consts, defs, tiers); break;
+    case AEO_EXPR_INDEX:
+        mark_uses(l, e->u.index.operand, consts, defs, tiers);
+        mark_uses(l, e->u.index.index, consts, defs, tiers);
+        break;
+    case AEO_EXPR_CALL:
+        mark_uses(l, e->u.call.target, consts, defs, tiers);
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) mark_uses(l, e->u.call.args[i], consts, defs, tiers);
+        break;
+    case AEO_EXPR_LIST:
+        for (uint32_t i = 0; i < e->u.list.n; i++) mark_uses(l, e->u.list.items[i], consts, defs, tiers);
+        break;
+    case AEO_EXPR_MAP:
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            mark_uses(l, e->u.map.keys[i], consts, defs, tiers);
+            mark_uses(l, e->u.map.vals[i], consts, defs, tiers);
+        }
+        break;
+    case AEO_EXPR_UNARY: mark_uses(l, e->u.unary.a, consts, defs, tiers); break;
+    case AEO_EXPR_BINARY:
+        mark_uses(l, e->u.binary.a, consts, defs, tiers);
+        mark_uses(l, e->u.binary.b, consts, defs, tiers);
+        break;
+    case AEO_EXPR_COND:
+        mark_uses(l, e->u.cond.c, consts, defs, tiers);
+        mark_uses(l, e->u.cond.a, consts, defs, tiers);
+        mark_uses(l, e->u.cond.b, consts, defs, tiers);
+        break;
+    default: break;
+    }
+}
+
+static void unused(linter *l) {
+    aeo_catalog *c = l->c;
+    bool *consts = aeo_xcalloc(c->consts.n + 1, 1), *defs = aeo_xcalloc(c->defs.n + 1, 1),
+         *tiers = aeo_xcalloc(c->tiers.n + 1, 1);
+    for (uint32_t i = 0; i < c->consts.n; i++) mark_uses(l, c->consts.items[i]->value, consts, defs, tiers);
+    for (uint32_t i = 0; i < c->defs.n; i++) mark_uses(l, c->defs.items[i]->value, consts, defs, tiers);
+    for (uint32_t i = 0; i < c->tiers.n; i++) mark_uses(l, c->tiers.items[i]->value, consts, defs, tiers);
+    if (c->scope) mark_uses(l, c->scope, consts, defs, tiers);
+    if (c->key) mark_uses(l, c->key, consts, defs, tiers);
+    for (uint32_t i = 0; i < c->measures.n; i++) {
+        const aeo_decl *d = c->measures.items[i];
+        for (uint32_t k = 0; k < d->n_props; k++) mark_uses(l, d->props[k].value, consts, defs, tiers);
+    }
+    for (uint32_t i = 0; i < c->consts.n; i++)
+        if (!consts[i])
+            aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->consts.items[i]->name_span, "const '%s' is never used",
+                         c->consts.items[i]->name);
+    for (uint32_t i = 0; i < c->defs.n; i++)
+        if (!defs[i])
+            aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->defs.items[i]->name_span, "def '%s' is never used",
+                         c->defs.items[i]->name);
+    for (uint32_t i = 0; i < c->tiers.n; i++)
+        if (!tiers[i])
+            aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->tiers.items[i]->name_span, "tier '%s' is never used",
+                         c->tiers.items[i]->name);
+    free(consts);
+    free(defs);
+    free(tiers);
+}
+
+static void shadows(linter *l) {
+    aeo_catalog *c = l->c;
+    if (!c->root) return;
+    aeo_decls *pools[] = {&c->consts, &c->defs, &c->tiers};
+    for (int p = 0; p < 3; p++) {
+        for (uint32_t i = 0; i < pools[p]->n; i++) {
+            const aeo_decl *d = pools[p]->items[i];
+            if (aeo_record_type_field(c->root, d->name))
+                aeo_diag_add(&c->diags, AEO_E_W_SHADOW, d->name_span,
+                             "'%s' has the name of the field %s.%s; a reader may take one for the other", d->name,
+                             c->root_name, d->name);
+        }
+    }
+}
+
+static void measure_props(linter *l, uint32_t i, const bool *tested) {
+    aeo_catalog *c = l->c;
+    const aeo_decl *d = c->measures.items[i];
+    if (!aeo_decl_prop(d, "cite"))
+        aeo_diag_add(&c->diags, AEO_E_W_NO_CITE, d->name_span, "measure '%s' has no 'cite': give its legal basis",
+                     d->name);
+    if (!aeo_decl_prop(d, "benefit"))
+        aeo_diag_add(&c->diags, AEO_E_W_NO_BENEFIT, d->name_span, "measure '%s' has no 'benefit'", d->name);
+    if (tested && !tested[i])
+        aeo_diag_add(&c->diags, AEO_E_W_UNTESTED, d->name_span, "no test mentions measure '%s'", d->name);
+    /* Dates against the catalog's own range. */
+    const aeo_prop *pe = aeo_decl_prop(d, "effective"), *px = aeo_decl_prop(d, "expires");
+    aeo_value e, x, ce;
+    int cmp;
+    bool has_ce = c->has_effective;
+    ce = c->effective;
+    if (!has_ce && c->catalog) {
+        const aeo_prop *pub = aeo_decl_prop(c->catalog, "published");
+        if (pub && aeo_date_value(pub->value, &ce)) has_ce = true;
+    }
+    if (pe && aeo_date_value(pe->value, &e) && has_ce && aeo_value_compare(e, ce, &cmp) && cmp < 0)
+        aeo_diag_add(&c->diags, AEO_E_W_DATE_RANGE, pe->value->span,
+                     "measure '%s' takes effect before the catalog itself", d->name);
+    if (px && aeo_date_value(px->value, &x) && c->has_expires && aeo_value_compare(x, c->expires, &cmp) && cmp > 0)
+        aeo_diag_add(&c->diags, AEO_E_W_DATE_RANGE, px->value->span,
+                     "measure '%s' expires after the catalog itself", d->name);
+}
+
+/* W0101: optional fields read where UNKNOWN cannot be reported (the key). */
+static void key_reads(linter *l, const aeo_expr *e) {
+    if (!e) return;
+    if (e->kind == AEO_EXPR_SELECT && e->ref == AEO_REF_FIELD) {
+        const aeo_type *ot = e->u.select.operand->type;
+        if (ot && ot->kind == AEO_T_RECORD) {
+            const aeo_field *f = &ot->rec->fields[e->ref_index];
+            if (f->optional)
+                aeo_diag_add(&l->c->diags, AEO_E_W_MAYBE_UNDECIDED, e->span,
+                             "the key reads the optional field '%s'; records without it get no key", f->name);
+        }
+        key_reads(l, e->u.select.operand);
+        return;
+    }
+    if (e->kind == AEO_EXPR_BINARY) {
+        key_reads(l, e->u.binary.a);
+        key_reads(l, e->u.binary.b);
+    } else if (e->kind == AEO_EXPR_CALL && e->ref != AEO_REF_MACRO) {
+        key_reads(l, e->u.call.target);
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) key_reads(l, e->u.call.args[i]);
+    }
+}
+
+void aeo_lint_catalog(aeo_catalog *c) {
+    if (!c->program || !c->root) return;
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null()};
+    l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
+    aeo_vm_set_as_of(l.vm, l.unknown_as_of);
+    /* Constant conditions. */
+    if (c->scope) constant_condition(&l, c->scope, "the catalog scope", false);
+    for (uint32_t i = 0; i < c->tiers.n; i++)
+        constant_condition(&l, c->tiers.items[i]->value, "this tier", false);
+    for (uint32_t i = 0; i < c->measures.n; i++) {
+        const aeo_decl *d = c->measures.items[i];
+        for (uint32_t k = 0; k < d->n_props; k++) {
+            if (strcmp(d->props[k].name, "when") == 0) constant_condition(&l, d->props[k].value, "this 'when'", false);
+            if (strcmp(d->props[k].name, "unless") == 0) constant_condition(&l, d->props[k].value, NULL, true);
+        }
+    }
+    /* Tests: which measures they mention. */
+    bool *tested = NULL;
+    if (c->tests.n) {
+        tested = aeo_xcalloc(c->measures.n + 1, 1);
+        for (uint32_t t = 0; t < c->tests.n; t++) {
+            const aeo_decl *td = c->tests.items[t];
+            for (uint32_t k = 0; k < td->n_props; k++) {
+                const aeo_prop *p = &td->props[k];
+                if (strncmp(p->name, "expect", 6) != 0 || !p->value) continue;
+                const aeo_expr *v = p->value;
+                uint32_t n = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
+                for (uint32_t j = 0; j < n; j++) {
+                    const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[j] : v;
+                    if (it->ref == AEO_REF_MEASURE) tested[it->ref_index] = true;
+                }
+                /* expect_only decides every measure. */
+                if (strcmp(p->name, "expect_only") == 0)
+                    for (uint32_t m = 0; m < c->measures.n; m++) tested[m] = true;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < c->measures.n; i++) {
+        tier_lints(&l, i);
+        measure_props(&l, i, tested);
+    }
+    free(tested);
+    unused(&l);
+    shadows(&l);
+    key_reads(&l, c->key);
+    aeo_vm_free(l.vm);
+    aeo_arena_free(l.a);
+}
+
+/* ---- aeo:allow ------------------------------------------------------------------- */
+
+/* Whether the text of [d] (and the comment lines just above it) allows [code]. */
+static bool allowed(const aeo_sources *src, const aeo_decl *d, const char *code) {
+    const aeo_source *s = &src->files[d->span.file];
+    uint32_t start = d->span.start;
+    /* Extend over the comment lines directly above. */
+    for (;;) {
+        uint32_t ls = start;
+        while (ls > 0 && s->text[ls - 1] != '\n') ls--;
+        if (ls == 0) break;
+        uint32_t prev = ls - 1;
+        while (prev > 0 && s->text[prev - 1] != '\n') prev--;
+        uint32_t k = prev;
+        while (k < ls && (s->text[k] == ' ' || s->text[k] == '\t')) k++;
+        if (k < ls && (s->text[k] == '#' || (s->text[k] == '/' && s->text[k + 1] == '/'))) start = prev;
+        else break;
+    }
+    const char *p = s->text + start, *end = s->text + (d->span.end > s->len ? s->len : d->span.end);
+    /* The rest of the last line, for a trailing comment. */
+    while (end < s->text + s->len && *end != '\n') end++;
+    size_t cl = strlen(code);
+    for (;;) {
+        const char *hit = NULL;
+        for (const char *q = p; q + 9 <= end; q++)
+            if (memcmp(q, "aeo:allow", 9) == 0) { hit = q; break; }
+        if (!hit) return false;
+        const char *q = hit + 9;
+        while (q < end && *q != '\n') {
+            while (q < end && (*q == ' ' || *q == ',' || *q == '\t')) q++;
+            const char *w = q;
+            while (q < end && *q != ' ' && *q != ',' && *q != '\n' && *q != '\t') q++;
+            if ((size_t)(q - w) == cl && memcmp(w, code, cl) == 0) return true;
+            if (q == w) break;
+        }
+        p = hit + 9;
+    }
+}
+
+void aeo_lint_apply_allows(aeo_catalog *c) {
+    uint32_t out = 0;
+    for (uint32_t i = 0; i < c->diags.n; i++) {
+        aeo_diag *g = &c->diags.items[i];
+        bool drop = false;
+        if (g->sev == AEO_SEV_WARNING) {
+            /* The declaration that holds the warning. */
+            for (uint32_t f = 0; f < c->n_files && !drop; f++) {
+                for (uint32_t k = 0; k < c->files[f].n_decls; k++) {
+                    const aeo_decl *d = &c->files[f].decls[k];
+                    if (d->span.file != g->span.file || g->span.start < d->span.start || g->span.start >= d->span.end)
+                        continue;
+                    drop = allowed(&c->sources, d, aeo_diag_code_str(g->code));
+                    break;
+                }
+            }
+        }
+        if (drop) {
+            c->diags.n_warnings--;
+            continue;
+        }
+        c->diags.items[out++] = *g;
+    }
+    c->diags.n = out;
+}

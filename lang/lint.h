@@ -1,0 +1,28 @@
+/* Lints: what is legal but wrong.  Run by `aeo check` on a catalog that
+ * checked and compiled cleanly; each finding is a warning with a stable
+ * code (W0xxx, lang/diag_codes.def), documented in lang/README.md, and can
+ * be silenced on one declaration with a comment naming the code:
+ *
+ *     // aeo:allow W0204
+ *     def legacy_rule = ...
+ *
+ * (the comment may stand on the lines just above the declaration or inside
+ * it).  Errors cannot be silenced.
+ *
+ * Several lints evaluate conditions with facts left unknown: a condition
+ * that is decided while every fact (and as_of) is unknown is decided for
+ * every record, since CEL's logic only ever resolves an unknown by a
+ * decisive operand.  Tier consistency fixes the facts a tier reads (its
+ * enum and bool fields, every combination) and leaves the rest unknown. */
+#ifndef AEO_LANG_LINT_H
+#define AEO_LANG_LINT_H
+
+#include "lang/catalog.h"
+
+/* Reports the lint warnings of the compiled catalog [c] to c->diags. */
+void aeo_lint_catalog(aeo_catalog *c);
+
+/* Removes the warnings silenced by `aeo:allow` comments. */
+void aeo_lint_apply_allows(aeo_catalog *c);
+
+#endif
