@@ -41,6 +41,7 @@ static const char usage_text[] =
     "         [--explain]                    why each measure applies or not\n"
     "         [--summary]                    per-measure counts instead of per-record output\n"
     "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
+    "         [--coverage] [--coverage-json FILE] [--coverage-min PERCENT]\n"
     "                                        run the catalog's test blocks\n"
     "  list   PATH... [--format table|json|csv]\n"
     "                                        list the measures, with a count per tier\n"
@@ -87,6 +88,9 @@ typedef struct options {
     bool summary;
     bool check_only;
     bool diff;
+    bool coverage;
+    const char *coverage_json;
+    double coverage_min;
 } options;
 
 /* The value of option [name] at argv[*i]: "--name=value" or "--name value". */
@@ -164,6 +168,18 @@ static int parse_options(int argc, char **argv, options *o, const char *const *a
             o->explain = true;
         } else if (strcmp(a, "--summary") == 0) {
             o->summary = true;
+        } else if ((v = opt_value(argc, argv, &i, "--coverage-json", &m)) || m) {
+            if (!v) return usage_error("%s needs a file name (or - for stdout)", "--coverage-json");
+            o->coverage_json = v;
+            o->coverage = true;
+        } else if ((v = opt_value(argc, argv, &i, "--coverage-min", &m)) || m) {
+            char *end;
+            double x = v ? strtod(v, &end) : -1;
+            if (!v || *end || x < 0 || x > 100) return usage_error("%s needs a percentage from 0 to 100", "--coverage-min");
+            o->coverage_min = x;
+            o->coverage = true;
+        } else if (strcmp(a, "--coverage") == 0) {
+            o->coverage = true;
         } else if (strcmp(a, "--check") == 0) {
             o->check_only = true;
         } else if (strcmp(a, "--diff") == 0) {
@@ -755,7 +771,8 @@ static int cmd_eval(int argc, char **argv) {
 /* ---- test ---------------------------------------------------------------------- */
 
 static int cmd_test(int argc, char **argv) {
-    static const char *const allowed[] = {"--color", "--max-errors", "--format", "-r", "--as-of", NULL};
+    static const char *const allowed[] = {"--color", "--max-errors", "--format", "-r", "--as-of", "--coverage",
+                                          "--coverage-json", "--coverage-min", NULL};
     options o;
     int st = parse_options(argc, argv, &o, allowed);
     if (st >= 0) { free_options(&o); return st; }
@@ -779,13 +796,16 @@ static int cmd_test(int argc, char **argv) {
         return st;
     }
     to.filter = o.filter;
+    to.coverage = o.coverage;
+    to.coverage_json = o.coverage_json;
+    to.coverage_min = o.coverage_min;
     to.color = use_color(&o, stdout);
     st = EXIT_OK;
     aeo_catalog *c = load(&o, true, &st);
     if (!c) { free_options(&o); return st; }
     aeo_test_summary sum;
     if (!aeo_tests_run(c, &to, stdout, &sum)) st = EXIT_USAGE;
-    else if (sum.failed) st = EXIT_FINDINGS;
+    else if (sum.failed || sum.coverage_low) st = EXIT_FINDINGS;
     else if (sum.passed == 0 && to.format == AEO_TEST_TEXT)
         fprintf(stderr, "aeo: no tests%s\n", o.filter ? " match the filter" : " in the catalog");
     aeo_catalog_free(c);

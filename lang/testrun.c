@@ -12,6 +12,7 @@
 #include "lang/testrun.h"
 
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +167,192 @@ static void path_value(aeo_buf *b, aeo_value rec, const char *path) {
     aeo_value_format(b, v);
 }
 
+/* ---- coverage ------------------------------------------------------------------ */
+
+typedef struct leaf {
+    const aeo_expr *e;
+    aeo_chunk *chunk;
+    bool seen_true, seen_false;
+} leaf;
+
+typedef struct coverage {
+    leaf *leaves;
+    uint32_t n, cap;
+    const void **walked;          /* defs and tiers already decomposed */
+    uint32_t n_walked, cap_walked;
+    bool *applied, *not_applied;  /* per measure */
+} coverage;
+
+static bool walked(coverage *cv, const void *d) {
+    for (uint32_t i = 0; i < cv->n_walked; i++)
+        if (cv->walked[i] == d) return true;
+    if (cv->n_walked == cv->cap_walked) {
+        cv->cap_walked = cv->cap_walked ? cv->cap_walked * 2 : 16;
+        cv->walked = aeo_xrealloc(cv->walked, cv->cap_walked * sizeof *cv->walked);
+    }
+    cv->walked[cv->n_walked++] = d;
+    return false;
+}
+
+/* Decomposes a condition into its leaves. */
+static void leaves_of(aeo_catalog *c, coverage *cv, const aeo_expr *e) {
+    if (!e) return;
+    if (e->kind == AEO_EXPR_BINARY && (e->u.binary.op == AEO_OPR_AND || e->u.binary.op == AEO_OPR_OR)) {
+        leaves_of(c, cv, e->u.binary.a);
+        leaves_of(c, cv, e->u.binary.b);
+        return;
+    }
+    if (e->kind == AEO_EXPR_UNARY && e->u.unary.op == AEO_OPR_NOT) {
+        leaves_of(c, cv, e->u.unary.a);
+        return;
+    }
+    if (e->kind == AEO_EXPR_IDENT && (e->ref == AEO_REF_DEF || e->ref == AEO_REF_TIER)) {
+        const aeo_decl *d = e->ref == AEO_REF_DEF ? c->defs.items[e->ref_index] : c->tiers.items[e->ref_index];
+        if (!walked(cv, d) && d->type && d->type->kind == AEO_T_BOOL) leaves_of(c, cv, d->value);
+        return;
+    }
+    /* Measure references are covered as measures; constants need none. */
+    if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_MEASURE) return;
+    if (e->kind == AEO_EXPR_BOOL) return;
+    for (uint32_t i = 0; i < cv->n; i++)
+        if (cv->leaves[i].e == e) return;
+    if (cv->n == cv->cap) {
+        cv->cap = cv->cap ? cv->cap * 2 : 64;
+        cv->leaves = aeo_xrealloc(cv->leaves, cv->cap * sizeof *cv->leaves);
+    }
+    cv->leaves[cv->n++] = (leaf){e, aeo_compile_expr(c, e, "coverage", false), false, false};
+}
+
+static void coverage_init(aeo_catalog *c, coverage *cv) {
+    memset(cv, 0, sizeof *cv);
+    uint32_t n = c->measures.n ? c->measures.n : 1;
+    cv->applied = aeo_xcalloc(n, sizeof *cv->applied);
+    cv->not_applied = aeo_xcalloc(n, sizeof *cv->not_applied);
+    if (c->scope) leaves_of(c, cv, c->scope);
+    for (uint32_t m = 0; m < c->measures.n; m++) {
+        const aeo_decl *d = c->measures.items[m];
+        for (uint32_t i = 0; i < d->n_props; i++) {
+            const aeo_prop *p = &d->props[i];
+            if (strcmp(p->name, "when") == 0 || strcmp(p->name, "unless") == 0) leaves_of(c, cv, p->value);
+            if (strcmp(p->name, "tier") == 0 && p->value) {
+                const aeo_expr *v = p->value;
+                uint32_t k = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
+                for (uint32_t j = 0; j < k; j++) leaves_of(c, cv, v->kind == AEO_EXPR_LIST ? v->u.list.items[j] : v);
+            }
+        }
+    }
+}
+
+static void coverage_free(coverage *cv) {
+    for (uint32_t i = 0; i < cv->n; i++) aeo_chunk_free(cv->leaves[i].chunk);
+    free(cv->leaves);
+    free(cv->walked);
+    free(cv->applied);
+    free(cv->not_applied);
+}
+
+/* Records what the current record shows: measure outcomes, leaf values. */
+static void coverage_record(aeo_catalog *c, aeo_vm *vm, coverage *cv) {
+    for (uint32_t m = 0; m < c->measures.n; m++) {
+        aeo_value v = aeo_vm_measure(vm, m);
+        if (v.kind == AEO_V_BOOL) {
+            if (v.as.b) cv->applied[m] = true;
+            else cv->not_applied[m] = true;
+        }
+    }
+    for (uint32_t i = 0; i < cv->n; i++) {
+        if (!cv->leaves[i].chunk) continue;
+        aeo_value v = aeo_vm_run(vm, cv->leaves[i].chunk);
+        if (v.kind != AEO_V_BOOL) continue;
+        if (v.as.b) cv->leaves[i].seen_true = true;
+        else cv->leaves[i].seen_false = true;
+    }
+}
+
+static void where_text(aeo_buf *b, const aeo_catalog *c, aeo_span sp) {
+    uint32_t line, col;
+    aeo_sources_position(&c->sources, sp.file, sp.start, &line, &col);
+    aeo_buf_printf(b, "%s:%u:%u", c->sources.files[sp.file].name, line, col);
+}
+
+static void expr_text(aeo_buf *b, const aeo_expr *e) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return;
+    aeo_expr_print(f, e);
+    fclose(f);
+    aeo_buf_putn(b, text, len);
+    free(text);
+}
+
+/* Writes the reports; returns the percentage. */
+static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts *o, aeo_buf *text) {
+    uint32_t nm = c->measures.n, m_cov = 0, l_cov = 0, l_total = 0;
+    for (uint32_t m = 0; m < nm; m++) m_cov += cv->applied[m] + cv->not_applied[m];
+    for (uint32_t i = 0; i < cv->n; i++) {
+        if (!cv->leaves[i].chunk) continue;
+        l_total += 2;
+        l_cov += cv->leaves[i].seen_true + cv->leaves[i].seen_false;
+    }
+    uint32_t total = 2 * nm + l_total, covered = m_cov + l_cov;
+    double pct = total ? 100.0 * covered / total : 100.0;
+    aeo_buf_printf(text, "coverage: measures %u/%u outcomes, conditions %u/%u outcomes: %.1f%%\n", m_cov, 2 * nm,
+                   l_cov, l_total, pct);
+    for (uint32_t m = 0; m < nm; m++) {
+        if (cv->applied[m] && cv->not_applied[m]) continue;
+        aeo_buf_printf(text, "  %s: never seen %s\n", c->program->measures[m].id,
+                       !cv->applied[m] && !cv->not_applied[m] ? "applying or not applying"
+                       : !cv->applied[m]                     ? "applying"
+                                                             : "not applying");
+    }
+    for (uint32_t i = 0; i < cv->n; i++) {
+        leaf *lf = &cv->leaves[i];
+        if (!lf->chunk || (lf->seen_true && lf->seen_false)) continue;
+        aeo_buf_puts(text, "  ");
+        where_text(text, c, lf->e->span);
+        aeo_buf_printf(text, ": never %s: ", !lf->seen_true && !lf->seen_false ? "true or false"
+                                            : !lf->seen_true                   ? "true"
+                                                                               : "false");
+        expr_text(text, lf->e);
+        aeo_buf_puts(text, "\n");
+    }
+    if (o->coverage_json) {
+        aeo_buf j = {0};
+        aeo_buf_printf(&j, "{\"percent\":%.1f,\"measures\":[", pct);
+        for (uint32_t m = 0; m < nm; m++) {
+            aeo_buf_puts(&j, m ? ",\n  {\"id\":" : "\n  {\"id\":");
+            aeo_buf_json_string(&j, c->program->measures[m].id, strlen(c->program->measures[m].id));
+            aeo_buf_printf(&j, ",\"applied\":%s,\"not_applied\":%s}", cv->applied[m] ? "true" : "false",
+                           cv->not_applied[m] ? "true" : "false");
+        }
+        aeo_buf_puts(&j, "],\"conditions\":[");
+        bool first = true;
+        for (uint32_t i = 0; i < cv->n; i++) {
+            leaf *lf = &cv->leaves[i];
+            if (!lf->chunk) continue;
+            aeo_buf_puts(&j, first ? "\n  {\"at\":" : ",\n  {\"at\":");
+            first = false;
+            aeo_buf at = {0}, ex = {0};
+            where_text(&at, c, lf->e->span);
+            expr_text(&ex, lf->e);
+            aeo_buf_json_string(&j, at.data, at.len);
+            aeo_buf_puts(&j, ",\"condition\":");
+            aeo_buf_json_string(&j, ex.data ? ex.data : "", ex.len);
+            aeo_buf_printf(&j, ",\"seen_true\":%s,\"seen_false\":%s}", lf->seen_true ? "true" : "false",
+                           lf->seen_false ? "true" : "false");
+            aeo_buf_free(&at);
+            aeo_buf_free(&ex);
+        }
+        aeo_buf_puts(&j, "]}\n");
+        FILE *f = strcmp(o->coverage_json, "-") == 0 ? stdout : fopen(o->coverage_json, "w");
+        if (!f || fwrite(j.data, 1, j.len, f) != j.len) fprintf(stderr, "aeo: %s: cannot write\n", o->coverage_json);
+        if (f && f != stdout) fclose(f);
+        aeo_buf_free(&j);
+    }
+    return pct;
+}
+
 /* ---- running ------------------------------------------------------------------ */
 
 enum { OUT_APPLIES, OUT_NOT, OUT_UNDECIDED, OUT_ERROR };
@@ -249,7 +436,8 @@ static void xml_escape(aeo_buf *b, const char *s) {
 }
 
 /* Compares one test; appends the failure details to [why]. */
-static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_test_opts *o, aeo_buf *why) {
+static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_test_opts *o, aeo_buf *why,
+                    coverage *cv) {
     aeo_program *p = c->program;
     aeo_value as_of = o->has_as_of ? o->as_of : aeo_timestamp(0, 0);
     const aeo_prop *ap = aeo_decl_prop(t, "as_of");
@@ -336,6 +524,7 @@ static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_tes
     }
     free(want);
     free(only);
+    if (cv) coverage_record(c, vm, cv);
     aeo_vm_end(vm);
     return ok;
 }
@@ -354,6 +543,8 @@ bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_s
     }
     aeo_vm *vm = aeo_vm_new(c->program);
     aeo_buf report = {0};
+    coverage cov;
+    if (o->coverage) coverage_init(c, &cov);
     uint32_t selected = 0;
     for (uint32_t i = 0; i < c->tests.n; i++)
         if (!o->filter || regexec(&re, c->tests.items[i]->name, 0, NULL, 0) == 0) selected++;
@@ -368,7 +559,7 @@ bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_s
         }
         num++;
         aeo_buf why = {0};
-        bool ok = run_one(c, vm, t, o, &why);
+        bool ok = run_one(c, vm, t, o, &why, o->coverage ? &cov : NULL);
         if (ok) sum->passed++;
         else sum->failed++;
         const aeo_source *src = &c->sources.files[t->span.file];
@@ -429,6 +620,17 @@ bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_s
         aeo_buf_printf(&report, "# %u passed, %u failed\n", sum->passed, sum->failed);
     } else {
         aeo_buf_printf(&report, "%u passed, %u failed\n", sum->passed, sum->failed);
+    }
+    if (o->coverage) {
+        aeo_buf text = {0};
+        sum->coverage = coverage_report(c, &cov, o, &text);
+        sum->coverage_low = o->coverage_min > 0 && sum->coverage + 1e-9 < o->coverage_min;
+        if (o->format == AEO_TEST_TEXT) aeo_buf_putn(&report, text.data ? text.data : "", text.len);
+        else fwrite(text.data ? text.data : "", 1, text.len, stderr);
+        if (sum->coverage_low)
+            fprintf(stderr, "aeo: coverage %.1f%% is below the minimum %.1f%%\n", sum->coverage, o->coverage_min);
+        aeo_buf_free(&text);
+        coverage_free(&cov);
     }
     fwrite(report.data ? report.data : "", 1, report.len, out);
     aeo_buf_free(&report);
