@@ -6,6 +6,7 @@
 #   make test            everything: unit, golden, rules, CEL conformance; ends "N passed, N failed"
 #   make conformance     the CEL conformance suite alone (fetched with npm into build/)
 #   make demo            evaluates the example catalog on its sample facts
+#   make population      regenerates rules/shenyang/enterprises.jsonl with its generator
 #   make install PREFIX=/usr/local
 #   make deps            installs missing build dependencies from Debian (apt-get)
 #
@@ -55,7 +56,7 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/program.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_format.c lang/ast.c lang/check.c lang/compile.c \
                lang/catalog.c lang/testrun.c lang/explain.c lang/format.c lang/lint.c
-CLI_SRC     := lang/cli.c
+CLI_SRC     := lang/cli.c lang/repl.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
@@ -74,7 +75,7 @@ Q =
 quiet =
 endif
 
-.PHONY: all deps test demo install clean bench conformance fuzz
+.PHONY: all deps test demo install clean bench conformance fuzz population
 all: $(BIN)
 
 # --- dependencies ------------------------------------------------------------
@@ -145,14 +146,25 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) Makefile | deps
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
 
-test: $(BIN) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) | deps
-	@AEO=$(BIN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" sh tests/run.sh $(UNIT_BINS)
+# The generator of the Shenyang sample population (plain C, libc only).  The
+# committed enterprises.jsonl is its output with the default N and seed; the
+# golden case tests/golden/cli/population checks that they still agree.
+POPGEN := $(BUILD)/generate
+$(POPGEN): $(BUILD)/%: rules/shenyang/%.c Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+population: $(POPGEN)
+	$(POPGEN) > rules/shenyang/enterprises.jsonl
+
+test: $(BIN) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) | deps
+	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" sh tests/run.sh $(UNIT_BINS)
 
 # The CEL conformance suite (see the variables above): fetch, convert, run.
 $(CEL_SPEC_JS):
 	@mkdir -p $(CEL_SPEC_DIR)
 	$(call quiet,FETCH,@bufbuild/cel-spec@$(CEL_SPEC_VERSION))cd $(CEL_SPEC_DIR) && \
-	  { npm pack --silent @bufbuild/cel-spec@$(CEL_SPEC_VERSION) >/dev/null 2>npm.log && \
+	  { npm pack --loglevel=error @bufbuild/cel-spec@$(CEL_SPEC_VERSION) >/dev/null 2>npm.log && \
 	    tar xzf bufbuild-cel-spec-$(CEL_SPEC_VERSION).tgz && test -f package/dist/cjs/testdata/conformance.js; } || \
 	  { echo "conformance: could not fetch the npm package @bufbuild/cel-spec@$(CEL_SPEC_VERSION)" >&2; \
 	    echo "  (needs npm and access to the npm registry; npm said:)" >&2; sed 's/^/  /' npm.log >&2; exit 2; }

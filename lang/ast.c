@@ -197,8 +197,14 @@ static int precedence(const aeo_expr *e) {
 
 static void print_prec(FILE *out, const aeo_expr *e, int min);
 
-/* A receiver of .f or .f(): numbers are parenthesised too, since "1.f"
- * would scan as the double "1." followed by f. */
+/* Whether [s] is spelled like an identifier ([_a-zA-Z][_a-zA-Z0-9]*). */
+static bool is_plain_name(const char *s) {
+    static const char word[] = "_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    return s[0] && !(s[0] >= '0' && s[0] <= '9') && strspn(s, word) == strlen(s);
+}
+
+/* A receiver of .f or .f(): numbers are parenthesised too, so that the
+ * text reads back the same whatever the number's spelling ("1.5.f"). */
 static void print_receiver(FILE *out, const aeo_expr *e) {
     if (e->kind == AEO_EXPR_INT || e->kind == AEO_EXPR_UINT || e->kind == AEO_EXPR_DOUBLE) {
         fputc('(', out);
@@ -240,7 +246,9 @@ static void print_prec(FILE *out, const aeo_expr *e, int min) {
         break;
     case AEO_EXPR_SELECT:
         print_receiver(out, e->u.select.operand);
-        fprintf(out, ".%s", e->u.select.field);
+        /* A field that is not an identifier was written backquoted. */
+        if (is_plain_name(e->u.select.field)) fprintf(out, ".%s", e->u.select.field);
+        else fprintf(out, ".`%s`", e->u.select.field);
         break;
     case AEO_EXPR_INDEX:
         print_prec(out, e->u.index.operand, 8);

@@ -22,6 +22,7 @@
 #include "lang/explain.h"
 #include "lang/format.h"
 #include "lang/lint.h"
+#include "lang/repl.h"
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
@@ -48,6 +49,7 @@ static const char usage_text[] =
     "  fmt    [--check|--diff] PATH...       rewrite files in the canonical layout\n"
     "                                        (--check, --diff: change nothing, exit 1 if a file would change)\n"
     "  disasm PATH... [--measure ID]         show the compiled bytecode\n"
+    "  repl   [PATH...] [--facts FILE] [--as-of DATE]  explore facts and rules interactively\n"
     "  parse  PATH...                        show the syntax tree\n"
     "  version                               print the version\n"
     "\n"
@@ -1098,9 +1100,10 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "parse") == 0) return cmd_parse(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0) return cmd_test(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0) return cmd_list(argc - 2, argv + 2);
+    if (strcmp(cmd, "repl") == 0) return aeo_repl_main(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
-    static const char *const cmds[] = {"check", "eval", "test", "list", "fmt", "disasm", "parse", "help", "version"};
-    const char *sug = aeo_suggest(cmd, cmds, 9);
+    static const char *const cmds[] = {"check", "eval", "test", "list", "fmt", "disasm", "parse", "repl", "help", "version"};
+    const char *sug = aeo_suggest(cmd, cmds, 10);
     if (sug) fprintf(stderr, "aeo: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
     else fprintf(stderr, "aeo: unknown command '%s'\n", cmd);
     fputs("Try 'aeo help'.\n", stderr);

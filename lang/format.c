@@ -242,10 +242,15 @@ static void expr(fmt *f, aeo_buf *b, const aeo_expr *e, int min) {
         if (e->u.ident.dot) aeo_buf_puts(b, ".");
         aeo_buf_puts(b, e->u.ident.name);
         break;
-    case AEO_EXPR_SELECT:
+    case AEO_EXPR_SELECT: {
         receiver(f, b, e->u.select.operand);
-        aeo_buf_printf(b, ".%s", e->u.select.field);
+        /* A field that is not an identifier is written backquoted. */
+        const char *name = e->u.select.field;
+        bool plain = name[0] && !(name[0] >= '0' && name[0] <= '9');
+        for (const char *q = name; *q; q++) plain &= is_ident(*q);
+        aeo_buf_printf(b, plain ? ".%s" : ".`%s`", name);
         break;
+    }
     case AEO_EXPR_INDEX:
         expr(f, b, e->u.index.operand, 8);
         aeo_buf_puts(b, "[");

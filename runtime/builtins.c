@@ -502,7 +502,15 @@ static aeo_value fn_string(aeo_builtin_ctx *cx, const aeo_value *args, uint32_t 
             return aeo_error_new(cx->arena, "invalid UTF-8 in bytes, cannot convert to string");
         return aeo_string(cx->arena, v.as.s->data, v.as.s->len);
     case AEO_V_TIMESTAMP: {
+        /* RFC 3339 with the fraction's trailing zeros trimmed (Go's
+         * RFC3339Nano, as cel-go and cel-cpp print it): "...00.5Z", where
+         * aeo's own output keeps 3, 6 or 9 digits ("...00.500Z"). */
         int n = aeo_time_format_timestamp(v.as.i, v.nanos, tmp);
+        if (v.nanos) {
+            n--;   /* the 'Z' */
+            while (tmp[n - 1] == '0') n--;
+            tmp[n++] = 'Z';
+        }
         return aeo_string(cx->arena, tmp, (size_t)n);
     }
     case AEO_V_DURATION: {

@@ -6,7 +6,8 @@
 # 1. Unit tests: each binary (cmocka, TAP output) counts one case per test.
 # 2. Golden tests: every tests/golden/**/NAME.out is a case.  The command is
 #    NAME.cmd if present (a shell line run from the repository root, with
-#    $AEO the binary), else a default for the folder applied to NAME.aeo:
+#    $AEO the binary and $GEN the population generator, build/MODE/generate),
+#    else a default for the folder applied to NAME.aeo:
 #      parse/  $AEO parse NAME.aeo
 #      check/  $AEO check NAME.aeo
 #      eval/   $AEO eval NAME.aeo --facts NAME.jsonl --as-of 2021-06-01 --format jsonl
@@ -26,7 +27,8 @@
 LC_ALL=C
 export LC_ALL
 : "${AEO:=build/aeo}"
-export AEO
+: "${GEN:=build/release/generate}"
+export AEO GEN
 pass=0
 fail=0
 tmp=${TMPDIR:-/tmp}/aeo-test.$$

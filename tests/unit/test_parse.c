@@ -996,6 +996,35 @@ static void test_malformed_numbers(void **state) {
     CHECK_EXPR("12abc + 1", "1:1 E0004 malformed number '12abc'\n");
     CHECK_EXPR("1.5u", "1:1 E0004 malformed number '1.5u'\n");
     CHECK_EXPR("1e", "1:1 E0004 malformed number '1e'\n");
+    CHECK_EXPR("1.5e", "1:1 E0004 malformed number '1.5e'\n");
+}
+
+/* Digits, '.', a name: an int and a selection, as CEL lexes them. */
+static void test_int_then_member(void **state) {
+    (void)state;
+    CHECK_EXPR("42.size()",
+               "CALL .size @1:1\n"
+               "  INT 42 @1:1\n"
+               "= (42).size()\n");
+    CHECK_EXPR("1.e5",
+               "SELECT e5 @1:1\n"
+               "  INT 1 @1:1\n"
+               "= (1).e5\n");
+}
+
+/* CEL's backquoted field names, for keys that are not identifiers. */
+static void test_quoted_field_names(void **state) {
+    (void)state;
+    CHECK_EXPR("m.`content-type`",
+               "SELECT content-type @1:1\n"
+               "  IDENT m @1:1\n"
+               "= m.`content-type`\n");
+    CHECK_EXPR("m.`a b`.`x/y.z`",
+               "SELECT x/y.z @1:1\n"
+               "  SELECT a b @1:1\n"
+               "    IDENT m @1:1\n"
+               "= m.`a b`.`x/y.z`\n");
+    CHECK_EXPR("m.`a+b`", "1:3 E0003 invalid character '`'\n");
 }
 
 static void test_string_simple_escapes(void **state) {
@@ -1615,6 +1644,8 @@ int main(void) {
         cmocka_unit_test(test_int_out_of_range),
         cmocka_unit_test(test_double_literals),
         cmocka_unit_test(test_malformed_numbers),
+        cmocka_unit_test(test_int_then_member),
+        cmocka_unit_test(test_quoted_field_names),
         cmocka_unit_test(test_string_simple_escapes),
         cmocka_unit_test(test_string_code_escapes),
         cmocka_unit_test(test_raw_strings),

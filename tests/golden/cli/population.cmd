@@ -1,0 +1,1 @@
+$GEN | cmp - rules/shenyang/enterprises.jsonl && echo same

@@ -1,0 +1,1 @@
+A=$(realpath "$AEO"); aeo() { "$A" "$@"; }; cd tests/golden/docs && for d in 2021-04-20 2021-04-21 2021-10-31 2021-11-01; do echo "as of $d:"; echo '{"credit": "general"}' | aeo eval dates.aeo --facts - --as-of $d --format table; done

@@ -1,0 +1,1 @@
+A=$(realpath "$AEO"); aeo() { "$A" "$@"; }; cd tests/golden/docs && awk 'BEGIN { print "facts enterprise { n: int }"; print "def deep ="; for (i = 0; i < 1001; i++) print "  ("; s = "  enterprise.n"; for (i = 0; i < 1001; i++) s = s ")"; print s " > 0" }' | aeo check /dev/stdin

@@ -1,0 +1,1 @@
+sh tests/golden/docs/readme.sh lang/README.md
