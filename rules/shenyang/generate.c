@@ -28,8 +28,7 @@
  *    dishonest (GACC counted 6,788 nationally in May 2020, against several
  *    hundred thousand traders; we take a higher share among active traders),
  *    the rest general credit ("standard").
- *  * Trade value.  The facts schema has no trade-value field, so the value is
- *    internal: each enterprise gets a size class and an annual trade value
+ *  * Trade value (trade_value_cny): each enterprise gets a size class and an annual trade value
  *    (log-uniform within its class, in thousands of yuan).  AEOs are drawn
  *    mostly from the large classes; the class shares (SIZE_SHARE) are set so
  *    that the AEOs hold 54.3% of the total value, and the values within a
@@ -38,7 +37,8 @@
  *    drives the rest: big traders import and export, run processing trade,
  *    lodge guarantees, trade with MRA partners and, having many shipments,
  *    are more likely to have one inspected, sampled or pending at any moment.
- *    If the schema gains a trade-value field, write e->value out.
+ *    It is written out as trade_value_cny (yuan), so the share can be
+ *    checked from the data itself.
  *  * Geography.  Customs area codes from the published area code table: the
  *    Shenyang Customs offices 0801 Shenyang, 0802 Jinzhou, 0804 Fushun, 0805
  *    Shenyang development zone, 0806 Liaoyang, 0807 Shenyang airport, 0808
@@ -764,6 +764,8 @@ static void write_record(out *o, const record *e)
     put_string(o, "credit", CREDIT_NAME[e->credit]);
     put_string(o, "registered_area", e->area);
     put_bool(o, "declares_in_liaoning", e->declares_in_liaoning);
+    key(o, "trade_value_cny");
+    put_u64(o, e->value * 1000);
     if (p[F_CERTIFIED_ON]) put_date(o, "certified_on", e->certified_on);
     if (p[F_DOWNGRADED_ON]) put_date(o, "downgraded_on", e->downgraded_on);
     if (p[F_BUSINESS_TYPES]) {
