@@ -61,7 +61,7 @@ GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
             $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o
-CLI_OBJS := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/explain_docs.o
 LIB      := $(BUILD)/libaeo.a
 
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -124,6 +124,11 @@ $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l $(BUILD)/gen/parser.h
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h Makefile
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(GEN_RELAX) -c -o $@ $<
+
+# The documentation behind `aeo explain CODE`, generated from the reference.
+$(BUILD)/gen/explain_docs.c: lang/README.md lang/docgen.awk | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)awk -f lang/docgen.awk lang/README.md > $@
 
 # Anything that includes the generated headers needs them first.
 $(LIB_OBJS) $(CLI_OBJS): | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h

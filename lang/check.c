@@ -112,6 +112,7 @@ static const char *decl_what(const aeo_decl *d) {
     case AEO_DECL_MEASURE: return "measure";
     case AEO_DECL_FACTS: return "facts";
     case AEO_DECL_RECORD: return "record";
+    case AEO_DECL_CATALOG: return "catalog";
     default: return "declaration";
     }
 }
@@ -226,10 +227,11 @@ static const aeo_type *resolve_type(checker *ck, const aeo_type_expr *te) {
         const aeo_type *x = resolve_type(ck, te->args[0]);
         if (is_list) return aeo_type_list(ck->a, x);
         const aeo_type *y = resolve_type(ck, te->args[1]);
-        if (!is_dyn(x) && x->kind != AEO_T_STRING && x->kind != AEO_T_INT && x->kind != AEO_T_UINT &&
-            x->kind != AEO_T_BOOL) {
+        if (x->kind != AEO_T_STRING && !is_err(x)) {
+            /* Facts come as JSON, whose object keys are strings. */
             aeo_diag_add(ck->d, AEO_E_UNKNOWN_TYPE, te->args[0]->span,
-                         "map keys must be string, int, uint or bool, not '%s'", tname(ck, x));
+                         "map keys in the facts schema must be 'string' (JSON object keys are strings), not '%s'",
+                         tname(ck, x));
         }
         return aeo_type_map(ck->a, x, y);
     }
@@ -294,6 +296,7 @@ static void fill_record(checker *ck, aeo_decl *d) {
         f->slot = rt->n_fields;
         rt->n_fields++;
     }
+    aeo_record_type_index(ck->a, rt);
 }
 
 /* ---- expressions ------------------------------------------------------------ */
@@ -647,7 +650,10 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
             if (x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) return set_type(e, &aeo_type_timestamp);
             if (x == AEO_T_DURATION && y == AEO_T_DURATION) return set_type(e, &aeo_type_duration);
         }
-        if (is_num(a) && is_num(b))
+        if (op == AEO_OPR_MOD && x == AEO_T_DOUBLE && y == AEO_T_DOUBLE)
+            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span,
+                         "operator '%%' is defined for int and uint, not for double");
+        else if (is_num(a) && is_num(b))
             aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span,
                          "operator '%s' cannot mix '%s' and '%s'; convert one side with int(), uint() or double()",
                          ops, tname(ck, a), tname(ck, b));
@@ -869,6 +875,12 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
         return type_error(e);
     }
     aeo_expr *var = e->u.call.args[0], *var2 = two ? e->u.call.args[1] : NULL;
+    if (ck->next_slot + (two ? 4u : 3u) > 255) {
+        /* Each comprehension needs 3 or 4 VM slots, and a chunk has 255. */
+        aeo_diag_add(ck->d, AEO_E_TOO_DEEP, e->u.call.name_span,
+                     "comprehensions nested too deeply (at most 63 levels)");
+        return type_error(e);
+    }
     local_var lv = {var->u.ident.name, vt, ck->next_slot + 2, ck->locals};
     local_var lv2 = {two ? var2->u.ident.name : "", vt2, ck->next_slot + 3, &lv};
     e->ref_index = ck->next_slot;
@@ -1274,6 +1286,9 @@ static void check_measure(checker *ck, aeo_decl *d) {
         }
         if (strcmp(p->name, "tier") == 0) {
             has_tier = true;
+            if (p->value->kind == AEO_EXPR_LIST && p->value->u.list.n == 0)
+                aeo_diag_add(ck->d, AEO_E_PROP_VALUE, p->value->span,
+                             "'tier' is empty: the measure could never apply; name at least one tier");
             check_ids(ck, p->value, AEO_DECL_TIER, "tier");
         } else if (strcmp(p->name, "when") == 0) {
             check_condition(ck, p->value, "'when'");
@@ -1380,6 +1395,13 @@ static void check_catalog_block(checker *ck, aeo_decl *d) {
 
 /* Adds [d] to the shared namespace, reporting a duplicate. */
 static void declare(checker *ck, name_table *t, aeo_decl *d) {
+    bool builtin = strcmp(d->name, "as_of") == 0;
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
+        builtin |= strcmp(d->name, builtin_types[i]) == 0;
+    if (builtin && t == &ck->names) {
+        aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is a built-in name; choose another", d->name);
+        return;
+    }
     aeo_decl *old = table_get(t, d->name);
     if (old) {
         aeo_diag *g = aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is already declared as a %s", d->name,

@@ -20,6 +20,7 @@
 #include "lang/catalog.h"
 #include "lang/compile.h"
 #include "lang/explain.h"
+#include "lang/explain_docs.h"
 #include "lang/format.h"
 #include "lang/lint.h"
 #include "lang/repl.h"
@@ -49,6 +50,7 @@ static const char usage_text[] =
     "  fmt    [--check|--diff] PATH...       rewrite files in the canonical layout\n"
     "                                        (--check, --diff: change nothing, exit 1 if a file would change)\n"
     "  disasm PATH... [--measure ID]         show the compiled bytecode\n"
+    "  explain CODE                          the documentation of a diagnostic code (E0103, W0204...)\n"
     "  repl   [PATH...] [--facts FILE] [--as-of DATE]  explore facts and rules interactively\n"
     "  parse  PATH...                        show the syntax tree\n"
     "  version                               print the version\n"
@@ -577,7 +579,10 @@ static int cmd_eval(int argc, char **argv) {
         if (fs == AEO_FACTS_BAD) error = item.error;
         else if (!aeo_facts_decode(aeo_vm_arena(vm), p->root, p->root_name, item.text, item.len, item.line, &rec,
                                    &error)) {
-            /* error set */
+            /* Schema errors name the field; the line is added here so that
+             * every error record names its line (syntax errors already do). */
+            if (strncmp(error, "line ", 5) != 0)
+                error = aeo_arena_printf(aeo_vm_arena(vm), "line %llu: %s", (unsigned long long)item.line, error);
         }
         if (error) {
             bad_records++;
@@ -1080,6 +1085,30 @@ static int cmd_list(int argc, char **argv) {
     return st;
 }
 
+/* ---- explain CODE ---------------------------------------------------------------- */
+
+static int cmd_explain_code(int argc, char **argv) {
+    if (argc != 1) return usage_error("%s", "usage: aeo explain CODE   (a diagnostic code, such as E0103 or W0204)");
+    char code[16];
+    size_t n = strlen(argv[0]);
+    if (n >= sizeof code) n = sizeof code - 1;
+    for (size_t i = 0; i < n; i++) code[i] = (char)(argv[0][i] >= 'a' && argv[0][i] <= 'z' ? argv[0][i] - 32 : argv[0][i]);
+    code[n] = '\0';
+    for (const aeo_code_doc *d = aeo_code_docs; d->code; d++) {
+        if (strcmp(d->code, code) == 0) {
+            fputs(d->text, stdout);
+            return EXIT_OK;
+        }
+    }
+    const char *cands[128];
+    uint32_t k = 0;
+    for (const aeo_code_doc *d = aeo_code_docs; d->code && k < 128; d++) cands[k++] = d->code;
+    const char *sug = aeo_suggest(code, cands, k);
+    if (sug) fprintf(stderr, "aeo: no diagnostic code '%s'; did you mean '%s'?\n", argv[0], sug);
+    else fprintf(stderr, "aeo: no diagnostic code '%s'\n", argv[0]);
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -1102,8 +1131,9 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "list") == 0) return cmd_list(argc - 2, argv + 2);
     if (strcmp(cmd, "repl") == 0) return aeo_repl_main(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
-    static const char *const cmds[] = {"check", "eval", "test", "list", "fmt", "disasm", "parse", "repl", "help", "version"};
-    const char *sug = aeo_suggest(cmd, cmds, 10);
+    if (strcmp(cmd, "explain") == 0) return cmd_explain_code(argc - 2, argv + 2);
+    static const char *const cmds[] = {"check", "eval", "test", "list", "fmt", "disasm", "parse", "repl", "explain", "help", "version"};
+    const char *sug = aeo_suggest(cmd, cmds, 11);
     if (sug) fprintf(stderr, "aeo: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
     else fprintf(stderr, "aeo: unknown command '%s'\n", cmd);
     fputs("Try 'aeo help'.\n", stderr);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "runtime/builtins.h"
+#include "runtime/vm.h"
 
 typedef struct compiler {
     aeo_catalog *cat;
@@ -459,6 +460,22 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         }
         free(text);
         ok &= p->key != NULL;
+    }
+    /* Consts are constant: evaluate each once now, so that one that fails
+     * (10 / 0) is a compile error rather than an error in every record. */
+    if (ok && c->consts.n) {
+        aeo_vm *vm = aeo_vm_new(p);
+        aeo_vm_begin(vm, aeo_null());
+        for (uint32_t i = 0; i < c->consts.n; i++) {
+            aeo_value v = aeo_vm_def(vm, i);
+            if (v.kind == AEO_V_ERROR) {
+                aeo_diag_add(&c->diags, AEO_E_CONST_ERROR, c->consts.items[i]->value->span, "const '%s' fails: %s",
+                             c->consts.items[i]->name, v.as.e->msg);
+                ok = false;
+            }
+        }
+        aeo_vm_end(vm);
+        aeo_vm_free(vm);
     }
     p->measures = aeo_xcalloc(c->measures.n ? c->measures.n : 1, sizeof *p->measures);
     for (uint32_t i = 0; i < c->measures.n; i++) {

@@ -69,6 +69,7 @@ void aeo_diags_clear(aeo_diags *d) {
     aeo_arena_reset(d->arena);
     d->n = 0;
     d->n_errors = 0;
+    d->stopped = false;
     d->n_warnings = 0;
 }
 
@@ -106,11 +107,14 @@ static aeo_diag *push(aeo_diags *d, aeo_diag_code code, aeo_span span, const cha
 
 aeo_diag *aeo_diag_addv(aeo_diags *d, aeo_diag_code code, aeo_span span, const char *fmt,
                         va_list ap) {
-    /* Stopped: the E0999 has been recorded, nothing more is. */
-    if (d->max_errors && d->n_errors > d->max_errors) return NULL;
+    /* Stopped: the E0999 has been recorded, nothing more is.  E0999 is
+     * not itself counted as an error. */
+    if (d->stopped) return NULL;
     if (d->max_errors && d->n_errors == d->max_errors &&
         aeo_diag_code_sev(code) == AEO_SEV_ERROR) {
         push(d, AEO_E_TOO_MANY, span, "too many errors; stopping");
+        d->n_errors--;
+        d->stopped = true;
         return NULL;
     }
     return push(d, code, span, vformat(d->arena, fmt, ap));

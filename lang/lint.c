@@ -402,6 +402,11 @@ void aeo_lint_catalog(aeo_catalog *c) {
             }
         }
     }
+    for (uint32_t t = 0; t < c->tests.n; t++)
+        if (!aeo_decl_prop(c->tests.items[t], "as_of"))
+            aeo_diag_add(&c->diags, AEO_E_W_NO_AS_OF, c->tests.items[t]->name_span,
+                         "test \"%s\" has no 'as_of': its outcome depends on the day it runs (or on --as-of)",
+                         c->tests.items[t]->name);
     for (uint32_t i = 0; i < c->measures.n; i++) {
         tier_lints(&l, i);
         measure_props(&l, i, tested);

@@ -21,13 +21,56 @@
 #                          2021-06-01, gives RESULT, which is a value in
 #                          CEL syntax, "error: MESSAGE" or "undecided:
 #                          PATH...".
-# Prints every mismatch, then one line with the counts; exits 1 on any
-# mismatch.
+# Also, every code of lang/diag_codes.def must have its entry, a heading
+# "### CODE summary".  Prints every mismatch, then one line with the
+# counts; exits 1 on any mismatch.
+#
+# After a change of output: UPDATE=1 sh tests/run.sh rewrites the .out
+# files (review them with git diff), then
+#   sh tests/golden/docs/readme.sh --update lang/README.md
+# copies them, and the files, into the marked blocks of the reference
+# (then rerun UPDATE=1, or readme.out keeps the mismatches it saw).
 LC_ALL=C
 export LC_ALL
 : "${AEO:=build/aeo}"
+update=
+if [ "$1" = --update ]; then
+    update=1
+    shift
+fi
 readme=${1:-lang/README.md}
 dir=tests/golden/docs
+
+# --update: rewrite each marked block from the golden files; nothing else
+# in the file changes.
+if [ -n "$update" ]; then
+    out=$(mktemp "${TMPDIR:-/tmp}/aeo-readme.XXXXXX") || exit 2
+    awk -v dir="$dir" '
+    function emit(f, skiplast,    line, n, i, buf) {
+        n = 0
+        while ((getline line < f) > 0) buf[++n] = line
+        close(f)
+        if (skiplast) n--
+        for (i = 1; i <= n; i++) print buf[i]
+    }
+    skip { if ($0 ~ /^```/) { print; skip = 0 } ; next }
+    /^<!-- (file|output): [^ ]+ -->$/ { split($0, w, " "); kind = w[2]; name = w[3]; print; next }
+    kind != "" && /^```/ {
+        print
+        if (kind == "file:") emit(dir "/" name, 0)
+        else {
+            getline cmd < (dir "/" name ".cmd"); close(dir "/" name ".cmd")
+            sub(/^.*cd tests\/golden\/docs && /, "", cmd)
+            print "$ " cmd
+            emit(dir "/" name ".out", 1)
+        }
+        kind = ""; skip = 1; next
+    }
+    { print }
+    ' "$readme" >"$out" && cat "$out" >"$readme"
+    rm -f "$out"
+    exit 0
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/aeo-readme.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -91,7 +134,7 @@ while read -r kind name n at; do
         first=$(sed -n 1p "$tmp/block.$n")
         want=$(sed 's/^.*cd tests\/golden\/docs && //' "$dir/$name.cmd")
         if [ "$first" != "\$ $want" ]; then
-            echo "$readme:$at: the command should be: \$ $want"
+            printf '%s:%s: the command should be: $ %s\n' "$readme" "$at" "$want"
             bad=$((bad + 1))
         fi
         sed 1d "$tmp/block.$n" >"$tmp/shown"
@@ -114,7 +157,7 @@ while IFS="$tab" read -r at expr result; do
         printf '\ntier doctest_any = true\nmeasure DOCTEST "doctest" {\n  tier: doctest_any\n  when: [%s].size() == 1\n}\n' "$expr"
     } >"$tmp/doc.aeo"
     "$AEO" eval "$tmp/doc.aeo" --facts "$dir/expr.json" --as-of 2021-06-01 --format table \
-        --key "[$expr]" >"$tmp/got" 2>&1
+        --measure DOCTEST --key "[$expr]" >"$tmp/got" 2>&1
     outcome=$(sed -n '2s/^  DOCTEST  \([a-z]*\).*/\1/p' "$tmp/got")
     case $result in
     "error: "*)
@@ -126,11 +169,21 @@ while IFS="$tab" read -r at expr result; do
         [ "$outcome" = applies ] || got="" ;;
     esac
     if [ "$got" != "$result" ]; then
-        echo "$readme:$at: \`$expr\` should give \`$result\`; aeo says:"
+        printf '%s:%s: `%s` should give `%s`; aeo says:\n' "$readme" "$at" "$expr" "$result"
         sed 's/^/  /' "$tmp/got"
         bad=$((bad + 1))
     fi
 done <"$tmp/exprs"
 
-echo "$readme: $files files, $outputs outputs, $exprs expressions checked; $bad wrong"
+# --- diagnostic codes ---
+codes=0
+for code in $(sed -n 's/^DIAG([A-Z_]*, *"\([EW][0-9]*\)".*/\1/p' lang/diag_codes.def); do
+    codes=$((codes + 1))
+    if ! grep -q "^### $code " "$readme"; then
+        echo "$readme: diagnostic $code (lang/diag_codes.def) has no entry"
+        bad=$((bad + 1))
+    fi
+done
+
+echo "$readme: $files files, $outputs outputs, $exprs expressions, $codes diagnostic codes checked; $bad wrong"
 [ "$bad" -eq 0 ]
