@@ -76,9 +76,37 @@ bool aeo_type_equal(const aeo_type *x, const aeo_type *y) {
 }
 
 const aeo_field *aeo_record_type_field(const aeo_record_type *rt, const char *name) {
+    return aeo_record_type_find(rt, name, strlen(name));
+}
+
+const aeo_field *aeo_record_type_find(const aeo_record_type *rt, const char *name, size_t len) {
+    if (rt->index) {
+        uint32_t i = aeo_field_hash(name, len) & rt->index_mask;
+        for (uint32_t k; (k = rt->index[i]) != 0; i = (i + 1) & rt->index_mask) {
+            const aeo_field *f = &rt->fields[k - 1];
+            if (strncmp(f->name, name, len) == 0 && f->name[len] == '\0') return f;
+        }
+        return NULL;
+    }
     for (uint32_t i = 0; i < rt->n_fields; i++)
-        if (strcmp(rt->fields[i].name, name) == 0) return &rt->fields[i];
+        if (strncmp(rt->fields[i].name, name, len) == 0 && rt->fields[i].name[len] == '\0')
+            return &rt->fields[i];
     return NULL;
+}
+
+void aeo_record_type_index(aeo_arena *a, aeo_record_type *rt) {
+    /* At most half full, so probes stay short. */
+    uint32_t size = 8;
+    while (size < 2 * rt->n_fields + 2) size *= 2;
+    uint32_t *index = aeo_arena_zalloc(a, size * sizeof *index);
+    for (uint32_t f = 0; f < rt->n_fields; f++) {
+        const char *name = rt->fields[f].name;
+        uint32_t i = aeo_field_hash(name, strlen(name)) & (size - 1);
+        while (index[i] != 0) i = (i + 1) & (size - 1);
+        index[i] = f + 1;
+    }
+    rt->index = index;
+    rt->index_mask = size - 1;
 }
 
 /* A bounded writer: appends stop silently at the end of the buffer. */

@@ -14,6 +14,7 @@
 #define AEO_RUNTIME_TYPES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "runtime/arena.h"
@@ -60,6 +61,10 @@ struct aeo_record_type {
     const char *name;    /* "enterprise" for the facts root, else the record name */
     uint32_t n_fields;
     aeo_field *fields;
+    /* Name -> field hash table (open addressing, field index + 1, 0 empty),
+     * built by aeo_record_type_index; NULL means lookups scan the fields. */
+    uint32_t *index;
+    uint32_t index_mask;
 };
 
 extern const aeo_type aeo_type_dyn, aeo_type_null, aeo_type_bool, aeo_type_int,
@@ -76,6 +81,18 @@ const aeo_type *aeo_type_map(aeo_arena *a, const aeo_type *key, const aeo_type *
 bool aeo_type_equal(const aeo_type *x, const aeo_type *y);
 /* The field named [name] in [rt], or NULL. */
 const aeo_field *aeo_record_type_field(const aeo_record_type *rt, const char *name);
+/* The field named by the [len] bytes at [name] (NUL-terminated or not), or
+ * NULL: a hash lookup once [rt] is indexed, a scan before. */
+const aeo_field *aeo_record_type_find(const aeo_record_type *rt, const char *name, size_t len);
+/* Builds the name index of [rt] in [a], once its fields are final, so that
+ * decoding a record and resolving a field name cost one hash lookup. */
+void aeo_record_type_index(aeo_arena *a, aeo_record_type *rt);
+/* The hash of a field name, as the index uses it (FNV-1a). */
+static inline uint32_t aeo_field_hash(const char *s, size_t len) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
 /* Writes the CEL spelling of [t] ("list<string>", "map<string, int>",
  * "enterprise") into [buf] of [size] bytes; returns buf. */
 char *aeo_type_format(const aeo_type *t, char *buf, uint32_t size);
