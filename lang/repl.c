@@ -765,9 +765,11 @@ static bool is_blank_code(const char *t) {
 
 enum { INPUT_DONE, INPUT_MORE };
 
-/* Whether the code input [text] is incomplete: its parse ran into the end
- * of the input. */
-static bool is_incomplete(session *s, const char *text) {
+enum { PARSE_OK, PARSE_MORE, PARSE_ERROR };
+
+/* Whether the code input [text] parses (PARSE_OK), runs into the end of the
+ * input (PARSE_MORE), or has a syntax error (PARSE_ERROR); reports nothing. */
+static int parse_state(session *s, const char *text) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
@@ -775,9 +777,11 @@ static bool is_incomplete(session *s, const char *text) {
     aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
     aeo_decl *d = NULL;
     aeo_expr *e = NULL;
-    bool incomplete = !aeo_parse_repl(&c->sources, src, &po, &d, &e) && has_code(&c->diags, AEO_E_UNEXPECTED_EOF);
+    int st = aeo_parse_repl(&c->sources, src, &po, &d, &e) ? PARSE_OK
+             : has_code(&c->diags, AEO_E_UNEXPECTED_EOF) ? PARSE_MORE
+                                                          : PARSE_ERROR;
     aeo_diags_clear(&c->diags);
-    return incomplete;
+    return st;
 }
 
 /* Whether [line] can only continue the input before it: it starts with a
@@ -1177,13 +1181,13 @@ static void cmd_set(session *s, char *args) {
         cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, last);
         if (old) cJSON_ReplaceItemInObjectCaseSensitive(obj, last, val);
         else cJSON_AddItemToObject(obj, last, val);
-        if (!s->base) {
-            s->base = cJSON_CreateObject();
-            s->cur = s->base;
-            free(s->origin);
-            s->origin = aeo_xstrdup("an empty record");
-        }
         if (commit_facts(s, root, edit.data)) {
+            if (!s->base) {
+                /* The first edit without facts: edits of an empty record. */
+                s->base = cJSON_CreateObject();
+                free(s->origin);
+                s->origin = aeo_xstrdup("an empty record");
+            }
             printf("%s\n", edit.data);
             print_changes(s, before);
         } else {
@@ -1846,6 +1850,13 @@ static void complete_expr(session *s, const char *text, size_t from, size_t to, 
         size_t plen = wlen - blen - 1;
         cs->show_from = blen + 1;
         const aeo_type *t = blen ? type_of_path(s, word, blen) : NULL;
+        if (!blen && ws > from) {
+            /* A literal receiver: "x".f, [..].f, {..}.f */
+            char before = text[ws - 1];
+            if (before == '"' || before == '\'') t = &aeo_type_string;
+            else if (before == ']') t = &aeo_type_list_dyn;
+            else if (before == '}') t = &aeo_type_map_dyn;
+        }
         if (t && t->kind == AEO_T_RECORD) {
             for (uint32_t i = 0; i < t->rec->n_fields; i++)
                 if (starts_with(t->rec->fields[i].name, partial, plen))
@@ -2148,7 +2159,9 @@ static editor *editor_open(session *s) {
     el_set(ed->el, EL_SIGNAL, 1);
     el_set(ed->el, EL_PROMPT, prompt_fn);
     el_set(ed->el, EL_HIST, history, ed->hist);
-    el_set(ed->el, EL_ADDFN, "aeo-complete", "complete the word before the cursor", on_tab);
+    /* The wide form: libedit keeps these strings, where the narrow el_set
+     * would copy them and never free the copies. */
+    el_wset(ed->el, EL_ADDFN, L"aeo-complete", L"complete the word before the cursor", on_tab);
     el_set(ed->el, EL_BIND, "^I", "aeo-complete", NULL);
     el_source(ed->el, NULL);
     /* Ctrl-C abandons the input line, not the session. */
@@ -2372,10 +2385,11 @@ int aeo_repl_main(int argc, char **argv) {
                 aeo_buf_puts(&pending, line);
             }
             free(line);
-            if (is_incomplete(s, pending.data)) continue;
+            int ps = parse_state(s, pending.data);
+            if (ps == PARSE_MORE) continue;
             /* Complete: unless the next line, if it is already there (a
              * script, or a paste), continues it. */
-            while (!held && !eof && input_waiting(ed)) {
+            while (ps == PARSE_OK && !held && !eof && input_waiting(ed)) {
                 held = ed ? editor_read(ed, PROMPT, &interrupted) : read_script_line(stdin);
                 if (!held) {
                     eof = !interrupted;
@@ -2386,9 +2400,9 @@ int aeo_repl_main(int argc, char **argv) {
                 aeo_buf_puts(&pending, held);
                 free(held);
                 held = NULL;
-                if (is_incomplete(s, pending.data)) break;
+                ps = parse_state(s, pending.data);
             }
-            if (is_incomplete(s, pending.data)) continue;
+            if (ps == PARSE_MORE) continue;
             process_code(s, pending.data, false);
             pending.len = 0;
             if (s->failed) s->n_failed++;

@@ -1,0 +1,1 @@
+$AEO repl rules/examples --facts rules/examples/enterprises.jsonl --as-of=2021-06-01 < tests/golden/repl/startup.txt
