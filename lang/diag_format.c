@@ -92,10 +92,26 @@ static void render_json(const aeo_diags *d, const aeo_sources *src, FILE *out) {
     aeo_buf_free(&b);
 }
 
+/* A file name as a URI reference: a relative path stays relative, an
+ * absolute one becomes file:///...; bytes outside RFC 3986's unreserved
+ * set (and '/') are percent-encoded. */
+static void uri_of(aeo_buf *b, const char *path) {
+    aeo_buf u = {0};
+    if (path[0] == '/') aeo_buf_puts(&u, "file://");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                     *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/';
+        if (plain) aeo_buf_putn(&u, (const char *)p, 1);
+        else aeo_buf_printf(&u, "%%%02X", *p);
+    }
+    json_str(b, u.data ? u.data : "");
+    aeo_buf_free(&u);
+}
+
 static void sarif_location(aeo_buf *b, const aeo_sources *src, aeo_span sp) {
     pos p = position(src, sp);
     aeo_buf_puts(b, "{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-    json_str(b, sp.file < src->n ? src->files[sp.file].name : "");
+    uri_of(b, sp.file < src->n ? src->files[sp.file].name : "");
     aeo_buf_printf(b, "},\"region\":{\"startLine\":%u,\"startColumn\":%u,\"endLine\":%u,\"endColumn\":%u}}",
                    p.line ? p.line : 1, p.cp_col ? p.cp_col : 1, p.end_line ? p.end_line : 1,
                    p.cp_end_col ? p.cp_end_col : 1);
