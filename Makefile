@@ -9,6 +9,7 @@
 #   make population      regenerates rules/shenyang/enterprises.jsonl with its generator
 #   make install PREFIX=/usr/local
 #   make deps            installs missing build dependencies from Debian (apt-get)
+#   make sarif-check     validates `aeo check --format sarif` with the SARIF multitool
 #
 # Every target depends on `deps`, so on a fresh Debian machine `make test`
 # and `make demo` do all the set-up.  V=1 shows full commands; WERROR=1 adds
@@ -75,7 +76,7 @@ Q =
 quiet =
 endif
 
-.PHONY: all deps test demo install clean bench conformance fuzz population
+.PHONY: all deps test demo install clean bench conformance fuzz sarif-check population
 all: $(BIN)
 
 # --- dependencies ------------------------------------------------------------
@@ -184,6 +185,11 @@ $(CONF_BIN): tests/conformance/runner.c $(LIB) Makefile | deps
 
 conformance: $(CONF_BIN) $(CONF_CASES) | deps
 	@$(CONF_RUN)
+
+# Validates the SARIF output with Microsoft's SARIF multitool (npm; ~100 MB
+# into build/ on first use), on every rule file of the golden tests.
+sarif-check: $(BIN) | deps
+	@AEO=$(BIN) sh tests/sarif/validate.sh
 
 demo: $(BIN) | deps
 	@echo "== aeo eval rules/examples --facts rules/examples/enterprises.jsonl --as-of 2021-06-01"
