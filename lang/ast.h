@@ -184,6 +184,7 @@ typedef struct aeo_decl {
     uint32_t index;          /* index among declarations of its kind */
     const aeo_type *type;    /* const/def/tier value type */
     int state;               /* checker's resolution state (cycle detection) */
+    uint32_t chain;          /* longest chain of references from here (1: none) */
 } aeo_decl;
 
 /* One parsed file. */

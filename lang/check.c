@@ -88,6 +88,7 @@ typedef struct checker {
     bool constant;             /* checking a const: facts and defs are not allowed */
     local_var *locals;
     uint32_t next_slot;        /* next free macro slot base */
+    bool chain_reported;       /* the MAX_CHAIN error was given */
 } checker;
 
 enum { ST_NEW, ST_BUSY, ST_DONE };
@@ -202,9 +203,10 @@ static const aeo_type *resolve_type(checker *ck, const aeo_type_expr *te) {
         t->kind = AEO_T_ENUM;
         const char **vals = aeo_arena_alloc(ck->a, (te->n_values ? te->n_values : 1) * sizeof *vals);
         uint32_t n = 0;
+        name_table seen_values = {0};
         for (uint32_t i = 0; i < te->n_values; i++) {
-            bool dup = false;
-            for (uint32_t j = 0; j < n; j++) dup |= strcmp(vals[j], te->values[i]) == 0;
+            bool dup = table_get(&seen_values, te->values[i]) != NULL;
+            if (!dup) table_put(&seen_values, te->values[i], (void *)(uintptr_t)1);
             if (dup) {
                 aeo_diag_add(ck->d, AEO_E_DUPLICATE, te->value_spans[i],
                              "enum value \"%s\" is listed twice", te->values[i]);
@@ -212,6 +214,7 @@ static const aeo_type *resolve_type(checker *ck, const aeo_type_expr *te) {
             }
             vals[n++] = te->values[i];
         }
+        free(seen_values.slots);
         t->enum_values = vals;
         t->n_enum = n;
         return t;
@@ -328,10 +331,27 @@ static void report_cycle(checker *ck, aeo_decl *d, aeo_span at) {
 }
 
 /* Ensures [d] is checked before its use at [at]; false on a cycle. */
+/* References may chain at most this deep (each link a def, const, tier or
+ * measure checked before the one that uses it): the checker recurses per
+ * link, and the VM has a frame per link at run time. */
+#define MAX_CHAIN 1000
+
+static void uses(checker *ck, const aeo_decl *d);
+
 static bool require_decl(checker *ck, aeo_decl *d, aeo_span at) {
-    if (d->state == ST_DONE) return true;
+    if (d->state == ST_DONE) {
+        uses(ck, d);
+        return true;
+    }
     if (d->state == ST_BUSY) {
         report_cycle(ck, d, at);
+        return false;
+    }
+    if (ck->depth >= MAX_CHAIN) {
+        if (!ck->chain_reported)
+            aeo_diag_add(ck->d, AEO_E_TOO_DEEP, at,
+                         "definitions refer to each other too deeply: a chain of more than %d references", MAX_CHAIN);
+        ck->chain_reported = true;
         return false;
     }
     if (d->kind == AEO_DECL_MEASURE) check_measure(ck, d);
@@ -465,6 +485,15 @@ out:
     return t;
 }
 
+/* Whether the declaration of record type [rt] had a syntax error: then a
+ * field it lacks may be the one that failed to parse, so an unknown field
+ * is not reported again (one mistake, one diagnostic). */
+static bool record_incomplete(checker *ck, const aeo_record_type *rt) {
+    if (ck->facts_decl && ck->facts_decl->type && ck->facts_decl->type->rec == rt) return ck->facts_decl->has_error;
+    aeo_decl *d = table_get(&ck->types, rt->name);
+    return d && d->has_error;
+}
+
 static const aeo_type *check_select(checker *ck, aeo_expr *e) {
     const aeo_type *q = resolve_qualified(ck, e);
     if (q) return q;
@@ -473,6 +502,7 @@ static const aeo_type *check_select(checker *ck, aeo_expr *e) {
     if (is_dyn(t)) return set_type(e, is_err(t) ? t : &aeo_type_dyn);
     if (t->kind == AEO_T_RECORD) {
         const aeo_field *f = aeo_record_type_field(t->rec, field);
+        if (!f && record_incomplete(ck, t->rec)) return type_error(e);
         if (!f) {
             const char *sug = suggest_field(t->rec, field);
             if (sug)
@@ -820,6 +850,7 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
         if (is_err(t)) return type_error(e);
         if (t->kind == AEO_T_RECORD) {
             const aeo_field *f = aeo_record_type_field(t->rec, arg->u.select.field);
+            if (!f && record_incomplete(ck, t->rec)) return type_error(e);
             if (!f) {
                 const char *sug = suggest_field(t->rec, arg->u.select.field);
                 if (sug)
@@ -990,6 +1021,16 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
             e->ref = AEO_REF_BUILTIN;
             e->ref_index = (uint32_t)idx;
             result = r;
+            /* A constant pattern is checked now rather than failing in
+             * every record. */
+            if (strcmp(name, "matches") == 0) {
+                const aeo_expr *pat = method ? e->u.call.args[0] : e->u.call.args[1];
+                char why[300];
+                if (pat->kind == AEO_EXPR_STRING && !aeo_regex_valid(pat->u.str.s, pat->u.str.len, why, sizeof why)) {
+                    aeo_diag_add(ck->d, AEO_E_BAD_LITERAL, pat->span, "invalid regular expression: %s", why);
+                    result = &aeo_type_error;
+                }
+            }
         }
     }
     free(types);
@@ -1073,11 +1114,28 @@ static const aeo_type *check_expr(checker *ck, aeo_expr *e) {
     }
 }
 
-/* A condition: must be bool (or dyn, checked at run time). */
+/* A branch of a ?: (or of nested ?:) whose type is known and not bool;
+ * NULL if none. */
+static const aeo_expr *non_bool_branch(const aeo_expr *e) {
+    if (e->kind == AEO_EXPR_COND) {
+        const aeo_expr *x = non_bool_branch(e->u.cond.a);
+        return x ? x : non_bool_branch(e->u.cond.b);
+    }
+    if (e->type && !is_dyn(e->type) && e->type->kind != AEO_T_BOOL) return e;
+    return NULL;
+}
+
+/* A condition: must be bool (or dyn, checked at run time).  A ?: whose
+ * branches mix types is dyn, but a branch that is not a bool is an error
+ * here all the same. */
 static void check_condition(checker *ck, aeo_expr *e, const char *what) {
     const aeo_type *t = check_expr(ck, e);
-    if (!is_dyn(t) && t->kind != AEO_T_BOOL)
+    if (!is_dyn(t) && t->kind != AEO_T_BOOL) {
         aeo_diag_add(ck->d, AEO_E_NOT_BOOL, e->span, "%s must be a bool, not '%s'", what, tname(ck, t));
+        return;
+    }
+    const aeo_expr *b = is_err(t) ? NULL : non_bool_branch(e);
+    if (b) aeo_diag_add(ck->d, AEO_E_NOT_BOOL, b->span, "%s must be a bool, but this branch is '%s'", what, tname(ck, b->type));
 }
 
 /* ---- declarations --------------------------------------------------------------- */
@@ -1094,6 +1152,21 @@ static void enter(checker *ck, aeo_decl *d) {
 static void leave(checker *ck, aeo_decl *d) {
     ck->depth--;
     d->state = ST_DONE;
+    d->chain += 1;
+    /* The longest chain through [d] is known now that everything it uses is
+     * checked; the VM evaluates each link in a frame of its own. */
+    if (d->chain > MAX_CHAIN && !ck->chain_reported) {
+        aeo_diag_add(ck->d, AEO_E_TOO_DEEP, d->name_span,
+                     "'%s' is at the end of a chain of more than %d definitions referring to each other", d->name,
+                     MAX_CHAIN);
+        ck->chain_reported = true;
+    }
+    if (ck->depth > 0 && d->chain > ck->stack[ck->depth - 1]->chain) ck->stack[ck->depth - 1]->chain = d->chain;
+}
+
+/* Notes that the declaration being checked uses [d] (already checked). */
+static void uses(checker *ck, const aeo_decl *d) {
+    if (ck->depth > 0 && d->chain > ck->stack[ck->depth - 1]->chain) ck->stack[ck->depth - 1]->chain = d->chain;
 }
 
 /* const, def, tier: a name for an expression. */
@@ -1107,6 +1180,12 @@ static void check_value_decl(checker *ck, aeo_decl *d) {
     ck->locals = NULL;
     ck->next_slot = 0;
     const aeo_type *t = d->value ? check_expr(ck, d->value) : &aeo_type_error;
+    const aeo_expr *nb = d->kind == AEO_DECL_TIER && is_dyn(t) && !is_err(t) ? non_bool_branch(d->value) : NULL;
+    if (nb) {
+        aeo_diag_add(ck->d, AEO_E_NOT_BOOL, nb->span, "tier '%s' must be a bool condition, but this branch is '%s'",
+                     d->name, tname(ck, nb->type));
+        t = &aeo_type_error;
+    }
     if (d->kind == AEO_DECL_TIER && !is_dyn(t) && t->kind != AEO_T_BOOL) {
         aeo_diag_add(ck->d, AEO_E_NOT_BOOL, d->value->span, "tier '%s' must be a bool condition, not '%s'", d->name,
                      tname(ck, t));
@@ -1221,6 +1300,7 @@ static void check_ids(checker *ck, aeo_expr *v, aeo_decl_kind want, const char *
     }
     const char *what = want == AEO_DECL_TIER ? "tier" : "measure";
     aeo_diag_code code = want == AEO_DECL_TIER ? AEO_E_NOT_A_TIER : AEO_E_NOT_A_MEASURE;
+    name_table listed = {0};
     for (uint32_t i = 0; i < n; i++) {
         aeo_expr *it = items[i];
         if (it->kind != AEO_EXPR_IDENT) {
@@ -1234,9 +1314,10 @@ static void check_ids(checker *ck, aeo_expr *v, aeo_decl_kind want, const char *
             it->ref_index = d->index;
             it->type = &aeo_type_bool;
             if (want == AEO_DECL_TIER) require_decl(ck, d, it->span);
-            for (uint32_t j = 0; j < i; j++)
-                if (items[j]->kind == AEO_EXPR_IDENT && strcmp(items[j]->u.ident.name, it->u.ident.name) == 0)
-                    aeo_diag_add(ck->d, AEO_E_DUPLICATE, it->span, "%s '%s' is listed twice", what, it->u.ident.name);
+            if (table_get(&listed, it->u.ident.name))
+                aeo_diag_add(ck->d, AEO_E_DUPLICATE, it->span, "%s '%s' is listed twice", what, it->u.ident.name);
+            else
+                table_put(&listed, it->u.ident.name, it);
             continue;
         }
         /* Suggest among declarations of the wanted kind. */
@@ -1252,6 +1333,7 @@ static void check_ids(checker *ck, aeo_expr *v, aeo_decl_kind want, const char *
         else
             aeo_diag_add(ck->d, code, it->span, "unknown %s '%s'", what, it->u.ident.name);
     }
+    free(listed.slots);
 }
 
 static void check_dates(checker *ck, aeo_decl *d) {
@@ -1404,8 +1486,11 @@ static void declare(checker *ck, name_table *t, aeo_decl *d) {
     }
     aeo_decl *old = table_get(t, d->name);
     if (old) {
-        aeo_diag *g = aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is already declared as a %s", d->name,
-                                   decl_what(old));
+        aeo_diag *g = old->kind == AEO_DECL_FACTS
+                          ? aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span,
+                                         "'%s' is already the name of the facts schema", d->name)
+                          : aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is already declared as a %s",
+                                         d->name, decl_what(old));
         aeo_diag_note(ck->d, g, &old->name_span, "first declared here");
         return;
     }
@@ -1455,6 +1540,7 @@ bool aeo_check_catalog(aeo_catalog *cat) {
         for (uint32_t i = 0; i < cat->files[f].n_decls; i++) {
             aeo_decl *d = &cat->files[f].decls[i];
             d->state = ST_NEW;
+            d->chain = 0;
             switch (d->kind) {
             case AEO_DECL_CATALOG:
                 if (first_catalog) {
@@ -1476,6 +1562,11 @@ bool aeo_check_catalog(aeo_catalog *cat) {
                 }
                 break;
             case AEO_DECL_RECORD:
+                if (scalar_type(d->name) || strcmp(d->name, "list") == 0 || strcmp(d->name, "map") == 0) {
+                    aeo_diag_add(ck.d, AEO_E_DUPLICATE, d->name_span,
+                                 "'%s' is a built-in type; a record needs another name", d->name);
+                    break;
+                }
                 declare(&ck, &ck.types, d);
                 push_decl(&cat->records, d);
                 break;

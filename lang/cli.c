@@ -398,7 +398,8 @@ static outcome classify(aeo_vm *vm, aeo_value v) {
     if (v.kind == AEO_V_BOOL) o.kind = v.as.b ? OUT_APPLIES : OUT_NOT;
     else if (v.kind == AEO_V_UNKNOWN) o.kind = OUT_UNDECIDED;
     else if (v.kind != AEO_V_ERROR)
-        o.v = aeo_error_new(aeo_vm_arena(vm), "condition gave a %s, not a bool", aeo_value_type_name(v));
+        o.v = aeo_error_new(aeo_vm_arena(vm), "the condition gave a value of type %s, not a bool",
+                            aeo_value_type_name(v));
     return o;
 }
 

@@ -224,13 +224,19 @@ struct aeo_regex_cache {
     uint32_t len, victim;
     pcre2_match_data *md;           /* one ovector pair: only "did it match" matters */
     pcre2_match_context *mctx;      /* carries the match limits */
+    int *workspace;                 /* for the DFA matcher */
     uint64_t hits, compiles;
 };
+
+/* Workspace of the DFA matcher, in ints: enough for patterns far larger
+ * than rules use; beyond it a match fails with "regex too complex". */
+#define REGEX_DFA_WORKSPACE 8192
 
 struct aeo_regex_cache *aeo_regex_cache_new(void) {
     struct aeo_regex_cache *rc = aeo_xcalloc(1, sizeof *rc);
     rc->md = pcre2_match_data_create(1, NULL);
     rc->mctx = pcre2_match_context_create(NULL);
+    rc->workspace = aeo_xmalloc(REGEX_DFA_WORKSPACE * sizeof *rc->workspace);
     if (!rc->md || !rc->mctx) {
         fputs("aeo: out of memory\n", stderr);
         exit(2);
@@ -248,6 +254,7 @@ void aeo_regex_cache_free(struct aeo_regex_cache *rc) {
     }
     pcre2_match_data_free(rc->md);
     pcre2_match_context_free(rc->mctx);
+    free(rc->workspace);
     free(rc);
 }
 
@@ -270,6 +277,21 @@ static pcre2_code *regex_compile(aeo_builtin_ctx *cx, const aeo_str *re, aeo_val
                              (size_t)off);
     }
     return c;
+}
+
+bool aeo_regex_valid(const char *pattern, size_t len, char *msg, size_t size) {
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C,
+                                  &code, &off, NULL);
+    if (c) {
+        pcre2_code_free(c);
+        return true;
+    }
+    PCRE2_UCHAR text[256];
+    if (pcre2_get_error_message(code, text, sizeof text) < 0) strcpy((char *)text, "error");
+    snprintf(msg, size, "%s at offset %zu", (const char *)text, (size_t)off);
+    return false;
 }
 
 /* The compiled form of [re], from the cache or compiled into it. */
@@ -317,12 +339,22 @@ static aeo_value regex_match(aeo_builtin_ctx *cx, const aeo_str *s, const aeo_st
     mctx = cx->regex->mctx;
     aeo_value result = err;
     if (code) {
+        /* The backtracking matcher first; when it gives up (its match
+         * limit: `^(a|b)*$` over a few thousand characters), the DFA
+         * matcher, which explores all alternatives at once, so its time
+         * grows with the subject's length as RE2's does.  `matches` only
+         * asks whether there is a match, which the DFA answers. */
         int rc = pcre2_match(code, (PCRE2_SPTR)s->data, s->len, 0, 0, md, mctx);
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+            rc = pcre2_dfa_match(code, (PCRE2_SPTR)s->data, s->len, 0, 0, md, mctx, cx->regex->workspace,
+                                 REGEX_DFA_WORKSPACE);
         if (rc >= 0) result = aeo_bool(true);
         else if (rc == PCRE2_ERROR_NOMATCH) result = aeo_bool(false);
         else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-                 rc == PCRE2_ERROR_HEAPLIMIT)
-            result = aeo_error_new(cx->arena, "regex match limit exceeded");
+                 rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_DFA_WSSIZE || rc == PCRE2_ERROR_DFA_RECURSE)
+            result = aeo_error_new(cx->arena, "regex too complex for this input (match limit exceeded)");
+        else if (rc == PCRE2_ERROR_DFA_UITEM || rc == PCRE2_ERROR_DFA_UCOND)
+            result = aeo_error_new(cx->arena, "invalid regex: backreferences and recursion are not supported");
         else
             result = aeo_error_new(cx->arena, "regex match failed (PCRE2 error %d)", rc);
     }

@@ -46,6 +46,11 @@ extern const uint32_t aeo_builtin_count;
  * [argc] arguments (receiver included), or -1. */
 int aeo_builtin_find(const char *name, aeo_call_style style, uint32_t argc);
 
+/* Whether [pattern] compiles as a regular expression of `matches`; if not,
+ * writes why into [msg] of [size] bytes.  The checker uses it on constant
+ * patterns. */
+bool aeo_regex_valid(const char *pattern, size_t len, char *msg, size_t size);
+
 /* A regex cache; free with aeo_regex_cache_free. */
 struct aeo_regex_cache *aeo_regex_cache_new(void);
 void aeo_regex_cache_free(struct aeo_regex_cache *rc);

@@ -1,0 +1,1 @@
+$AEO eval tests/golden/cli/cat.aeo --facts tests/golden/cli/array_bad.json --as-of 2021-06-01 --format jsonl

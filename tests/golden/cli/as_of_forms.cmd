@@ -1,0 +1,1 @@
+$AEO eval tests/golden/cli/asof.aeo --facts tests/golden/cli/asof.jsonl --as-of 2021-06-01T12:00:00+08:00 --format jsonl; $AEO eval tests/golden/cli/asof.aeo --facts tests/golden/cli/asof.jsonl --as-of=2021-06-01T04:00:00.000Z --format=jsonl; $AEO eval tests/golden/cli/asof.aeo --facts tests/golden/cli/asof.jsonl --format jsonl

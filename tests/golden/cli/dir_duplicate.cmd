@@ -1,0 +1,1 @@
+$AEO check tests/golden/cli/dup

@@ -1,0 +1,1 @@
+$AEO disasm tests/golden/cli/small.aeo --measure M2

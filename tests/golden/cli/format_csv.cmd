@@ -1,0 +1,1 @@
+$AEO eval tests/golden/cli/cat.aeo --facts tests/golden/cli/cat.jsonl --as-of 2021-06-01 --format csv

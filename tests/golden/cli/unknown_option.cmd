@@ -1,0 +1,1 @@
+$AEO check --bogus tests/golden/cli/cat.aeo

@@ -1,0 +1,1 @@
+for d in 2021-04-20 2021-04-21 2021-06-01 2021-10-31T23:59:59Z 2021-11-01 2021-11-01T07:59:59+08:00 2021-12-01; do echo "as of $d"; $AEO eval tests/golden/eval/catalog_dates.aeo --facts tests/golden/eval/catalog_dates.jsonl --as-of $d --format jsonl; done
