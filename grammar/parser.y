@@ -226,6 +226,20 @@ static aeo_expr *value(aeo_parse_ctx *c, aeo_expr *e) {
     return e;
 }
 
+/* Long && and || chains.  They parse left-nested, one level per operand,
+ * but are balanced (BALANCE_MIN operands and more) when the expression is
+ * complete, so a condition with thousands of alternatives nests only
+ * log2(n) deep; && and || are associative (and CEL's commutative), so the
+ * shape does not change the value.  While a chain grows, its depth for the
+ * nesting limit is already that of the balanced tree. */
+#define BALANCE_MIN 32
+
+static uint32_t ceil_log2(uint32_t n) {
+    uint32_t k = 0;
+    while ((1u << k) < n && k < 31) k++;
+    return k;
+}
+
 static aeo_expr *binary(aeo_parse_ctx *c, aeo_operator op, aeo_expr *a, aeo_expr *b, aeo_span op_sp,
                         aeo_span sp) {
     aeo_expr *e = mk(c, AEO_EXPR_BINARY, sp);
@@ -233,7 +247,90 @@ static aeo_expr *binary(aeo_parse_ctx *c, aeo_operator op, aeo_expr *a, aeo_expr
     e->u.binary.a = a;
     e->u.binary.b = b;
     e->u.binary.op_span = op_sp;
+    if (op == AEO_OPR_AND || op == AEO_OPR_OR) {
+        bool extends = a->kind == AEO_EXPR_BINARY && a->u.binary.op == op && a->chain;
+        e->chain = extends ? a->chain + 1 : 2;
+        e->chain_leaf = max_u32(extends ? a->chain_leaf : a->depth, b->depth);
+        if (e->chain >= BALANCE_MIN) {
+            /* The depth it will have once balanced. */
+            if (e->chain_leaf + ceil_log2(e->chain) >= AEO_MAX_DEPTH) return limit(c, e, AEO_MAX_DEPTH);
+            e->depth = e->chain_leaf + ceil_log2(e->chain) + 1;
+            return e;
+        }
+    }
     return limit(c, e, max_u32(a->depth, b->depth));
+}
+
+/* Collects the operands of the left-nested chain [e] into [out], in order. */
+static void chain_operands(aeo_expr *e, aeo_expr **out, uint32_t n) {
+    aeo_operator op = e->u.binary.op;
+    uint32_t k = n;
+    while (k > 1) {
+        out[--k] = e->u.binary.b;
+        if (k == 1) {
+            out[0] = e->u.binary.a;
+            break;
+        }
+        e = e->u.binary.a;
+        if (!(e->kind == AEO_EXPR_BINARY && e->u.binary.op == op)) {
+            out[--k] = e;
+            break;
+        }
+    }
+}
+
+/* Builds a balanced tree over operands [lo, hi) reusing the chain's nodes. */
+static aeo_expr *build_balanced(aeo_expr **ops, uint32_t lo, uint32_t hi, aeo_expr **nodes, uint32_t *next) {
+    if (hi - lo == 1) return ops[lo];
+    uint32_t mid = lo + (hi - lo) / 2;
+    aeo_expr *e = nodes[(*next)++];
+    e->u.binary.a = build_balanced(ops, lo, mid, nodes, next);
+    e->u.binary.b = build_balanced(ops, mid, hi, nodes, next);
+    e->span.start = e->u.binary.a->span.start;
+    e->span.end = e->u.binary.b->span.end;
+    e->depth = max_u32(e->u.binary.a->depth, e->u.binary.b->depth) + 1;
+    e->chain = 0;
+    return e;
+}
+
+/* Balances the long chains at the top of a complete expression: ?: arms,
+ * the || chain and the && chains that are its operands (a chain deeper
+ * inside is in parentheses or an argument, and was balanced as an
+ * expression of its own). */
+static aeo_expr *balance(aeo_parse_ctx *c, aeo_expr *e) {
+    if (e->kind == AEO_EXPR_COND) {
+        e->u.cond.c = balance(c, e->u.cond.c);
+        e->u.cond.a = balance(c, e->u.cond.a);
+        e->u.cond.b = balance(c, e->u.cond.b);
+        return e;
+    }
+    if (e->kind != AEO_EXPR_BINARY || !e->chain || e->chain < BALANCE_MIN) {
+        if (e->kind == AEO_EXPR_BINARY && e->u.binary.op == AEO_OPR_OR && e->chain) {
+            /* A short || chain may still hold long && chains. */
+            for (aeo_expr *x = e; x->kind == AEO_EXPR_BINARY && x->u.binary.op == AEO_OPR_OR; x = x->u.binary.a) {
+                x->u.binary.b = balance(c, x->u.binary.b);
+                if (!(x->u.binary.a->kind == AEO_EXPR_BINARY && x->u.binary.a->u.binary.op == AEO_OPR_OR)) {
+                    x->u.binary.a = balance(c, x->u.binary.a);
+                    break;
+                }
+            }
+        }
+        return e;
+    }
+    uint32_t n = e->chain;
+    aeo_expr **ops = aeo_xmalloc(n * sizeof *ops);
+    aeo_expr **nodes = aeo_xmalloc(n * sizeof *nodes);
+    /* The chain's own nodes, to be reused as the balanced tree's. */
+    uint32_t k = 0;
+    for (aeo_expr *x = e; k < n - 1; x = x->u.binary.a) nodes[k++] = x;
+    chain_operands(e, ops, n);
+    if (e->u.binary.op == AEO_OPR_OR)
+        for (uint32_t i = 0; i < n; i++) ops[i] = balance(c, ops[i]);
+    uint32_t next = 0;
+    aeo_expr *root = build_balanced(ops, 0, n, nodes, &next);
+    free(ops);
+    free(nodes);
+    return root;
 }
 
 static aeo_expr *cond(aeo_parse_ctx *c, aeo_expr *x, aeo_expr *a, aeo_expr *b, aeo_span sp) {
@@ -725,7 +822,7 @@ enum_vals
 
 /* expr -> cond */
 expr
-    : cond
+    : cond                      { $$ = balance(ctx, $1); }
     ;
 
 /* cond -> or_expr ['?' or_expr ':' cond] */

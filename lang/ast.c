@@ -293,11 +293,16 @@ static void print_prec(FILE *out, const aeo_expr *e, int min) {
         } else
             print_prec(out, e->u.unary.a, 7);
         break;
-    case AEO_EXPR_BINARY:
+    case AEO_EXPR_BINARY: {
         print_prec(out, e->u.binary.a, p);
         fprintf(out, " %s ", aeo_operator_str(e->u.binary.op));
-        print_prec(out, e->u.binary.b, p + 1);
+        /* && and || are associative: a balanced chain prints flat. */
+        const aeo_expr *b = e->u.binary.b;
+        bool assoc = (e->u.binary.op == AEO_OPR_AND || e->u.binary.op == AEO_OPR_OR) && b &&
+                     b->kind == AEO_EXPR_BINARY && b->u.binary.op == e->u.binary.op;
+        print_prec(out, b, assoc ? p : p + 1);
         break;
+    }
     case AEO_EXPR_COND:
         print_prec(out, e->u.cond.c, 2);
         fputs(" ? ", out);

@@ -81,6 +81,8 @@ struct aeo_expr {
     aeo_span span;
     uint32_t id;          /* unique per compilation, for explain traces */
     uint32_t depth;       /* nesting depth, for the parser's limit */
+    uint32_t chain;       /* parser: operands in this && or || chain (0: not one) */
+    uint32_t chain_leaf;  /* parser: the deepest operand of the chain */
     union {
         bool b;
         int64_t i;

@@ -198,6 +198,11 @@ static int operand_min(const aeo_expr *parent, const aeo_expr *child, int base) 
     if (parent->kind == AEO_EXPR_BINARY && parent->u.binary.op == AEO_OPR_OR && child->kind == AEO_EXPR_BINARY &&
         child->u.binary.op == AEO_OPR_AND)
         return 9;
+    /* && and || are associative: a balanced chain prints flat. */
+    if (parent->kind == AEO_EXPR_BINARY && child->kind == AEO_EXPR_BINARY &&
+        parent->u.binary.op == child->u.binary.op &&
+        (parent->u.binary.op == AEO_OPR_AND || parent->u.binary.op == AEO_OPR_OR))
+        return precedence(parent);
     return base;
 }
 
