@@ -91,6 +91,7 @@ typedef struct aeo_parse_ctx {
     bool line_has_token;       /* a token was returned on the current line */
     bool tok_bol;              /* the last token returned starts its line */
     uint32_t tok_nest;         /* bracket depth before the last token */
+    bool closing;              /* the lexer is supplying missing closers */
     bool tok_bad;              /* the last token was reported by the scanner */
     bool eof_in_string;        /* a string literal ran to the end of file */
     uint32_t nest;             /* brackets open now */

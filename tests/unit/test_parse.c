@@ -1198,7 +1198,7 @@ static void test_three_errors_three_decls(void **state) {
                 "const b = (2\n"
                 "measure M \"t\" { tier: x when: ) }\n",
                 "2:1 E0001 unexpected 'const', expected expression\n"
-                "3:1 E0001 unexpected 'measure', expected operator or ')'\n"
+                "3:1 E0001 missing ')' before this declaration\n"
                 "3:31 E0001 unexpected ')', expected expression\n");
     /* Broken declaration headers. */
     CHECK_FILE("catalog {\n}\ncatalog {\n}\nmeasure M1 {\n  tier: a\n}\nconst ok = 1\n",
