@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <histedit.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -42,9 +43,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "grammar/parse.h"
 #include "lang/ast.h"
@@ -2026,13 +2030,139 @@ typedef struct editor {
     char *history_file;
     session *s;
     char prompt[16];
+    int in;                    /* the terminal, opened apart and non-blocking */
+    bool fresh;                /* no key read yet by this editor_read */
+    size_t ahead;              /* bytes unread of those waiting when it began */
 } editor;
 
-static volatile sig_atomic_t got_sigint;
+/* Set by the signal handlers (libedit's own handlers, installed while it
+ * reads a line, pass each signal on to these). */
+static volatile sig_atomic_t got_sigint, got_sigwinch, got_sigcont;
 
-static void on_sigint(int sig) {
-    (void)sig;
-    got_sigint = 1;
+static void on_signal(int sig) {
+    if (sig == SIGINT) got_sigint = 1;
+    else if (sig == SIGWINCH) got_sigwinch = 1;
+    else if (sig == SIGCONT) got_sigcont = 1;
+}
+
+/* Keys reach libedit through read_key (EL_GETCFN), not libedit's own read,
+ * for two reasons.
+ *
+ * Ctrl-C.  SIGINT only sets got_sigint.  libedit's read missed a Ctrl-C
+ * that came after the prompt was drawn but before it blocked in read(2):
+ * the line then stayed, and the key seemed lost (worse, libedit's handler
+ * had put the terminal back in cooked mode for that read).  read_key waits
+ * in pselect with SIGINT unblocked only there, so a Ctrl-C at any moment
+ * of a line's editing abandons it; and it reads without blocking (from
+ * its own open file description of the terminal, so that stdout stays
+ * blocking), as Ctrl-C flushes the keys that pselect saw waiting.
+ *
+ * Ctrl-D typed ahead.  Between lines (while an input is evaluated, and
+ * until libedit switches to raw mode after drawing the prompt) the
+ * terminal is in cooked mode, where the kernel stores a Ctrl-D as an
+ * end-of-line mark that reads as a NUL byte once raw mode is on.  libedit
+ * took that NUL for quoted-insert (it binds the tty characters that raw
+ * mode disables, all 0, to their functions, lnext last), which inserted
+ * the next key literally: the next Ctrl-D showed as "^D" and, the line no
+ * longer empty, no Ctrl-D could end the session.  A NUL among the bytes
+ * that were waiting when raw mode began is read as the Ctrl-D it was, and
+ * ^@ is bound back to em-set-mark (see editor_open). */
+#define CTRL_D '\004'
+
+/* After a stop (Ctrl-Z) and `fg`: raw mode again, and the line redrawn.
+ * libedit's handler does the first in a line; this covers a later one. */
+static void resume_editing(EditLine *el) {
+    struct termios t;
+    if (tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ICANON)) {
+        el_set(el, EL_PREP_TERM, 0);
+        el_set(el, EL_PREP_TERM, 1);
+    }
+    el_set(el, EL_REFRESH);
+}
+
+/* Waits until a key can be read from [fd]: false (errno EINTR) if Ctrl-C
+ * came first or comes meanwhile. */
+static bool wait_key(EditLine *el, int fd) {
+    sigset_t intr, old, during;
+    sigemptyset(&intr);
+    sigaddset(&intr, SIGINT);
+    sigprocmask(SIG_BLOCK, &intr, &old);
+    during = old;
+    sigdelset(&during, SIGINT);
+    bool ok = true;
+    for (;;) {
+        if (got_sigint) {
+            ok = false;
+            break;
+        }
+        fd_set in;
+        FD_ZERO(&in);
+        FD_SET(fd, &in);
+        int n = pselect(fd + 1, &in, NULL, NULL, NULL, &during);
+        if (n > 0 || (n < 0 && errno != EINTR)) break;   /* read(2) reports an error */
+        if (got_sigwinch) {
+            got_sigwinch = 0;
+            el_resize(el);
+        }
+        if (got_sigcont) {
+            got_sigcont = 0;
+            resume_editing(el);
+        }
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (!ok) errno = EINTR;
+    return ok;
+}
+
+/* libedit's read function: 1 and a character in *[wc]; 0 at end of input;
+ * -1 on an error or Ctrl-C (errno EINTR).  Multibyte input is decoded as
+ * libedit's own read does. */
+static int read_key(EditLine *el, wchar_t *wc) {
+    editor *ed = NULL;
+    el_get(el, EL_CLIENTDATA, &ed);
+    if (ed->fresh) {
+        /* libedit has just switched to raw mode: what is waiting was typed
+         * in cooked mode. */
+        int n = 0;
+        ed->ahead = ioctl(ed->in, FIONREAD, &n) == 0 && n > 0 ? (size_t)n : 0;
+        ed->fresh = false;
+    }
+    char buf[MB_LEN_MAX];
+    size_t len = 0;
+    for (;;) {
+        if (!wait_key(el, ed->in)) return -1;
+        ssize_t n = read(ed->in, buf + len, 1);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;   /* EAGAIN: flushed by Ctrl-C */
+        if (n < 0) return -1;
+        if (n == 0) {
+            errno = 0;
+            return 0;
+        }
+        if (ed->ahead > 0) {
+            ed->ahead--;
+            if (buf[len] == '\0') buf[len] = CTRL_D;
+        }
+        len++;
+        for (;;) {
+            mbstate_t st;
+            memset(&st, 0, sizeof st);
+            size_t r = mbrtowc(wc, buf, len, &st);
+            if (r == (size_t)-2) {
+                if (len >= sizeof buf) {
+                    errno = EILSEQ;
+                    return -1;
+                }
+                break;                                   /* read on */
+            }
+            if (r != (size_t)-1) return 1;
+            if (len == 1) {                              /* an invalid byte: drop it */
+                len = 0;
+                break;
+            }
+            buf[0] = buf[len - 1];                       /* keep the last byte only */
+            len = 1;
+        }
+    }
 }
 
 static char *prompt_fn(EditLine *el) {
@@ -2147,6 +2277,9 @@ static char *history_path(void) {
 static editor *editor_open(session *s) {
     editor *ed = aeo_xcalloc(1, sizeof *ed);
     ed->s = s;
+    const char *tty = ttyname(STDIN_FILENO);
+    ed->in = tty ? open(tty, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
+    if (ed->in < 0) ed->in = STDIN_FILENO;     /* then a read may block */
     HistEvent ev;
     ed->hist = history_init();
     history(ed->hist, &ev, H_SETSIZE, HISTORY_SIZE);
@@ -2163,13 +2296,22 @@ static editor *editor_open(session *s) {
      * would copy them and never free the copies. */
     el_wset(ed->el, EL_ADDFN, L"aeo-complete", L"complete the word before the cursor", on_tab);
     el_set(ed->el, EL_BIND, "^I", "aeo-complete", NULL);
+    /* Emacs's binding of ^@ (Ctrl-Space), in place of the quoted-insert
+     * libedit leaves there (see read_key). */
+    el_set(ed->el, EL_BIND, "^@", "em-set-mark", NULL);
+    el_set(ed->el, EL_GETCFN, read_key);
     el_source(ed->el, NULL);
-    /* Ctrl-C abandons the input line, not the session. */
+    /* Ctrl-C abandons the input line, not the session; a window size
+     * change or a `fg` during a line is handled by read_key.  SA_RESTART:
+     * a signal while an input is evaluated must not fail its I/O. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGWINCH, &sa, NULL);
+    sigaction(SIGCONT, &sa, NULL);
     return ed;
 }
 
@@ -2179,11 +2321,15 @@ static editor *editor_open(session *s) {
 static char *editor_read(editor *ed, const char *prompt, bool *interrupted) {
     snprintf(ed->prompt, sizeof ed->prompt, "%s", prompt);
     *interrupted = false;
-    got_sigint = 0;
+    /* A Ctrl-C while the last input was evaluated had no line to abandon
+     * (the kernel, in cooked mode, showed it and dropped what was typed). */
+    got_sigint = got_sigwinch = got_sigcont = 0;
+    ed->fresh = true;
+    ed->ahead = 0;
     int count = 0;
     const char *line = el_gets(ed->el, &count);
     if (!line) {
-        if (count < 0 && (got_sigint || errno == EINTR)) {
+        if (count < 0 && got_sigint) {
             *interrupted = true;
             got_sigint = 0;
         }
@@ -2208,6 +2354,7 @@ static char *editor_read(editor *ed, const char *prompt, bool *interrupted) {
 static void editor_close(editor *ed) {
     if (!ed) return;
     el_end(ed->el);
+    if (ed->in != STDIN_FILENO) close(ed->in);
     history_end(ed->hist);
     free(ed->history_file);
     free(ed);
@@ -2392,6 +2539,9 @@ int aeo_repl_main(int argc, char **argv) {
             while (ps == PARSE_OK && !held && !eof && input_waiting(ed)) {
                 held = ed ? editor_read(ed, PROMPT, &interrupted) : read_script_line(stdin);
                 if (!held) {
+                    /* Ctrl-C abandons the line being read ahead; the
+                     * complete input before it still runs. */
+                    if (interrupted) fputs("^C\n", stdout);
                     eof = !interrupted;
                     break;
                 }

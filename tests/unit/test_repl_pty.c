@@ -5,6 +5,14 @@
  * generous timeout so that a slow (sanitizer) build still passes; the
  * timeout only decides failure, never success.
  *
+ * Nothing depends on timing.  A line is typed only once its prompt is on
+ * the screen and the line editor has the terminal in raw mode (read from
+ * the master side, where Linux reports the terminal's settings: ICANON
+ * off): libedit draws the prompt before it leaves
+ * cooked mode, and a key typed in between is taken by the kernel's line
+ * discipline (a Ctrl-D, for one, becomes an end-of-line mark).  The REPL
+ * copes with such keys too, but that is not what these tests are about.
+ *
  * Text checked is text the REPL prints itself (results, completion lists),
  * which reaches the terminal in one piece; what the line editor echoes is
  * checked through its effect (Enter on a completed line evaluates it). */
@@ -42,6 +50,8 @@ typedef struct term {
 } term;
 
 static char home[256];
+static pid_t live = -1;    /* the REPL running, if a test failed before quit() */
+static int live_fd = -1;   /* and its pty */
 
 static const char *aeo_bin(void) {
     const char *a = getenv("AEO");
@@ -54,13 +64,16 @@ static long now_ms(void) {
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads what the pty has for up to [ms] milliseconds. */
+/* Reads what the pty has for up to [ms] milliseconds (a NUL read, which
+ * would hide the rest from strstr, is kept as '@'). */
 static void pump(term *t, int ms) {
     struct pollfd p = {t->fd, POLLIN, 0};
     if (poll(&p, 1, ms) <= 0) return;
     if (t->len + 1 >= sizeof t->buf) return;
     ssize_t n = read(t->fd, t->buf + t->len, sizeof t->buf - 1 - t->len);
     if (n > 0) {
+        for (size_t i = t->len; i < t->len + (size_t)n; i++)
+            if (t->buf[i] == '\0') t->buf[i] = '@';
         t->len += (size_t)n;
         t->buf[t->len] = '\0';
     }
@@ -82,6 +95,27 @@ static bool expect(term *t, const char *text) {
         pump(t, 50);
     }
 }
+
+/* Waits until the terminal is in raw mode (the line editor reads keys), or
+ * in cooked mode when [raw] is false (the REPL is busy between lines). */
+static bool tty_mode(term *t, bool raw) {
+    long end = now_ms() + TIMEOUT_MS;
+    for (;;) {
+        struct termios tio;
+        if (tcgetattr(t->fd, &tio) == 0 && !(tio.c_lflag & ICANON) == raw) return true;
+        if (now_ms() > end) {
+            print_message("the terminal never went to %s mode; the screen shows:\n%s\n", raw ? "raw" : "cooked",
+                          t->buf + t->mark);
+            return false;
+        }
+        pump(t, 1);
+    }
+}
+
+static bool editing(term *t) { return tty_mode(t, true); }
+
+/* Waits for the prompt [text] and for the line editor to read keys. */
+static bool prompt(term *t, const char *text) { return expect(t, text) && editing(t); }
 
 static void type(term *t, const char *keys) {
     size_t n = strlen(keys);
@@ -133,31 +167,33 @@ static void spawn(term *t, const char *xdg, const char *const *args) {
     }
     t->fd = m;
     t->pid = pid;
+    live = pid;
+    live_fd = m;
 }
 
-/* Ctrl-D on an empty line, once the prompt is back.  A Ctrl-D typed in the
- * instant before the line editor puts the terminal in raw mode is taken by
- * the terminal's own line discipline, so it is typed again until the
- * process ends. */
-static void quit(term *t) {
-    assert_true(expect(t, "aeo> "));
+/* Waits for the REPL to exit, with status 0. */
+static void wait_exit(term *t) {
     long end = now_ms() + TIMEOUT_MS;
     int status = 0;
-    for (;;) {
-        type(t, "\x04");
-        long next = now_ms() + 1000;
-        pid_t r = 0;
-        while (now_ms() < next && (r = waitpid(t->pid, &status, WNOHANG)) == 0) pump(t, 20);
-        if (r == t->pid) break;
-        if (now_ms() > end) {
-            kill(t->pid, SIGKILL);
-            waitpid(t->pid, &status, 0);
-            fail_msg("the REPL did not exit on Ctrl-D; the screen shows:\n%s", t->buf + t->mark);
-        }
+    pid_t r;
+    while ((r = waitpid(t->pid, &status, WNOHANG)) == 0) {
+        if (now_ms() > end) fail_msg("the REPL did not exit on Ctrl-D; the screen shows:\n%s", t->buf + t->mark);
+        pump(t, 20);
     }
+    assert_int_equal(r, t->pid);
+    live = -1;
+    live_fd = -1;
     close(t->fd);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("the REPL ended with %s %d; the screen shows:\n%s", WIFEXITED(status) ? "exit status" : "signal",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), t->buf);
+}
+
+/* One Ctrl-D on the empty line at the next prompt: the REPL must exit. */
+static void quit(term *t) {
+    assert_true(prompt(t, "aeo> "));
+    type(t, "\x04");
+    wait_exit(t);
 }
 
 static const char *const catalog_args[] = {"rules/examples", "--as-of", "2021-06-01", "--facts",
@@ -174,6 +210,21 @@ static int setup(void **state) {
     return 0;
 }
 
+/* After each test: a REPL left running by a failed one is killed. */
+static int end_test(void **state) {
+    (void)state;
+    if (live > 0) {
+        kill(live, SIGKILL);
+        waitpid(live, NULL, 0);
+        live = -1;
+    }
+    if (live_fd >= 0) {
+        close(live_fd);
+        live_fd = -1;
+    }
+    return 0;
+}
+
 static int teardown(void **state) {
     (void)state;
     char cmd[600];
@@ -187,7 +238,7 @@ static void test_banner_and_prompt(void **state) {
     spawn(&t, NULL, catalog_args);
     assert_true(expect(&t, "aeo repl: catalog example_aeo: 5 measures"));
     assert_true(expect(&t, "facts: record 1 of rules/examples/enterprises.jsonl: 91210100MA0000001G"));
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "1 + 41\r");
     assert_true(expect(&t, "42 : int"));
     quit(&t);
@@ -197,10 +248,11 @@ static void test_tab_completes_commands(void **state) {
     (void)state;
     term t;
     spawn(&t, NULL, catalog_args);
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, ":mea\t\r");              /* -> ":measures " */
     assert_true(expect(&t, "E01  applies    Lower inspection rate"));
     assert_true(expect(&t, "4 apply, 1 not, 0 undecided, 0 errors"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, ":re\t");                 /* two candidates: listed */
     assert_true(expect(&t, "reload"));
     assert_true(expect(&t, "reset"));
@@ -213,15 +265,19 @@ static void test_tab_completes_fact_paths(void **state) {
     (void)state;
     term t;
     spawn(&t, NULL, catalog_args);
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "enterprise.cr\t\r");     /* -> enterprise.credit */
     assert_true(expect(&t, "\"advanced\" : \"advanced\" | \"general\""));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "enterprise.ad\t.ci\t\r"); /* nested record: enterprise.address.city */
     assert_true(expect(&t, "unknown (enterprise.address)"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "enterprise.credit == \"gen\t\r");   /* enum value, closing quote */
     assert_true(expect(&t, "false : bool"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "enterprise.registered_area.sta\t\"08\")\r");   /* method */
     assert_true(expect(&t, "true : bool"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "enterprise.c\t");        /* credit, certified_on: listed */
     assert_true(expect(&t, "certified_on"));
     assert_true(expect(&t, "credit"));
@@ -236,14 +292,16 @@ static void test_tab_completes_measure_ids_and_files(void **state) {
     (void)state;
     term t;
     spawn(&t, NULL, catalog_args);
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, ":explain E0\t");         /* E01 ... E05 */
     assert_true(expect(&t, "E01  E02  E03  E04  E05"));
     type(&t, "4\r");
     assert_true(expect(&t, "E04 \"Guidance toward advanced certification\": not"));
     assert_true(expect(&t, "<- decides"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, ":load rules/exa\t\r");   /* -> rules/examples/ */
     assert_true(expect(&t, "catalog example_aeo: 5 measures"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, ":facts rules/examples/ent\t2\r");
     assert_true(expect(&t, "facts: record 2 of rules/examples/enterprises.jsonl: 91211400MA0000002F"));
     quit(&t);
@@ -253,18 +311,57 @@ static void test_ctrl_c_abandons_input(void **state) {
     (void)state;
     term t;
     spawn(&t, NULL, catalog_args);
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "[1, 2,\r");
-    assert_true(expect(&t, "...> "));
+    assert_true(prompt(&t, "...> "));
     type(&t, "3");
     type(&t, "\x03");                  /* Ctrl-C */
     assert_true(expect(&t, "^C"));
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "6 * 7\r");               /* the session goes on; [1, 2, is gone */
     assert_true(expect(&t, "42 : int"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "partial input\x03");
     assert_true(expect(&t, "^C"));
     quit(&t);                          /* Ctrl-D on the empty line exits */
+}
+
+/* A Ctrl-D typed while the REPL is busy, the terminal in cooked mode, is
+ * not lost (the kernel keeps it as an end-of-line mark, which reads as a
+ * NUL in raw mode): the session ends once the input is done.  Busy here:
+ * reading facts from a FIFO that the test has not written yet. */
+static void test_ctrl_d_typed_while_busy(void **state) {
+    (void)state;
+    char fifo[450], cmd[600];
+    snprintf(fifo, sizeof fifo, "%s/facts.fifo", home);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    term t;
+    spawn(&t, NULL, catalog_args);
+    assert_true(prompt(&t, "aeo> "));
+    snprintf(cmd, sizeof cmd, ":facts %s\r", fifo);
+    type(&t, cmd);
+    assert_true(tty_mode(&t, false));  /* the line is read; :facts waits for the FIFO */
+    type(&t, "\x04");
+    long end = now_ms() + TIMEOUT_MS;
+    int w;
+    while ((w = open(fifo, O_WRONLY | O_NONBLOCK)) < 0) {   /* until the REPL opens it */
+        assert_true(errno == ENXIO && now_ms() < end);
+        pump(&t, 5);
+    }
+    FILE *in = fopen("rules/examples/enterprises.jsonl", "rb");
+    assert_non_null(in);
+    char line[4096];
+    assert_non_null(fgets(line, sizeof line, in));
+    fclose(in);
+    int flags = fcntl(w, F_GETFL);
+    fcntl(w, F_SETFL, flags & ~O_NONBLOCK);
+    assert_int_equal(write(w, line, strlen(line)), (ssize_t)strlen(line));
+    close(w);
+    snprintf(cmd, sizeof cmd, "facts: record 1 of %s: 91210100MA0000001G", fifo);
+    assert_true(expect(&t, cmd));
+    wait_exit(&t);                     /* no key typed since */
+    unlink(fifo);
 }
 
 static void test_history_survives_restart(void **state) {
@@ -274,11 +371,13 @@ static void test_history_survives_restart(void **state) {
     snprintf(path, sizeof path, "%s/aeo/history", xdg);
     term t;
     spawn(&t, xdg, catalog_args);
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "100 + 23\r");
     assert_true(expect(&t, "123 : int"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "\"h\" + \"i\"\r");
     assert_true(expect(&t, "\"hi\" : string"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "\x1b[A\x1b[A\r");        /* Up, Up: 100 + 23 again */
     assert_true(expect(&t, "123 : int"));
     quit(&t);
@@ -295,7 +394,7 @@ static void test_history_survives_restart(void **state) {
     assert_non_null(strstr(text, "100\\040+\\04023"));
 
     spawn(&t, xdg, catalog_args);      /* a new session remembers */
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "\x1b[A\x1b[A\r");
     assert_true(expect(&t, "\"hi\" : string"));
     quit(&t);
@@ -308,7 +407,7 @@ static void test_history_falls_back_to_home(void **state) {
     unlink(path);
     term t;
     spawn(&t, NULL, catalog_args);
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, ":as-of\r");
     assert_true(expect(&t, "as_of = 2021-06-01"));
     quit(&t);
@@ -321,16 +420,18 @@ static void test_paste_and_multiline(void **state) {
     (void)state;
     term t;
     spawn(&t, NULL, catalog_args);
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     /* A def pasted from a file, broken before its operator. */
     type(&t, "def pasted = enterprise.credit == \"advanced\"\r    && enterprise.imports == false\r");
     assert_true(expect(&t, "def pasted : bool"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "pasted\r");
     assert_true(expect(&t, "false : bool"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "measure X1 \"typed\" {\r");
-    assert_true(expect(&t, "...> "));
+    assert_true(prompt(&t, "...> "));
     type(&t, "tier: advanced\r");
-    assert_true(expect(&t, "...> "));
+    assert_true(prompt(&t, "...> "));
     type(&t, "}\r");
     assert_true(expect(&t, "measure X1 \"typed\": applies"));
     quit(&t);
@@ -346,15 +447,17 @@ static void test_reload_sees_edited_files(void **state) {
     const char *args[] = {dir, "--as-of", "2021-06-01", "--facts", "rules/examples/enterprises.jsonl", NULL};
     term t;
     spawn(&t, NULL, args);
-    assert_true(expect(&t, "aeo> "));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, ":set enterprise.exports = false\r");
     assert_true(expect(&t, "(no measure changed)"));
     FILE *f = fopen(file, "a");
     assert_non_null(f);
     fputs("\nmeasure E06 \"Added while the REPL ran\" { tier: advanced  when: !enterprise.exports }\n", f);
     fclose(f);
+    assert_true(prompt(&t, "aeo> "));
     type(&t, ":reload\r");
     assert_true(expect(&t, "reloaded catalog example_aeo: 6 measures"));
+    assert_true(prompt(&t, "aeo> "));
     type(&t, "E06\r");                 /* the what-if edit was kept */
     assert_true(expect(&t, "true : bool"));
     quit(&t);
@@ -362,15 +465,16 @@ static void test_reload_sees_edited_files(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_banner_and_prompt),
-        cmocka_unit_test(test_tab_completes_commands),
-        cmocka_unit_test(test_tab_completes_fact_paths),
-        cmocka_unit_test(test_tab_completes_measure_ids_and_files),
-        cmocka_unit_test(test_ctrl_c_abandons_input),
-        cmocka_unit_test(test_history_survives_restart),
-        cmocka_unit_test(test_history_falls_back_to_home),
-        cmocka_unit_test(test_paste_and_multiline),
-        cmocka_unit_test(test_reload_sees_edited_files),
+        cmocka_unit_test_teardown(test_banner_and_prompt, end_test),
+        cmocka_unit_test_teardown(test_tab_completes_commands, end_test),
+        cmocka_unit_test_teardown(test_tab_completes_fact_paths, end_test),
+        cmocka_unit_test_teardown(test_tab_completes_measure_ids_and_files, end_test),
+        cmocka_unit_test_teardown(test_ctrl_c_abandons_input, end_test),
+        cmocka_unit_test_teardown(test_ctrl_d_typed_while_busy, end_test),
+        cmocka_unit_test_teardown(test_history_survives_restart, end_test),
+        cmocka_unit_test_teardown(test_history_falls_back_to_home, end_test),
+        cmocka_unit_test_teardown(test_paste_and_multiline, end_test),
+        cmocka_unit_test_teardown(test_reload_sees_edited_files, end_test),
     };
     return cmocka_run_group_tests_name("repl_pty", tests, setup, teardown);
 }
