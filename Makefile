@@ -7,6 +7,7 @@
 #   make conformance     the CEL conformance suite alone (fetched with npm into build/)
 #   make demo            evaluates the example catalog on its sample facts
 #   make population      regenerates rules/shenyang/enterprises.jsonl with its generator
+#   make bench [N=...]   aeo against hand-written C and jq (tests/bench/README.md); not in test
 #   make install PREFIX=/usr/local
 #   make deps            installs missing build dependencies from Debian (apt-get)
 #   make sarif-check     validates `aeo check --format sarif` with the SARIF multitool
@@ -42,8 +43,11 @@ else ifeq ($(MODE),debug)
 OPT := -O0 -g
 else ifeq ($(MODE),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(MODE),fuzz)
+# libFuzzer builds (clang only): `make fuzz` sets this mode.
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
-$(error MODE must be release, debug or asan)
+$(error MODE must be release, debug, asan or fuzz)
 endif
 
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson
@@ -76,7 +80,7 @@ Q =
 quiet =
 endif
 
-.PHONY: all deps test demo install clean bench conformance fuzz sarif-check population
+.PHONY: all deps test demo install clean bench bench-deps conformance fuzz sarif-check population
 all: $(BIN)
 
 # --- dependencies ------------------------------------------------------------
@@ -163,6 +167,40 @@ $(POPGEN): $(BUILD)/%: rules/shenyang/%.c Makefile | deps
 population: $(POPGEN)
 	$(POPGEN) > rules/shenyang/enterprises.jsonl
 
+# --- benchmark (never part of `make test`; tests/bench/README.md) ------------
+# `make bench [N=200000]`: aeo against the same 28 conditions hand-written in
+# C on the same cJSON, and against jq; needs jq and GNU time, installed here
+# when missing (like `deps`).
+BENCH_DIR := $(BUILD)/bench
+$(BENCH_DIR)/handwritten: tests/bench/handwritten.c Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lcjson -lm
+
+$(BENCH_DIR)/micro: tests/bench/micro.c $(LIB) Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+$(BENCH_DIR)/gen_catalog: tests/bench/gen_catalog.c Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+bench-deps:
+	@missing=""; \
+	command -v jq >/dev/null 2>&1 || missing="$$missing jq"; \
+	test -x /usr/bin/time || missing="$$missing time"; \
+	if [ -n "$$missing" ]; then \
+	  echo "bench: installing$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	  { $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || \
+	  echo "bench: could not install$$missing; the benchmark goes on without" >&2; \
+	fi
+
+bench: $(BIN) $(POPGEN) $(BENCH_DIR)/handwritten $(BENCH_DIR)/micro $(BENCH_DIR)/gen_catalog | deps bench-deps
+	@AEO=$(BIN) GEN=$(POPGEN) HW=$(BENCH_DIR)/handwritten MICRO=$(BENCH_DIR)/micro \
+	  GEN_CATALOG=$(BENCH_DIR)/gen_catalog OUT=$(BENCH_DIR) $(if $(N),N=$(N)) sh tests/bench/run.sh
+
 test: $(BIN) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) | deps
 	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" sh tests/run.sh $(UNIT_BINS)
 
@@ -185,6 +223,26 @@ $(CONF_BIN): tests/conformance/runner.c $(LIB) Makefile | deps
 
 conformance: $(CONF_BIN) $(CONF_CASES) | deps
 	@$(CONF_RUN)
+
+# Fuzzing (clang's libFuzzer): each harness in tests/fuzz/ runs for
+# FUZZ_SECONDS (default 60) from a corpus seeded with the repository's rule
+# and facts files; a crash leaves its input in build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: | deps
+	@$(MAKE) --no-print-directory MODE=fuzz CC=clang $(FUZZ_BINS)
+	@mkdir -p build/fuzz/corpus-check build/fuzz/corpus-facts
+	@cp rules/*/*.aeo tests/golden/*/*.aeo build/fuzz/corpus-check/ 2>/dev/null; \
+	  head -c 20000 rules/shenyang/enterprises.jsonl > build/fuzz/corpus-facts/shenyang.jsonl; \
+	  cp tests/golden/*/*.jsonl build/fuzz/corpus-facts/ 2>/dev/null; true
+	build/fuzz/fuzz_check -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	  -artifact_prefix=build/fuzz/ build/fuzz/corpus-check
+	build/fuzz/fuzz_facts -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	  -artifact_prefix=build/fuzz/ build/fuzz/corpus-facts
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB) Makefile
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)
 
 # Validates the SARIF output with Microsoft's SARIF multitool (npm; ~100 MB
 # into build/ on first use), on every rule file of the golden tests.

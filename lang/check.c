@@ -217,6 +217,7 @@ static const aeo_type *resolve_type(checker *ck, const aeo_type_expr *te) {
         free(seen_values.slots);
         t->enum_values = vals;
         t->n_enum = n;
+        aeo_type_intern_enum(ck->a, t);
         return t;
     }
     if (strcmp(te->name, "list") == 0 || strcmp(te->name, "map") == 0) {

@@ -42,6 +42,7 @@ static const char usage_text[] =
     "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
     "         [--explain]                    why each measure applies or not\n"
     "         [--summary]                    per-measure counts instead of per-record output\n"
+    "         [-j N]                         N threads (0: one per CPU); output stays in input order\n"
     "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
     "         [--coverage] [--coverage-json FILE] [--coverage-min PERCENT]\n"
     "                                        run the catalog's test blocks\n"
@@ -87,6 +88,7 @@ typedef struct options {
     uint32_t n_measures;
     int color;          /* -1 auto, 0 never, 1 always */
     uint32_t max_errors;
+    unsigned jobs;      /* eval -j N: worker threads */
     bool werror;
     bool explain;
     bool summary;
@@ -117,6 +119,7 @@ static int parse_options(int argc, char **argv, options *o, const char *const *a
     memset(o, 0, sizeof *o);
     o->color = -1;
     o->max_errors = 50;
+    o->jobs = 1;
     o->paths = aeo_xcalloc((size_t)argc + 1, sizeof *o->paths);
     o->measures = aeo_xcalloc((size_t)argc + 1, sizeof *o->measures);
     bool only_paths = false;
@@ -161,6 +164,13 @@ static int parse_options(int argc, char **argv, options *o, const char *const *a
             else if (strcmp(v, "always") == 0) o->color = 1;
             else if (strcmp(v, "never") == 0) o->color = 0;
             else return usage_error("--color takes auto, always or never, not '%s'", v);
+        } else if (((v = opt_value(argc, argv, &i, "-j", &m)) || m) ||
+                   ((v = opt_value(argc, argv, &i, "--jobs", &m)) || m)) {
+            char *end;
+            long n = v ? strtol(v, &end, 10) : -1;
+            if (!v || *end || n < 0 || n > 256) return usage_error("%s needs a number of threads (0: one per CPU)", "-j");
+            if (n == 0) n = sysconf(_SC_NPROCESSORS_ONLN);
+            o->jobs = n < 1 ? 1u : (unsigned)n;
         } else if ((v = opt_value(argc, argv, &i, "--max-errors", &m)) || m) {
             char *end;
             long n = v ? strtol(v, &end, 10) : -1;
@@ -431,8 +441,9 @@ static const char *eval_key(aeo_vm *vm, const aeo_chunk *key, aeo_buf *tmp) {
     if (!key) return NULL;
     aeo_value k = aeo_vm_run(vm, key);
     tmp->len = 0;
-    if (k.kind == AEO_V_STRING) aeo_buf_putn(tmp, k.as.s->data, k.as.s->len);
-    else if (k.kind == AEO_V_ERROR || k.kind == AEO_V_UNKNOWN) return NULL;
+    /* A string is used where it is (it lives until aeo_vm_end). */
+    if (k.kind == AEO_V_STRING) return k.as.s->data;
+    if (k.kind == AEO_V_ERROR || k.kind == AEO_V_UNKNOWN) return NULL;
     else aeo_value_format(tmp, k);
     aeo_buf_putn(tmp, "", 0);
     return tmp->data ? tmp->data : "";
@@ -453,9 +464,558 @@ static aeo_value today_utc(void) {
     return aeo_timestamp(days * 86400, 0);
 }
 
+/* ---- eval: the record pipeline ----------------------------------------------------
+ *
+ * Each input item (a record, or one the reader could not read) becomes one
+ * piece of output, formatted by eval_item into a buffer.  With -j 1 (the
+ * default) the main thread reads, evaluates and writes.  With -j N it only
+ * reads and writes: it cuts the input into batches of records, N worker
+ * threads each take the next batch, evaluate it with a VM of their own (the
+ * program is shared and read-only) and format its output, and the main
+ * thread writes finished batches strictly in input order.  Batches live in a
+ * ring of fixed size, so memory does not grow with the input: a batch is
+ * read only when the ring has a free slot, that is when the batch that used
+ * the slot before has been written. */
+
+#include <pthread.h>
+
+/* What every record's evaluation shares (read-only while records run). */
+typedef struct eval_ctx {
+    aeo_catalog *c;
+    const aeo_program *p;
+    const uint32_t *sel;
+    uint32_t n_sel;
+    const aeo_chunk *key;
+    out_format fmt;
+    bool summary, explain, color;
+    aeo_value as_of;
+    char **ids;                /* the selected measures' IDs as JSON strings */
+    size_t *id_len;
+} eval_ctx;
+
+/* One evaluator: a VM and its scratch buffers. */
+typedef struct evaluator {
+    aeo_vm *vm;
+    outcome *outs;
+    aeo_value *values;
+    uint32_t *by_kind;         /* 4 x n_sel: measure positions by outcome */
+    aeo_buf keybuf, tmp;
+} evaluator;
+
+/* Totals of a stretch of records. */
+typedef struct eval_stats {
+    uint64_t bad, errors;
+    uint64_t (*counts)[4];     /* --summary: per selected measure */
+} eval_stats;
+
+/* An input item as the reader gave it (text and error are borrowed). */
+typedef struct eval_item {
+    aeo_facts_status status;   /* RECORD or BAD */
+    const char *text;
+    size_t len;
+    uint64_t line;
+    const char *error;
+} eval_item;
+
+static void evaluator_init(evaluator *ev, const eval_ctx *x) {
+    memset(ev, 0, sizeof *ev);
+    ev->vm = aeo_vm_new(x->p);
+    aeo_vm_set_as_of(ev->vm, x->as_of);
+    ev->outs = aeo_xcalloc(x->n_sel + 1, sizeof *ev->outs);
+    ev->values = aeo_xcalloc(x->n_sel + 1, sizeof *ev->values);
+    ev->by_kind = aeo_xcalloc(4 * (size_t)x->n_sel + 1, sizeof *ev->by_kind);
+}
+
+static void evaluator_free(evaluator *ev) {
+    aeo_vm_free(ev->vm);
+    free(ev->outs);
+    free(ev->values);
+    free(ev->by_kind);
+    aeo_buf_free(&ev->keybuf);
+    aeo_buf_free(&ev->tmp);
+}
+
+/* Makes room for [n] more bytes (and the NUL) in [b]. */
+static void reserve(aeo_buf *b, size_t n) {
+    if (b->len + n + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + n + 1) cap *= 2;
+    b->data = aeo_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+/* Appends [n] bytes: aeo_buf_putn without the call for short pieces. */
+static inline void put_bytes(aeo_buf *b, const char *s, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        aeo_buf_putn(b, s, n);
+        return;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+#define PUT_LIT(b, lit) put_bytes((b), (lit), sizeof(lit) - 1)
+
+static void put_u64(aeo_buf *b, uint64_t v) {
+    char tmp[24];
+    int i = 24;
+    do tmp[--i] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    put_bytes(b, tmp + i, (size_t)(24 - i));
+}
+
+/* The separator that goes before a record in [fmt]; the writer drops the
+ * first byte of it before the first record of the run (JSON's ",\n" becomes
+ * "\n", the table's blank line disappears). */
+static void put_separator(aeo_buf *b, out_format fmt) {
+    if (fmt == FMT_JSON) PUT_LIT(b, ",\n");
+    else if (fmt == FMT_TABLE) PUT_LIT(b, "\n");
+}
+
+/* Formats item [it] (record number [recno]) into [out] (or, for --summary,
+ * counts it and puts a bad record's message in [err]). */
+static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
+                      aeo_buf *err, eval_stats *stats) {
+    const aeo_program *p = x->p;
+    aeo_vm *vm = ev->vm;
+    out_format fmt = x->fmt;
+    const char *error = NULL;
+    aeo_value rec;
+    aeo_vm_begin(vm, aeo_null());
+    if (it->status == AEO_FACTS_BAD) {
+        error = it->error;
+    } else if (!aeo_facts_decode(aeo_vm_arena(vm), p->root, p->root_name, it->text, it->len, it->line, &rec,
+                                 &error)) {
+        /* Schema errors name the field; the line is added here so that
+         * every error record names its line (syntax errors already do). */
+        if (strncmp(error, "line ", 5) != 0)
+            error = aeo_arena_printf(aeo_vm_arena(vm), "line %llu: %s", (unsigned long long)it->line, error);
+    }
+    if (error) {
+        stats->bad++;
+        if (x->summary) {
+            aeo_buf_printf(err, "aeo: record %llu: %s\n", (unsigned long long)recno, error);
+            aeo_vm_end(vm);
+            return;
+        }
+        put_separator(out, fmt);
+        switch (fmt) {
+        case FMT_JSONL:
+        case FMT_JSON:
+            PUT_LIT(out, "{\"record\":");
+            put_u64(out, recno);
+            PUT_LIT(out, ",\"error\":");
+            aeo_buf_json_string(out, error, strlen(error));
+            if (fmt == FMT_JSONL) PUT_LIT(out, "}\n");
+            else PUT_LIT(out, "}");
+            break;
+        case FMT_CSV:
+            aeo_buf_printf(out, "%llu,,,error,", (unsigned long long)recno);
+            csv_field(out, error, strlen(error));
+            aeo_buf_puts(out, "\n");
+            break;
+        case FMT_TABLE:
+            aeo_buf_printf(out, "record %llu: cannot be read: %s\n", (unsigned long long)recno, error);
+            break;
+        }
+        aeo_vm_end(vm);
+        return;
+    }
+    aeo_vm_begin(vm, rec);
+    outcome *outs = ev->outs;
+    uint32_t n_sel = x->n_sel;
+    bool any_error = false;
+    aeo_vm_measures(vm, x->sel, n_sel, ev->values);
+    for (uint32_t k = 0; k < n_sel; k++) {
+        outs[k] = classify(vm, ev->values[k]);
+        any_error |= outs[k].kind == OUT_ERROR;
+    }
+    stats->errors += any_error;
+    if (x->summary) {
+        for (uint32_t k = 0; k < n_sel; k++) stats->counts[k][outs[k].kind]++;
+        aeo_vm_end(vm);
+        return;
+    }
+    const char *key = eval_key(vm, x->key, &ev->keybuf);
+    put_separator(out, fmt);
+    switch (fmt) {
+    case FMT_JSONL:
+    case FMT_JSON: {
+        PUT_LIT(out, "{\"record\":");
+        put_u64(out, recno);
+        if (x->key) {
+            PUT_LIT(out, ",\"key\":");
+            if (key) aeo_buf_json_string(out, key, strlen(key));
+            else PUT_LIT(out, "null");
+        }
+        /* The measures by outcome, in catalog order; the applies and not
+         * lists (nearly everything) are written straight into the buffer. */
+        uint32_t *by = ev->by_kind, n_by[4] = {0, 0, 0, 0};
+        for (uint32_t k = 0; k < n_sel; k++) {
+            int kind = outs[k].kind;
+            by[(size_t)kind * n_sel + n_by[kind]++] = k;
+        }
+        static const char *const field[] = {",\"applies\":[", ",\"not\":[", ",\"undecided\":{", ",\"errors\":{"};
+        for (int kind = OUT_APPLIES; kind <= OUT_ERROR; kind++) {
+            put_bytes(out, field[kind], strlen(field[kind]));
+            const uint32_t *list = by + (size_t)kind * n_sel;
+            if (kind <= OUT_NOT) {
+                size_t need = 2;
+                for (uint32_t j = 0; j < n_by[kind]; j++) need += x->id_len[list[j]] + 1;
+                reserve(out, need);
+                char *o = out->data + out->len;
+                for (uint32_t j = 0; j < n_by[kind]; j++) {
+                    if (j) *o++ = ',';
+                    memcpy(o, x->ids[list[j]], x->id_len[list[j]]);
+                    o += x->id_len[list[j]];
+                }
+                *o++ = ']';
+                *o = '\0';
+                out->len = (size_t)(o - out->data);
+                continue;
+            }
+            for (uint32_t j = 0; j < n_by[kind]; j++) {
+                uint32_t k = list[j];
+                if (j) PUT_LIT(out, ",");
+                put_bytes(out, x->ids[k], x->id_len[k]);
+                if (kind == OUT_UNDECIDED) {
+                    PUT_LIT(out, ":[");
+                    const aeo_unknown *u = outs[k].v.as.unk;
+                    for (uint32_t i = 0; i < u->n; i++) {
+                        if (i) PUT_LIT(out, ",");
+                        aeo_buf_json_string(out, u->paths[i], strlen(u->paths[i]));
+                    }
+                    PUT_LIT(out, "]");
+                } else {
+                    PUT_LIT(out, ":");
+                    const char *msg = outs[k].v.as.e->msg;
+                    aeo_buf_json_string(out, msg, strlen(msg));
+                }
+            }
+            PUT_LIT(out, "}");
+        }
+        if (fmt == FMT_JSONL) PUT_LIT(out, "}\n");
+        else PUT_LIT(out, "}");
+        break;
+    }
+    case FMT_CSV:
+        for (uint32_t k = 0; k < n_sel; k++) {
+            aeo_buf_printf(out, "%llu,", (unsigned long long)recno);
+            if (key) csv_field(out, key, strlen(key));
+            aeo_buf_printf(out, ",%s,%s,", p->measures[x->sel[k]].id, outcome_names[outs[k].kind]);
+            ev->tmp.len = 0;
+            if (outs[k].kind == OUT_UNDECIDED) {
+                const aeo_unknown *u = outs[k].v.as.unk;
+                for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(&ev->tmp, "%s%s", j ? " " : "", u->paths[j]);
+            } else if (outs[k].kind == OUT_ERROR) {
+                aeo_buf_puts(&ev->tmp, outs[k].v.as.e->msg);
+            }
+            csv_field(out, ev->tmp.data ? ev->tmp.data : "", ev->tmp.len);
+            aeo_buf_puts(out, "\n");
+        }
+        break;
+    case FMT_TABLE: {
+        aeo_buf_printf(out, "record %llu", (unsigned long long)recno);
+        if (key) aeo_buf_printf(out, "  %s", key);
+        aeo_buf_puts(out, "\n");
+        if (x->explain) {
+            for (uint32_t k = 0; k < n_sel; k++) {
+                if (k) aeo_buf_puts(out, "\n");
+                aeo_explain_measure(x->c, vm, x->sel[k], x->color, out);
+            }
+            break;
+        }
+        int idw = 2;
+        for (uint32_t k = 0; k < n_sel; k++) {
+            int w = (int)strlen(p->measures[x->sel[k]].id);
+            if (w > idw) idw = w;
+        }
+        for (uint32_t k = 0; k < n_sel; k++) {
+            const aeo_measure_info *m = &p->measures[x->sel[k]];
+            aeo_buf_printf(out, "  %-*s  %-9s  %s", idw, m->id, outcome_names[outs[k].kind], m->title);
+            if (outs[k].kind == OUT_UNDECIDED) {
+                const aeo_unknown *u = outs[k].v.as.unk;
+                aeo_buf_puts(out, "  (missing:");
+                for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(out, " %s", u->paths[j]);
+                aeo_buf_puts(out, ")");
+            } else if (outs[k].kind == OUT_ERROR) {
+                aeo_buf_printf(out, "  (%s", outs[k].v.as.e->msg);
+                if (outs[k].v.as.e->has_span) {
+                    aeo_buf_puts(out, " at ");
+                    where(out, &x->c->sources, outs[k].v.as.e->span);
+                }
+                aeo_buf_puts(out, ")");
+            } else if (outs[k].kind == OUT_NOT && !aeo_vm_in_force(vm, x->sel[k])) {
+                aeo_buf_puts(out, "  (not in force on this date)");
+            }
+            aeo_buf_puts(out, "\n");
+        }
+        break;
+    }
+    }
+    aeo_vm_end(vm);
+}
+
+/* The writer's side: output in order, with the first separator dropped. */
+typedef struct eval_writer {
+    bool wrote;                /* a record has been written */
+    bool failed;
+} eval_writer;
+
+static void write_output(eval_writer *w, const aeo_buf *out, const aeo_buf *err) {
+    if (err->len) {
+        fflush(stdout);
+        fwrite(err->data, 1, err->len, stderr);
+    }
+    if (!out->len) return;
+    size_t skip = 0;
+    if (!w->wrote) {
+        /* JSON's ",\n" and the table's "\n" before the first record. */
+        skip = out->data[0] == ',' || out->data[0] == '\n' ? 1 : 0;
+        w->wrote = true;
+    }
+    if (fwrite(out->data + skip, 1, out->len - skip, stdout) != out->len - skip) w->failed = true;
+}
+
+/* ---- -j N ---- */
+
+#define BATCH_RECORDS 1024
+#define BATCH_BYTES ((size_t)1024 * 1024)
+
+/* An item of a batch: where its text and message are in the batch's text
+ * buffer (which may move while it grows). */
+typedef struct batch_item {
+    aeo_facts_status status;
+    uint64_t line;
+    const char *in_block;      /* the text where the reader left it, or NULL: */
+    size_t text, len, error;   /* offset in the batch's text; error: offset + 1, 0 for none */
+} batch_item;
+
+typedef struct batch {
+    enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE } state;
+    uint64_t first_recno;
+    uint32_t n, cap;
+    batch_item *items;
+    aeo_buf text;              /* texts and messages the reader did not keep */
+    void **blocks;             /* input blocks to free once the batch is written */
+    size_t n_blocks, cap_blocks;
+    aeo_buf out, err;
+    eval_stats stats;
+} batch;
+
+typedef struct pipeline {
+    const eval_ctx *x;
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    batch *ring;
+    uint32_t n_ring;
+    uint64_t n_read, n_taken;  /* batches read so far, batches taken by workers */
+    bool eof;
+} pipeline;
+
+static void *worker_main(void *arg) {
+    pipeline *pl = arg;
+    evaluator ev;
+    evaluator_init(&ev, pl->x);
+    pthread_mutex_lock(&pl->lock);
+    for (;;) {
+        while (pl->n_taken == pl->n_read && !pl->eof) pthread_cond_wait(&pl->work, &pl->lock);
+        if (pl->n_taken == pl->n_read) break;
+        batch *b = &pl->ring[pl->n_taken++ % pl->n_ring];
+        b->state = SLOT_BUSY;
+        pthread_mutex_unlock(&pl->lock);
+        for (uint32_t i = 0; i < b->n; i++) {
+            const batch_item *bi = &b->items[i];
+            eval_item it = {bi->status, bi->in_block ? bi->in_block : b->text.data + bi->text, bi->len, bi->line,
+                            bi->error ? b->text.data + bi->error - 1 : NULL};
+            eval_one(pl->x, &ev, &it, b->first_recno + i, &b->out, &b->err, &b->stats);
+        }
+        pthread_mutex_lock(&pl->lock);
+        b->state = SLOT_DONE;
+        pthread_cond_broadcast(&pl->done);
+    }
+    pthread_mutex_unlock(&pl->lock);
+    evaluator_free(&ev);
+    return NULL;
+}
+
+/* Adds the batch's totals to [st] and clears it for reuse; its input
+ * blocks go back to the reader [rd]. */
+static void batch_merge(batch *b, eval_stats *st, uint32_t n_sel, aeo_facts_reader *rd) {
+    st->bad += b->stats.bad;
+    st->errors += b->stats.errors;
+    for (uint32_t k = 0; k < n_sel; k++)
+        for (int o = 0; o < 4; o++) st->counts[k][o] += b->stats.counts[k][o];
+    b->stats.bad = b->stats.errors = 0;
+    memset(b->stats.counts, 0, (n_sel + 1) * sizeof *b->stats.counts);
+    b->n = 0;
+    b->text.len = b->out.len = b->err.len = 0;
+    for (size_t i = 0; i < b->n_blocks; i++) aeo_facts_reader_recycle(rd, b->blocks[i]);
+    b->n_blocks = 0;
+    b->state = SLOT_FREE;
+}
+
+/* Reads, evaluates and writes every record with [jobs] worker threads.
+ * Returns the reader's final status (EOF or IOERR, with *[ioerr] the
+ * message, copied). */
+static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, unsigned jobs, eval_writer *w,
+                                     eval_stats *st, uint64_t *recno, char **ioerr) {
+    pipeline pl;
+    memset(&pl, 0, sizeof pl);
+    pl.x = x;
+    pl.n_ring = 4 * jobs;
+    pl.ring = aeo_xcalloc(pl.n_ring, sizeof *pl.ring);
+    for (uint32_t i = 0; i < pl.n_ring; i++)
+        pl.ring[i].stats.counts = aeo_xcalloc(x->n_sel + 1, sizeof *pl.ring[i].stats.counts);
+    pthread_mutex_init(&pl.lock, NULL);
+    pthread_cond_init(&pl.work, NULL);
+    pthread_cond_init(&pl.done, NULL);
+    pthread_t *threads = aeo_xcalloc(jobs, sizeof *threads);
+    unsigned started = 0;
+    for (; started < jobs; started++)
+        if (pthread_create(&threads[started], NULL, worker_main, &pl) != 0) break;
+    aeo_facts_status fs = AEO_FACTS_EOF;
+    uint64_t n_written = 0;
+    bool reading = true;
+    if (started == 0) reading = false;   /* no thread at all: the caller falls back */
+    else aeo_facts_reader_keep_blocks(rd);
+    for (;;) {
+        /* Write what is finished, in order. */
+        pthread_mutex_lock(&pl.lock);
+        while (n_written < pl.n_read && pl.ring[n_written % pl.n_ring].state == SLOT_DONE) {
+            batch *b = &pl.ring[n_written % pl.n_ring];
+            pthread_mutex_unlock(&pl.lock);
+            write_output(w, &b->out, &b->err);
+            batch_merge(b, st, x->n_sel, rd);
+            n_written++;
+            pthread_mutex_lock(&pl.lock);
+        }
+        if (!reading) {
+            if (n_written == pl.n_read) {
+                pthread_mutex_unlock(&pl.lock);
+                break;
+            }
+            pthread_cond_wait(&pl.done, &pl.lock);
+            pthread_mutex_unlock(&pl.lock);
+            continue;
+        }
+        if (pl.n_read - n_written == pl.n_ring) {   /* the ring is full: wait for a batch */
+            pthread_cond_wait(&pl.done, &pl.lock);
+            pthread_mutex_unlock(&pl.lock);
+            continue;
+        }
+        pthread_mutex_unlock(&pl.lock);
+        /* Read the next batch into the free slot. */
+        batch *b = &pl.ring[pl.n_read % pl.n_ring];
+        b->first_recno = *recno + 1;
+        size_t bytes = 0;
+        while (b->n < BATCH_RECORDS && bytes < BATCH_BYTES) {
+            aeo_facts_item item;
+            fs = aeo_facts_next(rd, &item);
+            if (fs == AEO_FACTS_EOF || fs == AEO_FACTS_IOERR) {
+                if (fs == AEO_FACTS_IOERR) *ioerr = aeo_xstrdup(item.error);
+                reading = false;
+                break;
+            }
+            if (b->n == b->cap) {
+                b->cap = b->cap ? b->cap * 2 : 64;
+                b->items = aeo_xrealloc(b->items, b->cap * sizeof *b->items);
+            }
+            batch_item *it = &b->items[b->n++];
+            it->status = fs;
+            it->line = item.line;
+            it->len = item.len;
+            /* A record in an input block is not copied: the block lives
+             * until the batch that takes it (this or a later one) is written. */
+            it->in_block = item.in_block ? item.text : NULL;
+            it->text = b->text.len;
+            bytes += item.len;
+            if (!item.in_block) {
+                aeo_buf_putn(&b->text, item.text, item.len);
+                aeo_buf_putn(&b->text, "", 1);
+            }
+            it->error = 0;
+            if (item.error) {
+                it->error = b->text.len + 1;
+                aeo_buf_putn(&b->text, item.error, strlen(item.error) + 1);
+            }
+            (*recno)++;
+        }
+        for (void *blk; (blk = aeo_facts_reader_retired(rd)) != NULL;) {
+            if (b->n_blocks == b->cap_blocks) {
+                b->cap_blocks = b->cap_blocks ? 2 * b->cap_blocks : 8;
+                b->blocks = aeo_xrealloc(b->blocks, b->cap_blocks * sizeof *b->blocks);
+            }
+            b->blocks[b->n_blocks++] = blk;
+        }
+        pthread_mutex_lock(&pl.lock);
+        if (b->n > 0) {
+            b->state = SLOT_READY;
+            pl.n_read++;
+            pthread_cond_signal(&pl.work);
+        }
+        if (!reading) {
+            pl.eof = true;
+            pthread_cond_broadcast(&pl.work);
+        }
+        pthread_mutex_unlock(&pl.lock);
+    }
+    pthread_mutex_lock(&pl.lock);
+    pl.eof = true;
+    pthread_cond_broadcast(&pl.work);
+    pthread_mutex_unlock(&pl.lock);
+    for (unsigned i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    free(threads);
+    for (uint32_t i = 0; i < pl.n_ring; i++) {
+        for (size_t k = 0; k < pl.ring[i].n_blocks; k++) free(pl.ring[i].blocks[k]);
+        free(pl.ring[i].blocks);
+        free(pl.ring[i].items);
+        free(pl.ring[i].stats.counts);
+        aeo_buf_free(&pl.ring[i].text);
+        aeo_buf_free(&pl.ring[i].out);
+        aeo_buf_free(&pl.ring[i].err);
+    }
+    free(pl.ring);
+    pthread_mutex_destroy(&pl.lock);
+    pthread_cond_destroy(&pl.work);
+    pthread_cond_destroy(&pl.done);
+    return started ? fs : AEO_FACTS_RECORD;
+}
+
+/* Reads, evaluates and writes every record in this thread. */
+static aeo_facts_status run_serial(const eval_ctx *x, aeo_facts_reader *rd, eval_writer *w, eval_stats *st,
+                                   uint64_t *recno, char **ioerr) {
+    evaluator ev;
+    evaluator_init(&ev, x);
+    aeo_buf out = {0}, err = {0};
+    aeo_facts_status fs;
+    for (;;) {
+        aeo_facts_item item;
+        fs = aeo_facts_next(rd, &item);
+        if (fs == AEO_FACTS_EOF) break;
+        if (fs == AEO_FACTS_IOERR) {
+            *ioerr = aeo_xstrdup(item.error);
+            break;
+        }
+        eval_item it = {fs, item.text, item.len, item.line, item.error};
+        eval_one(x, &ev, &it, ++*recno, &out, &err, st);
+        /* Written in large pieces, but a bad record's message for
+         * --summary goes out at once, as before. */
+        if (out.len >= 64 * 1024 || err.len) {
+            write_output(w, &out, &err);
+            out.len = err.len = 0;
+        }
+    }
+    write_output(w, &out, &err);
+    aeo_buf_free(&out);
+    aeo_buf_free(&err);
+    evaluator_free(&ev);
+    return fs;
+}
+
 static int cmd_eval(int argc, char **argv) {
     static const char *const allowed[] = {"--color", "--max-errors", "--facts", "--as-of", "--format",
-                                          "--measure", "--key", "--explain", "--summary", NULL};
+                                          "--measure", "--key", "--explain", "--summary", "-j", "--jobs", NULL};
     options o;
     int st = parse_options(argc, argv, &o, allowed);
     if (st >= 0) { free_options(&o); return st; }
@@ -553,180 +1113,39 @@ static int cmd_eval(int argc, char **argv) {
         return st;
     }
 
-    aeo_vm *vm = aeo_vm_new(p);
-    aeo_vm_set_as_of(vm, as_of);
+    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o.summary, o.explain, use_color(&o, stdout), as_of, NULL, NULL};
+    x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
+    x.id_len = aeo_xcalloc(n_sel + 1, sizeof *x.id_len);
+    for (uint32_t k = 0; k < n_sel; k++) {
+        aeo_buf b = {0};
+        const char *id = p->measures[sel[k]].id;
+        aeo_buf_json_string(&b, id, strlen(id));
+        x.ids[k] = b.data;
+        x.id_len[k] = b.len;
+    }
     aeo_facts_reader *rd = aeo_facts_reader_new(in, o.facts);
-    aeo_buf out = {0}, keybuf = {0}, tmp = {0};
-    uint64_t recno = 0, bad_records = 0, error_records = 0;
-    bool first = true;
+    /* The decoder validates each record; the reader need not do it too. */
+    aeo_facts_reader_set_validate(rd, false);
+    uint64_t recno = 0;
+    eval_stats stats = {0, 0, aeo_xcalloc(n_sel + 1, sizeof *stats.counts)};
+    eval_writer w = {false, false};
+    char *ioerr = NULL;
     if (fmt == FMT_JSON) fputs("[", stdout);
     if (fmt == FMT_CSV) fputs("record,key,measure,outcome,detail\n", stdout);
-    outcome *outs = aeo_xcalloc(n_sel + 1, sizeof *outs);
-    uint64_t (*counts)[4] = aeo_xcalloc(n_sel + 1, sizeof *counts);
-    for (;;) {
-        aeo_facts_item item;
-        aeo_facts_status fs = aeo_facts_next(rd, &item);
-        if (fs == AEO_FACTS_EOF) break;
-        if (fs == AEO_FACTS_IOERR) {
-            fprintf(stderr, "aeo: %s: %s\n", o.facts, item.error);
-            st = EXIT_USAGE;
-            break;
-        }
-        recno++;
-        out.len = 0;
-        const char *error = NULL;
-        aeo_value rec;
-        aeo_vm_begin(vm, aeo_null());
-        if (fs == AEO_FACTS_BAD) error = item.error;
-        else if (!aeo_facts_decode(aeo_vm_arena(vm), p->root, p->root_name, item.text, item.len, item.line, &rec,
-                                   &error)) {
-            /* Schema errors name the field; the line is added here so that
-             * every error record names its line (syntax errors already do). */
-            if (strncmp(error, "line ", 5) != 0)
-                error = aeo_arena_printf(aeo_vm_arena(vm), "line %llu: %s", (unsigned long long)item.line, error);
-        }
-        if (error) {
-            bad_records++;
-            if (o.summary) {
-                fprintf(stderr, "aeo: record %llu: %s\n", (unsigned long long)recno, error);
-                aeo_vm_end(vm);
-                continue;
-            }
-            switch (fmt) {
-            case FMT_JSONL:
-            case FMT_JSON:
-                aeo_buf_printf(&out, "%s{\"record\":%llu,\"error\":", fmt == FMT_JSON ? (first ? "\n" : ",\n") : "",
-                               (unsigned long long)recno);
-                aeo_buf_json_string(&out, error, strlen(error));
-                aeo_buf_puts(&out, fmt == FMT_JSONL ? "}\n" : "}");
-                break;
-            case FMT_CSV:
-                aeo_buf_printf(&out, "%llu,,,error,", (unsigned long long)recno);
-                csv_field(&out, error, strlen(error));
-                aeo_buf_puts(&out, "\n");
-                break;
-            case FMT_TABLE:
-                aeo_buf_printf(&out, "%srecord %llu: cannot be read: %s\n", first ? "" : "\n",
-                               (unsigned long long)recno, error);
-                break;
-            }
-            first = false;
-            fwrite(out.data, 1, out.len, stdout);
-            aeo_vm_end(vm);
-            continue;
-        }
-        aeo_vm_begin(vm, rec);
-        bool any_error = false;
-        for (uint32_t k = 0; k < n_sel; k++) {
-            outs[k] = classify(vm, aeo_vm_measure(vm, sel[k]));
-            any_error |= outs[k].kind == OUT_ERROR;
-        }
-        error_records += any_error;
-        if (o.summary) {
-            for (uint32_t k = 0; k < n_sel; k++) counts[k][outs[k].kind]++;
-            aeo_vm_end(vm);
-            continue;
-        }
-        const char *key = eval_key(vm, key_chunk, &keybuf);
-        switch (fmt) {
-        case FMT_JSONL:
-        case FMT_JSON: {
-            if (fmt == FMT_JSON) aeo_buf_puts(&out, first ? "\n" : ",\n");
-            aeo_buf_printf(&out, "{\"record\":%llu", (unsigned long long)recno);
-            if (key_chunk) {
-                aeo_buf_puts(&out, ",\"key\":");
-                if (key) aeo_buf_json_string(&out, key, strlen(key));
-                else aeo_buf_puts(&out, "null");
-            }
-            for (int kind = OUT_APPLIES; kind <= OUT_ERROR; kind++) {
-                static const char *const field[] = {"applies", "not", "undecided", "errors"};
-                aeo_buf_printf(&out, ",\"%s\":%c", field[kind], kind >= OUT_UNDECIDED ? '{' : '[');
-                bool sep = false;
-                for (uint32_t k = 0; k < n_sel; k++) {
-                    if (outs[k].kind != kind) continue;
-                    if (sep) aeo_buf_puts(&out, ",");
-                    sep = true;
-                    const char *id = p->measures[sel[k]].id;
-                    aeo_buf_json_string(&out, id, strlen(id));
-                    if (kind == OUT_UNDECIDED) {
-                        aeo_buf_puts(&out, ":[");
-                        const aeo_unknown *u = outs[k].v.as.unk;
-                        for (uint32_t j = 0; j < u->n; j++) {
-                            if (j) aeo_buf_puts(&out, ",");
-                            aeo_buf_json_string(&out, u->paths[j], strlen(u->paths[j]));
-                        }
-                        aeo_buf_puts(&out, "]");
-                    } else if (kind == OUT_ERROR) {
-                        aeo_buf_puts(&out, ":");
-                        const char *msg = outs[k].v.as.e->msg;
-                        aeo_buf_json_string(&out, msg, strlen(msg));
-                    }
-                }
-                aeo_buf_puts(&out, kind >= OUT_UNDECIDED ? "}" : "]");
-            }
-            aeo_buf_puts(&out, fmt == FMT_JSONL ? "}\n" : "}");
-            break;
-        }
-        case FMT_CSV:
-            for (uint32_t k = 0; k < n_sel; k++) {
-                aeo_buf_printf(&out, "%llu,", (unsigned long long)recno);
-                if (key) csv_field(&out, key, strlen(key));
-                aeo_buf_printf(&out, ",%s,%s,", p->measures[sel[k]].id, outcome_names[outs[k].kind]);
-                tmp.len = 0;
-                if (outs[k].kind == OUT_UNDECIDED) {
-                    const aeo_unknown *u = outs[k].v.as.unk;
-                    for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(&tmp, "%s%s", j ? " " : "", u->paths[j]);
-                } else if (outs[k].kind == OUT_ERROR) {
-                    aeo_buf_puts(&tmp, outs[k].v.as.e->msg);
-                }
-                csv_field(&out, tmp.data ? tmp.data : "", tmp.len);
-                aeo_buf_puts(&out, "\n");
-            }
-            break;
-        case FMT_TABLE: {
-            aeo_buf_printf(&out, "%srecord %llu", first ? "" : "\n", (unsigned long long)recno);
-            if (key) aeo_buf_printf(&out, "  %s", key);
-            aeo_buf_puts(&out, "\n");
-            if (o.explain) {
-                for (uint32_t k = 0; k < n_sel; k++) {
-                    if (k) aeo_buf_puts(&out, "\n");
-                    aeo_explain_measure(c, vm, sel[k], use_color(&o, stdout), &out);
-                }
-                break;
-            }
-            int idw = 2;
-            for (uint32_t k = 0; k < n_sel; k++) {
-                int w = (int)strlen(p->measures[sel[k]].id);
-                if (w > idw) idw = w;
-            }
-            for (uint32_t k = 0; k < n_sel; k++) {
-                const aeo_measure_info *m = &p->measures[sel[k]];
-                aeo_buf_printf(&out, "  %-*s  %-9s  %s", idw, m->id, outcome_names[outs[k].kind], m->title);
-                if (outs[k].kind == OUT_UNDECIDED) {
-                    const aeo_unknown *u = outs[k].v.as.unk;
-                    aeo_buf_puts(&out, "  (missing:");
-                    for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(&out, " %s", u->paths[j]);
-                    aeo_buf_puts(&out, ")");
-                } else if (outs[k].kind == OUT_ERROR) {
-                    aeo_buf_printf(&out, "  (%s", outs[k].v.as.e->msg);
-                    if (outs[k].v.as.e->has_span) {
-                        aeo_buf_puts(&out, " at ");
-                        where(&out, &c->sources, outs[k].v.as.e->span);
-                    }
-                    aeo_buf_puts(&out, ")");
-                } else if (outs[k].kind == OUT_NOT && !aeo_vm_in_force(vm, sel[k])) {
-                    aeo_buf_puts(&out, "  (not in force on this date)");
-                }
-                aeo_buf_puts(&out, "\n");
-            }
-            break;
-        }
-        }
-        first = false;
-        fwrite(out.data, 1, out.len, stdout);
-        aeo_vm_end(vm);
+    /* --explain compiles traced chunks into the catalog as it goes: one thread. */
+    aeo_facts_status fs = AEO_FACTS_RECORD;
+    if (o.jobs > 1 && !o.explain) fs = run_parallel(&x, rd, o.jobs, &w, &stats, &recno, &ioerr);
+    if (fs == AEO_FACTS_RECORD) fs = run_serial(&x, rd, &w, &stats, &recno, &ioerr);
+    if (fs == AEO_FACTS_IOERR) {
+        fflush(stdout);
+        fprintf(stderr, "aeo: %s: %s\n", o.facts, ioerr);
+        st = EXIT_USAGE;
     }
-    if (fmt == FMT_JSON) fputs(first ? "]\n" : "\n]\n", stdout);
+    free(ioerr);
+    uint64_t bad_records = stats.bad, error_records = stats.errors;
+    uint64_t (*counts)[4] = stats.counts;
+    if (w.failed) errno = EIO;
+    if (fmt == FMT_JSON) fputs(w.wrote ? "\n]\n" : "]\n", stdout);
     if (o.summary) {
         char date[48];
         aeo_time_format_timestamp(as_of.as.i, as_of.nanos, date);
@@ -736,10 +1155,10 @@ static int cmd_eval(int argc, char **argv) {
                (unsigned long long)bad_records);
         int idw = 2, tw = 5;
         for (uint32_t k = 0; k < n_sel; k++) {
-            int w = (int)strlen(p->measures[sel[k]].id);
-            if (w > idw) idw = w;
-            w = (int)strlen(p->measures[sel[k]].title);
-            if (w > tw) tw = w > 60 ? 60 : w;
+            int wd = (int)strlen(p->measures[sel[k]].id);
+            if (wd > idw) idw = wd;
+            wd = (int)strlen(p->measures[sel[k]].title);
+            if (wd > tw) tw = wd > 60 ? 60 : wd;
         }
         printf("%-*s  %-*s  %8s  %8s  %9s  %6s\n", idw, "ID", tw, "TITLE", "applies", "not", "undecided", "error");
         for (uint32_t k = 0; k < n_sel; k++)
@@ -750,7 +1169,7 @@ static int cmd_eval(int argc, char **argv) {
     } else if (fmt == FMT_TABLE && recno == 0) {
         fputs("no records\n", stdout);
     }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (fflush(stdout) != 0 || ferror(stdout) || w.failed) {
         fprintf(stderr, "aeo: writing output: %s\n", strerror(errno));
         st = EXIT_USAGE;
     }
@@ -761,14 +1180,12 @@ static int cmd_eval(int argc, char **argv) {
     if (error_records)
         fprintf(stderr, "aeo: %llu record%s had measures that failed with a runtime error\n",
                 (unsigned long long)error_records, error_records == 1 ? "" : "s");
-    free(outs);
+    for (uint32_t k = 0; k < n_sel; k++) free(x.ids[k]);
+    free(x.ids);
+    free(x.id_len);
     free(counts);
-    aeo_buf_free(&out);
-    aeo_buf_free(&keybuf);
-    aeo_buf_free(&tmp);
     aeo_facts_reader_free(rd);
     if (in != stdin) fclose(in);
-    aeo_vm_free(vm);
     aeo_chunk_free(own_key);
     free(sel);
     aeo_catalog_free(c);

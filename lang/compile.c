@@ -438,6 +438,7 @@ bool aeo_compile_catalog(aeo_catalog *c) {
     for (uint32_t i = 0; i < c->consts.n; i++) {
         snprintf(name, sizeof name, "const %s", c->consts.items[i]->name);
         add_def(c, c->consts.items[i]->name, aeo_compile_expr(c, c->consts.items[i]->value, name, false), &ok);
+        p->defs[p->n_defs - 1].constant = true;
     }
     for (uint32_t i = 0; i < c->defs.n; i++) {
         snprintf(name, sizeof name, "def %s", c->defs.items[i]->name);
@@ -489,9 +490,22 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         m->confidence = prop_string(c, d, "confidence");
         m->span = d->name_span;
         const aeo_prop *tp = aeo_decl_prop(d, "tier");
+        if (c->scope) m->gate_scope = aeo_compile_def_index(c, AEO_REF_NONE, 0) + 1;
         if (tp && tp->value) {
             const aeo_expr *v = tp->value;
             uint32_t n = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
+            /* The tiers' def indices, when every item is a tier name. */
+            uint32_t *gate = aeo_arena_alloc(p->arena, (n ? n : 1) * sizeof *gate);
+            bool all_tiers = n > 0;
+            for (uint32_t k = 0; k < n && all_tiers; k++) {
+                const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[k] : v;
+                all_tiers = it->kind == AEO_EXPR_IDENT && it->ref == AEO_REF_TIER;
+                if (all_tiers) gate[k] = aeo_compile_def_index(c, AEO_REF_TIER, it->ref_index);
+            }
+            if (all_tiers) {
+                m->gate_tiers = gate;
+                m->n_gate_tiers = n;
+            }
             const char **names = aeo_arena_alloc(p->arena, (n ? n : 1) * sizeof *names);
             for (uint32_t k = 0; k < n; k++) {
                 const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[k] : v;

@@ -331,7 +331,19 @@ void aeo_diag_print(const aeo_diag *g, const aeo_sources *src, FILE *out, bool c
 }
 
 void aeo_diags_print(const aeo_diags *d, const aeo_sources *src, FILE *out, bool color) {
-    for (uint32_t i = 0; i < d->n; i++) aeo_diag_print(&d->items[i], src, out, color);
+    /* Rendered in memory and written at once: stderr is unbuffered, and
+     * printing a snippet a character at a time to it is a system call per
+     * character (tens of seconds for a catalog with 100,000 warnings). */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = d->n > 1 ? open_memstream(&text, &len) : NULL;
+    for (uint32_t i = 0; i < d->n; i++) aeo_diag_print(&d->items[i], src, mem ? mem : out, color);
+    if (mem) {
+        fclose(mem);
+        fwrite(text, 1, len, out);
+        fflush(out);
+        free(text);
+    }
 }
 
 /* --- did you mean --------------------------------------------------------- */

@@ -15,44 +15,73 @@
 
 #define MAX_ASSIGN 256
 
+typedef struct fieldset {
+    const aeo_field *items[16];
+    uint32_t n;
+} fieldset;
+
+/* What the tier lints need of one tier, the same for every measure, so
+ * computed once (a catalog of many measures would otherwise redo it for
+ * each): the enum and bool fields it reads, the records fixing them to each
+ * combination, and for each record whether the tier may hold and whether
+ * the scope may. */
+typedef struct tier_info {
+    fieldset fs;
+    uint32_t n;              /* assignments; 0: the tier is not checked */
+    aeo_value *recs;
+    bool *possible;          /* the tier is not false */
+    bool *reachable;         /* the scope is not false */
+} tier_info;
+
 typedef struct linter {
     aeo_catalog *c;
     aeo_arena *a;
     aeo_vm *vm;
     aeo_value unknown_as_of;
+    aeo_value unknown;       /* the record of which nothing is known (shared, never changed) */
+    tier_info *tiers;        /* per tier */
 } linter;
 
 /* ---- evaluation helpers -------------------------------------------------------- */
 
+/* Runs [ch] (NULL: could not be compiled) on [rec]; the caller ends the
+ * record with aeo_vm_end. */
+static aeo_value run_in(linter *l, const aeo_chunk *ch, aeo_value rec) {
+    aeo_vm_begin(l->vm, rec);
+    if (!ch) return aeo_error_new(aeo_vm_arena(l->vm), "cannot compile");
+    return aeo_vm_run(l->vm, ch);
+}
+
 static aeo_value eval_in(linter *l, const aeo_expr *e, aeo_value rec) {
     aeo_chunk *ch = aeo_compile_expr(l->c, e, "lint", false);
-    if (!ch) return aeo_error_new(aeo_vm_arena(l->vm), "cannot compile");
-    aeo_vm_begin(l->vm, rec);
-    aeo_value v = aeo_vm_run(l->vm, ch);
+    aeo_value v = run_in(l, ch, rec);
     aeo_chunk_free(ch);
     return v;
 }
 
 /* A record of which nothing is known: every slot UNKNOWN, so reads and
- * has() are unknown alike. */
+ * has() are unknown alike.  A fresh copy of l->unknown, to be changed. */
 static aeo_value unknown_record(linter *l) {
+    aeo_value rec = aeo_record_new(l->a, l->c->root);
+    aeo_record *r = (aeo_record *)(uintptr_t)rec.as.r;
+    for (uint32_t i = 0; i < l->c->root->n_fields; i++) r->slots[i] = l->unknown.as.r->slots[i];
+    return rec;
+}
+
+/* Builds l->unknown, once. */
+static void make_unknown(linter *l) {
     aeo_value rec = aeo_record_new(l->a, l->c->root);
     aeo_record *r = (aeo_record *)(uintptr_t)rec.as.r;
     for (uint32_t i = 0; i < l->c->root->n_fields; i++) {
         const char *path = aeo_arena_printf(l->a, "%s.%s", l->c->root_name, l->c->root->fields[i].name);
         r->slots[i] = aeo_unknown_new(l->a, path);
     }
-    return rec;
+    l->unknown = rec;
 }
 
 static bool is_bool(aeo_value v, bool b) { return v.kind == AEO_V_BOOL && v.as.b == b; }
 
 /* ---- facts read -------------------------------------------------------------------- */
-
-typedef struct fieldset {
-    const aeo_field *items[16];
-    uint32_t n;
-} fieldset;
 
 static void add_field(fieldset *fs, const aeo_field *f) {
     for (uint32_t i = 0; i < fs->n; i++)
@@ -130,7 +159,7 @@ static uint32_t assignments(linter *l, const fieldset *fs, aeo_value *out, uint3
 
 static void constant_condition(linter *l, const aeo_expr *e, const char *what, bool is_unless) {
     if (!e || e->kind == AEO_EXPR_ERROR) return;
-    aeo_value v = eval_in(l, e, unknown_record(l));
+    aeo_value v = eval_in(l, e, l->unknown);
     aeo_vm_end(l->vm);
     if (v.kind != AEO_V_BOOL) return;
     if (is_unless)
@@ -143,6 +172,44 @@ static void constant_condition(linter *l, const aeo_expr *e, const char *what, b
 
 /* Whether [v] may be true (true or unknown). */
 static bool maybe_true(aeo_value v) { return is_bool(v, true) || v.kind == AEO_V_UNKNOWN; }
+
+/* Fills l->tiers: per tier, its assignments and, for each, whether the tier
+ * and the scope may hold (as_of unknown). */
+static void tier_infos(linter *l) {
+    aeo_catalog *c = l->c;
+    l->tiers = aeo_xcalloc(c->tiers.n + 1, sizeof *l->tiers);
+    aeo_chunk *scope = c->scope ? aeo_compile_expr(c, c->scope, "lint", false) : NULL;
+    for (uint32_t t = 0; t < c->tiers.n; t++) {
+        tier_info *ti = &l->tiers[t];
+        const aeo_decl *td = c->tiers.items[t];
+        tier_fields(l, td->value, &ti->fs, 0);
+        if (ti->fs.n == 0) continue;
+        aeo_value *recs = aeo_arena_alloc(l->a, MAX_ASSIGN * sizeof *recs);
+        uint32_t n = assignments(l, &ti->fs, recs, MAX_ASSIGN);
+        if (n == 0) continue;
+        ti->n = n;
+        ti->recs = recs;
+        ti->possible = aeo_arena_zalloc(l->a, n * sizeof *ti->possible);
+        ti->reachable = aeo_arena_zalloc(l->a, n * sizeof *ti->reachable);
+        aeo_chunk *tc = aeo_compile_expr(c, td->value, "lint", false);
+        for (uint32_t k = 0; k < n; k++) {
+            aeo_vm_set_as_of(l->vm, l->unknown_as_of);
+            aeo_value tvv = run_in(l, tc, recs[k]);
+            aeo_vm_end(l->vm);
+            ti->possible[k] = maybe_true(tvv);
+            if (!ti->possible[k]) continue;
+            if (c->scope) {
+                aeo_value sv = run_in(l, scope, recs[k]);
+                aeo_vm_end(l->vm);
+                ti->reachable[k] = !is_bool(sv, false);
+            } else {
+                ti->reachable[k] = true;
+            }
+        }
+        aeo_chunk_free(tc);
+    }
+    aeo_chunk_free(scope);
+}
 
 static void tier_lints(linter *l, uint32_t mi) {
     aeo_catalog *c = l->c;
@@ -162,39 +229,48 @@ static void tier_lints(linter *l, uint32_t mi) {
     for (uint32_t i = 0; i < d->n_props; i++)
         if (strcmp(d->props[i].name, "when") == 0 || strcmp(d->props[i].name, "unless") == 0)
             tier_fields(l, d->props[i].value, &cond_fields, 0);
+    /* The when and unless conditions, compiled on first need. */
+    aeo_chunk **conds = aeo_xcalloc(d->n_props + 1, sizeof *conds);
+    bool compiled = false;
     bool any_reachable = false, any_tier_checked = false;
-    aeo_value *recs = aeo_xcalloc(MAX_ASSIGN, sizeof *recs);
     for (uint32_t t = 0; t < c->tiers.n; t++) {
         const aeo_decl *td = c->tiers.items[t];
-        fieldset fs = {{0}, 0};
-        tier_fields(l, td->value, &fs, 0);
-        if (fs.n == 0) continue;
-        uint32_t n = assignments(l, &fs, recs, MAX_ASSIGN);
-        if (n == 0) continue;
+        const tier_info *ti = &l->tiers[t];
+        const fieldset *fsp = &ti->fs;
+        if (ti->n == 0) continue;
+        /* Only what a report below can use is evaluated: the measure for a
+         * declared tier, when && !unless for an undeclared one whose facts
+         * the conditions read. */
+        bool overlap = false;
+        for (uint32_t i = 0; i < cond_fields.n; i++)
+            for (uint32_t j = 0; j < fsp->n; j++) overlap |= cond_fields.items[i] == fsp->items[j];
         bool tier_possible = false, measure_possible = false, reachable = false, cond_possible = false;
-        for (uint32_t k = 0; k < n; k++) {
-            aeo_vm_set_as_of(l->vm, l->unknown_as_of);
-            aeo_value tvv = eval_in(l, td->value, recs[k]);
-            aeo_vm_end(l->vm);
-            if (!maybe_true(tvv)) continue;
+        for (uint32_t k = 0; k < ti->n; k++) {
+            if (!ti->possible[k]) continue;
             tier_possible = true;
-            aeo_vm_begin(l->vm, recs[k]);
-            aeo_value m = aeo_vm_measure(l->vm, mi);
-            aeo_vm_end(l->vm);
-            if (!is_bool(m, false)) measure_possible = true;
-            if (c->scope) {
-                aeo_value s = eval_in(l, c->scope, recs[k]);
-                aeo_vm_end(l->vm);
-                if (!is_bool(s, false)) reachable = true;
-            } else {
-                reachable = true;
+            if (declared[t]) {
+                if (ti->reachable[k]) reachable = true;
+                if (!measure_possible) {
+                    aeo_vm_begin(l->vm, ti->recs[k]);
+                    aeo_value m = aeo_vm_measure(l->vm, mi);
+                    aeo_vm_end(l->vm);
+                    if (!is_bool(m, false)) measure_possible = true;
+                }
+                continue;
+            }
+            if (!overlap || cond_possible) continue;
+            if (!compiled) {
+                for (uint32_t i = 0; i < d->n_props; i++)
+                    if (strcmp(d->props[i].name, "when") == 0 || strcmp(d->props[i].name, "unless") == 0)
+                        conds[i] = aeo_compile_expr(c, d->props[i].value, "lint", false);
+                compiled = true;
             }
             /* when && !unless alone, for the undeclared-tier lint. */
             aeo_value w = aeo_bool(true);
             for (uint32_t i = 0; i < d->n_props; i++) {
                 bool when = strcmp(d->props[i].name, "when") == 0, unless = strcmp(d->props[i].name, "unless") == 0;
                 if (!when && !unless) continue;
-                aeo_value v = eval_in(l, d->props[i].value, recs[k]);
+                aeo_value v = run_in(l, conds[i], ti->recs[k]);
                 aeo_vm_end(l->vm);
                 if (unless && v.kind == AEO_V_BOOL) v = aeo_bool(!v.as.b);
                 if (is_bool(v, false)) w = v;
@@ -209,22 +285,19 @@ static void tier_lints(linter *l, uint32_t mi) {
                 aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
                              "measure '%s' can never apply to tier '%s': its conditions are false for every "
                              "enterprise of that tier", d->name, td->name);
-        } else if (cond_fields.n > 0 && cond_possible) {
+        } else if (cond_fields.n > 0 && cond_possible && overlap) {
             /* The conditions mention tier facts and still admit this tier. */
-            bool overlap = false;
-            for (uint32_t i = 0; i < cond_fields.n; i++)
-                for (uint32_t j = 0; j < fs.n; j++) overlap |= cond_fields.items[i] == fs.items[j];
-            if (overlap)
-                aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
-                             "the conditions of '%s' read the facts of tier '%s' and admit it, but '%s' is not "
-                             "in its tiers", d->name, td->name, td->name);
+            aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
+                         "the conditions of '%s' read the facts of tier '%s' and admit it, but '%s' is not "
+                         "in its tiers", d->name, td->name, td->name);
         }
     }
     if (any_tier_checked && !any_reachable)
         aeo_diag_add(&c->diags, AEO_E_W_UNREACHABLE, d->name_span,
                      "measure '%s' can never apply: the catalog scope excludes every enterprise of its tiers",
                      d->name);
-    free(recs);
+    for (uint32_t i = 0; i < d->n_props; i++) aeo_chunk_free(conds[i]);
+    free(conds);
     free(declared);
 }
 
@@ -367,9 +440,10 @@ static void key_reads(linter *l, const aeo_expr *e) {
 
 void aeo_lint_catalog(aeo_catalog *c) {
     if (!c->program || !c->root) return;
-    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null()};
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL};
     l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
+    make_unknown(&l);
     /* Constant conditions. */
     if (c->scope) constant_condition(&l, c->scope, "the catalog scope", false);
     for (uint32_t i = 0; i < c->tiers.n; i++)
@@ -407,10 +481,12 @@ void aeo_lint_catalog(aeo_catalog *c) {
             aeo_diag_add(&c->diags, AEO_E_W_NO_AS_OF, c->tests.items[t]->name_span,
                          "test \"%s\" has no 'as_of': its outcome depends on the day it runs (or on --as-of)",
                          c->tests.items[t]->name);
+    tier_infos(&l);
     for (uint32_t i = 0; i < c->measures.n; i++) {
         tier_lints(&l, i);
         measure_props(&l, i, tested);
     }
+    free(l.tiers);
     free(tested);
     unused(&l);
     shadows(&l);
@@ -458,21 +534,52 @@ static bool allowed(const aeo_sources *src, const aeo_decl *d, const char *code)
     }
 }
 
+/* A declaration by position, for finding the one that holds a warning. */
+typedef struct decl_at {
+    uint32_t file, start, end;
+    const aeo_decl *d;
+} decl_at;
+
+static int cmp_decl_at(const void *a, const void *b) {
+    const decl_at *x = a, *y = b;
+    if (x->file != y->file) return x->file < y->file ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return 0;
+}
+
 void aeo_lint_apply_allows(aeo_catalog *c) {
+    /* Every declaration sorted by position, so that each warning finds its
+     * declaration by binary search (a catalog of 100,000 measures has about
+     * as many warnings). */
+    size_t n_decls = 0;
+    for (uint32_t f = 0; f < c->n_files; f++) n_decls += c->files[f].n_decls;
+    decl_at *at = aeo_xmalloc((n_decls + 1) * sizeof *at);
+    size_t n = 0;
+    for (uint32_t f = 0; f < c->n_files; f++)
+        for (uint32_t k = 0; k < c->files[f].n_decls; k++) {
+            const aeo_decl *d = &c->files[f].decls[k];
+            at[n++] = (decl_at){d->span.file, d->span.start, d->span.end, d};
+        }
+    qsort(at, n, sizeof *at, cmp_decl_at);
     uint32_t out = 0;
     for (uint32_t i = 0; i < c->diags.n; i++) {
         aeo_diag *g = &c->diags.items[i];
         bool drop = false;
         if (g->sev == AEO_SEV_WARNING) {
-            /* The declaration that holds the warning. */
-            for (uint32_t f = 0; f < c->n_files && !drop; f++) {
-                for (uint32_t k = 0; k < c->files[f].n_decls; k++) {
-                    const aeo_decl *d = &c->files[f].decls[k];
-                    if (d->span.file != g->span.file || g->span.start < d->span.start || g->span.start >= d->span.end)
-                        continue;
-                    drop = allowed(&c->sources, d, aeo_diag_code_str(g->code));
-                    break;
-                }
+            /* The declaration that holds the warning: the last one starting
+             * at or before it. */
+            size_t lo = 0, hi = n;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (at[mid].file < g->span.file || (at[mid].file == g->span.file && at[mid].start <= g->span.start))
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo > 0) {
+                const decl_at *d = &at[lo - 1];
+                if (d->file == g->span.file && g->span.start >= d->start && g->span.start < d->end)
+                    drop = allowed(&c->sources, d->d, aeo_diag_code_str(g->code));
             }
         }
         if (drop) {
@@ -482,4 +589,5 @@ void aeo_lint_apply_allows(aeo_catalog *c) {
         c->diags.items[out++] = *g;
     }
     c->diags.n = out;
+    free(at);
 }

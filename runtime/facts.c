@@ -48,10 +48,18 @@
  * whose value is exactly that integer.  Messages quote numbers as written
  * ("9007199254740993", not the rounded double), found again in the text.
  *
- * Streaming: the reader pulls bytes with getc_unlocked (a buffered macro),
- * never fread or getline: fread on a pipe waits for a whole block before a
- * record can be yielded, and getline has no size cap, so one endless line
- * would exhaust memory before the 64 MiB rule could apply. */
+ * Streaming: the reader reads the descriptor in 256 KiB blocks with
+ * read(2), which returns whatever has arrived (fread on a pipe would wait
+ * for a whole block before a record could be yielded), and splits JSON
+ * Lines with memchr; the other forms are scanned byte by byte from the same
+ * block.  A record is kept only up to the size cap, so one endless line
+ * cannot exhaust memory (getline has no cap).
+ *
+ * Speed (issue 7): a conservative fast validator (quick_valid) accepts the
+ * common record in one tight pass and hands anything unusual to validate(),
+ * which alone writes messages; cJSON allocates from a scratch arena during a
+ * decode; the decoder finds fields through the record type's hash index and
+ * builds the error path only when there is an error. */
 #include "runtime/facts.h"
 
 #include <errno.h>
@@ -59,15 +67,36 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "runtime/celtime.h"
+
+/* cJSON's type tests, inline: the library's are calls into the shared
+ * object, and the decoder makes several per member.  They read the public
+ * `type` field exactly as cJSON's own functions do. */
+#define JTYPE(j) ((j)->type & 0xFF)
+#define J_IS_NULL(j) (JTYPE(j) == cJSON_NULL)
+#define J_IS_BOOL(j) ((JTYPE(j) & (cJSON_True | cJSON_False)) != 0)
+#define J_IS_TRUE(j) (JTYPE(j) == cJSON_True)
+#define J_IS_NUMBER(j) (JTYPE(j) == cJSON_Number)
+#define J_IS_STRING(j) (JTYPE(j) == cJSON_String)
+#define J_IS_ARRAY(j) (JTYPE(j) == cJSON_Array)
+#define J_IS_OBJECT(j) (JTYPE(j) == cJSON_Object)
 
 /* The largest integer magnitude a double holds exactly together with its
  * neighbours: 2^53 - 1.  JSON numbers beyond it may have been rounded. */
 #define MAX_EXACT 9007199254740991.0
+
+/* Bytes read from the input at a time. */
+#define IBUF_SIZE ((size_t)256 * 1024)
 
 /* ======================================================================== */
 /* Strict RFC 8259 validation                                               */
@@ -351,6 +380,274 @@ static bool validate(const char *text, size_t len, jerr *e) {
     return true;
 }
 
+/* ---- the fast path ------------------------------------------------------ */
+
+/* A conservative validator for the common case: true only for texts that
+ * validate() accepts, but it may say false for some valid ones (deep
+ * nesting, surrogate pairs, control bytes in whitespace positions), which
+ * validate() then decides, with its message.  It is the same grammar in
+ * a tighter loop: string contents are scanned eight bytes at a time for the
+ * bytes that need a closer look (quote, backslash, control, non-ASCII), so
+ * the usual record of short ASCII keys and literals costs a few hundred
+ * instructions rather than a state-machine step per byte. */
+#define QV_DEPTH 64
+
+/* The bytes of [w] that are '"', '\\', < 0x20 or >= 0x80, as the high bit of
+ * each byte; the lowest set bit is exact (higher ones may be borrows). */
+static inline uint64_t special_bytes(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t zq = (q - ones) & ~q, zb = (b - ones) & ~b, lt = (w - ones * 0x20) & ~w;
+    return (zq | zb | lt | w) & highs;
+}
+
+/* [*p] at the opening quote; on success past the closing one. */
+static inline bool quick_string(const unsigned char *s, size_t len, size_t *p) {
+    size_t i = *p + 1;
+    for (;;) {
+#if defined(__SSE2__)
+        /* 16 bytes at a time: quote, backslash, and (as signed bytes below
+         * 0x20) both control bytes and bytes >= 0x80. */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                      space = _mm_set1_epi8(0x20);
+        while (i + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                     _mm_cmplt_epi8(v, space));
+            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            if (bits) {
+                i += (size_t)__builtin_ctz(bits);
+                break;
+            }
+            i += 16;
+        }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            uint64_t m = special_bytes(w);
+            if (m) {
+                i += (size_t)__builtin_ctzll(m) >> 3;
+                break;
+            }
+            i += 8;
+        }
+#endif
+        if (i >= len) return false;
+        unsigned c = s[i];
+        if (c == '"') {
+            *p = i + 1;
+            return true;
+        }
+        if (c == '\\') {
+            if (i + 1 >= len) return false;
+            unsigned x = s[i + 1];
+            if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' || x == 'r' ||
+                x == 't') {
+                i += 2;
+                continue;
+            }
+            if (x != 'u') return false;
+            long cp = hex4(s, len, i + 2);
+            /* \u0000, surrogates and bad digits: validate() says what. */
+            if (cp <= 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+            i += 6;
+            continue;
+        }
+        if (c < 0x20) return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = utf8_len(s + i, len - i);
+        if (n == 0) return false;
+        i += n;
+    }
+}
+
+static inline bool quick_number(const unsigned char *s, size_t len, size_t *p) {
+    size_t i = *p;
+    if (s[i] == '-') i++;
+    if (i >= len || !is_digit(s[i])) return false;
+    if (s[i] == '0') {
+        i++;
+        if (i < len && is_digit(s[i])) return false;
+    } else {
+        while (i < len && is_digit(s[i])) i++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        if (i >= len || !is_digit(s[i])) return false;
+        while (i < len && is_digit(s[i])) i++;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) i++;
+        if (i >= len || !is_digit(s[i])) return false;
+        while (i < len && is_digit(s[i])) i++;
+    }
+    *p = i;
+    return true;
+}
+
+/* skip_ws for the usual case of no whitespace at all. */
+static inline size_t qws(const unsigned char *s, size_t len, size_t p) {
+    return p < len && s[p] > ' ' ? p : skip_ws(s, len, p);
+}
+
+static bool quick_valid(const char *text, size_t len) {
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned char stack[QV_DEPTH];
+    unsigned depth = 0;
+    size_t p = skip_ws(s, len, 0);
+    if (p == len || s[p] != '{') return false;
+    stack[depth++] = '{';
+    p = qws(s, len, p + 1);
+    if (p < len && s[p] == '}') {
+        p++;
+        goto closed;
+    }
+key:
+    if (p >= len || s[p] != '"' || !quick_string(s, len, &p)) return false;
+    p = qws(s, len, p);
+    if (p >= len || s[p] != ':') return false;
+    p = qws(s, len, p + 1);
+value:
+    if (p >= len) return false;
+    switch (s[p]) {
+    case '"':
+        if (!quick_string(s, len, &p)) return false;
+        break;
+    case 't':
+        if (len - p < 4 || memcmp(s + p, "true", 4) != 0) return false;
+        p += 4;
+        break;
+    case 'f':
+        if (len - p < 5 || memcmp(s + p, "false", 5) != 0) return false;
+        p += 5;
+        break;
+    case 'n':
+        if (len - p < 4 || memcmp(s + p, "null", 4) != 0) return false;
+        p += 4;
+        break;
+    case '{':
+    case '[':
+        if (depth == QV_DEPTH) return false;
+        stack[depth++] = s[p];
+        p = qws(s, len, p + 1);
+        if (p < len && s[p] == (stack[depth - 1] == '{' ? '}' : ']')) {
+            p++;
+            goto closed;
+        }
+        if (stack[depth - 1] == '{') goto key;
+        goto value;
+    default:
+        if (s[p] != '-' && !is_digit(s[p])) return false;
+        if (!quick_number(s, len, &p)) return false;
+        break;
+    }
+after:
+    p = qws(s, len, p);
+    if (p >= len) return false;
+    if (s[p] == ',') {
+        p = qws(s, len, p + 1);
+        if (stack[depth - 1] == '{') goto key;
+        goto value;
+    }
+    if (s[p] != (stack[depth - 1] == '{' ? '}' : ']')) return false;
+    p++;
+closed:
+    if (--depth > 0) goto after;
+    return skip_ws(s, len, p) == len;
+}
+
+/* An even quicker test, for texts on which cJSON is as strict as JSON:
+ * true when every byte is printable ASCII (so no control byte, no invalid
+ * UTF-8, no whitespace but the space, which both accept), there is no
+ * backslash (so strings end at the next quote and hold no \u0000), every
+ * number outside strings has JSON's grammar (cJSON would take 01, 1. and
+ * 1.e5), and there are at most AEO_FACTS_MAX_DEPTH brackets (cJSON's
+ * nesting limit is higher).  Everything else that can be wrong (structure,
+ * literals, a value that is not an object, bytes after it) cJSON refuses
+ * too, which the caller checks; then validate() finds the message.  One
+ * SSE2 pass over 64-byte blocks; without SSE2 it says false. */
+static bool quick_lax(const char *text, size_t len) {
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const unsigned char *s = (const unsigned char *)text;
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20),
+                  below = _mm_set1_epi8('-' - 1), above = _mm_set1_epi8('9' + 1);
+    uint64_t in_carry = 0, num_carry = 0;
+    size_t opens = 0;
+    unsigned char tail[64];
+    for (size_t base = 0; base < len; base += 64) {
+        const unsigned char *b = s + base;
+        if (len - base < 64) {
+            /* The last, partial block: padded with spaces. */
+            memset(tail, ' ', sizeof tail);
+            memcpy(tail, b, len - base);
+            b = tail;
+        }
+        uint64_t q = 0, bad = 0, num = 0;
+#define QL_CHUNK(k)                                                                                        \
+        do {                                                                                               \
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * (k)));                    \
+            q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * (k));          \
+            bad |= (uint64_t)(unsigned)_mm_movemask_epi8(                                                  \
+                       _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmplt_epi8(v, space))) << (16 * (k));   \
+            num |= (uint64_t)(unsigned)_mm_movemask_epi8(                                                  \
+                       _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above))) << (16 * (k));   \
+        } while (0)
+        /* Signed compares: below 0x20 is a control byte or >= 0x80; the
+         * number bytes are '-', '.', '/' and the digits. */
+        QL_CHUNK(0);
+        QL_CHUNK(1);
+        QL_CHUNK(2);
+        QL_CHUNK(3);
+#undef QL_CHUNK
+        if (bad) return false;
+        /* Bytes inside strings: a prefix XOR of the quotes (a string's
+         * opening quote is inside, its closing quote outside). */
+        uint64_t in = q;
+        in ^= in << 1;
+        in ^= in << 2;
+        in ^= in << 4;
+        in ^= in << 8;
+        in ^= in << 16;
+        in ^= in << 32;
+        in ^= in_carry;
+        in_carry = (uint64_t)((int64_t)in >> 63);
+        num &= ~in;
+        /* A number token starts at a run of number bytes outside strings
+         * (in JSON it follows ':', ',', '[' or a space; "1e+05" makes a
+         * second run, "05", which quick_number refuses: a false alarm that
+         * only costs the careful path). */
+        uint64_t starts = num & ~((num << 1) | num_carry);
+        num_carry = num >> 63;
+        while (starts) {
+            size_t p = base + (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            if (!quick_number(s, len, &p)) return false;
+            /* cJSON reads a token of these bytes: it must be the number. */
+            if (p < len && (s[p] == '.' || s[p] == 'e' || s[p] == 'E' || s[p] == '+' || s[p] == '-' ||
+                            s[p] == '/'))
+                return false;
+        }
+        if (len > 2 * AEO_FACTS_MAX_DEPTH) {
+            /* Deep nesting needs as many brackets as levels: count them
+             * (in a text this short there cannot be too many). */
+            for (unsigned k = 0; k < 64 && base + k < len; k++)
+                if (!(in >> k & 1) && (s[base + k] == '{' || s[base + k] == '[')) opens++;
+        }
+    }
+    return in_carry == 0 && opens <= AEO_FACTS_MAX_DEPTH;
+#else
+    (void)text;
+    (void)len;
+    return false;
+#endif
+}
+
 /* The absolute line and column of byte [off] of a text whose first byte is
  * at [line0]:[col0]. */
 static void locate(const char *s, size_t off, uint64_t line0, uint64_t col0, uint64_t *line,
@@ -384,8 +681,19 @@ enum {
 
 struct aeo_facts_reader {
     FILE *in;
+    int fd;                  /* fileno(in), or -1: then fread */
     char *name;
     int form;
+    bool validate;           /* see aeo_facts_reader_set_validate */
+    /* Input block: bytes ibuf[ipos, iend) are read but not yet consumed. */
+    char *ibuf;
+    size_t ipos, iend;
+    bool ieof;
+    bool keep;               /* aeo_facts_reader_keep_blocks */
+    char **retired;          /* blocks done with, for the caller to free */
+    size_t n_retired, cap_retired;
+    char **spare;            /* blocks given back, for reuse */
+    size_t n_spare, cap_spare;
     size_t max;              /* record size cap */
     int err;                 /* errno of a failed read, or 0 */
     /* Bytes given back, newest last; they are not counted in line/col. */
@@ -410,6 +718,9 @@ struct aeo_facts_reader {
 aeo_facts_reader *aeo_facts_reader_new(FILE *in, const char *name) {
     aeo_facts_reader *r = aeo_xcalloc(1, sizeof *r);
     r->in = in;
+    r->fd = fileno(in);
+    r->validate = true;
+    r->ibuf = aeo_xmalloc(IBUF_SIZE);
     r->name = aeo_xstrdup(name ? name : "-");
     r->form = F_START;
     r->max = AEO_FACTS_MAX_RECORD;
@@ -424,6 +735,11 @@ aeo_facts_reader *aeo_facts_reader_new(FILE *in, const char *name) {
 void aeo_facts_reader_free(aeo_facts_reader *r) {
     if (!r) return;
     free(r->name);
+    free(r->ibuf);
+    for (size_t i = 0; i < r->n_retired; i++) free(r->retired[i]);
+    free(r->retired);
+    for (size_t i = 0; i < r->n_spare; i++) free(r->spare[i]);
+    free(r->spare);
     free(r->rec);
     free(r->msg);
     free(r->pending);
@@ -434,14 +750,74 @@ void aeo_facts_reader_set_max_record(aeo_facts_reader *r, size_t max_bytes) {
     r->max = max_bytes ? max_bytes : 1;
 }
 
+void aeo_facts_reader_set_validate(aeo_facts_reader *r, bool on) { r->validate = on; }
+
+void aeo_facts_reader_keep_blocks(aeo_facts_reader *r) { r->keep = true; }
+
+void aeo_facts_reader_recycle(aeo_facts_reader *r, void *block) {
+    if (r->n_spare == r->cap_spare) {
+        r->cap_spare = r->cap_spare ? 2 * r->cap_spare : 8;
+        r->spare = aeo_xrealloc(r->spare, r->cap_spare * sizeof *r->spare);
+    }
+    r->spare[r->n_spare++] = block;
+}
+
+void *aeo_facts_reader_retired(aeo_facts_reader *r) {
+    if (r->n_retired == 0) return NULL;
+    void *b = r->retired[0];
+    memmove(r->retired, r->retired + 1, (r->n_retired - 1) * sizeof *r->retired);
+    r->n_retired--;
+    return b;
+}
+
+/* Reads the next block of input into ibuf; false at the end of the input
+ * or on a read error (remembered in r->err).  read(2) on the descriptor
+ * returns whatever has arrived, so on a pipe a record is yielded as soon as
+ * its last byte is there; fread, which waits for a whole block, serves only
+ * streams without a descriptor (fmemopen). */
+static bool refill(aeo_facts_reader *r) {
+    if (r->ieof) return false;
+    size_t at = 0;
+    if (r->keep) {
+        /* The caller may still hold records in this block: new bytes go
+         * after them while there is room (a pipe delivers 64 KiB at a time),
+         * then into a new block. */
+        if (r->iend < IBUF_SIZE) {
+            at = r->iend;
+        } else {
+            if (r->n_retired == r->cap_retired) {
+                r->cap_retired = r->cap_retired ? 2 * r->cap_retired : 8;
+                r->retired = aeo_xrealloc(r->retired, r->cap_retired * sizeof *r->retired);
+            }
+            r->retired[r->n_retired++] = r->ibuf;
+            r->ibuf = r->n_spare ? r->spare[--r->n_spare] : aeo_xmalloc(IBUF_SIZE);
+            r->ipos = r->iend = 0;
+        }
+    }
+    ssize_t n;
+    if (r->fd >= 0) {
+        do n = read(r->fd, r->ibuf + at, IBUF_SIZE - at);
+        while (n < 0 && errno == EINTR);
+    } else {
+        n = (ssize_t)fread(r->ibuf + at, 1, IBUF_SIZE - at, r->in);
+        if (n == 0 && ferror(r->in)) n = -1;
+    }
+    if (n <= 0) {
+        if (n < 0 && !r->err) r->err = errno ? errno : EIO;
+        r->ieof = true;
+        return false;
+    }
+    r->ipos = at;
+    r->iend = at + (size_t)n;
+    return true;
+}
+
 /* The next byte without position tracking, or EOF (remembering a read
- * error).  getc_unlocked rather than fread: fread on a pipe waits for a full
- * block, and a record should be yielded as soon as its last byte arrives. */
-static int raw(aeo_facts_reader *r) {
+ * error). */
+static inline int raw(aeo_facts_reader *r) {
     if (r->npush) return r->push[--r->npush];
-    int c = getc_unlocked(r->in);
-    if (c == EOF && ferror(r->in) && !r->err) r->err = errno ? errno : EIO;
-    return c;
+    if (r->ipos == r->iend && !refill(r)) return EOF;
+    return (unsigned char)r->ibuf[r->ipos++];
 }
 
 /* The next byte, counting lines and columns. */
@@ -483,6 +859,24 @@ static inline void put(aeo_facts_reader *r, int c) {
         r->cap = cap;
     }
     r->rec[r->len++] = (char)c;
+}
+
+/* Appends the [n] bytes at [p] to the record (as put() would, byte by
+ * byte). */
+static void put_bytes(aeo_facts_reader *r, const char *p, size_t n) {
+    if (r->len + n > r->max) {
+        r->over = true;
+        n = r->len < r->max ? r->max - r->len : 0;
+    }
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap;
+        while (cap < r->len + n + 1) cap *= 2;
+        if (cap > r->max + 1) cap = r->max + 1;
+        r->rec = aeo_xrealloc(r->rec, cap);
+        r->cap = cap;
+    }
+    memcpy(r->rec + r->len, p, n);
+    r->len += n;
 }
 
 static void setmsg(aeo_facts_reader *r, const char *fmt, ...)
@@ -560,16 +954,29 @@ static aeo_facts_status too_big(aeo_facts_reader *r, aeo_facts_item *it) {
 }
 
 /* Validates the record read and yields it as RECORD or BAD. */
-static aeo_facts_status emit(aeo_facts_reader *r, aeo_facts_item *it) {
+/* Yields the [len] bytes at [text] (NUL-terminated; the record that
+ * starts at rline:rcol) as RECORD, or BAD with the validator's message. */
+static aeo_facts_status emit_text(aeo_facts_reader *r, aeo_facts_item *it, const char *text, size_t len) {
     jerr e;
     uint64_t line, col;
-    if (r->over) return too_big(r, it);
-    item_text(r, it);
-    if (validate(r->rec, r->len, &e)) return AEO_FACTS_RECORD;
-    locate(r->rec, e.off, r->rline, r->rcol, &line, &col);
+    it->text = text;
+    it->len = len;
+    it->line = r->rline;
+    /* Unvalidated records (aeo_facts_reader_set_validate) start in column
+     * 1, so aeo_facts_decode reports a syntax error at the same line and
+     * column as this would. */
+    if (!r->validate && r->rcol == 1) return AEO_FACTS_RECORD;
+    if (quick_valid(text, len) || validate(text, len, &e)) return AEO_FACTS_RECORD;
+    locate(text, e.off, r->rline, r->rcol, &line, &col);
     setmsg(r, "line %" PRIu64 ", column %" PRIu64 ": %s", line, col, e.what);
     it->error = r->msg;
     return AEO_FACTS_BAD;
+}
+
+static aeo_facts_status emit(aeo_facts_reader *r, aeo_facts_item *it) {
+    if (r->over) return too_big(r, it);
+    item_text(r, it);
+    return emit_text(r, it, r->rec, r->len);
 }
 
 /* Drops trailing whitespace from the record, so an error at its end is
@@ -703,22 +1110,61 @@ static aeo_facts_status next_start(aeo_facts_reader *r, aeo_facts_item *it) {
     return scan_doc(r, it);
 }
 
-/* F_LINES: the next non-blank line. */
+/* F_LINES: the next non-blank line.  The line is found with memchr in the
+ * input block and copied in pieces, not byte by byte. */
 static aeo_facts_status next_line(aeo_facts_reader *r, aeo_facts_item *it) {
     for (;;) {
-        int c;
-        bool blank = true;
+        bool blank = true, nl = false;
         begin(r, r->line, r->col);
-        while ((c = rd(r)) != EOF && c != '\n') {
+        /* The usual case: the whole line is in the block, so the record is
+         * yielded where it lies, its newline overwritten with the NUL. */
+        if (!r->npush && r->ipos < r->iend) {
+            char *p = r->ibuf + r->ipos;
+            char *e = memchr(p, '\n', r->iend - r->ipos);
+            size_t n = e ? (size_t)(e - p) : 0;
+            if (e && n <= r->max && n > 0 && !is_ws((unsigned char)p[0])) {
+                r->ipos += n + 1;
+                r->line++;
+                r->col = 1;
+                if (p[n - 1] == '\r') n--;
+                p[n] = '\0';
+                it->in_block = r->keep;
+                return emit_text(r, it, p, n);
+            }
+        }
+        while (r->npush) {  /* bytes given back (only ever before the first line) */
+            int c = raw(r);
+            if (c == '\n') {
+                nl = true;
+                break;
+            }
+            r->col++;
             if (!is_ws(c)) blank = false;
             put(r, c);
+        }
+        while (!nl) {
+            if (r->ipos == r->iend && !refill(r)) break;
+            const char *p = r->ibuf + r->ipos;
+            size_t avail = r->iend - r->ipos;
+            const char *e = memchr(p, '\n', avail);
+            size_t n = e ? (size_t)(e - p) : avail;
+            if (blank)
+                for (size_t i = 0; i < n && blank; i++) blank = is_ws((unsigned char)p[i]);
+            put_bytes(r, p, n);
+            r->ipos += n + (e ? 1 : 0);
+            r->col += n;
+            nl = e != NULL;
+        }
+        if (nl) {
+            r->line++;
+            r->col = 1;
         }
         if (r->err) return ioerr(r, it);
         if (!blank) {
             if (!r->over && r->rec[r->len - 1] == '\r') r->len--;
             return emit(r, it);
         }
-        if (c == EOF) {
+        if (!nl) {
             r->form = F_END;
             return AEO_FACTS_EOF;
         }
@@ -860,6 +1306,7 @@ aeo_facts_status aeo_facts_next(aeo_facts_reader *r, aeo_facts_item *it) {
     it->len = 0;
     it->line = 0;
     it->error = NULL;
+    it->in_block = false;
     if (r->pending) {
         setmsg(r, "%s", r->pending);
         free(r->pending);
@@ -890,52 +1337,96 @@ aeo_facts_status aeo_facts_next(aeo_facts_reader *r, aeo_facts_item *it) {
 /* Decoding                                                                 */
 /* ======================================================================== */
 
-/* State of one decode (or from_value) call.  The path is built in place as
- * the walk descends and cut back on the way up, so a message costs nothing
- * until an error actually happens. */
+/* State of one decode (or from_value) call.  The path is kept as a stack
+ * of segments (".name", "[3]", raw text such as the root name or a quoted
+ * map key) pushed as the walk descends and cut back on the way up; it
+ * becomes text only when an error actually happens, so a record without
+ * errors never formats a path. */
+typedef struct seg {
+    const char *s;           /* text (its own lifetime: names, literals, arena strings) */
+    uint32_t n;
+    uint8_t kind;            /* SEG_RAW, SEG_FIELD (".s"), SEG_INDEX ("[index]") */
+    size_t index;
+} seg;
+
+enum { SEG_RAW, SEG_FIELD, SEG_INDEX };
+
+#define INLINE_SEGS 32
+
 typedef struct dctx {
     aeo_arena *a;
     const char *text;        /* the record's JSON text, to quote numbers as written */
     size_t len;
     const cJSON *root;
-    char *path;              /* "enterprise.address.city", malloc'd */
-    size_t plen, pcap;
+    seg *segs;               /* the path: inline[] until it grows deeper */
+    size_t plen, pcap;       /* segments in use, room */
+    seg inline_segs[INLINE_SEGS];
     const char *error;
 } dctx;
 
-static void path_add(dctx *d, const char *s, size_t n) {
-    if (d->plen + n + 1 > d->pcap) {
-        size_t cap = d->pcap ? d->pcap : 64;
-        while (cap < d->plen + n + 1) cap *= 2;
-        d->path = aeo_xrealloc(d->path, cap);
-        d->pcap = cap;
+static void dctx_init(dctx *d, aeo_arena *a) {
+    memset(d, 0, offsetof(dctx, inline_segs));
+    d->a = a;
+    d->segs = d->inline_segs;
+    d->pcap = INLINE_SEGS;
+}
+
+static inline seg *path_push(dctx *d) {
+    if (d->plen == d->pcap) {
+        seg *more = aeo_arena_alloc(d->a, 2 * d->pcap * sizeof *more);
+        memcpy(more, d->segs, d->plen * sizeof *more);
+        d->segs = more;
+        d->pcap *= 2;
     }
-    memcpy(d->path + d->plen, s, n);
-    d->plen += n;
-    d->path[d->plen] = '\0';
+    return &d->segs[d->plen++];
+}
+
+/* Appends the raw text [s] (which must outlive the decode) to the path. */
+static void path_add(dctx *d, const char *s, size_t n) {
+    seg *g = path_push(d);
+    g->kind = SEG_RAW;
+    g->s = s;
+    g->n = (uint32_t)n;
 }
 
 /* Appends ".name" to the path; returns the old length for path_pop. */
-static size_t path_field(dctx *d, const char *name) {
+static inline size_t path_field(dctx *d, const char *name) {
     size_t old = d->plen;
-    path_add(d, ".", 1);
-    path_add(d, name, strlen(name));
+    seg *g = path_push(d);
+    g->kind = SEG_FIELD;
+    g->s = name;        /* NUL-terminated: measured only if an error is written */
+    g->n = UINT32_MAX;
     return old;
 }
 
 /* Appends "[i]" (a list element); returns the old length. */
-static size_t path_index(dctx *d, size_t i) {
-    char buf[32];
+static inline size_t path_index(dctx *d, size_t i) {
     size_t old = d->plen;
-    int n = snprintf(buf, sizeof buf, "[%zu]", i);
-    path_add(d, buf, (size_t)n);
+    seg *g = path_push(d);
+    g->kind = SEG_INDEX;
+    g->index = i;
     return old;
 }
 
-/* Cuts the path back to [old] bytes. */
-static void path_pop(dctx *d, size_t old) {
-    d->plen = old;
-    d->path[old] = '\0';
+/* Cuts the path back to [old] segments. */
+static inline void path_pop(dctx *d, size_t old) { d->plen = old; }
+
+/* The path as text, in the arena. */
+static const char *path_text(dctx *d, size_t *len) {
+    aeo_buf b = {0};
+    for (size_t i = 0; i < d->plen; i++) {
+        const seg *g = &d->segs[i];
+        if (g->kind == SEG_INDEX) {
+            aeo_buf_printf(&b, "[%zu]", g->index);
+            continue;
+        }
+        if (g->kind == SEG_FIELD) aeo_buf_putn(&b, ".", 1);
+        aeo_buf_putn(&b, g->s, g->n == UINT32_MAX ? strlen(g->s) : g->n);
+    }
+    char *out = aeo_arena_strndup(d->a, b.data ? b.data : "", b.len);
+    *len = b.len;
+    aeo_buf_free(&b);
+    return out;
 }
 
 /* [s] as a quoted string for a message, escaped, cut after 60 bytes (at a
@@ -978,12 +1469,14 @@ static bool derr(dctx *d, const char *fmt, ...) {
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    size_t size = d->plen + 2 + (size_t)(n < 0 ? 0 : n) + 1;
+    size_t plen;
+    const char *path = path_text(d, &plen);
+    size_t size = plen + 2 + (size_t)(n < 0 ? 0 : n) + 1;
     char *msg = aeo_arena_alloc(d->a, size);
-    memcpy(msg, d->path, d->plen);
-    memcpy(msg + d->plen, ": ", 2);
+    memcpy(msg, path, plen);
+    memcpy(msg + plen, ": ", 2);
     va_start(ap, fmt);
-    vsnprintf(msg + d->plen + 2, size - d->plen - 2, fmt, ap);
+    vsnprintf(msg + plen + 2, size - plen - 2, fmt, ap);
     va_end(ap);
     d->error = msg;
     return false;
@@ -1000,12 +1493,12 @@ static const char *type_name(dctx *d, const aeo_type *t) {
 
 /* The JSON spelling of what was found, for "expected int, got string". */
 static const char *json_kind(const cJSON *j) {
-    if (cJSON_IsNull(j)) return "null";
-    if (cJSON_IsBool(j)) return "bool";
-    if (cJSON_IsNumber(j)) return "number";
-    if (cJSON_IsString(j)) return "string";
-    if (cJSON_IsArray(j)) return "array";
-    if (cJSON_IsObject(j)) return "object";
+    if (J_IS_NULL(j)) return "null";
+    if (J_IS_BOOL(j)) return "bool";
+    if (J_IS_NUMBER(j)) return "number";
+    if (J_IS_STRING(j)) return "string";
+    if (J_IS_ARRAY(j)) return "array";
+    if (J_IS_OBJECT(j)) return "object";
     return "invalid";
 }
 
@@ -1018,7 +1511,7 @@ static bool mismatch(dctx *d, const aeo_type *t, const cJSON *j) {
  * in which they appear in the text. */
 static bool count_numbers(const cJSON *j, const cJSON *target, size_t *k) {
     if (j == target) return true;
-    if (cJSON_IsNumber(j)) {
+    if (J_IS_NUMBER(j)) {
         (*k)++;
         return false;
     }
@@ -1175,12 +1668,15 @@ static bool parse_duration(dctx *d, const char *s, size_t n, aeo_value *out) {
 /* A record value of type [rt] with every slot ABSENT; [slots] receives the
  * slot array to fill. */
 static aeo_value new_record(dctx *d, const aeo_record_type *rt, aeo_value **slots) {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < rt->n_fields; i++)
-        if (rt->fields[i].slot + 1 > n) n = rt->fields[i].slot + 1;
-    aeo_record *rec = aeo_arena_alloc(d->a, sizeof *rec);
+    uint32_t n = rt->n_slots;
+    if (!rt->index)
+        for (uint32_t i = 0; i < rt->n_fields; i++)
+            if (rt->fields[i].slot + 1 > n) n = rt->fields[i].slot + 1;
+    /* The record and its slots in one allocation (aeo_record is 16 bytes,
+     * so the slots stay aligned). */
+    aeo_record *rec = aeo_arena_alloc(d->a, sizeof *rec + (n ? n : 1) * sizeof(aeo_value));
     rec->type = rt;
-    rec->slots = aeo_arena_alloc(d->a, (n ? n : 1) * sizeof(aeo_value));
+    rec->slots = (aeo_value *)(void *)(rec + 1);
     for (uint32_t i = 0; i < n; i++) rec->slots[i] = aeo_absent();
     *slots = rec->slots;
     aeo_value v = {.kind = AEO_V_RECORD};
@@ -1193,18 +1689,18 @@ static bool dec(dctx *d, const aeo_type *t, const cJSON *j, aeo_value *out);
 /* dyn <- any JSON: integral numbers within ±(2^53-1) become int, other
  * numbers double, objects maps with string keys, arrays lists. */
 static bool dec_dyn(dctx *d, const cJSON *j, aeo_value *out) {
-    if (cJSON_IsNull(j)) {
+    if (J_IS_NULL(j)) {
         *out = aeo_null();
-    } else if (cJSON_IsBool(j)) {
-        *out = aeo_bool(cJSON_IsTrue(j));
-    } else if (cJSON_IsNumber(j)) {
+    } else if (J_IS_BOOL(j)) {
+        *out = aeo_bool(J_IS_TRUE(j));
+    } else if (J_IS_NUMBER(j)) {
         double v = j->valuedouble;
         if (!finite_number(d, j)) return false;
         *out = v == trunc(v) && fabs(v) <= MAX_EXACT ? aeo_int((int64_t)v) : aeo_double(v);
-    } else if (cJSON_IsString(j)) {
+    } else if (J_IS_STRING(j)) {
         return make_string(d, j->valuestring, strlen(j->valuestring), out);
-    } else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
-        return dec(d, cJSON_IsArray(j) ? &aeo_type_list_dyn : &aeo_type_map_dyn, j, out);
+    } else if (J_IS_ARRAY(j) || J_IS_OBJECT(j)) {
+        return dec(d, J_IS_ARRAY(j) ? &aeo_type_list_dyn : &aeo_type_map_dyn, j, out);
     } else {
         return derr(d, "unreadable JSON value");
     }
@@ -1213,31 +1709,118 @@ static bool dec_dyn(dctx *d, const cJSON *j, aeo_value *out) {
 
 /* record <- object: each schema field from the member of the same name;
  * members the schema does not declare are ignored. */
-static bool dec_record(dctx *d, const aeo_record_type *rt, const cJSON *obj, aeo_value *out) {
-    const cJSON **found = aeo_arena_zalloc(d->a, (rt->n_fields + 1) * sizeof *found);
-    for (const cJSON *c = obj->child; c; c = c->next) {
-        for (uint32_t i = 0; i < rt->n_fields; i++) {
-            if (strcmp(rt->fields[i].name, c->string) != 0) continue;
-            if (found[i]) {
-                path_field(d, rt->fields[i].name);
-                return derr(d, "duplicate key");
+/* The field of [rt] named [key] (cJSON's NUL-terminated member name). */
+static inline const aeo_field *key_field(const aeo_record_type *rt, const char *key) {
+    size_t len = strlen(key);
+    if (!rt->index) return aeo_record_type_find(rt, key, len);
+    uint32_t i = aeo_field_hash(key, len) & rt->index_mask;
+    for (uint32_t k; (k = rt->index[2 * i]) != 0; i = (i + 1) & rt->index_mask) {
+        if (rt->index[2 * i + 1] != len) continue;
+        const aeo_field *f = &rt->fields[k - 1];
+        /* Both strings have len bytes: compare 8 bytes at a time, the last
+         * word overlapping the one before. */
+        if (len >= 8) {
+            size_t n = 0;
+            uint64_t x, y, diff = 0;
+            for (; n + 8 < len; n += 8) {
+                memcpy(&x, f->name + n, 8);
+                memcpy(&y, key + n, 8);
+                diff |= x ^ y;
             }
-            found[i] = c;
-            break;
+            memcpy(&x, f->name + len - 8, 8);
+            memcpy(&y, key + len - 8, 8);
+            diff |= x ^ y;
+            if (diff == 0) return f;
+        } else if (memcmp(f->name, key, len) == 0) {
+            return f;
         }
+    }
+    return NULL;
+}
+
+static bool dec_record_checked(dctx *d, const aeo_record_type *rt, const cJSON *obj, aeo_value *out);
+
+/* record <- object.  The usual record is decoded in one pass over its
+ * members in document order; anything irregular (a duplicate, a missing or
+ * null required field, a value of the wrong type) sends the record to
+ * dec_record_checked, which finds the first error in schema order, as the
+ * messages promise. */
+static bool dec_record(dctx *d, const aeo_record_type *rt, const cJSON *obj, aeo_value *out) {
+    uint64_t seen_inline[4];
+    uint32_t words = (rt->n_fields + 63) / 64;
+    if (words > 4) return dec_record_checked(d, rt, obj, out);
+    uint64_t *seen = seen_inline;
+    memset(seen, 0, sizeof seen_inline);
+    size_t base = d->plen;
+    aeo_value *slots;
+    aeo_value v = new_record(d, rt, &slots);
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        const aeo_field *f = key_field(rt, c->string);
+        if (!f) continue;
+        size_t i = (size_t)(f - rt->fields);
+        uint64_t bit = UINT64_C(1) << (i & 63);
+        if (seen[i >> 6] & bit) goto checked;
+        seen[i >> 6] |= bit;
+        if (J_IS_NULL(c)) {
+            if (!f->optional) goto checked;
+            continue;
+        }
+        if (f->type->kind == AEO_T_BOOL) {
+            if (!J_IS_BOOL(c)) goto checked;
+            slots[f->slot] = aeo_bool(J_IS_TRUE(c));
+            continue;
+        }
+        size_t old = path_field(d, f->name);
+        if (!dec(d, f->type, c, &slots[f->slot])) goto checked;
+        path_pop(d, old);
+    }
+    for (uint32_t i = 0; i < rt->n_fields; i++)
+        if (!rt->fields[i].optional && !(seen[i >> 6] >> (i & 63) & 1)) goto checked;
+    *out = v;
+    return true;
+checked:
+    path_pop(d, base);
+    d->error = NULL;
+    return dec_record_checked(d, rt, obj, out);
+}
+
+/* The two-pass decode: duplicates first (in document order), then every
+ * field in schema order, so that the first error reported is the same
+ * whatever the order of the members. */
+static bool dec_record_checked(dctx *d, const aeo_record_type *rt, const cJSON *obj, aeo_value *out) {
+    const cJSON *inline_found[64];
+    const cJSON **found = rt->n_fields <= 64 ? inline_found
+                                             : aeo_arena_alloc(d->a, rt->n_fields * sizeof *found);
+    memset(found, 0, rt->n_fields * sizeof *found);
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        const aeo_field *f = aeo_record_type_find(rt, c->string, strlen(c->string));
+        if (!f) continue;
+        size_t i = (size_t)(f - rt->fields);
+        if (found[i]) {
+            path_field(d, f->name);
+            return derr(d, "duplicate key");
+        }
+        found[i] = c;
     }
     aeo_value *slots;
     aeo_value v = new_record(d, rt, &slots);
     for (uint32_t i = 0; i < rt->n_fields; i++) {
         const aeo_field *f = &rt->fields[i];
         const cJSON *j = found[i];
-        size_t old = path_field(d, f->name);
-        if (!j || cJSON_IsNull(j)) {
-            if (!f->optional)
+        if (!j || J_IS_NULL(j)) {
+            if (!f->optional) {
+                path_field(d, f->name);
                 return derr(d, j ? "required field is null" : "missing required field");
-        } else if (!dec(d, f->type, j, &slots[f->slot])) {
-            return false;
+            }
+            continue;
         }
+        /* The commonest field, a bool, without a call. */
+        if (f->type->kind == AEO_T_BOOL && J_IS_BOOL(j)) {
+            slots[f->slot] = aeo_bool(J_IS_TRUE(j));
+            continue;
+        }
+        size_t old = path_field(d, f->name);
+        if (!dec(d, f->type, j, &slots[f->slot])) return false;
         path_pop(d, old);
     }
     *out = v;
@@ -1250,19 +1833,19 @@ static bool dec(dctx *d, const aeo_type *t, const cJSON *j, aeo_value *out) {
     case AEO_T_DYN:
         return dec_dyn(d, j, out);
     case AEO_T_NULL:        /* null <- null only */
-        if (!cJSON_IsNull(j)) return mismatch(d, t, j);
+        if (!J_IS_NULL(j)) return mismatch(d, t, j);
         *out = aeo_null();
         return true;
     case AEO_T_BOOL:        /* bool <- true | false */
-        if (!cJSON_IsBool(j)) return mismatch(d, t, j);
-        *out = aeo_bool(cJSON_IsTrue(j));
+        if (!J_IS_BOOL(j)) return mismatch(d, t, j);
+        *out = aeo_bool(J_IS_TRUE(j));
         return true;
     case AEO_T_INT:
     case AEO_T_UINT:
-        if (!cJSON_IsNumber(j)) return mismatch(d, t, j);
+        if (!J_IS_NUMBER(j)) return mismatch(d, t, j);
         return dec_integer(d, j, t->kind == AEO_T_UINT, out);
     case AEO_T_DOUBLE:      /* double <- any finite number */
-        if (!cJSON_IsNumber(j)) return mismatch(d, t, j);
+        if (!J_IS_NUMBER(j)) return mismatch(d, t, j);
         if (!finite_number(d, j)) return false;
         *out = aeo_double(j->valuedouble);
         return true;
@@ -1272,17 +1855,27 @@ static bool dec(dctx *d, const aeo_type *t, const cJSON *j, aeo_value *out) {
     case AEO_T_BYTES:
     case AEO_T_TIMESTAMP:
     case AEO_T_DURATION: {
-        if (!cJSON_IsString(j)) return mismatch(d, t, j);
+        if (!J_IS_STRING(j)) return mismatch(d, t, j);
         const char *s = j->valuestring;
         size_t n = strlen(s);
         if (t->kind == AEO_T_BYTES) return base64_decode(d, s, n, out);
         if (t->kind == AEO_T_TIMESTAMP) return parse_timestamp(d, s, n, out);
         if (t->kind == AEO_T_DURATION) return parse_duration(d, s, n, out);
-        if (t->kind == AEO_T_ENUM && !in_enum(t, s, n)) return enum_miss(d, t, s, n);
+        if (t->kind == AEO_T_ENUM) {
+            /* An interned enum value is shared, not copied. */
+            uint32_t k = 0;
+            while (k < t->n_enum && !(strlen(t->enum_values[k]) == n && memcmp(t->enum_values[k], s, n) == 0)) k++;
+            if (k == t->n_enum) return enum_miss(d, t, s, n);
+            if (t->enum_strs) {
+                *out = (aeo_value){.kind = AEO_V_STRING};
+                out->as.s = t->enum_strs[k];
+                return true;
+            }
+        }
         return make_string(d, s, n, out);
     }
     case AEO_T_LIST: {      /* list<T> <- array, each element a T */
-        if (!cJSON_IsArray(j)) return mismatch(d, t, j);
+        if (!J_IS_ARRAY(j)) return mismatch(d, t, j);
         const aeo_type *et = t->elem ? t->elem : &aeo_type_dyn;
         aeo_value l = aeo_list_new(d->a, (uint32_t)cJSON_GetArraySize(j));
         size_t i = 0;
@@ -1297,7 +1890,7 @@ static bool dec(dctx *d, const aeo_type *t, const cJSON *j, aeo_value *out) {
         return true;
     }
     case AEO_T_MAP: {       /* map<string, T> <- object, each member a T */
-        if (!cJSON_IsObject(j)) return mismatch(d, t, j);
+        if (!J_IS_OBJECT(j)) return mismatch(d, t, j);
         if (t->key && t->key->kind != AEO_T_STRING && t->key->kind != AEO_T_DYN)
             return derr(d, "cannot read %s from JSON, whose keys are strings",
                         type_name(d, t));
@@ -1318,11 +1911,95 @@ static bool dec(dctx *d, const aeo_type *t, const cJSON *j, aeo_value *out) {
         return true;
     }
     case AEO_T_RECORD:      /* record <- object, field by field */
-        if (!cJSON_IsObject(j)) return mismatch(d, t, j);
+        if (!J_IS_OBJECT(j)) return mismatch(d, t, j);
         return dec_record(d, t->rec, j, out);
     default:                /* type, error: not facts types */
         return derr(d, "cannot read %s from JSON", type_name(d, t));
     }
+}
+
+/* cJSON's allocations.  cJSON allocates every node, key and string
+ * separately, and frees them one by one; for a record that is parsed,
+ * walked once and dropped, that is most of the parser's time.  So while
+ * aeo_facts_decode parses, cJSON allocates from a per-thread scratch arena
+ * (json_scratch) and frees nothing; the arena is rewound when the decode
+ * ends.  Outside a decode (the REPL builds and edits cJSON trees of its own)
+ * the hooks are plain malloc and free.  cJSON is still the parser: only its
+ * documented allocator hooks (cJSON_InitHooks) are set, once. */
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+static pthread_key_t scratch_key;
+
+/* A thread's scratch memory for cJSON: a bump region for the usual record,
+ * and an arena for what does not fit (a huge record). */
+typedef struct scratch {
+    char *block;
+    size_t size;
+    aeo_arena *overflow;
+} scratch;
+
+#define SCRATCH_BLOCK ((size_t)256 * 1024)
+
+/* Set during a parse: where cJSON's allocations go (the free part of the
+ * thread's block, and the thread's scratch for what does not fit). */
+static _Thread_local char *json_cur, *json_end;
+static _Thread_local scratch *json_scratch_now;
+
+static void *json_malloc(size_t n) {
+    n = (n + 15) & ~(size_t)15;
+    char *p = json_cur;
+    if ((size_t)(json_end - p) >= n) {
+        json_cur = p + n;
+        return p;
+    }
+    if (!json_scratch_now) return malloc(n);
+    return aeo_arena_alloc(json_scratch_now->overflow, n);
+}
+
+static void json_free(void *p) {
+    if (!json_scratch_now) free(p);
+}
+
+static void scratch_free(void *p) {
+    scratch *sc = p;
+    free(sc->block);
+    aeo_arena_free(sc->overflow);
+    free(sc);
+}
+
+static void install_hooks(void) {
+    cJSON_Hooks h = {json_malloc, json_free};
+    cJSON_InitHooks(&h);
+    pthread_key_create(&scratch_key, scratch_free);
+}
+
+/* This thread's scratch memory (freed when the thread ends). */
+static scratch *json_scratch(void) {
+    pthread_once(&hooks_once, install_hooks);
+    scratch *sc = pthread_getspecific(scratch_key);
+    if (!sc) {
+        sc = aeo_xmalloc(sizeof *sc);
+        sc->block = aeo_xmalloc(SCRATCH_BLOCK);
+        sc->size = SCRATCH_BLOCK;
+        sc->overflow = aeo_arena_new();
+        pthread_setspecific(scratch_key, sc);
+    }
+    return sc;
+}
+
+/* Parses [text] with cJSON into this thread's scratch memory; *[end] is
+ * where cJSON stopped.  The tree lives until scratch_release. */
+static cJSON *scratch_parse(scratch *sc, const char *text, size_t len, const char **end) {
+    json_scratch_now = sc;
+    json_cur = sc->block;
+    json_end = sc->block + sc->size;
+    cJSON *j = cJSON_ParseWithLengthOpts(text, len, end, false);
+    json_scratch_now = NULL;
+    json_cur = json_end = NULL;
+    return j;
+}
+
+static void scratch_release(scratch *sc) {
+    if (aeo_arena_used(sc->overflow)) aeo_arena_reset(sc->overflow);
 }
 
 bool aeo_facts_decode(aeo_arena *a, const aeo_record_type *root, const char *root_name,
@@ -1330,26 +2007,41 @@ bool aeo_facts_decode(aeo_arena *a, const aeo_record_type *root, const char *roo
                       const char **error) {
     jerr e;
     uint64_t el, ec;
-    if (!validate(text, len, &e)) {
-        locate(text, e.off, line, 1, &el, &ec);
-        *error = aeo_arena_printf(a, "line %" PRIu64 ", column %" PRIu64 ": %s", el, ec, e.what);
-        return false;
+    /* Either the text is simple enough that what cJSON accepts is exactly
+     * JSON (quick_lax, checked against cJSON's end below), or it is
+     * validated first; a text cJSON refuses is validated for the message. */
+    bool lax = quick_lax(text, len);
+    if (!lax && !quick_valid(text, len) && !validate(text, len, &e)) goto syntax;
+    scratch *sc = json_scratch();
+    const char *end = NULL;
+    cJSON *j = scratch_parse(sc, text, len, &end);
+    if (lax && (!j || !J_IS_OBJECT(j) || skip_ws((const unsigned char *)text, len,
+                                                    (size_t)(end - text)) != len)) {
+        scratch_release(sc);
+        if (!validate(text, len, &e)) goto syntax;
+        j = NULL;
     }
-    cJSON *j = cJSON_ParseWithLength(text, len);
-    if (!j || !cJSON_IsObject(j)) {
+    if (!j || !J_IS_OBJECT(j)) {
         /* Valid JSON that cJSON still refuses: only out of memory. */
-        cJSON_Delete(j);
+        scratch_release(sc);
         *error = aeo_arena_printf(a, "line %" PRIu64 ": the JSON parser failed (out of memory?)",
                                   line);
         return false;
     }
-    dctx d = {.a = a, .text = text, .len = len, .root = j};
+    dctx d;
+    dctx_init(&d, a);
+    d.text = text;
+    d.len = len;
+    d.root = j;
     path_add(&d, root_name, strlen(root_name));
     bool ok = dec_record(&d, root, j, out);
     if (!ok) *error = d.error;
-    free(d.path);
-    cJSON_Delete(j);
+    scratch_release(sc);
     return ok;
+syntax:
+    locate(text, e.off, line, 1, &el, &ec);
+    *error = aeo_arena_printf(a, "line %" PRIu64 ", column %" PRIu64 ": %s", el, ec, e.what);
+    return false;
 }
 
 /* ======================================================================== */
@@ -1585,10 +2277,10 @@ static bool conv(dctx *d, const aeo_type *t, aeo_value v, aeo_value *out) {
 bool aeo_facts_from_value(aeo_arena *a, const aeo_record_type *root, const char *root_name,
                           aeo_value map, aeo_value *out, const char **error) {
     aeo_type rt = {.kind = AEO_T_RECORD, .rec = root};
-    dctx d = {.a = a};
+    dctx d;
+    dctx_init(&d, a);
     path_add(&d, root_name, strlen(root_name));
     bool ok = conv_record(&d, &rt, map, out);
     if (!ok) *error = d.error;
-    free(d.path);
     return ok;
 }

@@ -59,12 +59,33 @@
  * there is no record). */
 typedef struct aeo_facts_reader aeo_facts_reader;
 
-/* A reader over [in] (borrowed).  [name] is used in messages ("-" for stdin). */
+/* A reader over [in] (borrowed).  [name] is used in messages ("-" for stdin).
+ * The reader reads the stream's descriptor directly, in blocks (read(2)
+ * returns what has arrived, so records from a pipe are yielded as soon as
+ * they are complete); [in] must not have been read through stdio before. */
 aeo_facts_reader *aeo_facts_reader_new(FILE *in, const char *name);
 void aeo_facts_reader_free(aeo_facts_reader *r);
 /* Lowers (or raises) the record size cap of [r] from AEO_FACTS_MAX_RECORD to
  * [max_bytes] (for tests and embedders with tighter memory). */
 void aeo_facts_reader_set_max_record(aeo_facts_reader *r, size_t max_bytes);
+/* With [on] false, records that start in column 1 (every JSON Lines
+ * record) are yielded without the strict validation, for a caller that
+ * passes each RECORD to aeo_facts_decode, which validates it and reports a
+ * syntax error at the same line and column.  `aeo eval` does this so that
+ * validation happens once, in the thread that decodes.  Default: on. */
+void aeo_facts_reader_set_validate(aeo_facts_reader *r, bool on);
+/* For a caller that keeps records after the next call without copying them
+ * (aeo eval -j hands them to other threads): the reader then never reuses
+ * an input block; each one it is done with is handed back by
+ * aeo_facts_reader_retired, and the caller frees it (free()) or gives it
+ * back (aeo_facts_reader_recycle) once no record in it is needed.  Records with in_block false (a line that spans two
+ * blocks, other forms, messages) are valid until the next call, as usual. */
+void aeo_facts_reader_keep_blocks(aeo_facts_reader *r);
+/* The next input block the reader is done with, or NULL. */
+void *aeo_facts_reader_retired(aeo_facts_reader *r);
+/* Gives a retired block back for reuse (instead of free): no new memory,
+ * no page faults, for a reader that goes on. */
+void aeo_facts_reader_recycle(aeo_facts_reader *r, void *block);
 
 typedef enum {
     AEO_FACTS_RECORD,  /* *text holds one record's JSON text */
@@ -78,6 +99,9 @@ typedef struct aeo_facts_item {
     size_t len;
     uint64_t line;        /* 1-based line where the record starts */
     const char *error;    /* for BAD/IOERR: "line 3, column 17: unexpected ','" */
+    bool in_block;        /* with aeo_facts_reader_keep_blocks: text lies in an
+                             input block and stays valid until that block is
+                             handed back and freed (see there) */
 } aeo_facts_item;
 
 /* The next record of the stream.  A syntax error found while splitting (an

@@ -26,11 +26,21 @@ typedef struct aeo_measure_info {
     aeo_value effective;     /* TIMESTAMP: in force from (inclusive) */
     aeo_value expires;       /* TIMESTAMP: no longer in force from (exclusive) */
     aeo_span span;
+    /* The condition's leading terms, for a shortcut: the program def index
+     * + 1 of the catalog scope (0: none) and the def indices of the
+     * measure's tiers (n_gate_tiers 0: none).  The chunk begins
+     * `scope && (tier1 || ...)`, so when the record's memoized value of the
+     * scope, or of every tier, is false, the VM answers false without running
+     * the chunk: exactly what the chunk's first jump would do. */
+    uint32_t gate_scope;
+    uint32_t n_gate_tiers;
+    const uint32_t *gate_tiers;
 } aeo_measure_info;
 
 typedef struct aeo_def_info {
     const char *name;
     aeo_chunk *chunk;
+    bool constant;           /* a const: its value does not depend on the record */
 } aeo_def_info;
 
 typedef struct aeo_program {

@@ -81,10 +81,11 @@ const aeo_field *aeo_record_type_field(const aeo_record_type *rt, const char *na
 
 const aeo_field *aeo_record_type_find(const aeo_record_type *rt, const char *name, size_t len) {
     if (rt->index) {
+        /* Slots are pairs: field index + 1 (0: empty), name length. */
         uint32_t i = aeo_field_hash(name, len) & rt->index_mask;
-        for (uint32_t k; (k = rt->index[i]) != 0; i = (i + 1) & rt->index_mask) {
+        for (uint32_t k; (k = rt->index[2 * i]) != 0; i = (i + 1) & rt->index_mask) {
             const aeo_field *f = &rt->fields[k - 1];
-            if (strncmp(f->name, name, len) == 0 && f->name[len] == '\0') return f;
+            if (rt->index[2 * i + 1] == len && memcmp(f->name, name, len) == 0) return f;
         }
         return NULL;
     }
@@ -98,15 +99,20 @@ void aeo_record_type_index(aeo_arena *a, aeo_record_type *rt) {
     /* At most half full, so probes stay short. */
     uint32_t size = 8;
     while (size < 2 * rt->n_fields + 2) size *= 2;
-    uint32_t *index = aeo_arena_zalloc(a, size * sizeof *index);
+    uint32_t *index = aeo_arena_zalloc(a, 2 * size * sizeof *index);
     for (uint32_t f = 0; f < rt->n_fields; f++) {
         const char *name = rt->fields[f].name;
-        uint32_t i = aeo_field_hash(name, strlen(name)) & (size - 1);
-        while (index[i] != 0) i = (i + 1) & (size - 1);
-        index[i] = f + 1;
+        size_t len = strlen(name);
+        uint32_t i = aeo_field_hash(name, len) & (size - 1);
+        while (index[2 * i] != 0) i = (i + 1) & (size - 1);
+        index[2 * i] = f + 1;
+        index[2 * i + 1] = (uint32_t)len;
     }
     rt->index = index;
     rt->index_mask = size - 1;
+    rt->n_slots = 0;
+    for (uint32_t f = 0; f < rt->n_fields; f++)
+        if (rt->fields[f].slot + 1 > rt->n_slots) rt->n_slots = rt->fields[f].slot + 1;
 }
 
 /* A bounded writer: appends stop silently at the end of the buffer. */

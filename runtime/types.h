@@ -40,6 +40,7 @@ typedef enum {
 
 typedef struct aeo_type aeo_type;
 typedef struct aeo_record_type aeo_record_type;
+struct aeo_str;
 
 struct aeo_type {
     aeo_tkind kind;
@@ -48,6 +49,10 @@ struct aeo_type {
     const aeo_record_type *rec;       /* record */
     const char *const *enum_values;   /* enum: the allowed strings */
     uint32_t n_enum;
+    /* enum: the values as string objects (aeo_str, value.h), shared by
+     * every decoded record instead of a copy each (aeo_type_intern_enum);
+     * NULL: not interned. */
+    const struct aeo_str *const *enum_strs;
 };
 
 typedef struct aeo_field {
@@ -61,10 +66,12 @@ struct aeo_record_type {
     const char *name;    /* "enterprise" for the facts root, else the record name */
     uint32_t n_fields;
     aeo_field *fields;
-    /* Name -> field hash table (open addressing, field index + 1, 0 empty),
-     * built by aeo_record_type_index; NULL means lookups scan the fields. */
+    /* Name -> field hash table (open addressing; each slot is a pair: the
+     * field index + 1, 0 when empty, and the name's length), built by
+     * aeo_record_type_index; NULL means lookups scan the fields. */
     uint32_t *index;
     uint32_t index_mask;
+    uint32_t n_slots;    /* with the index: 1 + the largest slot */
 };
 
 extern const aeo_type aeo_type_dyn, aeo_type_null, aeo_type_bool, aeo_type_int,
@@ -87,11 +94,16 @@ const aeo_field *aeo_record_type_find(const aeo_record_type *rt, const char *nam
 /* Builds the name index of [rt] in [a], once its fields are final, so that
  * decoding a record and resolving a field name cost one hash lookup. */
 void aeo_record_type_index(aeo_arena *a, aeo_record_type *rt);
-/* The hash of a field name, as the index uses it (FNV-1a). */
+/* The hash of a field name, as the index uses it: its length and three of
+ * its bytes, mixed.  Cheap rather than strong: collisions only cost a
+ * probe, and the names come from the schema. */
 static inline uint32_t aeo_field_hash(const char *s, size_t len) {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    if (len == 0) return 0;
+    uint32_t h = (uint32_t)len * 0x9E3779B1u ^ ((uint32_t)(unsigned char)s[0] |
+                  (uint32_t)(unsigned char)s[len - 1] << 8 | (uint32_t)(unsigned char)s[len / 2] << 16);
+    h ^= h >> 15;
+    h *= 0x2C1B3C6Du;
+    return h ^ (h >> 12);
 }
 /* Writes the CEL spelling of [t] ("list<string>", "map<string, int>",
  * "enterprise") into [buf] of [size] bytes; returns buf. */

@@ -128,6 +128,12 @@ static uint32_t record_nslots(const aeo_record_type *rt) {
     return n;
 }
 
+void aeo_type_intern_enum(aeo_arena *a, aeo_type *t) {
+    const aeo_str **strs = aeo_arena_alloc(a, (t->n_enum ? t->n_enum : 1) * sizeof *strs);
+    for (uint32_t i = 0; i < t->n_enum; i++) strs[i] = aeo_cstring(a, t->enum_values[i]).as.s;
+    t->enum_strs = strs;
+}
+
 aeo_value aeo_record_new(aeo_arena *a, const aeo_record_type *rt) {
     aeo_record *r = aeo_arena_alloc(a, sizeof *r);
     uint32_t n = record_nslots(rt);

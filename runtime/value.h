@@ -144,6 +144,10 @@ bool aeo_map_put(aeo_arena *a, aeo_map *m, aeo_value key, aeo_value val);
 /* The value at [key], or NULL.  Numeric keys match across int, uint and
  * double as CEL's heterogeneous equality says. */
 const aeo_value *aeo_map_get(const aeo_map *m, aeo_value key);
+/* Interns the values of the enum type [t] (built by the caller, still
+ * writable): t->enum_strs gets one string object per value, allocated in
+ * [a], which decoding then shares instead of copying. */
+void aeo_type_intern_enum(aeo_arena *a, aeo_type *t);
 /* A record of type [rt] with every slot ABSENT. */
 aeo_value aeo_record_new(aeo_arena *a, const aeo_record_type *rt);
 

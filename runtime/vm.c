@@ -31,7 +31,15 @@
 #define DEFAULT_STEPS UINT64_C(100000000)
 #define DEFAULT_BYTES ((size_t)256 * 1024 * 1024)
 
-enum { MEMO_NONE, MEMO_RUNNING, MEMO_DONE };
+/* Memo states are marks: (generation << 2) | state, where the generation
+ * grows by one per record (aeo_vm_begin), so starting a record forgets
+ * every memo in O(1) instead of clearing arrays as long as the catalog (a
+ * lint evaluating ten thousand conditions would otherwise clear ten
+ * thousand states each time).  A mark of an older generation means "not
+ * computed".  memo_done and memo_running are the current marks. */
+enum { MARK_RUNNING = 1, MARK_DONE = 2 };
+#define MARK(vm, st) (((vm)->gen << 2) | (st))
+#define GEN_MAX (UINT32_C(1) << 29)
 enum { RET_TOP, RET_DEF, RET_MEASURE };
 
 typedef struct frame {
@@ -42,6 +50,20 @@ typedef struct frame {
     uint32_t index;        /* def or measure index */
 } frame;
 
+/* Measures whose conditions begin with the same scope and tiers share a
+ * gate (see aeo_measure_info): once the record's memoized defs close it,
+ * every measure behind it is false without running its chunk. */
+typedef struct gate {
+    uint32_t scope;          /* def index + 1, 0: none */
+    uint32_t n_tiers;
+    const uint32_t *tiers;   /* def indices */
+} gate;
+
+enum { GATE_UNKNOWN, GATE_CLOSED, GATE_OPEN };
+/* Gates 0 and 1 are fixed: 0 is closed (measures not in force on as_of),
+ * 1 is open (measures with nothing to gate on). */
+enum { GATE_NOT_IN_FORCE, GATE_NONE, GATE_FIRST };
+
 struct aeo_vm {
     const aeo_program *prog;
     aeo_arena *arena;
@@ -50,7 +72,23 @@ struct aeo_vm {
     aeo_value as_of;
     aeo_value *stack;
     frame frames[FRAMES_MAX];
-    uint8_t *def_state, *meas_state;
+    uint32_t *def_state, *meas_state;   /* marks, see MARK */
+    uint32_t gen, memo_done, memo_running;
+    bool as_of_set;
+    /* Consts computed once for all records (constant folding at run time:
+     * the bytecode, which `aeo disasm` shows, is unchanged).  A const is
+     * kept when its value holds no pointer into the record's arena: a
+     * scalar (a date, a duration, a number), or a literal of the chunk's
+     * constant pool.  Kept consts are re-marked done at each record. */
+    uint32_t *kept;
+    uint32_t n_kept;
+    uint8_t *keepable;     /* per def: a const not yet kept */
+    uint8_t *in_force;     /* per measure, for the current as_of */
+    gate *gates;
+    uint32_t n_gates;
+    uint32_t *measure_gate; /* per measure: its gate, or GATE_NONE */
+    uint32_t *gate_of;     /* the same, or GATE_NOT_IN_FORCE for the current as_of */
+    uint32_t *gate_state;  /* per gate, for the current record: MARK(vm, GATE_*) */
     aeo_value *def_val, *meas_val;
     uint64_t steps, max_steps;
     size_t max_bytes;
@@ -61,6 +99,22 @@ struct aeo_vm {
     uint32_t n_trace, cap_trace;
 };
 
+/* Forgets every memo and gate decision: the next generation of marks. */
+static void new_generation(aeo_vm *vm) {
+    if (++vm->gen >= GEN_MAX) {
+        uint32_t nd = vm->prog->n_defs ? vm->prog->n_defs : 1, nm = vm->prog->n_measures ? vm->prog->n_measures : 1;
+        memset(vm->def_state, 0, nd * sizeof *vm->def_state);
+        memset(vm->meas_state, 0, nm * sizeof *vm->meas_state);
+        memset(vm->gate_state, 0, vm->n_gates * sizeof *vm->gate_state);
+        vm->gen = 1;
+    }
+    vm->memo_done = MARK(vm, MARK_DONE);
+    vm->memo_running = MARK(vm, MARK_RUNNING);
+    for (uint32_t i = 0; i < vm->n_kept; i++) vm->def_state[vm->kept[i]] = vm->memo_done;
+    vm->gate_state[GATE_NOT_IN_FORCE] = MARK(vm, GATE_CLOSED);
+    vm->gate_state[GATE_NONE] = MARK(vm, GATE_OPEN);
+}
+
 aeo_vm *aeo_vm_new(const aeo_program *p) {
     aeo_vm *vm = aeo_xcalloc(1, sizeof *vm);
     vm->prog = p;
@@ -69,14 +123,44 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
     vm->bcx.regex = aeo_regex_cache_new();
     vm->stack = aeo_xmalloc(STACK_MAX * sizeof *vm->stack);
     uint32_t nd = p->n_defs ? p->n_defs : 1, nm = p->n_measures ? p->n_measures : 1;
-    vm->def_state = aeo_xcalloc(nd, 1);
-    vm->meas_state = aeo_xcalloc(nm, 1);
+    vm->def_state = aeo_xcalloc(nd, sizeof *vm->def_state);
+    vm->meas_state = aeo_xcalloc(nm, sizeof *vm->meas_state);
     vm->def_val = aeo_xcalloc(nd, sizeof *vm->def_val);
+    vm->kept = aeo_xcalloc(nd, sizeof *vm->kept);
+    vm->keepable = aeo_xcalloc(nd, 1);
+    for (uint32_t i = 0; i < p->n_defs; i++) vm->keepable[i] = p->defs[i].constant;
     vm->meas_val = aeo_xcalloc(nm, sizeof *vm->meas_val);
+    vm->in_force = aeo_xcalloc(nm, 1);
+    vm->gate_of = aeo_xmalloc(nm * sizeof *vm->gate_of);
+    vm->measure_gate = aeo_xmalloc(nm * sizeof *vm->measure_gate);
+    vm->gates = aeo_xcalloc(nm + GATE_FIRST, sizeof *vm->gates);
+    vm->n_gates = GATE_FIRST;
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        const aeo_measure_info *m = &p->measures[i];
+        vm->measure_gate[i] = GATE_NONE;
+        if (!m->gate_scope && !m->n_gate_tiers) continue;
+        /* The same gate as an earlier measure (catalogs have few). */
+        uint32_t g = GATE_FIRST, look = vm->n_gates < 64 ? vm->n_gates : 64;
+        for (; g < look; g++) {
+            const gate *o = &vm->gates[g];
+            if (o->scope == m->gate_scope && o->n_tiers == m->n_gate_tiers &&
+                (m->n_gate_tiers == 0 || memcmp(o->tiers, m->gate_tiers, m->n_gate_tiers * sizeof *o->tiers) == 0))
+                break;
+        }
+        if (g == look) {
+            g = vm->n_gates++;
+            vm->gates[g].scope = m->gate_scope;
+            vm->gates[g].n_tiers = m->n_gate_tiers;
+            vm->gates[g].tiers = m->gate_tiers;
+        }
+        vm->measure_gate[i] = g;
+    }
+    vm->gate_state = aeo_xcalloc(vm->n_gates, sizeof *vm->gate_state);
+    new_generation(vm);
     vm->max_steps = DEFAULT_STEPS;
     vm->max_bytes = DEFAULT_BYTES;
-    vm->as_of = aeo_timestamp(0, 0);
     vm->root = aeo_null();
+    aeo_vm_set_as_of(vm, aeo_timestamp(0, 0));
     return vm;
 }
 
@@ -87,12 +171,47 @@ void aeo_vm_free(aeo_vm *vm) {
     free(vm->stack);
     free(vm->def_state);
     free(vm->meas_state);
+    free(vm->in_force);
+    free(vm->gates);
+    free(vm->gate_of);
+    free(vm->measure_gate);
+    free(vm->gate_state);
     free(vm->def_val);
+    free(vm->kept);
+    free(vm->keepable);
     free(vm->meas_val);
     free(vm);
 }
 
-void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) { vm->as_of = as_of; }
+/* Whether measure [idx] is in force on as_of, from its dates. */
+static bool dates_in_force(const aeo_vm *vm, uint32_t idx) {
+    const aeo_measure_info *m = &vm->prog->measures[idx];
+    int c = 0;
+    if (m->has_effective && aeo_value_compare(vm->as_of, m->effective, &c) && c < 0) return false;
+    if (m->has_expires && aeo_value_compare(vm->as_of, m->expires, &c) && c >= 0) return false;
+    return true;
+}
+
+void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) {
+    /* The same date again (the lints set it before every evaluation):
+     * nothing to recompute. */
+    bool same = vm->as_of_set && vm->as_of.kind == as_of.kind && vm->as_of.nanos == as_of.nanos &&
+                vm->as_of.as.u == as_of.as.u;
+    vm->as_of = as_of;
+    vm->as_of_set = true;
+    if (same) return;
+    /* A const may read as_of: the kept ones are computed again. */
+    for (uint32_t i = 0; i < vm->n_kept; i++) {
+        vm->keepable[vm->kept[i]] = 1;
+        vm->def_state[vm->kept[i]] = 0;
+    }
+    vm->n_kept = 0;
+    /* as_of is fixed for many records: decide the dates once. */
+    for (uint32_t i = 0; i < vm->prog->n_measures; i++) {
+        vm->in_force[i] = dates_in_force(vm, i);
+        vm->gate_of[i] = vm->in_force[i] ? vm->measure_gate[i] : GATE_NOT_IN_FORCE;
+    }
+}
 aeo_value aeo_vm_as_of(const aeo_vm *vm) { return vm->as_of; }
 
 void aeo_vm_set_limits(aeo_vm *vm, uint64_t max_steps, size_t max_bytes) {
@@ -108,8 +227,7 @@ void aeo_vm_begin(aeo_vm *vm, aeo_value record) {
     vm->n_trace = 0;
     vm->cap_trace = 0;
     vm->trace = NULL;
-    if (vm->prog->n_defs) memset(vm->def_state, 0, vm->prog->n_defs);
-    if (vm->prog->n_measures) memset(vm->meas_state, 0, vm->prog->n_measures);
+    new_generation(vm);
 }
 
 void aeo_vm_end(aeo_vm *vm) {
@@ -131,12 +249,52 @@ const aeo_trace_entry *aeo_vm_trace_entries(const aeo_vm *vm, uint32_t *n) {
     return vm->trace;
 }
 
-bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx) {
-    const aeo_measure_info *m = &vm->prog->measures[idx];
-    int c = 0;
-    if (m->has_effective && aeo_value_compare(vm->as_of, m->effective, &c) && c < 0) return false;
-    if (m->has_expires && aeo_value_compare(vm->as_of, m->expires, &c) && c >= 0) return false;
-    return true;
+bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx) { return vm->in_force[idx]; }
+
+static inline bool memo_false(const aeo_vm *vm, uint32_t d) {
+    return vm->def_val[d].kind == AEO_V_BOOL && !vm->def_val[d].as.b;
+}
+
+/* Decides gate [g] from the record's memoized defs, if they suffice:
+ * closed when the scope is false, or when the scope is known and every
+ * tier is false; open when the scope and a tier are known and not false.
+ * Only memoized values count, and the scope must be one of them, so nothing
+ * is evaluated here and a closed gate means exactly what the chunk's first
+ * jumps would do. */
+static bool gate_decide(aeo_vm *vm, uint32_t g) {
+    const gate *gt = &vm->gates[g];
+    if (gt->scope) {
+        uint32_t s = gt->scope - 1;
+        if (vm->def_state[s] != vm->memo_done) return false;
+        if (memo_false(vm, s)) {
+            vm->gate_state[g] = MARK(vm, GATE_CLOSED);
+            return true;
+        }
+    }
+    bool all_false = true;
+    for (uint32_t k = 0; k < gt->n_tiers; k++) {
+        uint32_t t = gt->tiers[k];
+        if (vm->def_state[t] != vm->memo_done) {
+            if (all_false) return false;   /* cannot tell yet */
+            break;
+        }
+        if (!memo_false(vm, t)) all_false = false;
+    }
+    all_false &= gt->n_tiers > 0;
+    vm->gate_state[g] = MARK(vm, all_false ? GATE_CLOSED : GATE_OPEN);
+    return all_false;
+}
+
+/* Whether measure [idx] is false without running it: not in force, or
+ * its gate closed.  With tracing on only the dates count. */
+static inline bool gated_out(aeo_vm *vm, uint32_t idx) {
+    uint32_t g = vm->gate_of[idx];
+    if (g == GATE_NOT_IN_FORCE) return true;
+    if (vm->tracing) return false;
+    uint32_t st = vm->gate_state[g];
+    if (st == MARK(vm, GATE_CLOSED)) return true;
+    if (st == MARK(vm, GATE_OPEN)) return false;
+    return gate_decide(vm, g);
 }
 
 /* ---- helpers for operations ------------------------------------------- */
@@ -415,10 +573,31 @@ static inline aeo_value tag(const aeo_chunk *c, const uint8_t *ip, aeo_value v) 
     return v;
 }
 
+/* Keeps const def [idx], whose value [v] was just computed from [c], for
+ * every later record when nothing in it lives in the record's arena. */
+static void keep_const(aeo_vm *vm, uint32_t idx, const aeo_chunk *c, aeo_value v) {
+    bool scalar = v.kind == AEO_V_NULL || v.kind == AEO_V_BOOL || v.kind == AEO_V_INT || v.kind == AEO_V_UINT ||
+                  v.kind == AEO_V_DOUBLE || v.kind == AEO_V_TIMESTAMP || v.kind == AEO_V_DURATION;
+    bool literal = c->len == 4 && c->code[0] == AEO_OP_CONST && c->code[3] == AEO_OP_RETURN;
+    vm->keepable[idx] = 0;
+    if (!scalar && !literal) return;
+    vm->kept[vm->n_kept++] = idx;
+}
+
+/* GCC and Clang have labels as values; -DAEO_NO_COMPUTED_GOTO (or another
+ * compiler) gets the portable switch. */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(AEO_NO_COMPUTED_GOTO)
+#define AEO_COMPUTED_GOTO 1
+#endif
+
 #define READ_U8(p) ((p)[0])
 #define READ_U16(p) ((uint16_t)((p)[0] | ((p)[1] << 8)))
 #define READ_I16(p) ((int16_t)READ_U16(p))
 
+#ifdef AEO_COMPUTED_GOTO
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
 static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index) {
     frame *fp = vm->frames;
     frame *const fbase = vm->frames;
@@ -445,25 +624,53 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define TOP() (sp[-1])
+    const uint8_t *op_ip;
+    aeo_opcode op;
+#ifdef AEO_COMPUTED_GOTO
+    /* Computed goto: each instruction jumps straight to the next one's
+     * code, so the branch predictor sees one indirect jump per opcode
+     * rather than one shared by all (Wren's DISPATCH).  The table comes
+     * from opcodes.def. */
+    static const void *const dispatch[AEO_OP__COUNT] = {
+#define OP(name, operands, pop, push) &&L_##name,
+#include "runtime/opcodes.def"
+#undef OP
+    };
+#define CASE(name) L_##name: case AEO_OP_##name
+#define NEXT                                                     \
+    do {                                                         \
+        op_ip = ip;                                              \
+        op = (aeo_opcode)*ip++;                                  \
+        if (op >= AEO_OP__COUNT) goto L_invalid;                 \
+        goto *dispatch[op];                                      \
+    } while (0)
+#else
+#define CASE(name) case AEO_OP_##name
+#define NEXT break
+#endif
     for (;;) {
-        const uint8_t *op_ip = ip;
-        aeo_opcode op = (aeo_opcode)*ip++;
+        op_ip = ip;
+        op = (aeo_opcode)*ip++;
+#ifdef AEO_COMPUTED_GOTO
+        if (op >= AEO_OP__COUNT) goto L_invalid;
+        goto *dispatch[op];
+#endif
         switch (op) {
-        case AEO_OP_CONST: PUSH(c->consts[READ_U16(ip)]); ip += 2; break;
-        case AEO_OP_NULL: PUSH(aeo_null()); break;
-        case AEO_OP_TRUE: PUSH(aeo_bool(true)); break;
-        case AEO_OP_FALSE: PUSH(aeo_bool(false)); break;
-        case AEO_OP_POP: sp--; break;
-        case AEO_OP_ROOT: PUSH(vm->root); break;
-        case AEO_OP_AS_OF: PUSH(vm->as_of); break;
-        case AEO_OP_VAR: {
+        CASE(CONST): PUSH(c->consts[READ_U16(ip)]); ip += 2; NEXT;
+        CASE(NULL): PUSH(aeo_null()); NEXT;
+        CASE(TRUE): PUSH(aeo_bool(true)); NEXT;
+        CASE(FALSE): PUSH(aeo_bool(false)); NEXT;
+        CASE(POP): sp--; NEXT;
+        CASE(ROOT): PUSH(vm->root); NEXT;
+        CASE(AS_OF): PUSH(vm->as_of); NEXT;
+        CASE(VAR): {
             uint16_t n = READ_U16(ip);
             ip += 2;
             PUSH(n < vm->n_vars ? vm->vars[n] : tag(c, op_ip, aeo_error_new(vm->arena, "unbound variable")));
-            break;
+            NEXT;
         }
-        case AEO_OP_LOAD_LOCAL: PUSH(locals[READ_U8(ip)]); ip += 1; break;
-        case AEO_OP_FIELD: {
+        CASE(LOAD_LOCAL): PUSH(locals[READ_U8(ip)]); ip += 1; NEXT;
+        CASE(FIELD): {
             uint16_t slot = READ_U16(ip), path = READ_U16(ip + 2);
             ip += 4;
             aeo_value r = TOP();
@@ -474,15 +681,15 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 TOP() = tag(c, op_ip, aeo_error_new(vm->arena, "type '%s' has no fields",
                                                     aeo_value_type_name(r)));
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_SELECT: {
+        CASE(SELECT): {
             aeo_value name = c->consts[READ_U16(ip)];
             ip += 2;
             if (!aeo_is_bad(TOP())) TOP() = tag(c, op_ip, select_op(vm, TOP(), name));
-            break;
+            NEXT;
         }
-        case AEO_OP_HAS_FIELD: {
+        CASE(HAS_FIELD): {
             uint16_t slot = READ_U16(ip);
             ip += 2;
             aeo_value r = TOP();
@@ -494,27 +701,27 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             } else if (!aeo_is_bad(r)) {
                 TOP() = tag(c, op_ip, has_op(vm, r, aeo_null()));
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_HAS: {
+        CASE(HAS): {
             aeo_value name = c->consts[READ_U16(ip)];
             ip += 2;
             if (!aeo_is_bad(TOP())) TOP() = tag(c, op_ip, has_op(vm, TOP(), name));
-            break;
+            NEXT;
         }
-        case AEO_OP_INDEX: {
+        CASE(INDEX): {
             aeo_value i = POP(), x = TOP();
             if (aeo_is_bad(x) || aeo_is_bad(i)) TOP() = bad2(vm, x, i);
             else TOP() = tag(c, op_ip, index_op(vm, x, i));
-            break;
+            NEXT;
         }
-        case AEO_OP_NOT: {
+        CASE(NOT): {
             aeo_value a = TOP();
             if (a.kind == AEO_V_BOOL) TOP() = aeo_bool(!a.as.b);
             else if (!aeo_is_bad(a)) TOP() = tag(c, op_ip, no_overload(vm, "!_", a, NULL));
-            break;
+            NEXT;
         }
-        case AEO_OP_NEG: {
+        CASE(NEG): {
             aeo_value a = TOP();
             if (a.kind == AEO_V_INT) {
                 TOP() = a.as.i == INT64_MIN ? tag(c, op_ip, overflow(vm)) : aeo_int(-a.as.i);
@@ -528,9 +735,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             } else if (!aeo_is_bad(a)) {
                 TOP() = tag(c, op_ip, no_overload(vm, "-_", a, NULL));
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_ADD: case AEO_OP_SUB: case AEO_OP_MUL: case AEO_OP_DIV: case AEO_OP_MOD: {
+        CASE(ADD): CASE(SUB): CASE(MUL): CASE(DIV): CASE(MOD): {
             aeo_value b = POP(), a = TOP();
             if (aeo_is_bad(a) || aeo_is_bad(b)) TOP() = bad2(vm, a, b);
             else {
@@ -540,53 +747,71 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                     goto abort;
                 }
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_EQ: case AEO_OP_NE: {
+        CASE(EQ): CASE(NE): {
             aeo_value b = POP(), a = TOP();
-            if (aeo_is_bad(a) || aeo_is_bad(b)) TOP() = bad2(vm, a, b);
-            else TOP() = aeo_bool(aeo_value_equal(a, b) == (op == AEO_OP_EQ));
-            break;
+            bool eq;
+            /* Strings, bools and ints here; the rest (numbers across
+             * kinds, aggregates) in aeo_value_equal. */
+            if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING)
+                eq = a.as.s->len == b.as.s->len && memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0;
+            else if (a.kind == b.kind && (a.kind == AEO_V_BOOL || a.kind == AEO_V_INT))
+                eq = a.kind == AEO_V_BOOL ? a.as.b == b.as.b : a.as.i == b.as.i;
+            else if (aeo_is_bad(a) || aeo_is_bad(b)) {
+                TOP() = bad2(vm, a, b);
+                NEXT;
+            } else
+                eq = aeo_value_equal(a, b);
+            TOP() = aeo_bool(eq == (op == AEO_OP_EQ));
+            NEXT;
         }
-        case AEO_OP_LT: case AEO_OP_LE: case AEO_OP_GT: case AEO_OP_GE: {
+        CASE(LT): CASE(LE): CASE(GT): CASE(GE): {
             aeo_value b = POP(), a = TOP();
             if (aeo_is_bad(a) || aeo_is_bad(b)) TOP() = bad2(vm, a, b);
             else TOP() = tag(c, op_ip, compare_op(vm, op, a, b));
-            break;
+            NEXT;
         }
-        case AEO_OP_IN: {
+        CASE(IN): {
             aeo_value b = POP(), a = TOP();
             if (aeo_is_bad(a) || aeo_is_bad(b)) TOP() = bad2(vm, a, b);
             else TOP() = tag(c, op_ip, in_op(vm, a, b));
-            break;
+            NEXT;
         }
-        case AEO_OP_AND: case AEO_OP_OR: {
+        CASE(AND): {
             aeo_value b = POP(), a = TOP();
-            TOP() = tag(c, op_ip, logic(vm, op == AEO_OP_AND, a, b));
-            break;
+            if (a.kind == AEO_V_BOOL && b.kind == AEO_V_BOOL) TOP() = aeo_bool(a.as.b && b.as.b);
+            else TOP() = tag(c, op_ip, logic(vm, true, a, b));
+            NEXT;
         }
-        case AEO_OP_JUMP: {
+        CASE(OR): {
+            aeo_value b = POP(), a = TOP();
+            if (a.kind == AEO_V_BOOL && b.kind == AEO_V_BOOL) TOP() = aeo_bool(a.as.b || b.as.b);
+            else TOP() = tag(c, op_ip, logic(vm, false, a, b));
+            NEXT;
+        }
+        CASE(JUMP): {
             int16_t off = READ_I16(ip);
             ip += 2 + off;
             if (off < 0 && ++vm->steps > vm->max_steps) {
                 abort_value = limit_error(vm, "evaluation exceeded its cost limit");
                 goto abort;
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_JUMP_IF_FALSE_KEEP: {
+        CASE(JUMP_IF_FALSE_KEEP): {
             int16_t off = READ_I16(ip);
             ip += 2;
             if (TOP().kind == AEO_V_BOOL && !TOP().as.b) ip += off;
-            break;
+            NEXT;
         }
-        case AEO_OP_JUMP_IF_TRUE_KEEP: {
+        CASE(JUMP_IF_TRUE_KEEP): {
             int16_t off = READ_I16(ip);
             ip += 2;
             if (TOP().kind == AEO_V_BOOL && TOP().as.b) ip += off;
-            break;
+            NEXT;
         }
-        case AEO_OP_COND: {
+        CASE(COND): {
             int16_t else_off = READ_I16(ip), end_off = READ_I16(ip + 2);
             ip += 4;
             aeo_value v = POP();
@@ -597,9 +822,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 PUSH(v);
                 ip += end_off;
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_CALL: {
+        CASE(CALL): {
             uint16_t fn = READ_U16(ip);
             uint8_t argc = READ_U8(ip + 2);
             ip += 3;
@@ -615,24 +840,29 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 }
             }
             PUSH(r);
-            break;
+            NEXT;
         }
-        case AEO_OP_CALL_DEF: case AEO_OP_MEASURE: {
+        CASE(CALL_DEF): CASE(MEASURE): {
             uint16_t idx = READ_U16(ip);
             ip += 2;
             bool is_def = op == AEO_OP_CALL_DEF;
-            uint8_t *state = is_def ? &vm->def_state[idx] : &vm->meas_state[idx];
-            aeo_value *memo = is_def ? &vm->def_val[idx] : &vm->meas_val[idx];
-            if (*state == MEMO_DONE) { PUSH(*memo); break; }
-            if (*state == MEMO_RUNNING) {
-                PUSH(tag(c, op_ip, aeo_error_new(vm->arena, "circular reference")));
-                break;
+            /* The common case first: a def already computed for this record. */
+            if (is_def && vm->def_state[idx] == vm->memo_done) {
+                PUSH(vm->def_val[idx]);
+                NEXT;
             }
-            if (!is_def && !aeo_vm_in_force(vm, idx)) {
-                *state = MEMO_DONE;
+            uint32_t *state = is_def ? &vm->def_state[idx] : &vm->meas_state[idx];
+            aeo_value *memo = is_def ? &vm->def_val[idx] : &vm->meas_val[idx];
+            if (*state == vm->memo_done) { PUSH(*memo); NEXT; }
+            if (*state == vm->memo_running) {
+                PUSH(tag(c, op_ip, aeo_error_new(vm->arena, "circular reference")));
+                NEXT;
+            }
+            if (!is_def && gated_out(vm, idx)) {
+                *state = vm->memo_done;
                 *memo = aeo_bool(false);
                 PUSH(*memo);
-                break;
+                NEXT;
             }
             const aeo_chunk *callee = is_def ? vm->prog->defs[idx].chunk : vm->prog->measures[idx].chunk;
             if (fp + 1 == fbase + FRAMES_MAX) {
@@ -647,21 +877,23 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 abort_value = limit_error(vm, "evaluation exceeded its cost limit");
                 goto abort;
             }
-            *state = MEMO_RUNNING;
+            *state = vm->memo_running;
             fp->ip = ip;
             fp++;
             fp->chunk = callee;
             fp->base = sp;
             fp->ret = is_def ? RET_DEF : RET_MEASURE;
             fp->index = idx;
-            for (uint32_t i = 0; i < callee->n_locals; i++) sp[i] = aeo_null();
-            sp += callee->n_locals;
+            if (callee->n_locals) {
+                for (uint32_t i = 0; i < callee->n_locals; i++) sp[i] = aeo_null();
+                sp += callee->n_locals;
+            }
             c = callee;
             ip = callee->code;
             locals = fp->base;
-            break;
+            NEXT;
         }
-        case AEO_OP_LIST: {
+        CASE(LIST): {
             uint16_t n = READ_U16(ip);
             ip += 2;
             sp -= n;
@@ -671,9 +903,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 for (uint32_t i = 0; i < n; i++) aeo_list_push(vm->arena, r.as.l, sp[i]);
             }
             PUSH(r);
-            break;
+            NEXT;
         }
-        case AEO_OP_MAP: {
+        CASE(MAP): {
             uint16_t n = READ_U16(ip);
             ip += 2;
             sp -= 2 * n;
@@ -698,9 +930,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 }
             }
             PUSH(r);
-            break;
+            NEXT;
         }
-        case AEO_OP_ITER_BEGIN: {
+        CASE(ITER_BEGIN): {
             uint8_t s = READ_U8(ip);
             int16_t off = READ_I16(ip + 1);
             ip += 3;
@@ -715,9 +947,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 PUSH(r);
                 ip += off;
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_ITER_NEXT: {
+        CASE(ITER_NEXT): {
             uint8_t s = READ_U8(ip);
             int16_t off = READ_I16(ip + 1);
             ip += 3;
@@ -726,7 +958,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             uint32_t len = r.kind == AEO_V_LIST ? r.as.l->len : r.as.m->len;
             if (i >= (int64_t)len) {
                 ip += off;
-                break;
+                NEXT;
             }
             locals[s + 2] = r.kind == AEO_V_LIST ? r.as.l->items[i] : r.as.m->keys[i];
             locals[s + 1].as.i = i + 1;
@@ -734,9 +966,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 abort_value = limit_error(vm, "evaluation exceeded its cost limit");
                 goto abort;
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_ITER_NEXT2: {
+        CASE(ITER_NEXT2): {
             uint8_t s = READ_U8(ip);
             int16_t off = READ_I16(ip + 1);
             ip += 3;
@@ -745,7 +977,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             uint32_t len = r.kind == AEO_V_LIST ? r.as.l->len : r.as.m->len;
             if (i >= (int64_t)len) {
                 ip += off;
-                break;
+                NEXT;
             }
             if (r.kind == AEO_V_LIST) {
                 locals[s + 2] = aeo_int(i);
@@ -759,9 +991,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 abort_value = limit_error(vm, "evaluation exceeded its cost limit");
                 goto abort;
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_MAP_INSERT: {
+        CASE(MAP_INSERT): {
             uint8_t s = READ_U8(ip);
             ip += 1;
             aeo_value v = POP(), acc = TOP();
@@ -771,9 +1003,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 abort_value = limit_error(vm, "evaluation exceeded its memory limit");
                 goto abort;
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_COUNT: {
+        CASE(COUNT): {
             aeo_value p = POP(), acc = TOP();
             if (p.kind == AEO_V_BOOL && !aeo_is_bad(acc)) {
                 if (p.as.b) TOP() = aeo_int(acc.as.i + 1);
@@ -781,9 +1013,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 if (!aeo_is_bad(p)) p = tag(c, op_ip, no_overload(vm, "exists_one", p, NULL));
                 TOP() = poison(vm, acc, p);
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_APPEND: {
+        CASE(APPEND): {
             aeo_value item = POP(), acc = TOP();
             if (aeo_is_bad(acc) || aeo_is_bad(item)) TOP() = poison(vm, acc, item);
             else aeo_list_push(vm->arena, acc.as.l, item);
@@ -791,9 +1023,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 abort_value = limit_error(vm, "evaluation exceeded its memory limit");
                 goto abort;
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_FILTER: {
+        CASE(FILTER): {
             uint8_t s = READ_U8(ip);
             ip += 1;
             aeo_value p = POP(), acc = TOP();
@@ -803,26 +1035,26 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 if (!aeo_is_bad(p)) p = tag(c, op_ip, no_overload(vm, "filter", p, NULL));
                 TOP() = poison(vm, acc, p);
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_GUARD: {
+        CASE(GUARD): {
             int16_t off = READ_I16(ip);
             ip += 2;
             aeo_value p = POP();
-            if (p.kind == AEO_V_BOOL && p.as.b) break;
+            if (p.kind == AEO_V_BOOL && p.as.b) NEXT;
             if (p.kind != AEO_V_BOOL) {
                 if (!aeo_is_bad(p)) p = tag(c, op_ip, no_overload(vm, "map", p, NULL));
                 TOP() = poison(vm, TOP(), p);
             }
             ip += off;
-            break;
+            NEXT;
         }
-        case AEO_OP_ONE: {
+        CASE(ONE): {
             aeo_value n = TOP();
             if (n.kind == AEO_V_INT) TOP() = aeo_bool(n.as.i == 1);
-            break;
+            NEXT;
         }
-        case AEO_OP_TRACE: {
+        CASE(TRACE): {
             uint16_t node = READ_U16(ip);
             ip += 2;
             if (vm->tracing) {
@@ -836,15 +1068,27 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 vm->trace[vm->n_trace].value = TOP();
                 vm->n_trace++;
             }
-            break;
+            NEXT;
         }
-        case AEO_OP_RETURN: {
+        CASE(RETURN): {
             aeo_value v = POP();
+            if (fp == fbase) {
+                if (fp->ret == RET_DEF) {
+                    vm->def_state[fp->index] = vm->memo_done;
+                    vm->def_val[fp->index] = v;
+                    if (vm->keepable[fp->index]) keep_const(vm, fp->index, c, v);
+                } else if (fp->ret == RET_MEASURE) {
+                    vm->meas_state[fp->index] = vm->memo_done;
+                    vm->meas_val[fp->index] = v;
+                }
+                return v;
+            }
             if (fp->ret == RET_DEF) {
-                vm->def_state[fp->index] = MEMO_DONE;
+                vm->def_state[fp->index] = vm->memo_done;
                 vm->def_val[fp->index] = v;
+                if (vm->keepable[fp->index]) keep_const(vm, fp->index, c, v);
             } else if (fp->ret == RET_MEASURE) {
-                vm->meas_state[fp->index] = MEMO_DONE;
+                vm->meas_state[fp->index] = vm->memo_done;
                 vm->meas_val[fp->index] = v;
             }
             if (fp == fbase) return v;
@@ -854,8 +1098,11 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             ip = fp->ip;
             locals = fp->base;
             PUSH(v);
-            break;
+            NEXT;
         }
+#ifdef AEO_COMPUTED_GOTO
+        L_invalid:
+#endif
         default:
             abort_value = limit_error(vm, "invalid opcode");
             goto abort;
@@ -864,6 +1111,8 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
 #undef PUSH
 #undef POP
 #undef TOP
+#undef CASE
+#undef NEXT
 
 abort:
     /* A limit stops the whole evaluation: every frame under way gets the
@@ -872,31 +1121,74 @@ abort:
     abort_value.as.e->has_span = true;
     for (frame *f = fp; f >= fbase; f--) {
         if (f->ret == RET_DEF) {
-            vm->def_state[f->index] = MEMO_DONE;
+            vm->def_state[f->index] = vm->memo_done;
             vm->def_val[f->index] = abort_value;
         } else if (f->ret == RET_MEASURE) {
-            vm->meas_state[f->index] = MEMO_DONE;
+            vm->meas_state[f->index] = vm->memo_done;
             vm->meas_val[f->index] = abort_value;
         }
     }
     return abort_value;
 }
+#ifdef AEO_COMPUTED_GOTO
+#pragma GCC diagnostic pop
+#endif
 
 aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx) {
-    if (vm->meas_state[idx] == MEMO_DONE) return vm->meas_val[idx];
-    if (!aeo_vm_in_force(vm, idx)) {
-        vm->meas_state[idx] = MEMO_DONE;
+    if (vm->meas_state[idx] == vm->memo_done) return vm->meas_val[idx];
+    if (gated_out(vm, idx)) {
+        vm->meas_state[idx] = vm->memo_done;
         vm->meas_val[idx] = aeo_bool(false);
         return vm->meas_val[idx];
     }
-    vm->meas_state[idx] = MEMO_RUNNING;
+    vm->meas_state[idx] = vm->memo_running;
     return run(vm, vm->prog->measures[idx].chunk, RET_MEASURE, idx);
 }
 
+/* A measure aeo_vm_measures cannot answer from its memo or its gate. */
+static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) {
+    uint32_t g = vm->gate_of[i];
+    if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && gate_decide(vm, g)) return aeo_bool(false);
+    vm->meas_state[i] = vm->memo_running;
+    return run(vm, vm->prog->measures[i].chunk, RET_MEASURE, i);
+}
+
+void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out) {
+    if (vm->tracing) {
+        for (uint32_t k = 0; k < n; k++) out[k] = aeo_vm_measure(vm, idx ? idx[k] : k);
+        return;
+    }
+    /* The usual measure is answered by its memo or a closed gate (nothing
+     * is memoized then: the gate answers again, for aeo_vm_measure and
+     * MEASURE too); the rest go to measure_slow, out of line so that this
+     * loop keeps its values in registers. */
+    const uint32_t *const state = vm->meas_state;
+    const aeo_value *const memo = vm->meas_val;
+    const uint32_t *const gate_of = vm->gate_of;
+    const uint32_t *const gate_state = vm->gate_state;
+    const uint32_t done = vm->memo_done, closed = MARK(vm, GATE_CLOSED);
+    const aeo_value no = aeo_bool(false);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = idx ? idx[k] : k;
+        if (state[i] == done) out[k] = memo[i];
+        else if (gate_state[gate_of[i]] == closed) out[k] = no;
+        else out[k] = measure_slow(vm, i);
+    }
+}
+
 aeo_value aeo_vm_def(aeo_vm *vm, uint32_t idx) {
-    if (vm->def_state[idx] == MEMO_DONE) return vm->def_val[idx];
-    vm->def_state[idx] = MEMO_RUNNING;
+    if (vm->def_state[idx] == vm->memo_done) return vm->def_val[idx];
+    vm->def_state[idx] = vm->memo_running;
     return run(vm, vm->prog->defs[idx].chunk, RET_DEF, idx);
 }
 
-aeo_value aeo_vm_run(aeo_vm *vm, const aeo_chunk *c) { return run(vm, c, RET_TOP, 0); }
+aeo_value aeo_vm_run(aeo_vm *vm, const aeo_chunk *c) {
+    /* A field of the record, the usual key (enterprise.uscc), is read
+     * without starting the interpreter: ROOT; FIELD slot path; RETURN. */
+    if (c->len == 7 && c->code[0] == AEO_OP_ROOT && c->code[1] == AEO_OP_FIELD && c->code[6] == AEO_OP_RETURN &&
+        vm->root.kind == AEO_V_RECORD) {
+        aeo_value v = vm->root.as.r->slots[READ_U16(c->code + 2)];
+        if (v.kind != AEO_V_ABSENT) return v;
+    }
+    return run(vm, c, RET_TOP, 0);
+}

@@ -57,6 +57,9 @@ void aeo_vm_end(aeo_vm *vm);
  * (naming the missing facts) or ERROR.  A measure not in force on as_of is
  * false. */
 aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx);
+/* aeo_vm_measure for [n] measures: out[k] = measure idx[k] (idx NULL:
+ * measure k), in that order; one call per record for a whole catalog. */
+void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out);
 /* Whether measure [idx] is in force on as_of. */
 bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx);
 /* The value of def [idx] for the current record. */

@@ -33,7 +33,7 @@ static aeo_field address_fields[] = {
     {"province", &aeo_type_string, false, 1},
     {"city", &aeo_type_string, false, 0},
 };
-static const aeo_record_type address_rt = {"Address", 2, address_fields};
+static const aeo_record_type address_rt = {.name = "Address", .n_fields = 2, .fields = address_fields};
 static const aeo_type address_t = {.kind = AEO_T_RECORD, .rec = &address_rt};
 
 static aeo_field enterprise_fields[] = {
@@ -53,7 +53,7 @@ static aeo_field enterprise_fields[] = {
     {"ratings", &map_int_t, true, 13},
     {"under_investigation", &aeo_type_bool, true, 14},
 };
-static const aeo_record_type enterprise_rt = {"enterprise", 15, enterprise_fields};
+static const aeo_record_type enterprise_rt = {.name = "enterprise", .n_fields = 15, .fields = enterprise_fields};
 
 /* ---- helpers ------------------------------------------------------------- */
 

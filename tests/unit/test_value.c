@@ -257,8 +257,8 @@ static aeo_field addr_fields[] = {
     {"name", &aeo_type_string, false, 0},
     {"city", &aeo_type_string, true, 1},
 };
-static const aeo_record_type addr_type = {"Address", 2, addr_fields};
-static const aeo_record_type other_type = {"Other", 2, addr_fields};
+static const aeo_record_type addr_type = {.name = "Address", .n_fields = 2, .fields = addr_fields};
+static const aeo_record_type other_type = {.name = "Other", .n_fields = 2, .fields = addr_fields};
 
 static void test_record_equality(void **state) {
     (void)state;
