@@ -1007,6 +1007,21 @@ static aeo_facts_status scan_doc(aeo_facts_reader *r, aeo_facts_item *it) {
     for (;;) {
         c = rd(r);
         if (c == EOF) break;
+        if (c == '\n' && r->form == F_START) {
+            /* The first object does not close on its first line.  That is a
+             * pretty-printed document, unless the line ends inside a string
+             * (JSON strings hold no raw line breaks) or the next line starts
+             * with '{' in column 1: then it is a JSON Lines file whose first
+             * line is broken, and every line stays a record of its own. */
+            int next = rd(r);
+            if (next != EOF) unget(r, next);
+            if (str || next == '{') {
+                r->form = F_LINES;
+                trim_right(r);
+                return emit(r, it);
+            }
+            r->form = F_DOCS;
+        }
         if (str) {
             if (esc) esc = false;
             else if (c == '\\') esc = true;
@@ -1043,7 +1058,6 @@ static aeo_facts_status scan_doc(aeo_facts_reader *r, aeo_facts_item *it) {
                 break;
             }
         }
-        if (c == '\n' && r->form == F_START) r->form = F_DOCS;
         put(r, c);
     }
     if (c == EOF) {
@@ -1055,18 +1069,30 @@ static aeo_facts_status scan_doc(aeo_facts_reader *r, aeo_facts_item *it) {
         return emit(r, it);
     }
     if (r->form == F_START) {
+        /* The first object closed on its first line: JSON Lines (unless
+         * another object follows on that line: concatenated documents).
+         * Anything else after it on that line belongs to that line's record
+         * (which is then malformed), so records stay one per line. */
+        r->form = F_LINES;
         for (;;) {
             c = rd(r);
-            if (c == '\n' || c == EOF) {
-                r->form = F_LINES;
-                break;
-            }
-            if (!is_ws(c)) {
+            if (c == '\n' || c == EOF) break;
+            if (is_ws(c)) continue;
+            if (c == '{') {
+                /* Another object on the same line: concatenated documents. */
                 unget(r, c);
                 r->form = F_DOCS;
                 break;
             }
+            put(r, c);
+            for (;;) {
+                c = rd(r);
+                if (c == '\n' || c == EOF) break;
+                put(r, c);
+            }
+            break;
         }
+        trim_right(r);
     }
     return emit(r, it);
 }
@@ -1672,11 +1698,19 @@ static aeo_value new_record(dctx *d, const aeo_record_type *rt, aeo_value **slot
     if (!rt->index)
         for (uint32_t i = 0; i < rt->n_fields; i++)
             if (rt->fields[i].slot + 1 > n) n = rt->fields[i].slot + 1;
-    /* The record and its slots in one allocation (aeo_record is 16 bytes,
-     * so the slots stay aligned). */
+    /* The record and its slots in one allocation (aeo_record is 24 bytes,
+     * a multiple of the slots' 8-byte alignment). */
     aeo_record *rec = aeo_arena_alloc(d->a, sizeof *rec + (n ? n : 1) * sizeof(aeo_value));
     rec->type = rt;
     rec->slots = (aeo_value *)(void *)(rec + 1);
+    /* The root's path is its name (no allocation); a nested record's is
+     * built once, as it is decoded. */
+    if (d->plen == 1 && d->segs[0].kind == SEG_RAW && d->segs[0].s[d->segs[0].n] == '\0') {
+        rec->path = d->segs[0].s;
+    } else {
+        size_t len;
+        rec->path = path_text(d, &len);
+    }
     for (uint32_t i = 0; i < n; i++) rec->slots[i] = aeo_absent();
     *slots = rec->slots;
     aeo_value v = {.kind = AEO_V_RECORD};

@@ -138,6 +138,7 @@ aeo_value aeo_record_new(aeo_arena *a, const aeo_record_type *rt) {
     aeo_record *r = aeo_arena_alloc(a, sizeof *r);
     uint32_t n = record_nslots(rt);
     r->type = rt;
+    r->path = NULL;
     r->slots = aeo_arena_alloc(a, (n ? n : 1) * sizeof(aeo_value));
     for (uint32_t i = 0; i < n; i++) r->slots[i] = aeo_absent();
     aeo_value v = {.kind = AEO_V_RECORD, .as.r = r};

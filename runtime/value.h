@@ -72,6 +72,11 @@ typedef struct aeo_map {
 typedef struct aeo_record {
     const aeo_record_type *type;
     aeo_value *slots;
+    /* Where the record sits in the facts ("enterprise",
+     * "enterprise.contacts[0]"), so that a missing field is named by its
+     * fact path however the record was reached (a def, a macro variable);
+     * NULL when unknown. */
+    const char *path;
 } aeo_record;
 
 typedef struct aeo_error {

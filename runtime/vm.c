@@ -299,6 +299,8 @@ static inline bool gated_out(aeo_vm *vm, uint32_t idx) {
 
 /* ---- helpers for operations ------------------------------------------- */
 
+static aeo_value absent_field(aeo_vm *vm, const aeo_record *r, uint32_t slot, const char *fallback);
+
 /* The strict result of two operands when one is bad: unknowns merged, else
  * the first error. */
 static aeo_value bad2(aeo_vm *vm, aeo_value a, aeo_value b) {
@@ -512,7 +514,7 @@ static aeo_value index_op(aeo_vm *vm, aeo_value c, aeo_value i) {
         const aeo_field *f = aeo_record_type_field(c.as.r->type, i.as.s->data);
         if (!f) return aeo_error_new(vm->arena, "no such field: %s", i.as.s->data);
         aeo_value v = c.as.r->slots[f->slot];
-        return v.kind == AEO_V_ABSENT ? aeo_unknown_new(vm->arena, f->name) : v;
+        return v.kind == AEO_V_ABSENT ? absent_field(vm, c.as.r, f->slot, f->name) : v;
     }
     return no_overload(vm, "_[_]", c, &i);
 }
@@ -556,6 +558,18 @@ static const aeo_value *first_bad(aeo_vm *vm, aeo_value *args, uint32_t n, aeo_v
 static aeo_value poison(aeo_vm *vm, aeo_value acc, aeo_value p) {
     if (aeo_is_bad(acc)) return aeo_is_bad(p) ? bad2(vm, acc, p) : acc;
     return p;
+}
+
+/* The UNKNOWN for absent slot [slot] of [r]: named by the record's fact
+ * path and the field ("enterprise.contacts[0].phone"), else by the
+ * compiler's text of the selection. */
+static aeo_value absent_field(aeo_vm *vm, const aeo_record *r, uint32_t slot, const char *fallback) {
+    if (r->path) {
+        for (uint32_t i = 0; i < r->type->n_fields; i++)
+            if (r->type->fields[i].slot == slot)
+                return aeo_unknown_new(vm->arena, aeo_arena_printf(vm->arena, "%s.%s", r->path, r->type->fields[i].name));
+    }
+    return aeo_unknown_new(vm->arena, fallback);
 }
 
 /* ---- the interpreter loop --------------------------------------------- */
@@ -676,7 +690,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             aeo_value r = TOP();
             if (r.kind == AEO_V_RECORD) {
                 aeo_value v = r.as.r->slots[slot];
-                TOP() = v.kind == AEO_V_ABSENT ? aeo_unknown_new(vm->arena, c->consts[path].as.s->data) : v;
+                TOP() = v.kind == AEO_V_ABSENT ? absent_field(vm, r.as.r, slot, c->consts[path].as.s->data) : v;
             } else if (!aeo_is_bad(r)) {
                 TOP() = tag(c, op_ip, aeo_error_new(vm->arena, "type '%s' has no fields",
                                                     aeo_value_type_name(r)));
