@@ -1138,7 +1138,8 @@ static int cmd_eval(int argc, char **argv) {
     if (fs == AEO_FACTS_RECORD) fs = run_serial(&x, rd, &w, &stats, &recno, &ioerr);
     if (fs == AEO_FACTS_IOERR) {
         fflush(stdout);
-        fprintf(stderr, "aeo: %s: %s\n", o.facts, ioerr);
+        /* The reader's message already names the input. */
+        fprintf(stderr, "aeo: %s\n", ioerr);
         st = EXIT_USAGE;
     }
     free(ioerr);
