@@ -315,6 +315,20 @@ static void print_prec(FILE *out, const aeo_expr *e, int min) {
     if (p < min) fputc(')', out);
 }
 
+char *aeo_expr_text(const aeo_expr *e, size_t *len) {
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    if (!f) {
+        if (len) *len = 0;
+        return aeo_xstrdup("");
+    }
+    print_prec(f, e, 0);
+    fclose(f);
+    if (len) *len = n;
+    return text;
+}
+
 void aeo_expr_print(FILE *out, const aeo_expr *e) { print_prec(out, e, 0); }
 
 void aeo_type_expr_print(FILE *out, const aeo_type_expr *t) {

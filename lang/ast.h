@@ -202,6 +202,9 @@ aeo_expr *aeo_expr_new(aeo_arena *a, aeo_expr_kind kind, aeo_span span, uint32_t
 /* "IDENT", "SELECT", ... */
 const char *aeo_expr_kind_name(aeo_expr_kind k);
 const char *aeo_decl_kind_name(aeo_decl_kind k);
+/* [e] as CEL source text (aeo_expr_print's), malloc'd and NUL-terminated;
+ * its length in *[len] when [len] is not NULL.  Free with free(). */
+char *aeo_expr_text(const aeo_expr *e, size_t *len);
 /* Writes [e] back as CEL source text (fully parenthesised only where
  * precedence needs it). */
 void aeo_expr_print(FILE *out, const aeo_expr *e);

@@ -451,14 +451,9 @@ bool aeo_compile_catalog(aeo_catalog *c) {
     if (c->scope) add_def(c, "(scope)", aeo_compile_expr(c, c->scope, "catalog scope", false), &ok);
     if (c->key) {
         p->key = aeo_compile_expr(c, c->key, "catalog key", false);
-        char *text = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
-        if (f) {
-            aeo_expr_print(f, c->key);
-            fclose(f);
-            p->key_text = aeo_arena_strndup(p->arena, text ? text : "", len);
-        }
+        size_t len;
+        char *text = aeo_expr_text(c->key, &len);
+        p->key_text = aeo_arena_strndup(p->arena, text, len);
         free(text);
         ok &= p->key != NULL;
     }

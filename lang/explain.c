@@ -83,12 +83,8 @@ static bool is_literal(const aeo_expr *e) {
 }
 
 static void text_of(aeo_buf *b, const aeo_expr *e) {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) return;
-    aeo_expr_print(f, e);
-    fclose(f);
+    size_t len;
+    char *text = aeo_expr_text(e, &len);
     if (len > MAX_TEXT) {
         aeo_buf_putn(b, text, MAX_TEXT - 3);
         aeo_buf_puts(b, "...");

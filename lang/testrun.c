@@ -276,12 +276,8 @@ static void where_text(aeo_buf *b, const aeo_catalog *c, aeo_span sp) {
 }
 
 static void expr_text(aeo_buf *b, const aeo_expr *e) {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) return;
-    aeo_expr_print(f, e);
-    fclose(f);
+    size_t len;
+    char *text = aeo_expr_text(e, &len);
     aeo_buf_putn(b, text, len);
     free(text);
 }
