@@ -89,6 +89,8 @@ deps:
 	@missing=""; \
 	command -v flex  >/dev/null 2>&1 || missing="$$missing flex"; \
 	command -v bison >/dev/null 2>&1 || missing="$$missing bison"; \
+	command -v node  >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm   >/dev/null 2>&1 || missing="$$missing npm"; \
 	test -f /usr/include/histedit.h        || missing="$$missing libedit-dev"; \
 	test -f /usr/include/cjson/cJSON.h     || missing="$$missing libcjson-dev"; \
 	test -f /usr/include/pcre2.h           || missing="$$missing libpcre2-dev"; \
