@@ -1576,17 +1576,26 @@ static const char *number_text(dctx *d, const cJSON *j) {
     return aeo_arena_printf(d->a, "%.17g", j->valuedouble);
 }
 
-/* int, uint <- a JSON number whose value is an integer within ±(2^53-1).
- * The checks run on the double, which is all cJSON keeps: a fraction shows
- * as v != trunc(v); beyond 2^53-1 neighbouring integers share a double, so
- * the value may already have been rounded and is refused.  Infinity (from
- * 1e400) is integral and beyond, so it is refused here too. */
+/* ±2^53 as written: the one integer beyond MAX_EXACT that a double holds
+ * exactly, told apart from its rounded neighbours by its text. */
+static bool exact_2_53(dctx *d, const cJSON *j) {
+    const char *t = number_text(d, j);
+    if (*t == '-') t++;
+    return strcmp(t, "9007199254740992") == 0;
+}
+
+/* int, uint <- a JSON number whose value is an integer within ±2^53 (the
+ * contract: beyond it JSON numbers stop being exact).  The checks run on
+ * the double, which is all cJSON keeps: a fraction shows as v != trunc(v);
+ * beyond 2^53-1 neighbouring integers share a double, so the value may
+ * already have been rounded: 2^53 itself is accepted only when its text
+ * says exactly that (9007199254740993 reads as the same double).  Infinity
+ * (from 1e400) is integral and beyond, so it is refused here too. */
 static bool dec_integer(dctx *d, const cJSON *j, bool is_uint, aeo_value *out) {
     double v = j->valuedouble;
     if (v != trunc(v)) return derr(d, "%s is not an integer", number_text(d, j));
-    if (fabs(v) > MAX_EXACT)
-        return derr(d, "%s is beyond ±2^53-1, where JSON numbers stop being exact",
-                    number_text(d, j));
+    if (fabs(v) > MAX_EXACT && !(fabs(v) == MAX_EXACT + 1 && exact_2_53(d, j)))
+        return derr(d, "%s is beyond ±2^53, where JSON numbers stop being exact", number_text(d, j));
     if (!is_uint) {
         *out = aeo_int((int64_t)v);
     } else {

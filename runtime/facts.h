@@ -15,7 +15,7 @@
  * control characters in strings), then parsed with cJSON and walked with the
  * schema.  Fields the schema does not declare are ignored.  A required field
  * that is missing or null, a value of the wrong type, an int with a fraction
- * or beyond ±(2^53-1) (where a double stops being exact), an enum value not
+ * or beyond ±2^53 (where a double stops being exact), an enum value not
  * in the enum, or a malformed timestamp or duration string makes the record
  * bad, with one message naming the field path
  * ("enterprise.address.city: expected string, got number"). */
@@ -116,7 +116,8 @@ aeo_facts_status aeo_facts_next(aeo_facts_reader *r, aeo_facts_item *item);
  * to a message allocated in [a]: "line 3, column 17: ..." for syntax errors,
  * "enterprise.credit: ..." for schema errors. */
 /* Numbers (aeo_facts_decode): an int or uint field takes a JSON number whose
- * value is an integer within ±(2^53-1); because cJSON keeps only the double,
+ * value is an integer within ±2^53 (2^53 itself only when written so, since
+ * 2^53+1 reads as the same double); because cJSON keeps only the double,
  * 1.0 and 1e2 are accepted as 1 and 100.  A number that overflows a double
  * (1e400) is an error in any field.  A dyn field holds an integral number
  * within ±(2^53-1) as int, any other as double.  A JSON string holding

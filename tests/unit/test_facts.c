@@ -993,7 +993,7 @@ static void decode_list_element_path(void **state) {
     assert_int_equal(slot(v, "ratings").as.m->len, 0);
 }
 
-/* int fields: exact integers within ±(2^53-1). */
+/* int fields: exact integers within ±2^53. */
 static void decode_int_2p53_boundary(void **state) {
     aeo_arena *a = *state;
     aeo_value v;
@@ -1013,15 +1013,20 @@ static void decode_int_2p53_boundary(void **state) {
 
 static void decode_int_beyond_2p53(void **state) {
     aeo_arena *a = *state;
-    field_err(a, "violations_12m", "\"violations_12m\":9007199254740992",
-              "enterprise.violations_12m: 9007199254740992 is beyond ±2^53-1, where JSON "
-              "numbers stop being exact");
-    /* The message quotes the number as written, not as rounded. */
+    /* 2^53 itself is exact, and accepted when written so; 2^53+1 reads as
+     * the same double and is refused.  The message quotes the number as
+     * written, not as rounded. */
+    aeo_value x;
+    const char *e2;
+    assert_true(decode(a, rec_json(a, "violations_12m", "\"violations_12m\":9007199254740992"), &x, &e2));
+    assert_int_equal(slot(x, "violations_12m").as.i, INT64_C(9007199254740992));
+    assert_true(decode(a, rec_json(a, "violations_12m", "\"violations_12m\":-9007199254740992"), &x, &e2));
+    assert_int_equal(slot(x, "violations_12m").as.i, -INT64_C(9007199254740992));
     field_err(a, "violations_12m", "\"violations_12m\":9007199254740993",
-              "enterprise.violations_12m: 9007199254740993 is beyond ±2^53-1, where JSON "
+              "enterprise.violations_12m: 9007199254740993 is beyond ±2^53, where JSON "
               "numbers stop being exact");
-    field_err(a, "violations_12m", "\"violations_12m\":-9007199254740992",
-              "enterprise.violations_12m: -9007199254740992 is beyond ±2^53-1, where JSON "
+    field_err(a, "violations_12m", "\"violations_12m\":-9007199254740994",
+              "enterprise.violations_12m: -9007199254740994 is beyond ±2^53, where JSON "
               "numbers stop being exact");
     aeo_value v = decode_ok(a, "\"extra\":{\"n\":-9007199254740991}");
     aeo_value n = map_get(a, slot(v, "extra"), "n");
@@ -1060,7 +1065,7 @@ static void decode_int_integral_double_accepted(void **state) {
 static void decode_huge_numbers(void **state) {
     aeo_arena *a = *state;
     field_err(a, "violations_12m", "\"violations_12m\":1e400",
-              "enterprise.violations_12m: 1e400 is beyond ±2^53-1, where JSON numbers stop "
+              "enterprise.violations_12m: 1e400 is beyond ±2^53, where JSON numbers stop "
               "being exact");
     field_err(a, NULL, "\"revenue\":1e400", "enterprise.revenue: 1e400 is out of range for a double");
     field_err(a, NULL, "\"revenue\":-1e400",
@@ -1074,7 +1079,7 @@ static void decode_huge_numbers(void **state) {
     snprintf(extra, sizeof extra, "\"violations_12m\":%s", digits);
     field_err(a, "violations_12m", extra,
               "enterprise.violations_12m: 9999999999999999999999999999999999999999... is "
-              "beyond ±2^53-1, where JSON numbers stop being exact");
+              "beyond ±2^53, where JSON numbers stop being exact");
     /* Beyond 63 characters, a double is still read exactly as strtod would. */
     char big[100];
     strcpy(big, "\"revenue\":1");
