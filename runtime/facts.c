@@ -706,6 +706,8 @@ struct aeo_facts_reader {
     bool over;               /* longer than max: the rest is scanned, not kept */
     uint64_t rline, rcol;    /* position of rec[0] */
     bool arr_first;          /* F_ARRAY: no element seen yet */
+    bool arr_no_comma;       /* F_ARRAY: the next element lacks its ',' */
+    bool arr_skip_comma;     /* F_ARRAY: a stray closer was reported; its ',' goes with it */
     bool carry;              /* F_DOCS: a '{' in column 1 starts the next record */
     uint64_t carry_line;
     /* Messages: the current item's, and one queued for the next call. */
@@ -1283,13 +1285,29 @@ static aeo_facts_status next_elem(aeo_facts_reader *r, aeo_facts_item *it) {
         return bad_at(r, it, r->line, r->col - 1, what);
     }
     r->arr_first = false;
+    if (c == ',' && r->arr_skip_comma) {
+        /* The ',' after a stray closer, already reported: the element
+         * follows. */
+        r->arr_skip_comma = false;
+        do c = rd(r);
+        while (c != EOF && is_ws(c));
+        if (c == EOF) {
+            if (r->err) return ioerr(r, it);
+            r->form = F_END;
+            return bad_at(r, it, r->line, r->col, "unexpected end of input: the array is not closed");
+        }
+    }
+    r->arr_skip_comma = false;
     if (c == ',')   /* an empty element: bad, but the next one is findable */
         return bad_at(r, it, r->line, r->col - 1, "unexpected ','");
 
     begin(r, r->line, r->col - 1);
+    uint64_t start_line = r->line, start_col = r->col - 1;
+    bool no_comma = r->arr_no_comma;
+    r->arr_no_comma = false;
     put(r, c);
     uint64_t depth = (c == '{' || c == '[') ? 1 : 0;
-    bool str = c == '"', esc = false;
+    bool str = c == '"', esc = false, closed = false;
     for (;;) {
         c = rd(r);
         if (c == EOF) break;
@@ -1300,14 +1318,34 @@ static aeo_facts_status next_elem(aeo_facts_reader *r, aeo_facts_item *it) {
         } else if (c == '"') {
             str = true;
         } else if (c == '{' || c == '[') {
+            if (closed && depth == 0) {
+                /* A new element right after a complete one: the ','
+                 * between them is missing.  This element ends here; the
+                 * next is reported as lacking its ',' (one output record
+                 * per element, none merged). */
+                unget(r, c);
+                r->arr_no_comma = true;
+                c = ',';
+                break;
+            }
             depth++;
         } else if (c == '}' || c == ']') {
             if (depth == 0) break;
-            depth--;
+            if (--depth == 0) closed = true;
         } else if (c == ',' && depth == 0) {
             break;
         }
         put(r, c);
+    }
+    if (no_comma && c != EOF) {
+        r->len = 0;
+        if (c == ']') r->form = F_TAIL;
+        else if (c == '}') {
+            queue_bad(r, r->line, r->col - 1, "unexpected '}'");
+            r->form = F_ARRAY;
+            r->arr_skip_comma = true;
+        }
+        return bad_at(r, it, start_line, start_col, "missing ',' before this array element");
     }
     if (c == EOF && r->err) return ioerr(r, it);
     trim_right(r);
@@ -1322,7 +1360,11 @@ static aeo_facts_status next_elem(aeo_facts_reader *r, aeo_facts_item *it) {
     } else if (c == ']') {
         r->form = F_TAIL;
     } else if (c == '}') {
+        /* A stray closer: reported after this element; reading goes on
+         * with the next element. */
         queue_bad(r, r->line, r->col - 1, "unexpected '}'");
+        r->form = F_ARRAY;
+        r->arr_skip_comma = true;
     }
     return emit(r, it);
 }

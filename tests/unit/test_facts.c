@@ -457,9 +457,20 @@ static void reader_array_mismatched_bracket(void **state) {
     expect_bad(&s, 1, "line 1, column 9: unexpected '}'");
     expect_eof(&s);
     src_close(&s);
+    /* A stray closer between elements is one bad record; the elements
+     * around it are read. */
     src_open(&s, "[{\"a\":1}}, {\"b\":2}]");
     expect_record(&s, 1, "{\"a\":1}");
     expect_bad(&s, 1, "line 1, column 9: unexpected '}'");
+    expect_record(&s, 1, "{\"b\":2}");
+    expect_eof(&s);
+    src_close(&s);
+    /* A missing ',' makes the element after it bad, not both. */
+    src_open(&s, "[{\"a\":1}\n{\"b\":2} {\"c\":3}, {\"d\":4}]");
+    expect_record(&s, 1, "{\"a\":1}");
+    expect_bad(&s, 2, "line 2, column 1: missing ',' before this array element");
+    expect_bad(&s, 2, "line 2, column 9: missing ',' before this array element");
+    expect_record(&s, 2, "{\"d\":4}");
     expect_eof(&s);
     src_close(&s);
 }

@@ -1,0 +1,1 @@
+printf 'facts e { a?: int }\ntier t = true\nmeasure M "m" { tier: t  when: e.a > 1 }\n' > "$SCRATCH/arr.aeo"; for input in '[{"a":1},{"a":2}},{"a":3}]\n' '[{"a":1}\n{"a":2},{"a":3}]\n'; do echo "--"; printf "$input" | $AEO eval "$SCRATCH/arr.aeo" --facts - --format jsonl 2>&1; done
