@@ -505,6 +505,7 @@ typedef struct evaluator {
 /* Totals of a stretch of records. */
 typedef struct eval_stats {
     uint64_t bad, errors;
+    uint64_t no_key;           /* records whose key expression failed */
     uint64_t (*counts)[4];     /* --summary: per selected measure */
 } eval_stats;
 
@@ -637,6 +638,7 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
         return;
     }
     const char *key = eval_key(vm, x->key, &ev->keybuf);
+    if (x->key && !key) stats->no_key++;
     put_separator(out, fmt);
     switch (fmt) {
     case FMT_JSONL:
@@ -844,9 +846,10 @@ static void *worker_main(void *arg) {
 static void batch_merge(batch *b, eval_stats *st, uint32_t n_sel, aeo_facts_reader *rd) {
     st->bad += b->stats.bad;
     st->errors += b->stats.errors;
+    st->no_key += b->stats.no_key;
     for (uint32_t k = 0; k < n_sel; k++)
         for (int o = 0; o < 4; o++) st->counts[k][o] += b->stats.counts[k][o];
-    b->stats.bad = b->stats.errors = 0;
+    b->stats.bad = b->stats.errors = b->stats.no_key = 0;
     memset(b->stats.counts, 0, (n_sel + 1) * sizeof *b->stats.counts);
     b->n = 0;
     b->text.len = b->out.len = b->err.len = 0;
@@ -1127,7 +1130,7 @@ static int cmd_eval(int argc, char **argv) {
     /* The decoder validates each record; the reader need not do it too. */
     aeo_facts_reader_set_validate(rd, false);
     uint64_t recno = 0;
-    eval_stats stats = {0, 0, aeo_xcalloc(n_sel + 1, sizeof *stats.counts)};
+    eval_stats stats = {.counts = aeo_xcalloc(n_sel + 1, sizeof *stats.counts)};
     eval_writer w = {false, false};
     char *ioerr = NULL;
     if (fmt == FMT_JSON) fputs("[", stdout);
@@ -1181,6 +1184,10 @@ static int cmd_eval(int argc, char **argv) {
     if (error_records)
         fprintf(stderr, "aeo: %llu record%s had measures that failed with a runtime error\n",
                 (unsigned long long)error_records, error_records == 1 ? "" : "s");
+    if (stats.no_key)
+        fprintf(stderr, "aeo: %llu record%s got no key: the key expression (%s) was undecided or failed\n",
+                (unsigned long long)stats.no_key, stats.no_key == 1 ? "" : "s",
+                o.key ? o.key : (p->key_text ? p->key_text : "key"));
     for (uint32_t k = 0; k < n_sel; k++) free(x.ids[k]);
     free(x.ids);
     free(x.id_len);
