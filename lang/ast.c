@@ -174,7 +174,7 @@ static void print_quoted(FILE *out, const char *s, uint32_t len, bool bytes) {
 
 /* --- printer ------------------------------------------------------------------ */
 
-static int precedence(const aeo_expr *e) {
+int aeo_expr_precedence(const aeo_expr *e) {
     switch (e->kind) {
     case AEO_EXPR_COND: return 1;
     case AEO_EXPR_BINARY:
@@ -226,7 +226,7 @@ static void print_prec(FILE *out, const aeo_expr *e, int min) {
         fputs("<null>", out);
         return;
     }
-    int p = precedence(e);
+    int p = aeo_expr_precedence(e);
     if (p < min) fputc('(', out);
     char buf[64];
     switch (e->kind) {

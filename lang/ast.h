@@ -202,6 +202,9 @@ aeo_expr *aeo_expr_new(aeo_arena *a, aeo_expr_kind kind, aeo_span span, uint32_t
 /* "IDENT", "SELECT", ... */
 const char *aeo_expr_kind_name(aeo_expr_kind k);
 const char *aeo_decl_kind_name(aeo_decl_kind k);
+/* CEL precedence of [e]'s top operator: 1 ?:, 2 ||, 3 &&, 4 relations,
+ * 5 + -, 6 * / %, 7 unary (and negative literals), 8 primary. */
+int aeo_expr_precedence(const aeo_expr *e);
 /* [e] as CEL source text (aeo_expr_print's), malloc'd and NUL-terminated;
  * its length in *[len] when [len] is not NULL.  Free with free(). */
 char *aeo_expr_text(const aeo_expr *e, size_t *len);

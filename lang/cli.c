@@ -215,10 +215,9 @@ static bool use_color(const options *o, FILE *f) {
 
 /* ---- loading ------------------------------------------------------------------- */
 
-/* Loads, checks and (if [compile]) compiles the catalog at [o->paths],
- * printing diagnostics.  Returns NULL with *[status] set when it cannot
- * go on. */
-static aeo_catalog *load(const options *o, bool compile, int *status) {
+/* Reads and parses the files and directories of [o->paths] into a new
+ * catalog; NULL with *[status] set on a usage or I/O error. */
+static aeo_catalog *load_files(const options *o, int *status) {
     if (o->n_paths == 0) {
         *status = usage_error("%s", "no rule files given");
         return NULL;
@@ -234,6 +233,15 @@ static aeo_catalog *load(const options *o, bool compile, int *status) {
             return NULL;
         }
     }
+    return c;
+}
+
+/* Loads, checks and (if [compile]) compiles the catalog at [o->paths],
+ * printing diagnostics.  Returns NULL with *[status] set when it cannot
+ * go on. */
+static aeo_catalog *load(const options *o, bool compile, int *status) {
+    aeo_catalog *c = load_files(o, status);
+    if (!c) return NULL;
     aeo_check_catalog(c);
     if (compile && c->diags.n_errors == 0 && aeo_compile_catalog(c)) aeo_tests_check(c);
     aeo_diags_sort(&c->diags);
@@ -253,21 +261,8 @@ static aeo_catalog *load(const options *o, bool compile, int *status) {
 /* Loads, checks and compiles without printing: `check` renders the
  * diagnostics itself, in the requested format.  NULL only on I/O errors. */
 static aeo_catalog *load_quiet(const options *o, int *status) {
-    if (o->n_paths == 0) {
-        *status = usage_error("%s", "no rule files given");
-        return NULL;
-    }
-    aeo_catalog *c = aeo_catalog_new();
-    c->diags.max_errors = o->max_errors;
-    for (uint32_t i = 0; i < o->n_paths; i++) {
-        const char *err = NULL;
-        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
-            aeo_catalog_free(c);
-            *status = EXIT_USAGE;
-            return NULL;
-        }
-    }
+    aeo_catalog *c = load_files(o, status);
+    if (!c) return NULL;
     aeo_check_catalog(c);
     if (c->diags.n_errors == 0 && aeo_compile_catalog(c) && aeo_tests_check(c)) aeo_lint_catalog(c);
     aeo_lint_apply_allows(c);

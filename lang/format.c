@@ -169,26 +169,7 @@ static void inner_comments(fmt *f, uint32_t start, uint32_t end, int ind) {
 
 /* ---- expressions ---------------------------------------------------------------- */
 
-static int precedence(const aeo_expr *e) {
-    switch (e->kind) {
-    case AEO_EXPR_COND: return 1;
-    case AEO_EXPR_BINARY:
-        switch (e->u.binary.op) {
-        case AEO_OPR_OR: return 2;
-        case AEO_OPR_AND: return 3;
-        case AEO_OPR_ADD:
-        case AEO_OPR_SUB: return 5;
-        case AEO_OPR_MUL:
-        case AEO_OPR_DIV:
-        case AEO_OPR_MOD: return 6;
-        default: return 4;
-        }
-    case AEO_EXPR_UNARY: return 7;
-    case AEO_EXPR_INT:
-    case AEO_EXPR_DOUBLE: return 8;
-    default: return 8;
-    }
-}
+static int precedence(const aeo_expr *e) { return aeo_expr_precedence(e); }
 
 static void expr(fmt *f, aeo_buf *b, const aeo_expr *e, int min);
 
