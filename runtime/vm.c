@@ -95,6 +95,7 @@ struct aeo_vm {
     const aeo_value *vars;
     uint32_t n_vars;
     bool tracing;
+    bool aborted;          /* run stopped at a limit (see measure_slow) */
     aeo_trace_entry *trace;
     uint32_t n_trace, cap_trace;
 };
@@ -250,6 +251,8 @@ const aeo_trace_entry *aeo_vm_trace_entries(const aeo_vm *vm, uint32_t *n) {
 }
 
 bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx) { return vm->in_force[idx]; }
+
+static inline bool memo_false_value(aeo_value v) { return v.kind == AEO_V_BOOL && !v.as.b; }
 
 static inline bool memo_false(const aeo_vm *vm, uint32_t d) {
     return vm->def_val[d].kind == AEO_V_BOOL && !vm->def_val[d].as.b;
@@ -566,8 +569,16 @@ static aeo_value poison(aeo_vm *vm, aeo_value acc, aeo_value p) {
 static aeo_value absent_field(aeo_vm *vm, const aeo_record *r, uint32_t slot, const char *fallback) {
     if (r->path) {
         for (uint32_t i = 0; i < r->type->n_fields; i++)
-            if (r->type->fields[i].slot == slot)
-                return aeo_unknown_new(vm->arena, aeo_arena_printf(vm->arena, "%s.%s", r->path, r->type->fields[i].name));
+            if (r->type->fields[i].slot == slot) {
+                /* path.name, without printf (an absent fact is common) */
+                const char *name = r->type->fields[i].name;
+                size_t lp = strlen(r->path), ln = strlen(name);
+                char *t = aeo_arena_alloc(vm->arena, lp + ln + 2);
+                memcpy(t, r->path, lp);
+                t[lp] = '.';
+                memcpy(t + lp + 1, name, ln + 1);
+                return aeo_unknown_new(vm->arena, t);
+            }
     }
     return aeo_unknown_new(vm->arena, fallback);
 }
@@ -1131,6 +1142,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
 abort:
     /* A limit stops the whole evaluation: every frame under way gets the
      * error as its memoized value, so no partial result survives. */
+    vm->aborted = true;
     if (c->len) abort_value.as.e->span = c->spans[ip > c->code ? ip - c->code - 1 : 0];
     abort_value.as.e->has_span = true;
     for (frame *f = fp; f >= fbase; f--) {
@@ -1159,10 +1171,74 @@ aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx) {
     return run(vm, vm->prog->measures[idx].chunk, RET_MEASURE, idx);
 }
 
+/* The value of def [d] at the top level (no frame under way), as the first
+ * CALL_DEF of a measure's chunk would compute it, with the steps that
+ * chunk would count: one per def entered.  A def that only names another
+ * (the catalog scope: CALL_DEF k; RETURN) takes that one's value without a
+ * frame of its own.  *aborted: a limit stopped the evaluation. */
+static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
+    if (vm->def_state[d] == vm->memo_done) return vm->def_val[d];
+    vm->steps++;
+    const aeo_chunk *c = vm->prog->defs[d].chunk;
+    if (depth < 8 && c->len == 4 && c->code[0] == AEO_OP_CALL_DEF && c->code[3] == AEO_OP_RETURN &&
+        !vm->keepable[d]) {
+        uint32_t k = READ_U16(c->code + 1);
+        if (k != d && vm->def_state[k] != vm->memo_running) {
+            vm->def_state[d] = vm->memo_running;
+            aeo_value v = top_def(vm, k, depth + 1);
+            vm->def_state[d] = vm->memo_done;
+            vm->def_val[d] = v;
+            return v;
+        }
+    }
+    /* A field compared with a string literal (the tiers: ROOT; FIELD s p;
+     * CONST k; EQ; RETURN), when both are strings: EQ's own fast path. */
+    if (c->len == 11 && c->code[0] == AEO_OP_ROOT && c->code[1] == AEO_OP_FIELD && c->code[6] == AEO_OP_CONST &&
+        c->code[9] == AEO_OP_EQ && c->code[10] == AEO_OP_RETURN && vm->root.kind == AEO_V_RECORD &&
+        !vm->keepable[d]) {
+        aeo_value a = vm->root.as.r->slots[READ_U16(c->code + 2)], b = c->consts[READ_U16(c->code + 7)];
+        if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) {
+            vm->def_state[d] = vm->memo_done;
+            vm->def_val[d] = aeo_bool(a.as.s->len == b.as.s->len &&
+                                      memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0);
+            return vm->def_val[d];
+        }
+    }
+    vm->def_state[d] = vm->memo_running;
+    return run(vm, c, RET_DEF, d);
+}
+
 /* A measure aeo_vm_measures cannot answer from its memo or its gate. */
 static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) {
     uint32_t g = vm->gate_of[i];
     if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && gate_decide(vm, g)) return aeo_bool(false);
+    /* The gate waits for the scope: compute it as the chunk's first
+     * instruction would (CALL_DEF scope), without the chunk's frame, and
+     * ask the gate again.  Far from the step limit only, so that a limit is
+     * met exactly where the chunk would meet it; a limit met in the scope
+     * is the measure's value, as it would be in the chunk. */
+    const gate *gt = &vm->gates[g];
+    if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && vm->steps + 16 + gt->n_tiers * 9 < vm->max_steps) {
+        vm->aborted = false;
+        aeo_value v = aeo_bool(true);
+        if (gt->scope && vm->def_state[gt->scope - 1] != vm->memo_done) v = top_def(vm, gt->scope - 1, 0);
+        /* Then the tiers, as `(t1 || t2 || ...)` does: in order, until one
+         * is true (and only when the scope is not false: the chunk's
+         * first jump). */
+        if (!vm->aborted && !memo_false_value(v)) {
+            for (uint32_t k = 0; k < gt->n_tiers && !vm->aborted; k++) {
+                aeo_value t = top_def(vm, gt->tiers[k], 0);
+                if (t.kind == AEO_V_BOOL && t.as.b) break;
+                v = t;
+            }
+        }
+        if (vm->aborted) {
+            vm->meas_state[i] = vm->memo_done;
+            vm->meas_val[i] = v;
+            return v;
+        }
+        if (gate_decide(vm, g)) return aeo_bool(false);
+    }
     vm->meas_state[i] = vm->memo_running;
     return run(vm, vm->prog->measures[i].chunk, RET_MEASURE, i);
 }
@@ -1182,8 +1258,17 @@ void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out
     const uint32_t *const gate_state = vm->gate_state;
     const uint32_t done = vm->memo_done, closed = MARK(vm, GATE_CLOSED);
     const aeo_value no = aeo_bool(false);
+    if (!idx) {
+        /* Every measure, in order (aeo eval without a filter). */
+        for (uint32_t i = 0; i < n; i++) {
+            if (state[i] == done) out[i] = memo[i];
+            else if (gate_state[gate_of[i]] == closed) out[i] = no;
+            else out[i] = measure_slow(vm, i);
+        }
+        return;
+    }
     for (uint32_t k = 0; k < n; k++) {
-        uint32_t i = idx ? idx[k] : k;
+        uint32_t i = idx[k];
         if (state[i] == done) out[k] = memo[i];
         else if (gate_state[gate_of[i]] == closed) out[k] = no;
         else out[k] = measure_slow(vm, i);
