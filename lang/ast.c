@@ -174,6 +174,40 @@ static void print_quoted(FILE *out, const char *s, uint32_t len, bool bytes) {
 
 /* --- printer ------------------------------------------------------------------ */
 
+void aeo_expr_each_child(const aeo_expr *e, aeo_expr_visit fn, void *ud) {
+    switch (e->kind) {
+    case AEO_EXPR_SELECT: fn(e->u.select.operand, ud); break;
+    case AEO_EXPR_INDEX:
+        fn(e->u.index.operand, ud);
+        fn(e->u.index.index, ud);
+        break;
+    case AEO_EXPR_CALL:
+        if (e->u.call.target) fn(e->u.call.target, ud);
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) fn(e->u.call.args[i], ud);
+        break;
+    case AEO_EXPR_LIST:
+        for (uint32_t i = 0; i < e->u.list.n; i++) fn(e->u.list.items[i], ud);
+        break;
+    case AEO_EXPR_MAP:
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            fn(e->u.map.keys[i], ud);
+            fn(e->u.map.vals[i], ud);
+        }
+        break;
+    case AEO_EXPR_UNARY: fn(e->u.unary.a, ud); break;
+    case AEO_EXPR_BINARY:
+        fn(e->u.binary.a, ud);
+        fn(e->u.binary.b, ud);
+        break;
+    case AEO_EXPR_COND:
+        fn(e->u.cond.c, ud);
+        fn(e->u.cond.a, ud);
+        fn(e->u.cond.b, ud);
+        break;
+    default: break;
+    }
+}
+
 int aeo_expr_precedence(const aeo_expr *e) {
     switch (e->kind) {
     case AEO_EXPR_COND: return 1;
@@ -369,6 +403,18 @@ static void indent_to(FILE *out, int indent) {
     for (int i = 0; i < indent; i++) fputs("  ", out);
 }
 
+typedef struct dump_child_ctx {
+    FILE *out;
+    int indent;
+    aeo_pos_fn pos;
+    void *ud;
+} dump_child_ctx;
+
+static void dump_child(const aeo_expr *child, void *p) {
+    const dump_child_ctx *cc = p;
+    aeo_expr_dump(cc->out, child, cc->indent, cc->pos, cc->ud);
+}
+
 void aeo_expr_dump(FILE *out, const aeo_expr *e, int indent, aeo_pos_fn pos, void *ud) {
     indent_to(out, indent);
     if (!e) {
@@ -399,39 +445,8 @@ void aeo_expr_dump(FILE *out, const aeo_expr *e, int indent, aeo_pos_fn pos, voi
     }
     print_pos(out, e->span.start, pos, ud);
 
-    int in = indent + 1;
-    switch (e->kind) {
-    case AEO_EXPR_SELECT: aeo_expr_dump(out, e->u.select.operand, in, pos, ud); break;
-    case AEO_EXPR_INDEX:
-        aeo_expr_dump(out, e->u.index.operand, in, pos, ud);
-        aeo_expr_dump(out, e->u.index.index, in, pos, ud);
-        break;
-    case AEO_EXPR_CALL:
-        if (e->u.call.target) aeo_expr_dump(out, e->u.call.target, in, pos, ud);
-        for (uint32_t i = 0; i < e->u.call.n_args; i++)
-            aeo_expr_dump(out, e->u.call.args[i], in, pos, ud);
-        break;
-    case AEO_EXPR_LIST:
-        for (uint32_t i = 0; i < e->u.list.n; i++) aeo_expr_dump(out, e->u.list.items[i], in, pos, ud);
-        break;
-    case AEO_EXPR_MAP:
-        for (uint32_t i = 0; i < e->u.map.n; i++) {
-            aeo_expr_dump(out, e->u.map.keys[i], in, pos, ud);
-            aeo_expr_dump(out, e->u.map.vals[i], in, pos, ud);
-        }
-        break;
-    case AEO_EXPR_UNARY: aeo_expr_dump(out, e->u.unary.a, in, pos, ud); break;
-    case AEO_EXPR_BINARY:
-        aeo_expr_dump(out, e->u.binary.a, in, pos, ud);
-        aeo_expr_dump(out, e->u.binary.b, in, pos, ud);
-        break;
-    case AEO_EXPR_COND:
-        aeo_expr_dump(out, e->u.cond.c, in, pos, ud);
-        aeo_expr_dump(out, e->u.cond.a, in, pos, ud);
-        aeo_expr_dump(out, e->u.cond.b, in, pos, ud);
-        break;
-    default: break;
-    }
+    dump_child_ctx cc = {out, indent + 1, pos, ud};
+    aeo_expr_each_child(e, dump_child, &cc);
 }
 
 static void dump_decl(FILE *out, const aeo_decl *d, aeo_pos_fn pos, void *ud) {

@@ -202,6 +202,12 @@ aeo_expr *aeo_expr_new(aeo_arena *a, aeo_expr_kind kind, aeo_span span, uint32_t
 /* "IDENT", "SELECT", ... */
 const char *aeo_expr_kind_name(aeo_expr_kind k);
 const char *aeo_decl_kind_name(aeo_decl_kind k);
+/* Calls [fn] on each direct sub-expression of [e], in source order (a
+ * call's receiver first, a map's keys before their values).  The one
+ * description of the tree's shape that the walkers (dump, lints, facts
+ * read, coverage) share. */
+typedef void (*aeo_expr_visit)(const aeo_expr *child, void *ud);
+void aeo_expr_each_child(const aeo_expr *e, aeo_expr_visit fn, void *ud);
 /* CEL precedence of [e]'s top operator: 1 ?:, 2 ||, 3 &&, 4 relations,
  * 5 + -, 6 * / %, 7 unary (and negative literals), 8 primary. */
 int aeo_expr_precedence(const aeo_expr *e);

@@ -399,6 +399,14 @@ static uint32_t body_start(const fmt *f, const aeo_decl *d) {
     return body + 1;
 }
 
+/* The comments left before a block's closing brace, and no blank line
+ * before it. */
+static void block_end(fmt *f, const aeo_decl *d, uint32_t prev_end, bool empty) {
+    leading(f, d->span.end, 2, prev_end, empty);
+    if (f->out->len >= 2 && f->out->data[f->out->len - 1] == '\n' && f->out->data[f->out->len - 2] == '\n')
+        f->out->len--;
+}
+
 static void props(fmt *f, const aeo_decl *d, uint32_t body) {
     uint32_t prev_end = body;
     for (uint32_t i = 0; i < d->n_props; i++) {
@@ -413,10 +421,7 @@ static void props(fmt *f, const aeo_decl *d, uint32_t body) {
         aeo_buf_puts(f->out, "\n");
         prev_end = p->span.end;
     }
-    leading(f, d->span.end, 2, prev_end, d->n_props == 0);
-    /* No blank line before the closing brace. */
-    if (f->out->len >= 2 && f->out->data[f->out->len - 1] == '\n' && f->out->data[f->out->len - 2] == '\n')
-        f->out->len--;
+    block_end(f, d, prev_end, d->n_props == 0);
 }
 
 static void fields(fmt *f, const aeo_decl *d, uint32_t body) {
@@ -433,9 +438,7 @@ static void fields(fmt *f, const aeo_decl *d, uint32_t body) {
         aeo_buf_puts(f->out, "\n");
         prev_end = fd->span.end;
     }
-    leading(f, d->span.end, 2, prev_end, d->n_fields == 0);
-    if (f->out->len >= 2 && f->out->data[f->out->len - 1] == '\n' && f->out->data[f->out->len - 2] == '\n')
-        f->out->len--;
+    block_end(f, d, prev_end, d->n_fields == 0);
 }
 
 static bool is_block(const aeo_decl *d) {

@@ -89,46 +89,34 @@ static void add_field(fieldset *fs, const aeo_field *f) {
     if (fs->n < 16) fs->items[fs->n++] = f;
 }
 
+typedef struct fields_walk {
+    linter *l;
+    fieldset *fs;
+    int depth;
+} fields_walk;
+
 /* The root enum and bool fields [e] reads (following defs and tiers). */
-static void tier_fields(linter *l, const aeo_expr *e, fieldset *fs, int depth) {
-    if (!e || depth > 32) return;
-    switch (e->kind) {
-    case AEO_EXPR_SELECT:
-        if (e->ref == AEO_REF_FIELD && e->u.select.operand->kind == AEO_EXPR_IDENT &&
-            e->u.select.operand->ref == AEO_REF_ROOT) {
-            const aeo_field *f = &l->c->root->fields[e->ref_index];
-            if (f->type->kind == AEO_T_ENUM || f->type->kind == AEO_T_BOOL) add_field(fs, f);
-        } else {
-            tier_fields(l, e->u.select.operand, fs, depth + 1);
-        }
-        break;
-    case AEO_EXPR_IDENT:
-        if (e->ref == AEO_REF_DEF) tier_fields(l, l->c->defs.items[e->ref_index]->value, fs, depth + 1);
-        else if (e->ref == AEO_REF_TIER) tier_fields(l, l->c->tiers.items[e->ref_index]->value, fs, depth + 1);
-        break;
-    case AEO_EXPR_INDEX:
-        tier_fields(l, e->u.index.operand, fs, depth + 1);
-        tier_fields(l, e->u.index.index, fs, depth + 1);
-        break;
-    case AEO_EXPR_CALL:
-        tier_fields(l, e->u.call.target, fs, depth + 1);
-        for (uint32_t i = 0; i < e->u.call.n_args; i++) tier_fields(l, e->u.call.args[i], fs, depth + 1);
-        break;
-    case AEO_EXPR_LIST:
-        for (uint32_t i = 0; i < e->u.list.n; i++) tier_fields(l, e->u.list.items[i], fs, depth + 1);
-        break;
-    case AEO_EXPR_UNARY: tier_fields(l, e->u.unary.a, fs, depth + 1); break;
-    case AEO_EXPR_BINARY:
-        tier_fields(l, e->u.binary.a, fs, depth + 1);
-        tier_fields(l, e->u.binary.b, fs, depth + 1);
-        break;
-    case AEO_EXPR_COND:
-        tier_fields(l, e->u.cond.c, fs, depth + 1);
-        tier_fields(l, e->u.cond.a, fs, depth + 1);
-        tier_fields(l, e->u.cond.b, fs, depth + 1);
-        break;
-    default: break;
+static void tier_fields_at(const aeo_expr *e, void *p) {
+    fields_walk *w = p;
+    if (!e || w->depth > 32) return;
+    w->depth++;
+    if (e->kind == AEO_EXPR_SELECT && e->ref == AEO_REF_FIELD && e->u.select.operand->kind == AEO_EXPR_IDENT &&
+        e->u.select.operand->ref == AEO_REF_ROOT) {
+        const aeo_field *f = &w->l->c->root->fields[e->ref_index];
+        if (f->type->kind == AEO_T_ENUM || f->type->kind == AEO_T_BOOL) add_field(w->fs, f);
+    } else if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_DEF) {
+        tier_fields_at(w->l->c->defs.items[e->ref_index]->value, w);
+    } else if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_TIER) {
+        tier_fields_at(w->l->c->tiers.items[e->ref_index]->value, w);
+    } else {
+        aeo_expr_each_child(e, tier_fields_at, w);
     }
+    w->depth--;
+}
+
+static void tier_fields(linter *l, const aeo_expr *e, fieldset *fs, int depth) {
+    fields_walk w = {l, fs, depth};
+    tier_fields_at(e, &w);
 }
 
 /* The records fixing [fs] to each combination of values. */
@@ -301,59 +289,37 @@ static void tier_lints(linter *l, uint32_t mi) {
     free(declared);
 }
 
+/* The declarations used, one flag array per kind. */
+typedef struct uses {
+    bool *consts, *defs, *tiers;
+} uses;
+
 /* Marks the declarations [e] uses. */
-static void mark_uses(linter *l, const aeo_expr *e, bool *consts, bool *defs, bool *tiers) {
+static void mark_uses(const aeo_expr *e, void *p) {
+    uses *u = p;
     if (!e) return;
-    switch (e->kind) {
-    case AEO_EXPR_IDENT:
-        if (e->ref == AEO_REF_CONST) consts[e->ref_index] = true;
-        else if (e->ref == AEO_REF_DEF) defs[e->ref_index] = true;
-        else if (e->ref == AEO_REF_TIER) tiers[e->ref_index] = true;
-        break;
-    case AEO_EXPR_SELECT: mark_uses(l, e->u.select.operand, consts, defs, tiers); break;
-    case AEO_EXPR_INDEX:
-        mark_uses(l, e->u.index.operand, consts, defs, tiers);
-        mark_uses(l, e->u.index.index, consts, defs, tiers);
-        break;
-    case AEO_EXPR_CALL:
-        mark_uses(l, e->u.call.target, consts, defs, tiers);
-        for (uint32_t i = 0; i < e->u.call.n_args; i++) mark_uses(l, e->u.call.args[i], consts, defs, tiers);
-        break;
-    case AEO_EXPR_LIST:
-        for (uint32_t i = 0; i < e->u.list.n; i++) mark_uses(l, e->u.list.items[i], consts, defs, tiers);
-        break;
-    case AEO_EXPR_MAP:
-        for (uint32_t i = 0; i < e->u.map.n; i++) {
-            mark_uses(l, e->u.map.keys[i], consts, defs, tiers);
-            mark_uses(l, e->u.map.vals[i], consts, defs, tiers);
-        }
-        break;
-    case AEO_EXPR_UNARY: mark_uses(l, e->u.unary.a, consts, defs, tiers); break;
-    case AEO_EXPR_BINARY:
-        mark_uses(l, e->u.binary.a, consts, defs, tiers);
-        mark_uses(l, e->u.binary.b, consts, defs, tiers);
-        break;
-    case AEO_EXPR_COND:
-        mark_uses(l, e->u.cond.c, consts, defs, tiers);
-        mark_uses(l, e->u.cond.a, consts, defs, tiers);
-        mark_uses(l, e->u.cond.b, consts, defs, tiers);
-        break;
-    default: break;
+    if (e->kind == AEO_EXPR_IDENT) {
+        if (e->ref == AEO_REF_CONST) u->consts[e->ref_index] = true;
+        else if (e->ref == AEO_REF_DEF) u->defs[e->ref_index] = true;
+        else if (e->ref == AEO_REF_TIER) u->tiers[e->ref_index] = true;
+        return;
     }
+    aeo_expr_each_child(e, mark_uses, u);
 }
 
 static void unused(linter *l) {
     aeo_catalog *c = l->c;
     bool *consts = aeo_xcalloc(c->consts.n + 1, 1), *defs = aeo_xcalloc(c->defs.n + 1, 1),
          *tiers = aeo_xcalloc(c->tiers.n + 1, 1);
-    for (uint32_t i = 0; i < c->consts.n; i++) mark_uses(l, c->consts.items[i]->value, consts, defs, tiers);
-    for (uint32_t i = 0; i < c->defs.n; i++) mark_uses(l, c->defs.items[i]->value, consts, defs, tiers);
-    for (uint32_t i = 0; i < c->tiers.n; i++) mark_uses(l, c->tiers.items[i]->value, consts, defs, tiers);
-    if (c->scope) mark_uses(l, c->scope, consts, defs, tiers);
-    if (c->key) mark_uses(l, c->key, consts, defs, tiers);
+    uses u = {consts, defs, tiers};
+    for (uint32_t i = 0; i < c->consts.n; i++) mark_uses(c->consts.items[i]->value, &u);
+    for (uint32_t i = 0; i < c->defs.n; i++) mark_uses(c->defs.items[i]->value, &u);
+    for (uint32_t i = 0; i < c->tiers.n; i++) mark_uses(c->tiers.items[i]->value, &u);
+    if (c->scope) mark_uses(c->scope, &u);
+    if (c->key) mark_uses(c->key, &u);
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_decl *d = c->measures.items[i];
-        for (uint32_t k = 0; k < d->n_props; k++) mark_uses(l, d->props[k].value, consts, defs, tiers);
+        for (uint32_t k = 0; k < d->n_props; k++) mark_uses(d->props[k].value, &u);
     }
     for (uint32_t i = 0; i < c->consts.n; i++)
         if (!consts[i])

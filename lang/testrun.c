@@ -68,62 +68,37 @@ static void add_path(path_set *ps, aeo_arena *a, const char *p, size_t len) {
 
 static void walk_measure(aeo_catalog *c, path_set *ps, const aeo_decl *m);
 
+typedef struct walk_ctx {
+    aeo_catalog *c;
+    path_set *ps;
+} walk_ctx;
+
+static void walk_child(const aeo_expr *e, void *p);
+
 static void walk_expr(aeo_catalog *c, path_set *ps, const aeo_expr *e) {
     if (!e) return;
-    switch (e->kind) {
-    case AEO_EXPR_IDENT:
-        switch (e->ref) {
-        case AEO_REF_CONST: break;
-        case AEO_REF_DEF: {
-            const aeo_decl *d = c->defs.items[e->ref_index];
-            if (!seen(ps, d)) walk_expr(c, ps, d->value);
-            break;
-        }
-        case AEO_REF_TIER: {
-            const aeo_decl *d = c->tiers.items[e->ref_index];
-            if (!seen(ps, d)) walk_expr(c, ps, d->value);
-            break;
-        }
-        case AEO_REF_MEASURE: walk_measure(c, ps, c->measures.items[e->ref_index]); break;
-        default: break;
-        }
-        break;
-    case AEO_EXPR_SELECT: {
+    walk_ctx w = {c, ps};
+    if (e->kind == AEO_EXPR_IDENT) {
+        const aeo_decl *d = NULL;
+        if (e->ref == AEO_REF_DEF) d = c->defs.items[e->ref_index];
+        else if (e->ref == AEO_REF_TIER) d = c->tiers.items[e->ref_index];
+        else if (e->ref == AEO_REF_MEASURE) walk_measure(c, ps, c->measures.items[e->ref_index]);
+        if (d && !seen(ps, d)) walk_expr(c, ps, d->value);
+        return;
+    }
+    if (e->kind == AEO_EXPR_SELECT) {
         aeo_buf b = {0};
-        if (root_path(e, &b)) add_path(ps, c->arena, b.data, b.len);
-        else walk_expr(c, ps, e->u.select.operand);
+        bool rooted = root_path(e, &b);
+        if (rooted) add_path(ps, c->arena, b.data, b.len);
         aeo_buf_free(&b);
-        break;
+        if (rooted) return;
     }
-    case AEO_EXPR_INDEX:
-        walk_expr(c, ps, e->u.index.operand);
-        walk_expr(c, ps, e->u.index.index);
-        break;
-    case AEO_EXPR_CALL:
-        walk_expr(c, ps, e->u.call.target);
-        for (uint32_t i = 0; i < e->u.call.n_args; i++) walk_expr(c, ps, e->u.call.args[i]);
-        break;
-    case AEO_EXPR_LIST:
-        for (uint32_t i = 0; i < e->u.list.n; i++) walk_expr(c, ps, e->u.list.items[i]);
-        break;
-    case AEO_EXPR_MAP:
-        for (uint32_t i = 0; i < e->u.map.n; i++) {
-            walk_expr(c, ps, e->u.map.keys[i]);
-            walk_expr(c, ps, e->u.map.vals[i]);
-        }
-        break;
-    case AEO_EXPR_UNARY: walk_expr(c, ps, e->u.unary.a); break;
-    case AEO_EXPR_BINARY:
-        walk_expr(c, ps, e->u.binary.a);
-        walk_expr(c, ps, e->u.binary.b);
-        break;
-    case AEO_EXPR_COND:
-        walk_expr(c, ps, e->u.cond.c);
-        walk_expr(c, ps, e->u.cond.a);
-        walk_expr(c, ps, e->u.cond.b);
-        break;
-    default: break;
-    }
+    aeo_expr_each_child(e, walk_child, &w);
+}
+
+static void walk_child(const aeo_expr *e, void *p) {
+    walk_ctx *w = p;
+    walk_expr(w->c, w->ps, e);
 }
 
 static void walk_measure(aeo_catalog *c, path_set *ps, const aeo_decl *m) {

@@ -974,26 +974,11 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             }
             NEXT;
         }
-        CASE(ITER_NEXT): {
-            uint8_t s = READ_U8(ip);
-            int16_t off = READ_I16(ip + 1);
-            ip += 3;
-            aeo_value r = locals[s];
-            int64_t i = locals[s + 1].as.i;
-            uint32_t len = r.kind == AEO_V_LIST ? r.as.l->len : r.as.m->len;
-            if (i >= (int64_t)len) {
-                ip += off;
-                NEXT;
-            }
-            locals[s + 2] = r.kind == AEO_V_LIST ? r.as.l->items[i] : r.as.m->keys[i];
-            locals[s + 1].as.i = i + 1;
-            if (++vm->steps > vm->max_steps) {
-                abort_value = limit_error(vm, "evaluation exceeded its cost limit");
-                goto abort;
-            }
-            NEXT;
-        }
+        CASE(ITER_NEXT):
         CASE(ITER_NEXT2): {
+            /* One iteration step; ITER_NEXT2 binds two variables: index and
+             * item of a list, key and value of a map. */
+            bool two = op == AEO_OP_ITER_NEXT2;
             uint8_t s = READ_U8(ip);
             int16_t off = READ_I16(ip + 1);
             ip += 3;
@@ -1004,7 +989,9 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 ip += off;
                 NEXT;
             }
-            if (r.kind == AEO_V_LIST) {
+            if (!two) {
+                locals[s + 2] = r.kind == AEO_V_LIST ? r.as.l->items[i] : r.as.m->keys[i];
+            } else if (r.kind == AEO_V_LIST) {
                 locals[s + 2] = aeo_int(i);
                 locals[s + 3] = r.as.l->items[i];
             } else {
