@@ -1481,19 +1481,29 @@ static inline void path_pop(dctx *d, size_t old) { d->plen = old; }
 
 /* The path as text, in the arena. */
 static const char *path_text(dctx *d, size_t *len) {
-    aeo_buf b = {0};
+    /* Measured first, then written straight into the arena: no malloc,
+     * since nested records call this once each while decoding. */
+    size_t n = 0;
+    char num[24];
+    for (size_t i = 0; i < d->plen; i++) {
+        const seg *g = &d->segs[i];
+        if (g->kind == SEG_INDEX) n += (size_t)snprintf(num, sizeof num, "[%zu]", g->index);
+        else n += (g->kind == SEG_FIELD ? 1 : 0) + (g->n == UINT32_MAX ? strlen(g->s) : g->n);
+    }
+    char *out = aeo_arena_alloc(d->a, n + 1), *p = out;
     for (size_t i = 0; i < d->plen; i++) {
         const seg *g = &d->segs[i];
         if (g->kind == SEG_INDEX) {
-            aeo_buf_printf(&b, "[%zu]", g->index);
+            p += snprintf(p, n + 1 - (size_t)(p - out), "[%zu]", g->index);
             continue;
         }
-        if (g->kind == SEG_FIELD) aeo_buf_putn(&b, ".", 1);
-        aeo_buf_putn(&b, g->s, g->n == UINT32_MAX ? strlen(g->s) : g->n);
+        if (g->kind == SEG_FIELD) *p++ = '.';
+        size_t k = g->n == UINT32_MAX ? strlen(g->s) : g->n;
+        memcpy(p, g->s, k);
+        p += k;
     }
-    char *out = aeo_arena_strndup(d->a, b.data ? b.data : "", b.len);
-    *len = b.len;
-    aeo_buf_free(&b);
+    *p = '\0';
+    *len = n;
     return out;
 }
 
