@@ -7,6 +7,7 @@
 #include "runtime/arena.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ typedef struct block {
 
 struct aeo_arena {
     block *head;       /* current block, newest */
+    block *side;       /* blocks of the aligned allocations, newest first */
     size_t total;      /* bytes handed out since the last reset */
     void *last;        /* most recent allocation, for in-place realloc */
     size_t last_size;
@@ -73,14 +75,18 @@ aeo_arena *aeo_arena_new(void) {
     return a;
 }
 
-void aeo_arena_free(aeo_arena *a) {
-    if (!a) return;
-    block *b = a->head;
+static void free_chain(block *b) {
     while (b) {
         block *next = b->next;
         free(b);
         b = next;
     }
+}
+
+void aeo_arena_free(aeo_arena *a) {
+    if (!a) return;
+    free_chain(a->head);
+    free_chain(a->side);
     free(a);
 }
 
@@ -93,6 +99,21 @@ void aeo_arena_reset(aeo_arena *a) {
     }
     b->used = 0;
     a->head = b;
+    if (a->side) {
+        /* The oldest side block is kept and rewound too. */
+        block *last = a->side;
+        while (last->next) last = last->next;
+        if (last != a->side) {
+            block *c = a->side;
+            while (c != last) {
+                block *next = c->next;
+                free(c);
+                c = next;
+            }
+        }
+        last->used = 0;
+        a->side = last;
+    }
     a->total = 0;
     a->last = NULL;
     a->last_size = 0;
@@ -123,6 +144,27 @@ void *aeo_arena_alloc(aeo_arena *a, size_t size) {
     a->total += need;
     a->last = p;
     a->last_size = need;
+    return p;
+}
+
+void *aeo_arena_alloc_aligned(aeo_arena *a, size_t size, size_t align) {
+    if (align <= ALIGN) return aeo_arena_alloc(a, size);
+    /* Aligned allocations have blocks of their own, so that objects of one
+     * size (the records of a type) lie at a constant stride, which the
+     * hardware's stride prefetcher follows. */
+    size_t need = (size + ALIGN - 1) & ~(ALIGN - 1);
+    block *b = a->side;
+    size_t pad = b ? (size_t)(-(uintptr_t)(b->data + b->used) & (align - 1)) : 0;
+    if (!b || b->size - b->used < pad + need) {
+        size_t bsize = need + align > BLOCK_SIZE ? need + align : BLOCK_SIZE;
+        b = block_new(bsize);
+        b->next = a->side;
+        a->side = b;
+        pad = (size_t)(-(uintptr_t)b->data & (align - 1));
+    }
+    void *p = b->data + b->used + pad;
+    b->used += pad + need;
+    a->total += pad + need;
     return p;
 }
 

@@ -39,6 +39,10 @@ void aeo_arena_reset(aeo_arena *a);
 /* [size] bytes aligned for any type (16 bytes), owned by the arena.  Never
  * NULL.  The memory is not zeroed. */
 void *aeo_arena_alloc(aeo_arena *a, size_t size);
+/* As aeo_arena_alloc, aligned to [align] bytes (a power of two, at most
+ * 4096): e.g. a cache line, so that an object's first bytes are read
+ * together. */
+void *aeo_arena_alloc_aligned(aeo_arena *a, size_t size, size_t align);
 /* As aeo_arena_alloc, zeroed. */
 void *aeo_arena_zalloc(aeo_arena *a, size_t size);
 /* Grows [ptr] (of [old] bytes, from this arena) to [size] bytes.  Extends in

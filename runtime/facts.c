@@ -1760,8 +1760,11 @@ static aeo_value new_record(dctx *d, const aeo_record_type *rt, aeo_value **slot
         for (uint32_t i = 0; i < rt->n_fields; i++)
             if (rt->fields[i].slot + 1 > n) n = rt->fields[i].slot + 1;
     /* The record and its slots in one allocation (aeo_record is 24 bytes,
-     * a multiple of the slots' 8-byte alignment). */
-    aeo_record *rec = aeo_arena_alloc(d->a, sizeof *rec + (n ? n : 1) * sizeof(aeo_value));
+     * a multiple of the slots' 8-byte alignment), starting on a cache line:
+     * the header and the first slots are then one memory read.  A program
+     * holding many decoded records (the micro benchmark: 20,000 of them)
+     * otherwise reads two lines per record for one field. */
+    aeo_record *rec = aeo_arena_alloc_aligned(d->a, sizeof *rec + (n ? n : 1) * sizeof(aeo_value), 64);
     rec->type = rt;
     rec->slots = (aeo_value *)(void *)(rec + 1);
     /* The root's path is its name (no allocation); a nested record's is

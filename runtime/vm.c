@@ -89,6 +89,8 @@ struct aeo_vm {
     uint32_t *measure_gate; /* per measure: its gate, or GATE_NONE */
     uint32_t *gate_of;     /* the same, or GATE_NOT_IN_FORCE for the current as_of */
     uint32_t *gate_state;  /* per gate, for the current record: MARK(vm, GATE_*) */
+    uint32_t *live;        /* the gates of the measures in force on as_of */
+    uint32_t n_live;
     aeo_value *def_val, *meas_val;
     uint64_t steps, max_steps;
     size_t max_bytes;
@@ -157,6 +159,7 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
         vm->measure_gate[i] = g;
     }
     vm->gate_state = aeo_xcalloc(vm->n_gates, sizeof *vm->gate_state);
+    vm->live = aeo_xcalloc(vm->n_gates, sizeof *vm->live);
     new_generation(vm);
     vm->max_steps = DEFAULT_STEPS;
     vm->max_bytes = DEFAULT_BYTES;
@@ -177,6 +180,7 @@ void aeo_vm_free(aeo_vm *vm) {
     free(vm->gate_of);
     free(vm->measure_gate);
     free(vm->gate_state);
+    free(vm->live);
     free(vm->def_val);
     free(vm->kept);
     free(vm->keepable);
@@ -208,9 +212,13 @@ void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) {
     }
     vm->n_kept = 0;
     /* as_of is fixed for many records: decide the dates once. */
+    vm->n_live = 0;
     for (uint32_t i = 0; i < vm->prog->n_measures; i++) {
         vm->in_force[i] = dates_in_force(vm, i);
         vm->gate_of[i] = vm->in_force[i] ? vm->measure_gate[i] : GATE_NOT_IN_FORCE;
+        uint32_t g = vm->gate_of[i], k = 0;
+        while (k < vm->n_live && vm->live[k] != g) k++;
+        if (k == vm->n_live && g != GATE_NOT_IN_FORCE) vm->live[vm->n_live++] = g;
     }
 }
 aeo_value aeo_vm_as_of(const aeo_vm *vm) { return vm->as_of; }
@@ -259,33 +267,39 @@ static inline bool memo_false(const aeo_vm *vm, uint32_t d) {
 }
 
 /* Decides gate [g] from the record's memoized defs, if they suffice:
- * closed when the scope is false, or when the scope is known and every
- * tier is false; open when the scope and a tier are known and not false.
- * Only memoized values count, and the scope must be one of them, so nothing
- * is evaluated here and a closed gate means exactly what the chunk's first
- * jumps would do. */
+ * closed when the scope is false, or when every tier is false (the
+ * measure is `scope && (t1 || ...) && ...`, and CEL's && is false when
+ * either side is, whatever the other: so the scope need not be known);
+ * open when the scope is known and not false and so is a tier.  Only
+ * memoized values count, so nothing is evaluated here, and a closed gate
+ * means exactly the value the chunk would compute.  Returns whether the
+ * gate is closed. */
 static bool gate_decide(aeo_vm *vm, uint32_t g) {
     const gate *gt = &vm->gates[g];
+    bool scope_known = true;
     if (gt->scope) {
         uint32_t s = gt->scope - 1;
-        if (vm->def_state[s] != vm->memo_done) return false;
-        if (memo_false(vm, s)) {
+        if (vm->def_state[s] != vm->memo_done) scope_known = false;
+        else if (memo_false(vm, s)) {
             vm->gate_state[g] = MARK(vm, GATE_CLOSED);
             return true;
         }
     }
-    bool all_false = true;
+    bool all_false = gt->n_tiers > 0, some_true = gt->n_tiers == 0;
     for (uint32_t k = 0; k < gt->n_tiers; k++) {
         uint32_t t = gt->tiers[k];
-        if (vm->def_state[t] != vm->memo_done) {
-            if (all_false) return false;   /* cannot tell yet */
-            break;
+        if (vm->def_state[t] != vm->memo_done) all_false = false;
+        else if (!memo_false(vm, t)) {
+            all_false = false;
+            some_true = true;
         }
-        if (!memo_false(vm, t)) all_false = false;
     }
-    all_false &= gt->n_tiers > 0;
-    vm->gate_state[g] = MARK(vm, all_false ? GATE_CLOSED : GATE_OPEN);
-    return all_false;
+    if (all_false) {
+        vm->gate_state[g] = MARK(vm, GATE_CLOSED);
+        return true;
+    }
+    if (scope_known && some_true) vm->gate_state[g] = MARK(vm, GATE_OPEN);
+    return false;
 }
 
 /* Whether measure [idx] is false without running it: not in force, or
@@ -301,6 +315,13 @@ static inline bool gated_out(aeo_vm *vm, uint32_t idx) {
 }
 
 /* ---- helpers for operations ------------------------------------------- */
+
+/* String equality: the same object (an interned enum value against
+ * itself), else lengths, first bytes, then memcmp. */
+static inline bool str_eq(const aeo_str *a, const aeo_str *b) {
+    return a == b || (a->len == b->len && (a->len == 0 || (a->data[0] == b->data[0] &&
+                                                           memcmp(a->data, b->data, a->len) == 0)));
+}
 
 static aeo_value absent_field(aeo_vm *vm, const aeo_record *r, uint32_t slot, const char *fallback);
 
@@ -780,7 +801,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             /* Strings, bools and ints here; the rest (numbers across
              * kinds, aggregates) in aeo_value_equal. */
             if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING)
-                eq = a.as.s->len == b.as.s->len && memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0;
+                eq = str_eq(a.as.s, b.as.s);
             else if (a.kind == b.kind && (a.kind == AEO_V_BOOL || a.kind == AEO_V_INT))
                 eq = a.kind == AEO_V_BOOL ? a.as.b == b.as.b : a.as.i == b.as.i;
             else if (aeo_is_bad(a) || aeo_is_bad(b)) {
@@ -1178,17 +1199,24 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
             return v;
         }
     }
-    /* A field compared with a string literal (the tiers: ROOT; FIELD s p;
-     * CONST k; EQ; RETURN), when both are strings: EQ's own fast path. */
-    if (c->len == 11 && c->code[0] == AEO_OP_ROOT && c->code[1] == AEO_OP_FIELD && c->code[6] == AEO_OP_CONST &&
-        c->code[9] == AEO_OP_EQ && c->code[10] == AEO_OP_RETURN && vm->root.kind == AEO_V_RECORD &&
-        !vm->keepable[d]) {
-        aeo_value a = vm->root.as.r->slots[READ_U16(c->code + 2)], b = c->consts[READ_U16(c->code + 7)];
+    /* A def that begins by comparing a field with a string literal (the
+     * tiers: ROOT; FIELD s p; CONST k; EQ), when both are strings and the
+     * comparison decides the def: it is all the def (RETURN follows), or it
+     * is false and the def is `field == "x" && ...` (JUMP_IF_FALSE_KEEP to
+     * the RETURN).  EQ's own fast path, without the interpreter. */
+    const uint8_t *code = c->code;
+    if (c->len >= 11 && code[0] == AEO_OP_ROOT && code[1] == AEO_OP_FIELD && code[6] == AEO_OP_CONST &&
+        code[9] == AEO_OP_EQ && vm->root.kind == AEO_V_RECORD && !vm->keepable[d]) {
+        aeo_value a = vm->root.as.r->slots[READ_U16(code + 2)], b = c->consts[READ_U16(code + 7)];
         if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) {
-            vm->def_state[d] = vm->memo_done;
-            vm->def_val[d] = aeo_bool(a.as.s->len == b.as.s->len &&
-                                      memcmp(a.as.s->data, b.as.s->data, a.as.s->len) == 0);
-            return vm->def_val[d];
+            bool eq = str_eq(a.as.s, b.as.s);
+            if (code[10] == AEO_OP_RETURN ||
+                (!eq && code[10] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 13 && 13 + READ_I16(code + 11) >= 13 &&
+                 13 + READ_I16(code + 11) < (int)c->len && code[13 + READ_I16(code + 11)] == AEO_OP_RETURN)) {
+                vm->def_state[d] = vm->memo_done;
+                vm->def_val[d] = aeo_bool(eq);
+                return vm->def_val[d];
+            }
         }
     }
     vm->def_state[d] = vm->memo_running;
@@ -1199,35 +1227,45 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
 static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) {
     uint32_t g = vm->gate_of[i];
     if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && gate_decide(vm, g)) return aeo_bool(false);
-    /* The gate waits for the scope: compute it as the chunk's first
-     * instruction would (CALL_DEF scope), without the chunk's frame, and
-     * ask the gate again.  Far from the step limit only, so that a limit is
-     * met exactly where the chunk would meet it; a limit met in the scope
-     * is the measure's value, as it would be in the chunk. */
+    /* The gate waits for its defs: compute them as top-level defs, without
+     * the chunk's frame, and ask the gate again.  The tiers first (in
+     * order, until one is true, as `(t1 || t2 || ...)` does): they are
+     * usually one comparison each, and most records are in no tier, which
+     * closes the gate without the scope.  Then the scope.  Far from the
+     * step limit only; a limit met in a tier or the scope is the measure's
+     * value, as it would be in the chunk. */
     const gate *gt = &vm->gates[g];
     if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && vm->steps + 16 + gt->n_tiers * 9 < vm->max_steps) {
         vm->aborted = false;
         aeo_value v = aeo_bool(true);
-        if (gt->scope && vm->def_state[gt->scope - 1] != vm->memo_done) v = top_def(vm, gt->scope - 1, 0);
-        /* Then the tiers, as `(t1 || t2 || ...)` does: in order, until one
-         * is true (and only when the scope is not false: the chunk's
-         * first jump). */
-        if (!vm->aborted && !memo_false_value(v)) {
-            for (uint32_t k = 0; k < gt->n_tiers && !vm->aborted; k++) {
-                aeo_value t = top_def(vm, gt->tiers[k], 0);
-                if (t.kind == AEO_V_BOOL && t.as.b) break;
-                v = t;
-            }
+        for (uint32_t k = 0; k < gt->n_tiers && !vm->aborted; k++) {
+            aeo_value t = top_def(vm, gt->tiers[k], 0);
+            if (t.kind == AEO_V_BOOL && t.as.b) break;
+            v = t;
         }
+        if (!vm->aborted && !gate_decide(vm, g) && gt->scope && vm->def_state[gt->scope - 1] != vm->memo_done)
+            v = top_def(vm, gt->scope - 1, 0);
         if (vm->aborted) {
             vm->meas_state[i] = vm->memo_done;
             vm->meas_val[i] = v;
             return v;
         }
-        if (gate_decide(vm, g)) return aeo_bool(false);
+        if (vm->gate_state[g] == MARK(vm, GATE_CLOSED) || gate_decide(vm, g)) return aeo_bool(false);
     }
     vm->meas_state[i] = vm->memo_running;
     return run(vm, vm->prog->measures[i].chunk, RET_MEASURE, i);
+}
+
+/* Whether every gate of a measure in force is closed, from the memoized
+ * defs alone (nothing is evaluated). */
+static bool all_closed(aeo_vm *vm) {
+    const uint32_t closed = MARK(vm, GATE_CLOSED);
+    for (uint32_t k = 0; k < vm->n_live; k++) {
+        uint32_t g = vm->live[k];
+        if (vm->gate_state[g] != closed && (vm->gate_state[g] == MARK(vm, GATE_OPEN) || !gate_decide(vm, g)))
+            return false;
+    }
+    return true;
 }
 
 void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out) {
@@ -1246,11 +1284,19 @@ void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out
     const uint32_t done = vm->memo_done, closed = MARK(vm, GATE_CLOSED);
     const aeo_value no = aeo_bool(false);
     if (!idx) {
-        /* Every measure, in order (aeo eval without a filter). */
+        /* Every measure, in order (aeo eval without a filter).  Once every
+         * gate is closed (most records: in no tier, or out of scope), the
+         * rest are false unless memoized. */
         for (uint32_t i = 0; i < n; i++) {
             if (state[i] == done) out[i] = memo[i];
             else if (gate_state[gate_of[i]] == closed) out[i] = no;
-            else out[i] = measure_slow(vm, i);
+            else {
+                out[i] = measure_slow(vm, i);
+                if (all_closed(vm)) {
+                    for (uint32_t j = i + 1; j < n; j++) out[j] = state[j] == done ? memo[j] : no;
+                    return;
+                }
+            }
         }
         return;
     }

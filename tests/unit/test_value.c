@@ -537,8 +537,37 @@ static void test_record_type_field(void **state) {
     assert_null(aeo_record_type_field(&addr_type, "province"));
 }
 
+/* Aligned arena allocations: aligned whether the padding fits the current
+ * block or not, counted in aeo_arena_used, never overlapping. */
+static void test_arena_aligned(void **state) {
+    (void)state;
+    aeo_arena *a = aeo_arena_new();
+    unsigned char *prev = NULL;
+    size_t used = aeo_arena_used(a);
+    for (int i = 0; i < 3000; i++) {
+        (void)aeo_arena_alloc(a, (size_t)(i % 7) * 8 + 1);   /* knock the bump pointer off the line */
+        size_t size = (size_t)(i % 5) * 100 + 40;
+        unsigned char *p = aeo_arena_alloc_aligned(a, size, 64);
+        assert_int_equal((uintptr_t)p % 64, 0);
+        memset(p, 0xAB, size);
+        if (prev) assert_int_equal(prev[0], 0xAB);   /* the earlier one was not overwritten */
+        prev = p;
+        assert_true(aeo_arena_used(a) >= used + size);
+        used = aeo_arena_used(a);
+    }
+    /* Larger than a block (a block of its own) and larger alignments. */
+    unsigned char *big = aeo_arena_alloc_aligned(a, 100000, 64);
+    assert_int_equal((uintptr_t)big % 64, 0);
+    memset(big, 1, 100000);
+    assert_int_equal((uintptr_t)aeo_arena_alloc_aligned(a, 10, 4096) % 4096, 0);
+    /* 16 or less is the arena's own alignment. */
+    assert_int_equal((uintptr_t)aeo_arena_alloc_aligned(a, 3, 8) % 16, 0);
+    aeo_arena_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_aligned),
         cmocka_unit_test(test_equal_across_numeric_kinds),
         cmocka_unit_test(test_uint_2p63_vs_int64_max),
         cmocka_unit_test(test_int64_max_vs_double_2p63),
