@@ -16,7 +16,12 @@
  *  - Defs and measures run in VM frames (no C recursion) and are memoized
  *    per record; a cycle (impossible after checking) yields an ERROR.
  *  - Limits (frames, stack, instruction budget, memory) abort the whole
- *    evaluation with an ERROR: a limit cannot be swallowed by `false && …`. */
+ *    evaluation with an ERROR: a limit cannot be swallowed by `false && …`.
+ *  - Gates (aeo_vm_measures): a measure's chunk is `scope && (tiers) && …`;
+ *    its tiers, then its scope, are computed as memoized defs before the
+ *    chunk runs, and when they make the chunk false (every tier false, or
+ *    the scope false) the measure is false without running it.  Most
+ *    records are in no tier, so most measures are answered this way. */
 #include "runtime/vm.h"
 
 #include <math.h>
