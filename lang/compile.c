@@ -184,6 +184,46 @@ static void macro(compiler *cp, const aeo_expr *e) {
     aeo_chunk_set_depth(cp->ch, depth + 1);
 }
 
+/* Whether [e] is a literal: a scalar, or a list of literals. */
+static bool is_literal(const aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_NULL:
+    case AEO_EXPR_BOOL:
+    case AEO_EXPR_INT:
+    case AEO_EXPR_UINT:
+    case AEO_EXPR_DOUBLE:
+    case AEO_EXPR_STRING:
+    case AEO_EXPR_BYTES: return true;
+    case AEO_EXPR_LIST:
+        if (e->u.list.n > UINT16_MAX) return false;
+        for (uint32_t i = 0; i < e->u.list.n; i++)
+            if (!is_literal(e->u.list.items[i])) return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* The value of literal [e] (is_literal), made once at compile time: a
+ * list of literals is one constant instead of a list built at every
+ * evaluation, and a list of strings gets a hash index for `in`. */
+static aeo_value literal(compiler *cp, const aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_BOOL: return aeo_bool(e->u.b);
+    case AEO_EXPR_INT: return aeo_int(e->u.i);
+    case AEO_EXPR_UINT: return aeo_uint(e->u.u);
+    case AEO_EXPR_DOUBLE: return aeo_double(e->u.d);
+    case AEO_EXPR_STRING: return str_const(cp, e->u.str.s, e->u.str.len);
+    case AEO_EXPR_BYTES: return aeo_bytes(cp->prog->arena, e->u.str.s, e->u.str.len);
+    case AEO_EXPR_LIST: {
+        aeo_value l = aeo_list_new(cp->prog->arena, e->u.list.n);
+        for (uint32_t i = 0; i < e->u.list.n; i++) aeo_list_push(cp->prog->arena, l.as.l, literal(cp, e->u.list.items[i]));
+        aeo_list_index(cp->prog->arena, l.as.l);
+        return l;
+    }
+    default: return aeo_null();
+    }
+}
+
 static void expr(compiler *cp, const aeo_expr *e) {
     aeo_span sp = e->span;
     switch (e->kind) {
@@ -263,6 +303,10 @@ static void expr(compiler *cp, const aeo_expr *e) {
             aeo_diag_add(&cp->cat->diags, AEO_E_TOO_LARGE, sp, "a list literal may have at most 65535 items");
             cp->failed = true;
             emit(cp, AEO_OP_NULL, 0, 0, sp);
+            break;
+        }
+        if (is_literal(e)) {
+            emit_const(cp, literal(cp, e), sp);
             break;
         }
         for (uint32_t i = 0; i < e->u.list.n; i++) expr(cp, e->u.list.items[i]);

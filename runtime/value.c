@@ -64,8 +64,46 @@ aeo_value aeo_list_new(aeo_arena *a, uint32_t cap) {
     l->len = 0;
     l->cap = cap;
     l->items = cap ? aeo_arena_alloc(a, (size_t)cap * sizeof(aeo_value)) : NULL;
+    l->index = NULL;
+    l->index_mask = 0;
     aeo_value v = {.kind = AEO_V_LIST, .as.l = l};
     return v;
+}
+
+/* FNV-1a over every byte: list items are often codes that differ in one
+ * character ("0801", "0802"). */
+static uint32_t str_hash(const aeo_str *s) {
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < s->len; i++) h = (h ^ (unsigned char)s->data[i]) * 16777619u;
+    return h;
+}
+
+static bool str_same(const aeo_str *x, const aeo_str *y) {
+    return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
+}
+
+void aeo_list_index(aeo_arena *a, aeo_list *l) {
+    if (l->len < 8 || l->len > UINT32_MAX / 4) return;
+    for (uint32_t i = 0; i < l->len; i++)
+        if (l->items[i].kind != AEO_V_STRING) return;
+    /* At most half full. */
+    uint32_t size = 16;
+    while (size < 2 * l->len) size *= 2;
+    uint32_t *index = aeo_arena_alloc(a, (size_t)size * sizeof *index);
+    memset(index, 0, (size_t)size * sizeof *index);
+    for (uint32_t i = 0; i < l->len; i++) {
+        uint32_t k = str_hash(l->items[i].as.s) & (size - 1);
+        while (index[k] != 0 && !str_same(l->items[index[k] - 1].as.s, l->items[i].as.s)) k = (k + 1) & (size - 1);
+        if (index[k] == 0) index[k] = i + 1;   /* a repeated item keeps its first slot */
+    }
+    l->index = index;
+    l->index_mask = size - 1;
+}
+
+bool aeo_list_index_has(const aeo_list *l, const aeo_str *s) {
+    for (uint32_t k = str_hash(s) & l->index_mask, i; (i = l->index[k]) != 0; k = (k + 1) & l->index_mask)
+        if (str_same(l->items[i - 1].as.s, s)) return true;
+    return false;
 }
 
 /* The next capacity for a growing array: doubling, starting at 4. */

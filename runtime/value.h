@@ -59,6 +59,11 @@ typedef struct aeo_str {
 typedef struct aeo_list {
     uint32_t len, cap;
     aeo_value *items;
+    /* A constant list whose items are all strings may carry a hash index of
+     * them (aeo_list_index), for `in`: open addressing, each slot an item
+     * index + 1 (0: empty), index_mask + 1 slots.  NULL: no index. */
+    uint32_t *index;
+    uint32_t index_mask;
 } aeo_list;
 
 /* Insertion-ordered map with linear lookup: catalog maps are small. */
@@ -137,6 +142,11 @@ aeo_value aeo_string(aeo_arena *a, const char *s, size_t len);
 aeo_value aeo_cstring(aeo_arena *a, const char *s);
 /* A bytes value holding a copy of [len] bytes at [s]. */
 aeo_value aeo_bytes(aeo_arena *a, const char *s, size_t len);
+/* Gives [l] a hash index when it has at least 8 items and all are strings
+ * (a constant `in`-list); it must not change afterwards. */
+void aeo_list_index(aeo_arena *a, aeo_list *l);
+/* With an index: whether a string equal to [s] is an item of [l]. */
+bool aeo_list_index_has(const aeo_list *l, const aeo_str *s);
 /* An empty list with room for [cap] items; append with aeo_list_push. */
 aeo_value aeo_list_new(aeo_arena *a, uint32_t cap);
 /* Appends [item] to the list [l] (which must still be under construction). */

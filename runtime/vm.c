@@ -487,6 +487,11 @@ static aeo_value compare_op(aeo_vm *vm, aeo_opcode op, aeo_value a, aeo_value b)
 }
 
 static aeo_value in_op(aeo_vm *vm, aeo_value x, aeo_value c) {
+    if (c.kind == AEO_V_LIST && c.as.l->index) {
+        /* A constant list of strings (compiled with its hash index): only
+         * a string can equal one of its items. */
+        return aeo_bool(x.kind == AEO_V_STRING && aeo_list_index_has(c.as.l, x.as.s));
+    }
     if (c.kind == AEO_V_LIST) {
         for (uint32_t i = 0; i < c.as.l->len; i++)
             if (aeo_value_equal(x, c.as.l->items[i])) return aeo_bool(true);

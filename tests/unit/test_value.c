@@ -565,8 +565,44 @@ static void test_arena_aligned(void **state) {
     aeo_arena_free(a);
 }
 
+/* The hash index of a constant list of strings: only for 8 or more items,
+ * all strings; finds every item and nothing else. */
+static void test_list_index(void **state) {
+    (void)state;
+    aeo_value short_list = aeo_list_new(A, 0);
+    for (int i = 0; i < 7; i++) aeo_list_push(A, short_list.as.l, aeo_cstring(A, "x"));
+    aeo_list_index(A, short_list.as.l);
+    assert_null(short_list.as.l->index);
+    aeo_value mixed = aeo_list_new(A, 0);
+    for (int i = 0; i < 9; i++) aeo_list_push(A, mixed.as.l, i == 4 ? aeo_int(4) : aeo_cstring(A, "x"));
+    aeo_list_index(A, mixed.as.l);
+    assert_null(mixed.as.l->index);
+
+    /* 1,000 codes "C0000".."C0999", one repeated, and the empty string. */
+    aeo_value l = aeo_list_new(A, 0);
+    char buf[16];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(buf, sizeof buf, "C%04d", i);
+        aeo_list_push(A, l.as.l, aeo_cstring(A, buf));
+    }
+    aeo_list_push(A, l.as.l, aeo_cstring(A, "C0500"));
+    aeo_list_push(A, l.as.l, aeo_cstring(A, ""));
+    aeo_list_index(A, l.as.l);
+    assert_non_null(l.as.l->index);
+    assert_true(l.as.l->index_mask + 1 >= 2 * l.as.l->len);
+    for (int i = 0; i < 1000; i++) {
+        snprintf(buf, sizeof buf, "C%04d", i);
+        assert_true(aeo_list_index_has(l.as.l, aeo_cstring(A, buf).as.s));
+    }
+    assert_true(aeo_list_index_has(l.as.l, aeo_cstring(A, "").as.s));
+    static const char *const absent[] = {"C1000", "C000", "C00000", "c0001", "C0001 ", "D0001", "0001"};
+    for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+        assert_false(aeo_list_index_has(l.as.l, aeo_cstring(A, absent[i]).as.s));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_list_index),
         cmocka_unit_test(test_arena_aligned),
         cmocka_unit_test(test_equal_across_numeric_kinds),
         cmocka_unit_test(test_uint_2p63_vs_int64_max),
