@@ -35,6 +35,10 @@ typedef struct aeo_measure_info {
     uint32_t gate_scope;
     uint32_t n_gate_tiers;
     const uint32_t *gate_tiers;
+    /* Where that prefix ends in the chunk (0: no prefix): when the scope
+     * and a tier are true, the chunk runs from here with true on the
+     * stack, as it would after computing them. */
+    uint32_t gate_end;
 } aeo_measure_info;
 
 typedef struct aeo_def_info {

@@ -267,6 +267,10 @@ bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx) { return vm->in_force[idx];
 
 static inline bool memo_false_value(aeo_value v) { return v.kind == AEO_V_BOOL && !v.as.b; }
 
+static inline bool memo_true(const aeo_vm *vm, uint32_t d) {
+    return vm->def_state[d] == vm->memo_done && vm->def_val[d].kind == AEO_V_BOOL && vm->def_val[d].as.b;
+}
+
 static inline bool memo_false(const aeo_vm *vm, uint32_t d) {
     return vm->def_val[d].kind == AEO_V_BOOL && !vm->def_val[d].as.b;
 }
@@ -654,7 +658,9 @@ static void keep_const(aeo_vm *vm, uint32_t idx, const aeo_chunk *c, aeo_value v
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
 #endif
-static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index) {
+/* Runs [entry] from its start, or from offset [start] with true on the
+ * stack (a measure whose gate prefix is known true: measure_slow). */
+static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index, uint32_t start) {
     frame *fp = vm->frames;
     frame *const fbase = vm->frames;
     aeo_value *const stack_end = vm->stack + STACK_MAX;
@@ -674,6 +680,10 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
     }
     for (uint32_t i = 0; i < entry->n_locals; i++) sp[i] = aeo_null();
     sp += entry->n_locals;
+    if (start) {
+        *sp++ = aeo_bool(true);
+        ip += start;
+    }
 
     aeo_value *locals = fp->base;
 
@@ -1186,7 +1196,7 @@ aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx) {
         return vm->meas_val[idx];
     }
     vm->meas_state[idx] = vm->memo_running;
-    return run(vm, vm->prog->measures[idx].chunk, RET_MEASURE, idx);
+    return run(vm, vm->prog->measures[idx].chunk, RET_MEASURE, idx, 0);
 }
 
 /* The value of def [d] at the top level (no frame under way), as the first
@@ -1230,7 +1240,7 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
         }
     }
     vm->def_state[d] = vm->memo_running;
-    return run(vm, c, RET_DEF, d);
+    return run(vm, c, RET_DEF, d, 0);
 }
 
 /* A measure aeo_vm_measures cannot answer from its memo or its gate. */
@@ -1263,7 +1273,16 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
         if (vm->gate_state[g] == MARK(vm, GATE_CLOSED) || gate_decide(vm, g)) return aeo_bool(false);
     }
     vm->meas_state[i] = vm->memo_running;
-    return run(vm, vm->prog->measures[i].chunk, RET_MEASURE, i);
+    /* The chunk's `scope && (tiers)` is true when the memoized scope is
+     * (or there is none) and a tier is: run the rest of the chunk only. */
+    const aeo_measure_info *m = &vm->prog->measures[i];
+    uint32_t start = 0;
+    if (m->gate_end && (!gt->scope || memo_true(vm, gt->scope - 1))) {
+        bool tier = gt->n_tiers == 0;
+        for (uint32_t k = 0; k < gt->n_tiers && !tier; k++) tier = memo_true(vm, gt->tiers[k]);
+        if (tier) start = m->gate_end;
+    }
+    return run(vm, m->chunk, RET_MEASURE, i, start);
 }
 
 /* Whether every gate of a measure in force is closed, from the memoized
@@ -1321,7 +1340,7 @@ void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out
 aeo_value aeo_vm_def(aeo_vm *vm, uint32_t idx) {
     if (vm->def_state[idx] == vm->memo_done) return vm->def_val[idx];
     vm->def_state[idx] = vm->memo_running;
-    return run(vm, vm->prog->defs[idx].chunk, RET_DEF, idx);
+    return run(vm, vm->prog->defs[idx].chunk, RET_DEF, idx, 0);
 }
 
 aeo_value aeo_vm_run(aeo_vm *vm, const aeo_chunk *c) {
@@ -1332,5 +1351,5 @@ aeo_value aeo_vm_run(aeo_vm *vm, const aeo_chunk *c) {
         aeo_value v = vm->root.as.r->slots[READ_U16(c->code + 2)];
         if (v.kind != AEO_V_ABSENT) return v;
     }
-    return run(vm, c, RET_TOP, 0);
+    return run(vm, c, RET_TOP, 0, 0);
 }
