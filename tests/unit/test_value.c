@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <float.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
