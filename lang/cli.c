@@ -621,7 +621,8 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
     outcome *outs = ev->outs;
     uint32_t n_sel = x->n_sel;
     bool any_error = false;
-    aeo_vm_measures(vm, x->sel, n_sel, ev->values);
+    /* Every measure in order (no --measure): the VM's own loop, no list. */
+    aeo_vm_measures(vm, n_sel == x->p->n_measures ? NULL : x->sel, n_sel, ev->values);
     for (uint32_t k = 0; k < n_sel; k++) {
         outs[k] = classify(vm, ev->values[k]);
         any_error |= outs[k].kind == OUT_ERROR;

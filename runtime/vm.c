@@ -96,6 +96,8 @@ struct aeo_vm {
     uint32_t *gate_state;  /* per gate, for the current record: MARK(vm, GATE_*) */
     uint32_t *live;        /* the gates of the measures in force on as_of */
     uint32_t n_live;
+    uint8_t *is_live;      /* per gate: in live[] */
+    uint32_t live_closed;  /* for the current record: live[0..live_closed) are closed */
     aeo_value *def_val, *meas_val;
     uint64_t steps, max_steps;
     size_t max_bytes;
@@ -121,6 +123,7 @@ static void new_generation(aeo_vm *vm) {
     for (uint32_t i = 0; i < vm->n_kept; i++) vm->def_state[vm->kept[i]] = vm->memo_done;
     vm->gate_state[GATE_NOT_IN_FORCE] = MARK(vm, GATE_CLOSED);
     vm->gate_state[GATE_NONE] = MARK(vm, GATE_OPEN);
+    vm->live_closed = 0;
 }
 
 aeo_vm *aeo_vm_new(const aeo_program *p) {
@@ -165,6 +168,7 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
     }
     vm->gate_state = aeo_xcalloc(vm->n_gates, sizeof *vm->gate_state);
     vm->live = aeo_xcalloc(vm->n_gates, sizeof *vm->live);
+    vm->is_live = aeo_xcalloc(vm->n_gates, 1);
     new_generation(vm);
     vm->max_steps = DEFAULT_STEPS;
     vm->max_bytes = DEFAULT_BYTES;
@@ -186,6 +190,7 @@ void aeo_vm_free(aeo_vm *vm) {
     free(vm->measure_gate);
     free(vm->gate_state);
     free(vm->live);
+    free(vm->is_live);
     free(vm->def_val);
     free(vm->kept);
     free(vm->keepable);
@@ -218,13 +223,17 @@ void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) {
     vm->n_kept = 0;
     /* as_of is fixed for many records: decide the dates once. */
     vm->n_live = 0;
+    memset(vm->is_live, 0, vm->n_gates);
     for (uint32_t i = 0; i < vm->prog->n_measures; i++) {
         vm->in_force[i] = dates_in_force(vm, i);
         vm->gate_of[i] = vm->in_force[i] ? vm->measure_gate[i] : GATE_NOT_IN_FORCE;
-        uint32_t g = vm->gate_of[i], k = 0;
-        while (k < vm->n_live && vm->live[k] != g) k++;
-        if (k == vm->n_live && g != GATE_NOT_IN_FORCE) vm->live[vm->n_live++] = g;
+        uint32_t g = vm->gate_of[i];
+        if (g != GATE_NOT_IN_FORCE && !vm->is_live[g]) {
+            vm->is_live[g] = 1;
+            vm->live[vm->n_live++] = g;
+        }
     }
+    vm->live_closed = 0;
 }
 aeo_value aeo_vm_as_of(const aeo_vm *vm) { return vm->as_of; }
 
@@ -1286,13 +1295,16 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
 }
 
 /* Whether every gate of a measure in force is closed, from the memoized
- * defs alone (nothing is evaluated). */
+ * defs alone (nothing is evaluated).  A gate once closed stays closed for
+ * the record, so the scan resumes where it stopped: linear in the gates
+ * over a whole record, however many measures ask. */
 static bool all_closed(aeo_vm *vm) {
     const uint32_t closed = MARK(vm, GATE_CLOSED);
-    for (uint32_t k = 0; k < vm->n_live; k++) {
-        uint32_t g = vm->live[k];
+    while (vm->live_closed < vm->n_live) {
+        uint32_t g = vm->live[vm->live_closed];
         if (vm->gate_state[g] != closed && (vm->gate_state[g] == MARK(vm, GATE_OPEN) || !gate_decide(vm, g)))
             return false;
+        vm->live_closed++;
     }
     return true;
 }
@@ -1312,28 +1324,22 @@ void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out
     const uint32_t *const gate_state = vm->gate_state;
     const uint32_t done = vm->memo_done, closed = MARK(vm, GATE_CLOSED);
     const aeo_value no = aeo_bool(false);
-    if (!idx) {
-        /* Every measure, in order (aeo eval without a filter).  Once every
-         * gate is closed (most records: in no tier, or out of scope), the
-         * rest are false unless memoized. */
-        for (uint32_t i = 0; i < n; i++) {
-            if (state[i] == done) out[i] = memo[i];
-            else if (gate_state[gate_of[i]] == closed) out[i] = no;
-            else {
-                out[i] = measure_slow(vm, i);
-                if (all_closed(vm)) {
-                    for (uint32_t j = i + 1; j < n; j++) out[j] = state[j] == done ? memo[j] : no;
-                    return;
-                }
-            }
-        }
-        return;
-    }
+    /* Once every gate is closed (most records: in no tier, or out of
+     * scope), the rest are false unless memoized. */
     for (uint32_t k = 0; k < n; k++) {
-        uint32_t i = idx[k];
+        uint32_t i = idx ? idx[k] : k;
         if (state[i] == done) out[k] = memo[i];
         else if (gate_state[gate_of[i]] == closed) out[k] = no;
-        else out[k] = measure_slow(vm, i);
+        else {
+            out[k] = measure_slow(vm, i);
+            if (all_closed(vm)) {
+                for (k++; k < n; k++) {
+                    i = idx ? idx[k] : k;
+                    out[k] = state[i] == done ? memo[i] : no;
+                }
+                return;
+            }
+        }
     }
 }
 
