@@ -395,7 +395,7 @@ aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name,
 
 /* The conjunction of a measure's terms: scope, tiers, when, !unless...
  * Each term after the first: JUMP_IF_FALSE_KEEP end; <term>; AND. */
-aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_t *gate_end) {
+aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_t ends[2]) {
     const aeo_decl *d = c->measures.items[idx];
     char name[300];
     snprintf(name, sizeof name, "measure %s", d->name);
@@ -415,7 +415,6 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_
     } while (0)
 
     uint32_t scope_end = 0, tier_end = 0;
-    bool tier_names = false;
     if (c->scope) {
         NEXT_TERM();
         emit(&cp, AEO_OP_CALL_DEF, (int32_t)aeo_compile_def_index(c, AEO_REF_NONE, 0), 0, c->scope->span);
@@ -442,16 +441,11 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_
         }
         END_TERM();
         tier_end = cp.ch->len;
-        /* The VM's gate covers the tiers when every item names a tier
-         * (aeo_compile_catalog's gate_tiers). */
-        uint32_t n = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
-        tier_names = n > 0;
-        for (uint32_t i = 0; i < n; i++) {
-            const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[i] : v;
-            tier_names &= it->kind == AEO_EXPR_IDENT && it->ref == AEO_REF_TIER;
-        }
     }
-    if (gate_end) *gate_end = trace ? 0 : tier_names ? tier_end : scope_end;
+    if (ends) {
+        ends[0] = scope_end;
+        ends[1] = tier_end;
+    }
     for (uint32_t i = 0; i < d->n_props; i++) {
         const aeo_prop *p = &d->props[i];
         bool when = strcmp(p->name, "when") == 0, unless = strcmp(p->name, "unless") == 0;
@@ -571,7 +565,11 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         else if (c->has_effective) { m->has_effective = true; m->effective = c->effective; }
         if (px) m->has_expires = aeo_date_value(px->value, &m->expires);
         else if (c->has_expires) { m->has_expires = true; m->expires = c->expires; }
-        m->chunk = aeo_compile_measure(c, i, false, &m->gate_end);
+        uint32_t ends[2];
+        m->chunk = aeo_compile_measure(c, i, false, ends);
+        /* Where the prefix the VM's gate covers ends: after the tiers when
+         * the gate has them, else after the scope (0: no gate). */
+        m->gate_end = m->n_gate_tiers ? ends[1] : m->gate_scope ? ends[0] : 0;
         p->n_measures++;
         ok &= m->chunk != NULL;
     }
