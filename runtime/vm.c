@@ -1309,30 +1309,30 @@ static bool all_closed(aeo_vm *vm) {
     return true;
 }
 
-void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out) {
-    if (vm->tracing) {
-        for (uint32_t k = 0; k < n; k++) out[k] = aeo_vm_measure(vm, idx ? idx[k] : k);
-        return;
-    }
+/* The loop of aeo_vm_measures, inlined twice so that "every measure in
+ * order" (idx NULL) is compiled without the list. */
+static inline __attribute__((always_inline)) void measures_loop(aeo_vm *vm, const uint32_t *idx, uint32_t n,
+                                                               aeo_value *out) {
     /* The usual measure is answered by its memo or a closed gate (nothing
      * is memoized then: the gate answers again, for aeo_vm_measure and
      * MEASURE too); the rest go to measure_slow, out of line so that this
-     * loop keeps its values in registers. */
+     * loop keeps its values in registers.  Once every gate is closed (most
+     * records: in no tier, or out of scope), the rest are false unless
+     * memoized. */
     const uint32_t *const state = vm->meas_state;
     const aeo_value *const memo = vm->meas_val;
     const uint32_t *const gate_of = vm->gate_of;
     const uint32_t *const gate_state = vm->gate_state;
     const uint32_t done = vm->memo_done, closed = MARK(vm, GATE_CLOSED);
     const aeo_value no = aeo_bool(false);
-    /* Once every gate is closed (most records: in no tier, or out of
-     * scope), the rest are false unless memoized. */
     for (uint32_t k = 0; k < n; k++) {
         uint32_t i = idx ? idx[k] : k;
         if (state[i] == done) out[k] = memo[i];
         else if (gate_state[gate_of[i]] == closed) out[k] = no;
         else {
             out[k] = measure_slow(vm, i);
-            if (all_closed(vm)) {
+            /* Every gate closed needs this one closed first. */
+            if (gate_state[gate_of[i]] == closed && all_closed(vm)) {
                 for (k++; k < n; k++) {
                     i = idx ? idx[k] : k;
                     out[k] = state[i] == done ? memo[i] : no;
@@ -1341,6 +1341,15 @@ void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out
             }
         }
     }
+}
+
+void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out) {
+    if (vm->tracing) {
+        for (uint32_t k = 0; k < n; k++) out[k] = aeo_vm_measure(vm, idx ? idx[k] : k);
+        return;
+    }
+    if (idx) measures_loop(vm, idx, n, out);
+    else measures_loop(vm, NULL, n, out);
 }
 
 aeo_value aeo_vm_def(aeo_vm *vm, uint32_t idx) {
