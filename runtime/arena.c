@@ -90,30 +90,21 @@ void aeo_arena_free(aeo_arena *a) {
     free(a);
 }
 
-void aeo_arena_reset(aeo_arena *a) {
-    block *b = a->head;
-    while (b->next) {
+/* Frees every block of chain [b] (newest first) but the oldest, which it
+ * rewinds and returns; NULL for an empty chain. */
+static block *rewind_chain(block *b) {
+    while (b && b->next) {
         block *next = b->next;
         free(b);
         b = next;
     }
-    b->used = 0;
-    a->head = b;
-    if (a->side) {
-        /* The oldest side block is kept and rewound too. */
-        block *last = a->side;
-        while (last->next) last = last->next;
-        if (last != a->side) {
-            block *c = a->side;
-            while (c != last) {
-                block *next = c->next;
-                free(c);
-                c = next;
-            }
-        }
-        last->used = 0;
-        a->side = last;
-    }
+    if (b) b->used = 0;
+    return b;
+}
+
+void aeo_arena_reset(aeo_arena *a) {
+    a->head = rewind_chain(a->head);
+    a->side = rewind_chain(a->side);
     a->total = 0;
     a->last = NULL;
     a->last_size = 0;

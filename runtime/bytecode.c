@@ -149,7 +149,7 @@ static bool const_same(aeo_value x, aeo_value y) {
     case AEO_V_DURATION: return x.as.i == y.as.i && x.nanos == y.nanos;
     case AEO_V_STRING:
     case AEO_V_BYTES:
-        return x.as.s->len == y.as.s->len && memcmp(x.as.s->data, y.as.s->data, x.as.s->len) == 0;
+        return aeo_str_equal(x.as.s, y.as.s);
     default: return false;
     }
 }

@@ -78,10 +78,6 @@ static uint32_t str_hash(const aeo_str *s) {
     return h;
 }
 
-static bool str_same(const aeo_str *x, const aeo_str *y) {
-    return x->len == y->len && memcmp(x->data, y->data, x->len) == 0;
-}
-
 void aeo_list_index(aeo_arena *a, aeo_list *l) {
     if (l->len < 8 || l->len > UINT32_MAX / 4) return;
     for (uint32_t i = 0; i < l->len; i++)
@@ -93,7 +89,7 @@ void aeo_list_index(aeo_arena *a, aeo_list *l) {
     memset(index, 0, (size_t)size * sizeof *index);
     for (uint32_t i = 0; i < l->len; i++) {
         uint32_t k = str_hash(l->items[i].as.s) & (size - 1);
-        while (index[k] != 0 && !str_same(l->items[index[k] - 1].as.s, l->items[i].as.s)) k = (k + 1) & (size - 1);
+        while (index[k] != 0 && !aeo_str_equal(l->items[index[k] - 1].as.s, l->items[i].as.s)) k = (k + 1) & (size - 1);
         if (index[k] == 0) index[k] = i + 1;   /* a repeated item keeps its first slot */
     }
     l->index = index;
@@ -102,7 +98,7 @@ void aeo_list_index(aeo_arena *a, aeo_list *l) {
 
 bool aeo_list_index_has(const aeo_list *l, const aeo_str *s) {
     for (uint32_t k = str_hash(s) & l->index_mask, i; (i = l->index[k]) != 0; k = (k + 1) & l->index_mask)
-        if (str_same(l->items[i - 1].as.s, s)) return true;
+        if (aeo_str_equal(l->items[i - 1].as.s, s)) return true;
     return false;
 }
 
@@ -354,8 +350,7 @@ bool aeo_value_equal(aeo_value x, aeo_value y) {
         return x.as.b == y.as.b;
     case AEO_V_STRING:
     case AEO_V_BYTES:
-        return x.as.s->len == y.as.s->len &&
-               (x.as.s->len == 0 || memcmp(x.as.s->data, y.as.s->data, x.as.s->len) == 0);
+        return aeo_str_equal(x.as.s, y.as.s);
     case AEO_V_LIST:
         return list_equal(x.as.l, y.as.l);
     case AEO_V_MAP:

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "runtime/arena.h"
 #include "runtime/span.h"
@@ -65,6 +66,14 @@ typedef struct aeo_list {
     uint32_t *index;
     uint32_t index_mask;
 } aeo_list;
+
+/* Whether two strings (or two bytes values) hold the same bytes: the same
+ * object (an interned enum value against itself), else the lengths, the
+ * first bytes, then memcmp. */
+static inline bool aeo_str_equal(const aeo_str *a, const aeo_str *b) {
+    return a == b || (a->len == b->len &&
+                      (a->len == 0 || (a->data[0] == b->data[0] && memcmp(a->data, b->data, a->len) == 0)));
+}
 
 /* Insertion-ordered map with linear lookup: catalog maps are small. */
 typedef struct aeo_map {

@@ -334,13 +334,6 @@ static inline bool gated_out(aeo_vm *vm, uint32_t idx) {
 
 /* ---- helpers for operations ------------------------------------------- */
 
-/* String equality: the same object (an interned enum value against
- * itself), else lengths, first bytes, then memcmp. */
-static inline bool str_eq(const aeo_str *a, const aeo_str *b) {
-    return a == b || (a->len == b->len && (a->len == 0 || (a->data[0] == b->data[0] &&
-                                                           memcmp(a->data, b->data, a->len) == 0)));
-}
-
 static aeo_value absent_field(aeo_vm *vm, const aeo_record *r, uint32_t slot, const char *fallback);
 
 /* The strict result of two operands when one is bad: unknowns merged, else
@@ -830,7 +823,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             /* Strings, bools and ints here; the rest (numbers across
              * kinds, aggregates) in aeo_value_equal. */
             if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING)
-                eq = str_eq(a.as.s, b.as.s);
+                eq = aeo_str_equal(a.as.s, b.as.s);
             else if (a.kind == b.kind && (a.kind == AEO_V_BOOL || a.kind == AEO_V_INT))
                 eq = a.kind == AEO_V_BOOL ? a.as.b == b.as.b : a.as.i == b.as.i;
             else if (aeo_is_bad(a) || aeo_is_bad(b)) {
@@ -1238,7 +1231,7 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
         code[9] == AEO_OP_EQ && vm->root.kind == AEO_V_RECORD && !vm->keepable[d]) {
         aeo_value a = vm->root.as.r->slots[READ_U16(code + 2)], b = c->consts[READ_U16(code + 7)];
         if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) {
-            bool eq = str_eq(a.as.s, b.as.s);
+            bool eq = aeo_str_equal(a.as.s, b.as.s);
             if (code[10] == AEO_OP_RETURN ||
                 (!eq && code[10] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 13 && 13 + READ_I16(code + 11) >= 13 &&
                  13 + READ_I16(code + 11) < (int)c->len && code[13 + READ_I16(code + 11)] == AEO_OP_RETURN)) {
