@@ -303,20 +303,20 @@ static bool gate_decide(aeo_vm *vm, uint32_t g) {
             return true;
         }
     }
-    bool all_false = gt->n_tiers > 0, some_true = gt->n_tiers == 0;
+    bool all_false = gt->n_tiers > 0, tier_open = gt->n_tiers == 0;
     for (uint32_t k = 0; k < gt->n_tiers; k++) {
         uint32_t t = gt->tiers[k];
         if (vm->def_state[t] != vm->memo_done) all_false = false;
         else if (!memo_false(vm, t)) {
             all_false = false;
-            some_true = true;
+            tier_open = true;
         }
     }
     if (all_false) {
         vm->gate_state[g] = MARK(vm, GATE_CLOSED);
         return true;
     }
-    if (scope_known && some_true) vm->gate_state[g] = MARK(vm, GATE_OPEN);
+    if (scope_known && tier_open) vm->gate_state[g] = MARK(vm, GATE_OPEN);
     return false;
 }
 
