@@ -1,9 +1,12 @@
 /* Bump arena and allocation choke point; see arena.h.
  *
  * Blocks form a singly linked list, newest first.  A request larger than a
- * quarter of the default block gets a block of its own, so one huge string
- * does not waste the rest of a normal block.  Reset frees every block but the
- * oldest (the first one allocated), which is kept and rewound. */
+ * quarter of the default block gets a block of its own, linked behind the
+ * current block, so one huge string does not waste the rest of a normal
+ * block.  Reset keeps the first block allocated, rewound, and the others
+ * as spares for later requests, up to SPARE_MAX bytes (the rest is freed):
+ * an arena reset per record then allocates nothing in the steady state,
+ * even for records that need more than a block or big blocks. */
 #include "runtime/arena.h"
 
 #include <stdarg.h>
@@ -14,6 +17,7 @@
 
 #define BLOCK_SIZE ((size_t)64 * 1024)
 #define ALIGN ((size_t)16)
+#define SPARE_MAX ((size_t)4 * 1024 * 1024)
 
 typedef struct block {
     struct block *next;
@@ -25,7 +29,10 @@ typedef struct block {
 
 struct aeo_arena {
     block *head;       /* current block, newest */
+    block *first;      /* the block allocated with the arena, kept by reset */
     block *side;       /* blocks of the aligned allocations, newest first */
+    block *spare;      /* blocks a reset gave back, for reuse */
+    size_t spare_bytes;
     size_t total;      /* bytes handed out since the last reset */
     void *last;        /* most recent allocation, for in-place realloc */
     size_t last_size;
@@ -71,7 +78,7 @@ static block *block_new(size_t size) {
 
 aeo_arena *aeo_arena_new(void) {
     aeo_arena *a = aeo_xcalloc(1, sizeof *a);
-    a->head = block_new(BLOCK_SIZE);
+    a->head = a->first = block_new(BLOCK_SIZE);
     return a;
 }
 
@@ -87,24 +94,59 @@ void aeo_arena_free(aeo_arena *a) {
     if (!a) return;
     free_chain(a->head);
     free_chain(a->side);
+    free_chain(a->spare);
     free(a);
 }
 
-/* Frees every block of chain [b] (newest first) but the oldest, which it
- * rewinds and returns; NULL for an empty chain. */
-static block *rewind_chain(block *b) {
-    while (b && b->next) {
-        block *next = b->next;
+/* A block of at least [size] bytes, empty: a spare if one is large
+ * enough, else a new one. */
+static block *take_block(aeo_arena *a, size_t size) {
+    for (block **p = &a->spare; *p; p = &(*p)->next) {
+        if ((*p)->size >= size) {
+            block *b = *p;
+            *p = b->next;
+            a->spare_bytes -= b->size;
+            b->next = NULL;
+            b->used = 0;
+            return b;
+        }
+    }
+    return block_new(size);
+}
+
+/* Gives block [b] back: kept as a spare while they stay under SPARE_MAX. */
+static void drop_block(aeo_arena *a, block *b) {
+    if (a->spare_bytes + b->size > SPARE_MAX) {
         free(b);
+        return;
+    }
+    b->next = a->spare;
+    a->spare = b;
+    a->spare_bytes += b->size;
+}
+
+/* Gives back every block of chain [b] but [keep] (NULL: the last, the
+ * oldest), which it rewinds and returns; NULL for an empty chain. */
+static block *rewind_chain(aeo_arena *a, block *b, block *keep) {
+    block *kept = NULL;
+    while (b) {
+        block *next = b->next;
+        if (b == keep || (!keep && !next)) kept = b;
+        else drop_block(a, b);
         b = next;
     }
-    if (b) b->used = 0;
-    return b;
+    if (kept) {
+        kept->next = NULL;
+        kept->used = 0;
+    }
+    return kept;
 }
 
 void aeo_arena_reset(aeo_arena *a) {
-    a->head = rewind_chain(a->head);
-    a->side = rewind_chain(a->side);
+    /* Big blocks are linked behind the current one, so the first block is
+     * not always the last of its chain. */
+    a->head = rewind_chain(a, a->head, a->first);
+    a->side = rewind_chain(a, a->side, NULL);
     a->total = 0;
     a->last = NULL;
     a->last_size = 0;
@@ -118,7 +160,7 @@ void *aeo_arena_alloc(aeo_arena *a, size_t size) {
         if (need > BLOCK_SIZE / 4) {
             /* Big request: its own block, linked behind the current one so
              * the current block's free space stays usable. */
-            block *big = block_new(need);
+            block *big = take_block(a, need);
             big->used = need;
             big->next = b->next;
             b->next = big;
@@ -126,7 +168,7 @@ void *aeo_arena_alloc(aeo_arena *a, size_t size) {
             a->last = NULL;
             return big->data;
         }
-        b = block_new(BLOCK_SIZE);
+        b = take_block(a, BLOCK_SIZE);
         b->next = a->head;
         a->head = b;
     }
@@ -148,7 +190,7 @@ void *aeo_arena_alloc_aligned(aeo_arena *a, size_t size, size_t align) {
     size_t pad = b ? (size_t)(-(uintptr_t)(b->data + b->used) & (align - 1)) : 0;
     if (!b || b->size - b->used < pad + need) {
         size_t bsize = need + align > BLOCK_SIZE ? need + align : BLOCK_SIZE;
-        b = block_new(bsize);
+        b = take_block(a, bsize);
         b->next = a->side;
         a->side = b;
         pad = (size_t)(-(uintptr_t)b->data & (align - 1));

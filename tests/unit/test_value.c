@@ -601,8 +601,33 @@ static void test_list_index(void **state) {
         assert_false(aeo_list_index_has(l.as.l, aeo_cstring(A, absent[i]).as.s));
 }
 
+/* An arena reset per record reuses its blocks: the same requests after a
+ * reset get the same memory back, big ones and overflow blocks alike, and
+ * the count restarts from zero. */
+static void test_arena_reset_reuses(void **state) {
+    (void)state;
+    aeo_arena *a = aeo_arena_new();
+    void *big[2], *small_last[2], *line[2];
+    for (int round = 0; round < 2; round++) {
+        big[round] = aeo_arena_alloc(a, 100000);           /* a block of its own */
+        void *p = NULL;
+        for (int i = 0; i < 3000; i++) p = aeo_arena_alloc(a, 100);   /* 300 KB: several blocks */
+        small_last[round] = p;
+        line[round] = aeo_arena_alloc_aligned(a, 640, 64);
+        memset(big[round], 7, 100000);
+        assert_true(aeo_arena_used(a) >= 100000 + 300000 + 640);
+        aeo_arena_reset(a);
+        assert_int_equal(aeo_arena_used(a), 0);
+    }
+    assert_ptr_equal(big[0], big[1]);
+    assert_ptr_equal(small_last[0], small_last[1]);
+    assert_ptr_equal(line[0], line[1]);
+    aeo_arena_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_reset_reuses),
         cmocka_unit_test(test_list_index),
         cmocka_unit_test(test_arena_aligned),
         cmocka_unit_test(test_equal_across_numeric_kinds),
