@@ -1127,17 +1127,6 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
         }
         CASE(RETURN): {
             aeo_value v = POP();
-            if (fp == fbase) {
-                if (fp->ret == RET_DEF) {
-                    vm->def_state[fp->index] = vm->memo_done;
-                    vm->def_val[fp->index] = v;
-                    if (vm->keepable[fp->index]) keep_const(vm, fp->index, c, v);
-                } else if (fp->ret == RET_MEASURE) {
-                    vm->meas_state[fp->index] = vm->memo_done;
-                    vm->meas_val[fp->index] = v;
-                }
-                return v;
-            }
             if (fp->ret == RET_DEF) {
                 vm->def_state[fp->index] = vm->memo_done;
                 vm->def_val[fp->index] = v;
