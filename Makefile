@@ -59,14 +59,14 @@ CLI_LIBS := -ledit
 RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.c \
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c
-LANG_SRC    := lang/source.c lang/diag.c lang/diag_format.c lang/ast.c lang/check.c lang/compile.c \
-               lang/catalog.c lang/testrun.c lang/explain.c lang/format.c lang/lint.c
-CLI_SRC     := lang/cli.c lang/repl.c
+LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
+               lang/catalog.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c
+CLI_SRC     := lang/cli/cli.c lang/cli/repl.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
             $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o
-CLI_OBJS := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/explain_docs.o
+CLI_OBJS := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/diag_docs.o
 LIB      := $(BUILD)/libaeo.a
 
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -133,7 +133,7 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(GEN_RELAX) -c -o $@ $<
 
 # The documentation behind `aeo explain CODE`, generated from the reference.
-$(BUILD)/gen/explain_docs.c: lang/README.md lang/docgen.awk | deps
+$(BUILD)/gen/diag_docs.c: lang/README.md lang/docgen.awk | deps
 	@mkdir -p $(dir $@)
 	$(call quiet,GEN,$@)awk -f lang/docgen.awk lang/README.md > $@
 

@@ -4,6 +4,7 @@
  * and with it the order of measures in every output, does not depend on the
  * file system. */
 #include "lang/catalog.h"
+#include "lang/check.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -66,18 +66,9 @@ void aeo_catalog_free(aeo_catalog *c);
 bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err);
 /* Adds source text directly (tests, the REPL). */
 void aeo_catalog_add_text(aeo_catalog *c, const char *name, const char *text, size_t len);
-/* Checks everything added; returns true if no error was reported. */
-bool aeo_check_catalog(aeo_catalog *c);
 /* Declares variable [name] (copied) of [type] (which must outlive the
  * catalog; the aeo_type_* singletons do); returns its index. */
 uint32_t aeo_catalog_declare_var(aeo_catalog *c, const char *name, const aeo_type *type);
-/* Checks a standalone expression (--key, the REPL) against the checked
- * catalog's names; returns true if it reported no error. */
-bool aeo_check_expr(aeo_catalog *c, aeo_expr *e);
-/* Frees the name tables kept by the checker (aeo_catalog_free calls it). */
-void aeo_check_free_tables(aeo_catalog *c);
-/* Compiles a checked catalog into c->program; returns false on error. */
-bool aeo_compile_catalog(aeo_catalog *c);
 
 /* The property [name] of [d], or NULL. */
 const aeo_prop *aeo_decl_prop(const aeo_decl *d, const char *name);

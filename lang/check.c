@@ -16,7 +16,7 @@
  * Typing follows CEL's checker with two additions: an enum field compared
  * with a string literal (==, !=, in) must name one of the enum's values, and
  * a condition (when, unless, scope, tier) must be a bool. */
-#include "lang/catalog.h"
+#include "lang/check.h"
 
 #include <stdlib.h>
 #include <string.h>

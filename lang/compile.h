@@ -13,6 +13,9 @@
 #include "lang/catalog.h"
 #include "runtime/bytecode.h"
 
+/* Compiles a checked catalog into c->program; returns false on error. */
+bool aeo_compile_catalog(aeo_catalog *c);
+
 /* Compiles the checked expression [e] into a new chunk named [name], with
  * TRACE instructions when [trace].  Returns NULL after reporting an error
  * (an expression too large for 16-bit jumps).  The caller frees the chunk;

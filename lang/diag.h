@@ -86,7 +86,7 @@ void aeo_diags_print(const aeo_diags *d, const aeo_sources *src, FILE *out, bool
 /* Prints one diagnostic. */
 void aeo_diag_print(const aeo_diag *g, const aeo_sources *src, FILE *out, bool color);
 
-/* Output formats of diagnostics (diag_format.c). */
+/* Output formats of diagnostics (diag_render.c). */
 typedef enum { AEO_DIAG_TEXT, AEO_DIAG_JSON, AEO_DIAG_SARIF, AEO_DIAG_GITHUB } aeo_diag_format;
 /* Renders every diagnostic of [d] in [fmt]: TEXT as aeo_diags_print; JSON
  * as JSON Lines; SARIF as one SARIF 2.1.0 log; GITHUB as workflow

@@ -4,8 +4,8 @@
 # the <!-- ... --> markers of the documentation tests are dropped.
 BEGIN {
     print "/* Generated from lang/README.md by lang/docgen.awk; do not edit. */"
-    print "#include \"lang/explain_docs.h\""
-    print "const aeo_code_doc aeo_code_docs[] = {"
+    print "#include \"lang/diag_docs.h\""
+    print "const aeo_diag_doc aeo_diag_docs[] = {"
     open = 0
 }
 # C string escaping, character by character (awk implementations disagree

@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "lang/catalog.h"
+#include "lang/check.h"
+#include "lang/compile.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/vm.h"

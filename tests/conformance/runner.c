@@ -36,6 +36,7 @@
 
 #include "grammar/parse.h"
 #include "lang/catalog.h"
+#include "lang/check.h"
 #include "lang/compile.h"
 #include "runtime/celtime.h"
 #include "runtime/types.h"

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 
 #include "lang/catalog.h"
-#include "lang/format.h"
+#include "lang/check.h"
+#include "lang/compile.h"
+#include "lang/fmt.h"
 #include "lang/lint.h"
 #include "runtime/vm.h"
 
@@ -19,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     aeo_catalog_add_text(c, "fuzz.aeo", (const char *)data, size);
     if (c->diags.n_errors == 0) {
         aeo_buf out = {0};
-        aeo_format_file(&c->sources, &c->files[0], &out);
+        aeo_fmt_file(&c->sources, &c->files[0], &out);
         aeo_buf_free(&out);
     }
     aeo_check_catalog(c);

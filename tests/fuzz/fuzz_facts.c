@@ -9,6 +9,8 @@
 #include <stdlib.h>
 
 #include "lang/catalog.h"
+#include "lang/check.h"
+#include "lang/compile.h"
 #include "runtime/facts.h"
 #include "runtime/vm.h"
 

@@ -26,7 +26,7 @@
  *   - Output: results on stdout, diagnostics and failures on stderr.  In a
  *     script (stdin not a terminal) stdout is line-buffered, so the two
  *     interleave in order when they go to the same file. */
-#include "lang/repl.h"
+#include "lang/cli/repl.h"
 
 #include <cJSON.h>
 #include <ctype.h>
@@ -53,6 +53,7 @@
 #include "grammar/parse.h"
 #include "lang/ast.h"
 #include "lang/catalog.h"
+#include "lang/check.h"
 #include "lang/compile.h"
 #include "lang/diag.h"
 #include "lang/explain.h"

@@ -6,7 +6,7 @@
  * position.  Comments are found by a small scanner that knows the string
  * forms of the lexer (quotes, raw, triple-quoted, bytes), so a '#' or '//'
  * inside a string is not a comment. */
-#include "lang/format.h"
+#include "lang/fmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -490,7 +490,7 @@ static void decl(fmt *f, const aeo_decl *d, uint32_t next_start) {
     aeo_buf_puts(o, "\n");
 }
 
-void aeo_format_file(const aeo_sources *src, const aeo_file *file, aeo_buf *out) {
+void aeo_fmt_file(const aeo_sources *src, const aeo_file *file, aeo_buf *out) {
     const aeo_source *s = &src->files[file->source];
     fmt f = {s->text, s->len, NULL, 0, 0, out};
     scan_comments(&f);

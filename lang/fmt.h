@@ -13,8 +13,8 @@
  * trailing comments stay at the end of their line; a comment inside a
  * multi-line expression moves to its own line before the property.
  * Formatting is idempotent: fmt of fmt is fmt. */
-#ifndef AEO_LANG_FORMAT_H
-#define AEO_LANG_FORMAT_H
+#ifndef AEO_LANG_FMT_H
+#define AEO_LANG_FMT_H
 
 #include <stdbool.h>
 
@@ -24,6 +24,6 @@
 
 /* Appends the canonical form of the parsed file [f] (source [src]) to
  * [out].  The file must have parsed without errors. */
-void aeo_format_file(const aeo_sources *src, const aeo_file *f, aeo_buf *out);
+void aeo_fmt_file(const aeo_sources *src, const aeo_file *f, aeo_buf *out);
 
 #endif

@@ -9,8 +9,8 @@
  * and Tab completion; on any other stdin the REPL reads a script: no
  * prompt, no banner, results on stdout, diagnostics on stderr, and exit
  * status 1 if any input failed. */
-#ifndef AEO_LANG_REPL_H
-#define AEO_LANG_REPL_H
+#ifndef AEO_LANG_CLI_REPL_H
+#define AEO_LANG_CLI_REPL_H
 
 /* Runs the REPL with the arguments after `repl`; returns the exit status
  * (0 ok, 1 some input failed in a script, 2 usage or I/O error at start). */

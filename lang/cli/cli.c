@@ -18,12 +18,13 @@
 
 #include "grammar/parse.h"
 #include "lang/catalog.h"
+#include "lang/check.h"
 #include "lang/compile.h"
 #include "lang/explain.h"
-#include "lang/explain_docs.h"
-#include "lang/format.h"
+#include "lang/diag_docs.h"
+#include "lang/fmt.h"
 #include "lang/lint.h"
-#include "lang/repl.h"
+#include "lang/cli/repl.h"
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
@@ -1318,7 +1319,7 @@ static int cmd_fmt(int argc, char **argv) {
         for (uint32_t k = 0; k < c->diags.n; k++) bad |= c->diags.items[k].span.file == f->source;
         if (bad) continue;
         aeo_buf out = {0};
-        aeo_format_file(&c->sources, f, &out);
+        aeo_fmt_file(&c->sources, f, &out);
         bool same = out.len == s->len && memcmp(out.data ? out.data : "", s->text, s->len) == 0;
         if (!same) {
             changed++;
@@ -1516,7 +1517,7 @@ static int cmd_explain_code(int argc, char **argv) {
     if (n >= sizeof code) n = sizeof code - 1;
     for (size_t i = 0; i < n; i++) code[i] = (char)(argv[0][i] >= 'a' && argv[0][i] <= 'z' ? argv[0][i] - 32 : argv[0][i]);
     code[n] = '\0';
-    for (const aeo_code_doc *d = aeo_code_docs; d->code; d++) {
+    for (const aeo_diag_doc *d = aeo_diag_docs; d->code; d++) {
         if (strcmp(d->code, code) == 0) {
             fputs(d->text, stdout);
             return EXIT_OK;
@@ -1524,7 +1525,7 @@ static int cmd_explain_code(int argc, char **argv) {
     }
     const char *cands[128];
     uint32_t k = 0;
-    for (const aeo_code_doc *d = aeo_code_docs; d->code && k < 128; d++) cands[k++] = d->code;
+    for (const aeo_diag_doc *d = aeo_diag_docs; d->code && k < 128; d++) cands[k++] = d->code;
     const char *sug = aeo_suggest(code, cands, k);
     if (sug) fprintf(stderr, "aeo: no diagnostic code '%s'; did you mean '%s'?\n", argv[0], sug);
     else fprintf(stderr, "aeo: no diagnostic code '%s'\n", argv[0]);

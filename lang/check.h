@@ -1,0 +1,25 @@
+/* The checker: name resolution, types against the facts schema, and the
+ * symbol tables of a catalog (lang/catalog.h), filled in place.
+ *
+ * It runs on whatever parsed, so one run reports the syntax errors and the
+ * semantic errors of independent declarations; declarations that failed to
+ * parse (ERROR nodes, or has_error) are skipped without cascades.  It
+ * annotates the AST (each expression's type, what each name refers to) and
+ * keeps its name tables for later standalone expressions (--key, the REPL). */
+#ifndef AEO_LANG_CHECK_H
+#define AEO_LANG_CHECK_H
+
+#include <stdbool.h>
+
+#include "lang/ast.h"
+#include "lang/catalog.h"
+
+/* Checks everything added; returns true if no error was reported. */
+bool aeo_check_catalog(aeo_catalog *c);
+/* Checks a standalone expression (--key, the REPL) against the checked
+ * catalog's names; returns true if it reported no error. */
+bool aeo_check_expr(aeo_catalog *c, aeo_expr *e);
+/* Frees the name tables kept by the checker (aeo_catalog_free calls it). */
+void aeo_check_free_tables(aeo_catalog *c);
+
+#endif
