@@ -727,9 +727,9 @@ decl_name
 props
     : %empty                    { $$ = (aeo_yy_props){NULL, 0, 0, false}; }
     | props prop_key ':' expr opt_sep
-          { $$ = props_push(ctx, $1, (aeo_prop){$2, @2, $4, join(@2, @4)}); }
+          { $$ = props_push(ctx, $1, (aeo_prop){.name = $2, .name_span = @2, .value = $4, .span = join(@2, @4)}); }
     | props prop_key ':' error
-          { $$ = props_push(ctx, $1, (aeo_prop){$2, @2, error_node(ctx, @4), join(@2, @4)}); }
+          { $$ = props_push(ctx, $1, (aeo_prop){.name = $2, .name_span = @2, .value = error_node(ctx, @4), .span = join(@2, @4)}); }
     | props error               { $$ = $1; $$.err = true; }
     ;
 

@@ -18,6 +18,7 @@
 #include "runtime/arena.h"
 #include "runtime/span.h"
 #include "runtime/types.h"
+#include "runtime/value.h"
 
 /* Expression kinds. */
 #define AEO_EXPR_KINDS(X) \
@@ -138,13 +139,72 @@ typedef struct aeo_field_decl {
     aeo_span span;
 } aeo_field_decl;
 
+/* What a block property is.  Most are `name: expr`; a measure block also
+ * holds `value: TYPE` and its cases, kept in the property list so that
+ * their order (and the comments between them) is the source's. */
+typedef enum {
+    AEO_PROP_EXPR,    /* name: value */
+    AEO_PROP_TYPE,    /* value: TYPE (type; value is NULL) */
+    AEO_PROP_CASE,    /* case COND => VALUE [cite "..."] (name "case") */
+    AEO_PROP_ELSE     /* else => VALUE [cite "..."] (name "else"; cond NULL) */
+} aeo_prop_kind;
+
 /* A block property: name: value */
 typedef struct aeo_prop {
     const char *name;
     aeo_span name_span;
     aeo_expr *value;
     aeo_span span;
+    aeo_prop_kind kind;
+    aeo_type_expr *type;     /* AEO_PROP_TYPE; NULL when it failed to parse */
+    aeo_expr *cond;          /* AEO_PROP_CASE */
+    const char *cite;        /* a case's cite, or NULL */
+    aeo_span cite_span;
 } aeo_prop;
+
+/* One case of a valued measure, as the checker hands it on. */
+typedef struct aeo_case {
+    aeo_expr *cond;          /* NULL for the else */
+    aeo_expr *value;
+    const char *cite;        /* NULL when absent */
+    aeo_span cite_span;
+    aeo_span span;           /* the whole case */
+} aeo_case;
+
+/* One term of a measure's version-1 condition after scope and tiers: a
+ * `when` or an `unless` (negate), in source order. */
+typedef struct aeo_cond {
+    aeo_expr *expr;
+    bool negate;
+} aeo_cond;
+
+/* The typed view of a measure (STYLE.md 13): filled once by the checker,
+ * read by every later stage instead of looking properties up by name. */
+typedef struct aeo_measure {
+    const aeo_prop *tier_prop;   /* the 'tier' property, or NULL */
+    aeo_expr **tiers;            /* its items (a single name is one item) */
+    uint32_t n_tiers;
+    aeo_expr *when;              /* NULL: true */
+    aeo_expr **unless;
+    uint32_t n_unless;
+    aeo_cond *conds;             /* when and unless, in source order */
+    uint32_t n_conds;
+    aeo_expr *scope;             /* its own scope, else the catalog's; NULL: none */
+    bool own_scope;
+    /* Valued measures (value_type NULL: a version-1 measure). */
+    const aeo_type_expr *value_type_expr;
+    const aeo_type *value_type;
+    aeo_case *cases;             /* in order; the else is not among them */
+    uint32_t n_cases;
+    const aeo_case *else_case;   /* NULL: no else */
+    /* Text properties (NULL when absent). */
+    const char *cite, *benefit, *category, *confidence, *note, *description, *unit;
+    /* The date properties' values (NULL when absent), and the dates in
+     * force, the catalog's when the measure has none. */
+    const aeo_expr *effective_expr, *expires_expr;
+    bool has_effective, has_expires;
+    aeo_value effective, expires;
+} aeo_measure;
 
 #define AEO_DECL_KINDS(X) \
     X(ERROR)    /* a declaration that failed to parse */ \
@@ -187,6 +247,7 @@ typedef struct aeo_decl {
     const aeo_type *type;    /* const/def/tier value type */
     int state;               /* checker's resolution state (cycle detection) */
     uint32_t chain;          /* longest chain of references from here (1: none) */
+    aeo_measure *measure;    /* a measure's typed view (check.c) */
 } aeo_decl;
 
 /* One parsed file. */

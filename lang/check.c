@@ -1350,6 +1350,72 @@ static void check_dates(checker *ck, aeo_decl *d) {
     }
 }
 
+/* A string property's text, or NULL. */
+static const char *prop_text(const aeo_decl *d, const char *name) {
+    const aeo_prop *p = aeo_decl_prop(d, name);
+    return p && p->value && p->value->kind == AEO_EXPR_STRING ? p->value->u.str.s : NULL;
+}
+
+/* Fills d->measure, the typed view the later stages read: the one place
+ * that knows which property holds what. */
+static void fill_measure_view(checker *ck, aeo_decl *d) {
+    aeo_measure *m = aeo_arena_zalloc(ck->a, sizeof *m);
+    d->measure = m;
+    uint32_t n_conds = 0, n_unless = 0;
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        const aeo_prop *p = &d->props[i];
+        if (p->kind != AEO_PROP_EXPR || !p->value) continue;
+        if (strcmp(p->name, "when") == 0 || strcmp(p->name, "unless") == 0) n_conds++;
+        if (strcmp(p->name, "unless") == 0) n_unless++;
+    }
+    m->conds = aeo_arena_alloc(ck->a, (n_conds ? n_conds : 1) * sizeof *m->conds);
+    m->unless = aeo_arena_alloc(ck->a, (n_unless ? n_unless : 1) * sizeof *m->unless);
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        const aeo_prop *p = &d->props[i];
+        if (p->kind != AEO_PROP_EXPR || !p->value) continue;
+        bool when = strcmp(p->name, "when") == 0, unless = strcmp(p->name, "unless") == 0;
+        if (when || unless) {
+            m->conds[m->n_conds++] = (aeo_cond){p->value, unless};
+            if (when && !m->when) m->when = p->value;
+            if (unless) m->unless[m->n_unless++] = p->value;
+        } else if (strcmp(p->name, "tier") == 0 && !m->tier_prop) {
+            m->tier_prop = p;
+            aeo_expr *v = p->value;
+            if (v->kind == AEO_EXPR_LIST) {
+                m->tiers = v->u.list.items;
+                m->n_tiers = v->u.list.n;
+            } else {
+                m->tiers = aeo_arena_alloc(ck->a, sizeof *m->tiers);
+                m->tiers[0] = v;
+                m->n_tiers = 1;
+            }
+        }
+    }
+    m->scope = ck->cat->scope;
+    m->cite = prop_text(d, "cite");
+    m->benefit = prop_text(d, "benefit");
+    m->category = prop_text(d, "category");
+    m->confidence = prop_text(d, "confidence");
+    m->note = prop_text(d, "note");
+    m->description = prop_text(d, "description");
+    m->unit = prop_text(d, "unit");
+    const aeo_prop *pe = aeo_decl_prop(d, "effective"), *px = aeo_decl_prop(d, "expires");
+    m->effective_expr = pe ? pe->value : NULL;
+    m->expires_expr = px ? px->value : NULL;
+    if (pe)
+        m->has_effective = aeo_date_value(pe->value, &m->effective);
+    else if (ck->cat->has_effective) {
+        m->has_effective = true;
+        m->effective = ck->cat->effective;
+    }
+    if (px)
+        m->has_expires = aeo_date_value(px->value, &m->expires);
+    else if (ck->cat->has_expires) {
+        m->has_expires = true;
+        m->expires = ck->cat->expires;
+    }
+}
+
 static void check_measure(checker *ck, aeo_decl *d) {
     if (d->state != ST_NEW) return;
     enter(ck, d);
@@ -1383,6 +1449,7 @@ static void check_measure(checker *ck, aeo_decl *d) {
         aeo_diag_add(ck->d, AEO_E_MISSING_PROP, d->name_span,
                      "measure '%s' has no 'tier'; say which tiers it is for, as in tier: [advanced, general]", d->name);
     check_dates(ck, d);
+    fill_measure_view(ck, d);
     ck->locals = saved_locals;
     ck->next_slot = saved_slot;
     ck->constant = saved_const;

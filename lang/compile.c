@@ -422,22 +422,19 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_
         END_TERM();
         scope_end = cp.ch->len;
     }
-    const aeo_prop *tp = aeo_decl_prop(d, "tier");
-    if (tp && tp->value) {
+    const aeo_measure *m = d->measure;
+    if (m->tier_prop) {
         NEXT_TERM();
-        const aeo_expr *v = tp->value;
-        if (v->kind == AEO_EXPR_LIST && v->u.list.n > 0) {
+        if (m->n_tiers > 0) {
             uint32_t ors[256], n_ors = 0;
-            for (uint32_t i = 0; i < v->u.list.n; i++) {
+            for (uint32_t i = 0; i < m->n_tiers; i++) {
                 if (i > 0 && n_ors < 256) ors[n_ors++] = emit(&cp, AEO_OP_JUMP_IF_TRUE_KEEP, 0, 0, sp);
-                expr(&cp, v->u.list.items[i]);
+                expr(&cp, m->tiers[i]);
                 if (i > 0) emit(&cp, AEO_OP_OR, 0, 0, sp);
             }
             for (uint32_t i = 0; i < n_ors; i++) patch(&cp, ors[i], 0, sp);
-        } else if (v->kind == AEO_EXPR_LIST) {
-            emit(&cp, AEO_OP_FALSE, 0, 0, sp);
         } else {
-            expr(&cp, v);
+            emit(&cp, AEO_OP_FALSE, 0, 0, sp);
         }
         END_TERM();
         tier_end = cp.ch->len;
@@ -446,13 +443,11 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_
         ends[0] = scope_end;
         ends[1] = tier_end;
     }
-    for (uint32_t i = 0; i < d->n_props; i++) {
-        const aeo_prop *p = &d->props[i];
-        bool when = strcmp(p->name, "when") == 0, unless = strcmp(p->name, "unless") == 0;
-        if (!when && !unless) continue;
+    for (uint32_t i = 0; i < m->n_conds; i++) {
+        const aeo_cond *t = &m->conds[i];
         NEXT_TERM();
-        expr(&cp, p->value);
-        if (unless) emit(&cp, AEO_OP_NOT, 0, 0, p->value->span);
+        expr(&cp, t->expr);
+        if (t->negate) emit(&cp, AEO_OP_NOT, 0, 0, t->expr->span);
         END_TERM();
     }
     if (n_terms == 0) emit(&cp, AEO_OP_TRUE, 0, 0, sp);
@@ -462,10 +457,9 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_
     return finish(&cp, sp);
 }
 
-static const char *prop_string(aeo_catalog *c, const aeo_decl *d, const char *name) {
-    const aeo_prop *p = aeo_decl_prop(d, name);
-    if (!p || !p->value || p->value->kind != AEO_EXPR_STRING) return NULL;
-    return aeo_arena_strndup(c->program->arena, p->value->u.str.s, p->value->u.str.len);
+/* [s] copied into the program's arena, or NULL. */
+static const char *text_copy(aeo_catalog *c, const char *s) {
+    return s ? aeo_arena_strdup(c->program->arena, s) : NULL;
 }
 
 static void add_def(aeo_catalog *c, const char *name, aeo_chunk *chunk, bool *ok) {
@@ -530,21 +524,20 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         aeo_measure_info *m = &p->measures[i];
         m->id = aeo_arena_strdup(p->arena, d->name);
         m->title = aeo_arena_strdup(p->arena, d->title ? d->title : "");
-        m->cite = prop_string(c, d, "cite");
-        m->benefit = prop_string(c, d, "benefit");
-        m->category = prop_string(c, d, "category");
-        m->confidence = prop_string(c, d, "confidence");
+        const aeo_measure *v = d->measure;
+        m->cite = text_copy(c, v->cite);
+        m->benefit = text_copy(c, v->benefit);
+        m->category = text_copy(c, v->category);
+        m->confidence = text_copy(c, v->confidence);
         m->span = d->name_span;
-        const aeo_prop *tp = aeo_decl_prop(d, "tier");
         if (c->scope) m->gate_scope = aeo_compile_def_index(c, AEO_REF_NONE, 0) + 1;
-        if (tp && tp->value) {
-            const aeo_expr *v = tp->value;
-            uint32_t n = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
+        if (v->tier_prop) {
+            uint32_t n = v->n_tiers;
             /* The tiers' def indices, when every item is a tier name. */
             uint32_t *gate = aeo_arena_alloc(p->arena, (n ? n : 1) * sizeof *gate);
             bool all_tiers = n > 0;
             for (uint32_t k = 0; k < n && all_tiers; k++) {
-                const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[k] : v;
+                const aeo_expr *it = v->tiers[k];
                 all_tiers = it->kind == AEO_EXPR_IDENT && it->ref == AEO_REF_TIER;
                 if (all_tiers) gate[k] = aeo_compile_def_index(c, AEO_REF_TIER, it->ref_index);
             }
@@ -554,17 +547,16 @@ bool aeo_compile_catalog(aeo_catalog *c) {
             }
             const char **names = aeo_arena_alloc(p->arena, (n ? n : 1) * sizeof *names);
             for (uint32_t k = 0; k < n; k++) {
-                const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[k] : v;
+                const aeo_expr *it = v->tiers[k];
                 names[k] = it->kind == AEO_EXPR_IDENT ? aeo_arena_strdup(p->arena, it->u.ident.name) : "?";
             }
             m->tiers = names;
             m->n_tiers = n;
         }
-        const aeo_prop *pe = aeo_decl_prop(d, "effective"), *px = aeo_decl_prop(d, "expires");
-        if (pe) m->has_effective = aeo_date_value(pe->value, &m->effective);
-        else if (c->has_effective) { m->has_effective = true; m->effective = c->effective; }
-        if (px) m->has_expires = aeo_date_value(px->value, &m->expires);
-        else if (c->has_expires) { m->has_expires = true; m->expires = c->expires; }
+        m->has_effective = v->has_effective;
+        m->effective = v->effective;
+        m->has_expires = v->has_expires;
+        m->expires = v->expires;
         uint32_t ends[2];
         m->chunk = aeo_compile_measure(c, i, false, ends);
         /* Where the prefix the VM's gate covers ends: after the tiers when

@@ -276,19 +276,19 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
         aeo_buf_puts(out, "  <- decides\n");
     } else {
         /* The terms are a conjunction: scope, tiers, when, !unless... */
-        if (c->scope) {
-            aeo_value v = aeo_explain_eval(c, vm, c->scope);
-            node(&x, c->scope, 2, "scope", child_decides(true, result, v));
+        const aeo_measure *mv = d->measure;
+        if (mv->scope) {
+            aeo_value v = aeo_explain_eval(c, vm, mv->scope);
+            node(&x, mv->scope, 2, "scope", child_decides(true, result, v));
         }
-        const aeo_prop *tp = aeo_decl_prop(d, "tier");
-        if (tp && tp->value) {
-            const aeo_expr *tv = tp->value;
-            if (tv->kind == AEO_EXPR_LIST && tv->u.list.n > 1) {
+        if (mv->tier_prop && mv->n_tiers > 0) {
+            const aeo_expr *tv = mv->tier_prop->value;
+            if (mv->n_tiers > 1) {
                 /* Any tier: an ||. */
                 aeo_value any = aeo_bool(false);
                 bool first = true;
-                for (uint32_t i = 0; i < tv->u.list.n; i++) {
-                    aeo_value v = aeo_explain_eval(c, vm, tv->u.list.items[i]);
+                for (uint32_t i = 0; i < mv->n_tiers; i++) {
+                    aeo_value v = aeo_explain_eval(c, vm, mv->tiers[i]);
                     if (first) any = v;
                     else if (kind_of(v) == 1 || kind_of(any) == 1) any = aeo_bool(true);
                     else if (kind_of(v) == 2) any = v;
@@ -301,24 +301,22 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
                 aeo_buf_puts(out, "  = ");
                 value_text(&x, any);
                 aeo_buf_puts(out, "\n");
-                for (uint32_t i = 0; i < tv->u.list.n; i++) {
-                    aeo_value v = aeo_explain_eval(c, vm, tv->u.list.items[i]);
-                    node(&x, tv->u.list.items[i], 6, "||", dec && child_decides(false, any, v));
+                for (uint32_t i = 0; i < mv->n_tiers; i++) {
+                    aeo_value v = aeo_explain_eval(c, vm, mv->tiers[i]);
+                    node(&x, mv->tiers[i], 6, "||", dec && child_decides(false, any, v));
                 }
             } else {
-                const aeo_expr *one = tv->kind == AEO_EXPR_LIST ? tv->u.list.items[0] : tv;
+                const aeo_expr *one = mv->tiers[0];
                 aeo_value v = aeo_explain_eval(c, vm, one);
                 node(&x, one, 2, "tier", child_decides(true, result, v));
             }
         }
-        for (uint32_t i = 0; i < d->n_props; i++) {
-            const aeo_prop *p = &d->props[i];
-            bool when = strcmp(p->name, "when") == 0, unless = strcmp(p->name, "unless") == 0;
-            if (!when && !unless) continue;
-            aeo_value v = aeo_explain_eval(c, vm, p->value);
+        for (uint32_t i = 0; i < mv->n_conds; i++) {
+            const aeo_cond *t = &mv->conds[i];
+            aeo_value v = aeo_explain_eval(c, vm, t->expr);
             aeo_value term = v;
-            if (unless && v.kind == AEO_V_BOOL) term = aeo_bool(!v.as.b);
-            node(&x, p->value, 2, when ? "when" : "unless", child_decides(true, result, term));
+            if (t->negate && v.kind == AEO_V_BOOL) term = aeo_bool(!v.as.b);
+            node(&x, t->expr, 2, t->negate ? "unless" : "when", child_decides(true, result, term));
         }
     }
     if (m->cite) aeo_buf_printf(out, "  %-7s%s\n", "cite", m->cite);

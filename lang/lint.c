@@ -202,23 +202,20 @@ static void tier_infos(linter *l) {
 static void tier_lints(linter *l, uint32_t mi) {
     aeo_catalog *c = l->c;
     const aeo_decl *d = c->measures.items[mi];
-    const aeo_prop *tp = aeo_decl_prop(d, "tier");
-    if (!tp || !tp->value) return;
+    const aeo_measure *mv = d->measure;
+    const aeo_prop *tp = mv->tier_prop;
+    if (!tp) return;
     /* The declared tiers. */
     bool *declared = aeo_xcalloc(c->tiers.n + 1, sizeof *declared);
-    const aeo_expr *tv = tp->value;
-    uint32_t nt = tv->kind == AEO_EXPR_LIST ? tv->u.list.n : 1;
-    for (uint32_t i = 0; i < nt; i++) {
-        const aeo_expr *it = tv->kind == AEO_EXPR_LIST ? tv->u.list.items[i] : tv;
+    for (uint32_t i = 0; i < mv->n_tiers; i++) {
+        const aeo_expr *it = mv->tiers[i];
         if (it->ref == AEO_REF_TIER) declared[it->ref_index] = true;
     }
     /* Facts the conditions read that tiers also read. */
     fieldset cond_fields = {{0}, 0};
-    for (uint32_t i = 0; i < d->n_props; i++)
-        if (strcmp(d->props[i].name, "when") == 0 || strcmp(d->props[i].name, "unless") == 0)
-            tier_fields(l, d->props[i].value, &cond_fields, 0);
+    for (uint32_t i = 0; i < mv->n_conds; i++) tier_fields(l, mv->conds[i].expr, &cond_fields, 0);
     /* The when and unless conditions, compiled on first need. */
-    aeo_chunk **conds = aeo_xcalloc(d->n_props + 1, sizeof *conds);
+    aeo_chunk **conds = aeo_xcalloc(mv->n_conds + 1, sizeof *conds);
     bool compiled = false;
     bool any_reachable = false, any_tier_checked = false;
     for (uint32_t t = 0; t < c->tiers.n; t++) {
@@ -248,16 +245,14 @@ static void tier_lints(linter *l, uint32_t mi) {
             }
             if (!overlap || cond_possible) continue;
             if (!compiled) {
-                for (uint32_t i = 0; i < d->n_props; i++)
-                    if (strcmp(d->props[i].name, "when") == 0 || strcmp(d->props[i].name, "unless") == 0)
-                        conds[i] = aeo_compile_expr(c, d->props[i].value, "lint", false);
+                for (uint32_t i = 0; i < mv->n_conds; i++)
+                    conds[i] = aeo_compile_expr(c, mv->conds[i].expr, "lint", false);
                 compiled = true;
             }
             /* when && !unless alone, for the undeclared-tier lint. */
             aeo_value w = aeo_bool(true);
-            for (uint32_t i = 0; i < d->n_props; i++) {
-                bool when = strcmp(d->props[i].name, "when") == 0, unless = strcmp(d->props[i].name, "unless") == 0;
-                if (!when && !unless) continue;
+            for (uint32_t i = 0; i < mv->n_conds; i++) {
+                bool unless = mv->conds[i].negate;
                 aeo_value v = run_in(l, conds[i], ti->recs[k]);
                 aeo_vm_end(l->vm);
                 if (unless && v.kind == AEO_V_BOOL) v = aeo_bool(!v.as.b);
@@ -284,7 +279,7 @@ static void tier_lints(linter *l, uint32_t mi) {
         aeo_diag_add(&c->diags, AEO_E_W_UNREACHABLE, d->name_span,
                      "measure '%s' can never apply: the catalog scope excludes every enterprise of its tiers",
                      d->name);
-    for (uint32_t i = 0; i < d->n_props; i++) aeo_chunk_free(conds[i]);
+    for (uint32_t i = 0; i < mv->n_conds; i++) aeo_chunk_free(conds[i]);
     free(conds);
     free(declared);
 }
@@ -356,15 +351,16 @@ static void shadows(linter *l) {
 static void measure_props(linter *l, uint32_t i, const bool *tested) {
     aeo_catalog *c = l->c;
     const aeo_decl *d = c->measures.items[i];
-    if (!aeo_decl_prop(d, "cite"))
+    const aeo_measure *m = d->measure;
+    if (!m->cite)
         aeo_diag_add(&c->diags, AEO_E_W_NO_CITE, d->name_span, "measure '%s' has no 'cite': give its legal basis",
                      d->name);
-    if (!aeo_decl_prop(d, "benefit"))
+    if (!m->benefit)
         aeo_diag_add(&c->diags, AEO_E_W_NO_BENEFIT, d->name_span, "measure '%s' has no 'benefit'", d->name);
     if (tested && !tested[i])
         aeo_diag_add(&c->diags, AEO_E_W_UNTESTED, d->name_span, "no test mentions measure '%s'", d->name);
     /* Dates against the catalog's own range. */
-    const aeo_prop *pe = aeo_decl_prop(d, "effective"), *px = aeo_decl_prop(d, "expires");
+    const aeo_expr *pe = m->effective_expr, *px = m->expires_expr;
     aeo_value e, x, ce;
     int cmp;
     bool has_ce = c->has_effective;
@@ -373,11 +369,11 @@ static void measure_props(linter *l, uint32_t i, const bool *tested) {
         const aeo_prop *pub = aeo_decl_prop(c->catalog, "published");
         if (pub && aeo_date_value(pub->value, &ce)) has_ce = true;
     }
-    if (pe && aeo_date_value(pe->value, &e) && has_ce && aeo_value_compare(e, ce, &cmp) && cmp < 0)
-        aeo_diag_add(&c->diags, AEO_E_W_DATE_RANGE, pe->value->span,
+    if (pe && aeo_date_value(pe, &e) && has_ce && aeo_value_compare(e, ce, &cmp) && cmp < 0)
+        aeo_diag_add(&c->diags, AEO_E_W_DATE_RANGE, pe->span,
                      "measure '%s' takes effect before the catalog itself", d->name);
-    if (px && aeo_date_value(px->value, &x) && c->has_expires && aeo_value_compare(x, c->expires, &cmp) && cmp > 0)
-        aeo_diag_add(&c->diags, AEO_E_W_DATE_RANGE, px->value->span,
+    if (px && aeo_date_value(px, &x) && c->has_expires && aeo_value_compare(x, c->expires, &cmp) && cmp > 0)
+        aeo_diag_add(&c->diags, AEO_E_W_DATE_RANGE, px->span,
                      "measure '%s' expires after the catalog itself", d->name);
 }
 
@@ -416,10 +412,9 @@ void aeo_lint_catalog(aeo_catalog *c) {
         constant_condition(&l, c->tiers.items[i]->value, "this tier", false);
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_decl *d = c->measures.items[i];
-        for (uint32_t k = 0; k < d->n_props; k++) {
-            if (strcmp(d->props[k].name, "when") == 0) constant_condition(&l, d->props[k].value, "this 'when'", false);
-            if (strcmp(d->props[k].name, "unless") == 0) constant_condition(&l, d->props[k].value, NULL, true);
-        }
+        const aeo_measure *m = d->measure;
+        for (uint32_t k = 0; k < m->n_conds; k++)
+            constant_condition(&l, m->conds[k].expr, m->conds[k].negate ? NULL : "this 'when'", m->conds[k].negate);
     }
     /* Tests: which measures they mention. */
     bool *tested = NULL;

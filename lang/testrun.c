@@ -103,12 +103,10 @@ static void walk_child(const aeo_expr *e, void *p) {
 
 static void walk_measure(aeo_catalog *c, path_set *ps, const aeo_decl *m) {
     if (seen(ps, m)) return;
-    if (c->scope && !seen(ps, c->scope)) walk_expr(c, ps, c->scope);
-    for (uint32_t i = 0; i < m->n_props; i++) {
-        const aeo_prop *p = &m->props[i];
-        if (strcmp(p->name, "tier") == 0 || strcmp(p->name, "when") == 0 || strcmp(p->name, "unless") == 0)
-            walk_expr(c, ps, p->value);
-    }
+    const aeo_measure *v = m->measure;
+    if (v->scope && !seen(ps, v->scope)) walk_expr(c, ps, v->scope);
+    if (v->tier_prop) walk_expr(c, ps, v->tier_prop->value);
+    for (uint32_t i = 0; i < v->n_conds; i++) walk_expr(c, ps, v->conds[i].expr);
 }
 
 /* The value at [path] ("enterprise.address.city") in [rec], formatted. */
@@ -206,15 +204,9 @@ static void coverage_init(aeo_catalog *c, coverage *cv) {
     if (c->scope) leaves_of(c, cv, c->scope);
     for (uint32_t m = 0; m < c->measures.n; m++) {
         const aeo_decl *d = c->measures.items[m];
-        for (uint32_t i = 0; i < d->n_props; i++) {
-            const aeo_prop *p = &d->props[i];
-            if (strcmp(p->name, "when") == 0 || strcmp(p->name, "unless") == 0) leaves_of(c, cv, p->value);
-            if (strcmp(p->name, "tier") == 0 && p->value) {
-                const aeo_expr *v = p->value;
-                uint32_t k = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
-                for (uint32_t j = 0; j < k; j++) leaves_of(c, cv, v->kind == AEO_EXPR_LIST ? v->u.list.items[j] : v);
-            }
-        }
+        const aeo_measure *v = d->measure;
+        for (uint32_t j = 0; j < v->n_tiers; j++) leaves_of(c, cv, v->tiers[j]);
+        for (uint32_t i = 0; i < v->n_conds; i++) leaves_of(c, cv, v->conds[i].expr);
     }
 }
 
