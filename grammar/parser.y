@@ -557,8 +557,26 @@ static void add_error_decl(aeo_parse_ctx *c, aeo_span sp) {
 static aeo_yy_props props_push(aeo_parse_ctx *c, aeo_yy_props l, aeo_prop p) {
     l.v = grow(c, l.v, l.n, &l.cap, sizeof *l.v);
     l.v[l.n++] = p;
-    if (p.value->kind == AEO_EXPR_ERROR) l.err = true;
+    if (p.value ? p.value->kind == AEO_EXPR_ERROR : !p.type) l.err = true;
+    if (p.cond && p.cond->kind == AEO_EXPR_ERROR) l.err = true;
     return l;
+}
+
+/* A case (cond non-NULL) or else property of a measure block.  [key] is
+ * "case" or "else"; a reserved word other than else was reported. */
+static aeo_prop case_prop(aeo_parse_ctx *c, const char *key, aeo_span key_sp, aeo_expr *cond,
+                          aeo_expr *val, aeo_expr *cite, aeo_span sp) {
+    aeo_prop p = {.name = key, .name_span = key_sp, .value = val, .span = sp};
+    p.kind = strcmp(key, "case") == 0 ? AEO_PROP_CASE : AEO_PROP_ELSE;
+    if (p.kind == AEO_PROP_CASE) p.cond = cond ? cond : val;
+    else if (strcmp(key, "else") != 0) p.value = error_node(c, sp);
+    if (cite) {
+        bool err = false;
+        p.cite = string_of(cite, &err);
+        p.cite_span = cite->span;
+        if (err) p.value = error_node(c, sp);
+    }
+    return p;
 }
 
 static aeo_yy_fields fields_push(aeo_parse_ctx *c, aeo_yy_fields l, aeo_field_decl f) {
@@ -627,18 +645,19 @@ static bool line_start(const aeo_parse_ctx *c, aeo_span sp) {
 }
 
 %token START_FILE START_EXPR START_REPL
-%token <str> IDENT RESERVED IN_NAME QUOTED_NAME
+%token <str> IDENT RESERVED IN_NAME QUOTED_NAME VALUE_NAME KW_CASE "case"
 %token <expr> INT_LIT UINT_LIT DOUBLE_LIT STRING_LIT BYTES_LIT
 %token <kw> KW_CATALOG "catalog" KW_FACTS "facts" KW_RECORD "record" KW_CONST "const"
              KW_DEF "def" KW_TIER "tier" KW_MEASURE "measure" KW_TEST "test"
 %token KW_TRUE "true" KW_FALSE "false" KW_NULL "null" KW_IN "in"
+%token CITE "cite" ARROW "=>"
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||"
 %token INVALID
 
 %type <decl> decl
-%type <str> decl_name prop_name any_name prop_key field_key
+%type <str> decl_name prop_name any_name prop_key field_key case_key else_key
 %type <doc> catalog_kw facts_kw record_kw const_kw def_kw tier_kw measure_kw test_kw
-%type <props> props
+%type <props> props mprops
 %type <fields> fields
 %type <flag> opt_q
 %type <type> type
@@ -689,7 +708,7 @@ decl
           { $$ = value_decl(ctx, AEO_DECL_TIER, @$, $1, $2, @2, $4); }
     | tier_kw decl_name '=' error
           { $$ = value_decl(ctx, AEO_DECL_TIER, @$, $1, $2, @2, error_node(ctx, @4)); }
-    | measure_kw decl_name STRING_LIT '{' props '}'
+    | measure_kw decl_name STRING_LIT '{' mprops '}'
           { $$ = block(ctx, AEO_DECL_MEASURE, @$, $1, $2, @2, &$5);
             bool err = false;
             $$->title = string_of($3, &err);
@@ -730,7 +749,60 @@ props
           { $$ = props_push(ctx, $1, (aeo_prop){.name = $2, .name_span = @2, .value = $4, .span = join(@2, @4)}); }
     | props prop_key ':' error
           { $$ = props_push(ctx, $1, (aeo_prop){.name = $2, .name_span = @2, .value = error_node(ctx, @4), .span = join(@2, @4)}); }
+    | props value_key ':' expr opt_sep
+          { $$ = props_push(ctx, $1, (aeo_prop){.name = "value", .name_span = @2, .value = $4, .span = join(@2, @4)}); }
+    | props value_key ':' error
+          { $$ = props_push(ctx, $1, (aeo_prop){.name = "value", .name_span = @2, .value = error_node(ctx, @4), .span = join(@2, @4)}); }
     | props error               { $$ = $1; $$.err = true; }
+    ;
+
+/* mprops -> { name ':' expr | value ':' type | case expr '=>' expr [cite STRING]
+ *           | else '=>' expr [cite STRING] } [',' | ';']
+ * A measure block: the properties of any block, plus a valued measure's
+ * type and cases.  `value:` is followed by a type, not an expression (so
+ * list<string> and "a" | "b" read as types); whether cases and else come
+ * in a legal order is the checker's to say, with a located message. */
+mprops
+    : %empty                    { $$ = (aeo_yy_props){NULL, 0, 0, false}; }
+    | mprops prop_key ':' expr opt_sep
+          { $$ = props_push(ctx, $1, (aeo_prop){.name = $2, .name_span = @2, .value = $4, .span = join(@2, @4)}); }
+    | mprops prop_key ':' error
+          { $$ = props_push(ctx, $1, (aeo_prop){.name = $2, .name_span = @2, .value = error_node(ctx, @4), .span = join(@2, @4)}); }
+    | mprops value_key ':' type opt_sep
+          { $$ = props_push(ctx, $1, (aeo_prop){.name = "value", .name_span = @2, .kind = AEO_PROP_TYPE,
+                                                .type = $4, .span = join(@2, @4)}); }
+    | mprops value_key ':' error
+          { $$ = props_push(ctx, $1, (aeo_prop){.name = "value", .name_span = @2, .kind = AEO_PROP_TYPE,
+                                                .span = join(@2, @4)}); }
+    | mprops case_key expr "=>" expr opt_sep
+          { $$ = props_push(ctx, $1, case_prop(ctx, $2, @2, $3, $5, NULL, join(@2, @5))); }
+    | mprops case_key expr "=>" expr "cite" STRING_LIT opt_sep
+          { $$ = props_push(ctx, $1, case_prop(ctx, $2, @2, $3, $5, $7, join(@2, @7))); }
+    | mprops case_key error
+          { $$ = props_push(ctx, $1, case_prop(ctx, $2, @2, NULL, error_node(ctx, @3), NULL, join(@2, @3))); }
+    | mprops else_key "=>" expr opt_sep
+          { $$ = props_push(ctx, $1, case_prop(ctx, $2, @2, NULL, $4, NULL, join(@2, @4))); }
+    | mprops else_key "=>" expr "cite" STRING_LIT opt_sep
+          { $$ = props_push(ctx, $1, case_prop(ctx, $2, @2, NULL, $4, $6, join(@2, @6))); }
+    | mprops else_key "=>" error
+          { $$ = props_push(ctx, $1, case_prop(ctx, $2, @2, NULL, error_node(ctx, @4), NULL, join(@2, @4))); }
+    | mprops error              { $$ = $1; $$.err = true; }
+    ;
+
+/* The words that open a case and the else ("else" is a reserved word). */
+case_key
+    : KW_CASE                   { if (line_start(ctx, @1)) yyerrok; }
+    ;
+
+else_key
+    : RESERVED
+          { if (strcmp($1, "else") != 0)
+                report(ctx, AEO_E_SYNTAX, @1, "unexpected reserved word '%s'; expected a property name, 'case', 'else' or '}'", $1);
+            else if (line_start(ctx, @1)) yyerrok; }
+    ;
+
+value_key
+    : VALUE_NAME                { if (line_start(ctx, @1)) yyerrok; }
     ;
 
 opt_sep
@@ -762,12 +834,14 @@ prop_name
     | KW_TRUE                   { $$ = "true"; }
     | KW_FALSE                  { $$ = "false"; }
     | KW_NULL                   { $$ = "null"; }
+    | KW_CASE
     ;
 
 /* A field name (schema fields, '.field'): any word at all. */
 any_name
     : prop_name
     | KW_IN                     { $$ = "in"; }
+    | VALUE_NAME
     ;
 
 /* fields -> { name ['?'] ':' type [',' | ';'] } (inlined as props are) */
@@ -904,6 +978,8 @@ member
 primary
     : IDENT                     { $$ = ident(ctx, $1, false, @$); }
     | '.' IDENT                 { $$ = ident(ctx, $2, true, @$); }
+    | KW_CASE                   { $$ = ident(ctx, "case", false, @$); }
+    | VALUE_NAME                { $$ = ident(ctx, "value", false, @$); }
     | IDENT '(' args ')'        { $$ = call(ctx, NULL, $1, @1, &$3, @$); }
     | '.' IDENT '(' args ')'    { $$ = call(ctx, NULL, $2, @2, &$4, @$); }
     | RESERVED                  { $$ = reserved(ctx, $1, @1, @$); }
@@ -955,6 +1031,8 @@ static const char *describe(yysymbol_kind_t k, char *buf, size_t size) {
     case YYSYMBOL_IDENT: return "identifier";
     case YYSYMBOL_RESERVED: return "identifier";
     case YYSYMBOL_IN_NAME: return "'in'";
+    case YYSYMBOL_VALUE_NAME:
+    case YYSYMBOL_KW_CASE: return "identifier";   /* names too (lexer.l) */
     case YYSYMBOL_QUOTED_NAME: return "quoted name";
     case YYSYMBOL_INT_LIT:
     case YYSYMBOL_UINT_LIT:

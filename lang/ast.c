@@ -470,8 +470,20 @@ static void dump_decl(FILE *out, const aeo_decl *d, aeo_pos_fn pos, void *ud) {
     }
     for (uint32_t i = 0; i < d->n_props; i++) {
         const aeo_prop *p = &d->props[i];
-        fprintf(out, "  prop %s", p->name);
+        if (p->kind == AEO_PROP_TYPE) {
+            fputs("  prop value: ", out);
+            if (p->type) aeo_type_expr_print(out, p->type);
+            print_pos(out, p->span.start, pos, ud);
+            continue;
+        }
+        fprintf(out, "  %s", p->kind == AEO_PROP_EXPR ? "prop " : "");
+        fputs(p->name, out);
+        if (p->cite) {
+            fputs(" cite ", out);
+            print_quoted(out, p->cite, (uint32_t)strlen(p->cite), false);
+        }
         print_pos(out, p->span.start, pos, ud);
+        if (p->kind == AEO_PROP_CASE) aeo_expr_dump(out, p->cond, 2, pos, ud);
         aeo_expr_dump(out, p->value, 2, pos, ud);
     }
     for (uint32_t i = 0; i < d->n_fields; i++) {

@@ -1215,7 +1215,7 @@ const aeo_prop *aeo_decl_prop(const aeo_decl *d, const char *name) {
 }
 
 /* Property kinds. */
-enum { P_STRING, P_DATE, P_BOOL, P_EXPR, P_IDS, P_MAP };
+enum { P_STRING, P_DATE, P_BOOL, P_EXPR, P_IDS, P_MAP, P_TYPE, P_CASE };
 
 typedef struct prop_spec {
     const char *name;
@@ -1233,11 +1233,14 @@ static const prop_spec measure_props[] = {
     {"tier", P_IDS, false}, {"when", P_BOOL, false}, {"unless", P_BOOL, true},
     {"cite", P_STRING, false}, {"benefit", P_STRING, false}, {"category", P_STRING, false},
     {"confidence", P_STRING, false}, {"effective", P_DATE, false}, {"expires", P_DATE, false},
-    {"note", P_STRING, false}, {"description", P_STRING, false}, {NULL, 0, false}};
+    {"note", P_STRING, false}, {"description", P_STRING, false}, {"scope", P_BOOL, false},
+    {"unit", P_STRING, false}, {"value", P_TYPE, false}, {"case", P_CASE, true}, {"else", P_CASE, true},
+    {NULL, 0, false}};
 
 static const prop_spec test_props[] = {
     {"facts", P_MAP, false}, {"as_of", P_DATE, false}, {"expect", P_IDS, false},
     {"expect_not", P_IDS, false}, {"expect_undecided", P_IDS, false}, {"expect_only", P_IDS, false},
+    {"expect_values", P_MAP, false},
     {"description", P_STRING, false}, {NULL, 0, false}};
 
 static const prop_spec *find_prop(const prop_spec *specs, const char *name) {
@@ -1252,6 +1255,7 @@ static void check_props(checker *ck, aeo_decl *d, const prop_spec *specs, const 
     for (uint32_t i = 0; i < d->n_props; i++) {
         aeo_prop *p = &d->props[i];
         const prop_spec *s = find_prop(specs, p->name);
+        if (!s && p->kind == AEO_PROP_TYPE) continue;   /* only measures parse `value: TYPE` */
         if (!s) {
             const char *cands[32];
             uint32_t n = 0;
@@ -1350,6 +1354,81 @@ static void check_dates(checker *ck, aeo_decl *d) {
     }
 }
 
+/* Whether a value of static type [got] (of expression [e]) may be granted
+ * by a measure declared `value: [want]`: the same type (CEL has no implicit
+ * conversions, so an int is not a double), a string literal among an enum's
+ * values, dyn (checked by nobody: it is the author's), or a list whose items
+ * fit. */
+static bool value_fits(const aeo_type *want, const aeo_type *got, const aeo_expr *e) {
+    if (is_dyn(want) || is_dyn(got)) return true;
+    if (want->kind == AEO_T_ENUM) {
+        if (got->kind == AEO_T_ENUM) return aeo_type_equal(want, got);
+        if (got->kind != AEO_T_STRING || !e || e->kind != AEO_EXPR_STRING) return false;
+        for (uint32_t i = 0; i < want->n_enum; i++)
+            if (strcmp(want->enum_values[i], e->u.str.s) == 0) return true;
+        return false;
+    }
+    if (want->kind == AEO_T_STRING) return is_stringish(got);
+    if (want->kind == AEO_T_LIST && got->kind == AEO_T_LIST) {
+        if (e && e->kind == AEO_EXPR_LIST) {
+            for (uint32_t i = 0; i < e->u.list.n; i++)
+                if (!value_fits(want->elem, e->u.list.items[i]->type, e->u.list.items[i])) return false;
+            return true;
+        }
+        return value_fits(want->elem, got->elem, NULL);
+    }
+    if (want->kind == AEO_T_MAP && got->kind == AEO_T_MAP)
+        return value_fits(want->key, got->key, NULL) && value_fits(want->elem, got->elem, NULL);
+    return aeo_type_equal(want, got);
+}
+
+/* value: TYPE, its cases and else: the order rules (cases, then at most one
+ * else, last), case conditions (bool), case values (the declared type). */
+static const aeo_type *check_cases(checker *ck, aeo_decl *d) {
+    const aeo_prop *vp = NULL, *else_p = NULL, *first_case = NULL;
+    for (uint32_t i = 0; i < d->n_props; i++)
+        if (d->props[i].kind == AEO_PROP_TYPE && !vp) vp = &d->props[i];
+    const aeo_type *want = vp && vp->type ? resolve_type(ck, vp->type) : &aeo_type_error;
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        aeo_prop *p = &d->props[i];
+        if (p->kind != AEO_PROP_CASE && p->kind != AEO_PROP_ELSE) continue;
+        bool is_else = p->kind == AEO_PROP_ELSE;
+        if (!vp && !first_case && !else_p)
+            aeo_diag_add(ck->d, AEO_E_CASE_NO_VALUE, p->name_span,
+                         "'%s' in measure '%s', which has no 'value': declare what it grants, as in value: int",
+                         p->name, d->name);
+        if (is_else && else_p) {
+            aeo_diag *g = aeo_diag_add(ck->d, AEO_E_ELSE_TWICE, p->name_span,
+                                       "measure '%s' has a second 'else'; only one may end its cases", d->name);
+            aeo_diag_note(ck->d, g, &else_p->name_span, "first 'else' here");
+        } else if (!is_else && else_p) {
+            aeo_diag *g = aeo_diag_add(ck->d, AEO_E_CASE_AFTER_ELSE, p->name_span,
+                                       "this case comes after the 'else' and could never win; put the 'else' last");
+            aeo_diag_note(ck->d, g, &else_p->name_span, "the 'else' is here");
+        }
+        if (is_else && !else_p) else_p = p;
+        if (!is_else && !first_case) first_case = p;
+        if (!is_else && p->cond && p->cond->kind != AEO_EXPR_ERROR) check_condition(ck, p->cond, "a case condition");
+        if (!p->value || p->value->kind == AEO_EXPR_ERROR) continue;
+        const aeo_type *got = check_expr(ck, p->value);
+        if (vp && !is_err(want) && !value_fits(want, got, p->value)) {
+            if (want->kind == AEO_T_ENUM && got->kind == AEO_T_STRING && p->value->kind == AEO_EXPR_STRING)
+                aeo_diag_add(ck->d, AEO_E_CASE_TYPE, p->value->span,
+                             "\"%s\" is not a value of '%s', the type measure '%s' grants", p->value->u.str.s,
+                             tname(ck, want), d->name);
+            else
+                aeo_diag_add(ck->d, AEO_E_CASE_TYPE, p->value->span,
+                             "this %s is '%s', but measure '%s' grants '%s'", is_else ? "else value" : "case value",
+                             tname(ck, got), d->name, tname(ck, want));
+        }
+    }
+    if (vp && !first_case && !d->has_error)
+        aeo_diag_add(ck->d, AEO_E_VALUE_NO_CASE, vp->name_span,
+                     "measure '%s' declares 'value' but has no case; add at least one, as in case advanced => 20",
+                     d->name);
+    return vp ? want : NULL;
+}
+
 /* A string property's text, or NULL. */
 static const char *prop_text(const aeo_decl *d, const char *name) {
     const aeo_prop *p = aeo_decl_prop(d, name);
@@ -1358,7 +1437,7 @@ static const char *prop_text(const aeo_decl *d, const char *name) {
 
 /* Fills d->measure, the typed view the later stages read: the one place
  * that knows which property holds what. */
-static void fill_measure_view(checker *ck, aeo_decl *d) {
+static void fill_measure_view(checker *ck, aeo_decl *d, const aeo_type *value_type) {
     aeo_measure *m = aeo_arena_zalloc(ck->a, sizeof *m);
     d->measure = m;
     uint32_t n_conds = 0, n_unless = 0;
@@ -1392,6 +1471,27 @@ static void fill_measure_view(checker *ck, aeo_decl *d) {
         }
     }
     m->scope = ck->cat->scope;
+    const aeo_prop *sp = aeo_decl_prop(d, "scope");
+    if (sp && sp->value && sp->value->kind != AEO_EXPR_ERROR) {
+        m->scope = sp->value;
+        m->own_scope = true;
+    }
+    uint32_t n_cases = 0;
+    for (uint32_t i = 0; i < d->n_props; i++) n_cases += d->props[i].kind == AEO_PROP_CASE;
+    m->cases = aeo_arena_zalloc(ck->a, (n_cases ? n_cases : 1) * sizeof *m->cases);
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        const aeo_prop *p = &d->props[i];
+        if (p->kind == AEO_PROP_TYPE && !m->value_type_expr) {
+            m->value_type_expr = p->type;
+            m->value_type = value_type ? value_type : &aeo_type_error;
+        } else if (p->kind == AEO_PROP_CASE && !m->else_case) {
+            m->cases[m->n_cases++] = (aeo_case){p->cond, p->value, p->cite, p->cite_span, p->span};
+        } else if (p->kind == AEO_PROP_ELSE && !m->else_case) {
+            aeo_case *e = aeo_arena_zalloc(ck->a, sizeof *e);
+            *e = (aeo_case){NULL, p->value, p->cite, p->cite_span, p->span};
+            m->else_case = e;
+        }
+    }
     m->cite = prop_text(d, "cite");
     m->benefit = prop_text(d, "benefit");
     m->category = prop_text(d, "category");
@@ -1443,13 +1543,16 @@ static void check_measure(checker *ck, aeo_decl *d) {
             check_condition(ck, p->value, "'when'");
         } else if (strcmp(p->name, "unless") == 0) {
             check_condition(ck, p->value, "'unless'");
+        } else if (strcmp(p->name, "scope") == 0) {
+            check_condition(ck, p->value, "'scope'");
         }
     }
+    const aeo_type *value_type = check_cases(ck, d);
     if (!has_tier && !d->has_error)
         aeo_diag_add(ck->d, AEO_E_MISSING_PROP, d->name_span,
                      "measure '%s' has no 'tier'; say which tiers it is for, as in tier: [advanced, general]", d->name);
     check_dates(ck, d);
-    fill_measure_view(ck, d);
+    fill_measure_view(ck, d, value_type);
     ck->locals = saved_locals;
     ck->next_slot = saved_slot;
     ck->constant = saved_const;
@@ -1503,13 +1606,61 @@ static void check_expectations(checker *ck, aeo_decl *d) {
     free(where);
 }
 
+/* expect_values: {"M01": 20, ...}: each key a string naming a valued
+ * measure (the key gets ref MEASURE), each value a constant of the type
+ * that measure grants. */
+static void check_expect_values(checker *ck, aeo_expr *v) {
+    if (v->kind != AEO_EXPR_MAP) {
+        aeo_diag_add(ck->d, AEO_E_PROP_VALUE, v->span, "'expect_values' must be a map literal, as in {\"M01\": 20}");
+        return;
+    }
+    for (uint32_t i = 0; i < v->u.map.n; i++) {
+        aeo_expr *k = v->u.map.keys[i], *val = v->u.map.vals[i];
+        const aeo_type *got = check_expr(ck, val);
+        if (k->kind != AEO_EXPR_STRING) {
+            if (k->kind != AEO_EXPR_ERROR)
+                aeo_diag_add(ck->d, AEO_E_PROP_VALUE, k->span,
+                             "the keys of 'expect_values' are measure IDs as strings, as in {\"M01\": 20}");
+            continue;
+        }
+        aeo_decl *d = table_get(&ck->names, k->u.str.s);
+        if (!d || d->kind != AEO_DECL_MEASURE) {
+            const char **cands = aeo_xmalloc((ck->cat->measures.n + 1) * sizeof *cands);
+            for (uint32_t j = 0; j < ck->cat->measures.n; j++) cands[j] = ck->cat->measures.items[j]->name;
+            const char *sug = aeo_suggest(k->u.str.s, cands, ck->cat->measures.n);
+            free(cands);
+            if (sug)
+                aeo_diag_add(ck->d, AEO_E_NOT_A_MEASURE, k->span, "unknown measure '%s'; did you mean '%s'?",
+                             k->u.str.s, sug);
+            else
+                aeo_diag_add(ck->d, AEO_E_NOT_A_MEASURE, k->span, "unknown measure '%s'", k->u.str.s);
+            continue;
+        }
+        k->ref = AEO_REF_MEASURE;
+        k->ref_index = d->index;
+        check_measure(ck, d);
+        const aeo_measure *m = d->measure;
+        if (!m || !m->value_type) {
+            aeo_diag_add(ck->d, AEO_E_NOT_VALUED, k->span,
+                         "measure '%s' grants no value (it has no 'value:'); test whether it applies with 'expect'",
+                         d->name);
+            continue;
+        }
+        if (!is_err(m->value_type) && !value_fits(m->value_type, got, val))
+            aeo_diag_add(ck->d, AEO_E_CASE_TYPE, val->span, "this value is '%s', but measure '%s' grants '%s'",
+                         tname(ck, got), d->name, tname(ck, m->value_type));
+    }
+}
+
 static void check_test(checker *ck, aeo_decl *d) {
     check_props(ck, d, test_props, "a test");
     ck->constant = true;
     for (uint32_t i = 0; i < d->n_props; i++) {
         aeo_prop *p = &d->props[i];
         if (!p->value || p->value->kind == AEO_EXPR_ERROR) continue;
-        if (strncmp(p->name, "expect", 6) == 0 && find_prop(test_props, p->name)) {
+        if (strcmp(p->name, "expect_values") == 0) {
+            check_expect_values(ck, p->value);
+        } else if (strncmp(p->name, "expect", 6) == 0 && find_prop(test_props, p->name)) {
             check_ids(ck, p->value, AEO_DECL_MEASURE, p->name);
         } else if (strcmp(p->name, "facts") == 0) {
             if (p->value->kind != AEO_EXPR_MAP) {

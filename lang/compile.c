@@ -54,6 +54,15 @@ uint32_t aeo_compile_def_index(const aeo_catalog *c, aeo_ref_kind kind, uint32_t
     }
 }
 
+/* The program def index of measure [idx]'s scope: its own (one def per
+ * measure with a `scope:`, after the catalog's), else the catalog's. */
+static uint32_t scope_def_index(const aeo_catalog *c, uint32_t idx) {
+    if (!c->measures.items[idx]->measure->own_scope) return aeo_compile_def_index(c, AEO_REF_NONE, 0);
+    uint32_t k = c->consts.n + c->defs.n + c->tiers.n + (c->scope ? 1 : 0);
+    for (uint32_t i = 0; i < idx; i++) k += c->measures.items[i]->measure->own_scope;
+    return k;
+}
+
 static uint32_t emit(compiler *cp, aeo_opcode op, int32_t a, int32_t b, aeo_span span) {
     return aeo_chunk_emit(cp->ch, op, a, b, span);
 }
@@ -393,6 +402,54 @@ aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name,
     return finish(&cp, e->span);
 }
 
+/* What a chain of cases computes: whether the winner's value is known
+ * (the measure's last term), that value, or the winner's index. */
+enum { CASES_SETTLED, CASES_VALUE, CASES_WHICH };
+
+/* c1 ? A1 : c2 ? A2 : ... : E, where Ai is case i's arm for [mode] and E
+ * the else's (false, null or n_cases without an else).  CEL's ?: makes the
+ * first true case win and an undecided or failing condition before it
+ * undecided or failing, which is the contract of valued measures. */
+static void cases(compiler *cp, const aeo_measure *m, int mode, aeo_span sp) {
+    uint32_t *conds = aeo_xmalloc((m->n_cases + 1) * 2 * sizeof *conds), *jumps = conds + m->n_cases + 1;
+    for (uint32_t i = 0; i < m->n_cases; i++) {
+        const aeo_case *k = &m->cases[i];
+        expr(cp, k->cond);
+        conds[i] = emit(cp, AEO_OP_COND, 0, 0, k->cond->span);
+        uint32_t depth = cp->ch->depth;
+        if (mode == CASES_WHICH) emit_const(cp, aeo_int((int64_t)i), k->span);
+        else expr(cp, k->value);
+        if (mode == CASES_SETTLED) emit(cp, AEO_OP_SETTLED, 0, 0, k->value->span);
+        jumps[i] = emit(cp, AEO_OP_JUMP, 0, 0, sp);
+        patch(cp, conds[i], 0, sp);
+        aeo_chunk_set_depth(cp->ch, depth);
+    }
+    const aeo_case *e = m->else_case;
+    if (mode == CASES_WHICH) {
+        emit_const(cp, aeo_int((int64_t)m->n_cases), e ? e->span : sp);
+    } else if (e) {
+        expr(cp, e->value);
+        if (mode == CASES_SETTLED) emit(cp, AEO_OP_SETTLED, 0, 0, e->value->span);
+    } else {
+        emit(cp, mode == CASES_SETTLED ? AEO_OP_FALSE : AEO_OP_NULL, 0, 0, sp);
+    }
+    for (uint32_t i = 0; i < m->n_cases; i++) {
+        patch(cp, conds[i], 1, sp);
+        patch(cp, jumps[i], 0, sp);
+    }
+    free(conds);
+}
+
+/* A valued measure's value or winner chunk (CASES_VALUE, CASES_WHICH). */
+static aeo_chunk *compile_cases(aeo_catalog *c, uint32_t idx, int mode) {
+    const aeo_decl *d = c->measures.items[idx];
+    char name[300];
+    snprintf(name, sizeof name, "measure %s %s", d->name, mode == CASES_VALUE ? "value" : "case");
+    compiler cp = {c, c->program, aeo_chunk_new(name), false, false};
+    cases(&cp, d->measure, mode, d->name_span);
+    return finish(&cp, d->name_span);
+}
+
 /* The conjunction of a measure's terms: scope, tiers, when, !unless...
  * Each term after the first: JUMP_IF_FALSE_KEEP end; <term>; AND. */
 aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_t ends[2]) {
@@ -415,14 +472,14 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_
     } while (0)
 
     uint32_t scope_end = 0, tier_end = 0;
-    if (c->scope) {
+    const aeo_measure *m = d->measure;
+    if (m->scope) {
         NEXT_TERM();
-        emit(&cp, AEO_OP_CALL_DEF, (int32_t)aeo_compile_def_index(c, AEO_REF_NONE, 0), 0, c->scope->span);
-        if (trace && c->scope->id <= UINT16_MAX) emit(&cp, AEO_OP_TRACE, (int32_t)c->scope->id, 0, c->scope->span);
+        emit(&cp, AEO_OP_CALL_DEF, (int32_t)scope_def_index(c, idx), 0, m->scope->span);
+        if (trace && m->scope->id <= UINT16_MAX) emit(&cp, AEO_OP_TRACE, (int32_t)m->scope->id, 0, m->scope->span);
         END_TERM();
         scope_end = cp.ch->len;
     }
-    const aeo_measure *m = d->measure;
     if (m->tier_prop) {
         NEXT_TERM();
         if (m->n_tiers > 0) {
@@ -448,6 +505,11 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_
         NEXT_TERM();
         expr(&cp, t->expr);
         if (t->negate) emit(&cp, AEO_OP_NOT, 0, 0, t->expr->span);
+        END_TERM();
+    }
+    if (m->value_type) {
+        NEXT_TERM();
+        cases(&cp, m, CASES_SETTLED, sp);
         END_TERM();
     }
     if (n_terms == 0) emit(&cp, AEO_OP_TRUE, 0, 0, sp);
@@ -478,6 +540,7 @@ bool aeo_compile_catalog(aeo_catalog *c) {
     p->root_name = c->root_name ? aeo_arena_strdup(p->arena, c->root_name) : NULL;
     p->catalog = c->catalog ? aeo_arena_strdup(p->arena, c->catalog->name) : NULL;
     uint32_t n_defs = c->consts.n + c->defs.n + c->tiers.n + 1;
+    for (uint32_t i = 0; i < c->measures.n; i++) n_defs += c->measures.items[i]->measure->own_scope;
     p->defs = aeo_xcalloc(n_defs, sizeof *p->defs);
     char name[300];
     for (uint32_t i = 0; i < c->consts.n; i++) {
@@ -494,6 +557,12 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         add_def(c, c->tiers.items[i]->name, aeo_compile_expr(c, c->tiers.items[i]->value, name, false), &ok);
     }
     if (c->scope) add_def(c, "(scope)", aeo_compile_expr(c, c->scope, "catalog scope", false), &ok);
+    for (uint32_t i = 0; i < c->measures.n; i++) {
+        const aeo_measure *v = c->measures.items[i]->measure;
+        if (!v->own_scope) continue;
+        snprintf(name, sizeof name, "scope of %s", c->measures.items[i]->name);
+        add_def(c, name, aeo_compile_expr(c, v->scope, name, false), &ok);
+    }
     if (c->key) {
         p->key = aeo_compile_expr(c, c->key, "catalog key", false);
         size_t len;
@@ -530,7 +599,7 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         m->category = text_copy(c, v->category);
         m->confidence = text_copy(c, v->confidence);
         m->span = d->name_span;
-        if (c->scope) m->gate_scope = aeo_compile_def_index(c, AEO_REF_NONE, 0) + 1;
+        if (v->scope) m->gate_scope = scope_def_index(c, i) + 1;
         if (v->tier_prop) {
             uint32_t n = v->n_tiers;
             /* The tiers' def indices, when every item is a tier name. */
@@ -557,6 +626,19 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         m->effective = v->effective;
         m->has_expires = v->has_expires;
         m->expires = v->expires;
+        m->unit = text_copy(c, v->unit);
+        if (v->value_type) {
+            m->value_type = v->value_type;
+            aeo_case_info *ci = aeo_arena_zalloc(p->arena, (v->n_cases ? v->n_cases : 1) * sizeof *ci);
+            for (uint32_t k = 0; k < v->n_cases; k++) ci[k] = (aeo_case_info){text_copy(c, v->cases[k].cite), v->cases[k].span};
+            m->cases = ci;
+            m->n_cases = v->n_cases;
+            m->has_else = v->else_case != NULL;
+            m->else_cite = v->else_case ? text_copy(c, v->else_case->cite) : NULL;
+            m->value = compile_cases(c, i, CASES_VALUE);
+            m->which = compile_cases(c, i, CASES_WHICH);
+            ok &= m->value && m->which;
+        }
         uint32_t ends[2];
         m->chunk = aeo_compile_measure(c, i, false, ends);
         /* Where the prefix the VM's gate covers ends: after the tiers when

@@ -233,6 +233,60 @@ void aeo_explain_expr(aeo_catalog *c, aeo_vm *vm, const aeo_expr *e, bool color,
     node(&x, e, 0, NULL, true);
 }
 
+/* A valued measure's cases, in order: each condition's value and what the
+ * case would grant, the winner marked; the cases after the winner are not
+ * evaluated (CEL's ?: does not reach them).  [k]: the measure's outcome
+ * (0 not, 1 applies, 2 undecided, 3 error). */
+static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, int k) {
+    aeo_buf *out = x->out;
+    int32_t won = aeo_vm_measure_case(x->vm, idx);
+    bool all_false = true, stopped = false;
+    for (uint32_t i = 0; i < mv->n_cases; i++) {
+        const aeo_case *cs = &mv->cases[i];
+        aeo_buf_printf(out, "  %-7s", "case");
+        text_of(out, cs->cond);
+        if (stopped) {
+            aeo_buf_puts(out, "  (not reached)\n");
+            continue;
+        }
+        aeo_value cv = aeo_explain_eval(x->c, x->vm, cs->cond);
+        aeo_value vv = aeo_explain_eval(x->c, x->vm, cs->value);
+        aeo_buf_puts(out, "  = ");
+        value_text(x, cv);
+        if (won == (int32_t)i) {
+            aeo_buf_puts(out, x->color ? "  \033[1m<- wins\033[0m: " : "  <- wins: ");
+            value_text(x, vv);
+        } else {
+            aeo_buf_puts(out, "  (would grant ");
+            value_text(x, vv);
+            aeo_buf_puts(out, ")");
+        }
+        if (cs->cite) aeo_buf_printf(out, "  cite %s", cs->cite);
+        aeo_buf_puts(out, "\n");
+        /* The first case not false decides: it wins, or leaves the
+         * measure undecided or failing. */
+        if (!(cv.kind == AEO_V_BOOL && !cv.as.b)) {
+            all_false = false;
+            stopped = true;
+        }
+    }
+    if (mv->else_case) {
+        aeo_buf_printf(out, "  %-7s", "else");
+        if (stopped) {
+            aeo_buf_puts(out, "(not reached)\n");
+        } else {
+            aeo_value vv = aeo_explain_eval(x->c, x->vm, mv->else_case->value);
+            aeo_buf_puts(out, won == (int32_t)mv->n_cases ? (x->color ? "\033[1m<- wins\033[0m: " : "<- wins: ")
+                                                          : "would grant ");
+            value_text(x, vv);
+            if (mv->else_case->cite) aeo_buf_printf(out, "  cite %s", mv->else_case->cite);
+            aeo_buf_puts(out, "\n");
+        }
+    } else if (all_false && k == 0) {
+        aeo_buf_puts(out, "  no case holds and there is no else: the measure grants nothing  <- decides\n");
+    }
+}
+
 static void date_str(char *buf, aeo_value ts) {
     aeo_time_format_timestamp(ts.as.i, ts.nanos, buf);
     if (strlen(buf) == 20 && strcmp(buf + 10, "T00:00:00Z") == 0) buf[10] = '\0';
@@ -247,6 +301,11 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
     int k = kind_of(result);
     aeo_buf_printf(out, "%s%s%s \"%s\": %s", color ? "\033[1m" : "", m->id, color ? "\033[0m" : "", m->title,
                    names[k]);
+    if (k == 1 && m->value_type) {
+        aeo_buf_puts(out, " = ");
+        value_text(&x, aeo_vm_measure_value(vm, idx));
+        if (m->unit) aeo_buf_printf(out, " %s", m->unit);
+    }
     if (k == 2) {
         aeo_buf_puts(out, " (missing");
         for (uint32_t i = 0; i < result.as.unk->n; i++) aeo_buf_printf(out, " %s", result.as.unk->paths[i]);
@@ -318,6 +377,7 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
             if (t->negate && v.kind == AEO_V_BOOL) term = aeo_bool(!v.as.b);
             node(&x, t->expr, 2, t->negate ? "unless" : "when", child_decides(true, result, term));
         }
+        if (mv->value_type) explain_cases(&x, mv, idx, k);
     }
     if (m->cite) aeo_buf_printf(out, "  %-7s%s\n", "cite", m->cite);
 }

@@ -414,8 +414,32 @@ static void props(fmt *f, const aeo_decl *d, uint32_t body) {
         leading(f, p->span.start, 2, prev_end, i == 0);
         inner_comments(f, p->span.start, p->span.end, 2);
         indent(f, 2);
-        aeo_buf_printf(f->out, "%s: ", p->name);
-        if (p->value) value(f, p->value, 2 + (int)strlen(p->name) + 2, 2);
+        if (p->kind == AEO_PROP_TYPE) {
+            /* value: TYPE */
+            aeo_buf_puts(f->out, "value: ");
+            if (p->type) type_expr(f->out, p->type);
+        } else if (p->kind == AEO_PROP_CASE || p->kind == AEO_PROP_ELSE) {
+            /* case COND => EXPR [cite "..."], else => EXPR [cite "..."]:
+             * one per line; the cite keeps its source spelling. */
+            size_t start = f->out->len;
+            aeo_buf_puts(f->out, p->kind == AEO_PROP_CASE ? "case " : "else ");
+            if (p->kind == AEO_PROP_CASE) {
+                aeo_buf cond = {0};
+                expr(f, &cond, p->cond, 0);
+                aeo_buf_putn(f->out, cond.data, cond.len);
+                aeo_buf_free(&cond);
+                aeo_buf_puts(f->out, " ");
+            }
+            aeo_buf_puts(f->out, "=> ");
+            value(f, p->value, 2 + (int)(f->out->len - start), 2);
+            if (p->cite) {
+                aeo_buf_puts(f->out, " cite ");
+                aeo_buf_putn(f->out, f->text + p->cite_span.start, p->cite_span.end - p->cite_span.start);
+            }
+        } else {
+            aeo_buf_printf(f->out, "%s: ", p->name);
+            if (p->value) value(f, p->value, 2 + (int)strlen(p->name) + 2, 2);
+        }
         uint32_t limit = i + 1 < d->n_props ? d->props[i + 1].span.start : d->span.end;
         trailing_comment(f, p->span.end, limit);
         aeo_buf_puts(f->out, "\n");

@@ -158,6 +158,32 @@ static void constant_condition(linter *l, const aeo_expr *e, const char *what, b
                      v.as.b ? "true" : "false");
 }
 
+/* W0212: a case after one that always holds can never win.  "Always"
+ * is decided two ways: the condition is true with every fact unknown, or
+ * it names the measure's only tier (which its version-1 condition
+ * requires). */
+static void unreachable_cases(linter *l, const aeo_decl *d) {
+    const aeo_measure *m = d->measure;
+    for (uint32_t i = 0; i + 1 < m->n_cases || (i < m->n_cases && m->else_case); i++) {
+        const aeo_expr *e = m->cases[i].cond;
+        if (!e || e->kind == AEO_EXPR_ERROR) continue;
+        bool always = m->n_tiers == 1 && e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_TIER &&
+                      m->tiers[0]->ref == AEO_REF_TIER && m->tiers[0]->ref_index == e->ref_index;
+        if (!always) {
+            aeo_value v = eval_in(l, e, l->unknown);
+            aeo_vm_end(l->vm);
+            always = is_bool(v, true);
+        }
+        if (!always) continue;
+        const aeo_case *next = i + 1 < m->n_cases ? &m->cases[i + 1] : m->else_case;
+        aeo_diag *g = aeo_diag_add(&l->c->diags, AEO_E_W_CASE_UNREACHABLE, next->span,
+                                   "this %s of '%s' can never win: the case before it always holds",
+                                   next == m->else_case ? "else" : "case", d->name);
+        aeo_diag_note(&l->c->diags, g, &e->span, "this condition always holds");
+        break;
+    }
+}
+
 /* Whether [v] may be true (true or unknown). */
 static bool maybe_true(aeo_value v) { return is_bool(v, true) || v.kind == AEO_V_UNKNOWN; }
 
@@ -314,7 +340,10 @@ static void unused(linter *l) {
     if (c->key) mark_uses(c->key, &u);
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_decl *d = c->measures.items[i];
-        for (uint32_t k = 0; k < d->n_props; k++) mark_uses(d->props[k].value, &u);
+        for (uint32_t k = 0; k < d->n_props; k++) {
+            mark_uses(d->props[k].value, &u);
+            mark_uses(d->props[k].cond, &u);   /* a case's condition */
+        }
     }
     for (uint32_t i = 0; i < c->consts.n; i++)
         if (!consts[i])
@@ -352,7 +381,12 @@ static void measure_props(linter *l, uint32_t i, const bool *tested) {
     aeo_catalog *c = l->c;
     const aeo_decl *d = c->measures.items[i];
     const aeo_measure *m = d->measure;
-    if (!m->cite)
+    /* A valued measure whose every case (and else) is cited has its legal
+     * basis given. */
+    bool cited = m->cite != NULL || (m->value_type && m->n_cases > 0);
+    for (uint32_t k = 0; k < m->n_cases && !m->cite; k++) cited &= m->cases[k].cite != NULL;
+    if (m->else_case && !m->cite) cited &= m->else_case->cite != NULL;
+    if (!cited)
         aeo_diag_add(&c->diags, AEO_E_W_NO_CITE, d->name_span, "measure '%s' has no 'cite': give its legal basis",
                      d->name);
     if (!m->benefit)
@@ -413,6 +447,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_decl *d = c->measures.items[i];
         const aeo_measure *m = d->measure;
+        if (m->value_type) unreachable_cases(&l, d);
         for (uint32_t k = 0; k < m->n_conds; k++)
             constant_condition(&l, m->conds[k].expr, m->conds[k].negate ? NULL : "this 'when'", m->conds[k].negate);
     }
@@ -426,9 +461,11 @@ void aeo_lint_catalog(aeo_catalog *c) {
                 const aeo_prop *p = &td->props[k];
                 if (strncmp(p->name, "expect", 6) != 0 || !p->value) continue;
                 const aeo_expr *v = p->value;
-                uint32_t n = v->kind == AEO_EXPR_LIST ? v->u.list.n : 1;
+                uint32_t n = v->kind == AEO_EXPR_LIST ? v->u.list.n : v->kind == AEO_EXPR_MAP ? v->u.map.n : 1;
                 for (uint32_t j = 0; j < n; j++) {
-                    const aeo_expr *it = v->kind == AEO_EXPR_LIST ? v->u.list.items[j] : v;
+                    const aeo_expr *it = v->kind == AEO_EXPR_LIST  ? v->u.list.items[j]
+                                         : v->kind == AEO_EXPR_MAP ? v->u.map.keys[j]   /* expect_values */
+                                                                   : v;
                     if (it->ref == AEO_REF_MEASURE) tested[it->ref_index] = true;
                 }
                 /* expect_only decides every measure. */

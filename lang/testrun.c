@@ -398,6 +398,49 @@ static void xml_escape(aeo_buf *b, const char *s) {
     }
 }
 
+/* expect_values: each listed measure applies and grants a value equal
+ * (CEL ==) to the expected one; appends a line per mismatch to [why]. */
+static bool expect_values(aeo_catalog *c, aeo_vm *vm, const aeo_expr *map, aeo_buf *why) {
+    bool ok = true;
+    for (uint32_t i = 0; i < map->u.map.n; i++) {
+        const aeo_expr *k = map->u.map.keys[i];
+        if (k->ref != AEO_REF_MEASURE) continue;
+        uint32_t m = k->ref_index;
+        aeo_value a = aeo_vm_measure(vm, m);
+        aeo_chunk *ch = aeo_compile_expr(c, map->u.map.vals[i], "expected value", false);
+        aeo_value want = ch ? aeo_vm_run(vm, ch) : aeo_error_new(aeo_vm_arena(vm), "cannot compile");
+        aeo_chunk_free(ch);
+        aeo_buf wt = {0}, gt = {0};
+        aeo_value_format(&wt, want);
+        if (outcome_of(a) != OUT_APPLIES) {
+            describe(&gt, a);
+            aeo_buf_printf(why, "  %s: expected the value %s, but the measure does not apply: %s\n",
+                           c->program->measures[m].id, wt.data, gt.data);
+            ok = false;
+        } else {
+            aeo_value got = aeo_vm_measure_value(vm, m);
+            if (aeo_is_bad(got) || aeo_is_bad(want) || !aeo_value_equal(got, want)) {
+                aeo_value_format(&gt, got);
+                int32_t w = aeo_vm_measure_case(vm, m);
+                const aeo_measure_info *mi = &c->program->measures[m];
+                aeo_buf_printf(why, "  %s: expected the value %s, got %s", mi->id, wt.data, gt.data);
+                if (w >= 0 && (uint32_t)w < mi->n_cases) {
+                    uint32_t line, col;
+                    aeo_sources_position(&c->sources, mi->cases[w].span.file, mi->cases[w].span.start, &line, &col);
+                    aeo_buf_printf(why, " (from the case at line %u)", line);
+                } else if (w >= 0) {
+                    aeo_buf_puts(why, " (from the else)");
+                }
+                aeo_buf_puts(why, "\n");
+                ok = false;
+            }
+        }
+        aeo_buf_free(&wt);
+        aeo_buf_free(&gt);
+    }
+    return ok;
+}
+
 /* Compares one test; appends the failure details to [why]. */
 static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_test_opts *o, aeo_buf *why,
                     coverage *cv) {
@@ -485,6 +528,8 @@ static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_tes
         }
         aeo_buf_free(&exp);
     }
+    const aeo_prop *ev = aeo_decl_prop(t, "expect_values");
+    if (ev && ev->value && ev->value->kind == AEO_EXPR_MAP && !expect_values(c, vm, ev->value, why)) ok = false;
     free(want);
     free(only);
     if (cv) coverage_record(c, vm, cv);

@@ -13,7 +13,11 @@ aeo_program *aeo_program_new(void) {
 void aeo_program_free(aeo_program *p) {
     if (!p) return;
     for (uint32_t i = 0; i < p->n_defs; i++) aeo_chunk_free(p->defs[i].chunk);
-    for (uint32_t i = 0; i < p->n_measures; i++) aeo_chunk_free(p->measures[i].chunk);
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        aeo_chunk_free(p->measures[i].chunk);
+        aeo_chunk_free(p->measures[i].value);
+        aeo_chunk_free(p->measures[i].which);
+    }
     aeo_chunk_free(p->key);
     free(p->defs);
     free(p->measures);

@@ -15,6 +15,13 @@
 #include "runtime/types.h"
 #include "runtime/value.h"
 
+/* One case of a valued measure: its citation (NULL when absent) and where
+ * it is written. */
+typedef struct aeo_case_info {
+    const char *cite;
+    aeo_span span;
+} aeo_case_info;
+
 typedef struct aeo_measure_info {
     const char *id;          /* "M01" */
     const char *title;
@@ -39,6 +46,20 @@ typedef struct aeo_measure_info {
      * and a tier are true, the chunk runs from here with true on the
      * stack, as it would after computing them. */
     uint32_t gate_end;
+    /* A valued measure (value_type NULL: a version-1 one).  Its chunk ends
+     * with `c1 ? settled(v1) : c2 ? settled(v2) : ... : else-or-false`, so
+     * it applies only when a case holds and the value it grants is known;
+     * [value] computes that value (`c1 ? v1 : c2 ? v2 : else`) and
+     * [which] the index of the winning case (n_cases: the else), both run
+     * only for a record to which the measure applies. */
+    const aeo_type *value_type;
+    const char *unit;            /* NULL when absent */
+    const aeo_case_info *cases;
+    uint32_t n_cases;
+    bool has_else;
+    const char *else_cite;
+    aeo_chunk *value;
+    aeo_chunk *which;
 } aeo_measure_info;
 
 typedef struct aeo_def_info {

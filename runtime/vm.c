@@ -99,6 +99,11 @@ struct aeo_vm {
     uint8_t *is_live;      /* per gate: in live[] */
     uint32_t live_closed;  /* for the current record: live[0..live_closed) are closed */
     aeo_value *def_val, *meas_val;
+    /* Valued measures, per measure for the current record: the value
+     * granted and the winning case (-1: none), memoized under val_state. */
+    uint32_t *val_state;
+    aeo_value *val_val;
+    int32_t *val_case;
     uint64_t steps, max_steps;
     size_t max_bytes;
     const aeo_value *vars;
@@ -115,6 +120,7 @@ static void new_generation(aeo_vm *vm) {
         uint32_t nd = vm->prog->n_defs ? vm->prog->n_defs : 1, nm = vm->prog->n_measures ? vm->prog->n_measures : 1;
         memset(vm->def_state, 0, nd * sizeof *vm->def_state);
         memset(vm->meas_state, 0, nm * sizeof *vm->meas_state);
+        memset(vm->val_state, 0, nm * sizeof *vm->val_state);
         memset(vm->gate_state, 0, vm->n_gates * sizeof *vm->gate_state);
         vm->gen = 1;
     }
@@ -136,6 +142,9 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
     uint32_t nd = p->n_defs ? p->n_defs : 1, nm = p->n_measures ? p->n_measures : 1;
     vm->def_state = aeo_xcalloc(nd, sizeof *vm->def_state);
     vm->meas_state = aeo_xcalloc(nm, sizeof *vm->meas_state);
+    vm->val_state = aeo_xcalloc(nm, sizeof *vm->val_state);
+    vm->val_val = aeo_xcalloc(nm, sizeof *vm->val_val);
+    vm->val_case = aeo_xcalloc(nm, sizeof *vm->val_case);
     vm->def_val = aeo_xcalloc(nd, sizeof *vm->def_val);
     vm->kept = aeo_xcalloc(nd, sizeof *vm->kept);
     vm->keepable = aeo_xcalloc(nd, 1);
@@ -184,6 +193,9 @@ void aeo_vm_free(aeo_vm *vm) {
     free(vm->stack);
     free(vm->def_state);
     free(vm->meas_state);
+    free(vm->val_state);
+    free(vm->val_val);
+    free(vm->val_case);
     free(vm->in_force);
     free(vm->gates);
     free(vm->gate_of);
@@ -789,6 +801,10 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             else if (!aeo_is_bad(a)) TOP() = tag(c, op_ip, no_overload(vm, "!_", a, NULL));
             NEXT;
         }
+        CASE(SETTLED): {
+            if (!aeo_is_bad(TOP())) TOP() = aeo_bool(true);
+            NEXT;
+        }
         CASE(NEG): {
             aeo_value a = TOP();
             if (a.kind == AEO_V_INT) {
@@ -1188,6 +1204,41 @@ aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx) {
     }
     vm->meas_state[idx] = vm->memo_running;
     return run(vm, vm->prog->measures[idx].chunk, RET_MEASURE, idx, 0);
+}
+
+/* Fills the value memo of measure [idx] for the current record. */
+static void measure_value_fill(aeo_vm *vm, uint32_t idx) {
+    if (vm->val_state[idx] == vm->memo_done) return;
+    const aeo_measure_info *m = &vm->prog->measures[idx];
+    aeo_value v = aeo_null(), w = aeo_null();
+    int32_t which = -1;
+    if (m->value_type && m->value && m->which) {
+        aeo_value a = aeo_vm_measure(vm, idx);
+        if (a.kind == AEO_V_BOOL && a.as.b) {
+            /* It applies, so a case (or the else) holds and every one
+             * before it is false: both chunks follow the same path. */
+            w = aeo_vm_run(vm, m->which);
+            if (w.kind == AEO_V_INT && w.as.i >= 0 && w.as.i <= (int64_t)m->n_cases) {
+                which = (int32_t)w.as.i;
+                v = aeo_vm_run(vm, m->value);
+            } else if (aeo_is_bad(w)) {
+                v = w;   /* a limit reached meanwhile */
+            }
+        }
+    }
+    vm->val_state[idx] = vm->memo_done;
+    vm->val_val[idx] = v;
+    vm->val_case[idx] = which;
+}
+
+aeo_value aeo_vm_measure_value(aeo_vm *vm, uint32_t idx) {
+    measure_value_fill(vm, idx);
+    return vm->val_val[idx];
+}
+
+int32_t aeo_vm_measure_case(aeo_vm *vm, uint32_t idx) {
+    measure_value_fill(vm, idx);
+    return vm->val_case[idx];
 }
 
 /* The value of def [d] at the top level (no frame under way), as the first

@@ -60,6 +60,16 @@ aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx);
 /* aeo_vm_measure for [n] measures: out[k] = measure idx[k] (idx NULL:
  * measure k), in that order; one call per record for a whole catalog. */
 void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out);
+/* The value valued measure [idx] grants the current record: that of its
+ * first case that holds (or its else), when the measure applies; a NULL
+ * value when it does not apply or is not valued (an ERROR only if a limit
+ * stopped the evaluation meanwhile).  Memoized per record; the value lives
+ * in the record's arena. */
+aeo_value aeo_vm_measure_value(aeo_vm *vm, uint32_t idx);
+/* Which case won for valued measure [idx] on the current record: its index
+ * in aeo_measure_info.cases, n_cases for the else, -1 when the measure is
+ * not valued or does not apply. */
+int32_t aeo_vm_measure_case(aeo_vm *vm, uint32_t idx);
 /* Whether measure [idx] is in force on as_of. */
 bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx);
 /* The value of def [idx] for the current record. */

@@ -484,6 +484,7 @@ typedef struct eval_ctx {
     const aeo_chunk *key;
     out_format fmt;
     bool summary, explain, color;
+    bool valued;               /* the catalog has valued measures: "values" in JSON, a CSV column */
     aeo_value as_of;
     char **ids;                /* the selected measures' IDs as JSON strings */
     size_t *id_len;
@@ -498,12 +499,64 @@ typedef struct evaluator {
     aeo_buf keybuf, tmp;
 } evaluator;
 
+/* --summary of a valued measure: how many records got each value (its
+ * JSON text), in order of first appearance. */
+typedef struct value_tally {
+    char **texts;
+    uint64_t *counts;
+    uint32_t n, cap;
+} value_tally;
+
 /* Totals of a stretch of records. */
 typedef struct eval_stats {
     uint64_t bad, errors;
     uint64_t no_key;           /* records whose key expression failed */
     uint64_t (*counts)[4];     /* --summary: per selected measure */
+    value_tally *tallies;      /* --summary: per selected measure (NULL until a value is seen) */
 } eval_stats;
+
+static void tally_add(value_tally *t, const char *text, size_t len, uint64_t n) {
+    for (uint32_t i = 0; i < t->n; i++)
+        if (strlen(t->texts[i]) == len && memcmp(t->texts[i], text, len) == 0) {
+            t->counts[i] += n;
+            return;
+        }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 8;
+        t->texts = aeo_xrealloc(t->texts, t->cap * sizeof *t->texts);
+        t->counts = aeo_xrealloc(t->counts, t->cap * sizeof *t->counts);
+    }
+    char *copy = aeo_xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    t->texts[t->n] = copy;
+    t->counts[t->n++] = n;
+}
+
+/* Moves the tallies of [from] into [to] (n_sel of each; [from] emptied). */
+static void tallies_merge(eval_stats *to, eval_stats *from, uint32_t n_sel) {
+    if (!from->tallies) return;
+    if (!to->tallies) to->tallies = aeo_xcalloc(n_sel + 1, sizeof *to->tallies);
+    for (uint32_t k = 0; k < n_sel; k++) {
+        value_tally *f = &from->tallies[k];
+        for (uint32_t i = 0; i < f->n; i++) {
+            tally_add(&to->tallies[k], f->texts[i], strlen(f->texts[i]), f->counts[i]);
+            free(f->texts[i]);
+        }
+        f->n = 0;
+    }
+}
+
+static void tallies_free(eval_stats *st, uint32_t n_sel) {
+    if (!st->tallies) return;
+    for (uint32_t k = 0; k < n_sel; k++) {
+        for (uint32_t i = 0; i < st->tallies[k].n; i++) free(st->tallies[k].texts[i]);
+        free(st->tallies[k].texts);
+        free(st->tallies[k].counts);
+    }
+    free(st->tallies);
+    st->tallies = NULL;
+}
 
 /* An input item as the reader gave it (text and error are borrowed). */
 typedef struct eval_item {
@@ -569,6 +622,62 @@ static void put_separator(aeo_buf *b, out_format fmt) {
     else if (fmt == FMT_TABLE) PUT_LIT(b, "\n");
 }
 
+/* ---- valued measures in each output format ---------------------------------------
+ * The value printer is the runtime's JSON one (aeo_value_to_json): numbers
+ * and strings as JSON, durations and timestamps as CEL's JSON mapping
+ * ("3600s", RFC 3339), lists as arrays. */
+
+/* Whether selected measure [k] is valued and applies to the record. */
+static bool grants(const eval_ctx *x, const outcome *outs, uint32_t k) {
+    return outs[k].kind == OUT_APPLIES && x->p->measures[x->sel[k]].value_type;
+}
+
+/* jsonl, json: ,"values":{"M01":20,...} (written only when x->valued). */
+static void put_values_json(const eval_ctx *x, evaluator *ev, aeo_buf *out) {
+    PUT_LIT(out, ",\"values\":{");
+    bool first = true;
+    for (uint32_t k = 0; k < x->n_sel; k++) {
+        if (!grants(x, ev->outs, k)) continue;
+        if (!first) PUT_LIT(out, ",");
+        first = false;
+        put_bytes(out, x->ids[k], x->id_len[k]);
+        PUT_LIT(out, ":");
+        aeo_value_to_json(out, aeo_vm_measure_value(ev->vm, x->sel[k]));
+    }
+    PUT_LIT(out, "}");
+}
+
+/* csv: the value column (empty unless the measure grants a value). */
+static void put_value_csv(const eval_ctx *x, evaluator *ev, uint32_t k, aeo_buf *out) {
+    if (!x->valued) return;
+    if (grants(x, ev->outs, k)) {
+        ev->tmp.len = 0;
+        aeo_value_to_json(&ev->tmp, aeo_vm_measure_value(ev->vm, x->sel[k]));
+        csv_field(out, ev->tmp.data, ev->tmp.len);
+    }
+    aeo_buf_puts(out, ",");
+}
+
+/* table: "  = 20 % of ..." after an applying valued measure's title. */
+static void put_value_table(const eval_ctx *x, evaluator *ev, uint32_t k, aeo_buf *out) {
+    if (!grants(x, ev->outs, k)) return;
+    const aeo_measure_info *m = &x->p->measures[x->sel[k]];
+    aeo_buf_puts(out, "  = ");
+    aeo_value_to_json(out, aeo_vm_measure_value(ev->vm, x->sel[k]));
+    if (m->unit) aeo_buf_printf(out, " %s", m->unit);
+}
+
+/* --summary: counts each value granted. */
+static void tally_values(const eval_ctx *x, evaluator *ev, eval_stats *st) {
+    for (uint32_t k = 0; k < x->n_sel; k++) {
+        if (!grants(x, ev->outs, k)) continue;
+        if (!st->tallies) st->tallies = aeo_xcalloc(x->n_sel + 1, sizeof *st->tallies);
+        ev->tmp.len = 0;
+        aeo_value_to_json(&ev->tmp, aeo_vm_measure_value(ev->vm, x->sel[k]));
+        tally_add(&st->tallies[k], ev->tmp.data, ev->tmp.len, 1);
+    }
+}
+
 /* Formats item [it] (record number [recno]) into [out] (or, for --summary,
  * counts it and puts a bad record's message in [err]). */
 static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
@@ -607,7 +716,7 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
             else PUT_LIT(out, "}");
             break;
         case FMT_CSV:
-            aeo_buf_printf(out, "%llu,,,error,", (unsigned long long)recno);
+            aeo_buf_printf(out, "%llu,,,error,%s", (unsigned long long)recno, x->valued ? "," : "");
             csv_field(out, error, strlen(error));
             aeo_buf_puts(out, "\n");
             break;
@@ -631,6 +740,7 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
     stats->errors += any_error;
     if (x->summary) {
         for (uint32_t k = 0; k < n_sel; k++) stats->counts[k][outs[k].kind]++;
+        if (x->valued) tally_values(x, ev, stats);
         aeo_vm_end(vm);
         return;
     }
@@ -671,6 +781,7 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
                 *o++ = ']';
                 *o = '\0';
                 out->len = (size_t)(o - out->data);
+                if (kind == OUT_APPLIES && x->valued) put_values_json(x, ev, out);
                 continue;
             }
             for (uint32_t j = 0; j < n_by[kind]; j++) {
@@ -702,6 +813,7 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
             aeo_buf_printf(out, "%llu,", (unsigned long long)recno);
             if (key) csv_field(out, key, strlen(key));
             aeo_buf_printf(out, ",%s,%s,", p->measures[x->sel[k]].id, outcome_names[outs[k].kind]);
+            put_value_csv(x, ev, k, out);
             ev->tmp.len = 0;
             if (outs[k].kind == OUT_UNDECIDED) {
                 const aeo_unknown *u = outs[k].v.as.unk;
@@ -732,6 +844,7 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
         for (uint32_t k = 0; k < n_sel; k++) {
             const aeo_measure_info *m = &p->measures[x->sel[k]];
             aeo_buf_printf(out, "  %-*s  %-9s  %s", idw, m->id, outcome_names[outs[k].kind], m->title);
+            put_value_table(x, ev, k, out);
             if (outs[k].kind == OUT_UNDECIDED) {
                 const aeo_unknown *u = outs[k].v.as.unk;
                 aeo_buf_puts(out, "  (missing:");
@@ -846,6 +959,7 @@ static void batch_merge(batch *b, eval_stats *st, uint32_t n_sel, aeo_facts_read
     st->no_key += b->stats.no_key;
     for (uint32_t k = 0; k < n_sel; k++)
         for (int o = 0; o < 4; o++) st->counts[k][o] += b->stats.counts[k][o];
+    tallies_merge(st, &b->stats, n_sel);
     b->stats.bad = b->stats.errors = b->stats.no_key = 0;
     memset(b->stats.counts, 0, (n_sel + 1) * sizeof *b->stats.counts);
     b->n = 0;
@@ -971,6 +1085,7 @@ static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, un
         free(pl.ring[i].blocks);
         free(pl.ring[i].items);
         free(pl.ring[i].stats.counts);
+        tallies_free(&pl.ring[i].stats, x->n_sel);
         aeo_buf_free(&pl.ring[i].text);
         aeo_buf_free(&pl.ring[i].out);
         aeo_buf_free(&pl.ring[i].err);
@@ -1113,7 +1228,9 @@ static int cmd_eval(int argc, char **argv) {
         return st;
     }
 
-    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o.summary, o.explain, use_color(&o, stdout), as_of, NULL, NULL};
+    bool valued = false;
+    for (uint32_t i = 0; i < p->n_measures; i++) valued |= p->measures[i].value_type != NULL;
+    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o.summary, o.explain, use_color(&o, stdout), valued, as_of, NULL, NULL};
     x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
     x.id_len = aeo_xcalloc(n_sel + 1, sizeof *x.id_len);
     for (uint32_t k = 0; k < n_sel; k++) {
@@ -1131,7 +1248,7 @@ static int cmd_eval(int argc, char **argv) {
     eval_writer w = {false, false};
     char *ioerr = NULL;
     if (fmt == FMT_JSON) fputs("[", stdout);
-    if (fmt == FMT_CSV) fputs("record,key,measure,outcome,detail\n", stdout);
+    if (fmt == FMT_CSV) fputs(valued ? "record,key,measure,outcome,value,detail\n" : "record,key,measure,outcome,detail\n", stdout);
     /* --explain compiles traced chunks into the catalog as it goes: one thread. */
     aeo_facts_status fs = AEO_FACTS_RECORD;
     if (o.jobs > 1 && !o.explain) fs = run_parallel(&x, rd, o.jobs, &w, &stats, &recno, &ioerr);
@@ -1167,6 +1284,16 @@ static int cmd_eval(int argc, char **argv) {
                    p->measures[sel[k]].title, (unsigned long long)counts[k][OUT_APPLIES],
                    (unsigned long long)counts[k][OUT_NOT], (unsigned long long)counts[k][OUT_UNDECIDED],
                    (unsigned long long)counts[k][OUT_ERROR]);
+        /* Valued measures: the records per value granted. */
+        for (uint32_t k = 0; k < n_sel && stats.tallies; k++) {
+            const value_tally *t = &stats.tallies[k];
+            if (!t->n) continue;
+            printf("%-*s  values:", idw, p->measures[sel[k]].id);
+            for (uint32_t i = 0; i < t->n; i++)
+                printf("%s %s (%llu)", i ? "," : "", t->texts[i], (unsigned long long)t->counts[i]);
+            if (p->measures[sel[k]].unit) printf("  %s", p->measures[sel[k]].unit);
+            printf("\n");
+        }
     } else if (fmt == FMT_TABLE && recno == 0) {
         fputs("no records\n", stdout);
     }
@@ -1189,6 +1316,7 @@ static int cmd_eval(int argc, char **argv) {
     free(x.ids);
     free(x.id_len);
     free(counts);
+    tallies_free(&stats, n_sel);
     aeo_facts_reader_free(rd);
     if (in != stdin) fclose(in);
     aeo_chunk_free(own_key);
