@@ -154,6 +154,9 @@ typedef struct coverage {
     const void **walked;          /* defs and tiers already decomposed */
     uint32_t n_walked, cap_walked;
     bool *applied, *not_applied;  /* per measure */
+    uint32_t **wins;              /* per valued measure: wins of each case, then of the else */
+    bool valued;                  /* the catalog has valued measures */
+    uint32_t n_measures;
 } coverage;
 
 static bool walked(coverage *cv, const void *d) {
@@ -201,12 +204,21 @@ static void coverage_init(aeo_catalog *c, coverage *cv) {
     uint32_t n = c->measures.n ? c->measures.n : 1;
     cv->applied = aeo_xcalloc(n, sizeof *cv->applied);
     cv->not_applied = aeo_xcalloc(n, sizeof *cv->not_applied);
+    cv->wins = aeo_xcalloc(n, sizeof *cv->wins);
+    cv->n_measures = c->measures.n;
+    for (uint32_t m = 0; m < c->measures.n; m++) {
+        const aeo_measure_info *mi = &c->program->measures[m];
+        if (!mi->value_type) continue;
+        cv->valued = true;
+        cv->wins[m] = aeo_xcalloc(mi->n_cases + 1, sizeof *cv->wins[m]);
+    }
     if (c->scope) leaves_of(c, cv, c->scope);
     for (uint32_t m = 0; m < c->measures.n; m++) {
         const aeo_decl *d = c->measures.items[m];
         const aeo_measure *v = d->measure;
         for (uint32_t j = 0; j < v->n_tiers; j++) leaves_of(c, cv, v->tiers[j]);
         for (uint32_t i = 0; i < v->n_conds; i++) leaves_of(c, cv, v->conds[i].expr);
+        for (uint32_t i = 0; i < v->n_cases; i++) leaves_of(c, cv, v->cases[i].cond);
     }
 }
 
@@ -216,6 +228,8 @@ static void coverage_free(coverage *cv) {
     free(cv->walked);
     free(cv->applied);
     free(cv->not_applied);
+    for (uint32_t m = 0; cv->wins && m < cv->n_measures; m++) free(cv->wins[m]);
+    free(cv->wins);
 }
 
 /* Records what the current record shows: measure outcomes, leaf values. */
@@ -226,6 +240,8 @@ static void coverage_record(aeo_catalog *c, aeo_vm *vm, coverage *cv) {
             if (v.as.b) cv->applied[m] = true;
             else cv->not_applied[m] = true;
         }
+        int32_t w = cv->wins[m] ? aeo_vm_measure_case(vm, m) : -1;
+        if (w >= 0) cv->wins[m][w]++;
     }
     for (uint32_t i = 0; i < cv->n; i++) {
         if (!cv->leaves[i].chunk) continue;
@@ -258,16 +274,43 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
         l_total += 2;
         l_cov += cv->leaves[i].seen_true + cv->leaves[i].seen_false;
     }
-    uint32_t total = 2 * nm + l_total, covered = m_cov + l_cov;
+    /* Valued measures: each case, and the else, seen winning counts. */
+    uint32_t c_cov = 0, c_total = 0;
+    for (uint32_t m = 0; m < nm; m++) {
+        if (!cv->wins[m]) continue;
+        const aeo_measure_info *mi = &c->program->measures[m];
+        for (uint32_t k = 0; k < mi->n_cases + mi->has_else; k++) {
+            c_total++;
+            c_cov += cv->wins[m][k] > 0;
+        }
+    }
+    uint32_t total = 2 * nm + l_total + c_total, covered = m_cov + l_cov + c_cov;
     double pct = total ? 100.0 * covered / total : 100.0;
-    aeo_buf_printf(text, "coverage: measures %u/%u outcomes, conditions %u/%u outcomes: %.1f%%\n", m_cov, 2 * nm,
-                   l_cov, l_total, pct);
+    if (cv->valued)
+        aeo_buf_printf(text, "coverage: measures %u/%u outcomes, cases %u/%u won, conditions %u/%u outcomes: %.1f%%\n",
+                       m_cov, 2 * nm, c_cov, c_total, l_cov, l_total, pct);
+    else
+        aeo_buf_printf(text, "coverage: measures %u/%u outcomes, conditions %u/%u outcomes: %.1f%%\n", m_cov, 2 * nm,
+                       l_cov, l_total, pct);
     for (uint32_t m = 0; m < nm; m++) {
         if (cv->applied[m] && cv->not_applied[m]) continue;
         aeo_buf_printf(text, "  %s: never seen %s\n", c->program->measures[m].id,
                        !cv->applied[m] && !cv->not_applied[m] ? "applying or not applying"
                        : !cv->applied[m]                     ? "applying"
                                                              : "not applying");
+    }
+    for (uint32_t m = 0; m < nm; m++) {
+        if (!cv->wins[m]) continue;
+        const aeo_measure_info *mi = &c->program->measures[m];
+        for (uint32_t k = 0; k < mi->n_cases; k++) {
+            if (cv->wins[m][k]) continue;
+            aeo_buf_printf(text, "  %s: case at ", mi->id);
+            where_text(text, c, mi->cases[k].span);
+            aeo_buf_puts(text, " never seen winning: ");
+            expr_text(text, c->measures.items[m]->measure->cases[k].cond);
+            aeo_buf_puts(text, "\n");
+        }
+        if (mi->has_else && !cv->wins[m][mi->n_cases]) aeo_buf_printf(text, "  %s: else never seen winning\n", mi->id);
     }
     for (uint32_t i = 0; i < cv->n; i++) {
         leaf *lf = &cv->leaves[i];
@@ -286,8 +329,28 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
         for (uint32_t m = 0; m < nm; m++) {
             aeo_buf_puts(&j, m ? ",\n  {\"id\":" : "\n  {\"id\":");
             aeo_buf_json_string(&j, c->program->measures[m].id, strlen(c->program->measures[m].id));
-            aeo_buf_printf(&j, ",\"applied\":%s,\"not_applied\":%s}", cv->applied[m] ? "true" : "false",
+            aeo_buf_printf(&j, ",\"applied\":%s,\"not_applied\":%s", cv->applied[m] ? "true" : "false",
                            cv->not_applied[m] ? "true" : "false");
+            const aeo_measure_info *mi = &c->program->measures[m];
+            if (cv->wins[m]) {
+                /* "cases": [{"at": "f.aeo:3:3", "wins": 2}, ..., {"else": true, "wins": 0}] */
+                aeo_buf_puts(&j, ",\"cases\":[");
+                for (uint32_t k = 0; k < mi->n_cases + mi->has_else; k++) {
+                    if (k) aeo_buf_puts(&j, ",");
+                    if (k < mi->n_cases) {
+                        aeo_buf at = {0};
+                        where_text(&at, c, mi->cases[k].span);
+                        aeo_buf_puts(&j, "{\"at\":");
+                        aeo_buf_json_string(&j, at.data, at.len);
+                        aeo_buf_free(&at);
+                    } else {
+                        aeo_buf_puts(&j, "{\"else\":true");
+                    }
+                    aeo_buf_printf(&j, ",\"wins\":%u}", cv->wins[m][k]);
+                }
+                aeo_buf_puts(&j, "]");
+            }
+            aeo_buf_puts(&j, "}");
         }
         aeo_buf_puts(&j, "],\"conditions\":[");
         bool first = true;

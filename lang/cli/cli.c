@@ -1529,7 +1529,20 @@ static int cmd_list(int argc, char **argv) {
     uint32_t *counts = aeo_xcalloc(p->n_measures + 1, sizeof *counts);
     uint32_t n_groups = 0;
     aeo_buf out = {0}, g = {0};
-    int idw = 2, tw = 5, titlew = 5, catw = 8, confw = 10;
+    int idw = 2, tw = 5, titlew = 5, catw = 8, confw = 10, valw = 5;
+    /* A catalog with valued measures gets a VALUE column (table), "value"
+     * and "unit" keys (json), value and unit columns (csv); version-1
+     * catalogs list exactly as before. */
+    bool valued = false;
+    char (*vt)[128] = aeo_xcalloc(p->n_measures + 1, sizeof *vt);
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        const aeo_measure_info *m = &p->measures[i];
+        if (!m->value_type) continue;
+        valued = true;
+        aeo_type_format(m->value_type, vt[i], sizeof vt[i]);
+        int w = (int)strlen(vt[i]) + (m->unit ? (int)strlen(m->unit) + 3 : 0);
+        if (w > valw) valw = w > 40 ? 40 : w;
+    }
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         g.len = 0;
@@ -1547,15 +1560,17 @@ static int cmd_list(int argc, char **argv) {
         if (m->confidence && (w = (int)strlen(m->confidence)) > confw) confw = w;
     }
     if (fmt == 0) {
-        aeo_buf_printf(&out, "%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", idw, "ID", tw, "TIERS", titlew, "TITLE", catw,
-                       "CATEGORY", confw, "CONFIDENCE", "CITE");
+        aeo_buf_printf(&out, "%-*s  %-*s  %-*s  ", idw, "ID", tw, "TIERS", titlew, "TITLE");
+        if (valued) aeo_buf_printf(&out, "%-*s  ", valw, "VALUE");
+        aeo_buf_printf(&out, "%-*s  %-*s  %s\n", catw, "CATEGORY", confw, "CONFIDENCE", "CITE");
     } else if (fmt == 1) {
         aeo_buf_puts(&out, "{\"catalog\":");
         if (p->catalog) aeo_buf_json_string(&out, p->catalog, strlen(p->catalog));
         else aeo_buf_puts(&out, "null");
         aeo_buf_puts(&out, ",\"measures\":[");
     } else {
-        aeo_buf_puts(&out, "id,tiers,title,category,confidence,cite,effective,expires\n");
+        aeo_buf_puts(&out, valued ? "id,tiers,title,category,confidence,cite,effective,expires,value,unit\n"
+                                  : "id,tiers,title,category,confidence,cite,effective,expires\n");
     }
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
@@ -1566,8 +1581,15 @@ static int cmd_list(int argc, char **argv) {
         date_text(eff, m->has_effective, m->effective);
         date_text(exp, m->has_expires, m->expires);
         if (fmt == 0) {
-            aeo_buf_printf(&out, "%-*s  %-*s  %-*.*s  %-*s  %-*s  %s\n", idw, m->id, tw, g.data, titlew, titlew,
-                           m->title, catw, m->category ? m->category : "-", confw,
+            aeo_buf_printf(&out, "%-*s  %-*s  %-*.*s  ", idw, m->id, tw, g.data, titlew, titlew, m->title);
+            if (valued) {
+                char v[200];
+                if (!m->value_type) snprintf(v, sizeof v, "-");
+                else if (m->unit) snprintf(v, sizeof v, "%s (%s)", vt[i], m->unit);
+                else snprintf(v, sizeof v, "%s", vt[i]);
+                aeo_buf_printf(&out, "%-*.*s  ", valw, valw, v);
+            }
+            aeo_buf_printf(&out, "%-*s  %-*s  %s\n", catw, m->category ? m->category : "-", confw,
                            m->confidence ? m->confidence : "-", m->cite ? m->cite : "-");
         } else if (fmt == 1) {
             aeo_buf_puts(&out, i ? ",\n  {" : "\n  {");
@@ -1584,18 +1606,25 @@ static int cmd_list(int argc, char **argv) {
             const char *fields[] = {"category", m->category, "confidence", m->confidence, "cite", m->cite,
                                     "benefit", m->benefit, "effective", eff[0] ? eff : NULL, "expires",
                                     exp[0] ? exp : NULL};
+            const char *vfields[] = {"value", m->value_type ? vt[i] : NULL, "unit", m->unit};
             for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f += 2) {
                 aeo_buf_printf(&out, ",\"%s\":", fields[f]);
                 if (fields[f + 1]) aeo_buf_json_string(&out, fields[f + 1], strlen(fields[f + 1]));
                 else aeo_buf_puts(&out, "null");
             }
+            for (size_t f = 0; valued && f < sizeof vfields / sizeof vfields[0]; f += 2) {
+                aeo_buf_printf(&out, ",\"%s\":", vfields[f]);
+                if (vfields[f + 1]) aeo_buf_json_string(&out, vfields[f + 1], strlen(vfields[f + 1]));
+                else aeo_buf_puts(&out, "null");
+            }
             aeo_buf_puts(&out, "}");
         } else {
-            const char *cols[] = {m->id, NULL, m->title, m->category, m->confidence, m->cite, eff, exp};
+            const char *cols[] = {m->id, NULL, m->title, m->category, m->confidence, m->cite, eff, exp,
+                                  m->value_type ? vt[i] : "", m->unit};
             aeo_buf tiers = {0};
             for (uint32_t t = 0; t < m->n_tiers; t++) aeo_buf_printf(&tiers, "%s%s", t ? "+" : "", m->tiers[t]);
             cols[1] = tiers.data ? tiers.data : "";
-            for (size_t f = 0; f < sizeof cols / sizeof cols[0]; f++) {
+            for (size_t f = 0; f < sizeof cols / sizeof cols[0] - (valued ? 0 : 2); f++) {
                 if (f) aeo_buf_puts(&out, ",");
                 csv_field(&out, cols[f] ? cols[f] : "", cols[f] ? strlen(cols[f]) : 0);
             }
@@ -1631,6 +1660,7 @@ static int cmd_list(int argc, char **argv) {
     aeo_buf_free(&g);
     free(groups);
     free(counts);
+    free(vt);
     aeo_catalog_free(c);
     free_options(&o);
     return st;

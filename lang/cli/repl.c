@@ -427,34 +427,80 @@ static int classify(aeo_value v) {
     return OUT_ERROR;
 }
 
-/* The outcome of every measure for the current record (malloc'd). */
-static int *snapshot(session *s) {
-    const aeo_program *p = s->c->program;
-    int *k = aeo_xcalloc(p->n_measures + 1, sizeof *k);
-    begin_record(s);
-    for (uint32_t i = 0; i < p->n_measures; i++) k[i] = classify(aeo_vm_measure(s->vm, i));
-    aeo_vm_end(s->vm);
-    return k;
+/* Every measure's outcome for a record, and the value of those that grant
+ * one (JSON text, malloc'd; NULL otherwise). */
+typedef struct outcomes {
+    int *kind;
+    char **value;
+    uint32_t n;
+} outcomes;
+
+static void outcomes_free(outcomes *o) {
+    for (uint32_t i = 0; i < o->n; i++) free(o->value[i]);
+    free(o->value);
+    free(o->kind);
+    free(o);
 }
 
-/* Prints the measures whose outcome differs from [before] (and frees it). */
-static void print_changes(session *s, int *before) {
+/* The granted value of measure [i] as JSON text (malloc'd), or NULL. */
+static char *value_json(session *s, uint32_t i) {
+    if (!s->c->program->measures[i].value_type) return NULL;
+    aeo_value v = aeo_vm_measure_value(s->vm, i);
+    if (v.kind == AEO_V_NULL) return NULL;
+    aeo_buf b = {0};
+    aeo_value_to_json(&b, v);
+    return b.data;
+}
+
+/* The outcome of every measure for the current record (malloc'd). */
+static outcomes *snapshot(session *s) {
     const aeo_program *p = s->c->program;
-    int *after = snapshot(s);
+    outcomes *o = aeo_xcalloc(1, sizeof *o);
+    o->n = p->n_measures;
+    o->kind = aeo_xcalloc(p->n_measures + 1, sizeof *o->kind);
+    o->value = aeo_xcalloc(p->n_measures + 1, sizeof *o->value);
+    begin_record(s);
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        o->kind[i] = classify(aeo_vm_measure(s->vm, i));
+        if (o->kind[i] == OUT_APPLIES) o->value[i] = value_json(s, i);
+    }
+    aeo_vm_end(s->vm);
+    return o;
+}
+
+/* Whether measure [i] changed between [a] and [b]: its outcome, or the
+ * value it grants. */
+static bool changed_at(const outcomes *a, const outcomes *b, uint32_t i) {
+    if (a->kind[i] != b->kind[i]) return true;
+    if (!a->value[i] || !b->value[i]) return a->value[i] != b->value[i];
+    return strcmp(a->value[i], b->value[i]) != 0;
+}
+
+/* Prints the measures whose outcome differs from [before] (and frees it):
+ * "M05  applies -> not", or for a value granted before and after,
+ * "M01  20 -> 50". */
+static void print_changes(session *s, outcomes *before) {
+    const aeo_program *p = s->c->program;
+    outcomes *after = snapshot(s);
     int w = 2;
     uint32_t changed = 0;
     for (uint32_t i = 0; i < p->n_measures; i++) {
-        if (before[i] == after[i]) continue;
+        if (!changed_at(before, after, i)) continue;
         changed++;
         int n = (int)strlen(p->measures[i].id);
         if (n > w) w = n;
     }
-    for (uint32_t i = 0; i < p->n_measures; i++)
-        if (before[i] != after[i])
-            printf("  %-*s  %s -> %s\n", w, p->measures[i].id, outcome_names[before[i]], outcome_names[after[i]]);
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        if (!changed_at(before, after, i)) continue;
+        if (before->kind[i] == after->kind[i])
+            printf("  %-*s  %s -> %s\n", w, p->measures[i].id, before->value[i], after->value[i]);
+        else
+            printf("  %-*s  %s -> %s\n", w, p->measures[i].id, outcome_names[before->kind[i]],
+                   outcome_names[after->kind[i]]);
+    }
     if (p->n_measures && !changed) printf("  (no measure changed)\n");
-    free(before);
-    free(after);
+    outcomes_free(before);
+    outcomes_free(after);
 }
 
 /* "unknown (a, b)", "error: msg", or "value : type". */
@@ -1169,7 +1215,7 @@ static void cmd_set(session *s, char *args) {
         ok = false;
     }
     if (ok) {
-        int *before = snapshot(s);
+        outcomes *before = snapshot(s);
         cJSON *root = s->cur ? cJSON_Duplicate(s->cur, 1) : cJSON_CreateObject();
         cJSON *obj = root;
         for (uint32_t i = 0; i + 1 < parts.n; i++) {
@@ -1196,7 +1242,7 @@ static void cmd_set(session *s, char *args) {
             printf("%s\n", edit.data);
             print_changes(s, before);
         } else {
-            free(before);
+            outcomes_free(before);
         }
     }
     aeo_buf_free(&path);
@@ -1229,7 +1275,7 @@ static void cmd_unset(session *s, char *args) {
     if (!item || cJSON_IsNull(item)) {
         printf("%s is already missing\n", path.data);
     } else {
-        int *before = snapshot(s);
+        outcomes *before = snapshot(s);
         /* The same walk on a copy. */
         cJSON *root = cJSON_Duplicate(s->cur, 1);
         cJSON *o = root;
@@ -1240,7 +1286,7 @@ static void cmd_unset(session *s, char *args) {
             printf("%s is now missing%s\n", path.data, field->optional ? "" : " (a required fact: unknown here)");
             print_changes(s, before);
         } else {
-            free(before);
+            outcomes_free(before);
         }
     }
     aeo_buf_free(&path);
@@ -1254,7 +1300,7 @@ static void cmd_reset(session *s, char *args) {
         printf("no what-if edits\n");
         return;
     }
-    int *before = snapshot(s);
+    outcomes *before = snapshot(s);
     uint32_t n = s->edits.n;
     if (s->cur != s->base) cJSON_Delete(s->cur);
     s->cur = s->base;
@@ -1284,6 +1330,11 @@ static void cmd_measures(session *s, char *args) {
         int k = classify(v);
         counts[k]++;
         aeo_buf_printf(&b, "%-*s  %-9s  %s", w, m->id, outcome_names[k], m->title);
+        char *val = k == OUT_APPLIES ? value_json(s, i) : NULL;
+        if (val) {
+            aeo_buf_printf(&b, "  = %s%s%s", val, m->unit ? " " : "", m->unit ? m->unit : "");
+            free(val);
+        }
         if (k == OUT_UNDECIDED) {
             aeo_buf_puts(&b, "  (missing:");
             for (uint32_t j = 0; j < v.as.unk->n; j++) aeo_buf_printf(&b, " %s", v.as.unk->paths[j]);
@@ -1431,7 +1482,7 @@ static void cmd_as_of(session *s, char *args) {
         fail(s, "'%s' is not a date (YYYY-MM-DD, RFC 3339, or today)", args);
         return;
     }
-    int *before = snapshot(s);
+    outcomes *before = snapshot(s);
     s->as_of = v;
     aeo_vm_set_as_of(s->vm, v);
     format_date(buf, v);
