@@ -1255,7 +1255,9 @@ static void check_props(checker *ck, aeo_decl *d, const prop_spec *specs, const 
     for (uint32_t i = 0; i < d->n_props; i++) {
         aeo_prop *p = &d->props[i];
         const prop_spec *s = find_prop(specs, p->name);
-        if (!s && p->kind == AEO_PROP_TYPE) continue;   /* only measures parse `value: TYPE` */
+        /* Only measure blocks parse `value: TYPE`, cases and else; a
+         * misspelt else was reported by the parser. */
+        if (!s && p->kind != AEO_PROP_EXPR) continue;
         if (!s) {
             const char *cands[32];
             uint32_t n = 0;

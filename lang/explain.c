@@ -257,6 +257,8 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, int
             aeo_buf_puts(out, x->color ? "  \033[1m<- wins\033[0m: " : "  <- wins: ");
             value_text(x, vv);
         } else {
+            bool decides = !(cv.kind == AEO_V_BOOL && !cv.as.b) && k >= 2;
+            if (decides) aeo_buf_puts(out, x->color ? "  \033[1m<- decides\033[0m" : "  <- decides");
             aeo_buf_puts(out, "  (would grant ");
             value_text(x, vv);
             aeo_buf_puts(out, ")");

@@ -176,7 +176,7 @@ static void unreachable_cases(linter *l, const aeo_decl *d) {
         }
         if (!always) continue;
         const aeo_case *next = i + 1 < m->n_cases ? &m->cases[i + 1] : m->else_case;
-        aeo_diag *g = aeo_diag_add(&l->c->diags, AEO_E_W_CASE_UNREACHABLE, next->span,
+        aeo_diag *g = aeo_diag_add(&l->c->diags, AEO_E_W_CASE_UNREACHABLE, next->cond ? next->cond->span : next->span,
                                    "this %s of '%s' can never win: the case before it always holds",
                                    next == m->else_case ? "else" : "case", d->name);
         aeo_diag_note(&l->c->diags, g, &e->span, "this condition always holds");

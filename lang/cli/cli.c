@@ -1288,10 +1288,10 @@ static int cmd_eval(int argc, char **argv) {
         for (uint32_t k = 0; k < n_sel && stats.tallies; k++) {
             const value_tally *t = &stats.tallies[k];
             if (!t->n) continue;
-            printf("%-*s  values:", idw, p->measures[sel[k]].id);
+            printf("%-*s  values (records):", idw, p->measures[sel[k]].id);
             for (uint32_t i = 0; i < t->n; i++)
                 printf("%s %s (%llu)", i ? "," : "", t->texts[i], (unsigned long long)t->counts[i]);
-            if (p->measures[sel[k]].unit) printf("  %s", p->measures[sel[k]].unit);
+            if (p->measures[sel[k]].unit) printf("; unit: %s", p->measures[sel[k]].unit);
             printf("\n");
         }
     } else if (fmt == FMT_TABLE && recno == 0) {
