@@ -242,6 +242,7 @@ static void tier_lints(linter *l, uint32_t mi) {
     for (uint32_t i = 0; i < mv->n_conds; i++) tier_fields(l, mv->conds[i].expr, &cond_fields, 0);
     /* The when and unless conditions, compiled on first need. */
     aeo_chunk **conds = aeo_xcalloc(mv->n_conds + 1, sizeof *conds);
+    aeo_chunk *own_scope = mv->own_scope ? aeo_compile_expr(c, mv->scope, "lint", false) : NULL;
     bool compiled = false;
     bool any_reachable = false, any_tier_checked = false;
     for (uint32_t t = 0; t < c->tiers.n; t++) {
@@ -260,7 +261,16 @@ static void tier_lints(linter *l, uint32_t mi) {
             if (!ti->possible[k]) continue;
             tier_possible = true;
             if (declared[t]) {
-                if (ti->reachable[k]) reachable = true;
+                /* A measure with its own scope is reachable where that
+                 * scope may hold, not the catalog's. */
+                bool r = ti->reachable[k];
+                if (own_scope) {
+                    aeo_vm_set_as_of(l->vm, l->unknown_as_of);
+                    aeo_value sv = run_in(l, own_scope, ti->recs[k]);
+                    aeo_vm_end(l->vm);
+                    r = !is_bool(sv, false);
+                }
+                if (r) reachable = true;
                 if (!measure_possible) {
                     aeo_vm_begin(l->vm, ti->recs[k]);
                     aeo_value m = aeo_vm_measure(l->vm, mi);
@@ -303,8 +313,9 @@ static void tier_lints(linter *l, uint32_t mi) {
     }
     if (any_tier_checked && !any_reachable)
         aeo_diag_add(&c->diags, AEO_E_W_UNREACHABLE, d->name_span,
-                     "measure '%s' can never apply: the catalog scope excludes every enterprise of its tiers",
-                     d->name);
+                     "measure '%s' can never apply: %s excludes every enterprise of its tiers", d->name,
+                     own_scope ? "its scope" : "the catalog scope");
+    aeo_chunk_free(own_scope);
     for (uint32_t i = 0; i < mv->n_conds; i++) aeo_chunk_free(conds[i]);
     free(conds);
     free(declared);

@@ -381,6 +381,13 @@ static int cmd_disasm(int argc, char **argv) {
         if (!first) fputc('\n', stdout);
         first = false;
         aeo_chunk_disasm(p->measures[i].chunk, stdout, span_namer, &c->sources);
+        /* A valued measure's value and winner chunks follow its own. */
+        const aeo_chunk *more[2] = {p->measures[i].value, p->measures[i].which};
+        for (int j = 0; j < 2; j++) {
+            if (!more[j]) continue;
+            fputc('\n', stdout);
+            aeo_chunk_disasm(more[j], stdout, span_namer, &c->sources);
+        }
     }
     aeo_catalog_free(c);
     free_options(&o);

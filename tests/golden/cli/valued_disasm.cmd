@@ -1,0 +1,1 @@
+$AEO disasm tests/golden/docs/valued.aeo --measure M01
