@@ -1591,6 +1591,21 @@ static void check_expectations(checker *ck, aeo_decl *d) {
             if (k < 3 && !before) where[it->ref_index] = it->span;
         }
     }
+    /* expect_values wants its measures to apply. */
+    const aeo_prop *ev = aeo_decl_prop(d, "expect_values");
+    for (uint32_t i = 0; ev && ev->value && ev->value->kind == AEO_EXPR_MAP && i < ev->value->u.map.n; i++) {
+        const aeo_expr *k = ev->value->u.map.keys[i];
+        if (k->ref != AEO_REF_MEASURE) continue;
+        if (has_only && !(in[k->ref_index] & 8) && !(in[k->ref_index] & 6))
+            aeo_diag_add(ck->d, AEO_E_CONTRADICTION, k->span,
+                         "'%s' is in 'expect_values', so it must apply, but it is not in 'expect_only'", k->u.str.s);
+        if (!(in[k->ref_index] & 6)) continue;
+        int other = in[k->ref_index] & 2 ? 1 : 2;
+        aeo_diag *g = aeo_diag_add(ck->d, AEO_E_CONTRADICTION, k->span,
+                                   "'%s' is in 'expect_values', so it must apply, but it is also in '%s'",
+                                   k->u.str.s, lists[other]);
+        aeo_diag_note(ck->d, g, &where[k->ref_index], "listed in '%s' here", lists[other]);
+    }
     if (has_only) {
         const aeo_prop *p = aeo_decl_prop(d, "expect_only");
         for (uint32_t m = 0; m < n; m++) {

@@ -459,6 +459,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
         const aeo_decl *d = c->measures.items[i];
         const aeo_measure *m = d->measure;
         if (m->value_type) unreachable_cases(&l, d);
+        if (m->own_scope) constant_condition(&l, m->scope, "this measure's scope", false);
         for (uint32_t k = 0; k < m->n_conds; k++)
             constant_condition(&l, m->conds[k].expr, m->conds[k].negate ? NULL : "this 'when'", m->conds[k].negate);
     }
