@@ -735,6 +735,7 @@ test_kw    : KW_TEST    { $$ = $1.doc; KEYWORD($1); } ;
 /* decl_name -> IDENT (a reserved word is reported and kept) */
 decl_name
     : IDENT
+    | KW_CASE                   /* a keyword only inside measure blocks */
     | RESERVED
           { report(ctx, AEO_E_RESERVED, @1, "'%s' is a reserved word and cannot be used as a name", $1); }
     ;
