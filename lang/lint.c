@@ -158,10 +158,40 @@ static void constant_condition(linter *l, const aeo_expr *e, const char *what, b
                      v.as.b ? "true" : "false");
 }
 
+/* Whether [e] is true for every assignment of the facts of every tier of
+ * [m] under which that tier may hold (the other facts unknown): then it
+ * holds whenever the measure's tier requirement does.  The assignments
+ * cover every value of the enum and bool fields the tiers read
+ * (tier_infos), so this is a proof, not a sample; a tier without them
+ * decides nothing. */
+static bool true_in_tiers(linter *l, const aeo_measure *m, const aeo_expr *e) {
+    if (m->n_tiers == 0) return false;
+    aeo_chunk *ch = aeo_compile_expr(l->c, e, "lint", false);
+    bool all = ch != NULL;
+    for (uint32_t t = 0; t < m->n_tiers && all; t++) {
+        const aeo_expr *it = m->tiers[t];
+        if (it->ref != AEO_REF_TIER || l->tiers[it->ref_index].n == 0) {
+            all = false;
+            break;
+        }
+        const tier_info *ti = &l->tiers[it->ref_index];
+        for (uint32_t k = 0; k < ti->n && all; k++) {
+            if (!ti->possible[k]) continue;
+            aeo_vm_set_as_of(l->vm, l->unknown_as_of);
+            aeo_value v = run_in(l, ch, ti->recs[k]);
+            aeo_vm_end(l->vm);
+            all = is_bool(v, true);
+        }
+    }
+    aeo_chunk_free(ch);
+    return all;
+}
+
 /* W0212: a case after one that always holds can never win.  "Always"
- * is decided two ways: the condition is true with every fact unknown, or
- * it names the measure's only tier (which its version-1 condition
- * requires). */
+ * is decided three ways: the condition is true with every fact unknown;
+ * it names the measure's only tier; or it is true under every assignment
+ * of the tiers' facts that admits one of the measure's tiers (which its
+ * version-1 condition requires). */
 static void unreachable_cases(linter *l, const aeo_decl *d) {
     const aeo_measure *m = d->measure;
     for (uint32_t i = 0; i + 1 < m->n_cases || (i < m->n_cases && m->else_case); i++) {
@@ -174,12 +204,14 @@ static void unreachable_cases(linter *l, const aeo_decl *d) {
             aeo_vm_end(l->vm);
             always = is_bool(v, true);
         }
-        if (!always) continue;
+        bool in_tiers = !always && true_in_tiers(l, m, e);
+        if (!always && !in_tiers) continue;
         const aeo_case *next = i + 1 < m->n_cases ? &m->cases[i + 1] : m->else_case;
         aeo_diag *g = aeo_diag_add(&l->c->diags, AEO_E_W_CASE_UNREACHABLE, next->cond ? next->cond->span : next->span,
                                    "this %s of '%s' can never win: the case before it always holds",
                                    next == m->else_case ? "else" : "case", d->name);
-        aeo_diag_note(&l->c->diags, g, &e->span, "this condition always holds");
+        aeo_diag_note(&l->c->diags, g, &e->span, in_tiers ? "this condition holds for every enterprise of the measure's tiers"
+                                                          : "this condition always holds");
         break;
     }
 }
@@ -458,7 +490,6 @@ void aeo_lint_catalog(aeo_catalog *c) {
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_decl *d = c->measures.items[i];
         const aeo_measure *m = d->measure;
-        if (m->value_type) unreachable_cases(&l, d);
         if (m->own_scope) constant_condition(&l, m->scope, "this measure's scope", false);
         for (uint32_t k = 0; k < m->n_conds; k++)
             constant_condition(&l, m->conds[k].expr, m->conds[k].negate ? NULL : "this 'when'", m->conds[k].negate);
@@ -493,6 +524,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
                          c->tests.items[t]->name);
     tier_infos(&l);
     for (uint32_t i = 0; i < c->measures.n; i++) {
+        if (c->measures.items[i]->measure->value_type) unreachable_cases(&l, c->measures.items[i]);
         tier_lints(&l, i);
         measure_props(&l, i, tested);
     }
