@@ -31,6 +31,7 @@ typedef struct tier_info {
     aeo_value *recs;
     bool *possible;          /* the tier is not false */
     bool *reachable;         /* the scope is not false */
+    aeo_chunk *chunk;        /* the tier's condition (NULL: could not be compiled) */
 } tier_info;
 
 typedef struct linter {
@@ -170,6 +171,9 @@ static void tier_infos(linter *l) {
     for (uint32_t t = 0; t < c->tiers.n; t++) {
         tier_info *ti = &l->tiers[t];
         const aeo_decl *td = c->tiers.items[t];
+        /* Every tier's chunk, also of those not checked themselves: W0203
+         * asks the declared tiers of a measure about other tiers' records. */
+        ti->chunk = aeo_compile_expr(c, td->value, "lint", false);
         tier_fields(l, td->value, &ti->fs, 0);
         if (ti->fs.n == 0) continue;
         aeo_value *recs = aeo_arena_alloc(l->a, MAX_ASSIGN * sizeof *recs);
@@ -179,10 +183,9 @@ static void tier_infos(linter *l) {
         ti->recs = recs;
         ti->possible = aeo_arena_zalloc(l->a, n * sizeof *ti->possible);
         ti->reachable = aeo_arena_zalloc(l->a, n * sizeof *ti->reachable);
-        aeo_chunk *tc = aeo_compile_expr(c, td->value, "lint", false);
         for (uint32_t k = 0; k < n; k++) {
             aeo_vm_set_as_of(l->vm, l->unknown_as_of);
-            aeo_value tvv = run_in(l, tc, recs[k]);
+            aeo_value tvv = run_in(l, ti->chunk, recs[k]);
             aeo_vm_end(l->vm);
             ti->possible[k] = maybe_true(tvv);
             if (!ti->possible[k]) continue;
@@ -194,11 +197,89 @@ static void tier_infos(linter *l) {
                 ti->reachable[k] = true;
             }
         }
-        aeo_chunk_free(tc);
     }
     aeo_chunk_free(scope);
 }
 
+/* ---- W0203 on tiers that may overlap ------------------------------------------- */
+
+/* The measure's when && !unless alone on [rec] (its tiers, scope and dates
+ * left out), the conditions compiled on first need into [conds] (one slot
+ * per property). */
+static aeo_value conditions_on(linter *l, const aeo_decl *d, aeo_chunk **conds, bool *compiled, aeo_value rec) {
+    if (!*compiled) {
+        for (uint32_t i = 0; i < d->n_props; i++)
+            if (strcmp(d->props[i].name, "when") == 0 || strcmp(d->props[i].name, "unless") == 0)
+                conds[i] = aeo_compile_expr(l->c, d->props[i].value, "lint", false);
+        *compiled = true;
+    }
+    aeo_value w = aeo_bool(true);
+    for (uint32_t i = 0; i < d->n_props; i++) {
+        bool when = strcmp(d->props[i].name, "when") == 0, unless = strcmp(d->props[i].name, "unless") == 0;
+        if (!when && !unless) continue;
+        aeo_value v = run_in(l, conds[i], rec);
+        aeo_vm_end(l->vm);
+        if (unless && v.kind == AEO_V_BOOL) v = aeo_bool(!v.as.b);
+        if (is_bool(v, false)) w = v;
+    }
+    return w;
+}
+
+/* W0203's question for the undeclared tier [t] of measure [d]: may an
+ * enterprise of tier t that is in NONE of the measure's declared tiers meet
+ * its when and unless?  Tiers are predicates and may overlap (an EU AEOF
+ * holder is in both the AEOC and the AEOS tier), so "of tier t" alone is
+ * not the question: a record of t that is also in a declared tier gets the
+ * measure through that tier, and admitting it is what the author meant.
+ * The records tried fix the enum and bool fields of t AND of the declared
+ * tiers (every combination), so that each declared tier is decided where
+ * its facts allow; a declared tier that stays unknown counts as possibly
+ * not holding (the lint asks what may happen).  Where the tiers of a
+ * catalog exclude each other, "in t and in no declared tier" is "in t",
+ * and the answer is the one the tier's own records gave before.  [shared]
+ * is set when a record may be in t and in a declared tier at once. */
+static bool admits_outside(linter *l, uint32_t t, const bool *declared, const aeo_decl *d, aeo_chunk **conds,
+                           bool *compiled, bool *shared) {
+    aeo_catalog *c = l->c;
+    const tier_info *ti = &l->tiers[t];
+    fieldset fs = ti->fs;
+    for (uint32_t u = 0; u < c->tiers.n; u++)
+        if (declared[u]) tier_fields(l, c->tiers.items[u]->value, &fs, 0);
+    aeo_value *recs = aeo_xmalloc(MAX_ASSIGN * sizeof *recs);
+    uint32_t n = assignments(l, &fs, recs, MAX_ASSIGN);
+    /* Too many combinations: the tier's own records, the declared tiers
+     * then mostly unknown (so, as before, no better than "in t"). */
+    const aeo_value *try = n ? recs : ti->recs;
+    if (!n) n = ti->n;
+    bool admits = false;
+    /* Every record, so that [shared] does not depend on their order. */
+    for (uint32_t k = 0; k < n; k++) {
+        aeo_value tv = run_in(l, ti->chunk, try[k]);
+        aeo_vm_end(l->vm);
+        if (!maybe_true(tv)) continue;
+        bool inside = false;
+        for (uint32_t u = 0; u < c->tiers.n && !inside; u++) {
+            if (!declared[u]) continue;
+            aeo_value uv = run_in(l, l->tiers[u].chunk, try[k]);
+            aeo_vm_end(l->vm);
+            if (maybe_true(uv)) *shared = true;
+            inside = is_bool(uv, true);
+        }
+        if (!inside && !admits && !is_bool(conditions_on(l, d, conds, compiled, try[k]), false)) admits = true;
+    }
+    free(recs);
+    return admits;
+}
+
+/* W0202, W0203 and W0206 for measure [mi].
+ *  W0202, for each declared tier T: some record of T is in scope, and on
+ *    none of them may the measure apply (the whole measure: dates, scope,
+ *    any of its tiers, when, unless).  A record of T that is also in another
+ *    declared tier counts as T's: the measure reaching it is enough.
+ *  W0203, for each undeclared tier T whose facts the conditions read: some
+ *    record of T in none of the declared tiers meets when && !unless
+ *    (admits_outside).
+ *  W0206: no declared tier has a record in scope. */
 static void tier_lints(linter *l, uint32_t mi) {
     aeo_catalog *c = l->c;
     const aeo_decl *d = c->measures.items[mi];
@@ -226,44 +307,21 @@ static void tier_lints(linter *l, uint32_t mi) {
         const tier_info *ti = &l->tiers[t];
         const fieldset *fsp = &ti->fs;
         if (ti->n == 0) continue;
-        /* Only what a report below can use is evaluated: the measure for a
-         * declared tier, when && !unless for an undeclared one whose facts
-         * the conditions read. */
         bool overlap = false;
         for (uint32_t i = 0; i < cond_fields.n; i++)
             for (uint32_t j = 0; j < fsp->n; j++) overlap |= cond_fields.items[i] == fsp->items[j];
-        bool tier_possible = false, measure_possible = false, reachable = false, cond_possible = false;
+        bool tier_possible = false, measure_possible = false, reachable = false;
         for (uint32_t k = 0; k < ti->n; k++) {
             if (!ti->possible[k]) continue;
             tier_possible = true;
-            if (declared[t]) {
-                if (ti->reachable[k]) reachable = true;
-                if (!measure_possible) {
-                    aeo_vm_begin(l->vm, ti->recs[k]);
-                    aeo_value m = aeo_vm_measure(l->vm, mi);
-                    aeo_vm_end(l->vm);
-                    if (!is_bool(m, false)) measure_possible = true;
-                }
-                continue;
-            }
-            if (!overlap || cond_possible) continue;
-            if (!compiled) {
-                for (uint32_t i = 0; i < d->n_props; i++)
-                    if (strcmp(d->props[i].name, "when") == 0 || strcmp(d->props[i].name, "unless") == 0)
-                        conds[i] = aeo_compile_expr(c, d->props[i].value, "lint", false);
-                compiled = true;
-            }
-            /* when && !unless alone, for the undeclared-tier lint. */
-            aeo_value w = aeo_bool(true);
-            for (uint32_t i = 0; i < d->n_props; i++) {
-                bool when = strcmp(d->props[i].name, "when") == 0, unless = strcmp(d->props[i].name, "unless") == 0;
-                if (!when && !unless) continue;
-                aeo_value v = run_in(l, conds[i], ti->recs[k]);
+            if (!declared[t]) break;
+            if (ti->reachable[k]) reachable = true;
+            if (!measure_possible) {
+                aeo_vm_begin(l->vm, ti->recs[k]);
+                aeo_value m = aeo_vm_measure(l->vm, mi);
                 aeo_vm_end(l->vm);
-                if (unless && v.kind == AEO_V_BOOL) v = aeo_bool(!v.as.b);
-                if (is_bool(v, false)) w = v;
+                if (!is_bool(m, false)) measure_possible = true;
             }
-            if (!is_bool(w, false)) cond_possible = true;
         }
         if (!tier_possible) continue;
         if (declared[t]) {
@@ -273,11 +331,20 @@ static void tier_lints(linter *l, uint32_t mi) {
                 aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
                              "measure '%s' can never apply to tier '%s': its conditions are false for every "
                              "enterprise of that tier", d->name, td->name);
-        } else if (cond_fields.n > 0 && cond_possible && overlap) {
+        } else if (overlap) {
             /* The conditions mention tier facts and still admit this tier. */
-            aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
-                         "the conditions of '%s' read the facts of tier '%s' and admit it, but '%s' is not "
-                         "in its tiers", d->name, td->name, td->name);
+            bool shared = false;
+            if (admits_outside(l, t, declared, d, conds, &compiled, &shared)) {
+                if (shared)
+                    aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
+                                 "the conditions of '%s' read the facts of tier '%s' and admit its enterprises "
+                                 "that are in none of the measure's tiers, but '%s' is not in its tiers",
+                                 d->name, td->name, td->name);
+                else
+                    aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
+                                 "the conditions of '%s' read the facts of tier '%s' and admit it, but '%s' is not "
+                                 "in its tiers", d->name, td->name, td->name);
+            }
         }
     }
     if (any_tier_checked && !any_reachable)
@@ -452,6 +519,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
         tier_lints(&l, i);
         measure_props(&l, i, tested);
     }
+    for (uint32_t t = 0; t < c->tiers.n; t++) aeo_chunk_free(l.tiers[t].chunk);
     free(l.tiers);
     free(tested);
     unused(&l);
@@ -459,6 +527,48 @@ void aeo_lint_catalog(aeo_catalog *c) {
     key_reads(&l, c->key);
     aeo_vm_free(l.vm);
     aeo_arena_free(l.a);
+}
+
+/* ---- tiers that may overlap ------------------------------------------------------ */
+
+bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
+    if (!c->program || !c->root) return NULL;
+    uint32_t n = c->tiers.n;
+    bool *m = aeo_xcalloc((size_t)n * n + 1, sizeof *m);
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL};
+    l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
+    aeo_vm_set_as_of(l.vm, l.unknown_as_of);
+    make_unknown(&l);
+    aeo_chunk **ch = aeo_xcalloc(n + 1, sizeof *ch);
+    for (uint32_t t = 0; t < n; t++) ch[t] = aeo_compile_expr(c, c->tiers.items[t]->value, "lint", false);
+    aeo_value *recs = aeo_xmalloc(MAX_ASSIGN * sizeof *recs);
+    for (uint32_t a = 0; a < n; a++) {
+        m[(size_t)a * n + a] = true;
+        for (uint32_t b = a + 1; b < n; b++) {
+            /* Both tiers' enum and bool fields fixed, every combination; a
+             * pair that reads none, or too many, cannot be shown apart. */
+            fieldset fs = {{0}, 0};
+            tier_fields(&l, c->tiers.items[a]->value, &fs, 0);
+            tier_fields(&l, c->tiers.items[b]->value, &fs, 0);
+            uint32_t k = fs.n ? assignments(&l, &fs, recs, MAX_ASSIGN) : 0;
+            bool both = k == 0;
+            for (uint32_t i = 0; i < k && !both; i++) {
+                aeo_value va = run_in(&l, ch[a], recs[i]);
+                aeo_vm_end(l.vm);
+                if (!maybe_true(va)) continue;
+                aeo_value vb = run_in(&l, ch[b], recs[i]);
+                aeo_vm_end(l.vm);
+                both = maybe_true(vb);
+            }
+            m[(size_t)a * n + b] = m[(size_t)b * n + a] = both;
+        }
+    }
+    free(recs);
+    for (uint32_t t = 0; t < n; t++) aeo_chunk_free(ch[t]);
+    free(ch);
+    aeo_vm_free(l.vm);
+    aeo_arena_free(l.a);
+    return m;
 }
 
 /* ---- aeo:allow ------------------------------------------------------------------- */

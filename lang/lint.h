@@ -22,6 +22,15 @@
 /* Reports the lint warnings of the compiled catalog [c] to c->diags. */
 void aeo_lint_catalog(aeo_catalog *c);
 
+/* Which tiers of the compiled catalog [c] may hold for the same record:
+ * an n*n matrix (n = c->tiers.n; [a*n+b] true when tiers a and b may
+ * overlap, the diagonal true), malloc'd, the caller frees it; NULL without
+ * a compiled program.  Shown apart only by the same evidence the tier lints
+ * use (every combination of the enum and bool fields the two tiers read,
+ * the rest unknown); a pair it cannot show apart counts as overlapping, so
+ * that nothing downstream assumes an exclusivity it has not seen. */
+bool *aeo_lint_tier_overlaps(aeo_catalog *c);
+
 /* Removes the warnings silenced by `aeo:allow` comments. */
 void aeo_lint_apply_allows(aeo_catalog *c);
 
