@@ -41,6 +41,7 @@ typedef struct linter {
     aeo_value unknown_as_of;
     aeo_value unknown;       /* the record of which nothing is known (shared, never changed) */
     tier_info *tiers;        /* per tier */
+    aeo_arena *scratch;      /* records tried for one question only, reset after it */
 } linter;
 
 /* ---- evaluation helpers -------------------------------------------------------- */
@@ -142,6 +143,20 @@ static uint32_t assignments(linter *l, const fieldset *fs, aeo_value *out, uint3
         out[k] = rec;
     }
     return (uint32_t)total;
+}
+
+/* assignments() into the scratch arena, emptied first: for the questions
+ * asked once per measure and tier (or per pair of tiers), whose records
+ * would otherwise pile up in l->a for the whole run.  The records are valid
+ * until the next call. */
+static uint32_t scratch_assignments(linter *l, const fieldset *fs, aeo_value *out) {
+    if (!l->scratch) l->scratch = aeo_arena_new();
+    aeo_arena_reset(l->scratch);
+    aeo_arena *kept = l->a;
+    l->a = l->scratch;
+    uint32_t n = assignments(l, fs, out, MAX_ASSIGN);
+    l->a = kept;
+    return n;
 }
 
 /* ---- the lints ------------------------------------------------------------------- */
@@ -246,7 +261,7 @@ static bool admits_outside(linter *l, uint32_t t, const bool *declared, const ae
     for (uint32_t u = 0; u < c->tiers.n; u++)
         if (declared[u]) tier_fields(l, c->tiers.items[u]->value, &fs, 0);
     aeo_value *recs = aeo_xmalloc(MAX_ASSIGN * sizeof *recs);
-    uint32_t n = assignments(l, &fs, recs, MAX_ASSIGN);
+    uint32_t n = scratch_assignments(l, &fs, recs);
     /* Too many combinations: the tier's own records, the declared tiers
      * then mostly unknown (so, as before, no better than "in t"). */
     const aeo_value *try = n ? recs : ti->recs;
@@ -473,7 +488,7 @@ static void key_reads(linter *l, const aeo_expr *e) {
 
 void aeo_lint_catalog(aeo_catalog *c) {
     if (!c->program || !c->root) return;
-    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL};
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL};
     l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
     make_unknown(&l);
@@ -521,6 +536,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
     }
     for (uint32_t t = 0; t < c->tiers.n; t++) aeo_chunk_free(l.tiers[t].chunk);
     free(l.tiers);
+    if (l.scratch) aeo_arena_free(l.scratch);
     free(tested);
     unused(&l);
     shadows(&l);
@@ -535,7 +551,7 @@ bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
     if (!c->program || !c->root) return NULL;
     uint32_t n = c->tiers.n;
     bool *m = aeo_xcalloc((size_t)n * n + 1, sizeof *m);
-    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL};
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL};
     l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
     make_unknown(&l);
@@ -550,7 +566,7 @@ bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
             fieldset fs = {{0}, 0};
             tier_fields(&l, c->tiers.items[a]->value, &fs, 0);
             tier_fields(&l, c->tiers.items[b]->value, &fs, 0);
-            uint32_t k = fs.n ? assignments(&l, &fs, recs, MAX_ASSIGN) : 0;
+            uint32_t k = fs.n ? scratch_assignments(&l, &fs, recs) : 0;
             bool both = k == 0;
             for (uint32_t i = 0; i < k && !both; i++) {
                 aeo_value va = run_in(&l, ch[a], recs[i]);
@@ -564,6 +580,7 @@ bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
         }
     }
     free(recs);
+    if (l.scratch) aeo_arena_free(l.scratch);
     for (uint32_t t = 0; t < n; t++) aeo_chunk_free(ch[t]);
     free(ch);
     aeo_vm_free(l.vm);
