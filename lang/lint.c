@@ -251,8 +251,14 @@ static aeo_value conditions_on(linter *l, const aeo_decl *d, aeo_chunk **conds, 
  * its facts allow; a declared tier that stays unknown counts as possibly
  * not holding (the lint asks what may happen).  Where the tiers of a
  * catalog exclude each other, "in t and in no declared tier" is "in t",
- * and the answer is the one the tier's own records gave before.  [shared]
- * is set when a record may be in t and in a declared tier at once. */
+ * and the answer is the one the tier's own records gave before.
+ *
+ * One more case is no finding: where t overlaps a declared tier, a
+ * condition that rejects every enterprise of the declared tiers outside t
+ * (there being some) singles out the overlap, as `tier: aeos  when: aeoc`
+ * means "AEOF holders"; that it would admit AEOC holders too is moot, since
+ * the tier gate keeps them out, and the author named them on purpose.
+ * [shared] is set when a record may be in t and in a declared tier at once. */
 static bool admits_outside(linter *l, uint32_t t, const bool *declared, const aeo_decl *d, aeo_chunk **conds,
                            bool *compiled, bool *shared) {
     aeo_catalog *c = l->c;
@@ -266,24 +272,33 @@ static bool admits_outside(linter *l, uint32_t t, const bool *declared, const ae
      * then mostly unknown (so, as before, no better than "in t"). */
     const aeo_value *try = n ? recs : ti->recs;
     if (!n) n = ti->n;
-    bool admits = false;
-    /* Every record, so that [shared] does not depend on their order. */
+    bool admits = false;            /* a record of t outside the declared tiers may meet the conditions */
+    bool others = false;            /* a record of a declared tier may be outside t */
+    bool others_admitted = false;   /* ... and may meet the conditions */
+    /* Every record, so that the flags do not depend on their order. */
     for (uint32_t k = 0; k < n; k++) {
         aeo_value tv = run_in(l, ti->chunk, try[k]);
         aeo_vm_end(l->vm);
-        if (!maybe_true(tv)) continue;
-        bool inside = false;
-        for (uint32_t u = 0; u < c->tiers.n && !inside; u++) {
+        bool in_declared = false, maybe_declared = false;
+        for (uint32_t u = 0; u < c->tiers.n && !in_declared; u++) {
             if (!declared[u]) continue;
             aeo_value uv = run_in(l, l->tiers[u].chunk, try[k]);
             aeo_vm_end(l->vm);
-            if (maybe_true(uv)) *shared = true;
-            inside = is_bool(uv, true);
+            maybe_declared |= maybe_true(uv);
+            in_declared = is_bool(uv, true);
         }
-        if (!inside && !admits && !is_bool(conditions_on(l, d, conds, compiled, try[k]), false)) admits = true;
+        if (maybe_true(tv)) {
+            if (maybe_declared) *shared = true;
+            if (!in_declared && !admits && !is_bool(conditions_on(l, d, conds, compiled, try[k]), false))
+                admits = true;
+        } else if (maybe_declared) {
+            others = true;
+            if (!others_admitted && !is_bool(conditions_on(l, d, conds, compiled, try[k]), false))
+                others_admitted = true;
+        }
     }
     free(recs);
-    return admits;
+    return admits && !(*shared && others && !others_admitted);
 }
 
 /* W0202, W0203 and W0206 for measure [mi].
