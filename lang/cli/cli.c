@@ -1349,7 +1349,15 @@ static int cmd_fmt(int argc, char **argv) {
  * group is the declared tiers joined with " + ", nothing more. */
 static void tier_group(aeo_buf *b, const aeo_measure_info *m, const aeo_catalog *c, bool overlapping) {
     if (overlapping || (m->n_tiers != 1 && m->n_tiers != c->tiers.n)) {
-        for (uint32_t t = 0; t < m->n_tiers; t++) aeo_buf_printf(b, "%s%s", t ? " + " : "", m->tiers[t]);
+        /* In declaration order, so that [b, a] and [a, b] are one group. */
+        bool first = true;
+        for (uint32_t u = 0; u < c->tiers.n; u++)
+            for (uint32_t t = 0; t < m->n_tiers; t++)
+                if (strcmp(m->tiers[t], c->tiers.items[u]->name) == 0) {
+                    aeo_buf_printf(b, "%s%s", first ? "" : " + ", m->tiers[t]);
+                    first = false;
+                    break;
+                }
     } else if (m->n_tiers == 1) {
         aeo_buf_printf(b, "%s only", m->tiers[0]);
     } else {
