@@ -4,7 +4,9 @@
  * record has every slot absent, so every field read is UNKNOWN (required
  * fields too), and as_of is set to an UNKNOWN value.  A tier's assignments
  * are the combinations of the enum and bool fields it reads (at most 256)
- * for which the tier is not false. */
+ * for which the tier is not false.  Nothing assumes that tiers exclude each
+ * other: a record may be in several, and W0203 (admits_outside) and
+ * aeo_lint_tier_overlaps fix the facts of every tier they ask about. */
 #include "lang/lint.h"
 
 #include <stdlib.h>

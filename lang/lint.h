@@ -13,7 +13,11 @@
  * that is decided while every fact (and as_of) is unknown is decided for
  * every record, since CEL's logic only ever resolves an unknown by a
  * decisive operand.  Tier consistency fixes the facts a tier reads (its
- * enum and bool fields, every combination) and leaves the rest unknown. */
+ * enum and bool fields, every combination) and leaves the rest unknown.
+ * Tiers are predicates that may overlap (an EU AEOF holder is in both AEOC
+ * and AEOS): no lint assumes a record is in one tier only.  W0203 asks about
+ * the records of another tier that are in none of the measure's tiers, with
+ * the facts of those tiers fixed too. */
 #ifndef AEO_LANG_LINT_H
 #define AEO_LANG_LINT_H
 
