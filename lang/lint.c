@@ -252,8 +252,10 @@ static aeo_value conditions_on(linter *l, const aeo_decl *d, aeo_chunk **conds, 
  * tiers (every combination), so that each declared tier is decided where
  * its facts allow; a declared tier that stays unknown counts as possibly
  * not holding (the lint asks what may happen).  Where the tiers of a
- * catalog exclude each other, "in t and in no declared tier" is "in t",
- * and the answer is the one the tier's own records gave before.
+ * catalog exclude each other, "in t and in no declared tier" is "in t":
+ * the answer is the one t's own records gave in version 1, or a sharper
+ * one where a declared tier's facts, now fixed, show the conditions false
+ * (never a new warning).
  *
  * One more case is no finding: where t overlaps a declared tier, a
  * condition that rejects every enterprise of the declared tiers outside t
@@ -272,30 +274,30 @@ static bool admits_outside(linter *l, uint32_t t, const bool *declared, const ae
     uint32_t n = scratch_assignments(l, &fs, recs);
     /* Too many combinations: the tier's own records, the declared tiers
      * then mostly unknown (so, as before, no better than "in t"). */
-    const aeo_value *try = n ? recs : ti->recs;
+    const aeo_value *tried = n ? recs : ti->recs;
     if (!n) n = ti->n;
     bool admits = false;            /* a record of t outside the declared tiers may meet the conditions */
     bool others = false;            /* a record of a declared tier may be outside t */
     bool others_admitted = false;   /* ... and may meet the conditions */
     /* Every record, so that the flags do not depend on their order. */
     for (uint32_t k = 0; k < n; k++) {
-        aeo_value tv = run_in(l, ti->chunk, try[k]);
+        aeo_value tv = run_in(l, ti->chunk, tried[k]);
         aeo_vm_end(l->vm);
         bool in_declared = false, maybe_declared = false;
         for (uint32_t u = 0; u < c->tiers.n && !in_declared; u++) {
             if (!declared[u]) continue;
-            aeo_value uv = run_in(l, l->tiers[u].chunk, try[k]);
+            aeo_value uv = run_in(l, l->tiers[u].chunk, tried[k]);
             aeo_vm_end(l->vm);
             maybe_declared |= maybe_true(uv);
             in_declared = is_bool(uv, true);
         }
         if (maybe_true(tv)) {
             if (maybe_declared) *shared = true;
-            if (!in_declared && !admits && !is_bool(conditions_on(l, d, conds, compiled, try[k]), false))
+            if (!in_declared && !admits && !is_bool(conditions_on(l, d, conds, compiled, tried[k]), false))
                 admits = true;
         } else if (maybe_declared) {
             others = true;
-            if (!others_admitted && !is_bool(conditions_on(l, d, conds, compiled, try[k]), false))
+            if (!others_admitted && !is_bool(conditions_on(l, d, conds, compiled, tried[k]), false))
                 others_admitted = true;
         }
     }
