@@ -4,7 +4,9 @@
  * record has every slot absent, so every field read is UNKNOWN (required
  * fields too), and as_of is set to an UNKNOWN value.  A tier's assignments
  * are the combinations of the enum and bool fields it reads (at most 256)
- * for which the tier is not false. */
+ * for which the tier is not false.  Nothing assumes that tiers exclude each
+ * other: a record may be in several, and W0203 (admits_outside) and
+ * aeo_lint_tier_overlaps fix the facts of every tier they ask about. */
 #include "lang/lint.h"
 
 #include <stdlib.h>
@@ -31,6 +33,7 @@ typedef struct tier_info {
     aeo_value *recs;
     bool *possible;          /* the tier is not false */
     bool *reachable;         /* the scope is not false */
+    aeo_chunk *chunk;        /* the tier's condition (NULL: could not be compiled) */
 } tier_info;
 
 typedef struct linter {
@@ -40,6 +43,7 @@ typedef struct linter {
     aeo_value unknown_as_of;
     aeo_value unknown;       /* the record of which nothing is known (shared, never changed) */
     tier_info *tiers;        /* per tier */
+    aeo_arena *scratch;      /* records tried for one question only, reset after it */
 } linter;
 
 /* ---- evaluation helpers -------------------------------------------------------- */
@@ -143,6 +147,20 @@ static uint32_t assignments(linter *l, const fieldset *fs, aeo_value *out, uint3
     return (uint32_t)total;
 }
 
+/* assignments() into the scratch arena, emptied first: for the questions
+ * asked once per measure and tier (or per pair of tiers), whose records
+ * would otherwise pile up in l->a for the whole run.  The records are valid
+ * until the next call. */
+static uint32_t scratch_assignments(linter *l, const fieldset *fs, aeo_value *out) {
+    if (!l->scratch) l->scratch = aeo_arena_new();
+    aeo_arena_reset(l->scratch);
+    aeo_arena *kept = l->a;
+    l->a = l->scratch;
+    uint32_t n = assignments(l, fs, out, MAX_ASSIGN);
+    l->a = kept;
+    return n;
+}
+
 /* ---- the lints ------------------------------------------------------------------- */
 
 static void constant_condition(linter *l, const aeo_expr *e, const char *what, bool is_unless) {
@@ -228,6 +246,9 @@ static void tier_infos(linter *l) {
     for (uint32_t t = 0; t < c->tiers.n; t++) {
         tier_info *ti = &l->tiers[t];
         const aeo_decl *td = c->tiers.items[t];
+        /* Every tier's chunk, also of those not checked themselves: W0203
+         * asks the declared tiers of a measure about other tiers' records. */
+        ti->chunk = aeo_compile_expr(c, td->value, "lint", false);
         tier_fields(l, td->value, &ti->fs, 0);
         if (ti->fs.n == 0) continue;
         aeo_value *recs = aeo_arena_alloc(l->a, MAX_ASSIGN * sizeof *recs);
@@ -237,10 +258,9 @@ static void tier_infos(linter *l) {
         ti->recs = recs;
         ti->possible = aeo_arena_zalloc(l->a, n * sizeof *ti->possible);
         ti->reachable = aeo_arena_zalloc(l->a, n * sizeof *ti->reachable);
-        aeo_chunk *tc = aeo_compile_expr(c, td->value, "lint", false);
         for (uint32_t k = 0; k < n; k++) {
             aeo_vm_set_as_of(l->vm, l->unknown_as_of);
-            aeo_value tvv = run_in(l, tc, recs[k]);
+            aeo_value tvv = run_in(l, ti->chunk, recs[k]);
             aeo_vm_end(l->vm);
             ti->possible[k] = maybe_true(tvv);
             if (!ti->possible[k]) continue;
@@ -252,11 +272,103 @@ static void tier_infos(linter *l) {
                 ti->reachable[k] = true;
             }
         }
-        aeo_chunk_free(tc);
     }
     aeo_chunk_free(scope);
 }
 
+/* ---- W0203 on tiers that may overlap ------------------------------------------- */
+
+/* The measure's when && !unless alone on [rec] (its tiers, scope and dates
+ * left out), the conditions compiled on first need into [conds] (one slot
+ * per property). */
+static aeo_value conditions_on(linter *l, const aeo_decl *d, aeo_chunk **conds, bool *compiled, aeo_value rec) {
+    const aeo_measure *mv = d->measure;
+    if (!*compiled) {
+        for (uint32_t i = 0; i < mv->n_conds; i++) conds[i] = aeo_compile_expr(l->c, mv->conds[i].expr, "lint", false);
+        *compiled = true;
+    }
+    aeo_value w = aeo_bool(true);
+    for (uint32_t i = 0; i < mv->n_conds; i++) {
+        aeo_value v = run_in(l, conds[i], rec);
+        aeo_vm_end(l->vm);
+        if (mv->conds[i].negate && v.kind == AEO_V_BOOL) v = aeo_bool(!v.as.b);
+        if (is_bool(v, false)) w = v;
+    }
+    return w;
+}
+
+/* W0203's question for the undeclared tier [t] of measure [d]: may an
+ * enterprise of tier t that is in NONE of the measure's declared tiers meet
+ * its when and unless?  Tiers are predicates and may overlap (an EU AEOF
+ * holder is in both the AEOC and the AEOS tier), so "of tier t" alone is
+ * not the question: a record of t that is also in a declared tier gets the
+ * measure through that tier, and admitting it is what the author meant.
+ * The records tried fix the enum and bool fields of t AND of the declared
+ * tiers (every combination), so that each declared tier is decided where
+ * its facts allow; a declared tier that stays unknown counts as possibly
+ * not holding (the lint asks what may happen).  Where the tiers of a
+ * catalog exclude each other, "in t and in no declared tier" is "in t":
+ * the answer is the one t's own records gave in version 1, or a sharper
+ * one where a declared tier's facts, now fixed, show the conditions false
+ * (never a new warning).
+ *
+ * One more case is no finding: where t overlaps a declared tier, a
+ * condition that rejects every enterprise of the declared tiers outside t
+ * (there being some) singles out the overlap, as `tier: aeos  when: aeoc`
+ * means "AEOF holders"; that it would admit AEOC holders too is moot, since
+ * the tier gate keeps them out, and the author named them on purpose.
+ * [shared] is set when a record may be in t and in a declared tier at once. */
+static bool admits_outside(linter *l, uint32_t t, const bool *declared, const aeo_decl *d, aeo_chunk **conds,
+                           bool *compiled, bool *shared) {
+    aeo_catalog *c = l->c;
+    const tier_info *ti = &l->tiers[t];
+    fieldset fs = ti->fs;
+    for (uint32_t u = 0; u < c->tiers.n; u++)
+        if (declared[u]) tier_fields(l, c->tiers.items[u]->value, &fs, 0);
+    aeo_value *recs = aeo_xmalloc(MAX_ASSIGN * sizeof *recs);
+    uint32_t n = scratch_assignments(l, &fs, recs);
+    /* Too many combinations: the tier's own records, the declared tiers
+     * then mostly unknown (so, as before, no better than "in t"). */
+    const aeo_value *tried = n ? recs : ti->recs;
+    if (!n) n = ti->n;
+    bool admits = false;            /* a record of t outside the declared tiers may meet the conditions */
+    bool others = false;            /* a record of a declared tier may be outside t */
+    bool others_admitted = false;   /* ... and may meet the conditions */
+    /* Every record, so that the flags do not depend on their order. */
+    for (uint32_t k = 0; k < n; k++) {
+        aeo_value tv = run_in(l, ti->chunk, tried[k]);
+        aeo_vm_end(l->vm);
+        bool in_declared = false, maybe_declared = false;
+        for (uint32_t u = 0; u < c->tiers.n && !in_declared; u++) {
+            if (!declared[u]) continue;
+            aeo_value uv = run_in(l, l->tiers[u].chunk, tried[k]);
+            aeo_vm_end(l->vm);
+            maybe_declared |= maybe_true(uv);
+            in_declared = is_bool(uv, true);
+        }
+        if (maybe_true(tv)) {
+            if (maybe_declared) *shared = true;
+            if (!in_declared && !admits && !is_bool(conditions_on(l, d, conds, compiled, tried[k]), false))
+                admits = true;
+        } else if (maybe_declared) {
+            others = true;
+            if (!others_admitted && !is_bool(conditions_on(l, d, conds, compiled, tried[k]), false))
+                others_admitted = true;
+        }
+    }
+    free(recs);
+    return admits && !(*shared && others && !others_admitted);
+}
+
+/* W0202, W0203 and W0206 for measure [mi].
+ *  W0202, for each declared tier T: some record of T is in scope, and on
+ *    none of them may the measure apply (the whole measure: dates, scope,
+ *    any of its tiers, when, unless).  A record of T that is also in another
+ *    declared tier counts as T's: the measure reaching it is enough.
+ *  W0203, for each undeclared tier T whose facts the conditions read: some
+ *    record of T in none of the declared tiers meets when && !unless
+ *    (admits_outside).
+ *  W0206: no declared tier has a record in scope. */
 static void tier_lints(linter *l, uint32_t mi) {
     aeo_catalog *c = l->c;
     const aeo_decl *d = c->measures.items[mi];
@@ -282,51 +394,30 @@ static void tier_lints(linter *l, uint32_t mi) {
         const tier_info *ti = &l->tiers[t];
         const fieldset *fsp = &ti->fs;
         if (ti->n == 0) continue;
-        /* Only what a report below can use is evaluated: the measure for a
-         * declared tier, when && !unless for an undeclared one whose facts
-         * the conditions read. */
         bool overlap = false;
         for (uint32_t i = 0; i < cond_fields.n; i++)
             for (uint32_t j = 0; j < fsp->n; j++) overlap |= cond_fields.items[i] == fsp->items[j];
-        bool tier_possible = false, measure_possible = false, reachable = false, cond_possible = false;
+        bool tier_possible = false, measure_possible = false, reachable = false;
         for (uint32_t k = 0; k < ti->n; k++) {
             if (!ti->possible[k]) continue;
             tier_possible = true;
-            if (declared[t]) {
-                /* A measure with its own scope is reachable where that
-                 * scope may hold, not the catalog's. */
-                bool r = ti->reachable[k];
-                if (own_scope) {
-                    aeo_vm_set_as_of(l->vm, l->unknown_as_of);
-                    aeo_value sv = run_in(l, own_scope, ti->recs[k]);
-                    aeo_vm_end(l->vm);
-                    r = !is_bool(sv, false);
-                }
-                if (r) reachable = true;
-                if (!measure_possible) {
-                    aeo_vm_begin(l->vm, ti->recs[k]);
-                    aeo_value m = aeo_vm_measure(l->vm, mi);
-                    aeo_vm_end(l->vm);
-                    if (!is_bool(m, false)) measure_possible = true;
-                }
-                continue;
-            }
-            if (!overlap || cond_possible) continue;
-            if (!compiled) {
-                for (uint32_t i = 0; i < mv->n_conds; i++)
-                    conds[i] = aeo_compile_expr(c, mv->conds[i].expr, "lint", false);
-                compiled = true;
-            }
-            /* when && !unless alone, for the undeclared-tier lint. */
-            aeo_value w = aeo_bool(true);
-            for (uint32_t i = 0; i < mv->n_conds; i++) {
-                bool unless = mv->conds[i].negate;
-                aeo_value v = run_in(l, conds[i], ti->recs[k]);
+            if (!declared[t]) break;
+            /* A measure with its own scope is reachable where that scope
+             * may hold, not the catalog's. */
+            bool r = ti->reachable[k];
+            if (own_scope) {
+                aeo_vm_set_as_of(l->vm, l->unknown_as_of);
+                aeo_value sv = run_in(l, own_scope, ti->recs[k]);
                 aeo_vm_end(l->vm);
-                if (unless && v.kind == AEO_V_BOOL) v = aeo_bool(!v.as.b);
-                if (is_bool(v, false)) w = v;
+                r = !is_bool(sv, false);
             }
-            if (!is_bool(w, false)) cond_possible = true;
+            if (r) reachable = true;
+            if (!measure_possible) {
+                aeo_vm_begin(l->vm, ti->recs[k]);
+                aeo_value m = aeo_vm_measure(l->vm, mi);
+                aeo_vm_end(l->vm);
+                if (!is_bool(m, false)) measure_possible = true;
+            }
         }
         if (!tier_possible) continue;
         if (declared[t]) {
@@ -336,11 +427,20 @@ static void tier_lints(linter *l, uint32_t mi) {
                 aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
                              "measure '%s' can never apply to tier '%s': its conditions are false for every "
                              "enterprise of that tier", d->name, td->name);
-        } else if (cond_fields.n > 0 && cond_possible && overlap) {
+        } else if (overlap) {
             /* The conditions mention tier facts and still admit this tier. */
-            aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
-                         "the conditions of '%s' read the facts of tier '%s' and admit it, but '%s' is not "
-                         "in its tiers", d->name, td->name, td->name);
+            bool shared = false;
+            if (admits_outside(l, t, declared, d, conds, &compiled, &shared)) {
+                if (shared)
+                    aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
+                                 "the conditions of '%s' read the facts of tier '%s' and admit its enterprises "
+                                 "that are in none of the measure's tiers, but '%s' is not in its tiers",
+                                 d->name, td->name, td->name);
+                else
+                    aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
+                                 "the conditions of '%s' read the facts of tier '%s' and admit it, but '%s' is not "
+                                 "in its tiers", d->name, td->name, td->name);
+            }
         }
     }
     if (any_tier_checked && !any_reachable)
@@ -479,7 +579,7 @@ static void key_reads(linter *l, const aeo_expr *e) {
 
 void aeo_lint_catalog(aeo_catalog *c) {
     if (!c->program || !c->root) return;
-    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL};
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL};
     l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
     make_unknown(&l);
@@ -528,13 +628,58 @@ void aeo_lint_catalog(aeo_catalog *c) {
         tier_lints(&l, i);
         measure_props(&l, i, tested);
     }
+    for (uint32_t t = 0; t < c->tiers.n; t++) aeo_chunk_free(l.tiers[t].chunk);
     free(l.tiers);
+    if (l.scratch) aeo_arena_free(l.scratch);
     free(tested);
     unused(&l);
     shadows(&l);
     key_reads(&l, c->key);
     aeo_vm_free(l.vm);
     aeo_arena_free(l.a);
+}
+
+/* ---- tiers that may overlap ------------------------------------------------------ */
+
+bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
+    if (!c->program || !c->root) return NULL;
+    uint32_t n = c->tiers.n;
+    bool *m = aeo_xcalloc((size_t)n * n + 1, sizeof *m);
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL};
+    l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
+    aeo_vm_set_as_of(l.vm, l.unknown_as_of);
+    make_unknown(&l);
+    aeo_chunk **ch = aeo_xcalloc(n + 1, sizeof *ch);
+    for (uint32_t t = 0; t < n; t++) ch[t] = aeo_compile_expr(c, c->tiers.items[t]->value, "lint", false);
+    aeo_value *recs = aeo_xmalloc(MAX_ASSIGN * sizeof *recs);
+    for (uint32_t a = 0; a < n; a++) {
+        m[(size_t)a * n + a] = true;
+        for (uint32_t b = a + 1; b < n; b++) {
+            /* Both tiers' enum and bool fields fixed, every combination; a
+             * pair that reads none, or too many, cannot be shown apart. */
+            fieldset fs = {{0}, 0};
+            tier_fields(&l, c->tiers.items[a]->value, &fs, 0);
+            tier_fields(&l, c->tiers.items[b]->value, &fs, 0);
+            uint32_t k = fs.n ? scratch_assignments(&l, &fs, recs) : 0;
+            bool both = k == 0;
+            for (uint32_t i = 0; i < k && !both; i++) {
+                aeo_value va = run_in(&l, ch[a], recs[i]);
+                aeo_vm_end(l.vm);
+                if (!maybe_true(va)) continue;
+                aeo_value vb = run_in(&l, ch[b], recs[i]);
+                aeo_vm_end(l.vm);
+                both = maybe_true(vb);
+            }
+            m[(size_t)a * n + b] = m[(size_t)b * n + a] = both;
+        }
+    }
+    free(recs);
+    if (l.scratch) aeo_arena_free(l.scratch);
+    for (uint32_t t = 0; t < n; t++) aeo_chunk_free(ch[t]);
+    free(ch);
+    aeo_vm_free(l.vm);
+    aeo_arena_free(l.a);
+    return m;
 }
 
 /* ---- aeo:allow ------------------------------------------------------------------- */

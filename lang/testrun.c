@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lang/compile.h"
+#include "lang/lint.h"
 #include "runtime/facts.h"
 #include "runtime/vm.h"
 
@@ -157,6 +158,14 @@ typedef struct coverage {
     uint32_t **wins;              /* per valued measure: wins of each case, then of the else */
     bool valued;                  /* the catalog has valued measures */
     uint32_t n_measures;
+    /* Tiers are predicates and may overlap (an AEOF holder is in aeoc and
+     * aeos): for each pair that may (aeo_lint_tier_overlaps), whether a
+     * test had an enterprise in both, since what a measure does for such an
+     * enterprise is tested by no record of one tier alone.  A pair shown
+     * apart (Shenyang's advanced and general) asks for nothing. */
+    uint32_t n_tiers;
+    bool *may_overlap, *seen_both;    /* n_tiers * n_tiers */
+    aeo_chunk **tier_chunks;
 } coverage;
 
 static bool walked(coverage *cv, const void *d) {
@@ -213,6 +222,12 @@ static void coverage_init(aeo_catalog *c, coverage *cv) {
         cv->wins[m] = aeo_xcalloc(mi->n_cases + 1, sizeof *cv->wins[m]);
     }
     if (c->scope) leaves_of(c, cv, c->scope);
+    cv->n_tiers = c->tiers.n;
+    cv->may_overlap = aeo_lint_tier_overlaps(c);
+    cv->seen_both = aeo_xcalloc((size_t)c->tiers.n * c->tiers.n + 1, sizeof *cv->seen_both);
+    cv->tier_chunks = aeo_xcalloc(c->tiers.n + 1, sizeof *cv->tier_chunks);
+    for (uint32_t t = 0; t < c->tiers.n; t++)
+        cv->tier_chunks[t] = aeo_compile_expr(c, c->tiers.items[t]->value, "coverage", false);
     for (uint32_t m = 0; m < c->measures.n; m++) {
         const aeo_decl *d = c->measures.items[m];
         const aeo_measure *v = d->measure;
@@ -230,6 +245,15 @@ static void coverage_free(coverage *cv) {
     free(cv->not_applied);
     for (uint32_t m = 0; cv->wins && m < cv->n_measures; m++) free(cv->wins[m]);
     free(cv->wins);
+    for (uint32_t t = 0; t < cv->n_tiers; t++) aeo_chunk_free(cv->tier_chunks[t]);
+    free(cv->tier_chunks);
+    free(cv->may_overlap);
+    free(cv->seen_both);
+}
+
+/* The pairs of tiers that may overlap: a < b. */
+static bool overlap_pair(const coverage *cv, uint32_t a, uint32_t b) {
+    return a < b && cv->may_overlap && cv->may_overlap[(size_t)a * cv->n_tiers + b];
 }
 
 /* Records what the current record shows: measure outcomes, leaf values. */
@@ -250,6 +274,16 @@ static void coverage_record(aeo_catalog *c, aeo_vm *vm, coverage *cv) {
         if (v.as.b) cv->leaves[i].seen_true = true;
         else cv->leaves[i].seen_false = true;
     }
+    bool *in = aeo_xcalloc(cv->n_tiers + 1, sizeof *in);
+    for (uint32_t t = 0; t < cv->n_tiers; t++) {
+        if (!cv->tier_chunks[t]) continue;
+        aeo_value v = aeo_vm_run(vm, cv->tier_chunks[t]);
+        in[t] = v.kind == AEO_V_BOOL && v.as.b;
+    }
+    for (uint32_t a = 0; a < cv->n_tiers; a++)
+        for (uint32_t b = a + 1; b < cv->n_tiers; b++)
+            if (overlap_pair(cv, a, b) && in[a] && in[b]) cv->seen_both[(size_t)a * cv->n_tiers + b] = true;
+    free(in);
 }
 
 static void where_text(aeo_buf *b, const aeo_catalog *c, aeo_span sp) {
@@ -284,14 +318,22 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
             c_cov += cv->wins[m][k] > 0;
         }
     }
-    uint32_t total = 2 * nm + l_total + c_total, covered = m_cov + l_cov + c_cov;
+    uint32_t o_cov = 0, o_total = 0;
+    for (uint32_t a = 0; a < cv->n_tiers; a++)
+        for (uint32_t b = a + 1; b < cv->n_tiers; b++)
+            if (overlap_pair(cv, a, b)) {
+                o_total++;
+                o_cov += cv->seen_both[(size_t)a * cv->n_tiers + b];
+            }
+    uint32_t total = 2 * nm + l_total + c_total + o_total, covered = m_cov + l_cov + c_cov + o_cov;
     double pct = total ? 100.0 * covered / total : 100.0;
-    if (cv->valued)
-        aeo_buf_printf(text, "coverage: measures %u/%u outcomes, cases %u/%u won, conditions %u/%u outcomes: %.1f%%\n",
-                       m_cov, 2 * nm, c_cov, c_total, l_cov, l_total, pct);
-    else
-        aeo_buf_printf(text, "coverage: measures %u/%u outcomes, conditions %u/%u outcomes: %.1f%%\n", m_cov, 2 * nm,
-                       l_cov, l_total, pct);
+    aeo_buf_printf(text, "coverage: measures %u/%u outcomes", m_cov, 2 * nm);
+    /* Cases only for valued catalogs, tier overlaps only where tiers may
+     * overlap, so that other catalogs read as before. */
+    if (cv->valued) aeo_buf_printf(text, ", cases %u/%u won", c_cov, c_total);
+    aeo_buf_printf(text, ", conditions %u/%u outcomes", l_cov, l_total);
+    if (o_total) aeo_buf_printf(text, ", tier overlaps %u/%u", o_cov, o_total);
+    aeo_buf_printf(text, ": %.1f%%\n", pct);
     for (uint32_t m = 0; m < nm; m++) {
         if (cv->applied[m] && cv->not_applied[m]) continue;
         aeo_buf_printf(text, "  %s: never seen %s\n", c->program->measures[m].id,
@@ -323,6 +365,11 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
         expr_text(text, lf->e);
         aeo_buf_puts(text, "\n");
     }
+    for (uint32_t a = 0; a < cv->n_tiers; a++)
+        for (uint32_t b = a + 1; b < cv->n_tiers; b++)
+            if (overlap_pair(cv, a, b) && !cv->seen_both[(size_t)a * cv->n_tiers + b])
+                aeo_buf_printf(text, "  tiers %s and %s may overlap: never seen an enterprise in both\n",
+                               c->tiers.items[a]->name, c->tiers.items[b]->name);
     if (o->coverage_json) {
         aeo_buf j = {0};
         aeo_buf_printf(&j, "{\"percent\":%.1f,\"measures\":[", pct);
@@ -370,7 +417,25 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
             aeo_buf_free(&at);
             aeo_buf_free(&ex);
         }
-        aeo_buf_puts(&j, "]}\n");
+        aeo_buf_puts(&j, "]");
+        /* The tier pairs that may overlap, only where some do. */
+        if (o_total) {
+            aeo_buf_puts(&j, ",\"tier_overlaps\":[");
+            bool first_pair = true;
+            for (uint32_t a = 0; a < cv->n_tiers; a++)
+                for (uint32_t b = a + 1; b < cv->n_tiers; b++) {
+                    if (!overlap_pair(cv, a, b)) continue;
+                    aeo_buf_puts(&j, first_pair ? "\n  {\"tiers\":[" : ",\n  {\"tiers\":[");
+                    first_pair = false;
+                    aeo_buf_json_string(&j, c->tiers.items[a]->name, strlen(c->tiers.items[a]->name));
+                    aeo_buf_puts(&j, ",");
+                    aeo_buf_json_string(&j, c->tiers.items[b]->name, strlen(c->tiers.items[b]->name));
+                    aeo_buf_printf(&j, "],\"seen_both\":%s}",
+                                   cv->seen_both[(size_t)a * cv->n_tiers + b] ? "true" : "false");
+                }
+            aeo_buf_puts(&j, "]");
+        }
+        aeo_buf_puts(&j, "}\n");
         FILE *f = strcmp(o->coverage_json, "-") == 0 ? stdout : fopen(o->coverage_json, "w");
         if (!f || fwrite(j.data, 1, j.len, f) != j.len) fprintf(stderr, "aeo: %s: cannot write\n", o->coverage_json);
         if (f && f != stdout) fclose(f);

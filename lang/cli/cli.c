@@ -1476,30 +1476,48 @@ static int cmd_fmt(int argc, char **argv) {
 
 /* ---- list ---------------------------------------------------------------------- */
 
-/* "advanced only", "general only", "both" (two tiers: all of them), or the
- * tiers joined with " + ". */
-static void tier_group(aeo_buf *b, const aeo_measure_info *m, const aeo_catalog *c) {
-    if (m->n_tiers == 1) {
+/* A measure's tier group.  Where the catalog's tiers exclude each other
+ * (aeo_lint_tier_overlaps shows every pair apart, as Shenyang's): "advanced
+ * only", "general only", "both" (two tiers: all of them), "all tiers", or
+ * the tiers joined with " + ".  Where tiers may overlap, "T only" would be
+ * false (a measure for aeoc also covers the AEOF holders of aeos), so the
+ * group is the declared tiers joined with " + ", nothing more. */
+static void tier_group(aeo_buf *b, const aeo_measure_info *m, const aeo_catalog *c, bool overlapping) {
+    if (overlapping || (m->n_tiers != 1 && m->n_tiers != c->tiers.n)) {
+        /* In declaration order, so that [b, a] and [a, b] are one group. */
+        bool first = true;
+        for (uint32_t u = 0; u < c->tiers.n; u++)
+            for (uint32_t t = 0; t < m->n_tiers; t++)
+                if (strcmp(m->tiers[t], c->tiers.items[u]->name) == 0) {
+                    aeo_buf_printf(b, "%s%s", first ? "" : " + ", m->tiers[t]);
+                    first = false;
+                    break;
+                }
+    } else if (m->n_tiers == 1) {
         aeo_buf_printf(b, "%s only", m->tiers[0]);
-    } else if (m->n_tiers == c->tiers.n && m->n_tiers == 2) {
-        aeo_buf_puts(b, "both");
-    } else if (m->n_tiers == c->tiers.n && m->n_tiers > 2) {
-        aeo_buf_puts(b, "all tiers");
     } else {
-        for (uint32_t t = 0; t < m->n_tiers; t++) aeo_buf_printf(b, "%s%s", t ? " + " : "", m->tiers[t]);
+        aeo_buf_puts(b, m->n_tiers == 2 ? "both" : "all tiers");
     }
 }
 
-/* Sort rank of a tier group: the tier's declaration index for "T only",
- * after every tier for combinations. */
-static int group_rank(const aeo_catalog *c, const char *group) {
+/* Sort rank of a tier group: the tier's declaration index for a single
+ * tier ("T only", or "T" where tiers overlap), after every tier for
+ * combinations. */
+static int group_rank(const aeo_catalog *c, const char *group, bool overlapping) {
     const char *only = strstr(group, " only");
-    if (!only || only[5] != '\0') return (int)c->tiers.n;
-    for (uint32_t t = 0; t < c->tiers.n; t++) {
-        size_t n = strlen(c->tiers.items[t]->name);
-        if ((size_t)(only - group) == n && strncmp(group, c->tiers.items[t]->name, n) == 0) return (int)t;
-    }
+    size_t len = overlapping ? strlen(group) : only && only[5] == '\0' ? (size_t)(only - group) : 0;
+    for (uint32_t t = 0; t < c->tiers.n && len; t++)
+        if (strlen(c->tiers.items[t]->name) == len && strncmp(group, c->tiers.items[t]->name, len) == 0) return (int)t;
     return (int)c->tiers.n;
+}
+
+/* Whether two tiers of [c] may hold for one record. */
+static bool tiers_overlap(aeo_catalog *c) {
+    bool *m = aeo_lint_tier_overlaps(c), any = false;
+    for (uint32_t a = 0; m && a < c->tiers.n; a++)
+        for (uint32_t b = 0; b < c->tiers.n; b++) any |= a != b && m[(size_t)a * c->tiers.n + b];
+    free(m);
+    return any;
 }
 
 static void date_text(char *buf, bool has, aeo_value v) {
@@ -1531,6 +1549,9 @@ static int cmd_list(int argc, char **argv) {
     aeo_catalog *c = load(&o, true, &st);
     if (!c) { free_options(&o); return st; }
     aeo_program *p = c->program;
+    bool overlapping = tiers_overlap(c);
+    /* Per declared tier: a measure in several tiers counts in each. */
+    uint32_t *per_tier = aeo_xcalloc(c->tiers.n + 1, sizeof *per_tier);
     /* Groups for the closing count, in first-seen order. */
     const char **groups = aeo_xcalloc(p->n_measures + 1, sizeof *groups);
     uint32_t *counts = aeo_xcalloc(p->n_measures + 1, sizeof *counts);
@@ -1553,8 +1574,11 @@ static int cmd_list(int argc, char **argv) {
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         g.len = 0;
-        tier_group(&g, m, c);
+        tier_group(&g, m, c, overlapping);
         aeo_buf_putn(&g, "", 0);
+        for (uint32_t t = 0; t < m->n_tiers; t++)
+            for (uint32_t u = 0; u < c->tiers.n; u++)
+                if (strcmp(m->tiers[t], c->tiers.items[u]->name) == 0) per_tier[u]++;
         uint32_t k = 0;
         while (k < n_groups && strcmp(groups[k], g.data) != 0) k++;
         if (k == n_groups) groups[n_groups++] = aeo_arena_strdup(c->arena, g.data);
@@ -1582,7 +1606,7 @@ static int cmd_list(int argc, char **argv) {
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         g.len = 0;
-        tier_group(&g, m, c);
+        tier_group(&g, m, c, overlapping);
         aeo_buf_putn(&g, "", 0);
         char eff[48], exp[48];
         date_text(eff, m->has_effective, m->effective);
@@ -1643,7 +1667,7 @@ static int cmd_list(int argc, char **argv) {
      * combinations in first-seen order. */
     for (uint32_t a = 1; a < n_groups; a++) {
         for (uint32_t b = a; b > 0; b--) {
-            int rank_prev = group_rank(c, groups[b - 1]), rank_cur = group_rank(c, groups[b]);
+            int rank_prev = group_rank(c, groups[b - 1], overlapping), rank_cur = group_rank(c, groups[b], overlapping);
             if (rank_prev <= rank_cur) break;
             const char *tg = groups[b]; groups[b] = groups[b - 1]; groups[b - 1] = tg;
             uint32_t tc = counts[b]; counts[b] = counts[b - 1]; counts[b - 1] = tc;
@@ -1653,12 +1677,26 @@ static int cmd_list(int argc, char **argv) {
         aeo_buf_printf(&out, "\n%u measure%s", p->n_measures, p->n_measures == 1 ? "" : "s");
         for (uint32_t k = 0; k < n_groups; k++) aeo_buf_printf(&out, "%s %s %u", k ? "," : ":", groups[k], counts[k]);
         aeo_buf_puts(&out, "\n");
+        /* Where tiers overlap, the groups do not say how many measures an
+         * enterprise of one tier may get: count per tier too. */
+        if (overlapping) {
+            aeo_buf_puts(&out, "per tier (the tiers overlap; a measure counts in each of its tiers)");
+            for (uint32_t u = 0; u < c->tiers.n; u++)
+                aeo_buf_printf(&out, "%s %s %u", u ? "," : ":", c->tiers.items[u]->name, per_tier[u]);
+            aeo_buf_puts(&out, "\n");
+        }
     } else if (fmt == 1) {
         aeo_buf_puts(&out, p->n_measures ? "\n],\"counts\":{" : "],\"counts\":{");
         for (uint32_t k = 0; k < n_groups; k++) {
             if (k) aeo_buf_puts(&out, ",");
             aeo_buf_json_string(&out, groups[k], strlen(groups[k]));
             aeo_buf_printf(&out, ":%u", counts[k]);
+        }
+        aeo_buf_printf(&out, "},\"tiers_overlap\":%s,\"tier_counts\":{", overlapping ? "true" : "false");
+        for (uint32_t u = 0; u < c->tiers.n; u++) {
+            if (u) aeo_buf_puts(&out, ",");
+            aeo_buf_json_string(&out, c->tiers.items[u]->name, strlen(c->tiers.items[u]->name));
+            aeo_buf_printf(&out, ":%u", per_tier[u]);
         }
         aeo_buf_puts(&out, "}}\n");
     }
@@ -1668,6 +1706,7 @@ static int cmd_list(int argc, char **argv) {
     free(groups);
     free(counts);
     free(vt);
+    free(per_tier);
     aeo_catalog_free(c);
     free_options(&o);
     return st;

@@ -1,0 +1,2 @@
+$AEO list tests/golden/cli/overlap_order.aeo
+$AEO list tests/golden/cli/overlap_order.aeo --format csv
