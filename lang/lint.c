@@ -304,6 +304,7 @@ static void mark_uses(const aeo_expr *e, void *p) {
         else if (e->ref == AEO_REF_TIER) u->tiers[e->ref_index] = true;
         return;
     }
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC) u->defs[e->ref_index] = true;
     aeo_expr_each_child(e, mark_uses, u);
 }
 
@@ -327,8 +328,8 @@ static void unused(linter *l) {
                          c->consts.items[i]->name);
     for (uint32_t i = 0; i < c->defs.n; i++)
         if (!defs[i])
-            aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->defs.items[i]->name_span, "def '%s' is never used",
-                         c->defs.items[i]->name);
+            aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->defs.items[i]->name_span, "%s '%s' is never used",
+                         c->defs.items[i]->n_params ? "function" : "def", c->defs.items[i]->name);
     for (uint32_t i = 0; i < c->tiers.n; i++)
         if (!tiers[i])
             aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->tiers.items[i]->name_span, "tier '%s' is never used",
