@@ -1915,7 +1915,10 @@ static void fit_record(checker *ck, const facts_owner *o, aeo_expr *m, const aeo
         path->len = len;
         path->data[len] = '\0';
     }
-    if (!all_keys) return;
+    /* The missing fields of one map, once: every record built on it lacks
+     * the same ones. */
+    bool already = m->facts_reported;
+    if (!all_keys || already) return;
     for (uint32_t i = 0; i < rt->n_fields; i++) {
         const aeo_field *f = &rt->fields[i];
         if (f->optional) continue;
@@ -1924,14 +1927,11 @@ static void fit_record(checker *ck, const facts_owner *o, aeo_expr *m, const aeo
             found = strcmp(m->u.map.keys[j]->u.str.s, f->name) == 0;
         if (found) continue;
         aeo_buf_printf(path, ".%s", f->name);
-        /* One node may lack several fields: the flag is set after all. */
-        bool was = m->facts_reported;
+        m->facts_reported = false;
         facts_error(ck, o, m, path, "missing required field");
-        m->facts_reported = was;
         path->len = len;
         path->data[len] = '\0';
     }
-    m->facts_reported = m->facts_reported || !all_keys;
 }
 
 /* Checks facts record [m] against the schema. */
@@ -2176,6 +2176,22 @@ bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
     check_expr(&ck, e);
     free(ck.stack);
     return cat->diags.n_errors == before;
+}
+
+aeo_expr *aeo_check_facts(aeo_catalog *cat, aeo_expr *e) {
+    checker ck = {0};
+    ck.cat = cat;
+    ck.a = cat->arena;
+    ck.d = &cat->diags;
+    if (cat->scope_tables) {
+        ck.names = cat->scope_tables->names;
+        ck.types = cat->scope_tables->types;
+        ck.facts_decl = cat->scope_tables->facts_decl;
+    }
+    ck.constant = true;
+    aeo_expr *m = resolve_facts(&ck, e);
+    free(ck.stack);
+    return m;
 }
 
 bool aeo_check_catalog(aeo_catalog *cat) {

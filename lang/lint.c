@@ -389,7 +389,10 @@ static void key_reads(linter *l, const aeo_expr *e) {
         const aeo_type *ot = e->u.select.operand->type;
         if (ot && ot->kind == AEO_T_RECORD) {
             const aeo_field *f = &ot->rec->fields[e->ref_index];
-            if (f->optional)
+            /* A defaulted field always has a value. */
+            bool defaulted = ot->rec->defaults && f->slot < ot->rec->n_defaults &&
+                             ot->rec->defaults[f->slot].kind != AEO_V_ABSENT;
+            if (f->optional && !defaulted)
                 aeo_diag_add(&l->c->diags, AEO_E_W_MAYBE_UNDECIDED, e->span,
                              "the key reads the optional field '%s'; records without it get no key", f->name);
         }
