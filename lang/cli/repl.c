@@ -1577,13 +1577,14 @@ static const command commands[] = {
     {"reload", "", cmd_reload, CX_NONE, "re-read the rule files; keeps facts, edits and typed declarations",
      "Reads the loaded files again, after you edit them.  The facts, the what-if edits, the\n"
      "as-of date and the typed declarations are kept."},
-    {"facts", "FILE [N] | {json} | EXAMPLE [with {...}]", cmd_facts, CX_FACTS,
-     "use record N (default 1) of a JSON file, this JSON, or an example of the catalog",
+    {"facts", "FILE [N] | {json}", cmd_facts, CX_FACTS,
+     "use record N (default 1) of a JSON file, or this JSON, or an example",
      "Makes record N (counted from 1; default 1) of a JSON, JSON Lines or JSON array file the\n"
-     "current record, or the JSON object typed after :facts.  It is checked against the facts\n"
-     "schema as `aeo eval` checks it, except that missing required facts are unknown rather\n"
-     "than an error.  The what-if edits are dropped.  :facts alone says where the facts came\n"
-     "from and lists the edits."},
+     "current record, or the JSON object typed after :facts, or an example of the catalog\n"
+     "(:facts NAME, or :facts NAME with {...}, merged as a test's facts are).  It is checked\n"
+     "against the facts schema as `aeo eval` checks it, except that missing required facts are\n"
+     "unknown rather than an error.  The what-if edits are dropped.  :facts alone says where the\n"
+     "facts came from and lists the edits."},
     {"show", "", cmd_show, CX_NONE, "the current record as JSON, with the what-if edits",
      "Prints the current record as JSON, what-if edits applied."},
     {"set", "PATH = EXPR", cmd_set, CX_SET, "what-if: give a fact a new value",
