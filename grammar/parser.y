@@ -16,6 +16,13 @@
  * -9223372036854775808 is an int (lexer.l explains the mark on
  * 9223372036854775808).
  *
+ * Version 2 adds `def NAME(p: T, ...) = expr` (functions), field defaults
+ * `name?: T = LITERAL` (a unary, so that "= a in" cannot be read two ways),
+ * and two contextual words, kept out of the keyword set so that names
+ * spelled like them keep working: the scanner gives "example" as a
+ * declaration keyword only outside brackets before NAME '=', and "with" as
+ * the merge operator only before '{' (lexer.l).
+ *
  * Depth: every node's depth is 1 + the largest depth of its children, and
  * a parenthesised expression counts one more level.  A node that would be
  * deeper than AEO_MAX_DEPTH becomes an ERROR node, with one E0005 per

@@ -5,7 +5,8 @@
  * read it.  Every node lives in the compilation's arena and carries a span.
  *
  * Two levels: declarations (catalog, facts, record, const, def, tier,
- * measure, test) and CEL expressions.  Block properties are kept generic
+ * measure, test, example) and CEL expressions, plus `X with {...}`, which
+ * only facts records (examples, tests' facts) may use.  Block properties are kept generic
  * (name: expression) so that the checker, not the grammar, decides which
  * names and value kinds each block accepts, and can say "did you mean". */
 #ifndef AEO_LANG_AST_H

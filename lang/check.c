@@ -8,8 +8,12 @@
  * second message, so one mistake gives one diagnostic.
  *
  * Order: gather declarations (one namespace for consts, defs, tiers,
- * measures and the facts root; one for record types), build the schema,
- * check the catalog block, then every const, def, tier, measure and test.
+ * measures, examples and the facts root; one for record types), build the
+ * schema (with the field defaults), check the catalog block, then every
+ * const, def, tier, measure, example and test.  A def with parameters is a
+ * function (its parameters are locals of its body; see "functions"); an
+ * example or a test's facts resolve to one merged map literal (see
+ * "examples and facts records").
  * Consts, defs, tiers and measures are checked on demand, depth first, with
  * a three-state mark on each declaration: that is where cycles are found.
  *

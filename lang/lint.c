@@ -108,6 +108,10 @@ static void tier_fields_at(const aeo_expr *e, void *p) {
         tier_fields_at(w->l->c->defs.items[e->ref_index]->value, w);
     } else if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_TIER) {
         tier_fields_at(w->l->c->tiers.items[e->ref_index]->value, w);
+    } else if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC) {
+        /* A function's body, and what its arguments read. */
+        tier_fields_at(w->l->c->defs.items[e->ref_index]->value, w);
+        aeo_expr_each_child(e, tier_fields_at, w);
     } else {
         aeo_expr_each_child(e, tier_fields_at, w);
     }

@@ -93,6 +93,11 @@ static void walk_expr(aeo_catalog *c, path_set *ps, const aeo_expr *e) {
         aeo_buf_free(&b);
         if (rooted) return;
     }
+    /* A function's body reads facts too (its parameters are locals). */
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC) {
+        const aeo_decl *d = c->defs.items[e->ref_index];
+        if (!seen(ps, d)) walk_expr(c, ps, d->value);
+    }
     aeo_expr_each_child(e, walk_child, &w);
 }
 

@@ -15,6 +15,9 @@
  *    work; AND/OR decide the value.
  *  - Defs and measures run in VM frames (no C recursion) and are memoized
  *    per record; a cycle (impossible after checking) yields an ERROR.
+ *    Functions (CALL_FN) run in frames too, their arguments becoming the
+ *    frame's first locals where the caller pushed them (no copy), and are
+ *    not memoized.
  *  - Limits (frames, stack, instruction budget, memory) abort the whole
  *    evaluation with an ERROR: a limit cannot be swallowed by `false && …`.
  *  - Gates (aeo_vm_measures): a measure's chunk is `scope && (tiers) && …`;
