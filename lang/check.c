@@ -1051,6 +1051,13 @@ static bool assignable(const aeo_type *p, const aeo_type *a) {
     }
 }
 
+/* The macro named [name], or -1. */
+static int macro_index(const char *name) {
+    for (size_t i = 0; i < N_MACRO_NAMES; i++)
+        if (strcmp(name, macro_names[i]) == 0) return (int)i;
+    return -1;
+}
+
 /* A call to [fd], a name of the shared namespace: a function, or a def,
  * const, tier or measure called by mistake. */
 static const aeo_type *check_func_call(checker *ck, aeo_expr *e, aeo_decl *fd) {
@@ -1186,9 +1193,14 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
         }
     }
     /* The catalog's own functions, and defs called by mistake. */
-    if (!method) {
-        aeo_decl *fd = table_get(&ck->names, name);
-        if (fd && fd->kind != AEO_DECL_FACTS && !find_sig(name)) return check_func_call(ck, e, fd);
+    aeo_decl *fd = table_get(&ck->names, name);
+    if (!method && fd && fd->kind != AEO_DECL_FACTS && !find_sig(name)) return check_func_call(ck, e, fd);
+    if (method && fd && fd->kind == AEO_DECL_DEF && fd->n_params && !find_sig(name)) {
+        check_expr(ck, e->u.call.target);
+        for (uint32_t i = 0; i < n; i++) check_expr(ck, e->u.call.args[i]);
+        aeo_diag_add(ck->d, AEO_E_UNKNOWN_FUNC, e->u.call.name_span,
+                     "'%s' is a function of the catalog, not a method: call it as %s", name, call_example(ck, fd));
+        return type_error(e);
     }
     /* Functions: check the arguments first, receiver included. */
     uint32_t total = n + (method ? 1 : 0);
@@ -1391,7 +1403,11 @@ static void check_value_decl(checker *ck, aeo_decl *d) {
     ck->next_slot = 0;
     ck->impure = false;
     const aeo_type *t = &aeo_type_error;
-    if (d->n_params) {
+    if (d->n_params && (find_sig(d->name) || macro_index(d->name) >= 0)) {
+        /* A call f(...) would reach the built-in, never this function. */
+        aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is a built-in function; choose another name",
+                     d->name);
+    } else if (d->n_params) {
         /* A function: its parameters are the first locals. */
         ck->locals = function_locals(ck, d);
         ck->next_slot = d->n_params;
