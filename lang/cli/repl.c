@@ -719,7 +719,13 @@ static void add_declaration(session *s, const aeo_decl *d, const char *text) {
     case AEO_DECL_CONST:
     case AEO_DECL_DEF:
     case AEO_DECL_TIER:
-        aeo_buf_printf(&b, " %s : %s", d->name, aeo_type_format(nd2 && nd2->type ? nd2->type : &aeo_type_dyn, tb, sizeof tb));
+        aeo_buf_printf(&b, " %s", d->name);
+        /* a function: its parameters, as declared */
+        for (uint32_t i = 0; nd2 && i < nd2->n_params; i++)
+            aeo_buf_printf(&b, "%s%s: %s", i ? ", " : "(", nd2->params[i].name,
+                           aeo_type_format(nd2->params[i].rtype ? nd2->params[i].rtype : &aeo_type_dyn, tb, sizeof tb));
+        if (nd2 && nd2->n_params) aeo_buf_puts(&b, ")");
+        aeo_buf_printf(&b, " : %s", aeo_type_format(nd2 && nd2->type ? nd2->type : &aeo_type_dyn, tb, sizeof tb));
         break;
     case AEO_DECL_MEASURE: {
         aeo_buf_printf(&b, " %s", d->name);
