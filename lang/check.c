@@ -1085,17 +1085,19 @@ static const aeo_type *check_func_call(checker *ck, aeo_expr *e, aeo_decl *fd) {
         aeo_diag_add(ck->d, AEO_E_NOT_CONSTANT, e->u.call.name_span,
                      "a const can only call a function that reads no facts, defs or as_of; '%s' does", name);
     } else if (!bad) {
-        bool fit = true;
+        bool fit = true, broken = !fd->type || is_err(fd->type);
         for (uint32_t i = 0; i < n; i++) {
             const aeo_type *pt = fd->params[i].rtype;
             if (!pt || is_err(pt)) {
-                fit = false;
+                broken = true;   /* reported at the parameter */
                 continue;
             }
             if (!assignable(pt, types[i])) fit = false;
             else check_enum_literal(ck, pt, e->u.call.args[i], NULL);
         }
-        if (!fit && fd->type) {
+        if (broken) {
+            /* the function's own error, reported there */
+        } else if (!fit) {
             aeo_buf want = {0}, got = {0};
             for (uint32_t i = 0; i < n; i++) {
                 aeo_buf_printf(&want, "%s%s", i ? ", " : "", fd->params[i].rtype ? tname(ck, fd->params[i].rtype) : "?");
@@ -1105,7 +1107,7 @@ static const aeo_type *check_func_call(checker *ck, aeo_expr *e, aeo_decl *fd) {
                          got.data);
             aeo_buf_free(&want);
             aeo_buf_free(&got);
-        } else if (fit && fd->type) {
+        } else {
             e->ref = AEO_REF_FUNC;
             e->ref_index = fd->index;
             result = fd->type;
@@ -1157,7 +1159,10 @@ static local_var *function_locals(checker *ck, aeo_decl *d) {
     }
     for (uint32_t i = 0; i < d->n_params; i++) {
         aeo_param *p = &d->params[i];
-        p->rtype = p->type ? resolve_type(ck, p->type) : &aeo_type_error;
+        /* A parameter may also take the whole facts record (def f(e: enterprise)). */
+        bool root = p->type && p->type->kind == AEO_TYPE_NAMED && !p->type->n_args && ck->facts_decl &&
+                    strcmp(p->type->name, ck->facts_decl->name) == 0;
+        p->rtype = root ? ck->facts_decl->type : p->type ? resolve_type(ck, p->type) : &aeo_type_error;
         if (is_err(p->rtype)) ok = false;
         if (!check_param_name(ck, d, p)) ok = false;
         for (uint32_t j = 0; j < i; j++) {
