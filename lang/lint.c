@@ -412,6 +412,50 @@ static void key_reads(linter *l, const aeo_expr *e) {
     }
 }
 
+/* W0216: a key of an example (or of a `with` map) that names no field.
+ * The facts decoder ignores undeclared fields, since real records carry
+ * more than a catalog reads; but an example is written against this very
+ * schema, so such a key is a misspelt field whose value is silently lost.
+ * Plain test maps are left alone (version 1 catalogs may carry extra keys). */
+static void facts_keys(linter *l, const aeo_expr *m, const aeo_record_type *rt) {
+    for (uint32_t i = 0; i < m->u.map.n; i++) {
+        const aeo_expr *k = m->u.map.keys[i], *v = m->u.map.vals[i];
+        if (k->kind != AEO_EXPR_STRING) continue;
+        const aeo_field *f = aeo_record_type_field(rt, k->u.str.s);
+        if (f) {
+            if (v->kind == AEO_EXPR_MAP && f->type->kind == AEO_T_RECORD) facts_keys(l, v, f->type->rec);
+            continue;
+        }
+        const char **cands = aeo_xmalloc((rt->n_fields + 1) * sizeof *cands);
+        for (uint32_t j = 0; j < rt->n_fields; j++) cands[j] = rt->fields[j].name;
+        const char *sug = aeo_suggest(k->u.str.s, cands, rt->n_fields);
+        free(cands);
+        if (sug)
+            aeo_diag_add(&l->c->diags, AEO_E_W_FACTS_KEY, k->span,
+                         "\"%s\" is not a field of '%s': its value is ignored; did you mean \"%s\"?", k->u.str.s,
+                         rt->name, sug);
+        else
+            aeo_diag_add(&l->c->diags, AEO_E_W_FACTS_KEY, k->span,
+                         "\"%s\" is not a field of '%s': its value is ignored", k->u.str.s, rt->name);
+    }
+}
+
+/* The maps written in facts record [e] itself: its `with` maps and the map
+ * it starts from, not those of the examples it names (reported there). */
+static void own_maps(linter *l, const aeo_expr *e, bool plain_map) {
+    for (; e && e->kind == AEO_EXPR_WITH; e = e->u.with.base) facts_keys(l, e->u.with.map, l->c->root);
+    if (e && e->kind == AEO_EXPR_MAP && plain_map) facts_keys(l, e, l->c->root);
+}
+
+static void example_keys(linter *l) {
+    aeo_catalog *c = l->c;
+    for (uint32_t i = 0; i < c->examples.n; i++) own_maps(l, c->examples.items[i]->value, true);
+    for (uint32_t t = 0; t < c->tests.n; t++) {
+        const aeo_prop *p = aeo_decl_prop(c->tests.items[t], "facts");
+        if (p && p->value && p->value->kind == AEO_EXPR_WITH) own_maps(l, p->value, true);
+    }
+}
+
 void aeo_lint_catalog(aeo_catalog *c) {
     if (!c->program || !c->root) return;
     linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL};
@@ -464,6 +508,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
     free(tested);
     unused(&l);
     shadows(&l);
+    example_keys(&l);
     key_reads(&l, c->key);
     aeo_vm_free(l.vm);
     aeo_arena_free(l.a);
