@@ -96,7 +96,6 @@ typedef struct checker {
     uint32_t next_slot;        /* next free macro slot base */
     bool chain_reported;       /* the MAX_CHAIN error was given */
     bool impure;               /* the expression read facts, as_of, a def, tier or measure */
-    bool in_facts;             /* checking a facts record (example, test facts): 'with' allowed */
 } checker;
 
 enum { ST_NEW, ST_BUSY, ST_DONE };
