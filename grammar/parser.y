@@ -16,6 +16,13 @@
  * -9223372036854775808 is an int (lexer.l explains the mark on
  * 9223372036854775808).
  *
+ * Version 2 adds `def NAME(p: T, ...) = expr` (functions), field defaults
+ * `name?: T = LITERAL` (a unary, so that "= a in" cannot be read two ways),
+ * and two contextual words, kept out of the keyword set so that names
+ * spelled like them keep working: the scanner gives "example" as a
+ * declaration keyword only outside brackets before NAME '=', and "with" as
+ * the merge operator only before '{' (lexer.l).
+ *
  * Depth: every node's depth is 1 + the largest depth of its children, and
  * a parenthesised expression counts one more level.  A node that would be
  * deeper than AEO_MAX_DEPTH becomes an ERROR node, with one E0005 per
@@ -122,6 +129,7 @@ typedef struct { aeo_yy_prefix *v; uint32_t n, cap; } aeo_yy_ops;
 typedef struct { aeo_prop *v; uint32_t n, cap; bool err; } aeo_yy_props;
 typedef struct { aeo_field_decl *v; uint32_t n, cap; bool err; } aeo_yy_fields;
 typedef struct { aeo_type_expr **v; uint32_t n, cap; } aeo_yy_types;
+typedef struct { aeo_param *v; uint32_t n, cap; bool err; } aeo_yy_params;
 typedef struct { const char **v; aeo_span *sp; uint32_t n, cap; bool err; } aeo_yy_strs;
 /* A declaration keyword: its doc comment, and whether it starts a line
  * outside any bracket (a trustworthy place to resume after an error). */
@@ -579,6 +587,31 @@ static aeo_prop case_prop(aeo_parse_ctx *c, const char *key, aeo_span key_sp, ae
     return p;
 }
 
+static aeo_yy_params params_push(aeo_parse_ctx *c, aeo_yy_params l, aeo_param p) {
+    l.v = grow(c, l.v, l.n, &l.cap, sizeof *l.v);
+    l.v[l.n++] = p;
+    if (!p.type) l.err = true;
+    return l;
+}
+
+/* def NAME(params) = expr: a function. */
+static aeo_decl *func_decl(aeo_parse_ctx *c, aeo_span sp, aeo_span doc, const char *name, aeo_span name_sp,
+                           const aeo_yy_params *ps, aeo_expr *v) {
+    aeo_decl *d = value_decl(c, AEO_DECL_DEF, sp, doc, name, name_sp, v);
+    d->params = ps->v;
+    d->n_params = ps->n;
+    if (ps->err) d->has_error = true;
+    return d;
+}
+
+/* base with {entries}: a facts record merged key by key. */
+static aeo_expr *with_(aeo_parse_ctx *c, aeo_expr *base, aeo_expr *m, aeo_span sp) {
+    aeo_expr *e = mk(c, AEO_EXPR_WITH, sp);
+    e->u.with.base = base;
+    e->u.with.map = m;
+    return limit(c, e, max_u32(base->depth, m->depth));
+}
+
 static aeo_yy_fields fields_push(aeo_parse_ctx *c, aeo_yy_fields l, aeo_field_decl f) {
     l.v = grow(c, l.v, l.n, &l.cap, sizeof *l.v);
     l.v[l.n++] = f;
@@ -637,6 +670,7 @@ static bool line_start(const aeo_parse_ctx *c, aeo_span sp) {
     aeo_yy_fields fields;
     aeo_yy_types types;
     aeo_yy_strs strs;
+    aeo_yy_params params;
 }
 
 %initial-action {
@@ -649,6 +683,8 @@ static bool line_start(const aeo_parse_ctx *c, aeo_span sp) {
 %token <expr> INT_LIT UINT_LIT DOUBLE_LIT STRING_LIT BYTES_LIT
 %token <kw> KW_CATALOG "catalog" KW_FACTS "facts" KW_RECORD "record" KW_CONST "const"
              KW_DEF "def" KW_TIER "tier" KW_MEASURE "measure" KW_TEST "test"
+             KW_EXAMPLE "example"
+%token WITH "with"
 %token KW_TRUE "true" KW_FALSE "false" KW_NULL "null" KW_IN "in"
 %token CITE "cite" ARROW "=>"
 %token EQ "==" NE "!=" LE "<=" GE ">=" AND "&&" OR "||"
@@ -656,7 +692,9 @@ static bool line_start(const aeo_parse_ctx *c, aeo_span sp) {
 
 %type <decl> decl
 %type <str> decl_name prop_name any_name prop_key field_key case_key else_key
-%type <doc> catalog_kw facts_kw record_kw const_kw def_kw tier_kw measure_kw test_kw
+%type <doc> catalog_kw facts_kw record_kw const_kw def_kw tier_kw measure_kw test_kw example_kw
+%type <params> params param_list
+%type <expr> opt_default map_lit
 %type <props> props mprops
 %type <fields> fields
 %type <flag> opt_q
@@ -704,6 +742,14 @@ decl
           { $$ = value_decl(ctx, AEO_DECL_DEF, @$, $1, $2, @2, $4); }
     | def_kw decl_name '=' error
           { $$ = value_decl(ctx, AEO_DECL_DEF, @$, $1, $2, @2, error_node(ctx, @4)); }
+    | def_kw decl_name param_list '=' expr
+          { $$ = func_decl(ctx, @$, $1, $2, @2, &$3, $5); }
+    | def_kw decl_name param_list '=' error
+          { $$ = func_decl(ctx, @$, $1, $2, @2, &$3, error_node(ctx, @5)); }
+    | example_kw decl_name '=' expr
+          { $$ = value_decl(ctx, AEO_DECL_EXAMPLE, @$, $1, $2, @2, $4); }
+    | example_kw decl_name '=' error
+          { $$ = value_decl(ctx, AEO_DECL_EXAMPLE, @$, $1, $2, @2, error_node(ctx, @4)); }
     | tier_kw decl_name '=' expr
           { $$ = value_decl(ctx, AEO_DECL_TIER, @$, $1, $2, @2, $4); }
     | tier_kw decl_name '=' error
@@ -731,6 +777,8 @@ def_kw     : KW_DEF     { $$ = $1.doc; KEYWORD($1); } ;
 tier_kw    : KW_TIER    { $$ = $1.doc; KEYWORD($1); } ;
 measure_kw : KW_MEASURE { $$ = $1.doc; KEYWORD($1); } ;
 test_kw    : KW_TEST    { $$ = $1.doc; KEYWORD($1); } ;
+example_kw : KW_EXAMPLE { $$ = $1.doc; KEYWORD($1); } ;
+
 
 /* decl_name -> IDENT (a reserved word is reported and kept) */
 decl_name
@@ -848,15 +896,24 @@ any_name
 /* fields -> { name ['?'] ':' type [',' | ';'] } (inlined as props are) */
 fields
     : %empty                    { $$ = (aeo_yy_fields){NULL, 0, 0, false}; }
-    | fields field_key opt_q ':' type opt_sep
-          { $$ = fields_push(ctx, $1, (aeo_field_decl){$2, @2, $3, $5, join(@2, @5)}); }
+    | fields field_key opt_q ':' type opt_default opt_sep
+          { $$ = fields_push(ctx, $1, (aeo_field_decl){$2, @2, $3, $5, join(@2, $6 ? @6 : @5), $6}); }
     | fields field_key opt_q ':' error
-          { $$ = fields_push(ctx, $1, (aeo_field_decl){$2, @2, $3, NULL, join(@2, @5)}); }
+          { $$ = fields_push(ctx, $1, (aeo_field_decl){$2, @2, $3, NULL, join(@2, @5), NULL}); }
     | fields error              { $$ = $1; $$.err = true; }
     ;
 
 field_key
     : any_name                  { if (line_start(ctx, @1)) yyerrok; }
+    ;
+
+/* opt_default -> ['=' unary]: the value an absent or null field reads as
+ * (the checker requires a literal of the field's type).  A unary, not a
+ * whole expression: a literal needs no operator, and "= a in" would be
+ * ambiguous with a next field named "in". */
+opt_default
+    : %empty                    { $$ = NULL; }
+    | '=' unary                 { $$ = balance(ctx, $2); }
     ;
 
 opt_q
@@ -896,9 +953,18 @@ enum_vals
     | enum_vals '|' STRING_LIT  { $$ = strs_push(ctx, $1, $3); }
     ;
 
-/* expr -> cond */
+/* expr -> cond | expr 'with' map: 'with' binds loosest and chains to the
+ * left (base with {...} with {...}); the checker allows it only where a
+ * facts record is expected. */
 expr
     : cond                      { $$ = balance(ctx, $1); }
+    | expr WITH map_lit         { $$ = with_(ctx, $1, $3, @$); }
+    ;
+
+map_lit
+    : '{' '}'                   { aeo_yy_entries none = {NULL, NULL, 0, 0}; $$ = map(ctx, &none, @$); }
+    | '{' entries '}'           { $$ = map(ctx, &$2, @$); }
+    | '{' entries ',' '}'       { $$ = map(ctx, &$2, @$); }
     ;
 
 /* cond -> or_expr ['?' or_expr ':' cond] */
@@ -1021,6 +1087,20 @@ entries
     | entries ',' expr ':' expr { $$ = entries_push(ctx, $1, $3, $5); }
     ;
 
+/* param_list -> '(' NAME ':' type {',' NAME ':' type} ')': a function's
+ * parameters.  (Last in the grammar so that bison's token numbers, and
+ * with them the order of "expected ..." lists, stay as they were.) */
+param_list
+    : '(' params ')'            { $$ = $2; }
+    ;
+
+params
+    : decl_name ':' type
+          { $$ = params_push(ctx, (aeo_yy_params){NULL, 0, 0, false}, (aeo_param){$1, @1, $3, NULL}); }
+    | params ',' decl_name ':' type
+          { $$ = params_push(ctx, $1, (aeo_param){$3, @3, $5, NULL}); }
+    ;
+
 %%
 
 /* --- syntax error messages ---------------------------------------------------- */
@@ -1106,7 +1186,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ae
     char bufs[YYNTOKENS][24];
     const char *items[YYNTOKENS];
     size_t m = 0;
-    for (int i = 0; i < n; i++) items[m++] = describe(exp[i], bufs[i], sizeof bufs[i]);
+    /* 'with' is contextual (a merge only before '{'): never advertised. */
+    for (int i = 0; i < n; i++)
+        if (exp[i] != YYSYMBOL_WITH) items[m++] = describe(exp[i], bufs[i], sizeof bufs[i]);
 
     static const char *const expr_start[] = {"identifier", "number", "string", "bytes", "'true'",
                                              "'false'", "'null'", "'('", "'['", "'{'", "'!'",
@@ -1115,9 +1197,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ae
                                             "'<'", "'<='", "'>'", "'>='", "'in'", "'&&'", "'||'",
                                             "'?'", "'.'", "'['", "'('"};
     static const char *const keywords[] = {"'catalog'", "'facts'", "'record'", "'const'",
-                                           "'def'", "'tier'", "'measure'", "'test'"};
+                                           "'def'", "'tier'", "'measure'", "'test'", "'example'"};
     static const char *const words[] = {"identifier", "'catalog'", "'facts'", "'record'",
-                                        "'const'", "'def'", "'tier'", "'measure'", "'test'",
+                                        "'const'", "'def'", "'tier'", "'measure'", "'test'", "'example'",
                                         "'true'", "'false'", "'null'", "'in'", "quoted name"};
     static const char *const seps[] = {"','", "';'"};
     static const char *const closers[] = {"')'", "']'", "'}'"};

@@ -204,12 +204,17 @@ void aeo_expr_each_child(const aeo_expr *e, aeo_expr_visit fn, void *ud) {
         fn(e->u.cond.a, ud);
         fn(e->u.cond.b, ud);
         break;
+    case AEO_EXPR_WITH:
+        fn(e->u.with.base, ud);
+        fn(e->u.with.map, ud);
+        break;
     default: break;
     }
 }
 
 int aeo_expr_precedence(const aeo_expr *e) {
     switch (e->kind) {
+    case AEO_EXPR_WITH: return 0;
     case AEO_EXPR_COND: return 1;
     case AEO_EXPR_BINARY:
         switch (e->u.binary.op) {
@@ -343,6 +348,11 @@ static void print_prec(FILE *out, const aeo_expr *e, int min) {
         print_prec(out, e->u.cond.a, 2);
         fputs(" : ", out);
         print_prec(out, e->u.cond.b, 1);
+        break;
+    case AEO_EXPR_WITH:
+        print_prec(out, e->u.with.base, 0);
+        fputs(" with ", out);
+        print_prec(out, e->u.with.map, 1);
         break;
     case AEO_EXPR__COUNT: break;
     }
@@ -491,6 +501,12 @@ static void dump_decl(FILE *out, const aeo_decl *d, aeo_pos_fn pos, void *ud) {
         fprintf(out, "  field %s%s: ", f->name, f->optional ? "?" : "");
         aeo_type_expr_print(out, f->type);
         print_pos(out, f->span.start, pos, ud);
+        if (f->default_value) aeo_expr_dump(out, f->default_value, 2, pos, ud);
+    }
+    for (uint32_t i = 0; i < d->n_params; i++) {
+        fprintf(out, "  param %s: ", d->params[i].name);
+        aeo_type_expr_print(out, d->params[i].type);
+        print_pos(out, d->params[i].name_span.start, pos, ud);
     }
     if (d->value) aeo_expr_dump(out, d->value, 1, pos, ud);
 }

@@ -5,7 +5,8 @@
  * read it.  Every node lives in the compilation's arena and carries a span.
  *
  * Two levels: declarations (catalog, facts, record, const, def, tier,
- * measure, test) and CEL expressions.  Block properties are kept generic
+ * measure, test, example) and CEL expressions, plus `X with {...}`, which
+ * only facts records (examples, tests' facts) may use.  Block properties are kept generic
  * (name: expression) so that the checker, not the grammar, decides which
  * names and value kinds each block accepts, and can say "did you mean". */
 #ifndef AEO_LANG_AST_H
@@ -38,7 +39,8 @@
     X(MAP)     /* {k: v}: u.map */ \
     X(UNARY)   /* !a, -a: u.unary */ \
     X(BINARY)  /* a op b, including && and ||: u.binary */ \
-    X(COND)    /* c ? a : b: u.cond */
+    X(COND)    /* c ? a : b: u.cond */ \
+    X(WITH)    /* base with {k: v}: u.with; facts records only (examples, tests) */
 
 typedef enum {
 #define X(name) AEO_EXPR_##name,
@@ -72,7 +74,9 @@ typedef enum {
     AEO_REF_TYPE,      /* a type name used as a value (int, string, ...) */
     AEO_REF_FIELD,     /* SELECT on a record: ref_index is the field slot */
     AEO_REF_BUILTIN,   /* CALL: ref_index is the builtin index */
-    AEO_REF_MACRO      /* CALL: a macro (has, exists, all, ...) */
+    AEO_REF_MACRO,     /* CALL: a macro (has, exists, all, ...) */
+    AEO_REF_FUNC,      /* CALL: ref_index is the def (a function: a def with parameters) */
+    AEO_REF_EXAMPLE    /* IDENT in a facts record: ref_index is the example */
 } aeo_ref_kind;
 
 typedef struct aeo_expr aeo_expr;
@@ -105,12 +109,14 @@ struct aeo_expr {
         struct { aeo_operator op; aeo_expr *a; } unary;
         struct { aeo_operator op; aeo_expr *a, *b; aeo_span op_span; } binary;
         struct { aeo_expr *c, *a, *b; } cond;
+        struct { aeo_expr *base, *map; } with;
     } u;
     /* Checker annotations. */
     const aeo_type *type;     /* NULL until checked */
     aeo_ref_kind ref;
     uint32_t ref_index;
     int32_t macro;            /* CALL with ref MACRO: which macro */
+    bool facts_reported;      /* a schema error was reported here (one per node) */
 };
 
 /* Type expressions in facts and record declarations. */
@@ -137,6 +143,7 @@ typedef struct aeo_field_decl {
     bool optional;
     aeo_type_expr *type;     /* NULL when the type failed to parse */
     aeo_span span;
+    aeo_expr *default_value; /* name?: type = LITERAL; NULL: none */
 } aeo_field_decl;
 
 /* What a block property is.  Most are `name: expr`; a measure block also
@@ -148,6 +155,18 @@ typedef enum {
     AEO_PROP_CASE,    /* case COND => VALUE [cite "..."] (name "case") */
     AEO_PROP_ELSE     /* else => VALUE [cite "..."] (name "else"; cond NULL) */
 } aeo_prop_kind;
+
+/* Parameters a function may take: its frame's locals hold them and its
+ * comprehensions' slots (255 in all). */
+#define AEO_MAX_PARAMS 32
+
+/* A parameter of a function: def f(name: type, ...) = expr */
+typedef struct aeo_param {
+    const char *name;
+    aeo_span name_span;
+    aeo_type_expr *type;     /* NULL when the type failed to parse */
+    const aeo_type *rtype;   /* checker: the resolved type */
+} aeo_param;
 
 /* A block property: name: value */
 typedef struct aeo_prop {
@@ -215,7 +234,8 @@ typedef struct aeo_measure {
     X(DEF)      /* def NAME = expr */ \
     X(TIER)     /* tier NAME = expr */ \
     X(MEASURE)  /* measure ID "title" { props } */ \
-    X(TEST)     /* test "name" { props } */
+    X(TEST)     /* test "name" { props } */ \
+    X(EXAMPLE)  /* example NAME = facts (a map, or X with {...}) */
 
 typedef enum {
 #define X(name) AEO_DECL_##name,
@@ -235,7 +255,9 @@ typedef struct aeo_decl {
     uint32_t n_props;
     aeo_field_decl *fields;  /* facts, record */
     uint32_t n_fields;
-    aeo_expr *value;         /* const, def, tier */
+    aeo_expr *value;         /* const, def, tier, example */
+    aeo_param *params;       /* a def's parameters: a function when n_params > 0 */
+    uint32_t n_params;
     /* Leading comments, kept for the formatter: byte range in the file. */
     aeo_span doc;
     /* Part of the declaration failed to parse (a syntax error was reported
@@ -248,6 +270,9 @@ typedef struct aeo_decl {
     int state;               /* checker's resolution state (cycle detection) */
     uint32_t chain;          /* longest chain of references from here (1: none) */
     aeo_measure *measure;    /* a measure's typed view (check.c) */
+    bool pure;               /* def, function: reads no facts, as_of, def, tier or measure */
+    aeo_expr *facts;         /* example, test: the facts record with every
+                              * example and `with` merged in (a MAP), or NULL */
 } aeo_decl;
 
 /* One parsed file. */

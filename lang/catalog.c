@@ -51,6 +51,7 @@ void aeo_catalog_free(aeo_catalog *c) {
     free_decls(&c->tiers);
     free_decls(&c->measures);
     free_decls(&c->tests);
+    free_decls(&c->examples);
     free(c->files);
     free(c->var_names);
     free(c->var_types);

@@ -37,7 +37,7 @@ typedef struct aeo_catalog {
     /* Filled by the checker. */
     aeo_decl *catalog;         /* the catalog block, or NULL */
     aeo_decl *facts;           /* the facts block, or NULL */
-    aeo_decls records, consts, defs, tiers, measures, tests;
+    aeo_decls records, consts, defs, tiers, measures, tests, examples;
     const aeo_record_type *root;   /* the facts schema */
     const char *root_name;
     aeo_expr *scope;           /* catalog scope expression, or NULL */

@@ -8,8 +8,12 @@
  * second message, so one mistake gives one diagnostic.
  *
  * Order: gather declarations (one namespace for consts, defs, tiers,
- * measures and the facts root; one for record types), build the schema,
- * check the catalog block, then every const, def, tier, measure and test.
+ * measures, examples and the facts root; one for record types), build the
+ * schema (with the field defaults), check the catalog block, then every
+ * const, def, tier, measure, example and test.  A def with parameters is a
+ * function (its parameters are locals of its body; see "functions"); an
+ * example or a test's facts resolve to one merged map literal (see
+ * "examples and facts records").
  * Consts, defs, tiers and measures are checked on demand, depth first, with
  * a three-state mark on each declaration: that is where cycles are found.
  *
@@ -18,6 +22,8 @@
  * a condition (when, unless, scope, tier) must be a bool. */
 #include "lang/check.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +95,7 @@ typedef struct checker {
     local_var *locals;
     uint32_t next_slot;        /* next free macro slot base */
     bool chain_reported;       /* the MAX_CHAIN error was given */
+    bool impure;               /* the expression read facts, as_of, a def, tier or measure */
 } checker;
 
 enum { ST_NEW, ST_BUSY, ST_DONE };
@@ -108,12 +115,13 @@ static void push_decl(aeo_decls *v, aeo_decl *d) {
 static const char *decl_what(const aeo_decl *d) {
     switch (d->kind) {
     case AEO_DECL_CONST: return "const";
-    case AEO_DECL_DEF: return "def";
+    case AEO_DECL_DEF: return d->n_params ? "function" : "def";
     case AEO_DECL_TIER: return "tier";
     case AEO_DECL_MEASURE: return "measure";
     case AEO_DECL_FACTS: return "facts";
     case AEO_DECL_RECORD: return "record";
     case AEO_DECL_CATALOG: return "catalog";
+    case AEO_DECL_EXAMPLE: return "example";
     default: return "declaration";
     }
 }
@@ -262,6 +270,9 @@ static const aeo_type *resolve_type(checker *ck, const aeo_type_expr *te) {
     return &aeo_type_error;
 }
 
+/* The default checks come after the facts-record checks they share. */
+static void check_default(checker *ck, const aeo_decl *d, aeo_field_decl *fd, const aeo_field *f, aeo_value *defaults);
+
 /* Creates the record type shell of a facts/record declaration; fields are
  * filled by fill_record once every record name is known (records may refer
  * to each other). */
@@ -300,6 +311,23 @@ static void fill_record(checker *ck, aeo_decl *d) {
         f->slot = rt->n_fields;
         rt->n_fields++;
     }
+    aeo_value *defaults = NULL;
+    for (uint32_t i = 0, k = 0; i < d->n_fields && k < rt->n_fields; i++) {
+        aeo_field_decl *fd = &d->fields[i];
+        if (strcmp(rt->fields[k].name, fd->name) != 0) continue;   /* a duplicate, skipped above */
+        if (fd->default_value) {
+            if (!defaults) {
+                defaults = aeo_arena_alloc(ck->a, rt->n_fields * sizeof *defaults);
+                for (uint32_t j = 0; j < rt->n_fields; j++) defaults[j] = aeo_absent();
+            }
+            check_default(ck, d, fd, &rt->fields[k], defaults);
+        }
+        k++;
+    }
+    if (defaults) {
+        rt->defaults = defaults;
+        rt->n_defaults = rt->n_fields;
+    }
     aeo_record_type_index(ck->a, rt);
 }
 
@@ -308,6 +336,7 @@ static void fill_record(checker *ck, aeo_decl *d) {
 static const aeo_type *check_expr(checker *ck, aeo_expr *e);
 static void check_value_decl(checker *ck, aeo_decl *d);
 static void check_measure(checker *ck, aeo_decl *d);
+static void check_example(checker *ck, aeo_decl *d);
 
 static const aeo_type *set_type(aeo_expr *e, const aeo_type *t) {
     e->type = t;
@@ -356,8 +385,20 @@ static bool require_decl(checker *ck, aeo_decl *d, aeo_span at) {
         return false;
     }
     if (d->kind == AEO_DECL_MEASURE) check_measure(ck, d);
+    else if (d->kind == AEO_DECL_EXAMPLE) check_example(ck, d);
     else check_value_decl(ck, d);
     return true;
+}
+
+/* "f(x, y)": how function [d] is called, for messages. */
+static const char *call_example(checker *ck, const aeo_decl *d) {
+    aeo_buf b = {0};
+    aeo_buf_printf(&b, "%s(", d->name);
+    for (uint32_t i = 0; i < d->n_params; i++) aeo_buf_printf(&b, "%s%s", i ? ", " : "", d->params[i].name);
+    aeo_buf_puts(&b, ")");
+    const char *s = aeo_arena_strdup(ck->a, b.data);
+    aeo_buf_free(&b);
+    return s;
 }
 
 static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
@@ -374,6 +415,7 @@ static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
     if (!e->u.ident.dot) {
         for (uint32_t i = 0; i < ck->cat->n_vars; i++) {
             if (strcmp(ck->cat->var_names[i], name) == 0) {
+                ck->impure = true;
                 e->ref = AEO_REF_VAR;
                 e->ref_index = i;
                 return set_type(e, ck->cat->var_types[i]);
@@ -385,6 +427,7 @@ static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
             aeo_diag_add(ck->d, AEO_E_NOT_CONSTANT, e->span, "a const cannot use 'as_of'; use a def");
             return type_error(e);
         }
+        ck->impure = true;
         e->ref = AEO_REF_AS_OF;
         return set_type(e, &aeo_type_timestamp);
     }
@@ -406,12 +449,24 @@ static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
             aeo_diag_add(ck->d, AEO_E_UNKNOWN_NAME, e->span, "unknown name '%s'", name);
         return type_error(e);
     }
+    if (d->kind == AEO_DECL_DEF && d->n_params) {
+        aeo_diag_add(ck->d, AEO_E_NOT_CALLED, e->span, "'%s' is a function: call it with %u argument%s, as in %s",
+                     name, d->n_params, d->n_params == 1 ? "" : "s", call_example(ck, d));
+        return type_error(e);
+    }
+    if (d->kind == AEO_DECL_EXAMPLE) {
+        aeo_diag_add(ck->d, AEO_E_FACTS_FORM, e->span,
+                     "'%s' is an example (a facts record): use it as a test's facts, as in facts: %s with {...}", name,
+                     name);
+        return type_error(e);
+    }
     if (ck->constant && d->kind != AEO_DECL_CONST) {
         aeo_diag_add(ck->d, AEO_E_NOT_CONSTANT, e->span,
                      "a const can only use literals and other consts, not %s '%s'; use a def",
                      decl_what(d), name);
         return type_error(e);
     }
+    if (d->kind != AEO_DECL_CONST) ck->impure = true;
     switch (d->kind) {
     case AEO_DECL_FACTS:
         e->ref = AEO_REF_ROOT;
@@ -968,6 +1023,161 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
     return set_type(e, result);
 }
 
+
+/* ---- functions: def f(p: T, ...) = expr ------------------------------------------
+ *
+ * A function is a def with parameters.  Its body is checked once, with the
+ * parameters as locals in slots 0..n-1 (the comprehension slots follow), so
+ * its result type is the body's type whatever the call.  A call checks the
+ * arity and each argument against its parameter's type (assignable), and
+ * resolves to AEO_REF_FUNC: the compiler emits CALL_FN, a VM frame whose
+ * first locals are the arguments.  Recursion is a cycle like any other,
+ * found by the same three-state marks: the function is BUSY while its body
+ * is checked. */
+
+/* Whether a value of type [a] may be passed for a parameter of type [p]:
+ * the same type, with dyn on either side accepted (checked by the
+ * operations at run time, as CEL does), and a string for an enum. */
+static bool assignable(const aeo_type *p, const aeo_type *a) {
+    if (is_dyn(p) || is_dyn(a)) return true;
+    if (is_stringish(p) && is_stringish(a)) return true;
+    if (p->kind != a->kind) return false;
+    switch (p->kind) {
+    case AEO_T_LIST: return assignable(p->elem, a->elem);
+    case AEO_T_MAP: return assignable(p->key, a->key) && assignable(p->elem, a->elem);
+    case AEO_T_RECORD: return p->rec == a->rec;
+    default: return true;
+    }
+}
+
+/* The macro named [name], or -1. */
+static int macro_index(const char *name) {
+    for (size_t i = 0; i < N_MACRO_NAMES; i++)
+        if (strcmp(name, macro_names[i]) == 0) return (int)i;
+    return -1;
+}
+
+/* A call to [fd], a name of the shared namespace: a function, or a def,
+ * const, tier or measure called by mistake. */
+static const aeo_type *check_func_call(checker *ck, aeo_expr *e, aeo_decl *fd) {
+    const char *name = e->u.call.name;
+    uint32_t n = e->u.call.n_args;
+    if (fd->kind != AEO_DECL_DEF || !fd->n_params) {
+        for (uint32_t i = 0; i < n; i++) check_expr(ck, e->u.call.args[i]);
+        if (fd->kind == AEO_DECL_EXAMPLE)
+            aeo_diag_add(ck->d, AEO_E_NOT_CALLED, e->u.call.name_span, "'%s' is an example, not a function", name);
+        else
+            aeo_diag_add(ck->d, AEO_E_NOT_CALLED, e->u.call.name_span,
+                         "'%s' is a %s, not a function: write '%s' without parentheses", name, decl_what(fd), name);
+        return type_error(e);
+    }
+    const aeo_type **types = aeo_xmalloc((n ? n : 1) * sizeof *types);
+    bool bad = false;
+    for (uint32_t i = 0; i < n; i++) bad |= is_err(types[i] = check_expr(ck, e->u.call.args[i]));
+    const aeo_type *result = &aeo_type_error;
+    if (!require_decl(ck, fd, e->u.call.name_span)) {
+        /* a cycle, reported */
+    } else if (n != fd->n_params) {
+        aeo_diag_add(ck->d, AEO_E_ARITY, e->u.call.name_span, "%s takes %u argument%s, got %u", name, fd->n_params,
+                     fd->n_params == 1 ? "" : "s", n);
+    } else if (ck->constant && !fd->pure) {
+        aeo_diag_add(ck->d, AEO_E_NOT_CONSTANT, e->u.call.name_span,
+                     "a const can only call a function that reads no facts, defs or as_of; '%s' does", name);
+    } else if (!bad) {
+        bool fit = true, broken = !fd->type || is_err(fd->type);
+        for (uint32_t i = 0; i < n; i++) {
+            const aeo_type *pt = fd->params[i].rtype;
+            if (!pt || is_err(pt)) {
+                broken = true;   /* reported at the parameter */
+                continue;
+            }
+            if (!assignable(pt, types[i])) fit = false;
+            else check_enum_literal(ck, pt, e->u.call.args[i], NULL);
+        }
+        if (broken) {
+            /* the function's own error, reported there */
+        } else if (!fit) {
+            aeo_buf want = {0}, got = {0};
+            for (uint32_t i = 0; i < n; i++) {
+                aeo_buf_printf(&want, "%s%s", i ? ", " : "", fd->params[i].rtype ? tname(ck, fd->params[i].rtype) : "?");
+                aeo_buf_printf(&got, "%s%s", i ? ", " : "", tname(ck, types[i]));
+            }
+            aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s takes (%s), not (%s)", name, want.data,
+                         got.data);
+            aeo_buf_free(&want);
+            aeo_buf_free(&got);
+        } else {
+            e->ref = AEO_REF_FUNC;
+            e->ref_index = fd->index;
+            result = fd->type;
+            if (!fd->pure) ck->impure = true;
+        }
+    }
+    free(types);
+    return set_type(e, result);
+}
+
+/* Names a parameter may not take: it would hide a declaration, the facts
+ * root or a built-in silently, so it is an error (E0221) rather than
+ * shadowing.  Comprehension variables inside the body may still reuse a
+ * parameter's name, as they may reuse any outer variable's. */
+static bool check_param_name(checker *ck, aeo_decl *fn, const aeo_param *p) {
+    aeo_decl *other = table_get(&ck->names, p->name);
+    bool builtin = strcmp(p->name, "as_of") == 0 || find_sig(p->name) != NULL;
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
+        builtin |= strcmp(p->name, builtin_types[i]) == 0;
+    for (size_t i = 0; i < N_MACRO_NAMES; i++) builtin |= strcmp(p->name, macro_names[i]) == 0;
+    if (other) {
+        aeo_diag *g = other->kind == AEO_DECL_FACTS
+                          ? aeo_diag_add(ck->d, AEO_E_PARAM_NAME, p->name_span,
+                                         "parameter '%s' of '%s' is named like the facts root; rename it", p->name,
+                                         fn->name)
+                          : aeo_diag_add(ck->d, AEO_E_PARAM_NAME, p->name_span,
+                                         "parameter '%s' of '%s' is named like the %s '%s'; rename it", p->name,
+                                         fn->name, decl_what(other), p->name);
+        aeo_diag_note(ck->d, g, &other->name_span, "declared here");
+        return false;
+    }
+    if (builtin) {
+        aeo_diag_add(ck->d, AEO_E_PARAM_NAME, p->name_span,
+                     "parameter '%s' of '%s' is named like a built-in; rename it", p->name, fn->name);
+        return false;
+    }
+    return true;
+}
+
+/* The parameters of function [d] as locals (slots 0..n-1); NULL on an
+ * error in them (reported). */
+static local_var *function_locals(checker *ck, aeo_decl *d) {
+    local_var *vars = aeo_arena_zalloc(ck->a, d->n_params * sizeof *vars);
+    bool ok = true;
+    if (d->n_params > AEO_MAX_PARAMS) {
+        aeo_diag_add(ck->d, AEO_E_ARITY, d->params[AEO_MAX_PARAMS].name_span,
+                     "a function takes at most %d parameters", AEO_MAX_PARAMS);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < d->n_params; i++) {
+        aeo_param *p = &d->params[i];
+        /* A parameter may also take the whole facts record (def f(e: enterprise)). */
+        bool root = p->type && p->type->kind == AEO_TYPE_NAMED && !p->type->n_args && ck->facts_decl &&
+                    strcmp(p->type->name, ck->facts_decl->name) == 0;
+        p->rtype = root ? ck->facts_decl->type : p->type ? resolve_type(ck, p->type) : &aeo_type_error;
+        if (is_err(p->rtype)) ok = false;
+        if (!check_param_name(ck, d, p)) ok = false;
+        for (uint32_t j = 0; j < i; j++) {
+            if (strcmp(d->params[j].name, p->name) == 0) {
+                aeo_diag *g = aeo_diag_add(ck->d, AEO_E_DUPLICATE, p->name_span,
+                                           "parameter '%s' of '%s' is declared twice", p->name, d->name);
+                aeo_diag_note(ck->d, g, &d->params[j].name_span, "first declared here");
+                ok = false;
+                break;
+            }
+        }
+        vars[i] = (local_var){p->name, p->rtype, i, i ? &vars[i - 1] : NULL};
+    }
+    return ok ? &vars[d->n_params - 1] : NULL;
+}
+
 static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     const char *name = e->u.call.name;
     uint32_t n = e->u.call.n_args;
@@ -985,6 +1195,16 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
                          m == MACRO_FILTER ? "2" : m >= MACRO_TRANSFORM_LIST ? "3 or 4" : "2 or 3");
             return type_error(e);
         }
+    }
+    /* The catalog's own functions, and defs called by mistake. */
+    aeo_decl *fd = table_get(&ck->names, name);
+    if (!method && fd && fd->kind != AEO_DECL_FACTS && !find_sig(name)) return check_func_call(ck, e, fd);
+    if (method && fd && fd->kind == AEO_DECL_DEF && fd->n_params && !find_sig(name)) {
+        check_expr(ck, e->u.call.target);
+        for (uint32_t i = 0; i < n; i++) check_expr(ck, e->u.call.args[i]);
+        aeo_diag_add(ck->d, AEO_E_UNKNOWN_FUNC, e->u.call.name_span,
+                     "'%s' is a function of the catalog, not a method: call it as %s", name, call_example(ck, fd));
+        return type_error(e);
     }
     /* Functions: check the arguments first, receiver included. */
     uint32_t total = n + (method ? 1 : 0);
@@ -1099,6 +1319,10 @@ static const aeo_type *check_expr(checker *ck, aeo_expr *e) {
         return set_type(e, t);
     }
     case AEO_EXPR_BINARY: return check_binary(ck, e);
+    case AEO_EXPR_WITH:
+        aeo_diag_add(ck->d, AEO_E_FACTS_FORM, e->span,
+                     "'with' builds a facts record: use it in an example or a test's facts, not in an expression");
+        return type_error(e);
     case AEO_EXPR_COND: {
         const aeo_type *c = check_expr(ck, e->u.cond.c);
         const aeo_type *a = check_expr(ck, e->u.cond.a);
@@ -1177,10 +1401,27 @@ static void check_value_decl(checker *ck, aeo_decl *d) {
     bool saved_const = ck->constant;
     local_var *saved_locals = ck->locals;
     uint32_t saved_slot = ck->next_slot;
+    bool saved_impure = ck->impure;
     ck->constant = d->kind == AEO_DECL_CONST;
     ck->locals = NULL;
     ck->next_slot = 0;
-    const aeo_type *t = d->value ? check_expr(ck, d->value) : &aeo_type_error;
+    ck->impure = false;
+    const aeo_type *t = &aeo_type_error;
+    if (d->n_params && (find_sig(d->name) || macro_index(d->name) >= 0)) {
+        /* A call f(...) would reach the built-in, never this function. */
+        aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is a built-in function; choose another name",
+                     d->name);
+    } else if (d->n_params) {
+        /* A function: its parameters are the first locals. */
+        ck->locals = function_locals(ck, d);
+        ck->next_slot = d->n_params;
+        if (ck->locals && d->value) t = check_expr(ck, d->value);
+        else if (d->value) d->value->type = &aeo_type_error;
+    } else if (d->value) {
+        t = check_expr(ck, d->value);
+    }
+    d->pure = !ck->impure;
+    ck->impure = saved_impure || ck->impure;
     const aeo_expr *nb = d->kind == AEO_DECL_TIER && is_dyn(t) && !is_err(t) ? non_bool_branch(d->value) : NULL;
     if (nb) {
         aeo_diag_add(ck->d, AEO_E_NOT_BOOL, nb->span, "tier '%s' must be a bool condition, but this branch is '%s'",
@@ -1669,6 +1910,431 @@ static void check_expect_values(checker *ck, aeo_expr *v) {
     }
 }
 
+
+/* ---- examples and facts records: example NAME = ..., X with {...} ---------------
+ *
+ * A facts record (an example's value, a test's facts) is a map literal, an
+ * example's name, or X with {...}.  The checker resolves each to one map
+ * literal, stored as the declaration's `facts`: `with` merges key by key,
+ * maps nested in both recursively, and a null value replaces what was there
+ * (the entry stays, holding null: for the facts decoder a null in an
+ * optional field is an absent field, and in a required one an error, which
+ * is exactly what removing the key means).  The merged map shares the value
+ * nodes of the maps it comes from, so an error is located where the value
+ * was written.  Then the record is checked against the schema statically:
+ * literal values of the wrong type, enum values not in the enum, missing
+ * or null required fields; values that are not literals (a const's name)
+ * are left to the decoder's check after compilation (E0208, as before). */
+
+static aeo_expr *resolve_facts(checker *ck, aeo_expr *e);
+
+/* A new map node with [n] entries at [span]. */
+static aeo_expr *new_map(checker *ck, aeo_span span, uint32_t n) {
+    aeo_expr *m = aeo_expr_new(ck->a, AEO_EXPR_MAP, span, &ck->cat->next_id);
+    m->u.map.keys = aeo_arena_alloc(ck->a, (n ? n : 1) * sizeof *m->u.map.keys);
+    m->u.map.vals = aeo_arena_alloc(ck->a, (n ? n : 1) * sizeof *m->u.map.vals);
+    return m;
+}
+
+/* The index of string key [k] among [m]'s entries, or -1. */
+static int64_t map_find(const aeo_expr *m, const aeo_expr *k) {
+    for (uint32_t i = 0; i < m->u.map.n; i++) {
+        const aeo_expr *x = m->u.map.keys[i];
+        if (x->kind == AEO_EXPR_STRING && x->u.str.len == k->u.str.len && memcmp(x->u.str.s, k->u.str.s, k->u.str.len) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* [base] with [over], both map literals: a new map (the inputs are shared
+ * by other records and stay as they are). */
+static aeo_expr *merge_maps(checker *ck, const aeo_expr *base, const aeo_expr *over, aeo_span span) {
+    aeo_expr *m = new_map(ck, span, base->u.map.n + over->u.map.n);
+    m->type = over->type;
+    for (uint32_t i = 0; i < base->u.map.n; i++) {
+        m->u.map.keys[i] = base->u.map.keys[i];
+        m->u.map.vals[i] = base->u.map.vals[i];
+    }
+    m->u.map.n = base->u.map.n;
+    for (uint32_t i = 0; i < over->u.map.n; i++) {
+        aeo_expr *k = over->u.map.keys[i], *v = over->u.map.vals[i];
+        int64_t at = k->kind == AEO_EXPR_STRING ? map_find(m, k) : -1;
+        if (at < 0) {
+            m->u.map.keys[m->u.map.n] = k;
+            m->u.map.vals[m->u.map.n++] = v;
+        } else if (v->kind == AEO_EXPR_MAP && m->u.map.vals[at]->kind == AEO_EXPR_MAP) {
+            m->u.map.vals[at] = merge_maps(ck, m->u.map.vals[at], v, v->span);
+        } else {
+            m->u.map.keys[at] = k;
+            m->u.map.vals[at] = v;
+        }
+    }
+    return m;
+}
+
+/* The keys of a map merged by 'with' are string literals, or the merge
+ * could not tell which entry a key replaces. */
+static bool with_keys(checker *ck, const aeo_expr *m) {
+    bool ok = true;
+    for (uint32_t i = 0; i < m->u.map.n; i++) {
+        const aeo_expr *k = m->u.map.keys[i], *v = m->u.map.vals[i];
+        if (k->kind != AEO_EXPR_STRING) {
+            aeo_diag_add(ck->d, AEO_E_FACTS_FORM, k->span, "the keys of a 'with' map must be string literals");
+            ok = false;
+        }
+        if (v->kind == AEO_EXPR_MAP) ok &= with_keys(ck, v);
+    }
+    return ok;
+}
+
+/* The facts record [e] resolved to one map literal, or NULL (reported). */
+static aeo_expr *resolve_facts(checker *ck, aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_ERROR: return NULL;
+    case AEO_EXPR_MAP: return is_err(check_expr(ck, e)) ? NULL : e;
+    case AEO_EXPR_IDENT: {
+        aeo_decl *d = e->u.ident.dot ? NULL : table_get(&ck->names, e->u.ident.name);
+        if (d && d->kind == AEO_DECL_EXAMPLE) {
+            if (!require_decl(ck, d, e->span)) return NULL;
+            e->ref = AEO_REF_EXAMPLE;
+            e->ref_index = d->index;
+            return d->facts;
+        }
+        break;
+    }
+    case AEO_EXPR_WITH: {
+        aeo_expr *base = resolve_facts(ck, e->u.with.base);
+        aeo_expr *over = e->u.with.map;
+        bool ok = !is_err(check_expr(ck, over)) && with_keys(ck, over);
+        return base && ok ? merge_maps(ck, base, over, e->span) : NULL;
+    }
+    default: break;
+    }
+    const char *sug = NULL;
+    if (e->kind == AEO_EXPR_IDENT) {
+        const char **cands = aeo_xmalloc((ck->cat->examples.n + 1) * sizeof *cands);
+        for (uint32_t i = 0; i < ck->cat->examples.n; i++) cands[i] = ck->cat->examples.items[i]->name;
+        sug = aeo_suggest(e->u.ident.name, cands, ck->cat->examples.n);
+        free(cands);
+    }
+    if (sug)
+        aeo_diag_add(ck->d, AEO_E_FACTS_FORM, e->span, "unknown example '%s'; did you mean '%s'?", e->u.ident.name, sug);
+    else if (e->kind == AEO_EXPR_IDENT)
+        aeo_diag_add(ck->d, AEO_E_FACTS_FORM, e->span, "'%s' is not an example", e->u.ident.name);
+    else
+        aeo_diag_add(ck->d, AEO_E_FACTS_FORM, e->span,
+                     "a facts record is a map literal, an example's name or X with {...}");
+    return NULL;
+}
+
+/* Where a schema error in a facts record goes, and how it is worded. */
+typedef struct facts_owner {
+    aeo_diag_code code;
+    const char *prefix;      /* "example 'base' does not fit the schema" */
+} facts_owner;
+
+static void facts_error(checker *ck, const facts_owner *o, aeo_expr *at, const aeo_buf *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void facts_error(checker *ck, const facts_owner *o, aeo_expr *at, const aeo_buf *path, const char *fmt, ...) {
+    /* One message per node: a value written in an example is checked again
+     * in every record built on it. */
+    if (at->facts_reported) return;
+    at->facts_reported = true;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    aeo_diag_add(ck->d, o->code, at->span, "%s: %s: %s", o->prefix, path->data, msg);
+}
+
+/* The kind of literal [e], as "got ..." says it; NULL when it is no literal. */
+static const char *literal_kind(const aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_NULL: return "null";
+    case AEO_EXPR_BOOL: return "bool";
+    case AEO_EXPR_INT: return "int";
+    case AEO_EXPR_UINT: return "uint";
+    case AEO_EXPR_DOUBLE: return "double";
+    case AEO_EXPR_STRING: return "string";
+    case AEO_EXPR_BYTES: return "bytes";
+    case AEO_EXPR_LIST: return "list";
+    case AEO_EXPR_MAP: return "map";
+    default: return NULL;
+    }
+}
+
+static void fit_record(checker *ck, const facts_owner *o, aeo_expr *m, const aeo_record_type *rt, aeo_buf *path);
+
+/* Literal [v] against type [t] at [path] (a field's, not null). */
+static void fit_value(checker *ck, const facts_owner *o, aeo_expr *v, const aeo_type *t, aeo_buf *path) {
+    const char *got = literal_kind(v);
+    if (!got || is_dyn(t)) return;
+    char want[256];
+    aeo_type_format(t, want, sizeof want);
+    bool ok;
+    switch (t->kind) {
+    case AEO_T_INT: ok = v->kind == AEO_EXPR_INT; break;
+    case AEO_T_UINT: ok = v->kind == AEO_EXPR_UINT || (v->kind == AEO_EXPR_INT && v->u.i >= 0); break;
+    case AEO_T_DOUBLE: ok = v->kind == AEO_EXPR_DOUBLE || v->kind == AEO_EXPR_INT || v->kind == AEO_EXPR_UINT; break;
+    case AEO_T_BOOL: ok = v->kind == AEO_EXPR_BOOL; break;
+    case AEO_T_STRING: ok = v->kind == AEO_EXPR_STRING; break;
+    case AEO_T_BYTES: ok = v->kind == AEO_EXPR_BYTES || v->kind == AEO_EXPR_STRING; break;
+    case AEO_T_ENUM:
+        ok = v->kind == AEO_EXPR_STRING;
+        if (ok) {
+            for (uint32_t i = 0; i < t->n_enum; i++)
+                if (strcmp(t->enum_values[i], v->u.str.s) == 0) return;
+            const char *sug = suggest_enum(t, v->u.str.s);
+            if (sug) facts_error(ck, o, v, path, "\"%s\" is not a value of %s; did you mean \"%s\"?", v->u.str.s, want, sug);
+            else facts_error(ck, o, v, path, "\"%s\" is not a value of %s", v->u.str.s, want);
+            return;
+        }
+        snprintf(want, sizeof want, "string");
+        break;
+    case AEO_T_TIMESTAMP:
+    case AEO_T_DURATION:
+        ok = v->kind == AEO_EXPR_STRING;
+        if (ok) {
+            int64_t sec;
+            int32_t ns;
+            bool ts = t->kind == AEO_T_TIMESTAMP;
+            if (ts ? aeo_time_parse_timestamp(v->u.str.s, v->u.str.len, &sec, &ns)
+                   : aeo_time_parse_duration(v->u.str.s, v->u.str.len, &sec, &ns))
+                return;
+            facts_error(ck, o, v, path, ts ? "\"%s\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"
+                                           : "\"%s\" is not a duration (such as \"1h30m\" or \"90s\")",
+                        v->u.str.s);
+            return;
+        }
+        break;
+    case AEO_T_LIST:
+        ok = v->kind == AEO_EXPR_LIST;
+        if (ok) {
+            size_t len = path->len;
+            for (uint32_t i = 0; i < v->u.list.n; i++) {
+                aeo_buf_printf(path, "[%u]", i);
+                if (v->u.list.items[i]->kind == AEO_EXPR_NULL) facts_error(ck, o, v->u.list.items[i], path, "null in a list");
+                else fit_value(ck, o, v->u.list.items[i], t->elem, path);
+                path->len = len;
+                path->data[len] = '\0';
+            }
+            return;
+        }
+        break;
+    case AEO_T_MAP:
+        ok = v->kind == AEO_EXPR_MAP;
+        if (ok) {
+            size_t len = path->len;
+            for (uint32_t i = 0; i < v->u.map.n; i++) {
+                const aeo_expr *k = v->u.map.keys[i];
+                if (k->kind != AEO_EXPR_STRING || v->u.map.vals[i]->kind == AEO_EXPR_NULL) continue;
+                aeo_buf_printf(path, "[\"%s\"]", k->u.str.s);
+                fit_value(ck, o, v->u.map.vals[i], t->elem, path);
+                path->len = len;
+                path->data[len] = '\0';
+            }
+            return;
+        }
+        break;
+    case AEO_T_RECORD:
+        ok = v->kind == AEO_EXPR_MAP;
+        if (ok) {
+            fit_record(ck, o, v, t->rec, path);
+            return;
+        }
+        snprintf(want, sizeof want, "%s", t->rec->name);
+        break;
+    default: return;
+    }
+    if (!ok) facts_error(ck, o, v, path, "expected %s, got %s", want, got);
+}
+
+/* Map literal [m] against record type [rt]: keys that are not fields are
+ * ignored, as the decoder ignores undeclared fields. */
+static void fit_record(checker *ck, const facts_owner *o, aeo_expr *m, const aeo_record_type *rt, aeo_buf *path) {
+    size_t len = path->len;
+    bool all_keys = true;
+    for (uint32_t i = 0; i < m->u.map.n; i++) {
+        aeo_expr *k = m->u.map.keys[i], *v = m->u.map.vals[i];
+        if (k->kind != AEO_EXPR_STRING) {
+            all_keys = false;
+            continue;
+        }
+        const aeo_field *f = aeo_record_type_field(rt, k->u.str.s);
+        if (!f) continue;
+        aeo_buf_printf(path, ".%s", f->name);
+        if (v->kind == AEO_EXPR_NULL) {
+            if (!f->optional) facts_error(ck, o, v, path, "required field is null");
+        } else {
+            fit_value(ck, o, v, f->type, path);
+        }
+        path->len = len;
+        path->data[len] = '\0';
+    }
+    /* The missing fields of one map, once: every record built on it lacks
+     * the same ones. */
+    bool already = m->facts_reported;
+    if (!all_keys || already) return;
+    for (uint32_t i = 0; i < rt->n_fields; i++) {
+        const aeo_field *f = &rt->fields[i];
+        if (f->optional) continue;
+        bool found = false;
+        for (uint32_t j = 0; j < m->u.map.n && !found; j++)
+            found = strcmp(m->u.map.keys[j]->u.str.s, f->name) == 0;
+        if (found) continue;
+        aeo_buf_printf(path, ".%s", f->name);
+        m->facts_reported = false;
+        facts_error(ck, o, m, path, "missing required field");
+        path->len = len;
+        path->data[len] = '\0';
+    }
+}
+
+/* Checks facts record [m] against the schema. */
+static void fit_facts(checker *ck, aeo_expr *m, aeo_diag_code code, const char *prefix) {
+    if (!ck->cat->root || !m) return;
+    facts_owner o = {code, prefix};
+    aeo_buf path = {0};
+    aeo_buf_puts(&path, ck->cat->root_name);
+    fit_record(ck, &o, m, ck->cat->root, &path);
+    aeo_buf_free(&path);
+}
+
+/* example NAME = facts */
+static void check_example(checker *ck, aeo_decl *d) {
+    if (d->state != ST_NEW) return;
+    enter(ck, d);
+    bool saved_const = ck->constant;
+    local_var *saved_locals = ck->locals;
+    ck->constant = true;
+    ck->locals = NULL;
+    d->facts = d->value ? resolve_facts(ck, d->value) : NULL;
+    if (d->facts) {
+        char prefix[300];
+        snprintf(prefix, sizeof prefix, "example '%s' does not fit the schema", d->name);
+        fit_facts(ck, d->facts, AEO_E_BAD_EXAMPLE, aeo_arena_strdup(ck->a, prefix));
+    }
+    ck->constant = saved_const;
+    ck->locals = saved_locals;
+    leave(ck, d);
+}
+
+
+/* ---- field defaults: name?: type = LITERAL ------------------------------------
+ *
+ * A default is a literal of the field's type, given only on an optional
+ * field: a required field is never absent, so a default there would be
+ * dead.  It becomes a runtime value once, in the catalog's arena, and the
+ * record type's `defaults` array (runtime/types.h): the facts decoder starts
+ * every record from that array, so an absent or null field reads as the
+ * default in eval, in tests and examples and in the REPL alike, has() is
+ * true on it, and it never makes a measure undecided.  Record-typed fields
+ * take no default (a default record would be a second schema). */
+
+/* The value of literal [e] as type [t] (checked to fit by fit_value). */
+static bool default_value(checker *ck, const aeo_expr *e, const aeo_type *t, aeo_value *out) {
+    switch (e->kind) {
+    case AEO_EXPR_BOOL: *out = aeo_bool(e->u.b); return true;
+    case AEO_EXPR_INT:
+        *out = t->kind == AEO_T_DOUBLE ? aeo_double((double)e->u.i)
+               : t->kind == AEO_T_UINT ? aeo_uint((uint64_t)e->u.i) : aeo_int(e->u.i);
+        return true;
+    case AEO_EXPR_UINT: *out = t->kind == AEO_T_DOUBLE ? aeo_double((double)e->u.u) : aeo_uint(e->u.u); return true;
+    case AEO_EXPR_DOUBLE: *out = aeo_double(e->u.d); return true;
+    case AEO_EXPR_BYTES: *out = aeo_bytes(ck->a, e->u.str.s, e->u.str.len); return true;
+    case AEO_EXPR_STRING: {
+        int64_t sec;
+        int32_t ns;
+        if (t->kind == AEO_T_TIMESTAMP) {
+            if (!aeo_time_parse_timestamp(e->u.str.s, e->u.str.len, &sec, &ns)) return false;
+            *out = aeo_timestamp(sec, ns);
+        } else if (t->kind == AEO_T_DURATION) {
+            if (!aeo_time_parse_duration(e->u.str.s, e->u.str.len, &sec, &ns)) return false;
+            *out = aeo_duration(sec, ns);
+        } else if (t->kind == AEO_T_BYTES) {
+            *out = aeo_bytes(ck->a, e->u.str.s, e->u.str.len);
+        } else {
+            *out = aeo_string(ck->a, e->u.str.s, e->u.str.len);
+        }
+        return true;
+    }
+    case AEO_EXPR_LIST: {
+        if (t->kind != AEO_T_LIST) return false;
+        aeo_value l = aeo_list_new(ck->a, e->u.list.n);
+        for (uint32_t i = 0; i < e->u.list.n; i++) {
+            aeo_value x;
+            if (!default_value(ck, e->u.list.items[i], t->elem, &x)) return false;
+            aeo_list_push(ck->a, l.as.l, x);
+        }
+        *out = l;
+        return true;
+    }
+    case AEO_EXPR_MAP: {
+        if (t->kind != AEO_T_MAP) return false;
+        aeo_value m = aeo_map_new(ck->a, e->u.map.n);
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            aeo_value k, x;
+            if (!default_value(ck, e->u.map.keys[i], t->key, &k) || !default_value(ck, e->u.map.vals[i], t->elem, &x))
+                return false;
+            aeo_map_put(ck->a, m.as.m, k, x);
+        }
+        *out = m;
+        return true;
+    }
+    default: return false;
+    }
+}
+
+/* Whether [e] is made of literals only (a default must be). */
+static bool all_literal(const aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_LIST:
+        for (uint32_t i = 0; i < e->u.list.n; i++)
+            if (!all_literal(e->u.list.items[i])) return false;
+        return true;
+    case AEO_EXPR_MAP:
+        for (uint32_t i = 0; i < e->u.map.n; i++)
+            if (e->u.map.keys[i]->kind != AEO_EXPR_STRING || !all_literal(e->u.map.vals[i])) return false;
+        return true;
+    case AEO_EXPR_NULL: return false;
+    default: return literal_kind(e) != NULL;
+    }
+}
+
+/* Checks the default of field [fd] (type [f]) of record [d]; fills
+ * defaults[f->slot] when it fits. */
+static void check_default(checker *ck, const aeo_decl *d, aeo_field_decl *fd, const aeo_field *f, aeo_value *defaults) {
+    aeo_expr *v = fd->default_value;
+    if (!fd->optional) {
+        aeo_diag_add(ck->d, AEO_E_DEFAULT_REQUIRED, v->span,
+                     "field '%s' is required, so it never needs a default; make it optional: %s?: ...", fd->name,
+                     fd->name);
+        return;
+    }
+    if (is_err(f->type)) return;
+    if (f->type->kind == AEO_T_RECORD) {
+        aeo_diag_add(ck->d, AEO_E_BAD_DEFAULT, v->span, "field '%s' is a record ('%s'), which takes no default",
+                     fd->name, f->type->rec->name);
+        return;
+    }
+    if (!all_literal(v)) {
+        aeo_diag_add(ck->d, AEO_E_BAD_DEFAULT, v->span,
+                     "the default of '%s' must be a literal (a number, string, bool, list or map of them)%s", fd->name,
+                     v->kind == AEO_EXPR_NULL ? ": null is what a default replaces" : "");
+        return;
+    }
+    facts_owner o = {AEO_E_BAD_DEFAULT, "the default does not have the field's type"};
+    aeo_buf path = {0};
+    aeo_buf_printf(&path, "%s.%s", d->name, fd->name);
+    uint32_t before = ck->d->n_errors;
+    fit_value(ck, &o, v, f->type, &path);
+    aeo_buf_free(&path);
+    if (ck->d->n_errors != before) return;
+    aeo_value x;
+    if (default_value(ck, v, f->type, &x)) defaults[f->slot] = x;
+}
+
 static void check_test(checker *ck, aeo_decl *d) {
     check_props(ck, d, test_props, "a test");
     ck->constant = true;
@@ -1680,11 +2346,19 @@ static void check_test(checker *ck, aeo_decl *d) {
         } else if (strncmp(p->name, "expect", 6) == 0 && find_prop(test_props, p->name)) {
             check_ids(ck, p->value, AEO_DECL_MEASURE, p->name);
         } else if (strcmp(p->name, "facts") == 0) {
-            if (p->value->kind != AEO_EXPR_MAP) {
-                aeo_diag_add(ck->d, AEO_E_PROP_VALUE, p->value->span, "'facts' must be a map literal, as in {\"uscc\": \"...\"}");
-                continue;
+            if (p->value->kind == AEO_EXPR_MAP) {
+                /* A plain map: checked after compilation, as in version 1. */
+                check_expr(ck, p->value);
+                d->facts = p->value;
+            } else if (p->value->kind == AEO_EXPR_IDENT || p->value->kind == AEO_EXPR_WITH) {
+                d->facts = resolve_facts(ck, p->value);
+                char prefix[300];
+                snprintf(prefix, sizeof prefix, "the facts of test \"%s\" do not fit the schema", d->name);
+                if (d->facts) fit_facts(ck, d->facts, AEO_E_BAD_FACTS, aeo_arena_strdup(ck->a, prefix));
+            } else {
+                aeo_diag_add(ck->d, AEO_E_PROP_VALUE, p->value->span,
+                             "'facts' must be a map literal, as in {\"uscc\": \"...\"}, an example or X with {...}");
             }
-            check_expr(ck, p->value);
         }
     }
     ck->constant = false;
@@ -1763,6 +2437,22 @@ bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
     return cat->diags.n_errors == before;
 }
 
+aeo_expr *aeo_check_facts(aeo_catalog *cat, aeo_expr *e) {
+    checker ck = {0};
+    ck.cat = cat;
+    ck.a = cat->arena;
+    ck.d = &cat->diags;
+    if (cat->scope_tables) {
+        ck.names = cat->scope_tables->names;
+        ck.types = cat->scope_tables->types;
+        ck.facts_decl = cat->scope_tables->facts_decl;
+    }
+    ck.constant = true;
+    aeo_expr *m = resolve_facts(&ck, e);
+    free(ck.stack);
+    return m;
+}
+
 bool aeo_check_catalog(aeo_catalog *cat) {
     checker ck = {0};
     ck.cat = cat;
@@ -1814,6 +2504,11 @@ bool aeo_check_catalog(aeo_catalog *cat) {
                 push_decl(&cat->measures, d);
                 declare(&ck, &ck.names, d);
                 break;
+            case AEO_DECL_EXAMPLE:
+                d->index = cat->examples.n;
+                push_decl(&cat->examples, d);
+                declare(&ck, &ck.names, d);
+                break;
             case AEO_DECL_TEST: {
                 for (uint32_t j = 0; j < cat->tests.n; j++) {
                     if (strcmp(cat->tests.items[j]->name, d->name) == 0) {
@@ -1856,6 +2551,7 @@ bool aeo_check_catalog(aeo_catalog *cat) {
     for (uint32_t i = 0; i < cat->defs.n; i++) check_value_decl(&ck, cat->defs.items[i]);
     for (uint32_t i = 0; i < cat->tiers.n; i++) check_value_decl(&ck, cat->tiers.items[i]);
     for (uint32_t i = 0; i < cat->measures.n; i++) check_measure(&ck, cat->measures.items[i]);
+    for (uint32_t i = 0; i < cat->examples.n; i++) check_example(&ck, cat->examples.items[i]);
     for (uint32_t i = 0; i < cat->tests.n; i++) check_test(&ck, cat->tests.items[i]);
 
     if (cat->scope_tables) {

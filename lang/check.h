@@ -19,6 +19,11 @@ bool aeo_check_catalog(aeo_catalog *c);
 /* Checks a standalone expression (--key, the REPL) against the checked
  * catalog's names; returns true if it reported no error. */
 bool aeo_check_expr(aeo_catalog *c, aeo_expr *e);
+/* Resolves the facts record [e] (a map literal, an example's name, X with
+ * {...}) against the checked catalog's examples (the REPL's :facts NAME):
+ * one map literal with every example and 'with' merged in, in the
+ * catalog's arena; NULL on an error (reported). */
+aeo_expr *aeo_check_facts(aeo_catalog *c, aeo_expr *e);
 /* Frees the name tables kept by the checker (aeo_catalog_free calls it). */
 void aeo_check_free_tables(aeo_catalog *c);
 

@@ -303,6 +303,15 @@ static void expr(compiler *cp, const aeo_expr *e) {
             expr(cp, e->u.call.args[0]);
             break;
         }
+        if (e->ref == AEO_REF_FUNC) {
+            /* A real call: the arguments become the callee frame's first
+             * locals, so a body is compiled once however often and however
+             * deeply it is called (inlining could grow exponentially). */
+            for (uint32_t i = 0; i < e->u.call.n_args; i++) expr(cp, e->u.call.args[i]);
+            emit(cp, AEO_OP_CALL_FN, (int32_t)aeo_compile_def_index(cp->cat, AEO_REF_DEF, e->ref_index),
+                 (int32_t)e->u.call.n_args, sp);
+            break;
+        }
         if (e->u.call.target) expr(cp, e->u.call.target);
         for (uint32_t i = 0; i < e->u.call.n_args; i++) expr(cp, e->u.call.args[i]);
         emit(cp, AEO_OP_CALL, (int32_t)e->ref_index, (int32_t)(e->u.call.n_args + (e->u.call.target ? 1 : 0)), sp);
@@ -450,6 +459,15 @@ static aeo_chunk *compile_cases(aeo_catalog *c, uint32_t idx, int mode) {
     return finish(&cp, d->name_span);
 }
 
+/* Function [d]: its body, with the parameters in locals 0..n-1 (the
+ * checker numbered them so), which CALL_FN fills from the arguments. */
+static aeo_chunk *compile_function(aeo_catalog *c, const aeo_decl *d, const char *name) {
+    compiler cp = {c, c->program, aeo_chunk_new(name), false, false};
+    cp.ch->n_locals = (uint8_t)d->n_params;
+    expr(&cp, d->value);
+    return finish(&cp, d->value->span);
+}
+
 /* The conjunction of a measure's terms: scope, tiers, when, !unless...
  * Each term after the first: JUMP_IF_FALSE_KEEP end; <term>; AND. */
 aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_t ends[2]) {
@@ -549,8 +567,15 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         p->defs[p->n_defs - 1].constant = true;
     }
     for (uint32_t i = 0; i < c->defs.n; i++) {
-        snprintf(name, sizeof name, "def %s", c->defs.items[i]->name);
-        add_def(c, c->defs.items[i]->name, aeo_compile_expr(c, c->defs.items[i]->value, name, false), &ok);
+        const aeo_decl *d = c->defs.items[i];
+        if (d->n_params) {
+            snprintf(name, sizeof name, "function %s", d->name);
+            add_def(c, d->name, compile_function(c, d, name), &ok);
+            p->defs[p->n_defs - 1].n_params = d->n_params;
+            continue;
+        }
+        snprintf(name, sizeof name, "def %s", d->name);
+        add_def(c, d->name, aeo_compile_expr(c, d->value, name, false), &ok);
     }
     for (uint32_t i = 0; i < c->tiers.n; i++) {
         snprintf(name, sizeof name, "tier %s", c->tiers.items[i]->name);

@@ -7,7 +7,8 @@
  * operands decide; under a true ||, the true ones; under an undecided node,
  * the unknown ones; under an error, the erroneous ones; a true && (false ||)
  * needs all of its operands.  Defs and tiers are expanded into their bodies
- * (once per branch, to a bounded depth); macros, comparisons and calls are
+ * (once per branch, to a bounded depth), and function calls into their
+ * bodies with the arguments in place of the parameters; macros, comparisons and calls are
  * leaves whose non-literal operands are listed with their values. */
 #include "lang/explain.h"
 
@@ -162,6 +163,67 @@ static bool expanding(explainer *x, const aeo_decl *d) {
     return false;
 }
 
+/* Whether [e] holds a comprehension (its slots would not fit inside a
+ * function body's). */
+static bool has_macro(const aeo_expr *e);
+static void has_macro_child(const aeo_expr *e, void *p) {
+    if (has_macro(e)) *(bool *)p = true;
+}
+static bool has_macro(const aeo_expr *e) {
+    if (!e) return false;
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_MACRO) return true;
+    bool found = false;
+    aeo_expr_each_child(e, has_macro_child, &found);
+    return found;
+}
+
+/* A copy of function body [e] (in [a]) with each parameter, local slot k
+ * below [n], replaced by the argument expression [args][k]: the body as
+ * this call evaluates it, so that each of its nodes can be shown with its
+ * value like a def's. */
+static aeo_expr *subst(aeo_arena *a, const aeo_expr *e, aeo_expr *const *args, uint32_t n) {
+    if (!e) return NULL;
+    if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_LOCAL && e->ref_index < n) return args[e->ref_index];
+    aeo_expr *c = aeo_arena_alloc(a, sizeof *c);
+    *c = *e;
+    switch (e->kind) {
+    case AEO_EXPR_SELECT: c->u.select.operand = subst(a, e->u.select.operand, args, n); break;
+    case AEO_EXPR_INDEX:
+        c->u.index.operand = subst(a, e->u.index.operand, args, n);
+        c->u.index.index = subst(a, e->u.index.index, args, n);
+        break;
+    case AEO_EXPR_CALL:
+        c->u.call.target = subst(a, e->u.call.target, args, n);
+        c->u.call.args = aeo_arena_alloc(a, (e->u.call.n_args ? e->u.call.n_args : 1) * sizeof *c->u.call.args);
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) c->u.call.args[i] = subst(a, e->u.call.args[i], args, n);
+        break;
+    case AEO_EXPR_LIST:
+        c->u.list.items = aeo_arena_alloc(a, (e->u.list.n ? e->u.list.n : 1) * sizeof *c->u.list.items);
+        for (uint32_t i = 0; i < e->u.list.n; i++) c->u.list.items[i] = subst(a, e->u.list.items[i], args, n);
+        break;
+    case AEO_EXPR_MAP:
+        c->u.map.keys = aeo_arena_alloc(a, (e->u.map.n ? e->u.map.n : 1) * sizeof *c->u.map.keys);
+        c->u.map.vals = aeo_arena_alloc(a, (e->u.map.n ? e->u.map.n : 1) * sizeof *c->u.map.vals);
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            c->u.map.keys[i] = subst(a, e->u.map.keys[i], args, n);
+            c->u.map.vals[i] = subst(a, e->u.map.vals[i], args, n);
+        }
+        break;
+    case AEO_EXPR_UNARY: c->u.unary.a = subst(a, e->u.unary.a, args, n); break;
+    case AEO_EXPR_BINARY:
+        c->u.binary.a = subst(a, e->u.binary.a, args, n);
+        c->u.binary.b = subst(a, e->u.binary.b, args, n);
+        break;
+    case AEO_EXPR_COND:
+        c->u.cond.c = subst(a, e->u.cond.c, args, n);
+        c->u.cond.a = subst(a, e->u.cond.a, args, n);
+        c->u.cond.b = subst(a, e->u.cond.b, args, n);
+        break;
+    default: break;
+    }
+    return c;
+}
+
 static void node(explainer *x, const aeo_expr *e, int indent, const char *label, bool deciding) {
     if (!standalone(e)) {
         aeo_buf_printf(x->out, "%*s", indent, "");
@@ -189,6 +251,21 @@ static void node(explainer *x, const aeo_expr *e, int indent, const char *label,
         line(x, indent, label, e, v, false);
         node(x, e->u.unary.a, indent + 4, NULL, deciding);
         return;
+    }
+    /* A function call: its body with the arguments in place of the
+     * parameters.  (Not when an argument holds a comprehension: its
+     * variable slots could meet the body's.) */
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC && x->n_expanding < MAX_DEPTH) {
+        const aeo_decl *d = x->c->defs.items[e->ref_index];
+        bool plain = true;
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) plain &= !has_macro(e->u.call.args[i]);
+        if (plain && !expanding(x, d) && d->value && !is_literal(d->value)) {
+            line(x, indent, label, e, v, false);
+            x->expanding[x->n_expanding++] = d;
+            node(x, subst(aeo_vm_arena(x->vm), d->value, e->u.call.args, d->n_params), indent + 4, "=", deciding);
+            x->n_expanding--;
+            return;
+        }
     }
     /* A def or tier: its body. */
     if (e->kind == AEO_EXPR_IDENT && (e->ref == AEO_REF_DEF || e->ref == AEO_REF_TIER) &&

@@ -289,6 +289,11 @@ static void expr(fmt *f, aeo_buf *b, const aeo_expr *e, int min) {
         aeo_buf_puts(b, " : ");
         expr(f, b, e->u.cond.b, 1);
         break;
+    case AEO_EXPR_WITH:
+        expr(f, b, e->u.with.base, 0);
+        aeo_buf_puts(b, " with ");
+        expr(f, b, e->u.with.map, 1);
+        break;
     default: aeo_buf_puts(b, "<error>"); break;
     }
     if (paren) aeo_buf_puts(b, ")");
@@ -339,6 +344,17 @@ static void value(fmt *f, const aeo_expr *e, int col, int ind) {
             aeo_buf_free(&part);
         }
         free(items);
+        return;
+    }
+    if (e->kind == AEO_EXPR_WITH) {
+        /* base with {...}: the base as it fits, then the map broken one
+         * entry per line like any long map. */
+        size_t before = f->out->len;
+        value(f, e->u.with.base, col, ind);
+        const char *nl = memchr(f->out->data + before, '\n', f->out->len - before);
+        int at = nl ? 0 : col + (int)(f->out->len - before);
+        aeo_buf_puts(f->out, " with ");
+        value(f, e->u.with.map, at + 6, ind);
         return;
     }
     if (e->kind == AEO_EXPR_LIST && e->u.list.n > 0) {
@@ -457,6 +473,10 @@ static void fields(fmt *f, const aeo_decl *d, uint32_t body) {
         indent(f, 2);
         aeo_buf_printf(f->out, "%s%s: ", fd->name, fd->optional ? "?" : "");
         type_expr(f->out, fd->type);
+        if (fd->default_value) {
+            aeo_buf_puts(f->out, " = ");
+            expr(f, f->out, fd->default_value, 7);
+        }
         uint32_t limit = i + 1 < d->n_fields ? d->fields[i + 1].span.start : d->span.end;
         trailing_comment(f, fd->span.end, limit);
         aeo_buf_puts(f->out, "\n");
@@ -488,11 +508,23 @@ static void decl(fmt *f, const aeo_decl *d, uint32_t next_start) {
         break;
     case AEO_DECL_CONST:
     case AEO_DECL_DEF:
-    case AEO_DECL_TIER: {
-        const char *kw = d->kind == AEO_DECL_CONST ? "const" : d->kind == AEO_DECL_DEF ? "def" : "tier";
+    case AEO_DECL_TIER:
+    case AEO_DECL_EXAMPLE: {
+        const char *kw = d->kind == AEO_DECL_CONST     ? "const"
+                         : d->kind == AEO_DECL_DEF     ? "def"
+                         : d->kind == AEO_DECL_EXAMPLE ? "example"
+                                                       : "tier";
         inner_comments(f, d->span.start, d->span.end, 0);
-        aeo_buf_printf(o, "%s %s = ", kw, d->name);
-        value(f, d->value, (int)(strlen(kw) + strlen(d->name) + 4), 0);
+        size_t start = o->len;
+        aeo_buf_printf(o, "%s %s", kw, d->name);
+        /* def f(x: int, y: string) = ... */
+        for (uint32_t i = 0; i < d->n_params; i++) {
+            aeo_buf_printf(o, "%s%s: ", i ? ", " : "(", d->params[i].name);
+            type_expr(o, d->params[i].type);
+        }
+        if (d->n_params) aeo_buf_puts(o, ")");
+        aeo_buf_puts(o, " = ");
+        value(f, d->value, (int)(o->len - start), 0);
         trailing_comment(f, d->span.end, next_start);
         aeo_buf_puts(o, "\n");
         return;

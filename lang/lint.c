@@ -112,6 +112,10 @@ static void tier_fields_at(const aeo_expr *e, void *p) {
         tier_fields_at(w->l->c->defs.items[e->ref_index]->value, w);
     } else if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_TIER) {
         tier_fields_at(w->l->c->tiers.items[e->ref_index]->value, w);
+    } else if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC) {
+        /* A function's body, and what its arguments read. */
+        tier_fields_at(w->l->c->defs.items[e->ref_index]->value, w);
+        aeo_expr_each_child(e, tier_fields_at, w);
     } else {
         aeo_expr_each_child(e, tier_fields_at, w);
     }
@@ -468,6 +472,7 @@ static void mark_uses(const aeo_expr *e, void *p) {
         else if (e->ref == AEO_REF_TIER) u->tiers[e->ref_index] = true;
         return;
     }
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC) u->defs[e->ref_index] = true;
     aeo_expr_each_child(e, mark_uses, u);
 }
 
@@ -494,8 +499,8 @@ static void unused(linter *l) {
                          c->consts.items[i]->name);
     for (uint32_t i = 0; i < c->defs.n; i++)
         if (!defs[i])
-            aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->defs.items[i]->name_span, "def '%s' is never used",
-                         c->defs.items[i]->name);
+            aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->defs.items[i]->name_span, "%s '%s' is never used",
+                         c->defs.items[i]->n_params ? "function" : "def", c->defs.items[i]->name);
     for (uint32_t i = 0; i < c->tiers.n; i++)
         if (!tiers[i])
             aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->tiers.items[i]->name_span, "tier '%s' is never used",
@@ -561,7 +566,10 @@ static void key_reads(linter *l, const aeo_expr *e) {
         const aeo_type *ot = e->u.select.operand->type;
         if (ot && ot->kind == AEO_T_RECORD) {
             const aeo_field *f = &ot->rec->fields[e->ref_index];
-            if (f->optional)
+            /* A defaulted field always has a value. */
+            bool defaulted = ot->rec->defaults && f->slot < ot->rec->n_defaults &&
+                             ot->rec->defaults[f->slot].kind != AEO_V_ABSENT;
+            if (f->optional && !defaulted)
                 aeo_diag_add(&l->c->diags, AEO_E_W_MAYBE_UNDECIDED, e->span,
                              "the key reads the optional field '%s'; records without it get no key", f->name);
         }
@@ -574,6 +582,50 @@ static void key_reads(linter *l, const aeo_expr *e) {
     } else if (e->kind == AEO_EXPR_CALL && e->ref != AEO_REF_MACRO) {
         key_reads(l, e->u.call.target);
         for (uint32_t i = 0; i < e->u.call.n_args; i++) key_reads(l, e->u.call.args[i]);
+    }
+}
+
+/* W0216: a key of an example (or of a `with` map) that names no field.
+ * The facts decoder ignores undeclared fields, since real records carry
+ * more than a catalog reads; but an example is written against this very
+ * schema, so such a key is a misspelt field whose value is silently lost.
+ * Plain test maps are left alone (version 1 catalogs may carry extra keys). */
+static void facts_keys(linter *l, const aeo_expr *m, const aeo_record_type *rt) {
+    for (uint32_t i = 0; i < m->u.map.n; i++) {
+        const aeo_expr *k = m->u.map.keys[i], *v = m->u.map.vals[i];
+        if (k->kind != AEO_EXPR_STRING) continue;
+        const aeo_field *f = aeo_record_type_field(rt, k->u.str.s);
+        if (f) {
+            if (v->kind == AEO_EXPR_MAP && f->type->kind == AEO_T_RECORD) facts_keys(l, v, f->type->rec);
+            continue;
+        }
+        const char **cands = aeo_xmalloc((rt->n_fields + 1) * sizeof *cands);
+        for (uint32_t j = 0; j < rt->n_fields; j++) cands[j] = rt->fields[j].name;
+        const char *sug = aeo_suggest(k->u.str.s, cands, rt->n_fields);
+        free(cands);
+        if (sug)
+            aeo_diag_add(&l->c->diags, AEO_E_W_FACTS_KEY, k->span,
+                         "\"%s\" is not a field of '%s': its value is ignored; did you mean \"%s\"?", k->u.str.s,
+                         rt->name, sug);
+        else
+            aeo_diag_add(&l->c->diags, AEO_E_W_FACTS_KEY, k->span,
+                         "\"%s\" is not a field of '%s': its value is ignored", k->u.str.s, rt->name);
+    }
+}
+
+/* The maps written in facts record [e] itself: its `with` maps and the map
+ * it starts from, not those of the examples it names (reported there). */
+static void own_maps(linter *l, const aeo_expr *e, bool plain_map) {
+    for (; e && e->kind == AEO_EXPR_WITH; e = e->u.with.base) facts_keys(l, e->u.with.map, l->c->root);
+    if (e && e->kind == AEO_EXPR_MAP && plain_map) facts_keys(l, e, l->c->root);
+}
+
+static void example_keys(linter *l) {
+    aeo_catalog *c = l->c;
+    for (uint32_t i = 0; i < c->examples.n; i++) own_maps(l, c->examples.items[i]->value, true);
+    for (uint32_t t = 0; t < c->tests.n; t++) {
+        const aeo_prop *p = aeo_decl_prop(c->tests.items[t], "facts");
+        if (p && p->value && p->value->kind == AEO_EXPR_WITH) own_maps(l, p->value, true);
     }
 }
 
@@ -634,6 +686,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
     free(tested);
     unused(&l);
     shadows(&l);
+    example_keys(&l);
     key_reads(&l, c->key);
     aeo_vm_free(l.vm);
     aeo_arena_free(l.a);

@@ -94,6 +94,11 @@ static void walk_expr(aeo_catalog *c, path_set *ps, const aeo_expr *e) {
         aeo_buf_free(&b);
         if (rooted) return;
     }
+    /* A function's body reads facts too (its parameters are locals). */
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC) {
+        const aeo_decl *d = c->defs.items[e->ref_index];
+        if (!seen(ps, d)) walk_expr(c, ps, d->value);
+    }
     aeo_expr_each_child(e, walk_child, &w);
 }
 
@@ -471,12 +476,14 @@ static void describe(aeo_buf *b, aeo_value v) {
 
 /* Builds the record of test [t] in the VM's arena. */
 static bool test_record(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, aeo_value *rec, const char **err) {
-    const aeo_prop *fp = aeo_decl_prop(t, "facts");
-    if (!fp || !fp->value || fp->value->kind != AEO_EXPR_MAP) {
+    /* The facts as the checker resolved them: examples and 'with' merged
+     * into one map literal. */
+    const aeo_expr *facts = t->facts;
+    if (!facts || facts->kind != AEO_EXPR_MAP) {
         *err = "the test has no facts map";
         return false;
     }
-    aeo_chunk *ch = aeo_compile_expr(c, fp->value, "test facts", false);
+    aeo_chunk *ch = aeo_compile_expr(c, facts, "test facts", false);
     if (!ch) {
         *err = "the facts could not be compiled";
         return false;
@@ -498,7 +505,7 @@ bool aeo_tests_check(aeo_catalog *c) {
     for (uint32_t i = 0; i < c->tests.n; i++) {
         const aeo_decl *t = c->tests.items[i];
         const aeo_prop *fp = aeo_decl_prop(t, "facts");
-        if (!fp || !fp->value || fp->value->kind != AEO_EXPR_MAP) continue;
+        if (!fp || !fp->value || !t->facts) continue;
         aeo_value rec;
         const char *err = NULL;
         if (!test_record(c, vm, t, &rec, &err)) {

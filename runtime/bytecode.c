@@ -84,7 +84,8 @@ int aeo_op_stack_effect(const uint8_t *code) {
     switch ((aeo_opcode)code[0]) {
     case AEO_OP_LIST: return 1 - aeo_op_operand(code, 0);
     case AEO_OP_MAP: return 1 - 2 * aeo_op_operand(code, 0);
-    case AEO_OP_CALL: return 1 - aeo_op_operand(code, 1);
+    case AEO_OP_CALL:
+    case AEO_OP_CALL_FN: return 1 - aeo_op_operand(code, 1);
     default: return 0;
     }
 }

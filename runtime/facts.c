@@ -1775,7 +1775,14 @@ static aeo_value new_record(dctx *d, const aeo_record_type *rt, aeo_value **slot
         size_t len;
         rec->path = path_text(d, &len);
     }
-    for (uint32_t i = 0; i < n; i++) rec->slots[i] = aeo_absent();
+    uint32_t k = 0;
+    if (rt->defaults) {
+        /* Defaulted fields start with their default: an absent or null
+         * member leaves it there. */
+        k = rt->n_defaults < n ? rt->n_defaults : n;
+        memcpy(rec->slots, rt->defaults, k * sizeof *rec->slots);
+    }
+    for (uint32_t i = k; i < n; i++) rec->slots[i] = aeo_absent();
     *slots = rec->slots;
     aeo_value v = {.kind = AEO_V_RECORD};
     v.as.r = rec;

@@ -66,6 +66,7 @@ typedef struct aeo_def_info {
     const char *name;
     aeo_chunk *chunk;
     bool constant;           /* a const: its value does not depend on the record */
+    uint32_t n_params;       /* a function (CALL_FN): its arguments are its first locals; 0: a def */
 } aeo_def_info;
 
 typedef struct aeo_program {

@@ -41,6 +41,7 @@ typedef enum {
 typedef struct aeo_type aeo_type;
 typedef struct aeo_record_type aeo_record_type;
 struct aeo_str;
+struct aeo_value;
 
 struct aeo_type {
     aeo_tkind kind;
@@ -72,6 +73,13 @@ struct aeo_record_type {
     uint32_t *index;
     uint32_t index_mask;
     uint32_t n_slots;    /* with the index: 1 + the largest slot */
+    /* Field defaults (name?: type = LITERAL), by slot: the value an absent
+     * or null field reads as, ABSENT for a field without one; [n_defaults]
+     * entries.  NULL when no field has a default.  A decoded record starts
+     * as a copy of this array, so a default costs no allocation per record
+     * (the values are shared, like the enum strings). */
+    const struct aeo_value *defaults;
+    uint32_t n_defaults;
 };
 
 extern const aeo_type aeo_type_dyn, aeo_type_null, aeo_type_bool, aeo_type_int,

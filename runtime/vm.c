@@ -15,6 +15,9 @@
  *    work; AND/OR decide the value.
  *  - Defs and measures run in VM frames (no C recursion) and are memoized
  *    per record; a cycle (impossible after checking) yields an ERROR.
+ *    Functions (CALL_FN) run in frames too, their arguments becoming the
+ *    frame's first locals where the caller pushed them (no copy), and are
+ *    not memoized.
  *  - Limits (frames, stack, instruction budget, memory) abort the whole
  *    evaluation with an ERROR: a limit cannot be swallowed by `false && …`.
  *  - Gates (aeo_vm_measures): a measure's chunk is `scope && (tiers) && …`;
@@ -45,7 +48,7 @@
 enum { MARK_RUNNING = 1, MARK_DONE = 2 };
 #define MARK(vm, st) (((vm)->gen << 2) | (st))
 #define GEN_MAX (UINT32_C(1) << 29)
-enum { RET_TOP, RET_DEF, RET_MEASURE };
+enum { RET_TOP, RET_DEF, RET_MEASURE, RET_FN };
 
 typedef struct frame {
     const aeo_chunk *chunk;
@@ -977,6 +980,42 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             locals = fp->base;
             NEXT;
         }
+        CASE(CALL_FN): {
+            /* A function: not memoized (its value depends on its
+             * arguments; a memo keyed by them would cost a hash of every
+             * argument on every call, and a function's body is usually a
+             * few instructions).  Each call costs a step like a def's, and
+             * its frame counts toward the same depth limit, so a function
+             * called over a big list ends at the cost limit, not in a hang. */
+            uint16_t idx = READ_U16(ip);
+            uint8_t argc = ip[2];
+            ip += 3;
+            const aeo_chunk *callee = vm->prog->defs[idx].chunk;
+            if (fp + 1 == fbase + FRAMES_MAX) {
+                abort_value = limit_error(vm, "definitions nested too deeply");
+                goto abort;
+            }
+            if (sp - argc + callee->n_locals + callee->max_stack + 1 > stack_end) {
+                abort_value = limit_error(vm, "value stack exhausted");
+                goto abort;
+            }
+            if (++vm->steps > vm->max_steps) {
+                abort_value = limit_error(vm, "evaluation exceeded its cost limit");
+                goto abort;
+            }
+            fp->ip = ip;
+            fp++;
+            fp->chunk = callee;
+            fp->base = sp - argc;
+            fp->ret = RET_FN;
+            fp->index = idx;
+            for (uint32_t i = argc; i < callee->n_locals; i++) fp->base[i] = aeo_null();
+            sp = fp->base + (callee->n_locals > argc ? callee->n_locals : argc);
+            c = callee;
+            ip = callee->code;
+            locals = fp->base;
+            NEXT;
+        }
         CASE(LIST): {
             uint16_t n = READ_U16(ip);
             ip += 2;
@@ -1386,6 +1425,8 @@ void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out
 }
 
 aeo_value aeo_vm_def(aeo_vm *vm, uint32_t idx) {
+    if (vm->prog->defs[idx].n_params)
+        return aeo_error_new(vm->arena, "'%s' is a function: it needs its arguments", vm->prog->defs[idx].name);
     if (vm->def_state[idx] == vm->memo_done) return vm->def_val[idx];
     vm->def_state[idx] = vm->memo_running;
     return run(vm, vm->prog->defs[idx].chunk, RET_DEF, idx, 0);

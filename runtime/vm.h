@@ -8,7 +8,9 @@
  *     aeo_vm_end(vm);                    // frees everything made for the record
  *
  * Defs and measures are evaluated lazily and at most once per record (they
- * take no arguments, so their value is fixed by the record); a cycle cannot
+ * take no arguments, so their value is fixed by the record); functions (defs
+ * with parameters, CALL_FN) run in a frame per call and are not memoized; a
+ * cycle cannot
  * happen because the checker rejects it, and the VM still detects one.  Calls
  * to defs and measures push VM frames rather than recursing in C, so a long
  * chain of definitions cannot overflow the C stack.

@@ -645,6 +645,7 @@ static const char *kind_word(aeo_decl_kind k) {
     case AEO_DECL_TIER: return "tier";
     case AEO_DECL_MEASURE: return "measure";
     case AEO_DECL_TEST: return "test";
+    case AEO_DECL_EXAMPLE: return "example";
     default: return "declaration";
     }
 }
@@ -764,7 +765,13 @@ static void add_declaration(session *s, const aeo_decl *d, const char *text) {
     case AEO_DECL_CONST:
     case AEO_DECL_DEF:
     case AEO_DECL_TIER:
-        aeo_buf_printf(&b, " %s : %s", d->name, aeo_type_format(nd2 && nd2->type ? nd2->type : &aeo_type_dyn, tb, sizeof tb));
+        aeo_buf_printf(&b, " %s", d->name);
+        /* a function: its parameters, as declared */
+        for (uint32_t i = 0; nd2 && i < nd2->n_params; i++)
+            aeo_buf_printf(&b, "%s%s: %s", i ? ", " : "(", nd2->params[i].name,
+                           aeo_type_format(nd2->params[i].rtype ? nd2->params[i].rtype : &aeo_type_dyn, tb, sizeof tb));
+        if (nd2 && nd2->n_params) aeo_buf_puts(&b, ")");
+        aeo_buf_printf(&b, " : %s", aeo_type_format(nd2 && nd2->type ? nd2->type : &aeo_type_dyn, tb, sizeof tb));
         break;
     case AEO_DECL_MEASURE: {
         aeo_buf_printf(&b, " %s", d->name);
@@ -1067,10 +1074,53 @@ static void show_facts_origin(session *s) {
 /* Makes record N of a file, or the JSON typed, the current facts (the
  * :facts command, and --facts).  Returns 0 when done, 1 when the record is
  * bad, 2 when the file cannot be read.  Says what it loaded unless [quiet]. */
+/* The example of the catalog that [text] starts with ("base", "base with
+ * {...}"), or NULL. */
+static const aeo_decl *example_named(session *s, const char *text) {
+    size_t n = 0;
+    while (isalnum((unsigned char)text[n]) || text[n] == '_') n++;
+    const aeo_decls *ex = &s->c->examples;
+    for (uint32_t i = 0; n && i < ex->n; i++)
+        if (strlen(ex->items[i]->name) == n && strncmp(ex->items[i]->name, text, n) == 0) return ex->items[i];
+    return NULL;
+}
+
+/* :facts NAME [with {...}]: the example, merged as a test's facts are, as
+ * JSON (what every other :facts source gives); NULL (reported) on error. */
+static cJSON *example_json(session *s, const char *text) {
+    aeo_catalog *c = s->c;
+    aeo_diags_clear(&c->diags);
+    aeo_arena_reset(s->scratch);
+    uint32_t src = aeo_sources_add(&c->sources, "<repl>", text, strlen(text));
+    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
+    aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
+    aeo_expr *m = e ? aeo_check_facts(c, e) : NULL;
+    if (c->diags.n) print_diags(s, &c->diags, &c->sources, -1);
+    aeo_chunk *ch = m ? compile(s, m) : NULL;
+    if (!ch) {
+        s->failed = true;
+        return NULL;
+    }
+    begin_record(s);
+    aeo_value v = aeo_vm_run(s->vm, ch);
+    aeo_buf json = {0};
+    if (v.kind != AEO_V_ERROR) aeo_value_to_json(&json, v);
+    else fail(s, ":facts: %s", v.as.e->msg);
+    aeo_vm_end(s->vm);
+    aeo_chunk_free(ch);
+    cJSON *j = json.len ? cJSON_ParseWithLength(json.data, json.len) : NULL;
+    aeo_buf_free(&json);
+    return j;
+}
+
 static int load_facts(session *s, char *args, bool quiet) {
     cJSON *json = NULL;
     aeo_buf origin = {0};
-    if (*args == '{' || *args == '[') {
+    const aeo_decl *ex = example_named(s, args);
+    if (ex) {
+        json = example_json(s, args);
+        aeo_buf_printf(&origin, "example %s", strcmp(args, ex->name) == 0 ? ex->name : args);
+    } else if (*args == '{' || *args == '[') {
         FILE *in = fmemopen(args, strlen(args), "r");
         if (!in) {
             fail(s, ":facts: %s", strerror(errno));
@@ -1584,12 +1634,14 @@ static const command commands[] = {
     {"reload", "", cmd_reload, CX_NONE, "re-read the rule files; keeps facts, edits and typed declarations",
      "Reads the loaded files again, after you edit them.  The facts, the what-if edits, the\n"
      "as-of date and the typed declarations are kept."},
-    {"facts", "FILE [N] | {json}", cmd_facts, CX_FACTS, "use record N (default 1) of a JSON file, or this JSON",
+    {"facts", "FILE [N] | {json}", cmd_facts, CX_FACTS,
+     "use record N (default 1) of a JSON file, or this JSON, or an example",
      "Makes record N (counted from 1; default 1) of a JSON, JSON Lines or JSON array file the\n"
-     "current record, or the JSON object typed after :facts.  It is checked against the facts\n"
-     "schema as `aeo eval` checks it, except that missing required facts are unknown rather\n"
-     "than an error.  The what-if edits are dropped.  :facts alone says where the facts came\n"
-     "from and lists the edits."},
+     "current record, or the JSON object typed after :facts, or an example of the catalog\n"
+     "(:facts NAME, or :facts NAME with {...}, merged as a test's facts are).  It is checked\n"
+     "against the facts schema as `aeo eval` checks it, except that missing required facts are\n"
+     "unknown rather than an error.  The what-if edits are dropped.  :facts alone says where the\n"
+     "facts came from and lists the edits."},
     {"show", "", cmd_show, CX_NONE, "the current record as JSON, with the what-if edits",
      "Prints the current record as JSON, what-if edits applied."},
     {"set", "PATH = EXPR", cmd_set, CX_SET, "what-if: give a fact a new value",
@@ -2039,7 +2091,14 @@ static void complete_line(session *s, const char *line, size_t cursor, cands *cs
             case CX_EXPR: complete_expr(s, line, a, cursor, cs, NULL); break;
             case CX_AEO_FILES: complete_file(line, k, cursor, cs, true); break;
             case CX_FACTS:
-                if (k == a && line[a] != '{' && line[a] != '[') complete_file(line, k, cursor, cs, false);
+                if (k == a && line[a] != '{' && line[a] != '[') {
+                    complete_file(line, k, cursor, cs, false);
+                    /* and the catalog's examples (:facts NAME) */
+                    const aeo_decls *ex = &s->c->examples;
+                    for (uint32_t x = 0; x < ex->n; x++)
+                        if (starts_with(ex->items[x]->name, line + k, cursor - k))
+                            cands_add(cs, "", 0, ex->items[x]->name, " ");
+                }
                 break;
             case CX_PATH: complete_fact_path(s, line, a, cursor, cs); break;
             case CX_SET: {

@@ -307,6 +307,21 @@ static void test_tab_completes_measure_ids_and_files(void **state) {
     quit(&t);
 }
 
+/* Tab after :facts offers the catalog's examples with the files. */
+static void test_tab_completes_examples(void **state) {
+    (void)state;
+    term t;
+    const char *args[] = {"tests/golden/cli/example_tests.aeo", "--as-of", "2021-06-01", NULL};
+    spawn(&t, NULL, args);
+    assert_true(prompt(&t, "aeo> "));
+    type(&t, ":facts dal\t\r");       /* -> ":facts dalian " */
+    assert_true(expect(&t, "facts: example dalian"));
+    assert_true(prompt(&t, "aeo> "));
+    type(&t, "enterprise.address.city\r");
+    assert_true(expect(&t, "\"Dalian\" : string"));
+    quit(&t);
+}
+
 static void test_ctrl_c_abandons_input(void **state) {
     (void)state;
     term t;
@@ -469,6 +484,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_tab_completes_commands, end_test),
         cmocka_unit_test_teardown(test_tab_completes_fact_paths, end_test),
         cmocka_unit_test_teardown(test_tab_completes_measure_ids_and_files, end_test),
+        cmocka_unit_test_teardown(test_tab_completes_examples, end_test),
         cmocka_unit_test_teardown(test_ctrl_c_abandons_input, end_test),
         cmocka_unit_test_teardown(test_ctrl_d_typed_while_busy, end_test),
         cmocka_unit_test_teardown(test_history_survives_restart, end_test),

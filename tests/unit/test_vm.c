@@ -488,6 +488,75 @@ static void test_deep_defs(void **state) {
     aeo_program_free(p);
 }
 
+/* A function: CALL_FN pushes a frame whose first locals are the arguments
+ * the caller pushed; the result replaces them on the caller's stack. */
+static void test_call_fn(void **state) {
+    (void)state;
+    aeo_program *p = aeo_program_new();
+    p->defs = calloc(2, sizeof *p->defs);
+    p->n_defs = 2;
+    /* def 0: sub(a, b) = a - b */
+    p->defs[0].name = "sub";
+    p->defs[0].n_params = 2;
+    aeo_chunk *f = p->defs[0].chunk = aeo_chunk_new("function sub");
+    f->n_locals = 2;
+    aeo_chunk_emit(f, AEO_OP_LOAD_LOCAL, 0, 0, S);
+    aeo_chunk_emit(f, AEO_OP_LOAD_LOCAL, 1, 0, S);
+    aeo_chunk_emit(f, AEO_OP_SUB, 0, 0, S);
+    aeo_chunk_emit(f, AEO_OP_RETURN, 0, 0, S);
+    /* def 1: 100 + sub(10, 3), the call in the middle of an expression */
+    p->defs[1].name = "d";
+    aeo_chunk *d = p->defs[1].chunk = aeo_chunk_new("def d");
+    aeo_chunk_emit(d, AEO_OP_CONST, (int32_t)aeo_chunk_const(d, aeo_int(100)), 0, S);
+    aeo_chunk_emit(d, AEO_OP_CONST, (int32_t)aeo_chunk_const(d, aeo_int(10)), 0, S);
+    aeo_chunk_emit(d, AEO_OP_CONST, (int32_t)aeo_chunk_const(d, aeo_int(3)), 0, S);
+    aeo_chunk_emit(d, AEO_OP_CALL_FN, 0, 2, S);
+    aeo_chunk_emit(d, AEO_OP_ADD, 0, 0, S);
+    aeo_chunk_emit(d, AEO_OP_RETURN, 0, 0, S);
+    assert_int_equal(d->max_stack, 3);
+    aeo_vm *vm = aeo_vm_new(p);
+    aeo_vm_begin(vm, aeo_null());
+    aeo_value v = aeo_vm_def(vm, 1);
+    assert_int_equal(v.kind, AEO_V_INT);
+    assert_int_equal(v.as.i, 107);
+    /* A function has no value of its own. */
+    v = aeo_vm_def(vm, 0);
+    assert_int_equal(v.kind, AEO_V_ERROR);
+    assert_string_equal(v.as.e->msg, "'sub' is a function: it needs its arguments");
+    aeo_vm_end(vm);
+    aeo_vm_free(vm);
+    aeo_program_free(p);
+}
+
+/* A function calling itself (which the checker rejects) ends at the frame
+ * limit with an error, not in a C stack overflow. */
+static void test_call_fn_runaway(void **state) {
+    (void)state;
+    aeo_program *p = aeo_program_new();
+    p->defs = calloc(2, sizeof *p->defs);
+    p->n_defs = 2;
+    p->defs[0].name = "f";
+    p->defs[0].n_params = 1;
+    aeo_chunk *f = p->defs[0].chunk = aeo_chunk_new("function f");
+    f->n_locals = 1;
+    aeo_chunk_emit(f, AEO_OP_LOAD_LOCAL, 0, 0, S);
+    aeo_chunk_emit(f, AEO_OP_CALL_FN, 0, 1, S);
+    aeo_chunk_emit(f, AEO_OP_RETURN, 0, 0, S);
+    p->defs[1].name = "d";
+    aeo_chunk *d = p->defs[1].chunk = aeo_chunk_new("def d");
+    aeo_chunk_emit(d, AEO_OP_TRUE, 0, 0, S);
+    aeo_chunk_emit(d, AEO_OP_CALL_FN, 0, 1, S);
+    aeo_chunk_emit(d, AEO_OP_RETURN, 0, 0, S);
+    aeo_vm *vm = aeo_vm_new(p);
+    aeo_vm_begin(vm, aeo_null());
+    aeo_value v = aeo_vm_def(vm, 1);
+    assert_int_equal(v.kind, AEO_V_ERROR);
+    assert_string_equal(v.as.e->msg, "definitions nested too deeply");
+    aeo_vm_end(vm);
+    aeo_vm_free(vm);
+    aeo_program_free(p);
+}
+
 /* Every opcode round-trips through the disassembler by name. */
 static void test_disasm_every_op(void **state) {
     (void)state;
@@ -661,6 +730,8 @@ int main(void) {
         cmocka_unit_test(test_measure_in_force),
         cmocka_unit_test(test_def_cycle),
         cmocka_unit_test(test_deep_defs),
+        cmocka_unit_test(test_call_fn),
+        cmocka_unit_test(test_call_fn_runaway),
         cmocka_unit_test(test_disasm_every_op),
         cmocka_unit_test(test_disasm_format),
         cmocka_unit_test(test_verify_bad_jump),

@@ -1,0 +1,1 @@
+$AEO test tests/golden/cli/example_tests.aeo

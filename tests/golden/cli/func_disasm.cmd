@@ -1,0 +1,1 @@
+$AEO disasm tests/golden/cli/func_disasm.aeo
