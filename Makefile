@@ -58,7 +58,7 @@ CLI_LIBS := -ledit
 
 RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.c \
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
-               runtime/program.c
+               runtime/program.c runtime/outcome.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
                lang/catalog.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c
 CLI_SRC     := lang/cli/cli.c lang/cli/repl.c

@@ -28,6 +28,7 @@
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
+#include "runtime/outcome.h"
 #include "runtime/vm.h"
 
 #define AEO_VERSION "0.1.0"
@@ -243,9 +244,7 @@ static aeo_catalog *load_files(const options *o, int *status) {
 static aeo_catalog *load(const options *o, bool compile, int *status) {
     aeo_catalog *c = load_files(o, status);
     if (!c) return NULL;
-    aeo_check_catalog(c);
-    if (compile && c->diags.n_errors == 0 && aeo_compile_catalog(c)) aeo_tests_check(c);
-    aeo_diags_sort(&c->diags);
+    aeo_catalog_build(c, compile ? AEO_BUILD_COMPILE : AEO_BUILD_CHECK);
     aeo_diags_print(&c->diags, &c->sources, stderr, use_color(o, stderr));
     if (c->diags.n_errors > 0 || (o->werror && c->diags.n_warnings > 0)) {
         *status = EXIT_FINDINGS;
@@ -264,10 +263,7 @@ static aeo_catalog *load(const options *o, bool compile, int *status) {
 static aeo_catalog *load_quiet(const options *o, int *status) {
     aeo_catalog *c = load_files(o, status);
     if (!c) return NULL;
-    aeo_check_catalog(c);
-    if (c->diags.n_errors == 0 && aeo_compile_catalog(c) && aeo_tests_check(c)) aeo_lint_catalog(c);
-    aeo_lint_apply_allows(c);
-    aeo_diags_sort(&c->diags);
+    aeo_catalog_build(c, AEO_BUILD_LINT);
     return c;
 }
 
@@ -391,24 +387,6 @@ static int cmd_disasm(int argc, char **argv) {
 
 typedef enum { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV } out_format;
 
-typedef struct outcome {
-    int kind;                 /* 0 applies, 1 not, 2 undecided, 3 error */
-    aeo_value v;
-} outcome;
-
-enum { OUT_APPLIES, OUT_NOT, OUT_UNDECIDED, OUT_ERROR };
-static const char *const outcome_names[] = {"applies", "not", "undecided", "error"};
-
-static outcome classify(aeo_vm *vm, aeo_value v) {
-    outcome o = {OUT_ERROR, v};
-    if (v.kind == AEO_V_BOOL) o.kind = v.as.b ? OUT_APPLIES : OUT_NOT;
-    else if (v.kind == AEO_V_UNKNOWN) o.kind = OUT_UNDECIDED;
-    else if (v.kind != AEO_V_ERROR)
-        o.v = aeo_error_new(aeo_vm_arena(vm), "the condition gave a value of type %s, not a bool",
-                            aeo_value_type_name(v));
-    return o;
-}
-
 static void csv_field(aeo_buf *b, const char *s, size_t n) {
     bool quote = false;
     for (size_t i = 0; i < n; i++)
@@ -432,32 +410,13 @@ static void where(aeo_buf *b, const aeo_sources *s, aeo_span span) {
     aeo_buf_printf(b, "%s:%u:%u", s->files[span.file].name, line, col);
 }
 
-/* The key of the current record as text, or NULL. */
-static const char *eval_key(aeo_vm *vm, const aeo_chunk *key, aeo_buf *tmp) {
-    if (!key) return NULL;
-    aeo_value k = aeo_vm_run(vm, key);
-    tmp->len = 0;
-    /* A string is used where it is (it lives until aeo_vm_end). */
-    if (k.kind == AEO_V_STRING) return k.as.s->data;
-    if (k.kind == AEO_V_ERROR || k.kind == AEO_V_UNKNOWN) return NULL;
-    else aeo_value_format(tmp, k);
-    aeo_buf_putn(tmp, "", 0);
-    return tmp->data ? tmp->data : "";
-}
-
+/* A --as-of value: YYYY-MM-DD or RFC 3339. */
 static bool parse_as_of(const char *s, aeo_value *out) {
     int64_t sec;
     int32_t ns;
     if (!aeo_time_parse_timestamp(s, strlen(s), &sec, &ns)) return false;
     *out = aeo_timestamp(sec, ns);
     return true;
-}
-
-static aeo_value today_utc(void) {
-    time_t now = time(NULL);
-    int64_t days = (int64_t)now / 86400;
-    if ((int64_t)now < 0 && (int64_t)now % 86400) days--;
-    return aeo_timestamp(days * 86400, 0);
 }
 
 /* ---- eval: the record pipeline ----------------------------------------------------
@@ -492,7 +451,7 @@ typedef struct eval_ctx {
 /* One evaluator: a VM and its scratch buffers. */
 typedef struct evaluator {
     aeo_vm *vm;
-    outcome *outs;
+    aeo_measure_outcome *outs;
     aeo_value *values;
     uint32_t *by_kind;         /* 4 x n_sel: measure positions by outcome */
     aeo_buf keybuf, tmp;
@@ -532,41 +491,12 @@ static void evaluator_free(evaluator *ev) {
     aeo_buf_free(&ev->tmp);
 }
 
-/* Makes room for [n] more bytes (and the NUL) in [b]. */
-static void reserve(aeo_buf *b, size_t n) {
-    if (b->len + n + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1) cap *= 2;
-    b->data = aeo_xrealloc(b->data, cap);
-    b->cap = cap;
-}
-
-/* Appends [n] bytes: aeo_buf_putn without the call for short pieces. */
-static inline void put_bytes(aeo_buf *b, const char *s, size_t n) {
-    if (b->len + n + 1 > b->cap) {
-        aeo_buf_putn(b, s, n);
-        return;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-#define PUT_LIT(b, lit) put_bytes((b), (lit), sizeof(lit) - 1)
-
-static void put_u64(aeo_buf *b, uint64_t v) {
-    char tmp[24];
-    int i = 24;
-    do tmp[--i] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    put_bytes(b, tmp + i, (size_t)(24 - i));
-}
-
 /* The separator that goes before a record in [fmt]; the writer drops the
  * first byte of it before the first record of the run (JSON's ",\n" becomes
  * "\n", the table's blank line disappears). */
 static void put_separator(aeo_buf *b, out_format fmt) {
-    if (fmt == FMT_JSON) PUT_LIT(b, ",\n");
-    else if (fmt == FMT_TABLE) PUT_LIT(b, "\n");
+    if (fmt == FMT_JSON) aeo_buf_putn(b, ",\n", 2);
+    else if (fmt == FMT_TABLE) aeo_buf_putn(b, "\n", 1);
 }
 
 /* Formats item [it] (record number [recno]) into [out] (or, for --summary,
@@ -599,12 +529,9 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
         switch (fmt) {
         case FMT_JSONL:
         case FMT_JSON:
-            PUT_LIT(out, "{\"record\":");
-            put_u64(out, recno);
-            PUT_LIT(out, ",\"error\":");
+            aeo_buf_printf(out, "{\"record\":%llu,\"error\":", (unsigned long long)recno);
             aeo_buf_json_string(out, error, strlen(error));
-            if (fmt == FMT_JSONL) PUT_LIT(out, "}\n");
-            else PUT_LIT(out, "}");
+            aeo_buf_puts(out, fmt == FMT_JSONL ? "}\n" : "}");
             break;
         case FMT_CSV:
             aeo_buf_printf(out, "%llu,,,error,", (unsigned long long)recno);
@@ -619,14 +546,14 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
         return;
     }
     aeo_vm_begin(vm, rec);
-    outcome *outs = ev->outs;
+    aeo_measure_outcome *outs = ev->outs;
     uint32_t n_sel = x->n_sel;
     bool any_error = false;
     /* Every measure in order (no --measure): the VM's own loop, no list. */
     aeo_vm_measures(vm, n_sel == x->p->n_measures ? NULL : x->sel, n_sel, ev->values);
     for (uint32_t k = 0; k < n_sel; k++) {
-        outs[k] = classify(vm, ev->values[k]);
-        any_error |= outs[k].kind == OUT_ERROR;
+        outs[k] = aeo_outcome_classify(aeo_vm_arena(vm), ev->values[k]);
+        any_error |= outs[k].kind == AEO_OUTCOME_ERROR;
     }
     stats->errors += any_error;
     if (x->summary) {
@@ -634,80 +561,29 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
         aeo_vm_end(vm);
         return;
     }
-    const char *key = eval_key(vm, x->key, &ev->keybuf);
+    const char *key = aeo_outcome_key(vm, x->key, &ev->keybuf);
     if (x->key && !key) stats->no_key++;
     put_separator(out, fmt);
     switch (fmt) {
     case FMT_JSONL:
     case FMT_JSON: {
-        PUT_LIT(out, "{\"record\":");
-        put_u64(out, recno);
-        if (x->key) {
-            PUT_LIT(out, ",\"key\":");
-            if (key) aeo_buf_json_string(out, key, strlen(key));
-            else PUT_LIT(out, "null");
-        }
-        /* The measures by outcome, in catalog order; the applies and not
-         * lists (nearly everything) are written straight into the buffer. */
-        uint32_t *by = ev->by_kind, n_by[4] = {0, 0, 0, 0};
-        for (uint32_t k = 0; k < n_sel; k++) {
-            int kind = outs[k].kind;
-            by[(size_t)kind * n_sel + n_by[kind]++] = k;
-        }
-        static const char *const field[] = {",\"applies\":[", ",\"not\":[", ",\"undecided\":{", ",\"errors\":{"};
-        for (int kind = OUT_APPLIES; kind <= OUT_ERROR; kind++) {
-            put_bytes(out, field[kind], strlen(field[kind]));
-            const uint32_t *list = by + (size_t)kind * n_sel;
-            if (kind <= OUT_NOT) {
-                size_t need = 2;
-                for (uint32_t j = 0; j < n_by[kind]; j++) need += x->id_len[list[j]] + 1;
-                reserve(out, need);
-                char *o = out->data + out->len;
-                for (uint32_t j = 0; j < n_by[kind]; j++) {
-                    if (j) *o++ = ',';
-                    memcpy(o, x->ids[list[j]], x->id_len[list[j]]);
-                    o += x->id_len[list[j]];
-                }
-                *o++ = ']';
-                *o = '\0';
-                out->len = (size_t)(o - out->data);
-                continue;
-            }
-            for (uint32_t j = 0; j < n_by[kind]; j++) {
-                uint32_t k = list[j];
-                if (j) PUT_LIT(out, ",");
-                put_bytes(out, x->ids[k], x->id_len[k]);
-                if (kind == OUT_UNDECIDED) {
-                    PUT_LIT(out, ":[");
-                    const aeo_unknown *u = outs[k].v.as.unk;
-                    for (uint32_t i = 0; i < u->n; i++) {
-                        if (i) PUT_LIT(out, ",");
-                        aeo_buf_json_string(out, u->paths[i], strlen(u->paths[i]));
-                    }
-                    PUT_LIT(out, "]");
-                } else {
-                    PUT_LIT(out, ":");
-                    const char *msg = outs[k].v.as.e->msg;
-                    aeo_buf_json_string(out, msg, strlen(msg));
-                }
-            }
-            PUT_LIT(out, "}");
-        }
-        if (fmt == FMT_JSONL) PUT_LIT(out, "}\n");
-        else PUT_LIT(out, "}");
+        aeo_outcome_record r = {true, recno, x->key != NULL, key, n_sel, outs,
+                                (const char *const *)x->ids, x->id_len, ev->by_kind};
+        aeo_outcome_write_json(out, &r);
+        if (fmt == FMT_JSONL) aeo_buf_putn(out, "\n", 1);
         break;
     }
     case FMT_CSV:
         for (uint32_t k = 0; k < n_sel; k++) {
             aeo_buf_printf(out, "%llu,", (unsigned long long)recno);
             if (key) csv_field(out, key, strlen(key));
-            aeo_buf_printf(out, ",%s,%s,", p->measures[x->sel[k]].id, outcome_names[outs[k].kind]);
+            aeo_buf_printf(out, ",%s,%s,", p->measures[x->sel[k]].id, aeo_outcome_names[outs[k].kind]);
             ev->tmp.len = 0;
-            if (outs[k].kind == OUT_UNDECIDED) {
-                const aeo_unknown *u = outs[k].v.as.unk;
+            if (outs[k].kind == AEO_OUTCOME_UNDECIDED) {
+                const aeo_unknown *u = outs[k].detail.as.unk;
                 for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(&ev->tmp, "%s%s", j ? " " : "", u->paths[j]);
-            } else if (outs[k].kind == OUT_ERROR) {
-                aeo_buf_puts(&ev->tmp, outs[k].v.as.e->msg);
+            } else if (outs[k].kind == AEO_OUTCOME_ERROR) {
+                aeo_buf_puts(&ev->tmp, outs[k].detail.as.e->msg);
             }
             csv_field(out, ev->tmp.data ? ev->tmp.data : "", ev->tmp.len);
             aeo_buf_puts(out, "\n");
@@ -731,20 +607,20 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
         }
         for (uint32_t k = 0; k < n_sel; k++) {
             const aeo_measure_info *m = &p->measures[x->sel[k]];
-            aeo_buf_printf(out, "  %-*s  %-9s  %s", idw, m->id, outcome_names[outs[k].kind], m->title);
-            if (outs[k].kind == OUT_UNDECIDED) {
-                const aeo_unknown *u = outs[k].v.as.unk;
+            aeo_buf_printf(out, "  %-*s  %-9s  %s", idw, m->id, aeo_outcome_names[outs[k].kind], m->title);
+            if (outs[k].kind == AEO_OUTCOME_UNDECIDED) {
+                const aeo_unknown *u = outs[k].detail.as.unk;
                 aeo_buf_puts(out, "  (missing:");
                 for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(out, " %s", u->paths[j]);
                 aeo_buf_puts(out, ")");
-            } else if (outs[k].kind == OUT_ERROR) {
-                aeo_buf_printf(out, "  (%s", outs[k].v.as.e->msg);
-                if (outs[k].v.as.e->has_span) {
+            } else if (outs[k].kind == AEO_OUTCOME_ERROR) {
+                aeo_buf_printf(out, "  (%s", outs[k].detail.as.e->msg);
+                if (outs[k].detail.as.e->has_span) {
                     aeo_buf_puts(out, " at ");
-                    where(out, &x->c->sources, outs[k].v.as.e->span);
+                    where(out, &x->c->sources, outs[k].detail.as.e->span);
                 }
                 aeo_buf_puts(out, ")");
-            } else if (outs[k].kind == OUT_NOT && !aeo_vm_in_force(vm, x->sel[k])) {
+            } else if (outs[k].kind == AEO_OUTCOME_NOT && !aeo_vm_in_force(vm, x->sel[k])) {
                 aeo_buf_puts(out, "  (not in force on this date)");
             }
             aeo_buf_puts(out, "\n");
@@ -1049,7 +925,7 @@ static int cmd_eval(int argc, char **argv) {
         free_options(&o);
         return usage_error("%s", "eval needs --facts FILE (or --facts - for stdin)");
     }
-    aeo_value as_of = today_utc();
+    aeo_value as_of = aeo_timestamp(aeo_time_today_utc(), 0);
     if (o.as_of && !parse_as_of(o.as_of, &as_of)) {
         st = usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o.as_of);
         free_options(&o);
@@ -1085,14 +961,11 @@ static int cmd_eval(int argc, char **argv) {
     aeo_chunk *key_chunk = p->key;
     aeo_chunk *own_key = NULL;
     if (o.key && st == EXIT_OK) {
-        uint32_t src = aeo_sources_add(&c->sources, "--key", o.key, strlen(o.key));
-        aeo_parse_opts po = {c->arena, &c->diags, &c->next_id};
-        aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
         uint32_t before = c->diags.n;
-        if (e && aeo_check_expr(c, e)) own_key = key_chunk = aeo_compile_expr(c, e, "--key", false);
+        own_key = key_chunk = aeo_catalog_compile_text(c, "--key", o.key, strlen(o.key), NULL);
         if (!own_key) {
             aeo_diags_sort(&c->diags);
-            for (uint32_t i = before ? before - 1 : 0; i < c->diags.n; i++)
+            for (uint32_t i = before; i < c->diags.n; i++)
                 aeo_diag_print(&c->diags.items[i], &c->sources, stderr, use_color(&o, stderr));
             st = EXIT_USAGE;
         }
@@ -1164,9 +1037,9 @@ static int cmd_eval(int argc, char **argv) {
         printf("%-*s  %-*s  %8s  %8s  %9s  %6s\n", idw, "ID", tw, "TITLE", "applies", "not", "undecided", "error");
         for (uint32_t k = 0; k < n_sel; k++)
             printf("%-*s  %-*.*s  %8llu  %8llu  %9llu  %6llu\n", idw, p->measures[sel[k]].id, tw, tw,
-                   p->measures[sel[k]].title, (unsigned long long)counts[k][OUT_APPLIES],
-                   (unsigned long long)counts[k][OUT_NOT], (unsigned long long)counts[k][OUT_UNDECIDED],
-                   (unsigned long long)counts[k][OUT_ERROR]);
+                   p->measures[sel[k]].title, (unsigned long long)counts[k][AEO_OUTCOME_APPLIES],
+                   (unsigned long long)counts[k][AEO_OUTCOME_NOT], (unsigned long long)counts[k][AEO_OUTCOME_UNDECIDED],
+                   (unsigned long long)counts[k][AEO_OUTCOME_ERROR]);
     } else if (fmt == FMT_TABLE && recno == 0) {
         fputs("no records\n", stdout);
     }
@@ -1219,7 +1092,7 @@ static int cmd_test(int argc, char **argv) {
         }
     }
     to.has_as_of = true;
-    to.as_of = today_utc();
+    to.as_of = aeo_timestamp(aeo_time_today_utc(), 0);
     if (o.as_of && !parse_as_of(o.as_of, &to.as_of)) {
         st = usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o.as_of);
         free_options(&o);
