@@ -8,7 +8,8 @@
 #   make demo            evaluates the example catalog on its sample facts
 #   make population      regenerates rules/shenyang/enterprises.jsonl with its generator
 #   make bench [N=...]   aeo against hand-written C and jq (tests/bench/README.md); not in test
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   bin/aeo, lib/libaeo.{so.1,so,a}, include/aeo.h, lib/pkgconfig/aeo.pc
+#   make uninstall PREFIX=/usr/local
 #   make deps            installs missing build dependencies from Debian (apt-get)
 #   make sarif-check     validates `aeo check --format sarif` with the SARIF multitool
 #
@@ -51,7 +52,11 @@ $(error MODE must be release, debug, asan or fuzz)
 endif
 
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson
-CFLAGS   := $(WARN) $(OPT) -MMD -MP
+# -fPIC everywhere: one object set serves libaeo.a, libaeo.so and the aeo
+# binary (which links libaeo.a), so every file is compiled once per mode;
+# on x86-64 position-independent code costs the binary little, while a
+# second object set would double the build on a machine of two cores.
+CFLAGS   := $(WARN) $(OPT) -fPIC -MMD -MP
 LDFLAGS  := $(OPT)
 LIBS     := -lcjson -lpcre2-8 -lm -lpthread
 CLI_LIBS := -ledit
@@ -60,7 +65,7 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c runtime/outcome.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
-               lang/catalog.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c
+               lang/catalog.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c
 CLI_SRC     := lang/cli/cli.c lang/cli/repl.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
@@ -68,6 +73,10 @@ LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o)
             $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o
 CLI_OBJS := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/diag_docs.o
 LIB      := $(BUILD)/libaeo.a
+SO       := $(BUILD)/libaeo.so.1
+# The version lives in lang/aeo.h (AEO_VERSION), for the binary, the
+# library's embedders and aeo.pc alike.
+VERSION  := $(shell sed -n 's/^\#define AEO_VERSION "\(.*\)"/\1/p' lang/aeo.h)
 
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -80,8 +89,10 @@ Q =
 quiet =
 endif
 
-.PHONY: all deps test demo install clean bench bench-deps conformance fuzz sarif-check population
-all: $(BIN)
+.PHONY: all lib deps test demo install install-bin install-lib install-man install-completion \
+        uninstall uninstall-lib clean bench bench-deps conformance fuzz sarif-check population
+all: $(BIN) $(SO)
+lib: $(LIB) $(SO)
 
 # --- dependencies ------------------------------------------------------------
 # Checked cheaply on every run; apt-get runs only when something is missing.
@@ -89,6 +100,7 @@ deps:
 	@missing=""; \
 	command -v flex  >/dev/null 2>&1 || missing="$$missing flex"; \
 	command -v bison >/dev/null 2>&1 || missing="$$missing bison"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	command -v node  >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm   >/dev/null 2>&1 || missing="$$missing npm"; \
 	test -f /usr/include/histedit.h        || missing="$$missing libedit-dev"; \
@@ -110,6 +122,20 @@ $(BIN): $(CLI_OBJS) $(LIB) | deps
 
 $(LIB): $(LIB_OBJS)
 	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
+
+# The shared library exports exactly the functions declared in lang/aeo.h:
+# the version script is generated from the header (every line that declares
+# an aeo_ function), so the two cannot disagree.  An anonymous version
+# node: `nm -D --defined-only` shows those functions and nothing else.
+$(BUILD)/aeo.map: lang/aeo.h Makefile
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@){ echo '{'; echo '  global:'; \
+	  sed -n 's/^[a-z].*[ *]\(aeo_[a-z_]*\)(.*/    \1;/p' lang/aeo.h; \
+	  echo '  local: *;'; echo '};'; } > $@
+
+$(SO): $(LIB_OBJS) $(BUILD)/aeo.map
+	$(call quiet,LINK,$@)$(CC) -shared -Wl,-soname,libaeo.so.1 -Wl,--version-script=$(BUILD)/aeo.map \
+	  $(LDFLAGS) -o $@ $(LIB_OBJS) $(LIBS)
 
 $(BUILD)/obj/%.o: %.c Makefile | deps
 	@mkdir -p $(dir $@)
@@ -203,8 +229,19 @@ bench: $(BIN) $(POPGEN) $(BENCH_DIR)/handwritten $(BENCH_DIR)/micro $(BENCH_DIR)
 	@AEO=$(BIN) GEN=$(POPGEN) HW=$(BENCH_DIR)/handwritten MICRO=$(BENCH_DIR)/micro \
 	  GEN_CATALOG=$(BENCH_DIR)/gen_catalog OUT=$(BENCH_DIR) $(if $(N),N=$(N)) sh tests/bench/run.sh
 
-test: $(BIN) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) | deps
-	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" sh tests/run.sh $(UNIT_BINS)
+# The embedding tests (tests/embed/) build against aeo as `make install`
+# leaves it, in a prefix under build/; with the sanitizers, the programs
+# are linked with them too, and Python preloads their runtimes.
+EMBED_PREFIX := $(CURDIR)/$(BUILD)/embed/prefix
+ifeq ($(MODE),asan)
+EMBED_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+EMBED_ENV    := EMBED_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)"
+endif
+
+test: $(BIN) $(SO) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) | deps
+	@rm -rf $(BUILD)/embed && $(MAKE) --no-print-directory MODE=$(MODE) install PREFIX=$(EMBED_PREFIX) >/dev/null
+	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" EMBED_PREFIX=$(EMBED_PREFIX) \
+	  EMBED_CFLAGS="$(EMBED_CFLAGS)" $(EMBED_ENV) sh tests/run.sh $(UNIT_BINS)
 
 # The CEL conformance suite (see the variables above): fetch, convert, run.
 $(CEL_SPEC_JS):
@@ -260,9 +297,39 @@ demo: $(BIN) | deps
 	@echo "== aeo eval rules/shenyang --facts rules/shenyang/enterprises.jsonl --as-of 2021-06-01 --summary"
 	@$(BIN) eval rules/shenyang --facts rules/shenyang/enterprises.jsonl --as-of 2021-06-01 --summary
 
-install: $(BIN)
+# --- install -----------------------------------------------------------------
+# `install` = the binary, the library (shared, static, header, pkg-config
+# file), and the man pages and shell completion (install-man,
+# install-completion).  aeo.pc is written at install time, with the
+# PREFIX it is installed under.
+install: install-bin install-lib install-man install-completion
+
+install-bin: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aeo
+
+install-lib: $(LIB) $(SO)
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(SO) $(DESTDIR)$(PREFIX)/lib/libaeo.so.1
+	ln -sf libaeo.so.1 $(DESTDIR)$(PREFIX)/lib/libaeo.so
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libaeo.a
+	install -m 644 lang/aeo.h $(DESTDIR)$(PREFIX)/include/aeo.h
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: aeo' 'Description: rules language for customs facilitation measures (embedding API)' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -laeo' 'Libs.private: -lcjson -lpcre2-8 -lm -lpthread' \
+	  'Cflags: -I$${includedir}' > $(BUILD)/aeo.pc
+	install -m 644 $(BUILD)/aeo.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/aeo.pc
+
+# The man pages and the shell completion (filled in with them).
+install-man:
+
+install-completion:
+
+uninstall: uninstall-lib
+
+uninstall-lib:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libaeo.so.1 $(DESTDIR)$(PREFIX)/lib/libaeo.so $(DESTDIR)$(PREFIX)/lib/libaeo.a \
+	  $(DESTDIR)$(PREFIX)/include/aeo.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/aeo.pc
 
 clean:
 	rm -rf build

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lang/aeo.h"
 #include "lang/ast.h"
 #include "lang/diag.h"
 #include "lang/source.h"
@@ -60,7 +61,8 @@ typedef struct aeo_catalog {
 } aeo_catalog;
 
 aeo_catalog *aeo_catalog_new(void);
-void aeo_catalog_free(aeo_catalog *c);
+/* aeo_catalog_free (declared in lang/aeo.h: the embedders' destructor is
+ * this one) frees the catalog, its program and everything it loaded. */
 /* Adds the file or directory [path] (directories: every *.aeo below it,
  * recursively, sorted).  Reports an I/O problem as a returned false with a
  * message in *[err] (static or strerror text); parse errors go to diags. */

@@ -16,7 +16,9 @@
 #    Its stdout and stderr together, then a line "[exit N]", must equal
 #    NAME.out byte for byte.  UPDATE=1 rewrites the .out files instead (review
 #    the result with git diff; CI never sets it).
-# 3. CEL conformance: when $CONFORMANCE is set (make test sets it), that
+# 3. Embedding (tests/embed/run.sh), when $EMBED_PREFIX is set: each "ok" or
+#    "not ok" line it prints is a case.
+# 4. CEL conformance: when $CONFORMANCE is set (make test sets it), that
 #    command runs the conformance suite (tests/conformance/runner.c); its
 #    per-section lines and its last line "conformance: P passed, F failed,
 #    S skipped" are printed, and the whole suite counts as ONE case here: it
@@ -86,6 +88,25 @@ done
 
 golden_total=$((pass + fail - unit_total))
 
+# --- embedding ---
+# When $EMBED_PREFIX is set (make test installs aeo there first), the
+# programs of tests/embed/ build against the installed library; each of
+# their "ok"/"not ok" lines is a case.
+embed_total=0
+if [ -n "$EMBED_PREFIX" ]; then
+    sh tests/embed/run.sh >"$tmp/embed.out" 2>&1
+    ok=$(grep -c '^ok ' "$tmp/embed.out")
+    bad=$(grep -c '^not ok ' "$tmp/embed.out")
+    [ "$ok" -eq 0 ] && bad=$((bad + 1))
+    pass=$((pass + ok))
+    fail=$((fail + bad))
+    embed_total=$((ok + bad))
+    if [ "$bad" -gt 0 ]; then
+        echo "FAIL embed ($ok passed, $bad failed)"
+        grep -v '^ok ' "$tmp/embed.out" | head -40
+    fi
+fi
+
 # --- CEL conformance ---
 if [ -n "$CONFORMANCE" ]; then
     if $CONFORMANCE; then
@@ -96,6 +117,6 @@ if [ -n "$CONFORMANCE" ]; then
     fi
 fi
 
-echo "unit: $unit_total cases; golden: $golden_total cases${CONFORMANCE:+; conformance: 1 case}"
+echo "unit: $unit_total cases; golden: $golden_total cases; embed: $embed_total cases${CONFORMANCE:+; conformance: 1 case}"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

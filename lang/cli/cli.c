@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "grammar/parse.h"
+#include "lang/aeo.h"
 #include "lang/catalog.h"
 #include "lang/check.h"
 #include "lang/compile.h"
@@ -31,7 +31,6 @@
 #include "runtime/outcome.h"
 #include "runtime/vm.h"
 
-#define AEO_VERSION "0.1.0"
 
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
