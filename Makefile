@@ -3,6 +3,7 @@
 #   make                 optimised build: build/aeo
 #   make MODE=debug      -O0 -g, into build/debug/
 #   make MODE=asan       AddressSanitizer + UBSan, into build/asan/
+#   make MODE=tsan lib   ThreadSanitizer build of libaeo, into build/tsan/
 #   make test            everything: unit, golden, rules, CEL conformance; ends "N passed, N failed"
 #   make conformance     the CEL conformance suite alone (fetched with npm into build/)
 #   make demo            evaluates the example catalog on its sample facts
@@ -44,11 +45,15 @@ else ifeq ($(MODE),debug)
 OPT := -O0 -g
 else ifeq ($(MODE),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(MODE),tsan)
+# ThreadSanitizer (gcc or clang), for the library's sharing of a catalog
+# between threads: `make MODE=tsan lib` (tests/embed/README).
+OPT := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 else ifeq ($(MODE),fuzz)
 # libFuzzer builds (clang only): `make fuzz` sets this mode.
 OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
-$(error MODE must be release, debug, asan or fuzz)
+$(error MODE must be release, debug, asan, tsan or fuzz)
 endif
 
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson

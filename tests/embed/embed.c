@@ -2,7 +2,7 @@
  * and nothing else: it is compiled with `pkg-config --cflags --libs aeo`
  * after `make install PREFIX=build/MODE/embed/prefix` (tests/embed/run.sh).
  *
- *   embed RULES FACTS.jsonl AS_OF [BAD_RULES CHECK_OUTPUT]
+ *   embed [-q] RULES FACTS.jsonl AS_OF [BAD_RULES CHECK_OUTPUT]
  *
  * Loads the catalog once and evaluates every record of FACTS from TWO
  * threads sharing it (each with its own evaluator; thread t takes the
@@ -10,7 +10,8 @@
  * input order on stdout: run.sh compares that with `aeo eval --format jsonl`
  * minus its "record" members.  On stderr, "ok NAME" / "not ok NAME" for the
  * direct asserts below; with BAD_RULES, that its load fails with exactly the
- * text of CHECK_OUTPUT (what `aeo check BAD_RULES` printed). */
+ * text of CHECK_OUTPUT (what `aeo check BAD_RULES` printed).  -q: only the
+ * threads (for catalogs other than rules/shenyang: tests/embed/shared.aeo). */
 #define _POSIX_C_SOURCE 200809L   /* getline, strdup */
 
 #include <aeo.h>
@@ -47,6 +48,11 @@ static void *worker(void *arg) {
 }
 
 int main(int argc, char **argv) {
+    int quick = argc > 1 && strcmp(argv[1], "-q") == 0;
+    if (quick) {
+        argv++;
+        argc--;
+    }
     if (argc != 4 && argc != 6) {
         fprintf(stderr, "usage: embed RULES FACTS.jsonl AS_OF [BAD_RULES CHECK_OUTPUT]\n");
         return 2;
@@ -60,11 +66,11 @@ int main(int argc, char **argv) {
         free(diags);
         return 1;
     }
-    check(diags == NULL, "a catalog that loads leaves no diagnostics");
     catalog = c;
+    if (!quick) check(diags == NULL, "a catalog that loads leaves no diagnostics");
 
     /* The catalog's shape. */
-    check(aeo_catalog_size(c) == 28, "rules/shenyang has 28 measures");
+    if (!quick) check(aeo_catalog_size(c) == 28, "rules/shenyang has 28 measures");
     int in_order = 1;
     for (size_t i = 0; i < 28; i++) {
         char want[8];
@@ -72,8 +78,10 @@ int main(int argc, char **argv) {
         const char *id = aeo_measure_id(c, i);
         if (!id || strcmp(id, want) != 0) in_order = 0;
     }
-    check(in_order, "measure ids are M01..M28 in declaration order");
-    check(aeo_measure_id(c, 28) == NULL, "aeo_measure_id past the end is NULL");
+    if (!quick) {
+        check(in_order, "measure ids are M01..M28 in declaration order");
+        check(aeo_measure_id(c, 28) == NULL, "aeo_measure_id past the end is NULL");
+    }
 
     /* The facts, one record per line. */
     FILE *f = fopen(argv[2], "r");
@@ -110,8 +118,9 @@ int main(int argc, char **argv) {
     /* Direct asserts on known records (their outcomes as `aeo eval` gives
      * them on 2021-06-01). */
     aeo_evaluator *e = aeo_evaluator_new(c);
-    check(aeo_result_json(e) == NULL && aeo_evaluator_error(e) == NULL, "nothing to report before an evaluation");
-    if (n_lines >= 369) {
+    if (!quick)
+        check(aeo_result_json(e) == NULL && aeo_evaluator_error(e) == NULL, "nothing to report before an evaluation");
+    if (!quick && n_lines >= 369) {
         /* Record 55: an advanced AEO to whom M01 applies and M05 does not. */
         int r = aeo_evaluate(e, lines[54], strlen(lines[54]), "2021-06-01");
         check(r == 0 && aeo_evaluator_error(e) == NULL, "record 55 evaluates");
@@ -128,6 +137,7 @@ int main(int argc, char **argv) {
         r = aeo_evaluate(e, lines[54], strlen(lines[54]), "2020-01-01T00:00:00Z");
         check(r == 0 && aeo_outcome_of(e, 0) == AEO_NOT, "record 55 on 2020-01-01 (RFC 3339): M01 not in force");
     }
+    if (quick) goto done;
     /* A record that is not JSON, and one that breaks the schema. */
     const char *bad = "{\"uscc\": ";
     check(aeo_evaluate(e, bad, strlen(bad), "2021-06-01") == -1, "a truncated record gives -1");
@@ -144,7 +154,6 @@ int main(int argc, char **argv) {
     msg = aeo_evaluator_error(e);
     check(msg && strstr(msg, "'June 2021'") != NULL, "... naming it");
     check(aeo_evaluate(e, lines[0], strlen(lines[0]), NULL) == 0, "as_of NULL (today) evaluates");
-    aeo_evaluator_free(e);
 
     /* Loading something that does not exist or does not check. */
     const char *none[] = {"tests/embed/no-such-dir"};
@@ -166,6 +175,8 @@ int main(int argc, char **argv) {
         free(d2);
     }
 
+done:
+    aeo_evaluator_free(e);
     for (size_t i = 0; i < n_lines; i++) free(lines[i]);
     free(lines);
     aeo_catalog_free(c);
