@@ -50,7 +50,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "grammar/parse.h"
 #include "lang/ast.h"
 #include "lang/catalog.h"
 #include "lang/check.h"
@@ -484,9 +483,7 @@ static aeo_expr *parse_check(session *s, const char *text) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", text, strlen(text));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
-    aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
+    aeo_expr *e = aeo_catalog_parse_expr(c, s->scratch, "<repl>", text, strlen(text));
     if (e && !aeo_check_expr(c, e)) e = NULL;
     if (c->diags.n) print_diags(s, &c->diags, &c->sources, -1);
     if (!e) s->failed = true;
@@ -552,8 +549,7 @@ static aeo_catalog *build(session *s, const strvec *paths, const typed_decl *dec
     }
     for (uint32_t i = 0; i < n; i++) aeo_catalog_add_text(c, "<repl>", decls[i].text, strlen(decls[i].text));
     int new_src = n && c->n_files ? (int)c->files[c->n_files - 1].source : -1;
-    aeo_check_catalog(c);
-    if (c->diags.n_errors == 0 && aeo_compile_catalog(c)) aeo_tests_check(c);
+    aeo_catalog_build(c, AEO_BUILD_COMPILE);
     if (show == SHOW_ALL) print_diags(s, &c->diags, &c->sources, -1);
     else if (show == SHOW_NEW) print_diags(s, &c->diags, &c->sources, new_src);
     return c;
@@ -778,11 +774,9 @@ static int parse_state(session *s, const char *text) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", text, strlen(text));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
     aeo_decl *d = NULL;
     aeo_expr *e = NULL;
-    int st = aeo_parse_repl(&c->sources, src, &po, &d, &e) ? PARSE_OK
+    int st = aeo_catalog_parse_input(c, s->scratch, "<repl>", text, strlen(text), &d, &e) ? PARSE_OK
              : has_code(&c->diags, AEO_E_UNEXPECTED_EOF) ? PARSE_MORE
                                                           : PARSE_ERROR;
     aeo_diags_clear(&c->diags);
@@ -808,11 +802,9 @@ static int process_code(session *s, const char *text, bool at_eof) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", text, strlen(text));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
     aeo_decl *d = NULL;
     aeo_expr *e = NULL;
-    if (!aeo_parse_repl(&c->sources, src, &po, &d, &e)) {
+    if (!aeo_catalog_parse_input(c, s->scratch, "<repl>", text, strlen(text), &d, &e)) {
         if (!at_eof && has_code(&c->diags, AEO_E_UNEXPECTED_EOF)) return INPUT_MORE;
         print_diags(s, &c->diags, &c->sources, -1);
         s->failed = true;
@@ -1373,9 +1365,7 @@ static void cmd_ast(session *s, char *args) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", args, strlen(args));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
-    aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
+    aeo_expr *e = aeo_catalog_parse_expr(c, s->scratch, "<repl>", args, strlen(args));
     if (c->diags.n) print_diags(s, &c->diags, &c->sources, -1);
     if (!e) {
         s->failed = true;
