@@ -17,6 +17,7 @@
 
 #include "lang/compile.h"
 #include "runtime/celtime.h"
+#include "runtime/outcome.h"
 
 #define MAX_DEPTH 12
 #define MAX_TEXT 72
@@ -243,20 +244,22 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
     const aeo_decl *d = c->measures.items[idx];
     const aeo_measure_info *m = &c->program->measures[idx];
     aeo_value result = aeo_vm_measure(vm, idx);
-    static const char *const names[] = {"not", "applies", "undecided", "error"};
-    int k = kind_of(result);
+    /* The header's outcome is the runtime's classification (the tree below
+     * shows the raw values of the terms). */
+    aeo_measure_outcome o = aeo_outcome_classify(aeo_vm_arena(vm), result);
     aeo_buf_printf(out, "%s%s%s \"%s\": %s", color ? "\033[1m" : "", m->id, color ? "\033[0m" : "", m->title,
-                   names[k]);
-    if (k == 2) {
+                   aeo_outcome_names[o.kind]);
+    if (o.kind == AEO_OUTCOME_UNDECIDED) {
         aeo_buf_puts(out, " (missing");
-        for (uint32_t i = 0; i < result.as.unk->n; i++) aeo_buf_printf(out, " %s", result.as.unk->paths[i]);
+        for (uint32_t i = 0; i < o.detail.as.unk->n; i++) aeo_buf_printf(out, " %s", o.detail.as.unk->paths[i]);
         aeo_buf_puts(out, ")");
-    } else if (k == 3 && result.kind == AEO_V_ERROR) {
-        aeo_buf_printf(out, " (%s", result.as.e->msg);
-        if (result.as.e->has_span) {
+    } else if (o.kind == AEO_OUTCOME_ERROR) {
+        const aeo_error *err = o.detail.as.e;
+        aeo_buf_printf(out, " (%s", err->msg);
+        if (err->has_span) {
             uint32_t l, col;
-            aeo_sources_position(&c->sources, result.as.e->span.file, result.as.e->span.start, &l, &col);
-            aeo_buf_printf(out, " at %s:%u:%u", c->sources.files[result.as.e->span.file].name, l, col);
+            aeo_sources_position(&c->sources, err->span.file, err->span.start, &l, &col);
+            aeo_buf_printf(out, " at %s:%u:%u", c->sources.files[err->span.file].name, l, col);
         }
         aeo_buf_puts(out, ")");
     }

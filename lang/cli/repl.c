@@ -60,6 +60,7 @@
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
+#include "runtime/outcome.h"
 #include "runtime/vm.h"
 
 #define PROMPT "aeo> "
@@ -149,13 +150,6 @@ static void split_words(const char *s, strvec *out, bool paths) {
 
 static const char *plural(uint32_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
-static aeo_value today_utc(void) {
-    time_t now = time(NULL);
-    int64_t days = (int64_t)now / 86400;
-    if ((int64_t)now < 0 && (int64_t)now % 86400) days--;
-    return aeo_timestamp(days * 86400, 0);
-}
-
 /* YYYY-MM-DD for a midnight UTC timestamp, else RFC 3339. */
 static void format_date(char buf[48], aeo_value v) {
     aeo_time_format_timestamp(v.as.i, v.nanos, buf);
@@ -164,7 +158,7 @@ static void format_date(char buf[48], aeo_value v) {
 
 static bool parse_date(const char *s, aeo_value *out) {
     if (strcmp(s, "today") == 0) {
-        *out = today_utc();
+        *out = aeo_timestamp(aeo_time_today_utc(), 0);
         return true;
     }
     int64_t sec;
@@ -417,13 +411,11 @@ static void begin_record(session *s) {
     aeo_vm_begin(s->vm, rec);
 }
 
-enum { OUT_APPLIES, OUT_NOT, OUT_UNDECIDED, OUT_ERROR };
-static const char *const outcome_names[] = {"applies", "not", "undecided", "error"};
-
-static int classify(aeo_value v) {
-    if (v.kind == AEO_V_BOOL) return v.as.b ? OUT_APPLIES : OUT_NOT;
-    if (v.kind == AEO_V_UNKNOWN) return OUT_UNDECIDED;
-    return OUT_ERROR;
+/* A measure's outcome: classified by the runtime, as everywhere else. */
+static aeo_outcome_kind classify(session *s, aeo_value *v) {
+    aeo_measure_outcome o = aeo_outcome_classify(aeo_vm_arena(s->vm), *v);
+    *v = o.detail;
+    return o.kind;
 }
 
 /* The outcome of every measure for the current record (malloc'd). */
@@ -431,7 +423,10 @@ static int *snapshot(session *s) {
     const aeo_program *p = s->c->program;
     int *k = aeo_xcalloc(p->n_measures + 1, sizeof *k);
     begin_record(s);
-    for (uint32_t i = 0; i < p->n_measures; i++) k[i] = classify(aeo_vm_measure(s->vm, i));
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        aeo_value v = aeo_vm_measure(s->vm, i);
+        k[i] = (int)classify(s, &v);
+    }
     aeo_vm_end(s->vm);
     return k;
 }
@@ -450,7 +445,7 @@ static void print_changes(session *s, int *before) {
     }
     for (uint32_t i = 0; i < p->n_measures; i++)
         if (before[i] != after[i])
-            printf("  %-*s  %s -> %s\n", w, p->measures[i].id, outcome_names[before[i]], outcome_names[after[i]]);
+            printf("  %-*s  %s -> %s\n", w, p->measures[i].id, aeo_outcome_names[before[i]], aeo_outcome_names[after[i]]);
     if (p->n_measures && !changed) printf("  (no measure changed)\n");
     free(before);
     free(after);
@@ -726,13 +721,13 @@ static void add_declaration(session *s, const aeo_decl *d, const char *text) {
         if (idx >= 0) {
             begin_record(s);
             aeo_value v = aeo_vm_measure(s->vm, (uint32_t)idx);
-            int k = classify(v);
-            aeo_buf_printf(&b, ": %s", outcome_names[k]);
-            if (k == OUT_UNDECIDED) {
+            aeo_outcome_kind k = classify(s, &v);
+            aeo_buf_printf(&b, ": %s", aeo_outcome_names[k]);
+            if (k == AEO_OUTCOME_UNDECIDED) {
                 aeo_buf_puts(&b, " (missing:");
                 for (uint32_t i = 0; i < v.as.unk->n; i++) aeo_buf_printf(&b, " %s", v.as.unk->paths[i]);
                 aeo_buf_puts(&b, ")");
-            } else if (k == OUT_ERROR && v.kind == AEO_V_ERROR) {
+            } else if (k == AEO_OUTCOME_ERROR) {
                 aeo_buf_printf(&b, " (%s)", v.as.e->msg);
             }
             aeo_vm_end(s->vm);
@@ -1273,34 +1268,30 @@ static void cmd_measures(session *s, char *args) {
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         aeo_value v = aeo_vm_measure(s->vm, i);
-        int k = classify(v);
+        aeo_outcome_kind k = classify(s, &v);
         counts[k]++;
-        aeo_buf_printf(&b, "%-*s  %-9s  %s", w, m->id, outcome_names[k], m->title);
-        if (k == OUT_UNDECIDED) {
+        aeo_buf_printf(&b, "%-*s  %-9s  %s", w, m->id, aeo_outcome_names[k], m->title);
+        if (k == AEO_OUTCOME_UNDECIDED) {
             aeo_buf_puts(&b, "  (missing:");
             for (uint32_t j = 0; j < v.as.unk->n; j++) aeo_buf_printf(&b, " %s", v.as.unk->paths[j]);
             aeo_buf_puts(&b, ")");
-        } else if (k == OUT_ERROR) {
-            if (v.kind == AEO_V_ERROR) {
-                aeo_buf_printf(&b, "  (%s", v.as.e->msg);
-                if (v.as.e->has_span && v.as.e->span.file < s->c->sources.n) {
-                    uint32_t line, col;
-                    aeo_sources_position(&s->c->sources, v.as.e->span.file, v.as.e->span.start, &line, &col);
-                    aeo_buf_printf(&b, " at %s:%u:%u", s->c->sources.files[v.as.e->span.file].name, line, col);
-                }
-                aeo_buf_puts(&b, ")");
-            } else {
-                aeo_buf_printf(&b, "  (the condition gave a %s, not a bool)", aeo_value_type_name(v));
+        } else if (k == AEO_OUTCOME_ERROR) {
+            aeo_buf_printf(&b, "  (%s", v.as.e->msg);
+            if (v.as.e->has_span && v.as.e->span.file < s->c->sources.n) {
+                uint32_t line, col;
+                aeo_sources_position(&s->c->sources, v.as.e->span.file, v.as.e->span.start, &line, &col);
+                aeo_buf_printf(&b, " at %s:%u:%u", s->c->sources.files[v.as.e->span.file].name, line, col);
             }
-        } else if (k == OUT_NOT && !aeo_vm_in_force(s->vm, i)) {
+            aeo_buf_puts(&b, ")");
+        } else if (k == AEO_OUTCOME_NOT && !aeo_vm_in_force(s->vm, i)) {
             aeo_buf_puts(&b, "  (not in force on this date)");
         }
         aeo_buf_puts(&b, "\n");
     }
     aeo_vm_end(s->vm);
     fputs(b.data, stdout);
-    printf("%u %s, %u not, %u undecided, %u %s\n", counts[OUT_APPLIES], plural(counts[OUT_APPLIES], "applies", "apply"),
-           counts[OUT_NOT], counts[OUT_UNDECIDED], counts[OUT_ERROR], plural(counts[OUT_ERROR], "error", "errors"));
+    printf("%u %s, %u not, %u undecided, %u %s\n", counts[AEO_OUTCOME_APPLIES], plural(counts[AEO_OUTCOME_APPLIES], "applies", "apply"),
+           counts[AEO_OUTCOME_NOT], counts[AEO_OUTCOME_UNDECIDED], counts[AEO_OUTCOME_ERROR], plural(counts[AEO_OUTCOME_ERROR], "error", "errors"));
     aeo_buf_free(&b);
 }
 
@@ -2436,7 +2427,7 @@ int aeo_repl_main(int argc, char **argv) {
     s->color_err = color >= 0 ? color == 1 : isatty(STDERR_FILENO) && !no_color;
     s->color_out = color >= 0 ? color == 1 : isatty(STDOUT_FILENO) && !no_color;
     if (!s->interactive) setvbuf(stdout, NULL, _IOLBF, 0);
-    s->as_of = today_utc();
+    s->as_of = aeo_timestamp(aeo_time_today_utc(), 0);
     if (as_of && !parse_date(as_of, &s->as_of)) {
         fprintf(stderr, "aeo: --as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp\n", as_of);
         strvec_free(&paths);
