@@ -13,6 +13,7 @@
 #include "lang/source.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,4 +166,11 @@ const char *aeo_sources_line(const aeo_sources *s, uint32_t file, uint32_t line,
     if (end > start && f->text[end - 1] == '\r' && line < f->n_lines) end--;
     *len = end - start;
     return f->text + start;
+}
+
+void aeo_sources_span_namer(void *ud, aeo_span span, char *buf, size_t size) {
+    const aeo_sources *s = ud;
+    uint32_t line, col;
+    aeo_sources_position(s, span.file, span.start, &line, &col);
+    snprintf(buf, size, "%u:%u", line, col);
 }

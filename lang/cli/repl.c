@@ -1365,13 +1365,6 @@ static void cmd_ast(session *s, char *args) {
     aeo_expr_dump(stdout, e, 0, pos_of, s);
 }
 
-static void span_namer(void *ud, aeo_span span, char *buf, size_t size) {
-    const aeo_sources *src = ud;
-    uint32_t line, col;
-    aeo_sources_position(src, span.file, span.start, &line, &col);
-    snprintf(buf, size, "%u:%u", line, col);
-}
-
 static void cmd_dis(session *s, char *args) {
     if (!*args) {
         fail(s, "usage: :dis ID or :dis EXPR");
@@ -1382,12 +1375,12 @@ static void cmd_dis(session *s, char *args) {
     if (lone_ident(args, id, sizeof id)) {
         int idx = aeo_program_measure(p, id);
         if (idx >= 0) {
-            aeo_chunk_disasm(p->measures[idx].chunk, stdout, span_namer, &s->c->sources);
+            aeo_chunk_disasm(p->measures[idx].chunk, stdout, aeo_sources_span_namer, &s->c->sources);
             return;
         }
         for (uint32_t i = 0; i < p->n_defs; i++) {
             if (p->defs[i].name && strcmp(p->defs[i].name, id) == 0) {
-                aeo_chunk_disasm(p->defs[i].chunk, stdout, span_namer, &s->c->sources);
+                aeo_chunk_disasm(p->defs[i].chunk, stdout, aeo_sources_span_namer, &s->c->sources);
                 return;
             }
         }
@@ -1395,7 +1388,7 @@ static void cmd_dis(session *s, char *args) {
     aeo_expr *e = parse_check(s, args);
     aeo_chunk *ch = e ? compile(s, e) : NULL;
     if (!ch) return;
-    aeo_chunk_disasm(ch, stdout, span_namer, &s->c->sources);
+    aeo_chunk_disasm(ch, stdout, aeo_sources_span_namer, &s->c->sources);
     aeo_chunk_free(ch);
 }
 
