@@ -20,9 +20,10 @@
  *   - Expressions typed at the prompt are parsed into a scratch arena,
  *     checked against the current catalog and compiled to a throw-away
  *     chunk.
- *   - libedit stays behind three calls (editor_open, editor_read,
- *     editor_close), like lua.c's readline; completion is a pure function
- *     of the session and the text before the cursor (complete_line).
+ *   - libedit stays behind lineedit.h's few calls (lineedit.c), like
+ *     lua.c's readline; completion is a pure function of the session and
+ *     the text before the cursor (complete_line), which the editor calls
+ *     on Tab.
  *   - Output: results on stdout, diagnostics and failures on stderr.  In a
  *     script (stdin not a terminal) stdout is line-buffered, so the two
  *     interleave in order when they go to the same file. */
@@ -32,27 +33,18 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <histedit.h>
-#include <limits.h>
-#include <poll.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/select.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include "lang/ast.h"
 #include "lang/catalog.h"
 #include "lang/check.h"
+#include "lang/cli/lineedit.h"
 #include "lang/compile.h"
 #include "lang/diag.h"
 #include "lang/explain.h"
@@ -65,7 +57,6 @@
 
 #define PROMPT "aeo> "
 #define PROMPT_MORE "...> "
-#define HISTORY_SIZE 1000
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -1627,43 +1618,8 @@ static void run_command(session *s, const char *line) {
 
 /* ---- completion ------------------------------------------------------------------------ */
 
-typedef struct cand {
-    char *word;           /* the whole word that replaces the one typed */
-    const char *suffix;   /* appended when it is the only candidate */
-} cand;
-
-typedef struct cands {
-    cand *items;
-    uint32_t n, cap;
-    size_t start;         /* where the word being completed starts */
-    size_t show_from;     /* bytes of each word not shown in a listing */
-} cands;
-
-static void cands_add(cands *cs, const char *head, size_t head_len, const char *name, const char *suffix) {
-    size_t n = head_len + strlen(name);
-    char *w = aeo_xmalloc(n + 1);
-    memcpy(w, head, head_len);
-    strcpy(w + head_len, name);
-    for (uint32_t i = 0; i < cs->n; i++) {
-        if (strcmp(cs->items[i].word, w) == 0) {
-            free(w);
-            return;
-        }
-    }
-    if (cs->n == cs->cap) {
-        cs->cap = cs->cap ? cs->cap * 2 : 32;
-        cs->items = aeo_xrealloc(cs->items, cs->cap * sizeof *cs->items);
-    }
-    cs->items[cs->n].word = w;
-    cs->items[cs->n].suffix = suffix;
-    cs->n++;
-}
-
-static void cands_free(cands *cs) {
-    for (uint32_t i = 0; i < cs->n; i++) free(cs->items[i].word);
-    free(cs->items);
-    memset(cs, 0, sizeof *cs);
-}
+typedef aeo_lineedit_cand cand;
+typedef aeo_lineedit_cands cands;
 
 static bool starts_with(const char *s, const char *prefix, size_t n) { return strncmp(s, prefix, n) == 0; }
 
@@ -1740,7 +1696,7 @@ static void all_enum_values(const aeo_record_type *rt, const char *prefix, size_
         if (t->kind == AEO_T_LIST) t = t->elem;
         if (t->kind == AEO_T_ENUM) {
             for (uint32_t k = 0; k < t->n_enum; k++)
-                if (starts_with(t->enum_values[k], prefix, plen)) cands_add(cs, "", 0, t->enum_values[k], NULL);
+                if (starts_with(t->enum_values[k], prefix, plen)) aeo_lineedit_cands_add(cs, "", 0, t->enum_values[k], NULL);
         } else if (t->kind == AEO_T_RECORD) {
             all_enum_values(t->rec, prefix, plen, cs, depth + 1);
         }
@@ -1807,7 +1763,7 @@ static void complete_expr(session *s, const char *text, size_t from, size_t to, 
         uint32_t before = cs->n;
         if (t && t->kind == AEO_T_ENUM) {
             for (uint32_t k = 0; k < t->n_enum; k++)
-                if (starts_with(t->enum_values[k], prefix, plen)) cands_add(cs, "", 0, t->enum_values[k], NULL);
+                if (starts_with(t->enum_values[k], prefix, plen)) aeo_lineedit_cands_add(cs, "", 0, t->enum_values[k], NULL);
         } else if (!t) {
             all_enum_values(c->root, prefix, plen, cs, 0);
         }
@@ -1839,36 +1795,36 @@ static void complete_expr(session *s, const char *text, size_t from, size_t to, 
         if (t && t->kind == AEO_T_RECORD) {
             for (uint32_t i = 0; i < t->rec->n_fields; i++)
                 if (starts_with(t->rec->fields[i].name, partial, plen))
-                    cands_add(cs, word, blen + 1, t->rec->fields[i].name, NULL);
+                    aeo_lineedit_cands_add(cs, word, blen + 1, t->rec->fields[i].name, NULL);
             return;
         }
         for (uint32_t i = 0; i < aeo_builtin_count; i++)
             if ((aeo_builtins[i].style & AEO_CALL_METHOD) && starts_with(aeo_builtins[i].name, partial, plen) &&
                 method_fits(aeo_builtins[i].name, t))
-                cands_add(cs, word, blen + 1, aeo_builtins[i].name, "(");
+                aeo_lineedit_cands_add(cs, word, blen + 1, aeo_builtins[i].name, "(");
         for (size_t i = 0; i < sizeof list_macros / sizeof list_macros[0]; i++)
             if (starts_with(list_macros[i], partial, plen) && method_fits(list_macros[i], t))
-                cands_add(cs, word, blen + 1, list_macros[i], "(");
+                aeo_lineedit_cands_add(cs, word, blen + 1, list_macros[i], "(");
         return;
     }
     /* A name. */
-    if (c->root_name && starts_with(c->root_name, word, wlen)) cands_add(cs, "", 0, c->root_name, NULL);
+    if (c->root_name && starts_with(c->root_name, word, wlen)) aeo_lineedit_cands_add(cs, "", 0, c->root_name, NULL);
     const aeo_decls *lists[] = {&c->measures, &c->tiers, &c->defs, &c->consts};
     for (size_t k = 0; k < 4; k++)
         for (uint32_t i = 0; i < lists[k]->n; i++)
             if (lists[k]->items[i]->name && starts_with(lists[k]->items[i]->name, word, wlen))
-                cands_add(cs, "", 0, lists[k]->items[i]->name, NULL);
+                aeo_lineedit_cands_add(cs, "", 0, lists[k]->items[i]->name, NULL);
     static const char *const words[] = {"as_of", "true", "false", "null"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (starts_with(words[i], word, wlen)) cands_add(cs, "", 0, words[i], NULL);
+        if (starts_with(words[i], word, wlen)) aeo_lineedit_cands_add(cs, "", 0, words[i], NULL);
     for (uint32_t i = 0; i < aeo_builtin_count; i++)
         if ((aeo_builtins[i].style & AEO_CALL_GLOBAL) && starts_with(aeo_builtins[i].name, word, wlen))
-            cands_add(cs, "", 0, aeo_builtins[i].name, "(");
-    if (starts_with("has", word, wlen)) cands_add(cs, "", 0, "has", "(");
+            aeo_lineedit_cands_add(cs, "", 0, aeo_builtins[i].name, "(");
+    if (starts_with("has", word, wlen)) aeo_lineedit_cands_add(cs, "", 0, "has", "(");
     if (ws == from && !hint) {
         static const char *const decls[] = {"def", "const", "tier", "measure", "test", "record", "facts", "catalog"};
         for (size_t i = 0; i < sizeof decls / sizeof decls[0]; i++)
-            if (starts_with(decls[i], word, wlen)) cands_add(cs, "", 0, decls[i], " ");
+            if (starts_with(decls[i], word, wlen)) aeo_lineedit_cands_add(cs, "", 0, decls[i], " ");
     }
 }
 
@@ -1894,9 +1850,9 @@ static void complete_fact_path(session *s, const char *text, size_t from, size_t
         return;
     }
     cs->start = ws;
-    if (starts_with(c->root_name, word, wlen)) cands_add(cs, "", 0, c->root_name, ".");
+    if (starts_with(c->root_name, word, wlen)) aeo_lineedit_cands_add(cs, "", 0, c->root_name, ".");
     for (uint32_t i = 0; i < c->root->n_fields; i++)
-        if (starts_with(c->root->fields[i].name, word, wlen)) cands_add(cs, "", 0, c->root->fields[i].name, NULL);
+        if (starts_with(c->root->fields[i].name, word, wlen)) aeo_lineedit_cands_add(cs, "", 0, c->root->fields[i].name, NULL);
 }
 
 /* Completes a file name in text[from, to): directories, and files (only
@@ -1927,7 +1883,7 @@ static void complete_file(const char *text, size_t from, size_t to, cands *cs, b
         free(full);
         size_t n = strlen(ent->d_name);
         if (!is_dir && aeo_only && (n < 4 || strcmp(ent->d_name + n - 4, ".aeo") != 0)) continue;
-        cands_add(cs, word, dlen, ent->d_name, is_dir ? "/" : " ");
+        aeo_lineedit_cands_add(cs, word, dlen, ent->d_name, is_dir ? "/" : " ");
     }
     if (d) closedir(d);
     free(dir);
@@ -1950,7 +1906,7 @@ static void complete_line(session *s, const char *line, size_t cursor, cands *cs
         if (w == cursor) {
             cs->start = i;
             for (uint32_t k = 0; k < n_commands; k++)
-                if (starts_with(commands[k].name, line + i + 1, w - i - 1)) cands_add(cs, ":", 1, commands[k].name, " ");
+                if (starts_with(commands[k].name, line + i + 1, w - i - 1)) aeo_lineedit_cands_add(cs, ":", 1, commands[k].name, " ");
         } else {
             bool amb;
             const command *cmd = find_command(line + i + 1, w - i - 1, &amb);
@@ -1988,7 +1944,7 @@ static void complete_line(session *s, const char *line, size_t cursor, cands *cs
             case CX_COMMAND:
                 cs->start = k;
                 for (uint32_t m = 0; m < n_commands; m++)
-                    if (starts_with(commands[m].name, line + k, cursor - k)) cands_add(cs, "", 0, commands[m].name, NULL);
+                    if (starts_with(commands[m].name, line + k, cursor - k)) aeo_lineedit_cands_add(cs, "", 0, commands[m].name, NULL);
                 break;
             case CX_NONE: break;
             }
@@ -1997,350 +1953,9 @@ static void complete_line(session *s, const char *line, size_t cursor, cands *cs
     if (cs->n > 1) qsort(cs->items, cs->n, sizeof *cs->items, cmp_cand);
 }
 
-/* ---- the line editor: libedit behind three calls ------------------------------------------ */
-
-typedef struct editor {
-    EditLine *el;
-    History *hist;
-    char *history_file;
-    session *s;
-    char prompt[16];
-    int in;                    /* the terminal, opened apart and non-blocking */
-    bool fresh;                /* no key read yet by this editor_read */
-    size_t ahead;              /* bytes unread of those waiting when it began */
-} editor;
-
-/* Set by the signal handlers (libedit's own handlers, installed while it
- * reads a line, pass each signal on to these). */
-static volatile sig_atomic_t got_sigint, got_sigwinch, got_sigcont;
-
-static void on_signal(int sig) {
-    if (sig == SIGINT) got_sigint = 1;
-    else if (sig == SIGWINCH) got_sigwinch = 1;
-    else if (sig == SIGCONT) got_sigcont = 1;
-}
-
-/* Keys reach libedit through read_key (EL_GETCFN), not libedit's own read,
- * for two reasons.
- *
- * Ctrl-C.  SIGINT only sets got_sigint.  libedit's read missed a Ctrl-C
- * that came after the prompt was drawn but before it blocked in read(2):
- * the line then stayed, and the key seemed lost (worse, libedit's handler
- * had put the terminal back in cooked mode for that read).  read_key waits
- * in pselect with SIGINT unblocked only there, so a Ctrl-C at any moment
- * of a line's editing abandons it; and it reads without blocking (from
- * its own open file description of the terminal, so that stdout stays
- * blocking), as Ctrl-C flushes the keys that pselect saw waiting.
- *
- * Ctrl-D typed ahead.  Between lines (while an input is evaluated, and
- * until libedit switches to raw mode after drawing the prompt) the
- * terminal is in cooked mode, where the kernel stores a Ctrl-D as an
- * end-of-line mark that reads as a NUL byte once raw mode is on.  libedit
- * took that NUL for quoted-insert (it binds the tty characters that raw
- * mode disables, all 0, to their functions, lnext last), which inserted
- * the next key literally: the next Ctrl-D showed as "^D" and, the line no
- * longer empty, no Ctrl-D could end the session.  A NUL among the bytes
- * that were waiting when raw mode began is read as the Ctrl-D it was, and
- * ^@ is bound back to em-set-mark (see editor_open). */
-#define CTRL_D '\004'
-
-/* After a stop (Ctrl-Z) and `fg`: raw mode again, and the line redrawn.
- * libedit's handler does the first in a line; this covers a later one. */
-static void resume_editing(EditLine *el) {
-    struct termios t;
-    if (tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ICANON)) {
-        el_set(el, EL_PREP_TERM, 0);
-        el_set(el, EL_PREP_TERM, 1);
-    }
-    el_set(el, EL_REFRESH);
-}
-
-/* Waits until a key can be read from [fd]: false (errno EINTR) if Ctrl-C
- * came first or comes meanwhile. */
-static bool wait_key(EditLine *el, int fd) {
-    sigset_t intr, old, during;
-    sigemptyset(&intr);
-    sigaddset(&intr, SIGINT);
-    sigprocmask(SIG_BLOCK, &intr, &old);
-    during = old;
-    sigdelset(&during, SIGINT);
-    bool ok = true;
-    for (;;) {
-        if (got_sigint) {
-            ok = false;
-            break;
-        }
-        fd_set in;
-        FD_ZERO(&in);
-        FD_SET(fd, &in);
-        int n = pselect(fd + 1, &in, NULL, NULL, NULL, &during);
-        if (n > 0 || (n < 0 && errno != EINTR)) break;   /* read(2) reports an error */
-        if (got_sigwinch) {
-            got_sigwinch = 0;
-            el_resize(el);
-        }
-        if (got_sigcont) {
-            got_sigcont = 0;
-            resume_editing(el);
-        }
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (!ok) errno = EINTR;
-    return ok;
-}
-
-/* libedit's read function: 1 and a character in *[wc]; 0 at end of input;
- * -1 on an error or Ctrl-C (errno EINTR).  Multibyte input is decoded as
- * libedit's own read does. */
-static int read_key(EditLine *el, wchar_t *wc) {
-    editor *ed = NULL;
-    el_get(el, EL_CLIENTDATA, &ed);
-    if (ed->fresh) {
-        /* libedit has just switched to raw mode: what is waiting was typed
-         * in cooked mode. */
-        int n = 0;
-        ed->ahead = ioctl(ed->in, FIONREAD, &n) == 0 && n > 0 ? (size_t)n : 0;
-        ed->fresh = false;
-    }
-    char buf[MB_LEN_MAX];
-    size_t len = 0;
-    for (;;) {
-        if (!wait_key(el, ed->in)) return -1;
-        ssize_t n = read(ed->in, buf + len, 1);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;   /* EAGAIN: flushed by Ctrl-C */
-        if (n < 0) return -1;
-        if (n == 0) {
-            errno = 0;
-            return 0;
-        }
-        if (ed->ahead > 0) {
-            ed->ahead--;
-            if (buf[len] == '\0') buf[len] = CTRL_D;
-        }
-        len++;
-        for (;;) {
-            mbstate_t st;
-            memset(&st, 0, sizeof st);
-            size_t r = mbrtowc(wc, buf, len, &st);
-            if (r == (size_t)-2) {
-                if (len >= sizeof buf) {
-                    errno = EILSEQ;
-                    return -1;
-                }
-                break;                                   /* read on */
-            }
-            if (r != (size_t)-1) return 1;
-            if (len == 1) {                              /* an invalid byte: drop it */
-                len = 0;
-                break;
-            }
-            buf[0] = buf[len - 1];                       /* keep the last byte only */
-            len = 1;
-        }
-    }
-}
-
-static char *prompt_fn(EditLine *el) {
-    editor *ed = NULL;
-    el_get(el, EL_CLIENTDATA, &ed);
-    return ed->prompt;
-}
-
-static int terminal_width(void) {
-    struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-    return 80;
-}
-
-/* Lists the candidates below the line, in columns. */
-static void list_candidates(const cands *cs) {
-    size_t w = 1;
-    for (uint32_t i = 0; i < cs->n; i++) {
-        size_t n = strlen(cs->items[i].word + cs->show_from) + (strcmp(cs->items[i].suffix ? cs->items[i].suffix : "", "/") == 0);
-        if (n > w) w = n;
-    }
-    size_t cols = (size_t)terminal_width() / (w + 2);
-    if (cols == 0) cols = 1;
-    size_t rows = (cs->n + cols - 1) / cols;
-    fputc('\n', stdout);
-    for (size_t r = 0; r < rows; r++) {
-        for (size_t c = 0; c < cols; c++) {
-            size_t i = c * rows + r;
-            if (i >= cs->n) break;
-            const cand *cd = &cs->items[i];
-            bool slash = cd->suffix && strcmp(cd->suffix, "/") == 0;
-            int used = printf("%s%s", cd->word + cs->show_from, slash ? "/" : "");
-            if (c + 1 < cols && i + rows < cs->n) printf("%*s", (int)(w + 2) - used, "");
-        }
-        fputc('\n', stdout);
-    }
-    fflush(stdout);
-}
-
-/* Tab: complete the word before the cursor, or list the choices. */
-static unsigned char on_tab(EditLine *el, int ch) {
-    (void)ch;
-    editor *ed = NULL;
-    el_get(el, EL_CLIENTDATA, &ed);
-    const LineInfo *li = el_line(el);
-    size_t cursor = (size_t)(li->cursor - li->buffer);
-    char *line = xstrndup(li->buffer, cursor);
-    cands cs = {0};
-    complete_line(ed->s, line, cursor, &cs);
-    unsigned char rc = CC_REFRESH;
-    size_t typed = cursor - cs.start;
-    if (cs.n == 0) {
-        rc = CC_REFRESH_BEEP;
-    } else if (cs.n == 1) {
-        el_insertstr(el, cs.items[0].word + typed);
-        if (cs.items[0].suffix) el_insertstr(el, cs.items[0].suffix);
-    } else {
-        size_t common = strlen(cs.items[0].word);
-        for (uint32_t i = 1; i < cs.n; i++) {
-            size_t k = 0;
-            while (k < common && cs.items[i].word[k] == cs.items[0].word[k]) k++;
-            common = k;
-        }
-        if (common > typed) {
-            char *ins = xstrndup(cs.items[0].word + typed, common - typed);
-            el_insertstr(el, ins);
-            free(ins);
-        } else {
-            list_candidates(&cs);
-            rc = CC_REDISPLAY;
-        }
-    }
-    cands_free(&cs);
-    free(line);
-    return rc;
-}
-
-/* Creates [dir] and its parents (mode 0700). */
-static void make_dirs(const char *dir) {
-    char *p = aeo_xstrdup(dir);
-    for (char *q = p + 1; *q; q++) {
-        if (*q != '/') continue;
-        *q = '\0';
-        mkdir(p, 0700);
-        *q = '/';
-    }
-    mkdir(p, 0700);
-    free(p);
-}
-
-/* $XDG_STATE_HOME/aeo/history, else ~/.aeo_history; NULL if neither. */
-static char *history_path(void) {
-    const char *x = getenv("XDG_STATE_HOME");
-    aeo_buf b = {0};
-    if (x && x[0] == '/') {
-        aeo_buf_printf(&b, "%s/aeo", x);
-        make_dirs(b.data);
-        aeo_buf_puts(&b, "/history");
-        return b.data;
-    }
-    const char *home = getenv("HOME");
-    if (!home || !*home) {
-        struct passwd *pw = getpwuid(getuid());
-        home = pw ? pw->pw_dir : NULL;
-    }
-    if (!home || !*home) return NULL;
-    aeo_buf_printf(&b, "%s/.aeo_history", home);
-    return b.data;
-}
-
-/* 1. Starts line editing on the terminal, with the saved history. */
-static editor *editor_open(session *s) {
-    editor *ed = aeo_xcalloc(1, sizeof *ed);
-    ed->s = s;
-    const char *tty = ttyname(STDIN_FILENO);
-    ed->in = tty ? open(tty, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
-    if (ed->in < 0) ed->in = STDIN_FILENO;     /* then a read may block */
-    HistEvent ev;
-    ed->hist = history_init();
-    history(ed->hist, &ev, H_SETSIZE, HISTORY_SIZE);
-    history(ed->hist, &ev, H_SETUNIQUE, 1);
-    ed->history_file = history_path();
-    if (ed->history_file) history(ed->hist, &ev, H_LOAD, ed->history_file);
-    ed->el = el_init("aeo", stdin, stdout, stderr);
-    el_set(ed->el, EL_CLIENTDATA, ed);
-    el_set(ed->el, EL_EDITOR, "emacs");
-    el_set(ed->el, EL_SIGNAL, 1);
-    el_set(ed->el, EL_PROMPT, prompt_fn);
-    el_set(ed->el, EL_HIST, history, ed->hist);
-    /* The wide form: libedit keeps these strings, where the narrow el_set
-     * would copy them and never free the copies. */
-    el_wset(ed->el, EL_ADDFN, L"aeo-complete", L"complete the word before the cursor", on_tab);
-    el_set(ed->el, EL_BIND, "^I", "aeo-complete", NULL);
-    /* Emacs's binding of ^@ (Ctrl-Space), in place of the quoted-insert
-     * libedit leaves there (see read_key). */
-    el_set(ed->el, EL_BIND, "^@", "em-set-mark", NULL);
-    el_set(ed->el, EL_GETCFN, read_key);
-    el_source(ed->el, NULL);
-    /* Ctrl-C abandons the input line, not the session; a window size
-     * change or a `fg` during a line is handled by read_key.  SA_RESTART:
-     * a signal while an input is evaluated must not fail its I/O. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGWINCH, &sa, NULL);
-    sigaction(SIGCONT, &sa, NULL);
-    return ed;
-}
-
-/* 2. Reads a line (without its newline; free it) after [prompt]; NULL at
- * end of input.  *[interrupted] is set when Ctrl-C abandoned the line.
- * Non-blank lines go to the history, saved at once (mode 0600). */
-static char *editor_read(editor *ed, const char *prompt, bool *interrupted) {
-    snprintf(ed->prompt, sizeof ed->prompt, "%s", prompt);
-    *interrupted = false;
-    /* A Ctrl-C while the last input was evaluated had no line to abandon
-     * (the kernel, in cooked mode, showed it and dropped what was typed). */
-    got_sigint = got_sigwinch = got_sigcont = 0;
-    ed->fresh = true;
-    ed->ahead = 0;
-    int count = 0;
-    const char *line = el_gets(ed->el, &count);
-    if (!line) {
-        if (count < 0 && got_sigint) {
-            *interrupted = true;
-            got_sigint = 0;
-        }
-        return NULL;
-    }
-    char *out = aeo_xstrdup(line);
-    size_t n = strlen(out);
-    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r')) out[--n] = '\0';
-    if (*skip_space(out)) {
-        HistEvent ev;
-        history(ed->hist, &ev, H_ENTER, out);
-        if (ed->history_file) {
-            int fd = open(ed->history_file, O_WRONLY | O_CREAT, 0600);
-            if (fd >= 0) close(fd);
-            history(ed->hist, &ev, H_SAVE, ed->history_file);
-        }
-    }
-    return out;
-}
-
-/* 3. Ends line editing. */
-static void editor_close(editor *ed) {
-    if (!ed) return;
-    el_end(ed->el);
-    if (ed->in != STDIN_FILENO) close(ed->in);
-    history_end(ed->hist);
-    free(ed->history_file);
-    free(ed);
-}
-
-/* Whether more input is already there: always in a script; on a terminal,
- * when a paste left lines to read. */
-static bool input_waiting(const editor *ed) {
-    if (!ed) return true;
-    struct pollfd p = {STDIN_FILENO, POLLIN, 0};
-    return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+/* The line editor's Tab (lineedit.c knows nothing of sessions). */
+static void complete_for_editor(void *ud, const char *line, size_t cursor, cands *cs) {
+    complete_line(ud, line, cursor, cs);
 }
 
 /* A line of a script (without its newline; free it), or NULL at the end. */
@@ -2448,11 +2063,11 @@ int aeo_repl_main(int argc, char **argv) {
         else if (st == 1) s->n_failed++;
     }
 
-    editor *ed = NULL;
+    aeo_lineedit *ed = NULL;
     if (status == 0) {
         if (s->interactive) {
             banner(s);
-            ed = editor_open(s);
+            ed = aeo_lineedit_open(complete_for_editor, s);
         }
         aeo_buf pending = {0};
         char *held = NULL;      /* a line read ahead */
@@ -2466,7 +2081,7 @@ int aeo_repl_main(int argc, char **argv) {
                 line = held;
                 held = NULL;
             } else if (!eof) {
-                line = ed ? editor_read(ed, s->pending ? PROMPT_MORE : PROMPT, &interrupted) : read_script_line(stdin);
+                line = ed ? aeo_lineedit_read(ed, s->pending ? PROMPT_MORE : PROMPT, &interrupted) : read_script_line(stdin);
             }
             if (interrupted) {
                 fputs("^C\n", stdout);
@@ -2511,8 +2126,8 @@ int aeo_repl_main(int argc, char **argv) {
             if (ps == PARSE_MORE) continue;
             /* Complete: unless the next line, if it is already there (a
              * script, or a paste), continues it. */
-            while (ps == PARSE_OK && !held && !eof && input_waiting(ed)) {
-                held = ed ? editor_read(ed, PROMPT, &interrupted) : read_script_line(stdin);
+            while (ps == PARSE_OK && !held && !eof && aeo_lineedit_input_waiting(ed)) {
+                held = ed ? aeo_lineedit_read(ed, PROMPT, &interrupted) : read_script_line(stdin);
                 if (!held) {
                     /* Ctrl-C abandons the line being read ahead; the
                      * complete input before it still runs. */
@@ -2536,7 +2151,7 @@ int aeo_repl_main(int argc, char **argv) {
         free(held);
         aeo_buf_free(&pending);
     }
-    editor_close(ed);
+    aeo_lineedit_close(ed);
     fflush(stdout);
     aeo_vm_free(s->vm);
     aeo_catalog_free(s->c);
