@@ -34,14 +34,65 @@ static char **results;
 static const aeo_catalog *catalog;
 static const char *as_of;
 
+static size_t mismatches[2];   /* per thread: records whose accessors disagree with aeo_result_json */
+
+/* Appends [s] to [b] as a JSON string (enough for IDs, paths and messages). */
+static void put_json(char *b, size_t cap, const char *s) {
+    size_t n = strlen(b);
+    if (n + 1 < cap) b[n++] = '"';
+    for (; *s && n + 3 < cap; s++) {
+        if (*s == '"' || *s == '\\') b[n++] = '\\';
+        b[n++] = *s;
+    }
+    if (n + 1 < cap) b[n++] = '"';
+    b[n] = '\0';
+}
+
+/* The outcome members of a result line, rebuilt from aeo_outcome_of,
+ * aeo_missing_fact and aeo_error_message alone. */
+static void outcomes_text(const aeo_evaluator *e, char *b, size_t cap) {
+    static const char *const open[] = {",\"not\":[", ",\"applies\":[", ",\"undecided\":{", ",\"errors\":{"};
+    static const aeo_outcome order[] = {AEO_APPLIES, AEO_NOT, AEO_UNDECIDED, AEO_ERROR};
+    b[0] = '\0';
+    for (size_t k = 0; k < 4; k++) {
+        strncat(b, open[order[k]], cap - strlen(b) - 1);
+        int first = 1;
+        for (size_t i = 0; i < aeo_catalog_size(catalog); i++) {
+            if (aeo_outcome_of(e, i) != order[k]) continue;
+            if (!first) strncat(b, ",", cap - strlen(b) - 1);
+            first = 0;
+            put_json(b, cap, aeo_measure_id(catalog, i));
+            if (order[k] == AEO_UNDECIDED) {
+                strncat(b, ":[", cap - strlen(b) - 1);
+                for (size_t m = 0; m < aeo_missing_count(e, i); m++) {
+                    if (m) strncat(b, ",", cap - strlen(b) - 1);
+                    put_json(b, cap, aeo_missing_fact(e, i, m));
+                }
+                strncat(b, "]", cap - strlen(b) - 1);
+            } else if (order[k] == AEO_ERROR) {
+                strncat(b, ":", cap - strlen(b) - 1);
+                put_json(b, cap, aeo_error_message(e, i));
+            }
+        }
+        strncat(b, k < 2 ? "]" : "}", cap - strlen(b) - 1);
+    }
+    strncat(b, "}", cap - strlen(b) - 1);
+}
+
 static void *worker(void *arg) {
     size_t t = (size_t)arg;
     aeo_evaluator *e = aeo_evaluator_new(catalog);
+    char mine[16384];
     for (size_t i = t; i < n_lines; i += 2) {
         int r = aeo_evaluate(e, lines[i], strlen(lines[i]), as_of);
         const char *json = aeo_result_json(e);
         /* Results live until the next call on e: copy them. */
         results[i] = strdup(r == 0 && json ? json : "evaluation failed");
+        if (r == 0 && json) {
+            outcomes_text(e, mine, sizeof mine);
+            size_t n = strlen(json), m = strlen(mine);
+            if (m > n || strcmp(json + n - m, mine) != 0) mismatches[t]++;
+        }
     }
     aeo_evaluator_free(e);
     return NULL;
@@ -114,6 +165,8 @@ int main(int argc, char **argv) {
         free(results[i]);
     }
     free(results);
+    check(mismatches[0] + mismatches[1] == 0,
+          "every record's aeo_outcome_of, aeo_missing_fact and aeo_error_message agree with its result line");
 
     /* Direct asserts on known records (their outcomes as `aeo eval` gives
      * them on 2021-06-01). */
