@@ -256,11 +256,7 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
     } else if (o.kind == AEO_OUTCOME_ERROR) {
         const aeo_error *err = o.detail.as.e;
         aeo_buf_printf(out, " (%s", err->msg);
-        if (err->has_span) {
-            uint32_t l, col;
-            aeo_sources_position(&c->sources, err->span.file, err->span.start, &l, &col);
-            aeo_buf_printf(out, " at %s:%u:%u", c->sources.files[err->span.file].name, l, col);
-        }
+        if (err->has_span) aeo_sources_append_at(&c->sources, err->span, out);
         aeo_buf_puts(out, ")");
     }
     aeo_buf_puts(out, "\n");

@@ -38,13 +38,6 @@ void aeo_cli_csv_field(aeo_buf *b, const char *s, size_t n) {
     aeo_buf_putn(b, "\"", 1);
 }
 
-/* "file:line:col" of a span. */
-static void where(aeo_buf *b, const aeo_sources *s, aeo_span span) {
-    uint32_t line, col;
-    aeo_sources_position(s, span.file, span.start, &line, &col);
-    aeo_buf_printf(b, "%s:%u:%u", s->files[span.file].name, line, col);
-}
-
 /* ---- eval: the record pipeline ----------------------------------------------------
  *
  * Each input item (a record, or one the reader could not read) becomes one
@@ -241,10 +234,7 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
                 aeo_buf_puts(out, ")");
             } else if (outs[k].kind == AEO_OUTCOME_ERROR) {
                 aeo_buf_printf(out, "  (%s", outs[k].detail.as.e->msg);
-                if (outs[k].detail.as.e->has_span) {
-                    aeo_buf_puts(out, " at ");
-                    where(out, &x->c->sources, outs[k].detail.as.e->span);
-                }
+                if (outs[k].detail.as.e->has_span) aeo_sources_append_at(&x->c->sources, outs[k].detail.as.e->span, out);
                 aeo_buf_puts(out, ")");
             } else if (outs[k].kind == AEO_OUTCOME_NOT && !aeo_vm_in_force(vm, x->sel[k])) {
                 aeo_buf_puts(out, "  (not in force on this date)");

@@ -1268,11 +1268,7 @@ static void cmd_measures(session *s, char *args) {
             aeo_buf_puts(&b, ")");
         } else if (k == AEO_OUTCOME_ERROR) {
             aeo_buf_printf(&b, "  (%s", v.as.e->msg);
-            if (v.as.e->has_span && v.as.e->span.file < s->c->sources.n) {
-                uint32_t line, col;
-                aeo_sources_position(&s->c->sources, v.as.e->span.file, v.as.e->span.start, &line, &col);
-                aeo_buf_printf(&b, " at %s:%u:%u", s->c->sources.files[v.as.e->span.file].name, line, col);
-            }
+            if (v.as.e->has_span) aeo_sources_append_at(&s->c->sources, v.as.e->span, &b);
             aeo_buf_puts(&b, ")");
         } else if (k == AEO_OUTCOME_NOT && !aeo_vm_in_force(s->vm, i)) {
             aeo_buf_puts(&b, "  (not in force on this date)");
