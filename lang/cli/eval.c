@@ -5,6 +5,7 @@
  * object is the library's (aeo_outcome_write_json, runtime/outcome.c), so
  * that `aeo eval --format jsonl` and aeo_result_json cannot drift. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,6 @@ void aeo_cli_csv_field(aeo_buf *b, const char *s, size_t n) {
  * read only when the ring has a free slot, that is when the batch that used
  * the slot before has been written. */
 
-#include <pthread.h>
 
 /* What every record's evaluation shares (read-only while records run). */
 typedef struct eval_ctx {
