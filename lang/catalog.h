@@ -83,7 +83,7 @@ uint32_t aeo_catalog_declare_var(aeo_catalog *c, const char *name, const aeo_typ
 
 /* How far aeo_catalog_build goes. */
 typedef enum {
-    AEO_BUILD_CHECK,    /* names and types only (aeo parse, fmt's check) */
+    AEO_BUILD_CHECK,    /* names and types only: diagnostics while a catalog is being edited */
     AEO_BUILD_COMPILE,  /* + compile to bytecode + the tests' facts against the schema (E0208) */
     AEO_BUILD_LINT      /* + the lints (W0xxx), then `aeo:allow` comments applied (aeo check) */
 } aeo_build_stage;

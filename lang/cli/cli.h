@@ -67,10 +67,11 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
 void aeo_cli_free_options(aeo_cli_opts *o);
 /* Whether to colour output to [f]: --color, else a terminal without NO_COLOR. */
 bool aeo_cli_use_color(const aeo_cli_opts *o, FILE *f);
-/* Loads, checks and (if [compile]) compiles the catalog at [o->paths],
- * printing diagnostics.  Returns NULL with *[status] set when it cannot go
- * on (usage or I/O error; with [compile], any error). */
-aeo_catalog *aeo_cli_load(const aeo_cli_opts *o, bool compile, int *status);
+/* Loads, checks and compiles the catalog at [o->paths] (the tests' facts
+ * checked too, no lints), printing the diagnostics.  Returns NULL with
+ * *[status] set when it cannot go on: a usage or I/O error, or any error
+ * diagnostic. */
+aeo_catalog *aeo_cli_load(const aeo_cli_opts *o, int *status);
 /* Loads through the whole pipeline, lints included, without printing: `check`
  * renders the diagnostics itself, in the requested format.  NULL only on
  * usage and I/O errors. */

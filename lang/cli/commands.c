@@ -87,7 +87,7 @@ int aeo_cli_disasm(const aeo_cli_command *cmd, int argc, char **argv) {
     int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
     if (st >= 0) { aeo_cli_free_options(&o); return st; }
     st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load(&o, true, &st);
+    aeo_catalog *c = aeo_cli_load(&o, &st);
     if (!c) { aeo_cli_free_options(&o); return st; }
     aeo_program *p = c->program;
     for (uint32_t k = 0; k < o.n_measures; k++) {
@@ -153,7 +153,7 @@ int aeo_cli_test(const aeo_cli_command *cmd, int argc, char **argv) {
     to.coverage_min = o.coverage_min;
     to.color = aeo_cli_use_color(&o, stdout);
     st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load(&o, true, &st);
+    aeo_catalog *c = aeo_cli_load(&o, &st);
     if (!c) { aeo_cli_free_options(&o); return st; }
     aeo_test_summary sum;
     if (!aeo_tests_run(c, &to, stdout, &sum)) st = EXIT_USAGE;
@@ -313,7 +313,7 @@ int aeo_cli_list(const aeo_cli_command *cmd, int argc, char **argv) {
         }
     }
     st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load(&o, true, &st);
+    aeo_catalog *c = aeo_cli_load(&o, &st);
     if (!c) { aeo_cli_free_options(&o); return st; }
     aeo_program *p = c->program;
     /* Groups for the closing count, in first-seen order. */

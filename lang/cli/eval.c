@@ -546,7 +546,7 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
         return st;
     }
     st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load(&o, true, &st);
+    aeo_catalog *c = aeo_cli_load(&o, &st);
     if (!c) { aeo_cli_free_options(&o); return st; }
     aeo_program *p = c->program;
     if (!p->root) {

@@ -163,28 +163,21 @@ static aeo_catalog *load_files(const aeo_cli_opts *o, int *status) {
     return c;
 }
 
-/* Loads, checks and (if [compile]) compiles the catalog at [o->paths],
- * printing diagnostics.  Returns NULL with *[status] set when it cannot
- * go on. */
-aeo_catalog *aeo_cli_load(const aeo_cli_opts *o, bool compile, int *status) {
+aeo_catalog *aeo_cli_load(const aeo_cli_opts *o, int *status) {
     aeo_catalog *c = load_files(o, status);
     if (!c) return NULL;
-    aeo_catalog_build(c, compile ? AEO_BUILD_COMPILE : AEO_BUILD_CHECK);
+    aeo_catalog_build(c, AEO_BUILD_COMPILE);
     aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(o, stderr));
     if (c->diags.n_errors > 0 || (o->werror && c->diags.n_warnings > 0)) {
         *status = EXIT_FINDINGS;
-        if (compile) {
-            fprintf(stderr, "aeo: %u error%s; the catalog was not evaluated\n", c->diags.n_errors,
-                    c->diags.n_errors == 1 ? "" : "s");
-            aeo_catalog_free(c);
-            return NULL;
-        }
+        fprintf(stderr, "aeo: %u error%s; the catalog was not evaluated\n", c->diags.n_errors,
+                c->diags.n_errors == 1 ? "" : "s");
+        aeo_catalog_free(c);
+        return NULL;
     }
     return c;
 }
 
-/* Loads, checks and compiles without printing: `check` renders the
- * diagnostics itself, in the requested format.  NULL only on I/O errors. */
 aeo_catalog *aeo_cli_load_quiet(const aeo_cli_opts *o, int *status) {
     aeo_catalog *c = load_files(o, status);
     if (!c) return NULL;
