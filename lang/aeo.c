@@ -96,6 +96,33 @@ aeo_catalog *aeo_catalog_load(const char *const *paths, size_t npaths, char **di
     return NULL;
 }
 
+char *aeo_check_json(const char *const *paths, size_t npaths, size_t *errors, size_t *warnings) {
+    if (errors) *errors = 0;
+    if (warnings) *warnings = 0;
+    if (npaths == 0) return NULL;
+    aeo_catalog *c = aeo_catalog_new();
+    c->diags.max_errors = 50;
+    for (size_t i = 0; i < npaths; i++) {
+        const char *err = NULL;
+        if (!aeo_catalog_add_path(c, paths[i], &err)) {
+            aeo_catalog_free(c);
+            return NULL;
+        }
+    }
+    aeo_catalog_build(c, AEO_BUILD_LINT);
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&mem, &len);
+    if (f) {
+        aeo_diags_render(&c->diags, &c->sources, AEO_DIAG_JSON, f, false);
+        fclose(f);
+    }
+    if (errors) *errors = c->diags.n_errors;
+    if (warnings) *warnings = c->diags.n_warnings;
+    aeo_catalog_free(c);
+    return mem ? mem : aeo_xstrdup("");
+}
+
 size_t aeo_catalog_size(const aeo_catalog *c) { return c->program->n_measures; }
 
 const char *aeo_measure_id(const aeo_catalog *c, size_t i) {

@@ -28,7 +28,8 @@
  *
  * This header is self-contained and stable: DESIGN §7.6 fixes the first
  * thirteen functions; the rest are additions an embedder needs (a measure's
- * title, an undecided measure's missing facts, an error's message). */
+ * title, an undecided measure's missing facts, an error's message, the
+ * diagnostics as data). */
 #ifndef AEO_H
 #define AEO_H
 
@@ -122,6 +123,14 @@ const char *aeo_missing_fact(const aeo_evaluator *e, size_t i, size_t k);
  * message (as in `aeo eval`'s "errors" member); NULL otherwise.  Owned by
  * [e]. */
 const char *aeo_error_message(const aeo_evaluator *e, size_t i);
+/* Diagnostics as data: checks the catalog at [paths] as `aeo check --format
+ * json` does (the lints included) and returns exactly its output, one JSON
+ * object per diagnostic and line ({"file", "line", "column", "end_line",
+ * "end_column", "severity", "code", "message", "notes"}), "" when there is
+ * none; malloc'd, the caller frees it.  *[errors] and *[warnings] (either
+ * may be NULL) receive the counts.  NULL when there are no paths or one
+ * cannot be read (aeo_catalog_load then says why).  Thread-safe. */
+char *aeo_check_json(const char *const *paths, size_t npaths, size_t *errors, size_t *warnings);
 
 #ifdef __cplusplus
 }

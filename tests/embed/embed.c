@@ -2,7 +2,7 @@
  * and nothing else: it is compiled with `pkg-config --cflags --libs aeo`
  * after `make install PREFIX=build/MODE/embed/prefix` (tests/embed/run.sh).
  *
- *   embed [-q] RULES FACTS.jsonl AS_OF [BAD_RULES CHECK_OUTPUT]
+ *   embed [-q] RULES FACTS.jsonl AS_OF [BAD_RULES CHECK_OUTPUT CHECK_JSON]
  *
  * Loads the catalog once and evaluates every record of FACTS from TWO
  * threads sharing it (each with its own evaluator; thread t takes the
@@ -10,7 +10,8 @@
  * input order on stdout: run.sh compares that with `aeo eval --format jsonl`
  * minus its "record" members.  On stderr, "ok NAME" / "not ok NAME" for the
  * direct asserts below; with BAD_RULES, that its load fails with exactly the
- * text of CHECK_OUTPUT (what `aeo check BAD_RULES` printed).  -q: only the
+ * text of CHECK_OUTPUT (what `aeo check BAD_RULES` printed), and that
+ * aeo_check_json gives CHECK_JSON (what `aeo check --format json` printed; cycles.aeo has 5 errors).  -q: only the
  * threads (for catalogs other than rules/shenyang: tests/embed/shared.aeo). */
 #define _POSIX_C_SOURCE 200809L   /* getline, strdup */
 
@@ -104,8 +105,8 @@ int main(int argc, char **argv) {
         argv++;
         argc--;
     }
-    if (argc != 4 && argc != 6) {
-        fprintf(stderr, "usage: embed RULES FACTS.jsonl AS_OF [BAD_RULES CHECK_OUTPUT]\n");
+    if (argc != 4 && argc != 7) {
+        fprintf(stderr, "usage: embed RULES FACTS.jsonl AS_OF [BAD_RULES CHECK_OUTPUT CHECK_JSON]\n");
         return 2;
     }
     as_of = argv[3];
@@ -214,10 +215,25 @@ int main(int argc, char **argv) {
     check(aeo_catalog_load(none, 1, &d2) == NULL && d2 && strstr(d2, "no-such-dir") != NULL,
           "a missing path fails to load, with a message");
     free(d2);
-    if (argc == 6) {
-        FILE *w = fopen(argv[5], "r");
-        char want[65536];
+    if (argc == 7) {
+        static char want[65536];
+        FILE *w = fopen(argv[6], "r");
         size_t n = w ? fread(want, 1, sizeof want - 1, w) : 0;
+        want[n] = '\0';
+        if (w) fclose(w);
+        const char *check_paths[] = {argv[4]};
+        size_t n_err = 0, n_warn = 99;
+        char *json = aeo_check_json(check_paths, 1, &n_err, &n_warn);
+        check(json && n > 0 && strcmp(json, want) == 0 && n_err == 5 && n_warn == 0,
+              "aeo_check_json gives aeo check --format json's lines and the counts");
+        free(json);
+        const char *clean[] = {"rules/shenyang"};
+        json = aeo_check_json(clean, 1, &n_err, &n_warn);
+        check(json && json[0] == '\0' && n_err == 0 && n_warn == 0, "aeo_check_json on rules/shenyang: no diagnostics");
+        free(json);
+        check(aeo_check_json(none, 1, NULL, NULL) == NULL, "aeo_check_json on a missing path: NULL");
+        w = fopen(argv[5], "r");
+        n = w ? fread(want, 1, sizeof want - 1, w) : 0;
         want[n] = '\0';
         if (w) fclose(w);
         const char *bad_paths[] = {argv[4]};

@@ -32,8 +32,9 @@ else
     exit 1
 fi
 $AEO check $bad >/dev/null 2>"$out/bad.check"
+$AEO check --format json $bad >"$out/bad.json" 2>/dev/null
 $AEO eval $rules --facts $facts --as-of 2021-06-01 --format jsonl | sed 's/^{"record":[0-9]*,/{/' >"$out/cli.jsonl"
-LD_LIBRARY_PATH=$lib "$out/embed" $rules $facts 2021-06-01 $bad "$out/bad.check" >"$out/lib.jsonl" 2>"$out/asserts"
+LD_LIBRARY_PATH=$lib "$out/embed" $rules $facts 2021-06-01 $bad "$out/bad.check" "$out/bad.json" >"$out/lib.jsonl" 2>"$out/asserts"
 rc=$?
 cat "$out/asserts"
 [ $rc -eq 0 ] && echo "ok embed exits 0" || echo "not ok embed exits 0 (exit $rc)"
