@@ -58,9 +58,10 @@ endif
 
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson
 # -fPIC everywhere: one object set serves libaeo.a, libaeo.so and the aeo
-# binary (which links libaeo.a), so every file is compiled once per mode;
-# on x86-64 position-independent code costs the binary little, while a
-# second object set would double the build on a machine of two cores.
+# binary (which links libaeo.a), so every file is compiled once per mode,
+# where a second object set would double the build.  Measured on x86-64:
+# `aeo eval` of 200,000 Shenyang records takes the same time with and
+# without -fPIC (1.0-1.2 s both, within run-to-run noise).
 CFLAGS   := $(WARN) $(OPT) -fPIC -MMD -MP
 LDFLAGS  := $(OPT)
 LIBS     := -lcjson -lpcre2-8 -lm -lpthread
