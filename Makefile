@@ -107,6 +107,7 @@ deps:
 	command -v flex  >/dev/null 2>&1 || missing="$$missing flex"; \
 	command -v bison >/dev/null 2>&1 || missing="$$missing bison"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
 	command -v node  >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm   >/dev/null 2>&1 || missing="$$missing npm"; \
 	test -f /usr/include/histedit.h        || missing="$$missing libedit-dev"; \
