@@ -248,7 +248,7 @@ endif
 test: $(BIN) $(SO) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) | deps
 	@rm -rf $(BUILD)/embed && $(MAKE) --no-print-directory MODE=$(MODE) install PREFIX=$(EMBED_PREFIX) >/dev/null
 	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" EMBED_PREFIX=$(EMBED_PREFIX) \
-	  EMBED_CFLAGS="$(EMBED_CFLAGS)" $(EMBED_ENV) sh tests/run.sh $(UNIT_BINS)
+	  CC="$(CC)" EMBED_CFLAGS="$(EMBED_CFLAGS)" $(EMBED_ENV) sh tests/run.sh $(UNIT_BINS)
 
 # The CEL conformance suite (see the variables above): fetch, convert, run.
 $(CEL_SPEC_JS):

@@ -60,6 +60,11 @@ else
     cat "$out/asserts-shared"
     diff "$out/cli-shared.jsonl" "$out/lib-shared.jsonl" | head -10 | sed 's/^/  /'
 fi
+# A sanitizer runtime that is not a shared library (clang links it
+# statically) cannot be preloaded into Python.
+for f in $EMBED_PRELOAD; do
+    [ -f "$f" ] || EMBED_PYTHON_SKIP="no shared sanitizer runtime to preload ($f)"
+done
 if [ -n "$EMBED_PYTHON_SKIP" ]; then
     echo "ok embed.py # SKIP $EMBED_PYTHON_SKIP"
 else
