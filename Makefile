@@ -30,9 +30,14 @@ WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wold-style-definition -Wwrite-strings -Wundef \
         -Wredundant-decls -Wformat=2 -Wimplicit-fallthrough -Wvla -Wcast-qual \
         -Wconversion
-ifeq ($(shell $(CC) --version 2>/dev/null | grep -c gcc),1)
-WARN += -Wlogical-op -Wduplicated-cond
-endif
+# gcc-only warnings, when $(CC) is gcc: asked of the preprocessor (gcc
+# defines __GNUC__, clang defines it too but also __clang__), since
+# Debian's `cc --version` does not say "gcc".  Asked on first use, in the
+# first compile command, not when the Makefile is read: on a fresh machine
+# `deps` installs the compiler in the same run.
+CC_IS_GCC = $(eval CC_IS_GCC := $(shell $(CC) -dM -E - </dev/null 2>/dev/null | \
+  awk '$$2 == "__clang__" { c = 1 } $$2 == "__GNUC__" { g = 1 } END { print (g && !c) ? "yes" : "no" }'))$(CC_IS_GCC)
+GCC_WARN = $(if $(filter yes,$(CC_IS_GCC)),-Wlogical-op -Wduplicated-cond)
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
@@ -51,7 +56,7 @@ $(error MODE must be release, debug, asan or fuzz)
 endif
 
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson
-CFLAGS   := $(WARN) $(OPT) -MMD -MP
+CFLAGS    = $(WARN) $(GCC_WARN) $(OPT) -MMD -MP
 LDFLAGS  := $(OPT)
 LIBS     := -lcjson -lpcre2-8 -lm -lpthread
 CLI_LIBS := -ledit
