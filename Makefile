@@ -89,20 +89,34 @@ endif
 all: $(BIN)
 
 # --- dependencies ------------------------------------------------------------
-# Checked cheaply on every run; apt-get runs only when something is missing.
+# Everything the build and `make test` call or include beyond a Debian
+# minbase (which has sh, make, awk, sed, grep, diff, find, tar), each with the
+# Debian package that brings it, written once here: "PROGRAM=package" is
+# looked up on PATH, "/FILE=package" is a file under $(DEPS_ROOT) (default
+# empty: the machine's /).  pkg-config serves the embedding tests, groff the
+# man page test (tests/golden/cli/pkg_man).  Checked cheaply on every run;
+# apt-get runs only when something is missing.  DEPS_DRY=1 prints what
+# would be installed and installs nothing (tests/golden/cli/pkg_deps tests
+# the list that way, with a fake PATH and root).
+DEPS_CC   := $(if $(findstring clang,$(CC)),clang,gcc)
+DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=binutils \
+             pkg-config=pkg-config flex=flex bison=bison node=nodejs npm=npm groff=groff-base \
+             /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
+             /usr/include/pcre2.h=libpcre2-dev /usr/include/cmocka.h=libcmocka-dev \
+             /usr/share/zoneinfo/Asia/Shanghai=tzdata
+
 deps:
 	@missing=""; \
-	command -v flex  >/dev/null 2>&1 || missing="$$missing flex"; \
-	command -v bison >/dev/null 2>&1 || missing="$$missing bison"; \
-	command -v node  >/dev/null 2>&1 || missing="$$missing nodejs"; \
-	command -v npm   >/dev/null 2>&1 || missing="$$missing npm"; \
-	test -f /usr/include/histedit.h        || missing="$$missing libedit-dev"; \
-	test -f /usr/include/cjson/cJSON.h     || missing="$$missing libcjson-dev"; \
-	test -f /usr/include/pcre2.h           || missing="$$missing libpcre2-dev"; \
-	test -f /usr/include/cmocka.h          || missing="$$missing libcmocka-dev"; \
-	test -f /usr/share/zoneinfo/Asia/Shanghai || missing="$$missing tzdata"; \
+	for d in $(DEPS_LIST); do \
+	  what=$${d%=*}; pkg=$${d##*=}; \
+	  case $$what in \
+	  /*) test -f "$(DEPS_ROOT)$$what" ;; \
+	  *) command -v "$$what" >/dev/null 2>&1 ;; \
+	  esac || case " $$missing " in *" $$pkg "*) ;; *) missing="$$missing $$pkg" ;; esac; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "deps: installing$$missing"; \
+	  if [ -n "$(DEPS_DRY)" ]; then echo "deps: DEPS_DRY is set: apt-get not run"; exit 0; fi; \
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
