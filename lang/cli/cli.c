@@ -5,6 +5,12 @@
  *   aeo disasm PATH... [--measure ID]  bytecode listing
  *   aeo parse  PATH...                 the AST (for golden tests)
  *
+ * The commands and their options are tables (`commands` at the end, each
+ * command's `*_options` beside it): parse_options accepts what its table
+ * lists, and `aeo help --commands`, `--options CMD` and `--values CMD
+ * OPTION` print the same tables for the shell completions in
+ * lang/cli/completion/, so those never keep a copy that could drift.
+ *
  * Exit status: 0 ok; 1 findings (diagnostics, records with errors); 2 usage
  * or I/O error.  Diagnostics go to stderr, results to stdout. */
 #include <errno.h>
@@ -77,6 +83,36 @@ static int usage_error(const char *fmt, ...) {
 
 /* ---- options ------------------------------------------------------------------ */
 
+/* A fixed set of values of an option (--format, --color): each word with
+ * what it selects.  Parsing, its error message and `aeo help --values`
+ * read the same table. */
+typedef struct choice {
+    const char *name;
+    int value;
+} choice;
+
+static const choice color_choices[] = {{"auto", -1}, {"always", 1}, {"never", 0}, {NULL, 0}};
+
+/* Sets *[value] to what [word] selects among [choices] of [option]; false,
+ * with *[status] set, after a usage error naming them all ("--format
+ * takes a, b or c, not 'x'"). */
+static bool choose(const char *option, const choice *choices, const char *word, int *value, int *status) {
+    size_t n = 0;
+    for (; choices[n].name; n++) {
+        if (strcmp(word, choices[n].name) == 0) {
+            *value = choices[n].value;
+            return true;
+        }
+    }
+    char list[256] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", choices[i].name);
+    }
+    *status = usage_error("%s takes %s, not '%s'", option, list, word);
+    return false;
+}
+
 typedef struct options {
     const char **paths;
     uint32_t n_paths;
@@ -116,6 +152,10 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, bo
     return argv[++*i];
 }
 
+/* Parses [argv] into *[o], accepting the options [allowed] lists (NULL
+ * ends it; "--name=ARG" is an option that takes a value, ARG saying what
+ * kind for `aeo help --options`, "--name" a flag).  Returns -1 to go on, or
+ * the exit status of a usage error. */
 static int parse_options(int argc, char **argv, options *o, const char *const *allowed) {
     memset(o, 0, sizeof *o);
     o->color = -1;
@@ -136,7 +176,7 @@ static int parse_options(int argc, char **argv, options *o, const char *const *a
         }
         bool known = false;
         for (const char *const *p = allowed; *p; p++) {
-            size_t n = strlen(*p);
+            size_t n = strcspn(*p, "=");
             if (strncmp(a, *p, n) == 0 && (a[n] == '\0' || a[n] == '=')) known = true;
         }
         if (!known) return usage_error("unknown option '%s'", a);
@@ -161,10 +201,9 @@ static int parse_options(int argc, char **argv, options *o, const char *const *a
             if (!v) return usage_error("%s needs a measure ID", "--measure");
             o->measures[o->n_measures++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--color", &m)) || m) {
-            if (!v || strcmp(v, "auto") == 0) o->color = -1;
-            else if (strcmp(v, "always") == 0) o->color = 1;
-            else if (strcmp(v, "never") == 0) o->color = 0;
-            else return usage_error("--color takes auto, always or never, not '%s'", v);
+            int st = EXIT_USAGE;
+            if (!v) o->color = -1;
+            else if (!choose("--color", color_choices, v, &o->color, &st)) return st;
         } else if (((v = opt_value(argc, argv, &i, "-j", &m)) || m) ||
                    ((v = opt_value(argc, argv, &i, "--jobs", &m)) || m)) {
             char *end;
@@ -271,22 +310,18 @@ static aeo_catalog *load_quiet(const options *o, int *status) {
     return c;
 }
 
+static const char *const check_options[] = {"--color=WHEN", "--max-errors=N", "--werror", "--format=FORMAT", NULL};
+static const choice check_formats[] = {
+    {"text", AEO_DIAG_TEXT}, {"json", AEO_DIAG_JSON}, {"sarif", AEO_DIAG_SARIF}, {"github", AEO_DIAG_GITHUB}, {NULL, 0}};
+
 static int cmd_check(int argc, char **argv) {
-    static const char *const allowed[] = {"--color", "--max-errors", "--werror", "--format", NULL};
     options o;
-    int st = parse_options(argc, argv, &o, allowed);
+    int st = parse_options(argc, argv, &o, check_options);
     if (st >= 0) { free_options(&o); return st; }
-    aeo_diag_format fmt = AEO_DIAG_TEXT;
-    if (o.format) {
-        if (strcmp(o.format, "text") == 0) fmt = AEO_DIAG_TEXT;
-        else if (strcmp(o.format, "json") == 0) fmt = AEO_DIAG_JSON;
-        else if (strcmp(o.format, "sarif") == 0) fmt = AEO_DIAG_SARIF;
-        else if (strcmp(o.format, "github") == 0) fmt = AEO_DIAG_GITHUB;
-        else {
-            st = usage_error("--format takes text, json, sarif or github, not '%s'", o.format);
-            free_options(&o);
-            return st;
-        }
+    int fmt = AEO_DIAG_TEXT;
+    if (o.format && !choose("--format", check_formats, o.format, &fmt, &st)) {
+        free_options(&o);
+        return st;
     }
     st = EXIT_OK;
     aeo_catalog *c = load_quiet(&o, &st);
@@ -297,7 +332,7 @@ static int cmd_check(int argc, char **argv) {
                 fprintf(stderr, "%u error%s, %u warning%s\n", c->diags.n_errors, c->diags.n_errors == 1 ? "" : "s",
                         c->diags.n_warnings, c->diags.n_warnings == 1 ? "" : "s");
         } else {
-            aeo_diags_render(&c->diags, &c->sources, fmt, stdout, false);
+            aeo_diags_render(&c->diags, &c->sources, (aeo_diag_format)fmt, stdout, false);
         }
         if (c->diags.n_errors > 0 || (o.werror && c->diags.n_warnings > 0)) st = EXIT_FINDINGS;
         aeo_catalog_free(c);
@@ -312,10 +347,11 @@ static void pos_of(void *ud, uint32_t offset, uint32_t *line, uint32_t *col) {
     aeo_sources_position(s, file, offset, line, col);
 }
 
+static const char *const parse_options_list[] = {"--color=WHEN", "--max-errors=N", "--dump-ast", NULL};
+
 static int cmd_parse(int argc, char **argv) {
-    static const char *const allowed[] = {"--color", "--max-errors", "--dump-ast", NULL};
     options o;
-    int st = parse_options(argc, argv, &o, allowed);
+    int st = parse_options(argc, argv, &o, parse_options_list);
     if (st >= 0) { free_options(&o); return st; }
     st = EXIT_OK;
     aeo_catalog *c = aeo_catalog_new();
@@ -346,10 +382,11 @@ static void span_namer(void *ud, aeo_span span, char *buf, size_t size) {
     snprintf(buf, size, "%u:%u", line, col);
 }
 
+static const char *const disasm_options[] = {"--color=WHEN", "--max-errors=N", "--measure=ID", NULL};
+
 static int cmd_disasm(int argc, char **argv) {
-    static const char *const allowed[] = {"--color", "--max-errors", "--measure", NULL};
     options o;
-    int st = parse_options(argc, argv, &o, allowed);
+    int st = parse_options(argc, argv, &o, disasm_options);
     if (st >= 0) { free_options(&o); return st; }
     st = EXIT_OK;
     aeo_catalog *c = load(&o, true, &st);
@@ -1013,24 +1050,22 @@ static aeo_facts_status run_serial(const eval_ctx *x, aeo_facts_reader *rd, eval
     return fs;
 }
 
+static const char *const eval_options[] = {"--color=WHEN", "--max-errors=N", "--facts=FILE", "--as-of=DATE",
+                                           "--format=FORMAT", "--measure=ID", "--key=EXPR", "--explain", "--summary",
+                                           "-j=N", "--jobs=N", NULL};
+static const choice eval_formats[] = {
+    {"table", FMT_TABLE}, {"json", FMT_JSON}, {"jsonl", FMT_JSONL}, {"csv", FMT_CSV}, {NULL, 0}};
+
 static int cmd_eval(int argc, char **argv) {
-    static const char *const allowed[] = {"--color", "--max-errors", "--facts", "--as-of", "--format",
-                                          "--measure", "--key", "--explain", "--summary", "-j", "--jobs", NULL};
     options o;
-    int st = parse_options(argc, argv, &o, allowed);
+    int st = parse_options(argc, argv, &o, eval_options);
     if (st >= 0) { free_options(&o); return st; }
-    out_format fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSONL;
-    if (o.format) {
-        if (strcmp(o.format, "table") == 0) fmt = FMT_TABLE;
-        else if (strcmp(o.format, "json") == 0) fmt = FMT_JSON;
-        else if (strcmp(o.format, "jsonl") == 0) fmt = FMT_JSONL;
-        else if (strcmp(o.format, "csv") == 0) fmt = FMT_CSV;
-        else {
-            st = usage_error("--format takes table, json, jsonl or csv, not '%s'", o.format);
-            free_options(&o);
-            return st;
-        }
+    int chosen = FMT_TABLE;
+    if (o.format && !choose("--format", eval_formats, o.format, &chosen, &st)) {
+        free_options(&o);
+        return st;
     }
+    out_format fmt = o.format ? (out_format)chosen : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSONL;
     if (o.summary && (o.explain || (o.format && fmt != FMT_TABLE))) {
         st = usage_error("%s", "--summary prints a table of counts; it cannot be combined with --explain or --format");
         free_options(&o);
@@ -1200,24 +1235,23 @@ static int cmd_eval(int argc, char **argv) {
 
 /* ---- test ---------------------------------------------------------------------- */
 
+static const char *const test_options[] = {"--color=WHEN", "--max-errors=N", "--format=FORMAT", "-r=REGEX",
+                                           "--as-of=DATE", "--coverage", "--coverage-json=FILE", "--coverage-min=PERCENT",
+                                           NULL};
+static const choice test_formats[] = {
+    {"text", AEO_TEST_TEXT}, {"tap", AEO_TEST_TAP}, {"junit", AEO_TEST_JUNIT}, {NULL, 0}};
+
 static int cmd_test(int argc, char **argv) {
-    static const char *const allowed[] = {"--color", "--max-errors", "--format", "-r", "--as-of", "--coverage",
-                                          "--coverage-json", "--coverage-min", NULL};
     options o;
-    int st = parse_options(argc, argv, &o, allowed);
+    int st = parse_options(argc, argv, &o, test_options);
     if (st >= 0) { free_options(&o); return st; }
     aeo_test_opts to = {0};
-    to.format = AEO_TEST_TEXT;
-    if (o.format) {
-        if (strcmp(o.format, "text") == 0) to.format = AEO_TEST_TEXT;
-        else if (strcmp(o.format, "tap") == 0) to.format = AEO_TEST_TAP;
-        else if (strcmp(o.format, "junit") == 0) to.format = AEO_TEST_JUNIT;
-        else {
-            st = usage_error("--format takes text, tap or junit, not '%s'", o.format);
-            free_options(&o);
-            return st;
-        }
+    int chosen = AEO_TEST_TEXT;
+    if (o.format && !choose("--format", test_formats, o.format, &chosen, &st)) {
+        free_options(&o);
+        return st;
     }
+    to.format = (aeo_test_format)chosen;
     to.has_as_of = true;
     to.as_of = today_utc();
     if (o.as_of && !parse_as_of(o.as_of, &to.as_of)) {
@@ -1287,10 +1321,11 @@ static bool print_diff(const char *path, const char *old, size_t old_len, const 
     return ok;
 }
 
+static const char *const fmt_options[] = {"--color=WHEN", "--check", "--diff", NULL};
+
 static int cmd_fmt(int argc, char **argv) {
-    static const char *const allowed[] = {"--color", "--check", "--diff", NULL};
     options o;
-    int st = parse_options(argc, argv, &o, allowed);
+    int st = parse_options(argc, argv, &o, fmt_options);
     if (st >= 0) { free_options(&o); return st; }
     if (o.n_paths == 0) {
         free_options(&o);
@@ -1376,21 +1411,17 @@ static void date_text(char *buf, bool has, aeo_value v) {
     strcpy(buf, full);
 }
 
+static const char *const list_options[] = {"--color=WHEN", "--max-errors=N", "--format=FORMAT", NULL};
+static const choice list_formats[] = {{"table", 0}, {"json", 1}, {"csv", 2}, {NULL, 0}};
+
 static int cmd_list(int argc, char **argv) {
-    static const char *const allowed[] = {"--color", "--max-errors", "--format", NULL};
     options o;
-    int st = parse_options(argc, argv, &o, allowed);
+    int st = parse_options(argc, argv, &o, list_options);
     if (st >= 0) { free_options(&o); return st; }
     int fmt = 0; /* table, json, csv */
-    if (o.format) {
-        if (strcmp(o.format, "table") == 0) fmt = 0;
-        else if (strcmp(o.format, "json") == 0) fmt = 1;
-        else if (strcmp(o.format, "csv") == 0) fmt = 2;
-        else {
-            st = usage_error("--format takes table, json or csv, not '%s'", o.format);
-            free_options(&o);
-            return st;
-        }
+    if (o.format && !choose("--format", list_formats, o.format, &fmt, &st)) {
+        free_options(&o);
+        return st;
     }
     st = EXIT_OK;
     aeo_catalog *c = load(&o, true, &st);
@@ -1532,31 +1563,98 @@ static int cmd_explain_code(int argc, char **argv) {
     return EXIT_USAGE;
 }
 
+/* ---- the command table ------------------------------------------------------------ */
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const char *const no_options[] = {NULL};
+
+/* Every command, in `aeo help` order: main() dispatches from it, suggests
+ * from it, and `aeo help --commands/--options/--values` print it. */
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *const *options;  /* as parse_options takes them */
+    const choice *formats;       /* the values of --format, or NULL */
+} commands[] = {
+    {"check", cmd_check, check_options, check_formats},
+    {"eval", cmd_eval, eval_options, eval_formats},
+    {"test", cmd_test, test_options, test_formats},
+    {"list", cmd_list, list_options, list_formats},
+    {"fmt", cmd_fmt, fmt_options, NULL},
+    {"disasm", cmd_disasm, disasm_options, NULL},
+    {"explain", cmd_explain_code, no_options, NULL},
+    {"repl", aeo_repl_main, aeo_repl_options, NULL},
+    {"parse", cmd_parse, parse_options_list, NULL},
+    {"version", cmd_version, no_options, NULL},
+    {"help", cmd_help, no_options, NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const struct command *find_command(const char *name) {
+    for (const struct command *c = commands; c->name; c++)
+        if (strcmp(c->name, name) == 0) return c;
+    return NULL;
+}
+
+static int cmd_version(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    printf("aeo %s\n", AEO_VERSION);
+    return EXIT_OK;
+}
+
+/* `aeo help`: the usage text.  For the shell completions, one word per line:
+ *   aeo help --commands             the commands
+ *   aeo help --options CMD          CMD's options ("--facts=FILE": takes a value)
+ *   aeo help --values CMD OPTION    OPTION's fixed values (none: free text) */
+static int cmd_help(int argc, char **argv) {
+    if (argc == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[0], "--commands") == 0 && argc == 1) {
+        for (const struct command *c = commands; c->name; c++) puts(c->name);
+        return EXIT_OK;
+    }
+    bool values = strcmp(argv[0], "--values") == 0 && argc == 3;
+    if ((strcmp(argv[0], "--options") == 0 && argc == 2) || values) {
+        const struct command *c = find_command(argv[1]);
+        if (!c) return usage_error("no command '%s'", argv[1]);
+        if (!values) {
+            for (const char *const *p = c->options; *p; p++) puts(*p);
+            return EXIT_OK;
+        }
+        const char *opt = argv[2];
+        size_t n = strcspn(opt, "=");
+        for (const char *const *p = c->options; *p; p++) {
+            if (strncmp(*p, opt, n) != 0 || ((*p)[n] != '\0' && (*p)[n] != '=')) continue;
+            const choice *set = n == 8 && strncmp(opt, "--format", 8) == 0 ? c->formats
+                                : n == 7 && strncmp(opt, "--color", 7) == 0 ? color_choices
+                                                                            : NULL;
+            for (; set && set->name; set++) puts(set->name);
+            return EXIT_OK;
+        }
+        return usage_error("%s has no option '%s'", c->name, opt);
+    }
+    return usage_error("%s", "usage: aeo help [--commands | --options CMD | --values CMD OPTION]");
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
-    }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("aeo %s\n", AEO_VERSION);
-        return EXIT_OK;
-    }
-    if (strcmp(cmd, "check") == 0) return cmd_check(argc - 2, argv + 2);
-    if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
-    if (strcmp(cmd, "disasm") == 0) return cmd_disasm(argc - 2, argv + 2);
-    if (strcmp(cmd, "parse") == 0) return cmd_parse(argc - 2, argv + 2);
-    if (strcmp(cmd, "test") == 0) return cmd_test(argc - 2, argv + 2);
-    if (strcmp(cmd, "list") == 0) return cmd_list(argc - 2, argv + 2);
-    if (strcmp(cmd, "repl") == 0) return aeo_repl_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "fmt") == 0) return cmd_fmt(argc - 2, argv + 2);
-    if (strcmp(cmd, "explain") == 0) return cmd_explain_code(argc - 2, argv + 2);
-    static const char *const cmds[] = {"check", "eval", "test", "list", "fmt", "disasm", "parse", "repl", "explain", "help", "version"};
-    const char *sug = aeo_suggest(cmd, cmds, 11);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) cmd = "help";
+    if (strcmp(cmd, "--version") == 0) cmd = "version";
+    const struct command *c = find_command(cmd);
+    if (c) return c->run(argc - 2, argv + 2);
+    const char *names[sizeof commands / sizeof commands[0]];
+    uint32_t n = 0;
+    for (c = commands; c->name; c++) names[n++] = c->name;
+    const char *sug = aeo_suggest(cmd, names, n);
     if (sug) fprintf(stderr, "aeo: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
     else fprintf(stderr, "aeo: unknown command '%s'\n", cmd);
     fputs("Try 'aeo help'.\n", stderr);

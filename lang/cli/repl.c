@@ -2404,6 +2404,8 @@ static void banner(session *s) {
     aeo_buf_free(&b);
 }
 
+const char *const aeo_repl_options[] = {"--facts=FILE", "--as-of=DATE", "--color=WHEN", "--help", NULL};
+
 int aeo_repl_main(int argc, char **argv) {
     const char *facts = NULL, *as_of = NULL;
     int color = -1;
@@ -2411,6 +2413,17 @@ int aeo_repl_main(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = NULL;
+        /* Only what aeo_repl_options lists is accepted, so that the list
+         * the shell completions print cannot miss an option. */
+        bool listed = a[0] != '-' || strcmp(a, "-") == 0 || strcmp(a, "-h") == 0;
+        for (const char *const *p = aeo_repl_options; *p && !listed; p++) {
+            size_t n = strcspn(*p, "=");
+            listed = strncmp(a, *p, n) == 0 && (a[n] == '\0' || a[n] == '=');
+        }
+        if (!listed) {
+            fprintf(stderr, "aeo: unknown option '%s'\n", a);
+            goto usage;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(repl_usage, stdout);
             strvec_free(&paths);

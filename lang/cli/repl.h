@@ -16,4 +16,8 @@
  * (0 ok, 1 some input failed in a script, 2 usage or I/O error at start). */
 int aeo_repl_main(int argc, char **argv);
 
+/* The options aeo_repl_main accepts, as `aeo help --options repl` prints
+ * them ("--facts=FILE": takes a value); NULL ends the list. */
+extern const char *const aeo_repl_options[];
+
 #endif
