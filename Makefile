@@ -94,13 +94,14 @@ all: $(BIN)
 # Debian package that brings it, written once here: "PROGRAM=package" is
 # looked up on PATH, "/FILE=package" is a file under $(DEPS_ROOT) (default
 # empty: the machine's /).  pkg-config serves the embedding tests, groff the
-# man page test (tests/golden/cli/pkg_man).  Checked cheaply on every run;
+# man page test (tests/golden/docs/pkg_man), zsh the test of the zsh
+# completion (tests/golden/cli/pkg_completion_zsh).  Checked cheaply on every run;
 # apt-get runs only when something is missing.  DEPS_DRY=1 prints what
 # would be installed and installs nothing (tests/golden/cli/pkg_deps tests
 # the list that way, with a fake PATH and root).
 DEPS_CC   := $(if $(findstring clang,$(CC)),clang,gcc)
 DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=binutils \
-             pkg-config=pkg-config flex=flex bison=bison node=nodejs npm=npm groff=groff-base \
+             pkg-config=pkg-config flex=flex bison=bison node=nodejs npm=npm groff=groff-base zsh=zsh \
              /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
              /usr/include/pcre2.h=libpcre2-dev /usr/include/cmocka.h=libcmocka-dev \
              /usr/share/zoneinfo/Asia/Shanghai=tzdata
