@@ -8,7 +8,8 @@
 #   make demo            evaluates the example catalog on its sample facts
 #   make population      regenerates rules/shenyang/enterprises.jsonl with its generator
 #   make bench [N=...]   aeo against hand-written C and jq (tests/bench/README.md); not in test
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   the binary, man pages aeo(1) and aeo-language(7),
+#                        bash and zsh completion (DESTDIR honoured); make uninstall
 #   make deps            installs missing build dependencies from Debian (apt-get)
 #   make sarif-check     validates `aeo check --format sarif` with the SARIF multitool
 #
@@ -85,7 +86,7 @@ Q =
 quiet =
 endif
 
-.PHONY: all deps test demo install clean bench bench-deps conformance fuzz sarif-check population
+.PHONY: all deps test demo install install-bin install-man install-completion uninstall clean bench bench-deps conformance fuzz sarif-check population
 all: $(BIN)
 
 # --- dependencies ------------------------------------------------------------
@@ -280,9 +281,37 @@ demo: $(BIN) | deps
 	@echo "== aeo eval rules/shenyang --facts rules/shenyang/enterprises.jsonl --as-of 2021-06-01 --summary"
 	@$(BIN) eval rules/shenyang --facts rules/shenyang/enterprises.jsonl --as-of 2021-06-01 --summary
 
-install: $(BIN)
+# --- install -------------------------------------------------------------------
+# `make install [PREFIX=/usr/local] [DESTDIR=staging]`: the binary, the man
+# pages aeo(1) and aeo-language(7), and the bash and zsh completions (each
+# asks the installed binary for its commands and options).  `make
+# uninstall` removes exactly those files and leaves the directories, which
+# other software shares.  tests/golden/cli/pkg_install installs into a
+# scratch PREFIX and lists what it finds.
+MANDIR      := $(PREFIX)/share/man
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  := $(PREFIX)/share/zsh/site-functions
+INSTALLED   := $(PREFIX)/bin/aeo $(MANDIR)/man1/aeo.1 $(MANDIR)/man7/aeo-language.7 \
+               $(BASHCOMPDIR)/aeo $(ZSHCOMPDIR)/_aeo
+
+install: install-bin install-man install-completion
+
+install-bin: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aeo
+
+install-man:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 lang/cli/man/aeo.1 $(DESTDIR)$(MANDIR)/man1/aeo.1
+	install -m 644 lang/cli/man/aeo-language.7 $(DESTDIR)$(MANDIR)/man7/aeo-language.7
+
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 lang/cli/completion/aeo.bash $(DESTDIR)$(BASHCOMPDIR)/aeo
+	install -m 644 lang/cli/completion/_aeo $(DESTDIR)$(ZSHCOMPDIR)/_aeo
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	rm -rf build
