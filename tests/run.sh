@@ -6,7 +6,8 @@
 # 1. Unit tests: each binary (cmocka, TAP output) counts one case per test.
 # 2. Golden tests: every tests/golden/**/NAME.out is a case.  The command is
 #    NAME.cmd if present (a shell line run from the repository root, with
-#    $AEO the binary and $GEN the population generator, build/MODE/generate),
+#    $AEO the binary, $BUILD the build folder, build/MODE, and $GEN the
+#    population generator, build/MODE/generate),
 #    else a default for the folder applied to NAME.aeo:
 #      parse/  $AEO parse NAME.aeo
 #      check/  $AEO check NAME.aeo
@@ -32,7 +33,8 @@ export LC_ALL
 : "${AEO:=build/aeo}"
 : "${GEN:=build/release/generate}"
 : "${GOLDEN_DIR:=tests/golden}"
-export AEO GEN
+: "${BUILD:=build/release}"   # the build folder: its tests/ holds the unit binaries
+export AEO GEN BUILD
 pass=0
 fail=0
 skipped=0
