@@ -47,21 +47,54 @@ typedef struct aeo_cli_opts {
     double coverage_min;
 } aeo_cli_opts;
 
+/* One of the fixed values of an option (--format, --color): the word and
+ * what it selects.  A set of them ends with {NULL, 0}.  Parsing
+ * (aeo_cli_choose), its error message and `aeo help --values` read the
+ * same set, so the shell completions cannot offer a value the command
+ * refuses. */
+typedef struct aeo_cli_choice {
+    const char *name;
+    int value;
+} aeo_cli_choice;
+
 /* One command: the ONE table in main.c lists them, and dispatch, `aeo help`
- * (its usage text, --commands, --options CMD) and "did you mean" all come
- * from it. */
+ * (its usage text, --commands, --options CMD, --values CMD OPTION) and
+ * "did you mean" all come from it. */
 typedef struct aeo_cli_command {
     const char *name;
     int (*run)(const struct aeo_cli_command *cmd, int argc, char **argv);
     const char *synopsis;              /* its lines of the usage text, or NULL (not listed) */
-    const char *const *options;        /* the options it accepts, NULL-terminated */
+    /* The options it accepts, NULL-terminated: "--name=KIND" takes a value
+     * (KIND, e.g. FILE or N, says what for `aeo help --options`), "--name"
+     * is a flag. */
+    const char *const *options;
+    const aeo_cli_choice *formats;     /* the values of its --format, or NULL */
 } aeo_cli_command;
+
+/* The values of --color (auto -1, always 1, never 0), for every command. */
+extern const aeo_cli_choice aeo_cli_color_choices[];
+/* The values of each command's --format, beside the code that acts on them
+ * (commands.c, eval.c); main.c's table points at them. */
+extern const aeo_cli_choice aeo_cli_check_formats[];
+extern const aeo_cli_choice aeo_cli_test_formats[];
+extern const aeo_cli_choice aeo_cli_list_formats[];
+extern const aeo_cli_choice aeo_cli_eval_formats[];
 
 /* Prints "aeo: MESSAGE" and "Try 'aeo help'." to stderr; returns EXIT_USAGE. */
 int aeo_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Whether [arg] ("--name" or "--name=value") is one of the options
+ * [allowed] lists (in the form of aeo_cli_command's options). */
+bool aeo_cli_option_listed(const char *const *allowed, const char *arg);
+/* Sets *[value] to what [word] selects among [choices]; false when it is
+ * none of them. */
+bool aeo_cli_choice_find(const aeo_cli_choice *choices, const char *word, int *value);
+/* As aeo_cli_choice_find, but an unknown [word] is a usage error naming
+ * every value ("--format takes a, b or c, not 'x'"): false, with *[status]
+ * set to its exit status. */
+bool aeo_cli_choose(const char *option, const aeo_cli_choice *choices, const char *word, int *value, int *status);
 /* Parses [argc] arguments into *[o] (paths and options; "--name=value" or
  * "--name value"; "--" ends the options), accepting only the options listed
- * in [allowed].  Returns -1 when all is well, else the exit status after
+ * in [allowed] (aeo_cli_option_listed).  Returns -1 when all is well, else the exit status after
  * reporting the problem.  Free with aeo_cli_free_options in both cases. */
 int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *const *allowed);
 void aeo_cli_free_options(aeo_cli_opts *o);

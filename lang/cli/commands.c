@@ -16,22 +16,26 @@
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
 
+/* The --format values of each command below, in the order `aeo help
+ * --values` and the error message list them; main.c's command table points
+ * at them. */
+const aeo_cli_choice aeo_cli_check_formats[] = {
+    {"text", AEO_DIAG_TEXT}, {"json", AEO_DIAG_JSON}, {"sarif", AEO_DIAG_SARIF}, {"github", AEO_DIAG_GITHUB}, {NULL, 0}};
+const aeo_cli_choice aeo_cli_test_formats[] = {
+    {"text", AEO_TEST_TEXT}, {"tap", AEO_TEST_TAP}, {"junit", AEO_TEST_JUNIT}, {NULL, 0}};
+typedef enum { LIST_TABLE, LIST_JSON, LIST_CSV } list_format;
+const aeo_cli_choice aeo_cli_list_formats[] = {{"table", LIST_TABLE}, {"json", LIST_JSON}, {"csv", LIST_CSV}, {NULL, 0}};
+
 int aeo_cli_check(const aeo_cli_command *cmd, int argc, char **argv) {
     aeo_cli_opts o;
     int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
     if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    aeo_diag_format fmt = AEO_DIAG_TEXT;
-    if (o.format) {
-        if (strcmp(o.format, "text") == 0) fmt = AEO_DIAG_TEXT;
-        else if (strcmp(o.format, "json") == 0) fmt = AEO_DIAG_JSON;
-        else if (strcmp(o.format, "sarif") == 0) fmt = AEO_DIAG_SARIF;
-        else if (strcmp(o.format, "github") == 0) fmt = AEO_DIAG_GITHUB;
-        else {
-            st = aeo_cli_usage_error("--format takes text, json, sarif or github, not '%s'", o.format);
-            aeo_cli_free_options(&o);
-            return st;
-        }
+    int chosen = AEO_DIAG_TEXT;
+    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &chosen, &st)) {
+        aeo_cli_free_options(&o);
+        return st;
     }
+    aeo_diag_format fmt = (aeo_diag_format)chosen;
     st = EXIT_OK;
     aeo_catalog *c = aeo_cli_load_quiet(&o, &st);
     if (c) {
@@ -129,17 +133,12 @@ int aeo_cli_test(const aeo_cli_command *cmd, int argc, char **argv) {
     int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
     if (st >= 0) { aeo_cli_free_options(&o); return st; }
     aeo_test_opts to = {0};
-    to.format = AEO_TEST_TEXT;
-    if (o.format) {
-        if (strcmp(o.format, "text") == 0) to.format = AEO_TEST_TEXT;
-        else if (strcmp(o.format, "tap") == 0) to.format = AEO_TEST_TAP;
-        else if (strcmp(o.format, "junit") == 0) to.format = AEO_TEST_JUNIT;
-        else {
-            st = aeo_cli_usage_error("--format takes text, tap or junit, not '%s'", o.format);
-            aeo_cli_free_options(&o);
-            return st;
-        }
+    int chosen = AEO_TEST_TEXT;
+    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &chosen, &st)) {
+        aeo_cli_free_options(&o);
+        return st;
     }
+    to.format = (aeo_test_format)chosen;
     to.has_as_of = true;
     to.as_of = aeo_timestamp(aeo_time_today_utc(), 0);
     if (o.as_of && !aeo_cli_parse_as_of(o.as_of, &to.as_of)) {
@@ -301,16 +300,10 @@ int aeo_cli_list(const aeo_cli_command *cmd, int argc, char **argv) {
     aeo_cli_opts o;
     int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
     if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    int fmt = 0; /* table, json, csv */
-    if (o.format) {
-        if (strcmp(o.format, "table") == 0) fmt = 0;
-        else if (strcmp(o.format, "json") == 0) fmt = 1;
-        else if (strcmp(o.format, "csv") == 0) fmt = 2;
-        else {
-            st = aeo_cli_usage_error("--format takes table, json or csv, not '%s'", o.format);
-            aeo_cli_free_options(&o);
-            return st;
-        }
+    int fmt = LIST_TABLE;
+    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &fmt, &st)) {
+        aeo_cli_free_options(&o);
+        return st;
     }
     st = EXIT_OK;
     aeo_catalog *c = aeo_cli_load(&o, &st);
@@ -338,10 +331,10 @@ int aeo_cli_list(const aeo_cli_command *cmd, int argc, char **argv) {
         if (m->category && (w = (int)strlen(m->category)) > catw) catw = w;
         if (m->confidence && (w = (int)strlen(m->confidence)) > confw) confw = w;
     }
-    if (fmt == 0) {
+    if (fmt == LIST_TABLE) {
         aeo_buf_printf(&out, "%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", idw, "ID", tw, "TIERS", titlew, "TITLE", catw,
                        "CATEGORY", confw, "CONFIDENCE", "CITE");
-    } else if (fmt == 1) {
+    } else if (fmt == LIST_JSON) {
         aeo_buf_puts(&out, "{\"catalog\":");
         if (p->catalog) aeo_buf_json_string(&out, p->catalog, strlen(p->catalog));
         else aeo_buf_puts(&out, "null");
@@ -357,11 +350,11 @@ int aeo_cli_list(const aeo_cli_command *cmd, int argc, char **argv) {
         char eff[48], exp[48];
         date_text(eff, m->has_effective, m->effective);
         date_text(exp, m->has_expires, m->expires);
-        if (fmt == 0) {
+        if (fmt == LIST_TABLE) {
             aeo_buf_printf(&out, "%-*s  %-*s  %-*.*s  %-*s  %-*s  %s\n", idw, m->id, tw, g.data, titlew, titlew,
                            m->title, catw, m->category ? m->category : "-", confw,
                            m->confidence ? m->confidence : "-", m->cite ? m->cite : "-");
-        } else if (fmt == 1) {
+        } else if (fmt == LIST_JSON) {
             aeo_buf_puts(&out, i ? ",\n  {" : "\n  {");
             aeo_buf_puts(&out, "\"id\":");
             aeo_buf_json_string(&out, m->id, strlen(m->id));
@@ -405,11 +398,11 @@ int aeo_cli_list(const aeo_cli_command *cmd, int argc, char **argv) {
             uint32_t tc = counts[b]; counts[b] = counts[b - 1]; counts[b - 1] = tc;
         }
     }
-    if (fmt == 0) {
+    if (fmt == LIST_TABLE) {
         aeo_buf_printf(&out, "\n%u measure%s", p->n_measures, p->n_measures == 1 ? "" : "s");
         for (uint32_t k = 0; k < n_groups; k++) aeo_buf_printf(&out, "%s %s %u", k ? "," : ":", groups[k], counts[k]);
         aeo_buf_puts(&out, "\n");
-    } else if (fmt == 1) {
+    } else if (fmt == LIST_JSON) {
         aeo_buf_puts(&out, p->n_measures ? "\n],\"counts\":{" : "],\"counts\":{");
         for (uint32_t k = 0; k < n_groups; k++) {
             if (k) aeo_buf_puts(&out, ",");

@@ -22,6 +22,9 @@
 /* ---- eval ---------------------------------------------------------------------- */
 
 typedef enum { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV } out_format;
+/* The words of eval's --format (main.c's command table points here). */
+const aeo_cli_choice aeo_cli_eval_formats[] = {
+    {"table", FMT_TABLE}, {"json", FMT_JSON}, {"jsonl", FMT_JSONL}, {"csv", FMT_CSV}, {NULL, 0}};
 
 void aeo_cli_csv_field(aeo_buf *b, const char *s, size_t n) {
     bool quote = false;
@@ -509,18 +512,12 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
     aeo_cli_opts o;
     int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
     if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    out_format fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSONL;
-    if (o.format) {
-        if (strcmp(o.format, "table") == 0) fmt = FMT_TABLE;
-        else if (strcmp(o.format, "json") == 0) fmt = FMT_JSON;
-        else if (strcmp(o.format, "jsonl") == 0) fmt = FMT_JSONL;
-        else if (strcmp(o.format, "csv") == 0) fmt = FMT_CSV;
-        else {
-            st = aeo_cli_usage_error("--format takes table, json, jsonl or csv, not '%s'", o.format);
-            aeo_cli_free_options(&o);
-            return st;
-        }
+    int chosen = FMT_TABLE;
+    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &chosen, &st)) {
+        aeo_cli_free_options(&o);
+        return st;
     }
+    out_format fmt = o.format ? (out_format)chosen : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSONL;
     if (o.summary && (o.explain || (o.format && fmt != FMT_TABLE))) {
         st = aeo_cli_usage_error("%s", "--summary prints a table of counts; it cannot be combined with --explain or --format");
         aeo_cli_free_options(&o);

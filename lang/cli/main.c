@@ -1,6 +1,14 @@
 /* The aeo command: options, the command table, dispatch and `aeo help`.
  * The commands themselves live in eval.c and commands.c, the REPL in
- * repl.c (lang/cli/cli.h lists the rooms). */
+ * repl.c (lang/cli/cli.h lists the rooms).
+ *
+ * The command table at the end is the one list of commands, of the options
+ * each accepts and of its --format values: aeo_cli_parse_options accepts
+ * what a command's entry lists, aeo_cli_choose parses --format and --color
+ * from the value sets it points at, and `aeo help --commands`, `--options
+ * CMD` and `--values CMD OPTION` print the same entries for the shell
+ * completions (lang/cli/completion/) and the man page check, so those never
+ * keep a copy that could drift. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +33,45 @@ int aeo_cli_usage_error(const char *fmt, ...) {
 }
 
 /* ---- options ------------------------------------------------------------------ */
+
+const aeo_cli_choice aeo_cli_color_choices[] = {{"auto", -1}, {"always", 1}, {"never", 0}, {NULL, 0}};
+
+bool aeo_cli_choice_find(const aeo_cli_choice *choices, const char *word, int *value) {
+    for (; choices->name; choices++) {
+        if (strcmp(word, choices->name) == 0) {
+            *value = choices->value;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool aeo_cli_choose(const char *option, const aeo_cli_choice *choices, const char *word, int *value, int *status) {
+    if (aeo_cli_choice_find(choices, word, value)) return true;
+    /* The message lists the set in table order: "a, b or c". */
+    size_t n = 0;
+    while (choices[n].name) n++;
+    char list[256] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", choices[i].name);
+    }
+    *status = aeo_cli_usage_error("%s takes %s, not '%s'", option, list, word);
+    return false;
+}
+
+/* Whether option spec [spec] ("--name=KIND" or "--name") names the option
+ * [arg] ("--name" or "--name=value"). */
+static bool spec_names(const char *spec, const char *arg) {
+    size_t n = strcspn(spec, "=");
+    return strncmp(arg, spec, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+bool aeo_cli_option_listed(const char *const *allowed, const char *arg) {
+    for (const char *const *p = allowed; *p; p++)
+        if (spec_names(*p, arg)) return true;
+    return false;
+}
 
 /* The value of option [name] at argv[*i]: "--name=value" or "--name value". */
 static const char *opt_value(int argc, char **argv, int *i, const char *name, bool *matched) {
@@ -60,12 +107,7 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
             only_paths = true;
             continue;
         }
-        bool known = false;
-        for (const char *const *p = allowed; *p; p++) {
-            size_t n = strlen(*p);
-            if (strncmp(a, *p, n) == 0 && (a[n] == '\0' || a[n] == '=')) known = true;
-        }
-        if (!known) return aeo_cli_usage_error("unknown option '%s'", a);
+        if (!aeo_cli_option_listed(allowed, a)) return aeo_cli_usage_error("unknown option '%s'", a);
         bool m;
         const char *v;
         if ((v = opt_value(argc, argv, &i, "--facts", &m)) || m) {
@@ -87,10 +129,9 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
             if (!v) return aeo_cli_usage_error("%s needs a measure ID", "--measure");
             o->measures[o->n_measures++] = v;
         } else if ((v = opt_value(argc, argv, &i, "--color", &m)) || m) {
-            if (!v || strcmp(v, "auto") == 0) o->color = -1;
-            else if (strcmp(v, "always") == 0) o->color = 1;
-            else if (strcmp(v, "never") == 0) o->color = 0;
-            else return aeo_cli_usage_error("--color takes auto, always or never, not '%s'", v);
+            int st = EXIT_USAGE;
+            if (!v) o->color = -1;
+            else if (!aeo_cli_choose("--color", aeo_cli_color_choices, v, &o->color, &st)) return st;
         } else if (((v = opt_value(argc, argv, &i, "-j", &m)) || m) ||
                    ((v = opt_value(argc, argv, &i, "--jobs", &m)) || m)) {
             char *end;
@@ -197,8 +238,7 @@ bool aeo_cli_parse_as_of(const char *s, aeo_value *out) {
 /* ---- the command table --------------------------------------------------------- */
 
 static int run_repl(const aeo_cli_command *cmd, int argc, char **argv) {
-    (void)cmd;
-    return aeo_repl_main(argc, argv);
+    return aeo_repl_main(argc, argv, cmd->options);
 }
 
 static int run_version(const aeo_cli_command *cmd, int argc, char **argv) {
@@ -210,50 +250,58 @@ static int run_version(const aeo_cli_command *cmd, int argc, char **argv) {
 static int run_help(const aeo_cli_command *cmd, int argc, char **argv);
 
 #define OPTS(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define COMMON "--color", "--max-errors"
+#define NO_OPTS ((const char *const[]){NULL})
+#define COMMON "--color=WHEN", "--max-errors=N"
 
 /* Every command, in the order of the usage text.  The REPL parses its own
- * options (repl.c); its list here is what it accepts. */
+ * options (repl.c), accepting only those of its entry.  help's arguments
+ * (--commands, --options, --values) are modes, not options: the usage line
+ * run_help prints names them, and its entry lists none, as neither the
+ * completions nor aeo(1) treat them as options. */
 static const aeo_cli_command commands[] = {
     {"check", aeo_cli_check,
      "  check  PATH...                        check rule files; diagnostics on stderr\n",
-     OPTS(COMMON, "--werror", "--format")},
+     OPTS(COMMON, "--werror", "--format=FORMAT"), aeo_cli_check_formats},
     {"eval", aeo_cli_eval,
      "  eval   PATH... --facts FILE|-         evaluate facts records against the catalog\n"
      "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
      "         [--explain]                    why each measure applies or not\n"
      "         [--summary]                    per-measure counts instead of per-record output\n"
      "         [-j N]                         N threads (0: one per CPU); output stays in input order\n",
-     OPTS(COMMON, "--facts", "--as-of", "--format", "--measure", "--key", "--explain", "--summary", "-j", "--jobs")},
+     OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--measure=ID", "--key=EXPR", "--explain",
+          "--summary", "-j=N", "--jobs=N"),
+     aeo_cli_eval_formats},
     {"test", aeo_cli_test,
      "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
      "         [--coverage] [--coverage-json FILE] [--coverage-min PERCENT]\n"
      "                                        run the catalog's test blocks\n",
-     OPTS(COMMON, "--format", "-r", "--as-of", "--coverage", "--coverage-json", "--coverage-min")},
+     OPTS(COMMON, "--format=FORMAT", "-r=REGEX", "--as-of=DATE", "--coverage", "--coverage-json=FILE",
+          "--coverage-min=PERCENT"),
+     aeo_cli_test_formats},
     {"list", aeo_cli_list,
      "  list   PATH... [--format table|json|csv]\n"
      "                                        list the measures, with a count per tier\n",
-     OPTS(COMMON, "--format")},
+     OPTS(COMMON, "--format=FORMAT"), aeo_cli_list_formats},
     {"fmt", aeo_cli_fmt,
      "  fmt    [--check|--diff] PATH...       rewrite files in the canonical layout\n"
      "                                        (--check, --diff: change nothing, exit 1 if a file would change)\n",
-     OPTS("--color", "--check", "--diff")},
+     OPTS("--color=WHEN", "--check", "--diff"), NULL},
     {"disasm", aeo_cli_disasm,
      "  disasm PATH... [--measure ID]         show the compiled bytecode\n",
-     OPTS(COMMON, "--measure")},
+     OPTS(COMMON, "--measure=ID"), NULL},
     {"explain", aeo_cli_explain_code,
      "  explain CODE                          the documentation of a diagnostic code (E0103, W0204...)\n",
-     (const char *const[]){NULL}},
+     NO_OPTS, NULL},
     {"repl", run_repl,
      "  repl   [PATH...] [--facts FILE] [--as-of DATE]  explore facts and rules interactively\n",
-     OPTS("--facts", "--as-of", "--color")},
+     OPTS("--facts=FILE", "--as-of=DATE", "--color=WHEN", "--help"), NULL},
     {"parse", aeo_cli_parse,
      "  parse  PATH...                        show the syntax tree\n",
-     OPTS(COMMON, "--dump-ast")},
+     OPTS(COMMON, "--dump-ast"), NULL},
     {"version", run_version,
      "  version                               print the version\n",
-     (const char *const[]){NULL}},
-    {"help", run_help, NULL, OPTS("--commands", "--options")},
+     NO_OPTS, NULL},
+    {"help", run_help, NULL, NO_OPTS, NULL},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -277,24 +325,43 @@ static const aeo_cli_command *find_command(const char *name) {
     return NULL;
 }
 
-/* `aeo help`: the usage text; `aeo help --commands`: one command name per
- * line; `aeo help --options CMD`: CMD's options, one per line (both for
- * shell completion). */
+/* The values `aeo help --values` prints for option [opt] of [c]: its
+ * --format set, the --color set, or none (a free value or a flag). */
+static const aeo_cli_choice *values_of(const aeo_cli_command *c, const char *opt) {
+    if (spec_names("--format", opt)) return c->formats;
+    if (spec_names("--color", opt)) return aeo_cli_color_choices;
+    return NULL;
+}
+
+/* `aeo help`: the usage text.  For the shell completions, one word per line:
+ *   aeo help --commands             the commands
+ *   aeo help --options CMD          CMD's options ("--facts=FILE": takes a value)
+ *   aeo help --values CMD OPTION    OPTION's fixed values (none: free text) */
 static int run_help(const aeo_cli_command *cmd, int argc, char **argv) {
     (void)cmd;
+    if (argc == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
     if (argc == 1 && strcmp(argv[0], "--commands") == 0) {
         for (size_t i = 0; i < N_COMMANDS; i++) puts(commands[i].name);
         return EXIT_OK;
     }
-    if (argc == 2 && strcmp(argv[0], "--options") == 0) {
+    bool values = argc == 3 && strcmp(argv[0], "--values") == 0;
+    if (values || (argc == 2 && strcmp(argv[0], "--options") == 0)) {
         const aeo_cli_command *c = find_command(argv[1]);
         if (!c) return aeo_cli_usage_error("no command '%s'", argv[1]);
-        for (const char *const *o = c->options; *o; o++) puts(*o);
+        if (!values) {
+            for (const char *const *o = c->options; *o; o++) puts(*o);
+            return EXIT_OK;
+        }
+        /* "--format" and "--format=" (what bash hands over) alike. */
+        const char *opt = argv[2];
+        if (!aeo_cli_option_listed(c->options, opt)) return aeo_cli_usage_error("%s has no option '%s'", c->name, opt);
+        for (const aeo_cli_choice *v = values_of(c, opt); v && v->name; v++) puts(v->name);
         return EXIT_OK;
     }
-    if (argc > 0) return aeo_cli_usage_error("%s", "usage: aeo help [--commands | --options COMMAND]");
-    usage(stdout);
-    return EXIT_OK;
+    return aeo_cli_usage_error("%s", "usage: aeo help [--commands | --options CMD | --values CMD OPTION]");
 }
 
 int main(int argc, char **argv) {

@@ -44,6 +44,7 @@
 #include "lang/ast.h"
 #include "lang/catalog.h"
 #include "lang/check.h"
+#include "lang/cli/cli.h"
 #include "lang/cli/lineedit.h"
 #include "lang/compile.h"
 #include "lang/diag.h"
@@ -1989,13 +1990,21 @@ static void banner(session *s) {
     aeo_buf_free(&b);
 }
 
-int aeo_repl_main(int argc, char **argv) {
+int aeo_repl_main(int argc, char **argv, const char *const *options) {
     const char *facts = NULL, *as_of = NULL;
     int color = -1;
     strvec paths = {0};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = NULL;
+        /* Only what [options] (the command table's entry) lists is
+         * accepted, so that the list the shell completions print cannot
+         * miss an option. */
+        bool listed = a[0] != '-' || strcmp(a, "-") == 0 || strcmp(a, "-h") == 0 || aeo_cli_option_listed(options, a);
+        if (!listed) {
+            fprintf(stderr, "aeo: unknown option '%s'\n", a);
+            goto usage;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(repl_usage, stdout);
             strvec_free(&paths);
@@ -2011,10 +2020,7 @@ int aeo_repl_main(int argc, char **argv) {
             as_of = v;
         } else if (strncmp(a, "--color", 7) == 0 && (a[7] == '=' || a[7] == '\0')) {
             v = a[7] ? a + 8 : "auto";
-            if (strcmp(v, "always") == 0) color = 1;
-            else if (strcmp(v, "never") == 0) color = 0;
-            else if (strcmp(v, "auto") == 0) color = -1;
-            else goto usage;
+            if (!aeo_cli_choice_find(aeo_cli_color_choices, v, &color)) goto usage;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "aeo: unknown option '%s'\n", a);
             goto usage;
