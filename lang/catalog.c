@@ -5,6 +5,9 @@
  * file system. */
 #include "lang/catalog.h"
 #include "lang/check.h"
+#include "lang/compile.h"
+#include "lang/lint.h"
+#include "lang/testrun.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -160,4 +163,53 @@ bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err) {
     }
     parse_source(c, src);
     return true;
+}
+
+/* ---- the pipeline ---------------------------------------------------------- */
+
+bool aeo_catalog_build(aeo_catalog *c, aeo_build_stage last) {
+    /* Checking runs on whatever parsed (one run reports syntax errors and the
+     * semantic errors of independent declarations); everything later needs
+     * a catalog without errors: the compiler trusts the checker's types,
+     * the tests' facts are decoded against the compiled schema, and the
+     * lints evaluate compiled conditions. */
+    aeo_check_catalog(c);
+    if (last >= AEO_BUILD_COMPILE && c->diags.n_errors == 0 && aeo_compile_catalog(c) && aeo_tests_check(c) &&
+        last >= AEO_BUILD_LINT)
+        aeo_lint_catalog(c);
+    if (last >= AEO_BUILD_LINT) aeo_lint_apply_allows(c);
+    aeo_diags_sort(&c->diags);
+    return c->diags.n_errors == 0;
+}
+
+aeo_expr *aeo_catalog_parse_expr(aeo_catalog *c, aeo_arena *arena, const char *name, const char *text,
+                                 size_t len) {
+    uint32_t src = aeo_sources_add(&c->sources, name, text, len);
+    aeo_parse_opts po = {arena ? arena : c->arena, &c->diags, &c->next_id};
+    return aeo_parse_expr(&c->sources, src, &po);
+}
+
+bool aeo_catalog_parse_input(aeo_catalog *c, aeo_arena *arena, const char *name, const char *text, size_t len,
+                             aeo_decl **decl, aeo_expr **expr) {
+    uint32_t src = aeo_sources_add(&c->sources, name, text, len);
+    aeo_parse_opts po = {arena ? arena : c->arena, &c->diags, &c->next_id};
+    return aeo_parse_repl(&c->sources, src, &po, decl, expr);
+}
+
+aeo_chunk *aeo_catalog_compile_text(aeo_catalog *c, const char *name, const char *text, size_t len,
+                                    const char **stage) {
+    const char *dummy;
+    if (!stage) stage = &dummy;
+    aeo_expr *e = aeo_catalog_parse_expr(c, NULL, name, text, len);
+    if (!e) {
+        *stage = "syntax";
+        return NULL;
+    }
+    if (!aeo_check_expr(c, e)) {
+        *stage = "check";
+        return NULL;
+    }
+    aeo_chunk *ch = aeo_compile_expr(c, e, name, false);
+    if (!ch) *stage = "compile";
+    return ch;
 }

@@ -13,8 +13,10 @@
 #define AEO_LANG_CATALOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "lang/aeo.h"
 #include "lang/ast.h"
 #include "lang/diag.h"
 #include "lang/source.h"
@@ -59,7 +61,8 @@ typedef struct aeo_catalog {
 } aeo_catalog;
 
 aeo_catalog *aeo_catalog_new(void);
-void aeo_catalog_free(aeo_catalog *c);
+/* aeo_catalog_free (declared in lang/aeo.h: the embedders' destructor is
+ * this one) frees the catalog, its program and everything it loaded. */
 /* Adds the file or directory [path] (directories: every *.aeo below it,
  * recursively, sorted).  Reports an I/O problem as a returned false with a
  * message in *[err] (static or strerror text); parse errors go to diags. */
@@ -69,6 +72,45 @@ void aeo_catalog_add_text(aeo_catalog *c, const char *name, const char *text, si
 /* Declares variable [name] (copied) of [type] (which must outlive the
  * catalog; the aeo_type_* singletons do); returns its index. */
 uint32_t aeo_catalog_declare_var(aeo_catalog *c, const char *name, const aeo_type *type);
+
+/* ---- the pipeline: the one entry point ----------------------------------
+ *
+ * Every program on top (aeo's commands, the REPL, the test runner, the
+ * embedding library lang/aeo.c, the fuzz harnesses, the conformance runner,
+ * the benchmark) reaches the parser, checker and compiler through these
+ * functions, and this file is the only caller of the parser.  The order of
+ * the stages is written once, in aeo_catalog_build. */
+
+/* How far aeo_catalog_build goes. */
+typedef enum {
+    AEO_BUILD_CHECK,    /* names and types only: diagnostics while a catalog is being edited */
+    AEO_BUILD_COMPILE,  /* + compile to bytecode + the tests' facts against the schema (E0208) */
+    AEO_BUILD_LINT      /* + the lints (W0xxx), then `aeo:allow` comments applied (aeo check) */
+} aeo_build_stage;
+
+/* Runs the stages on everything added so far, in the order
+ *     check, compile, tests_check, lint, allows
+ * up to [last]; a stage runs only when the ones before it left no error
+ * (the allows always run with AEO_BUILD_LINT).  Sorts the diagnostics by
+ * position.  Returns true when no error was reported. */
+bool aeo_catalog_build(aeo_catalog *c, aeo_build_stage last);
+/* Parses [len] bytes of [text] as one CEL expression, as the source [name]
+ * (copied into the catalog's sources, so diagnostics can show it), with the
+ * AST in [arena] (NULL: the catalog's).  NULL after reporting errors; an
+ * input that ends too early reports AEO_E_UNEXPECTED_EOF. */
+aeo_expr *aeo_catalog_parse_expr(aeo_catalog *c, aeo_arena *arena, const char *name, const char *text,
+                                 size_t len);
+/* Parses a REPL input: one declaration or else one expression (exactly one
+ * of *[decl] and *[expr] is set on success); as aeo_catalog_parse_expr. */
+bool aeo_catalog_parse_input(aeo_catalog *c, aeo_arena *arena, const char *name, const char *text, size_t len,
+                             aeo_decl **decl, aeo_expr **expr);
+/* Parses, checks and compiles a standalone expression against the built
+ * catalog (--key, the conformance runner): the chunk (the caller frees it;
+ * it must not outlive c->program), or NULL after reporting, with *[stage]
+ * (may be NULL) "syntax", "check" or "compile".  The AST goes in the
+ * catalog's arena. */
+aeo_chunk *aeo_catalog_compile_text(aeo_catalog *c, const char *name, const char *text, size_t len,
+                                    const char **stage);
 
 /* The property [name] of [d], or NULL. */
 const aeo_prop *aeo_decl_prop(const aeo_decl *d, const char *name);

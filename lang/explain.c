@@ -18,6 +18,7 @@
 
 #include "lang/compile.h"
 #include "runtime/celtime.h"
+#include "runtime/outcome.h"
 
 #define MAX_DEPTH 12
 #define MAX_TEXT 72
@@ -312,9 +313,8 @@ void aeo_explain_expr(aeo_catalog *c, aeo_vm *vm, const aeo_expr *e, bool color,
 
 /* A valued measure's cases, in order: each condition's value and what the
  * case would grant, the winner marked; the cases after the winner are not
- * evaluated (CEL's ?: does not reach them).  [k]: the measure's outcome
- * (0 not, 1 applies, 2 undecided, 3 error). */
-static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, int k) {
+ * evaluated (CEL's ?: does not reach them).  [k]: the measure's outcome. */
+static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo_outcome_kind k) {
     aeo_buf *out = x->out;
     int32_t won = aeo_vm_measure_case(x->vm, idx);
     bool all_false = true, stopped = false;
@@ -334,7 +334,7 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, int
             aeo_buf_puts(out, x->color ? "  \033[1m<- wins\033[0m: " : "  <- wins: ");
             value_text(x, vv);
         } else {
-            bool decides = !(cv.kind == AEO_V_BOOL && !cv.as.b) && k >= 2;
+            bool decides = !(cv.kind == AEO_V_BOOL && !cv.as.b) && (k == AEO_OUTCOME_UNDECIDED || k == AEO_OUTCOME_ERROR);
             if (decides) aeo_buf_puts(out, x->color ? "  \033[1m<- decides\033[0m" : "  <- decides");
             aeo_buf_puts(out, "  (would grant ");
             value_text(x, vv);
@@ -361,7 +361,7 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, int
             if (mv->else_case->cite) aeo_buf_printf(out, "  cite %s", mv->else_case->cite);
             aeo_buf_puts(out, "\n");
         }
-    } else if (all_false && k == 0) {
+    } else if (all_false && k == AEO_OUTCOME_NOT) {
         aeo_buf_puts(out, "  no case holds and there is no else: the measure grants nothing  <- decides\n");
     }
 }
@@ -376,26 +376,24 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
     const aeo_decl *d = c->measures.items[idx];
     const aeo_measure_info *m = &c->program->measures[idx];
     aeo_value result = aeo_vm_measure(vm, idx);
-    static const char *const names[] = {"not", "applies", "undecided", "error"};
-    int k = kind_of(result);
+    /* The header's outcome is the runtime's classification (the tree below
+     * shows the raw values of the terms). */
+    aeo_measure_outcome o = aeo_outcome_classify(aeo_vm_arena(vm), result);
     aeo_buf_printf(out, "%s%s%s \"%s\": %s", color ? "\033[1m" : "", m->id, color ? "\033[0m" : "", m->title,
-                   names[k]);
-    if (k == 1 && m->value_type) {
+                   aeo_outcome_names[o.kind]);
+    if (o.kind == AEO_OUTCOME_APPLIES && m->value_type) {
         aeo_buf_puts(out, " = ");
         value_text(&x, aeo_vm_measure_value(vm, idx));
         if (m->unit) aeo_buf_printf(out, " %s", m->unit);
     }
-    if (k == 2) {
+    if (o.kind == AEO_OUTCOME_UNDECIDED) {
         aeo_buf_puts(out, " (missing");
-        for (uint32_t i = 0; i < result.as.unk->n; i++) aeo_buf_printf(out, " %s", result.as.unk->paths[i]);
+        for (uint32_t i = 0; i < o.detail.as.unk->n; i++) aeo_buf_printf(out, " %s", o.detail.as.unk->paths[i]);
         aeo_buf_puts(out, ")");
-    } else if (k == 3 && result.kind == AEO_V_ERROR) {
-        aeo_buf_printf(out, " (%s", result.as.e->msg);
-        if (result.as.e->has_span) {
-            uint32_t l, col;
-            aeo_sources_position(&c->sources, result.as.e->span.file, result.as.e->span.start, &l, &col);
-            aeo_buf_printf(out, " at %s:%u:%u", c->sources.files[result.as.e->span.file].name, l, col);
-        }
+    } else if (o.kind == AEO_OUTCOME_ERROR) {
+        const aeo_error *err = o.detail.as.e;
+        aeo_buf_printf(out, " (%s", err->msg);
+        if (err->has_span) aeo_sources_append_at(&c->sources, err->span, out);
         aeo_buf_puts(out, ")");
     }
     aeo_buf_puts(out, "\n");
@@ -456,7 +454,7 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
             if (t->negate && v.kind == AEO_V_BOOL) term = aeo_bool(!v.as.b);
             node(&x, t->expr, 2, t->negate ? "unless" : "when", child_decides(true, result, term));
         }
-        if (mv->value_type) explain_cases(&x, mv, idx, k);
+        if (mv->value_type) explain_cases(&x, mv, idx, o.kind);
     }
     if (m->cite) aeo_buf_printf(out, "  %-7s%s\n", "cite", m->cite);
 }

@@ -13,6 +13,7 @@
 #include "lang/source.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "runtime/arena.h"
+#include "runtime/value.h"
 
 /* The largest file aeo_sources_load accepts: rule catalogs are small, and a
  * bound keeps every offset comfortably inside a uint32_t. */
@@ -165,4 +167,18 @@ const char *aeo_sources_line(const aeo_sources *s, uint32_t file, uint32_t line,
     if (end > start && f->text[end - 1] == '\r' && line < f->n_lines) end--;
     *len = end - start;
     return f->text + start;
+}
+
+void aeo_sources_span_namer(void *ud, aeo_span span, char *buf, size_t size) {
+    const aeo_sources *s = ud;
+    uint32_t line, col;
+    aeo_sources_position(s, span.file, span.start, &line, &col);
+    snprintf(buf, size, "%u:%u", line, col);
+}
+
+void aeo_sources_append_at(const aeo_sources *s, aeo_span span, aeo_buf *b) {
+    if (span.file >= s->n) return;
+    uint32_t line, col;
+    aeo_sources_position(s, span.file, span.start, &line, &col);
+    aeo_buf_printf(b, " at %s:%u:%u", s->files[span.file].name, line, col);
 }

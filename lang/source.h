@@ -36,6 +36,14 @@ bool aeo_sources_load(aeo_sources *s, const char *path, uint32_t *index);
 /* 1-based line and column of byte [offset] in [file]. */
 void aeo_sources_position(const aeo_sources *s, uint32_t file, uint32_t offset,
                           uint32_t *line, uint32_t *col);
+/* Appends " at FILE:LINE:COL" for the start of [span] to [b] (an aeo_buf of
+ * runtime/value.h), or nothing when [span] names no file of [s]: where a
+ * runtime error happened, in eval's table, explain and the REPL. */
+struct aeo_buf;
+void aeo_sources_append_at(const aeo_sources *s, aeo_span span, struct aeo_buf *b);
+/* "line:col" of [span] into [buf] ([size] bytes), for [ud] an aeo_sources:
+ * the span namer aeo_chunk_disasm takes (`aeo disasm`, the REPL's :dis). */
+void aeo_sources_span_namer(void *ud, aeo_span span, char *buf, size_t size);
 /* The text of line [line] (1-based) of [file], without its newline. */
 const char *aeo_sources_line(const aeo_sources *s, uint32_t file, uint32_t line, uint32_t *len);
 

@@ -19,6 +19,7 @@
 #include "lang/compile.h"
 #include "lang/lint.h"
 #include "runtime/facts.h"
+#include "runtime/outcome.h"
 #include "runtime/vm.h"
 
 /* ---- facts a measure reads ------------------------------------------------ */
@@ -451,26 +452,16 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
 
 /* ---- running ------------------------------------------------------------------ */
 
-enum { OUT_APPLIES, OUT_NOT, OUT_UNDECIDED, OUT_ERROR };
-static const char *const outcome_names[] = {"applies", "not", "undecided", "error"};
-
-static int outcome_of(aeo_value v) {
-    if (v.kind == AEO_V_BOOL) return v.as.b ? OUT_APPLIES : OUT_NOT;
-    if (v.kind == AEO_V_UNKNOWN) return OUT_UNDECIDED;
-    return OUT_ERROR;
-}
-
-static void describe(aeo_buf *b, aeo_value v) {
-    int k = outcome_of(v);
-    aeo_buf_puts(b, outcome_names[k]);
-    if (k == OUT_UNDECIDED) {
+/* "applies", "undecided (missing a b)", "error (message)": [o] as a
+ * failure report shows it. */
+static void describe(aeo_buf *b, aeo_measure_outcome o) {
+    aeo_buf_puts(b, aeo_outcome_names[o.kind]);
+    if (o.kind == AEO_OUTCOME_UNDECIDED) {
         aeo_buf_puts(b, " (missing");
-        for (uint32_t i = 0; i < v.as.unk->n; i++) aeo_buf_printf(b, " %s", v.as.unk->paths[i]);
+        for (uint32_t i = 0; i < o.detail.as.unk->n; i++) aeo_buf_printf(b, " %s", o.detail.as.unk->paths[i]);
         aeo_buf_puts(b, ")");
-    } else if (k == OUT_ERROR && v.kind == AEO_V_ERROR) {
-        aeo_buf_printf(b, " (%s)", v.as.e->msg);
-    } else if (k == OUT_ERROR) {
-        aeo_buf_printf(b, " (a %s, not a bool)", aeo_value_type_name(v));
+    } else if (o.kind == AEO_OUTCOME_ERROR) {
+        aeo_buf_printf(b, " (%s)", o.detail.as.e->msg);
     }
 }
 
@@ -547,8 +538,9 @@ static bool expect_values(aeo_catalog *c, aeo_vm *vm, const aeo_expr *map, aeo_b
         aeo_chunk_free(ch);
         aeo_buf wt = {0}, gt = {0};
         aeo_value_format(&wt, want);
-        if (outcome_of(a) != OUT_APPLIES) {
-            describe(&gt, a);
+        aeo_measure_outcome ao = aeo_outcome_classify(aeo_vm_arena(vm), a);
+        if (ao.kind != AEO_OUTCOME_APPLIES) {
+            describe(&gt, ao);
             aeo_buf_printf(why, "  %s: expected the value %s, but the measure does not apply: %s\n",
                            c->program->measures[m].id, wt.data, gt.data);
             ok = false;
@@ -597,15 +589,15 @@ static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_tes
     }
     aeo_vm_begin(vm, rec);
     uint32_t n = p->n_measures;
-    int *want = aeo_xcalloc(n ? n : 1, sizeof *want);   /* 0 none, 1+OUT_* */
+    int *want = aeo_xcalloc(n ? n : 1, sizeof *want);   /* 0 none, 1 + aeo_outcome_kind */
     bool *only = aeo_xcalloc(n ? n : 1, sizeof *only);
     bool has_only = false;
     for (uint32_t i = 0; i < t->n_props; i++) {
         const aeo_prop *pr = &t->props[i];
         int kind = -1;
-        if (strcmp(pr->name, "expect") == 0) kind = OUT_APPLIES;
-        else if (strcmp(pr->name, "expect_not") == 0) kind = OUT_NOT;
-        else if (strcmp(pr->name, "expect_undecided") == 0) kind = OUT_UNDECIDED;
+        if (strcmp(pr->name, "expect") == 0) kind = AEO_OUTCOME_APPLIES;
+        else if (strcmp(pr->name, "expect_not") == 0) kind = AEO_OUTCOME_NOT;
+        else if (strcmp(pr->name, "expect_undecided") == 0) kind = AEO_OUTCOME_UNDECIDED;
         else if (strcmp(pr->name, "expect_only") == 0) {
             kind = -2;
             has_only = true;   /* even when empty: then nothing may apply */
@@ -627,24 +619,24 @@ static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_tes
     for (uint32_t i = 0; i < n; i++) {
         bool listed_only = has_only && only[i];
         if (!want[i] && !has_only) continue;
-        aeo_value v = aeo_vm_measure(vm, i);
-        int got = outcome_of(v);
+        aeo_measure_outcome oc = aeo_outcome_classify(aeo_vm_arena(vm), aeo_vm_measure(vm, i));
+        int got = (int)oc.kind;
         const char *problem = NULL;
         aeo_buf exp = {0};
         if (want[i] && got != want[i] - 1) {
-            aeo_buf_puts(&exp, outcome_names[want[i] - 1]);
+            aeo_buf_puts(&exp, aeo_outcome_names[want[i] - 1]);
             problem = "expected";
-        } else if (has_only && listed_only && got != OUT_APPLIES) {
+        } else if (has_only && listed_only && got != AEO_OUTCOME_APPLIES) {
             aeo_buf_puts(&exp, "applies (expect_only)");
             problem = "expected";
-        } else if (has_only && !listed_only && got == OUT_APPLIES) {
+        } else if (has_only && !listed_only && got == AEO_OUTCOME_APPLIES) {
             aeo_buf_puts(&exp, "not to apply (not in expect_only)");
             problem = "expected";
         }
         if (problem) {
             ok = false;
             aeo_buf got_text = {0};
-            describe(&got_text, v);
+            describe(&got_text, oc);
             aeo_buf_printf(why, "  %s: expected %s, got %s\n", p->measures[i].id, exp.data, got_text.data);
             aeo_buf_free(&got_text);
             path_set ps = {0};

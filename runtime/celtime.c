@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "runtime/arena.h"
 
@@ -716,4 +717,12 @@ bool aeo_time_civil(int64_t sec, int32_t nanos, const char *tz, aeo_civil *out) 
     out->weekday = (int)floor_mod(days + 4, 7);
     out->yday = (int)(days - aeo_time_days_from_civil(y, 1, 1));
     return true;
+}
+
+int64_t aeo_time_today_utc(void) {
+    time_t now = time(NULL);
+    /* Floor division: a clock before 1970 still gives that day's midnight. */
+    int64_t days = (int64_t)now / 86400;
+    if ((int64_t)now < 0 && (int64_t)now % 86400) days--;
+    return days * 86400;
 }

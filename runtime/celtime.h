@@ -27,6 +27,9 @@
  * 1-12, day valid for the month, hour < 24, minute < 60, second < 60).
  * Returns false on any syntax or range error. */
 bool aeo_time_parse_timestamp(const char *s, size_t len, int64_t *sec, int32_t *nanos);
+/* Midnight UTC of today (the clock's date), in seconds since the epoch:
+ * the default `as_of` of eval, test, the REPL and the library. */
+int64_t aeo_time_today_utc(void);
 /* Writes the RFC 3339 form in UTC ("2021-04-21T00:00:00Z", with a fraction
  * of 3, 6 or 9 digits only when nanos != 0) into [buf] (at least 40 bytes);
  * returns the length. */

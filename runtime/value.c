@@ -420,7 +420,7 @@ const char *aeo_value_type_name(aeo_value v) {
 /* ---- buffers ------------------------------------------------------------ */
 
 /* Makes room for [n] more bytes plus the terminating NUL. */
-static void buf_reserve(aeo_buf *b, size_t n) {
+void aeo_buf_reserve(aeo_buf *b, size_t n) {
     if (b->len + n + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + n + 1) cap *= 2;
@@ -429,7 +429,7 @@ static void buf_reserve(aeo_buf *b, size_t n) {
 }
 
 void aeo_buf_putn(aeo_buf *b, const char *s, size_t n) {
-    buf_reserve(b, n);
+    aeo_buf_reserve(b, n);
     if (n) memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -445,7 +445,7 @@ void aeo_buf_printf(aeo_buf *b, const char *fmt, ...) {
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n <= 0) return;
-    buf_reserve(b, (size_t)n);
+    aeo_buf_reserve(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

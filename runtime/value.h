@@ -209,6 +209,9 @@ void aeo_buf_puts(aeo_buf *b, const char *s);
 void aeo_buf_printf(aeo_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void aeo_buf_free(aeo_buf *b);
+/* Makes room for [n] more bytes (and the NUL) in [b], doubling its
+ * capacity, so that a writer can fill b->data + b->len directly. */
+void aeo_buf_reserve(aeo_buf *b, size_t n);
 /* Appends [d] with the fewest significant digits that read back as the same
  * double.  With [cel] false this is Go's strconv.FormatFloat(d, 'g', -1, 64),
  * which is what CEL's string(double) returns: "1", "2.5", "-0.0045", "1e+06",

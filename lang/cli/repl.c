@@ -20,9 +20,10 @@
  *   - Expressions typed at the prompt are parsed into a scratch arena,
  *     checked against the current catalog and compiled to a throw-away
  *     chunk.
- *   - libedit stays behind three calls (editor_open, editor_read,
- *     editor_close), like lua.c's readline; completion is a pure function
- *     of the session and the text before the cursor (complete_line).
+ *   - libedit stays behind lineedit.h's few calls (lineedit.c), like
+ *     lua.c's readline; completion is a pure function of the session and
+ *     the text before the cursor (complete_line), which the editor calls
+ *     on Tab.
  *   - Output: results on stdout, diagnostics and failures on stderr.  In a
  *     script (stdin not a terminal) stdout is line-buffered, so the two
  *     interleave in order when they go to the same file. */
@@ -32,28 +33,19 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <histedit.h>
-#include <limits.h>
-#include <poll.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/select.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include <wchar.h>
 
-#include "grammar/parse.h"
 #include "lang/ast.h"
 #include "lang/catalog.h"
 #include "lang/check.h"
+#include "lang/cli/cli.h"
+#include "lang/cli/lineedit.h"
 #include "lang/compile.h"
 #include "lang/diag.h"
 #include "lang/explain.h"
@@ -61,11 +53,11 @@
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
+#include "runtime/outcome.h"
 #include "runtime/vm.h"
 
 #define PROMPT "aeo> "
 #define PROMPT_MORE "...> "
-#define HISTORY_SIZE 1000
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -150,13 +142,6 @@ static void split_words(const char *s, strvec *out, bool paths) {
 
 static const char *plural(uint32_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
-static aeo_value today_utc(void) {
-    time_t now = time(NULL);
-    int64_t days = (int64_t)now / 86400;
-    if ((int64_t)now < 0 && (int64_t)now % 86400) days--;
-    return aeo_timestamp(days * 86400, 0);
-}
-
 /* YYYY-MM-DD for a midnight UTC timestamp, else RFC 3339. */
 static void format_date(char buf[48], aeo_value v) {
     aeo_time_format_timestamp(v.as.i, v.nanos, buf);
@@ -165,7 +150,7 @@ static void format_date(char buf[48], aeo_value v) {
 
 static bool parse_date(const char *s, aeo_value *out) {
     if (strcmp(s, "today") == 0) {
-        *out = today_utc();
+        *out = aeo_timestamp(aeo_time_today_utc(), 0);
         return true;
     }
     int64_t sec;
@@ -418,19 +403,17 @@ static void begin_record(session *s) {
     aeo_vm_begin(s->vm, rec);
 }
 
-enum { OUT_APPLIES, OUT_NOT, OUT_UNDECIDED, OUT_ERROR };
-static const char *const outcome_names[] = {"applies", "not", "undecided", "error"};
-
-static int classify(aeo_value v) {
-    if (v.kind == AEO_V_BOOL) return v.as.b ? OUT_APPLIES : OUT_NOT;
-    if (v.kind == AEO_V_UNKNOWN) return OUT_UNDECIDED;
-    return OUT_ERROR;
+/* A measure's outcome: classified by the runtime, as everywhere else. */
+static aeo_outcome_kind classify(session *s, aeo_value *v) {
+    aeo_measure_outcome o = aeo_outcome_classify(aeo_vm_arena(s->vm), *v);
+    *v = o.detail;
+    return o.kind;
 }
 
 /* Every measure's outcome for a record, and the value of those that grant
  * one (JSON text, malloc'd; NULL otherwise). */
 typedef struct outcomes {
-    int *kind;
+    aeo_outcome_kind *kind;
     char **value;
     uint32_t n;
 } outcomes;
@@ -461,8 +444,9 @@ static outcomes *snapshot(session *s) {
     o->value = aeo_xcalloc(p->n_measures + 1, sizeof *o->value);
     begin_record(s);
     for (uint32_t i = 0; i < p->n_measures; i++) {
-        o->kind[i] = classify(aeo_vm_measure(s->vm, i));
-        if (o->kind[i] == OUT_APPLIES) o->value[i] = value_json(s, i);
+        aeo_value v = aeo_vm_measure(s->vm, i);
+        o->kind[i] = classify(s, &v);
+        if (o->kind[i] == AEO_OUTCOME_APPLIES) o->value[i] = value_json(s, i);
     }
     aeo_vm_end(s->vm);
     return o;
@@ -495,8 +479,8 @@ static void print_changes(session *s, outcomes *before) {
         if (before->kind[i] == after->kind[i])
             printf("  %-*s  %s -> %s\n", w, p->measures[i].id, before->value[i], after->value[i]);
         else
-            printf("  %-*s  %s -> %s\n", w, p->measures[i].id, outcome_names[before->kind[i]],
-                   outcome_names[after->kind[i]]);
+            printf("  %-*s  %s -> %s\n", w, p->measures[i].id, aeo_outcome_names[before->kind[i]],
+                   aeo_outcome_names[after->kind[i]]);
     }
     if (p->n_measures && !changed) printf("  (no measure changed)\n");
     outcomes_free(before);
@@ -530,9 +514,7 @@ static aeo_expr *parse_check(session *s, const char *text) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", text, strlen(text));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
-    aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
+    aeo_expr *e = aeo_catalog_parse_expr(c, s->scratch, "<repl>", text, strlen(text));
     if (e && !aeo_check_expr(c, e)) e = NULL;
     if (c->diags.n) print_diags(s, &c->diags, &c->sources, -1);
     if (!e) s->failed = true;
@@ -598,8 +580,7 @@ static aeo_catalog *build(session *s, const strvec *paths, const typed_decl *dec
     }
     for (uint32_t i = 0; i < n; i++) aeo_catalog_add_text(c, "<repl>", decls[i].text, strlen(decls[i].text));
     int new_src = n && c->n_files ? (int)c->files[c->n_files - 1].source : -1;
-    aeo_check_catalog(c);
-    if (c->diags.n_errors == 0 && aeo_compile_catalog(c)) aeo_tests_check(c);
+    aeo_catalog_build(c, AEO_BUILD_COMPILE);
     if (show == SHOW_ALL) print_diags(s, &c->diags, &c->sources, -1);
     else if (show == SHOW_NEW) print_diags(s, &c->diags, &c->sources, new_src);
     return c;
@@ -783,13 +764,13 @@ static void add_declaration(session *s, const aeo_decl *d, const char *text) {
         if (idx >= 0) {
             begin_record(s);
             aeo_value v = aeo_vm_measure(s->vm, (uint32_t)idx);
-            int k = classify(v);
-            aeo_buf_printf(&b, ": %s", outcome_names[k]);
-            if (k == OUT_UNDECIDED) {
+            aeo_outcome_kind k = classify(s, &v);
+            aeo_buf_printf(&b, ": %s", aeo_outcome_names[k]);
+            if (k == AEO_OUTCOME_UNDECIDED) {
                 aeo_buf_puts(&b, " (missing:");
                 for (uint32_t i = 0; i < v.as.unk->n; i++) aeo_buf_printf(&b, " %s", v.as.unk->paths[i]);
                 aeo_buf_puts(&b, ")");
-            } else if (k == OUT_ERROR && v.kind == AEO_V_ERROR) {
+            } else if (k == AEO_OUTCOME_ERROR) {
                 aeo_buf_printf(&b, " (%s)", v.as.e->msg);
             }
             aeo_vm_end(s->vm);
@@ -831,11 +812,9 @@ static int parse_state(session *s, const char *text) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", text, strlen(text));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
     aeo_decl *d = NULL;
     aeo_expr *e = NULL;
-    int st = aeo_parse_repl(&c->sources, src, &po, &d, &e) ? PARSE_OK
+    int st = aeo_catalog_parse_input(c, s->scratch, "<repl>", text, strlen(text), &d, &e) ? PARSE_OK
              : has_code(&c->diags, AEO_E_UNEXPECTED_EOF) ? PARSE_MORE
                                                           : PARSE_ERROR;
     aeo_diags_clear(&c->diags);
@@ -861,11 +840,9 @@ static int process_code(session *s, const char *text, bool at_eof) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", text, strlen(text));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
     aeo_decl *d = NULL;
     aeo_expr *e = NULL;
-    if (!aeo_parse_repl(&c->sources, src, &po, &d, &e)) {
+    if (!aeo_catalog_parse_input(c, s->scratch, "<repl>", text, strlen(text), &d, &e)) {
         if (!at_eof && has_code(&c->diags, AEO_E_UNEXPECTED_EOF)) return INPUT_MORE;
         print_diags(s, &c->diags, &c->sources, -1);
         s->failed = true;
@@ -1091,9 +1068,7 @@ static cJSON *example_json(session *s, const char *text) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", text, strlen(text));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
-    aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
+    aeo_expr *e = aeo_catalog_parse_expr(c, s->scratch, "<repl>", text, strlen(text));
     aeo_expr *m = e ? aeo_check_facts(c, e) : NULL;
     if (c->diags.n) print_diags(s, &c->diags, &c->sources, -1);
     aeo_chunk *ch = m ? compile(s, m) : NULL;
@@ -1377,39 +1352,31 @@ static void cmd_measures(session *s, char *args) {
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         aeo_value v = aeo_vm_measure(s->vm, i);
-        int k = classify(v);
+        aeo_outcome_kind k = classify(s, &v);
         counts[k]++;
-        aeo_buf_printf(&b, "%-*s  %-9s  %s", w, m->id, outcome_names[k], m->title);
-        char *val = k == OUT_APPLIES ? value_json(s, i) : NULL;
+        aeo_buf_printf(&b, "%-*s  %-9s  %s", w, m->id, aeo_outcome_names[k], m->title);
+        char *val = k == AEO_OUTCOME_APPLIES ? value_json(s, i) : NULL;
         if (val) {
             aeo_buf_printf(&b, "  = %s%s%s", val, m->unit ? " " : "", m->unit ? m->unit : "");
             free(val);
         }
-        if (k == OUT_UNDECIDED) {
+        if (k == AEO_OUTCOME_UNDECIDED) {
             aeo_buf_puts(&b, "  (missing:");
             for (uint32_t j = 0; j < v.as.unk->n; j++) aeo_buf_printf(&b, " %s", v.as.unk->paths[j]);
             aeo_buf_puts(&b, ")");
-        } else if (k == OUT_ERROR) {
-            if (v.kind == AEO_V_ERROR) {
-                aeo_buf_printf(&b, "  (%s", v.as.e->msg);
-                if (v.as.e->has_span && v.as.e->span.file < s->c->sources.n) {
-                    uint32_t line, col;
-                    aeo_sources_position(&s->c->sources, v.as.e->span.file, v.as.e->span.start, &line, &col);
-                    aeo_buf_printf(&b, " at %s:%u:%u", s->c->sources.files[v.as.e->span.file].name, line, col);
-                }
-                aeo_buf_puts(&b, ")");
-            } else {
-                aeo_buf_printf(&b, "  (the condition gave a %s, not a bool)", aeo_value_type_name(v));
-            }
-        } else if (k == OUT_NOT && !aeo_vm_in_force(s->vm, i)) {
+        } else if (k == AEO_OUTCOME_ERROR) {
+            aeo_buf_printf(&b, "  (%s", v.as.e->msg);
+            if (v.as.e->has_span) aeo_sources_append_at(&s->c->sources, v.as.e->span, &b);
+            aeo_buf_puts(&b, ")");
+        } else if (k == AEO_OUTCOME_NOT && !aeo_vm_in_force(s->vm, i)) {
             aeo_buf_puts(&b, "  (not in force on this date)");
         }
         aeo_buf_puts(&b, "\n");
     }
     aeo_vm_end(s->vm);
     fputs(b.data, stdout);
-    printf("%u %s, %u not, %u undecided, %u %s\n", counts[OUT_APPLIES], plural(counts[OUT_APPLIES], "applies", "apply"),
-           counts[OUT_NOT], counts[OUT_UNDECIDED], counts[OUT_ERROR], plural(counts[OUT_ERROR], "error", "errors"));
+    printf("%u %s, %u not, %u undecided, %u %s\n", counts[AEO_OUTCOME_APPLIES], plural(counts[AEO_OUTCOME_APPLIES], "applies", "apply"),
+           counts[AEO_OUTCOME_NOT], counts[AEO_OUTCOME_UNDECIDED], counts[AEO_OUTCOME_ERROR], plural(counts[AEO_OUTCOME_ERROR], "error", "errors"));
     aeo_buf_free(&b);
 }
 
@@ -1474,22 +1441,13 @@ static void cmd_ast(session *s, char *args) {
     aeo_catalog *c = s->c;
     aeo_diags_clear(&c->diags);
     aeo_arena_reset(s->scratch);
-    uint32_t src = aeo_sources_add(&c->sources, "<repl>", args, strlen(args));
-    aeo_parse_opts po = {s->scratch, &c->diags, &c->next_id};
-    aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
+    aeo_expr *e = aeo_catalog_parse_expr(c, s->scratch, "<repl>", args, strlen(args));
     if (c->diags.n) print_diags(s, &c->diags, &c->sources, -1);
     if (!e) {
         s->failed = true;
         return;
     }
     aeo_expr_dump(stdout, e, 0, pos_of, s);
-}
-
-static void span_namer(void *ud, aeo_span span, char *buf, size_t size) {
-    const aeo_sources *src = ud;
-    uint32_t line, col;
-    aeo_sources_position(src, span.file, span.start, &line, &col);
-    snprintf(buf, size, "%u:%u", line, col);
 }
 
 static void cmd_dis(session *s, char *args) {
@@ -1502,12 +1460,12 @@ static void cmd_dis(session *s, char *args) {
     if (lone_ident(args, id, sizeof id)) {
         int idx = aeo_program_measure(p, id);
         if (idx >= 0) {
-            aeo_chunk_disasm(p->measures[idx].chunk, stdout, span_namer, &s->c->sources);
+            aeo_chunk_disasm(p->measures[idx].chunk, stdout, aeo_sources_span_namer, &s->c->sources);
             return;
         }
         for (uint32_t i = 0; i < p->n_defs; i++) {
             if (p->defs[i].name && strcmp(p->defs[i].name, id) == 0) {
-                aeo_chunk_disasm(p->defs[i].chunk, stdout, span_namer, &s->c->sources);
+                aeo_chunk_disasm(p->defs[i].chunk, stdout, aeo_sources_span_namer, &s->c->sources);
                 return;
             }
         }
@@ -1515,7 +1473,7 @@ static void cmd_dis(session *s, char *args) {
     aeo_expr *e = parse_check(s, args);
     aeo_chunk *ch = e ? compile(s, e) : NULL;
     if (!ch) return;
-    aeo_chunk_disasm(ch, stdout, span_namer, &s->c->sources);
+    aeo_chunk_disasm(ch, stdout, aeo_sources_span_namer, &s->c->sources);
     aeo_chunk_free(ch);
 }
 
@@ -1756,43 +1714,8 @@ static void run_command(session *s, const char *line) {
 
 /* ---- completion ------------------------------------------------------------------------ */
 
-typedef struct cand {
-    char *word;           /* the whole word that replaces the one typed */
-    const char *suffix;   /* appended when it is the only candidate */
-} cand;
-
-typedef struct cands {
-    cand *items;
-    uint32_t n, cap;
-    size_t start;         /* where the word being completed starts */
-    size_t show_from;     /* bytes of each word not shown in a listing */
-} cands;
-
-static void cands_add(cands *cs, const char *head, size_t head_len, const char *name, const char *suffix) {
-    size_t n = head_len + strlen(name);
-    char *w = aeo_xmalloc(n + 1);
-    memcpy(w, head, head_len);
-    strcpy(w + head_len, name);
-    for (uint32_t i = 0; i < cs->n; i++) {
-        if (strcmp(cs->items[i].word, w) == 0) {
-            free(w);
-            return;
-        }
-    }
-    if (cs->n == cs->cap) {
-        cs->cap = cs->cap ? cs->cap * 2 : 32;
-        cs->items = aeo_xrealloc(cs->items, cs->cap * sizeof *cs->items);
-    }
-    cs->items[cs->n].word = w;
-    cs->items[cs->n].suffix = suffix;
-    cs->n++;
-}
-
-static void cands_free(cands *cs) {
-    for (uint32_t i = 0; i < cs->n; i++) free(cs->items[i].word);
-    free(cs->items);
-    memset(cs, 0, sizeof *cs);
-}
+typedef aeo_lineedit_cand cand;
+typedef aeo_lineedit_cands cands;
 
 static bool starts_with(const char *s, const char *prefix, size_t n) { return strncmp(s, prefix, n) == 0; }
 
@@ -1869,7 +1792,7 @@ static void all_enum_values(const aeo_record_type *rt, const char *prefix, size_
         if (t->kind == AEO_T_LIST) t = t->elem;
         if (t->kind == AEO_T_ENUM) {
             for (uint32_t k = 0; k < t->n_enum; k++)
-                if (starts_with(t->enum_values[k], prefix, plen)) cands_add(cs, "", 0, t->enum_values[k], NULL);
+                if (starts_with(t->enum_values[k], prefix, plen)) aeo_lineedit_cands_add(cs, "", 0, t->enum_values[k], NULL);
         } else if (t->kind == AEO_T_RECORD) {
             all_enum_values(t->rec, prefix, plen, cs, depth + 1);
         }
@@ -1936,7 +1859,7 @@ static void complete_expr(session *s, const char *text, size_t from, size_t to, 
         uint32_t before = cs->n;
         if (t && t->kind == AEO_T_ENUM) {
             for (uint32_t k = 0; k < t->n_enum; k++)
-                if (starts_with(t->enum_values[k], prefix, plen)) cands_add(cs, "", 0, t->enum_values[k], NULL);
+                if (starts_with(t->enum_values[k], prefix, plen)) aeo_lineedit_cands_add(cs, "", 0, t->enum_values[k], NULL);
         } else if (!t) {
             all_enum_values(c->root, prefix, plen, cs, 0);
         }
@@ -1968,36 +1891,36 @@ static void complete_expr(session *s, const char *text, size_t from, size_t to, 
         if (t && t->kind == AEO_T_RECORD) {
             for (uint32_t i = 0; i < t->rec->n_fields; i++)
                 if (starts_with(t->rec->fields[i].name, partial, plen))
-                    cands_add(cs, word, blen + 1, t->rec->fields[i].name, NULL);
+                    aeo_lineedit_cands_add(cs, word, blen + 1, t->rec->fields[i].name, NULL);
             return;
         }
         for (uint32_t i = 0; i < aeo_builtin_count; i++)
             if ((aeo_builtins[i].style & AEO_CALL_METHOD) && starts_with(aeo_builtins[i].name, partial, plen) &&
                 method_fits(aeo_builtins[i].name, t))
-                cands_add(cs, word, blen + 1, aeo_builtins[i].name, "(");
+                aeo_lineedit_cands_add(cs, word, blen + 1, aeo_builtins[i].name, "(");
         for (size_t i = 0; i < sizeof list_macros / sizeof list_macros[0]; i++)
             if (starts_with(list_macros[i], partial, plen) && method_fits(list_macros[i], t))
-                cands_add(cs, word, blen + 1, list_macros[i], "(");
+                aeo_lineedit_cands_add(cs, word, blen + 1, list_macros[i], "(");
         return;
     }
     /* A name. */
-    if (c->root_name && starts_with(c->root_name, word, wlen)) cands_add(cs, "", 0, c->root_name, NULL);
+    if (c->root_name && starts_with(c->root_name, word, wlen)) aeo_lineedit_cands_add(cs, "", 0, c->root_name, NULL);
     const aeo_decls *lists[] = {&c->measures, &c->tiers, &c->defs, &c->consts};
     for (size_t k = 0; k < 4; k++)
         for (uint32_t i = 0; i < lists[k]->n; i++)
             if (lists[k]->items[i]->name && starts_with(lists[k]->items[i]->name, word, wlen))
-                cands_add(cs, "", 0, lists[k]->items[i]->name, NULL);
+                aeo_lineedit_cands_add(cs, "", 0, lists[k]->items[i]->name, NULL);
     static const char *const words[] = {"as_of", "true", "false", "null"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (starts_with(words[i], word, wlen)) cands_add(cs, "", 0, words[i], NULL);
+        if (starts_with(words[i], word, wlen)) aeo_lineedit_cands_add(cs, "", 0, words[i], NULL);
     for (uint32_t i = 0; i < aeo_builtin_count; i++)
         if ((aeo_builtins[i].style & AEO_CALL_GLOBAL) && starts_with(aeo_builtins[i].name, word, wlen))
-            cands_add(cs, "", 0, aeo_builtins[i].name, "(");
-    if (starts_with("has", word, wlen)) cands_add(cs, "", 0, "has", "(");
+            aeo_lineedit_cands_add(cs, "", 0, aeo_builtins[i].name, "(");
+    if (starts_with("has", word, wlen)) aeo_lineedit_cands_add(cs, "", 0, "has", "(");
     if (ws == from && !hint) {
         static const char *const decls[] = {"def", "const", "tier", "measure", "test", "record", "facts", "catalog"};
         for (size_t i = 0; i < sizeof decls / sizeof decls[0]; i++)
-            if (starts_with(decls[i], word, wlen)) cands_add(cs, "", 0, decls[i], " ");
+            if (starts_with(decls[i], word, wlen)) aeo_lineedit_cands_add(cs, "", 0, decls[i], " ");
     }
 }
 
@@ -2023,9 +1946,9 @@ static void complete_fact_path(session *s, const char *text, size_t from, size_t
         return;
     }
     cs->start = ws;
-    if (starts_with(c->root_name, word, wlen)) cands_add(cs, "", 0, c->root_name, ".");
+    if (starts_with(c->root_name, word, wlen)) aeo_lineedit_cands_add(cs, "", 0, c->root_name, ".");
     for (uint32_t i = 0; i < c->root->n_fields; i++)
-        if (starts_with(c->root->fields[i].name, word, wlen)) cands_add(cs, "", 0, c->root->fields[i].name, NULL);
+        if (starts_with(c->root->fields[i].name, word, wlen)) aeo_lineedit_cands_add(cs, "", 0, c->root->fields[i].name, NULL);
 }
 
 /* Completes a file name in text[from, to): directories, and files (only
@@ -2056,7 +1979,7 @@ static void complete_file(const char *text, size_t from, size_t to, cands *cs, b
         free(full);
         size_t n = strlen(ent->d_name);
         if (!is_dir && aeo_only && (n < 4 || strcmp(ent->d_name + n - 4, ".aeo") != 0)) continue;
-        cands_add(cs, word, dlen, ent->d_name, is_dir ? "/" : " ");
+        aeo_lineedit_cands_add(cs, word, dlen, ent->d_name, is_dir ? "/" : " ");
     }
     if (d) closedir(d);
     free(dir);
@@ -2079,7 +2002,7 @@ static void complete_line(session *s, const char *line, size_t cursor, cands *cs
         if (w == cursor) {
             cs->start = i;
             for (uint32_t k = 0; k < n_commands; k++)
-                if (starts_with(commands[k].name, line + i + 1, w - i - 1)) cands_add(cs, ":", 1, commands[k].name, " ");
+                if (starts_with(commands[k].name, line + i + 1, w - i - 1)) aeo_lineedit_cands_add(cs, ":", 1, commands[k].name, " ");
         } else {
             bool amb;
             const command *cmd = find_command(line + i + 1, w - i - 1, &amb);
@@ -2097,7 +2020,7 @@ static void complete_line(session *s, const char *line, size_t cursor, cands *cs
                     const aeo_decls *ex = &s->c->examples;
                     for (uint32_t x = 0; x < ex->n; x++)
                         if (starts_with(ex->items[x]->name, line + k, cursor - k))
-                            cands_add(cs, "", 0, ex->items[x]->name, " ");
+                            aeo_lineedit_cands_add(cs, "", 0, ex->items[x]->name, " ");
                 }
                 break;
             case CX_PATH: complete_fact_path(s, line, a, cursor, cs); break;
@@ -2124,7 +2047,7 @@ static void complete_line(session *s, const char *line, size_t cursor, cands *cs
             case CX_COMMAND:
                 cs->start = k;
                 for (uint32_t m = 0; m < n_commands; m++)
-                    if (starts_with(commands[m].name, line + k, cursor - k)) cands_add(cs, "", 0, commands[m].name, NULL);
+                    if (starts_with(commands[m].name, line + k, cursor - k)) aeo_lineedit_cands_add(cs, "", 0, commands[m].name, NULL);
                 break;
             case CX_NONE: break;
             }
@@ -2133,350 +2056,9 @@ static void complete_line(session *s, const char *line, size_t cursor, cands *cs
     if (cs->n > 1) qsort(cs->items, cs->n, sizeof *cs->items, cmp_cand);
 }
 
-/* ---- the line editor: libedit behind three calls ------------------------------------------ */
-
-typedef struct editor {
-    EditLine *el;
-    History *hist;
-    char *history_file;
-    session *s;
-    char prompt[16];
-    int in;                    /* the terminal, opened apart and non-blocking */
-    bool fresh;                /* no key read yet by this editor_read */
-    size_t ahead;              /* bytes unread of those waiting when it began */
-} editor;
-
-/* Set by the signal handlers (libedit's own handlers, installed while it
- * reads a line, pass each signal on to these). */
-static volatile sig_atomic_t got_sigint, got_sigwinch, got_sigcont;
-
-static void on_signal(int sig) {
-    if (sig == SIGINT) got_sigint = 1;
-    else if (sig == SIGWINCH) got_sigwinch = 1;
-    else if (sig == SIGCONT) got_sigcont = 1;
-}
-
-/* Keys reach libedit through read_key (EL_GETCFN), not libedit's own read,
- * for two reasons.
- *
- * Ctrl-C.  SIGINT only sets got_sigint.  libedit's read missed a Ctrl-C
- * that came after the prompt was drawn but before it blocked in read(2):
- * the line then stayed, and the key seemed lost (worse, libedit's handler
- * had put the terminal back in cooked mode for that read).  read_key waits
- * in pselect with SIGINT unblocked only there, so a Ctrl-C at any moment
- * of a line's editing abandons it; and it reads without blocking (from
- * its own open file description of the terminal, so that stdout stays
- * blocking), as Ctrl-C flushes the keys that pselect saw waiting.
- *
- * Ctrl-D typed ahead.  Between lines (while an input is evaluated, and
- * until libedit switches to raw mode after drawing the prompt) the
- * terminal is in cooked mode, where the kernel stores a Ctrl-D as an
- * end-of-line mark that reads as a NUL byte once raw mode is on.  libedit
- * took that NUL for quoted-insert (it binds the tty characters that raw
- * mode disables, all 0, to their functions, lnext last), which inserted
- * the next key literally: the next Ctrl-D showed as "^D" and, the line no
- * longer empty, no Ctrl-D could end the session.  A NUL among the bytes
- * that were waiting when raw mode began is read as the Ctrl-D it was, and
- * ^@ is bound back to em-set-mark (see editor_open). */
-#define CTRL_D '\004'
-
-/* After a stop (Ctrl-Z) and `fg`: raw mode again, and the line redrawn.
- * libedit's handler does the first in a line; this covers a later one. */
-static void resume_editing(EditLine *el) {
-    struct termios t;
-    if (tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ICANON)) {
-        el_set(el, EL_PREP_TERM, 0);
-        el_set(el, EL_PREP_TERM, 1);
-    }
-    el_set(el, EL_REFRESH);
-}
-
-/* Waits until a key can be read from [fd]: false (errno EINTR) if Ctrl-C
- * came first or comes meanwhile. */
-static bool wait_key(EditLine *el, int fd) {
-    sigset_t intr, old, during;
-    sigemptyset(&intr);
-    sigaddset(&intr, SIGINT);
-    sigprocmask(SIG_BLOCK, &intr, &old);
-    during = old;
-    sigdelset(&during, SIGINT);
-    bool ok = true;
-    for (;;) {
-        if (got_sigint) {
-            ok = false;
-            break;
-        }
-        fd_set in;
-        FD_ZERO(&in);
-        FD_SET(fd, &in);
-        int n = pselect(fd + 1, &in, NULL, NULL, NULL, &during);
-        if (n > 0 || (n < 0 && errno != EINTR)) break;   /* read(2) reports an error */
-        if (got_sigwinch) {
-            got_sigwinch = 0;
-            el_resize(el);
-        }
-        if (got_sigcont) {
-            got_sigcont = 0;
-            resume_editing(el);
-        }
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (!ok) errno = EINTR;
-    return ok;
-}
-
-/* libedit's read function: 1 and a character in *[wc]; 0 at end of input;
- * -1 on an error or Ctrl-C (errno EINTR).  Multibyte input is decoded as
- * libedit's own read does. */
-static int read_key(EditLine *el, wchar_t *wc) {
-    editor *ed = NULL;
-    el_get(el, EL_CLIENTDATA, &ed);
-    if (ed->fresh) {
-        /* libedit has just switched to raw mode: what is waiting was typed
-         * in cooked mode. */
-        int n = 0;
-        ed->ahead = ioctl(ed->in, FIONREAD, &n) == 0 && n > 0 ? (size_t)n : 0;
-        ed->fresh = false;
-    }
-    char buf[MB_LEN_MAX];
-    size_t len = 0;
-    for (;;) {
-        if (!wait_key(el, ed->in)) return -1;
-        ssize_t n = read(ed->in, buf + len, 1);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;   /* EAGAIN: flushed by Ctrl-C */
-        if (n < 0) return -1;
-        if (n == 0) {
-            errno = 0;
-            return 0;
-        }
-        if (ed->ahead > 0) {
-            ed->ahead--;
-            if (buf[len] == '\0') buf[len] = CTRL_D;
-        }
-        len++;
-        for (;;) {
-            mbstate_t st;
-            memset(&st, 0, sizeof st);
-            size_t r = mbrtowc(wc, buf, len, &st);
-            if (r == (size_t)-2) {
-                if (len >= sizeof buf) {
-                    errno = EILSEQ;
-                    return -1;
-                }
-                break;                                   /* read on */
-            }
-            if (r != (size_t)-1) return 1;
-            if (len == 1) {                              /* an invalid byte: drop it */
-                len = 0;
-                break;
-            }
-            buf[0] = buf[len - 1];                       /* keep the last byte only */
-            len = 1;
-        }
-    }
-}
-
-static char *prompt_fn(EditLine *el) {
-    editor *ed = NULL;
-    el_get(el, EL_CLIENTDATA, &ed);
-    return ed->prompt;
-}
-
-static int terminal_width(void) {
-    struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-    return 80;
-}
-
-/* Lists the candidates below the line, in columns. */
-static void list_candidates(const cands *cs) {
-    size_t w = 1;
-    for (uint32_t i = 0; i < cs->n; i++) {
-        size_t n = strlen(cs->items[i].word + cs->show_from) + (strcmp(cs->items[i].suffix ? cs->items[i].suffix : "", "/") == 0);
-        if (n > w) w = n;
-    }
-    size_t cols = (size_t)terminal_width() / (w + 2);
-    if (cols == 0) cols = 1;
-    size_t rows = (cs->n + cols - 1) / cols;
-    fputc('\n', stdout);
-    for (size_t r = 0; r < rows; r++) {
-        for (size_t c = 0; c < cols; c++) {
-            size_t i = c * rows + r;
-            if (i >= cs->n) break;
-            const cand *cd = &cs->items[i];
-            bool slash = cd->suffix && strcmp(cd->suffix, "/") == 0;
-            int used = printf("%s%s", cd->word + cs->show_from, slash ? "/" : "");
-            if (c + 1 < cols && i + rows < cs->n) printf("%*s", (int)(w + 2) - used, "");
-        }
-        fputc('\n', stdout);
-    }
-    fflush(stdout);
-}
-
-/* Tab: complete the word before the cursor, or list the choices. */
-static unsigned char on_tab(EditLine *el, int ch) {
-    (void)ch;
-    editor *ed = NULL;
-    el_get(el, EL_CLIENTDATA, &ed);
-    const LineInfo *li = el_line(el);
-    size_t cursor = (size_t)(li->cursor - li->buffer);
-    char *line = xstrndup(li->buffer, cursor);
-    cands cs = {0};
-    complete_line(ed->s, line, cursor, &cs);
-    unsigned char rc = CC_REFRESH;
-    size_t typed = cursor - cs.start;
-    if (cs.n == 0) {
-        rc = CC_REFRESH_BEEP;
-    } else if (cs.n == 1) {
-        el_insertstr(el, cs.items[0].word + typed);
-        if (cs.items[0].suffix) el_insertstr(el, cs.items[0].suffix);
-    } else {
-        size_t common = strlen(cs.items[0].word);
-        for (uint32_t i = 1; i < cs.n; i++) {
-            size_t k = 0;
-            while (k < common && cs.items[i].word[k] == cs.items[0].word[k]) k++;
-            common = k;
-        }
-        if (common > typed) {
-            char *ins = xstrndup(cs.items[0].word + typed, common - typed);
-            el_insertstr(el, ins);
-            free(ins);
-        } else {
-            list_candidates(&cs);
-            rc = CC_REDISPLAY;
-        }
-    }
-    cands_free(&cs);
-    free(line);
-    return rc;
-}
-
-/* Creates [dir] and its parents (mode 0700). */
-static void make_dirs(const char *dir) {
-    char *p = aeo_xstrdup(dir);
-    for (char *q = p + 1; *q; q++) {
-        if (*q != '/') continue;
-        *q = '\0';
-        mkdir(p, 0700);
-        *q = '/';
-    }
-    mkdir(p, 0700);
-    free(p);
-}
-
-/* $XDG_STATE_HOME/aeo/history, else ~/.aeo_history; NULL if neither. */
-static char *history_path(void) {
-    const char *x = getenv("XDG_STATE_HOME");
-    aeo_buf b = {0};
-    if (x && x[0] == '/') {
-        aeo_buf_printf(&b, "%s/aeo", x);
-        make_dirs(b.data);
-        aeo_buf_puts(&b, "/history");
-        return b.data;
-    }
-    const char *home = getenv("HOME");
-    if (!home || !*home) {
-        struct passwd *pw = getpwuid(getuid());
-        home = pw ? pw->pw_dir : NULL;
-    }
-    if (!home || !*home) return NULL;
-    aeo_buf_printf(&b, "%s/.aeo_history", home);
-    return b.data;
-}
-
-/* 1. Starts line editing on the terminal, with the saved history. */
-static editor *editor_open(session *s) {
-    editor *ed = aeo_xcalloc(1, sizeof *ed);
-    ed->s = s;
-    const char *tty = ttyname(STDIN_FILENO);
-    ed->in = tty ? open(tty, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
-    if (ed->in < 0) ed->in = STDIN_FILENO;     /* then a read may block */
-    HistEvent ev;
-    ed->hist = history_init();
-    history(ed->hist, &ev, H_SETSIZE, HISTORY_SIZE);
-    history(ed->hist, &ev, H_SETUNIQUE, 1);
-    ed->history_file = history_path();
-    if (ed->history_file) history(ed->hist, &ev, H_LOAD, ed->history_file);
-    ed->el = el_init("aeo", stdin, stdout, stderr);
-    el_set(ed->el, EL_CLIENTDATA, ed);
-    el_set(ed->el, EL_EDITOR, "emacs");
-    el_set(ed->el, EL_SIGNAL, 1);
-    el_set(ed->el, EL_PROMPT, prompt_fn);
-    el_set(ed->el, EL_HIST, history, ed->hist);
-    /* The wide form: libedit keeps these strings, where the narrow el_set
-     * would copy them and never free the copies. */
-    el_wset(ed->el, EL_ADDFN, L"aeo-complete", L"complete the word before the cursor", on_tab);
-    el_set(ed->el, EL_BIND, "^I", "aeo-complete", NULL);
-    /* Emacs's binding of ^@ (Ctrl-Space), in place of the quoted-insert
-     * libedit leaves there (see read_key). */
-    el_set(ed->el, EL_BIND, "^@", "em-set-mark", NULL);
-    el_set(ed->el, EL_GETCFN, read_key);
-    el_source(ed->el, NULL);
-    /* Ctrl-C abandons the input line, not the session; a window size
-     * change or a `fg` during a line is handled by read_key.  SA_RESTART:
-     * a signal while an input is evaluated must not fail its I/O. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGWINCH, &sa, NULL);
-    sigaction(SIGCONT, &sa, NULL);
-    return ed;
-}
-
-/* 2. Reads a line (without its newline; free it) after [prompt]; NULL at
- * end of input.  *[interrupted] is set when Ctrl-C abandoned the line.
- * Non-blank lines go to the history, saved at once (mode 0600). */
-static char *editor_read(editor *ed, const char *prompt, bool *interrupted) {
-    snprintf(ed->prompt, sizeof ed->prompt, "%s", prompt);
-    *interrupted = false;
-    /* A Ctrl-C while the last input was evaluated had no line to abandon
-     * (the kernel, in cooked mode, showed it and dropped what was typed). */
-    got_sigint = got_sigwinch = got_sigcont = 0;
-    ed->fresh = true;
-    ed->ahead = 0;
-    int count = 0;
-    const char *line = el_gets(ed->el, &count);
-    if (!line) {
-        if (count < 0 && got_sigint) {
-            *interrupted = true;
-            got_sigint = 0;
-        }
-        return NULL;
-    }
-    char *out = aeo_xstrdup(line);
-    size_t n = strlen(out);
-    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r')) out[--n] = '\0';
-    if (*skip_space(out)) {
-        HistEvent ev;
-        history(ed->hist, &ev, H_ENTER, out);
-        if (ed->history_file) {
-            int fd = open(ed->history_file, O_WRONLY | O_CREAT, 0600);
-            if (fd >= 0) close(fd);
-            history(ed->hist, &ev, H_SAVE, ed->history_file);
-        }
-    }
-    return out;
-}
-
-/* 3. Ends line editing. */
-static void editor_close(editor *ed) {
-    if (!ed) return;
-    el_end(ed->el);
-    if (ed->in != STDIN_FILENO) close(ed->in);
-    history_end(ed->hist);
-    free(ed->history_file);
-    free(ed);
-}
-
-/* Whether more input is already there: always in a script; on a terminal,
- * when a paste left lines to read. */
-static bool input_waiting(const editor *ed) {
-    if (!ed) return true;
-    struct pollfd p = {STDIN_FILENO, POLLIN, 0};
-    return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+/* The line editor's Tab (lineedit.c knows nothing of sessions). */
+static void complete_for_editor(void *ud, const char *line, size_t cursor, cands *cs) {
+    complete_line(ud, line, cursor, cs);
 }
 
 /* A line of a script (without its newline; free it), or NULL at the end. */
@@ -2514,13 +2096,21 @@ static void banner(session *s) {
     aeo_buf_free(&b);
 }
 
-int aeo_repl_main(int argc, char **argv) {
+int aeo_repl_main(int argc, char **argv, const char *const *options) {
     const char *facts = NULL, *as_of = NULL;
     int color = -1;
     strvec paths = {0};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = NULL;
+        /* Only what [options] (the command table's entry) lists is
+         * accepted, so that the list the shell completions print cannot
+         * miss an option. */
+        bool listed = a[0] != '-' || strcmp(a, "-") == 0 || strcmp(a, "-h") == 0 || aeo_cli_option_listed(options, a);
+        if (!listed) {
+            fprintf(stderr, "aeo: unknown option '%s'\n", a);
+            goto usage;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(repl_usage, stdout);
             strvec_free(&paths);
@@ -2536,10 +2126,7 @@ int aeo_repl_main(int argc, char **argv) {
             as_of = v;
         } else if (strncmp(a, "--color", 7) == 0 && (a[7] == '=' || a[7] == '\0')) {
             v = a[7] ? a + 8 : "auto";
-            if (strcmp(v, "always") == 0) color = 1;
-            else if (strcmp(v, "never") == 0) color = 0;
-            else if (strcmp(v, "auto") == 0) color = -1;
-            else goto usage;
+            if (!aeo_cli_choice_find(aeo_cli_color_choices, v, &color)) goto usage;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "aeo: unknown option '%s'\n", a);
             goto usage;
@@ -2556,7 +2143,7 @@ int aeo_repl_main(int argc, char **argv) {
     s->color_err = color >= 0 ? color == 1 : isatty(STDERR_FILENO) && !no_color;
     s->color_out = color >= 0 ? color == 1 : isatty(STDOUT_FILENO) && !no_color;
     if (!s->interactive) setvbuf(stdout, NULL, _IOLBF, 0);
-    s->as_of = today_utc();
+    s->as_of = aeo_timestamp(aeo_time_today_utc(), 0);
     if (as_of && !parse_date(as_of, &s->as_of)) {
         fprintf(stderr, "aeo: --as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp\n", as_of);
         strvec_free(&paths);
@@ -2584,11 +2171,11 @@ int aeo_repl_main(int argc, char **argv) {
         else if (st == 1) s->n_failed++;
     }
 
-    editor *ed = NULL;
+    aeo_lineedit *ed = NULL;
     if (status == 0) {
         if (s->interactive) {
             banner(s);
-            ed = editor_open(s);
+            ed = aeo_lineedit_open(complete_for_editor, s);
         }
         aeo_buf pending = {0};
         char *held = NULL;      /* a line read ahead */
@@ -2602,7 +2189,7 @@ int aeo_repl_main(int argc, char **argv) {
                 line = held;
                 held = NULL;
             } else if (!eof) {
-                line = ed ? editor_read(ed, s->pending ? PROMPT_MORE : PROMPT, &interrupted) : read_script_line(stdin);
+                line = ed ? aeo_lineedit_read(ed, s->pending ? PROMPT_MORE : PROMPT, &interrupted) : read_script_line(stdin);
             }
             if (interrupted) {
                 fputs("^C\n", stdout);
@@ -2647,8 +2234,8 @@ int aeo_repl_main(int argc, char **argv) {
             if (ps == PARSE_MORE) continue;
             /* Complete: unless the next line, if it is already there (a
              * script, or a paste), continues it. */
-            while (ps == PARSE_OK && !held && !eof && input_waiting(ed)) {
-                held = ed ? editor_read(ed, PROMPT, &interrupted) : read_script_line(stdin);
+            while (ps == PARSE_OK && !held && !eof && aeo_lineedit_input_waiting(ed)) {
+                held = ed ? aeo_lineedit_read(ed, PROMPT, &interrupted) : read_script_line(stdin);
                 if (!held) {
                     /* Ctrl-C abandons the line being read ahead; the
                      * complete input before it still runs. */
@@ -2672,7 +2259,7 @@ int aeo_repl_main(int argc, char **argv) {
         free(held);
         aeo_buf_free(&pending);
     }
-    editor_close(ed);
+    aeo_lineedit_close(ed);
     fflush(stdout);
     aeo_vm_free(s->vm);
     aeo_catalog_free(s->c);

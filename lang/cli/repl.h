@@ -12,8 +12,10 @@
 #ifndef AEO_LANG_CLI_REPL_H
 #define AEO_LANG_CLI_REPL_H
 
-/* Runs the REPL with the arguments after `repl`; returns the exit status
+/* Runs the REPL with the arguments after `repl`, accepting only the
+ * [options] listed (the repl entry of main.c's command table, as `aeo help
+ * --options repl` prints it; NULL ends the list); returns the exit status
  * (0 ok, 1 some input failed in a script, 2 usage or I/O error at start). */
-int aeo_repl_main(int argc, char **argv);
+int aeo_repl_main(int argc, char **argv, const char *const *options);
 
 #endif

@@ -15,8 +15,6 @@
 #include <time.h>
 
 #include "lang/catalog.h"
-#include "lang/check.h"
-#include "lang/compile.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/vm.h"
@@ -36,7 +34,7 @@ int main(int argc, char **argv) {
     long passes = atol(argv[3]);
     aeo_catalog *c = aeo_catalog_new();
     const char *err = NULL;
-    if (!aeo_catalog_add_path(c, argv[1], &err) || !aeo_check_catalog(c) || !aeo_compile_catalog(c)) {
+    if (!aeo_catalog_add_path(c, argv[1], &err) || !aeo_catalog_build(c, AEO_BUILD_COMPILE)) {
         fprintf(stderr, "micro: %s: cannot load the catalog%s%s\n", argv[1], err ? ": " : "", err ? err : "");
         return 2;
     }

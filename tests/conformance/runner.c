@@ -34,10 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grammar/parse.h"
 #include "lang/catalog.h"
-#include "lang/check.h"
-#include "lang/compile.h"
 #include "runtime/celtime.h"
 #include "runtime/types.h"
 #include "runtime/value.h"
@@ -206,27 +203,6 @@ static const char *first_error(const aeo_catalog *c, uint32_t from) {
     return "(no message)";
 }
 
-/* Parses and checks [text] as an expression in [c]; on success returns the
- * compiled chunk.  *[stage] is set to "syntax", "check" or "compile" on
- * failure. */
-static aeo_chunk *compile_text(aeo_catalog *c, const char *name, const char *text, size_t len,
-                               const char **stage) {
-    uint32_t src = aeo_sources_add(&c->sources, name, text, len);
-    aeo_parse_opts po = {c->arena, &c->diags, &c->next_id};
-    aeo_expr *e = aeo_parse_expr(&c->sources, src, &po);
-    if (!e) {
-        *stage = "syntax";
-        return NULL;
-    }
-    if (!aeo_check_expr(c, e)) {
-        *stage = "check";
-        return NULL;
-    }
-    aeo_chunk *ch = aeo_compile_expr(c, e, name, false);
-    if (!ch) *stage = "compile";
-    return ch;
-}
-
 static outcome run_case(const cJSON *cs) {
     const char *expr = jstr(cs, "expr");
     const char *expect = jstr(cs, "expect");
@@ -254,7 +230,7 @@ static outcome run_case(const cJSON *cs) {
         }
         aeo_catalog_declare_var(c, name, t);
     }
-    if (!aeo_check_catalog(c) || !aeo_compile_catalog(c)) {
+    if (!aeo_catalog_build(c, AEO_BUILD_COMPILE)) {
         o = make(R_FAIL, "empty catalog failed to compile: %s", first_error(c, 0));
         goto done;
     }
@@ -264,7 +240,7 @@ static outcome run_case(const cJSON *cs) {
         const char *lit = jstr(cJSON_GetArrayItem(vars, i), "value");
         const char *stage = NULL;
         if (!lit) continue;
-        bind[i] = compile_text(c, "<binding>", lit, strlen(lit), &stage);
+        bind[i] = aeo_catalog_compile_text(c, "<binding>", lit, strlen(lit), &stage);
         if (!bind[i]) {
             o = make(R_FAIL, "binding literal %s does not compile: %s", lit, first_error(c, 0));
             goto done;
@@ -275,7 +251,7 @@ static outcome run_case(const cJSON *cs) {
     const char *b64 = jstr(cs, "expr_base64");
     size_t text_len = strlen(expr);
     char *text = b64 ? base64_decode(b64, &text_len) : NULL;
-    ch = compile_text(c, "<case>", text ? text : expr, text_len, &stage);
+    ch = aeo_catalog_compile_text(c, "<case>", text ? text : expr, text_len, &stage);
     free(text);
     if (!ch) {
         const char *msg = first_error(c, diag_mark);

@@ -8,10 +8,7 @@
 #include <stdlib.h>
 
 #include "lang/catalog.h"
-#include "lang/check.h"
-#include "lang/compile.h"
 #include "lang/fmt.h"
-#include "lang/lint.h"
 #include "runtime/vm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,9 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         aeo_fmt_file(&c->sources, &c->files[0], &out);
         aeo_buf_free(&out);
     }
-    aeo_check_catalog(c);
-    if (c->diags.n_errors == 0 && aeo_compile_catalog(c)) {
-        aeo_lint_catalog(c);
+    /* The whole pipeline, as `aeo check` runs it. */
+    if (aeo_catalog_build(c, AEO_BUILD_LINT)) {
         if (c->program->root) {
             aeo_vm *vm = aeo_vm_new(c->program);
             aeo_vm_set_limits(vm, 100000, 16u << 20);

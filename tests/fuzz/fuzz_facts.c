@@ -9,8 +9,6 @@
 #include <stdlib.h>
 
 #include "lang/catalog.h"
-#include "lang/check.h"
-#include "lang/compile.h"
 #include "runtime/facts.h"
 #include "runtime/vm.h"
 
@@ -22,8 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!catalog) {
         catalog = aeo_catalog_new();
         const char *err;
-        if (!aeo_catalog_add_path(catalog, "rules/shenyang", &err) || !aeo_check_catalog(catalog) ||
-            !aeo_compile_catalog(catalog)) {
+        if (!aeo_catalog_add_path(catalog, "rules/shenyang", &err) || !aeo_catalog_build(catalog, AEO_BUILD_COMPILE)) {
             fprintf(stderr, "fuzz_facts: rules/shenyang does not load (run from the repository root)\n");
             abort();
         }

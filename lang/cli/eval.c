@@ -1,0 +1,798 @@
+/* `aeo eval`: facts records in, one output record per input record out.
+ *
+ * The record pipeline (reading, -j N workers, writing in input order) and
+ * the per-record output formats: table, csv, and json/jsonl, whose record
+ * object is the library's (aeo_outcome_write_json, runtime/outcome.c), so
+ * that `aeo eval --format jsonl` and aeo_result_json cannot drift. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lang/catalog.h"
+#include "lang/cli/cli.h"
+#include "lang/explain.h"
+#include "runtime/celtime.h"
+#include "runtime/facts.h"
+#include "runtime/outcome.h"
+#include "runtime/vm.h"
+
+/* ---- eval ---------------------------------------------------------------------- */
+
+typedef enum { FMT_TABLE, FMT_JSON, FMT_JSONL, FMT_CSV } out_format;
+/* The words of eval's --format (main.c's command table points here). */
+const aeo_cli_choice aeo_cli_eval_formats[] = {
+    {"table", FMT_TABLE}, {"json", FMT_JSON}, {"jsonl", FMT_JSONL}, {"csv", FMT_CSV}, {NULL, 0}};
+
+void aeo_cli_csv_field(aeo_buf *b, const char *s, size_t n) {
+    bool quote = false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') quote = true;
+    if (!quote) {
+        aeo_buf_putn(b, s, n);
+        return;
+    }
+    aeo_buf_putn(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') aeo_buf_putn(b, "\"", 1);
+        aeo_buf_putn(b, s + i, 1);
+    }
+    aeo_buf_putn(b, "\"", 1);
+}
+
+/* ---- eval: the record pipeline ----------------------------------------------------
+ *
+ * Each input item (a record, or one the reader could not read) becomes one
+ * piece of output, formatted by eval_item into a buffer.  With -j 1 (the
+ * default) the main thread reads, evaluates and writes.  With -j N it only
+ * reads and writes: it cuts the input into batches of records, N worker
+ * threads each take the next batch, evaluate it with a VM of their own (the
+ * program is shared and read-only) and format its output, and the main
+ * thread writes finished batches strictly in input order.  Batches live in a
+ * ring of fixed size, so memory does not grow with the input: a batch is
+ * read only when the ring has a free slot, that is when the batch that used
+ * the slot before has been written. */
+
+
+/* What every record's evaluation shares (read-only while records run). */
+typedef struct eval_ctx {
+    aeo_catalog *c;
+    const aeo_program *p;
+    const uint32_t *sel;
+    uint32_t n_sel;
+    const aeo_chunk *key;
+    out_format fmt;
+    bool summary, explain, color;
+    bool valued;               /* the catalog has valued measures: "values" in JSON, a CSV column */
+    aeo_value as_of;
+    char **ids;                /* the selected measures' IDs as JSON strings */
+    size_t *id_len;
+} eval_ctx;
+
+/* One evaluator: a VM and its scratch buffers. */
+typedef struct evaluator {
+    aeo_vm *vm;
+    aeo_measure_outcome *outs;
+    aeo_value *values;
+    aeo_value *granted;        /* what each selected measure grants (NULL value: nothing) */
+    uint32_t *by_kind;         /* 4 x n_sel: measure positions by outcome */
+    aeo_buf keybuf, tmp;
+} evaluator;
+
+/* --summary of a valued measure: how many records got each value (its
+ * JSON text), in order of first appearance. */
+typedef struct value_tally {
+    char **texts;
+    uint64_t *counts;
+    uint32_t n, cap;
+} value_tally;
+
+/* Totals of a stretch of records. */
+typedef struct eval_stats {
+    uint64_t bad, errors;
+    uint64_t no_key;           /* records whose key expression failed */
+    uint64_t (*counts)[4];     /* --summary: per selected measure */
+    value_tally *tallies;      /* --summary: per selected measure (NULL until a value is seen) */
+} eval_stats;
+
+static void tally_add(value_tally *t, const char *text, size_t len, uint64_t n) {
+    for (uint32_t i = 0; i < t->n; i++)
+        if (strlen(t->texts[i]) == len && memcmp(t->texts[i], text, len) == 0) {
+            t->counts[i] += n;
+            return;
+        }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 8;
+        t->texts = aeo_xrealloc(t->texts, t->cap * sizeof *t->texts);
+        t->counts = aeo_xrealloc(t->counts, t->cap * sizeof *t->counts);
+    }
+    char *copy = aeo_xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    t->texts[t->n] = copy;
+    t->counts[t->n++] = n;
+}
+
+/* Moves the tallies of [from] into [to] (n_sel of each; [from] emptied). */
+static void tallies_merge(eval_stats *to, eval_stats *from, uint32_t n_sel) {
+    if (!from->tallies) return;
+    if (!to->tallies) to->tallies = aeo_xcalloc(n_sel + 1, sizeof *to->tallies);
+    for (uint32_t k = 0; k < n_sel; k++) {
+        value_tally *f = &from->tallies[k];
+        for (uint32_t i = 0; i < f->n; i++) {
+            tally_add(&to->tallies[k], f->texts[i], strlen(f->texts[i]), f->counts[i]);
+            free(f->texts[i]);
+        }
+        f->n = 0;
+    }
+}
+
+static void tallies_free(eval_stats *st, uint32_t n_sel) {
+    if (!st->tallies) return;
+    for (uint32_t k = 0; k < n_sel; k++) {
+        for (uint32_t i = 0; i < st->tallies[k].n; i++) free(st->tallies[k].texts[i]);
+        free(st->tallies[k].texts);
+        free(st->tallies[k].counts);
+    }
+    free(st->tallies);
+    st->tallies = NULL;
+}
+
+/* An input item as the reader gave it (text and error are borrowed). */
+typedef struct eval_item {
+    aeo_facts_status status;   /* RECORD or BAD */
+    const char *text;
+    size_t len;
+    uint64_t line;
+    const char *error;
+} eval_item;
+
+static void evaluator_init(evaluator *ev, const eval_ctx *x) {
+    memset(ev, 0, sizeof *ev);
+    ev->vm = aeo_vm_new(x->p);
+    aeo_vm_set_as_of(ev->vm, x->as_of);
+    ev->outs = aeo_xcalloc(x->n_sel + 1, sizeof *ev->outs);
+    ev->values = aeo_xcalloc(x->n_sel + 1, sizeof *ev->values);
+    ev->granted = aeo_xcalloc(x->n_sel + 1, sizeof *ev->granted);
+    ev->by_kind = aeo_xcalloc(4 * (size_t)x->n_sel + 1, sizeof *ev->by_kind);
+}
+
+static void evaluator_free(evaluator *ev) {
+    aeo_vm_free(ev->vm);
+    free(ev->outs);
+    free(ev->values);
+    free(ev->granted);
+    free(ev->by_kind);
+    aeo_buf_free(&ev->keybuf);
+    aeo_buf_free(&ev->tmp);
+}
+
+/* The separator that goes before a record in [fmt]; the writer drops the
+ * first byte of it before the first record of the run (JSON's ",\n" becomes
+ * "\n", the table's blank line disappears). */
+static void put_separator(aeo_buf *b, out_format fmt) {
+    if (fmt == FMT_JSON) aeo_buf_putn(b, ",\n", 2);
+    else if (fmt == FMT_TABLE) aeo_buf_putn(b, "\n", 1);
+}
+
+/* ---- valued measures in the table, csv and --summary ---------------------------
+ * ev->granted holds what each selected measure grants for the record (the
+ * VM's aeo_vm_measure_value where it applies); the value printer is the
+ * runtime's JSON one (aeo_value_to_json), as in the jsonl record. */
+
+/* csv: the value column (empty unless the measure grants a value). */
+static void put_value_csv(const eval_ctx *x, evaluator *ev, uint32_t k, aeo_buf *out) {
+    if (!x->valued) return;
+    if (ev->granted[k].kind != AEO_V_NULL) {
+        ev->tmp.len = 0;
+        aeo_value_to_json(&ev->tmp, ev->granted[k]);
+        aeo_cli_csv_field(out, ev->tmp.data, ev->tmp.len);
+    }
+    aeo_buf_puts(out, ",");
+}
+
+/* table: "  = 20 % of ..." after an applying valued measure's title. */
+static void put_value_table(const eval_ctx *x, evaluator *ev, uint32_t k, aeo_buf *out) {
+    if (ev->granted[k].kind == AEO_V_NULL) return;
+    const aeo_measure_info *m = &x->p->measures[x->sel[k]];
+    aeo_buf_puts(out, "  = ");
+    aeo_value_to_json(out, ev->granted[k]);
+    if (m->unit) aeo_buf_printf(out, " %s", m->unit);
+}
+
+/* --summary: counts each value granted. */
+static void tally_values(const eval_ctx *x, evaluator *ev, eval_stats *st) {
+    for (uint32_t k = 0; k < x->n_sel; k++) {
+        if (ev->granted[k].kind == AEO_V_NULL) continue;
+        if (!st->tallies) st->tallies = aeo_xcalloc(x->n_sel + 1, sizeof *st->tallies);
+        ev->tmp.len = 0;
+        aeo_value_to_json(&ev->tmp, ev->granted[k]);
+        tally_add(&st->tallies[k], ev->tmp.data, ev->tmp.len, 1);
+    }
+}
+
+/* Formats item [it] (record number [recno]) into [out] (or, for --summary,
+ * counts it and puts a bad record's message in [err]). */
+static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
+                      aeo_buf *err, eval_stats *stats) {
+    const aeo_program *p = x->p;
+    aeo_vm *vm = ev->vm;
+    out_format fmt = x->fmt;
+    const char *error = NULL;
+    aeo_value rec;
+    aeo_vm_begin(vm, aeo_null());
+    if (it->status == AEO_FACTS_BAD) {
+        error = it->error;
+    } else if (!aeo_facts_decode(aeo_vm_arena(vm), p->root, p->root_name, it->text, it->len, it->line, &rec,
+                                 &error)) {
+        /* Schema errors name the field; the line is added here so that
+         * every error record names its line (syntax errors already do). */
+        if (strncmp(error, "line ", 5) != 0)
+            error = aeo_arena_printf(aeo_vm_arena(vm), "line %llu: %s", (unsigned long long)it->line, error);
+    }
+    if (error) {
+        stats->bad++;
+        if (x->summary) {
+            aeo_buf_printf(err, "aeo: record %llu: %s\n", (unsigned long long)recno, error);
+            aeo_vm_end(vm);
+            return;
+        }
+        put_separator(out, fmt);
+        switch (fmt) {
+        case FMT_JSONL:
+        case FMT_JSON:
+            aeo_buf_printf(out, "{\"record\":%llu,\"error\":", (unsigned long long)recno);
+            aeo_buf_json_string(out, error, strlen(error));
+            aeo_buf_puts(out, fmt == FMT_JSONL ? "}\n" : "}");
+            break;
+        case FMT_CSV:
+            aeo_buf_printf(out, "%llu,,,error,%s", (unsigned long long)recno, x->valued ? "," : "");
+            aeo_cli_csv_field(out, error, strlen(error));
+            aeo_buf_puts(out, "\n");
+            break;
+        case FMT_TABLE:
+            aeo_buf_printf(out, "record %llu: cannot be read: %s\n", (unsigned long long)recno, error);
+            break;
+        }
+        aeo_vm_end(vm);
+        return;
+    }
+    aeo_vm_begin(vm, rec);
+    aeo_measure_outcome *outs = ev->outs;
+    uint32_t n_sel = x->n_sel;
+    bool any_error = false;
+    /* Every measure in order (no --measure): the VM's own loop, no list. */
+    aeo_vm_measures(vm, n_sel == x->p->n_measures ? NULL : x->sel, n_sel, ev->values);
+    for (uint32_t k = 0; k < n_sel; k++) {
+        outs[k] = aeo_outcome_classify(aeo_vm_arena(vm), ev->values[k]);
+        any_error |= outs[k].kind == AEO_OUTCOME_ERROR;
+    }
+    if (x->valued) aeo_outcome_granted(vm, x->sel, n_sel, outs, ev->granted);
+    stats->errors += any_error;
+    if (x->summary) {
+        for (uint32_t k = 0; k < n_sel; k++) stats->counts[k][outs[k].kind]++;
+        if (x->valued) tally_values(x, ev, stats);
+        aeo_vm_end(vm);
+        return;
+    }
+    const char *key = aeo_outcome_key(vm, x->key, &ev->keybuf);
+    if (x->key && !key) stats->no_key++;
+    put_separator(out, fmt);
+    switch (fmt) {
+    case FMT_JSONL:
+    case FMT_JSON: {
+        aeo_outcome_record r = {true, recno, x->key != NULL, key, n_sel, outs,
+                                (const char *const *)x->ids, x->id_len, ev->by_kind,
+                                x->valued ? ev->granted : NULL};
+        aeo_outcome_write_json(out, &r);
+        if (fmt == FMT_JSONL) aeo_buf_putn(out, "\n", 1);
+        break;
+    }
+    case FMT_CSV:
+        for (uint32_t k = 0; k < n_sel; k++) {
+            aeo_buf_printf(out, "%llu,", (unsigned long long)recno);
+            if (key) aeo_cli_csv_field(out, key, strlen(key));
+            aeo_buf_printf(out, ",%s,%s,", p->measures[x->sel[k]].id, aeo_outcome_names[outs[k].kind]);
+            put_value_csv(x, ev, k, out);
+            ev->tmp.len = 0;
+            if (outs[k].kind == AEO_OUTCOME_UNDECIDED) {
+                const aeo_unknown *u = outs[k].detail.as.unk;
+                for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(&ev->tmp, "%s%s", j ? " " : "", u->paths[j]);
+            } else if (outs[k].kind == AEO_OUTCOME_ERROR) {
+                aeo_buf_puts(&ev->tmp, outs[k].detail.as.e->msg);
+            }
+            aeo_cli_csv_field(out, ev->tmp.data ? ev->tmp.data : "", ev->tmp.len);
+            aeo_buf_puts(out, "\n");
+        }
+        break;
+    case FMT_TABLE: {
+        aeo_buf_printf(out, "record %llu", (unsigned long long)recno);
+        if (key) aeo_buf_printf(out, "  %s", key);
+        aeo_buf_puts(out, "\n");
+        if (x->explain) {
+            for (uint32_t k = 0; k < n_sel; k++) {
+                if (k) aeo_buf_puts(out, "\n");
+                aeo_explain_measure(x->c, vm, x->sel[k], x->color, out);
+            }
+            break;
+        }
+        int idw = 2;
+        for (uint32_t k = 0; k < n_sel; k++) {
+            int w = (int)strlen(p->measures[x->sel[k]].id);
+            if (w > idw) idw = w;
+        }
+        for (uint32_t k = 0; k < n_sel; k++) {
+            const aeo_measure_info *m = &p->measures[x->sel[k]];
+            aeo_buf_printf(out, "  %-*s  %-9s  %s", idw, m->id, aeo_outcome_names[outs[k].kind], m->title);
+            put_value_table(x, ev, k, out);
+            if (outs[k].kind == AEO_OUTCOME_UNDECIDED) {
+                const aeo_unknown *u = outs[k].detail.as.unk;
+                aeo_buf_puts(out, "  (missing:");
+                for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(out, " %s", u->paths[j]);
+                aeo_buf_puts(out, ")");
+            } else if (outs[k].kind == AEO_OUTCOME_ERROR) {
+                aeo_buf_printf(out, "  (%s", outs[k].detail.as.e->msg);
+                if (outs[k].detail.as.e->has_span) aeo_sources_append_at(&x->c->sources, outs[k].detail.as.e->span, out);
+                aeo_buf_puts(out, ")");
+            } else if (outs[k].kind == AEO_OUTCOME_NOT && !aeo_vm_in_force(vm, x->sel[k])) {
+                aeo_buf_puts(out, "  (not in force on this date)");
+            }
+            aeo_buf_puts(out, "\n");
+        }
+        break;
+    }
+    }
+    aeo_vm_end(vm);
+}
+
+/* The writer's side: output in order, with the first separator dropped. */
+typedef struct eval_writer {
+    bool wrote;                /* a record has been written */
+    bool failed;
+} eval_writer;
+
+static void write_output(eval_writer *w, const aeo_buf *out, const aeo_buf *err) {
+    if (err->len) {
+        fflush(stdout);
+        fwrite(err->data, 1, err->len, stderr);
+    }
+    if (!out->len) return;
+    size_t skip = 0;
+    if (!w->wrote) {
+        /* JSON's ",\n" and the table's "\n" before the first record. */
+        skip = out->data[0] == ',' || out->data[0] == '\n' ? 1 : 0;
+        w->wrote = true;
+    }
+    if (fwrite(out->data + skip, 1, out->len - skip, stdout) != out->len - skip) w->failed = true;
+}
+
+/* ---- -j N ---- */
+
+#define BATCH_RECORDS 1024
+#define BATCH_BYTES ((size_t)1024 * 1024)
+
+/* An item of a batch: where its text and message are in the batch's text
+ * buffer (which may move while it grows). */
+typedef struct batch_item {
+    aeo_facts_status status;
+    uint64_t line;
+    const char *in_block;      /* the text where the reader left it, or NULL: */
+    size_t text, len, error;   /* offset in the batch's text; error: offset + 1, 0 for none */
+} batch_item;
+
+typedef struct batch {
+    enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE } state;
+    uint64_t first_recno;
+    uint32_t n, cap;
+    batch_item *items;
+    aeo_buf text;              /* texts and messages the reader did not keep */
+    void **blocks;             /* input blocks to free once the batch is written */
+    size_t n_blocks, cap_blocks;
+    aeo_buf out, err;
+    eval_stats stats;
+} batch;
+
+typedef struct pipeline {
+    const eval_ctx *x;
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    batch *ring;
+    uint32_t n_ring;
+    uint64_t n_read, n_taken;  /* batches read so far, batches taken by workers */
+    bool eof;
+} pipeline;
+
+static void *worker_main(void *arg) {
+    pipeline *pl = arg;
+    evaluator ev;
+    evaluator_init(&ev, pl->x);
+    pthread_mutex_lock(&pl->lock);
+    for (;;) {
+        while (pl->n_taken == pl->n_read && !pl->eof) pthread_cond_wait(&pl->work, &pl->lock);
+        if (pl->n_taken == pl->n_read) break;
+        batch *b = &pl->ring[pl->n_taken++ % pl->n_ring];
+        b->state = SLOT_BUSY;
+        pthread_mutex_unlock(&pl->lock);
+        for (uint32_t i = 0; i < b->n; i++) {
+            const batch_item *bi = &b->items[i];
+            eval_item it = {bi->status, bi->in_block ? bi->in_block : b->text.data + bi->text, bi->len, bi->line,
+                            bi->error ? b->text.data + bi->error - 1 : NULL};
+            eval_one(pl->x, &ev, &it, b->first_recno + i, &b->out, &b->err, &b->stats);
+        }
+        pthread_mutex_lock(&pl->lock);
+        b->state = SLOT_DONE;
+        pthread_cond_broadcast(&pl->done);
+    }
+    pthread_mutex_unlock(&pl->lock);
+    evaluator_free(&ev);
+    return NULL;
+}
+
+/* Adds the batch's totals to [st] and clears it for reuse; its input
+ * blocks go back to the reader [rd]. */
+static void batch_merge(batch *b, eval_stats *st, uint32_t n_sel, aeo_facts_reader *rd) {
+    st->bad += b->stats.bad;
+    st->errors += b->stats.errors;
+    st->no_key += b->stats.no_key;
+    for (uint32_t k = 0; k < n_sel; k++)
+        for (int o = 0; o < 4; o++) st->counts[k][o] += b->stats.counts[k][o];
+    tallies_merge(st, &b->stats, n_sel);
+    b->stats.bad = b->stats.errors = b->stats.no_key = 0;
+    memset(b->stats.counts, 0, (n_sel + 1) * sizeof *b->stats.counts);
+    b->n = 0;
+    b->text.len = b->out.len = b->err.len = 0;
+    for (size_t i = 0; i < b->n_blocks; i++) aeo_facts_reader_recycle(rd, b->blocks[i]);
+    b->n_blocks = 0;
+    b->state = SLOT_FREE;
+}
+
+/* Reads, evaluates and writes every record with [jobs] worker threads.
+ * Returns the reader's final status (EOF or IOERR, with *[ioerr] the
+ * message, copied). */
+static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, unsigned jobs, eval_writer *w,
+                                     eval_stats *st, uint64_t *recno, char **ioerr) {
+    pipeline pl;
+    memset(&pl, 0, sizeof pl);
+    pl.x = x;
+    pl.n_ring = 4 * jobs;
+    pl.ring = aeo_xcalloc(pl.n_ring, sizeof *pl.ring);
+    for (uint32_t i = 0; i < pl.n_ring; i++)
+        pl.ring[i].stats.counts = aeo_xcalloc(x->n_sel + 1, sizeof *pl.ring[i].stats.counts);
+    pthread_mutex_init(&pl.lock, NULL);
+    pthread_cond_init(&pl.work, NULL);
+    pthread_cond_init(&pl.done, NULL);
+    pthread_t *threads = aeo_xcalloc(jobs, sizeof *threads);
+    unsigned started = 0;
+    for (; started < jobs; started++)
+        if (pthread_create(&threads[started], NULL, worker_main, &pl) != 0) break;
+    aeo_facts_status fs = AEO_FACTS_EOF;
+    uint64_t n_written = 0;
+    bool reading = true;
+    if (started == 0) reading = false;   /* no thread at all: the caller falls back */
+    else aeo_facts_reader_keep_blocks(rd);
+    for (;;) {
+        /* Write what is finished, in order. */
+        pthread_mutex_lock(&pl.lock);
+        while (n_written < pl.n_read && pl.ring[n_written % pl.n_ring].state == SLOT_DONE) {
+            batch *b = &pl.ring[n_written % pl.n_ring];
+            pthread_mutex_unlock(&pl.lock);
+            write_output(w, &b->out, &b->err);
+            batch_merge(b, st, x->n_sel, rd);
+            n_written++;
+            pthread_mutex_lock(&pl.lock);
+        }
+        if (!reading) {
+            if (n_written == pl.n_read) {
+                pthread_mutex_unlock(&pl.lock);
+                break;
+            }
+            pthread_cond_wait(&pl.done, &pl.lock);
+            pthread_mutex_unlock(&pl.lock);
+            continue;
+        }
+        if (pl.n_read - n_written == pl.n_ring) {   /* the ring is full: wait for a batch */
+            pthread_cond_wait(&pl.done, &pl.lock);
+            pthread_mutex_unlock(&pl.lock);
+            continue;
+        }
+        pthread_mutex_unlock(&pl.lock);
+        /* Read the next batch into the free slot. */
+        batch *b = &pl.ring[pl.n_read % pl.n_ring];
+        b->first_recno = *recno + 1;
+        size_t bytes = 0;
+        while (b->n < BATCH_RECORDS && bytes < BATCH_BYTES) {
+            aeo_facts_item item;
+            fs = aeo_facts_next(rd, &item);
+            if (fs == AEO_FACTS_EOF || fs == AEO_FACTS_IOERR) {
+                if (fs == AEO_FACTS_IOERR) *ioerr = aeo_xstrdup(item.error);
+                reading = false;
+                break;
+            }
+            if (b->n == b->cap) {
+                b->cap = b->cap ? b->cap * 2 : 64;
+                b->items = aeo_xrealloc(b->items, b->cap * sizeof *b->items);
+            }
+            batch_item *it = &b->items[b->n++];
+            it->status = fs;
+            it->line = item.line;
+            it->len = item.len;
+            /* A record in an input block is not copied: the block lives
+             * until the batch that takes it (this or a later one) is written. */
+            it->in_block = item.in_block ? item.text : NULL;
+            it->text = b->text.len;
+            bytes += item.len;
+            if (!item.in_block) {
+                aeo_buf_putn(&b->text, item.text, item.len);
+                aeo_buf_putn(&b->text, "", 1);
+            }
+            it->error = 0;
+            if (item.error) {
+                it->error = b->text.len + 1;
+                aeo_buf_putn(&b->text, item.error, strlen(item.error) + 1);
+            }
+            (*recno)++;
+        }
+        for (void *blk; (blk = aeo_facts_reader_retired(rd)) != NULL;) {
+            if (b->n_blocks == b->cap_blocks) {
+                b->cap_blocks = b->cap_blocks ? 2 * b->cap_blocks : 8;
+                b->blocks = aeo_xrealloc(b->blocks, b->cap_blocks * sizeof *b->blocks);
+            }
+            b->blocks[b->n_blocks++] = blk;
+        }
+        pthread_mutex_lock(&pl.lock);
+        if (b->n > 0) {
+            b->state = SLOT_READY;
+            pl.n_read++;
+            pthread_cond_signal(&pl.work);
+        }
+        if (!reading) {
+            pl.eof = true;
+            pthread_cond_broadcast(&pl.work);
+        }
+        pthread_mutex_unlock(&pl.lock);
+    }
+    pthread_mutex_lock(&pl.lock);
+    pl.eof = true;
+    pthread_cond_broadcast(&pl.work);
+    pthread_mutex_unlock(&pl.lock);
+    for (unsigned i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    free(threads);
+    for (uint32_t i = 0; i < pl.n_ring; i++) {
+        for (size_t k = 0; k < pl.ring[i].n_blocks; k++) free(pl.ring[i].blocks[k]);
+        free(pl.ring[i].blocks);
+        free(pl.ring[i].items);
+        free(pl.ring[i].stats.counts);
+        tallies_free(&pl.ring[i].stats, x->n_sel);
+        aeo_buf_free(&pl.ring[i].text);
+        aeo_buf_free(&pl.ring[i].out);
+        aeo_buf_free(&pl.ring[i].err);
+    }
+    free(pl.ring);
+    pthread_mutex_destroy(&pl.lock);
+    pthread_cond_destroy(&pl.work);
+    pthread_cond_destroy(&pl.done);
+    return started ? fs : AEO_FACTS_RECORD;
+}
+
+/* Reads, evaluates and writes every record in this thread. */
+static aeo_facts_status run_serial(const eval_ctx *x, aeo_facts_reader *rd, eval_writer *w, eval_stats *st,
+                                   uint64_t *recno, char **ioerr) {
+    evaluator ev;
+    evaluator_init(&ev, x);
+    aeo_buf out = {0}, err = {0};
+    aeo_facts_status fs;
+    for (;;) {
+        aeo_facts_item item;
+        fs = aeo_facts_next(rd, &item);
+        if (fs == AEO_FACTS_EOF) break;
+        if (fs == AEO_FACTS_IOERR) {
+            *ioerr = aeo_xstrdup(item.error);
+            break;
+        }
+        eval_item it = {fs, item.text, item.len, item.line, item.error};
+        eval_one(x, &ev, &it, ++*recno, &out, &err, st);
+        /* Written in large pieces, but a bad record's message for
+         * --summary goes out at once, as before. */
+        if (out.len >= 64 * 1024 || err.len) {
+            write_output(w, &out, &err);
+            out.len = err.len = 0;
+        }
+    }
+    write_output(w, &out, &err);
+    aeo_buf_free(&out);
+    aeo_buf_free(&err);
+    evaluator_free(&ev);
+    return fs;
+}
+
+int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
+    aeo_cli_opts o;
+    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
+    if (st >= 0) { aeo_cli_free_options(&o); return st; }
+    int chosen = FMT_TABLE;
+    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &chosen, &st)) {
+        aeo_cli_free_options(&o);
+        return st;
+    }
+    out_format fmt = o.format ? (out_format)chosen : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSONL;
+    if (o.summary && (o.explain || (o.format && fmt != FMT_TABLE))) {
+        st = aeo_cli_usage_error("%s", "--summary prints a table of counts; it cannot be combined with --explain or --format");
+        aeo_cli_free_options(&o);
+        return st;
+    }
+    if (o.summary) fmt = FMT_TABLE;
+    if (o.explain && fmt != FMT_TABLE) {
+        if (o.format) {
+            st = aeo_cli_usage_error("--explain prints text; it cannot be combined with --format %s", o.format);
+            aeo_cli_free_options(&o);
+            return st;
+        }
+        fmt = FMT_TABLE;
+    }
+    if (!o.facts) {
+        aeo_cli_free_options(&o);
+        return aeo_cli_usage_error("%s", "eval needs --facts FILE (or --facts - for stdin)");
+    }
+    aeo_value as_of = aeo_timestamp(aeo_time_today_utc(), 0);
+    if (o.as_of && !aeo_cli_parse_as_of(o.as_of, &as_of)) {
+        st = aeo_cli_usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o.as_of);
+        aeo_cli_free_options(&o);
+        return st;
+    }
+    st = EXIT_OK;
+    aeo_catalog *c = aeo_cli_load(&o, &st);
+    if (!c) { aeo_cli_free_options(&o); return st; }
+    aeo_program *p = c->program;
+    if (!p->root) {
+        fprintf(stderr, "aeo: the catalog has no facts schema\n");
+        aeo_catalog_free(c);
+        aeo_cli_free_options(&o);
+        return EXIT_FINDINGS;
+    }
+    /* Which measures to report. */
+    uint32_t *sel = aeo_xcalloc(p->n_measures + 1, sizeof *sel);
+    uint32_t n_sel = 0;
+    if (o.n_measures == 0) {
+        for (uint32_t i = 0; i < p->n_measures; i++) sel[n_sel++] = i;
+    } else {
+        for (uint32_t i = 0; i < p->n_measures; i++)
+            for (uint32_t k = 0; k < o.n_measures; k++)
+                if (strcmp(o.measures[k], p->measures[i].id) == 0) { sel[n_sel++] = i; break; }
+        for (uint32_t k = 0; k < o.n_measures; k++) {
+            if (aeo_program_measure(p, o.measures[k]) < 0) {
+                fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o.measures[k]);
+                st = EXIT_USAGE;
+            }
+        }
+    }
+    /* An explicit --key replaces the catalog's. */
+    aeo_chunk *key_chunk = p->key;
+    aeo_chunk *own_key = NULL;
+    if (o.key && st == EXIT_OK) {
+        uint32_t before = c->diags.n;
+        own_key = key_chunk = aeo_catalog_compile_text(c, "--key", o.key, strlen(o.key), NULL);
+        if (!own_key) {
+            aeo_diags_sort(&c->diags);
+            for (uint32_t i = before; i < c->diags.n; i++)
+                aeo_diag_print(&c->diags.items[i], &c->sources, stderr, aeo_cli_use_color(&o, stderr));
+            st = EXIT_USAGE;
+        }
+    }
+    FILE *in = NULL;
+    if (st == EXIT_OK) {
+        in = strcmp(o.facts, "-") == 0 ? stdin : fopen(o.facts, "rb");
+        if (!in) {
+            fprintf(stderr, "aeo: %s: %s\n", o.facts, strerror(errno));
+            st = EXIT_USAGE;
+        }
+    }
+    if (st != EXIT_OK) {
+        aeo_chunk_free(own_key);
+        free(sel);
+        aeo_catalog_free(c);
+        aeo_cli_free_options(&o);
+        return st;
+    }
+
+    bool valued = false;
+    for (uint32_t i = 0; i < p->n_measures; i++) valued |= p->measures[i].value_type != NULL;
+    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o.summary, o.explain, aeo_cli_use_color(&o, stdout), valued,
+                  as_of, NULL, NULL};
+    x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
+    x.id_len = aeo_xcalloc(n_sel + 1, sizeof *x.id_len);
+    for (uint32_t k = 0; k < n_sel; k++) {
+        aeo_buf b = {0};
+        const char *id = p->measures[sel[k]].id;
+        aeo_buf_json_string(&b, id, strlen(id));
+        x.ids[k] = b.data;
+        x.id_len[k] = b.len;
+    }
+    aeo_facts_reader *rd = aeo_facts_reader_new(in, o.facts);
+    /* The decoder validates each record; the reader need not do it too. */
+    aeo_facts_reader_set_validate(rd, false);
+    uint64_t recno = 0;
+    eval_stats stats = {.counts = aeo_xcalloc(n_sel + 1, sizeof *stats.counts)};
+    eval_writer w = {false, false};
+    char *ioerr = NULL;
+    if (fmt == FMT_JSON) fputs("[", stdout);
+    if (fmt == FMT_CSV)
+        fputs(valued ? "record,key,measure,outcome,value,detail\n" : "record,key,measure,outcome,detail\n", stdout);
+    /* --explain compiles traced chunks into the catalog as it goes: one thread. */
+    aeo_facts_status fs = AEO_FACTS_RECORD;
+    if (o.jobs > 1 && !o.explain) fs = run_parallel(&x, rd, o.jobs, &w, &stats, &recno, &ioerr);
+    if (fs == AEO_FACTS_RECORD) fs = run_serial(&x, rd, &w, &stats, &recno, &ioerr);
+    if (fs == AEO_FACTS_IOERR) {
+        fflush(stdout);
+        /* The reader's message already names the input. */
+        fprintf(stderr, "aeo: %s\n", ioerr);
+        st = EXIT_USAGE;
+    }
+    free(ioerr);
+    uint64_t bad_records = stats.bad, error_records = stats.errors;
+    uint64_t (*counts)[4] = stats.counts;
+    if (w.failed) errno = EIO;
+    if (fmt == FMT_JSON) fputs(w.wrote ? "\n]\n" : "]\n", stdout);
+    if (o.summary) {
+        char date[48];
+        aeo_time_format_timestamp(as_of.as.i, as_of.nanos, date);
+        if (strlen(date) == 20 && strcmp(date + 10, "T00:00:00Z") == 0) date[10] = '\0';
+        printf("%llu record%s as of %s: %llu evaluated, %llu unreadable\n", (unsigned long long)recno,
+               recno == 1 ? "" : "s", date, (unsigned long long)(recno - bad_records),
+               (unsigned long long)bad_records);
+        int idw = 2, tw = 5;
+        for (uint32_t k = 0; k < n_sel; k++) {
+            int wd = (int)strlen(p->measures[sel[k]].id);
+            if (wd > idw) idw = wd;
+            wd = (int)strlen(p->measures[sel[k]].title);
+            if (wd > tw) tw = wd > 60 ? 60 : wd;
+        }
+        printf("%-*s  %-*s  %8s  %8s  %9s  %6s\n", idw, "ID", tw, "TITLE", "applies", "not", "undecided", "error");
+        for (uint32_t k = 0; k < n_sel; k++)
+            printf("%-*s  %-*.*s  %8llu  %8llu  %9llu  %6llu\n", idw, p->measures[sel[k]].id, tw, tw,
+                   p->measures[sel[k]].title, (unsigned long long)counts[k][AEO_OUTCOME_APPLIES],
+                   (unsigned long long)counts[k][AEO_OUTCOME_NOT], (unsigned long long)counts[k][AEO_OUTCOME_UNDECIDED],
+                   (unsigned long long)counts[k][AEO_OUTCOME_ERROR]);
+        /* Valued measures: the records per value granted. */
+        for (uint32_t k = 0; k < n_sel && stats.tallies; k++) {
+            const value_tally *t = &stats.tallies[k];
+            if (!t->n) continue;
+            printf("%-*s  values (records):", idw, p->measures[sel[k]].id);
+            for (uint32_t i = 0; i < t->n; i++)
+                printf("%s %s (%llu)", i ? "," : "", t->texts[i], (unsigned long long)t->counts[i]);
+            if (p->measures[sel[k]].unit) printf("; unit: %s", p->measures[sel[k]].unit);
+            printf("\n");
+        }
+    } else if (fmt == FMT_TABLE && recno == 0) {
+        fputs("no records\n", stdout);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout) || w.failed) {
+        fprintf(stderr, "aeo: writing output: %s\n", strerror(errno));
+        st = EXIT_USAGE;
+    }
+    if (st == EXIT_OK && (bad_records || error_records)) st = EXIT_FINDINGS;
+    if (bad_records)
+        fprintf(stderr, "aeo: %llu of %llu record%s could not be read\n", (unsigned long long)bad_records,
+                (unsigned long long)recno, recno == 1 ? "" : "s");
+    if (error_records)
+        fprintf(stderr, "aeo: %llu record%s had measures that failed with a runtime error\n",
+                (unsigned long long)error_records, error_records == 1 ? "" : "s");
+    if (stats.no_key)
+        fprintf(stderr, "aeo: %llu record%s got no key: the key expression (%s) was undecided or failed\n",
+                (unsigned long long)stats.no_key, stats.no_key == 1 ? "" : "s",
+                o.key ? o.key : (p->key_text ? p->key_text : "key"));
+    for (uint32_t k = 0; k < n_sel; k++) free(x.ids[k]);
+    free(x.ids);
+    free(x.id_len);
+    free(counts);
+    tallies_free(&stats, n_sel);
+    aeo_facts_reader_free(rd);
+    if (in != stdin) fclose(in);
+    aeo_chunk_free(own_key);
+    free(sel);
+    aeo_catalog_free(c);
+    aeo_cli_free_options(&o);
+    return st;
+}
+

@@ -1,0 +1,139 @@
+/* Outcomes classified once, and the jsonl record written once.  See
+ * outcome.h.  The writer is on the hot path of `aeo eval` (one call per
+ * record): the applies and not lists, nearly all of a line, are copied
+ * straight into the buffer from pre-quoted IDs. */
+#include "runtime/outcome.h"
+
+#include <string.h>
+
+const char *const aeo_outcome_names[4] = {"applies", "not", "undecided", "error"};
+
+aeo_measure_outcome aeo_outcome_classify(aeo_arena *a, aeo_value v) {
+    aeo_measure_outcome o = {AEO_OUTCOME_ERROR, v};
+    if (v.kind == AEO_V_BOOL) o.kind = v.as.b ? AEO_OUTCOME_APPLIES : AEO_OUTCOME_NOT;
+    else if (v.kind == AEO_V_UNKNOWN) o.kind = AEO_OUTCOME_UNDECIDED;
+    else if (v.kind != AEO_V_ERROR)
+        /* The checker types every condition as bool, so this is a dyn value
+         * (a fact of type dyn, a map lookup) that turned out otherwise:
+         * CEL's "no such overload" for a non-bool in a logical position. */
+        o.detail = aeo_error_new(a, "the condition gave a value of type %s, not a bool", aeo_value_type_name(v));
+    return o;
+}
+
+void aeo_outcome_granted(aeo_vm *vm, const uint32_t *sel, uint32_t n, const aeo_measure_outcome *outs,
+                         aeo_value *out) {
+    for (uint32_t k = 0; k < n; k++)
+        out[k] = outs[k].kind == AEO_OUTCOME_APPLIES ? aeo_vm_measure_value(vm, sel ? sel[k] : k) : aeo_null();
+}
+
+const char *aeo_outcome_key(aeo_vm *vm, const aeo_chunk *key, aeo_buf *tmp) {
+    if (!key) return NULL;
+    aeo_value k = aeo_vm_run(vm, key);
+    tmp->len = 0;
+    if (k.kind == AEO_V_STRING) return k.as.s->data;
+    if (k.kind == AEO_V_ERROR || k.kind == AEO_V_UNKNOWN) return NULL;
+    aeo_value_format(tmp, k);
+    aeo_buf_putn(tmp, "", 0);
+    return tmp->data ? tmp->data : "";
+}
+
+/* Appends [n] bytes: aeo_buf_putn without the call for short pieces. */
+static inline void put_bytes(aeo_buf *b, const char *s, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        aeo_buf_putn(b, s, n);
+        return;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+#define PUT_LIT(b, lit) put_bytes((b), (lit), sizeof(lit) - 1)
+
+static void put_u64(aeo_buf *b, uint64_t v) {
+    char tmp[24];
+    int i = 24;
+    do tmp[--i] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    put_bytes(b, tmp + i, (size_t)(24 - i));
+}
+
+void aeo_outcome_write_json(aeo_buf *out, const aeo_outcome_record *r) {
+    /* Every member after the first is preceded by a comma; without a record
+     * number the key (or "applies") is the first. */
+    bool first = true;
+    PUT_LIT(out, "{");
+    if (r->has_recno) {
+        PUT_LIT(out, "\"record\":");
+        put_u64(out, r->recno);
+        first = false;
+    }
+    if (r->has_key) {
+        if (first) PUT_LIT(out, "\"key\":");
+        else PUT_LIT(out, ",\"key\":");
+        if (r->key) aeo_buf_json_string(out, r->key, strlen(r->key));
+        else PUT_LIT(out, "null");
+        first = false;
+    }
+    /* The measures by outcome, each list in catalog order. */
+    uint32_t n = r->n, *by = r->scratch, n_by[4] = {0, 0, 0, 0};
+    for (uint32_t k = 0; k < n; k++) {
+        aeo_outcome_kind kind = r->outs[k].kind;
+        by[(size_t)kind * n + n_by[kind]++] = k;
+    }
+    static const char *const field[] = {",\"applies\":[", ",\"not\":[", ",\"undecided\":{", ",\"errors\":{"};
+    for (int kind = AEO_OUTCOME_APPLIES; kind <= AEO_OUTCOME_ERROR; kind++) {
+        const char *f = field[kind] + (first ? 1 : 0);
+        first = false;
+        put_bytes(out, f, strlen(f));
+        const uint32_t *list = by + (size_t)kind * n;
+        if (kind <= AEO_OUTCOME_NOT) {
+            size_t need = 2;
+            for (uint32_t j = 0; j < n_by[kind]; j++) need += r->id_len[list[j]] + 1;
+            aeo_buf_reserve(out, need);
+            char *o = out->data + out->len;
+            for (uint32_t j = 0; j < n_by[kind]; j++) {
+                if (j) *o++ = ',';
+                memcpy(o, r->ids[list[j]], r->id_len[list[j]]);
+                o += r->id_len[list[j]];
+            }
+            *o++ = ']';
+            *o = '\0';
+            out->len = (size_t)(o - out->data);
+            if (kind == AEO_OUTCOME_APPLIES && r->values) {
+                PUT_LIT(out, ",\"values\":{");
+                bool firstv = true;
+                for (uint32_t j = 0; j < n_by[kind]; j++) {
+                    aeo_value v = r->values[list[j]];
+                    if (v.kind == AEO_V_NULL) continue;
+                    if (!firstv) PUT_LIT(out, ",");
+                    firstv = false;
+                    put_bytes(out, r->ids[list[j]], r->id_len[list[j]]);
+                    PUT_LIT(out, ":");
+                    aeo_value_to_json(out, v);
+                }
+                PUT_LIT(out, "}");
+            }
+            continue;
+        }
+        for (uint32_t j = 0; j < n_by[kind]; j++) {
+            uint32_t k = list[j];
+            if (j) PUT_LIT(out, ",");
+            put_bytes(out, r->ids[k], r->id_len[k]);
+            if (kind == AEO_OUTCOME_UNDECIDED) {
+                PUT_LIT(out, ":[");
+                const aeo_unknown *u = r->outs[k].detail.as.unk;
+                for (uint32_t i = 0; i < u->n; i++) {
+                    if (i) PUT_LIT(out, ",");
+                    aeo_buf_json_string(out, u->paths[i], strlen(u->paths[i]));
+                }
+                PUT_LIT(out, "]");
+            } else {
+                PUT_LIT(out, ":");
+                const char *msg = r->outs[k].detail.as.e->msg;
+                aeo_buf_json_string(out, msg, strlen(msg));
+            }
+        }
+        PUT_LIT(out, "}");
+    }
+    PUT_LIT(out, "}");
+}

@@ -1,0 +1,1 @@
+f=tests/golden/cli/lib_nonbool; $AEO eval $f.aeo --facts $f.jsonl --as-of 2021-06-01 --format jsonl; $AEO eval $f.aeo --facts $f.jsonl --as-of 2021-06-01 --format table; $AEO eval $f.aeo --facts $f.jsonl --as-of 2021-06-01 --explain --measure N01; $AEO test $f.aeo; printf ':measures\n' | $AEO repl $f.aeo --facts $f.jsonl

@@ -1,0 +1,1 @@
+bash tests/golden/cli/pkg_completion.sh

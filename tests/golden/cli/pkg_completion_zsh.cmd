@@ -1,0 +1,1 @@
+zsh -f tests/golden/cli/pkg_completion_zsh.zsh

@@ -1,0 +1,1 @@
+sh tests/golden/docs/man.sh
