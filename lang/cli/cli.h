@@ -62,6 +62,11 @@ typedef struct aeo_cli_choice {
  * "did you mean" all come from it. */
 typedef struct aeo_cli_command {
     const char *name;
+    /* A command that reads its own arguments (repl, explain, help,
+     * version), or NULL for one that takes the common options: then main.c
+     * parses them against [options], picks the --format value from
+     * [formats] (its first entry when none is given), calls [act], and
+     * frees the options, so no command repeats that prologue. */
     int (*run)(const struct aeo_cli_command *cmd, int argc, char **argv);
     const char *synopsis;              /* its lines of the usage text, or NULL (not listed) */
     /* The options it accepts, NULL-terminated: "--name=KIND" takes a value
@@ -69,6 +74,7 @@ typedef struct aeo_cli_command {
      * is a flag. */
     const char *const *options;
     const aeo_cli_choice *formats;     /* the values of its --format, or NULL */
+    int (*act)(const aeo_cli_opts *o, int fmt);
 } aeo_cli_command;
 
 /* The values of --color (auto -1, always 1, never 0), for every command. */
@@ -116,14 +122,16 @@ bool aeo_cli_parse_as_of(const char *s, aeo_value *out);
  * a quote or a line break); eval's csv and list's csv. */
 void aeo_cli_csv_field(aeo_buf *b, const char *s, size_t n);
 
-/* The commands (argc and argv: the arguments after the command's name). */
-int aeo_cli_check(const aeo_cli_command *cmd, int argc, char **argv);
-int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv);
-int aeo_cli_test(const aeo_cli_command *cmd, int argc, char **argv);
-int aeo_cli_list(const aeo_cli_command *cmd, int argc, char **argv);
-int aeo_cli_fmt(const aeo_cli_command *cmd, int argc, char **argv);
-int aeo_cli_disasm(const aeo_cli_command *cmd, int argc, char **argv);
-int aeo_cli_parse(const aeo_cli_command *cmd, int argc, char **argv);
+/* The commands that take the common options: [o] parsed and [fmt] the
+ * chosen --format value (main.c's dispatch). */
+int aeo_cli_check(const aeo_cli_opts *o, int fmt);
+int aeo_cli_eval(const aeo_cli_opts *o, int fmt);
+int aeo_cli_test(const aeo_cli_opts *o, int fmt);
+int aeo_cli_list(const aeo_cli_opts *o, int fmt);
+int aeo_cli_fmt(const aeo_cli_opts *o, int fmt);
+int aeo_cli_disasm(const aeo_cli_opts *o, int fmt);
+int aeo_cli_parse(const aeo_cli_opts *o, int fmt);
+/* `aeo explain CODE` (argc and argv: the arguments after its name). */
 int aeo_cli_explain_code(const aeo_cli_command *cmd, int argc, char **argv);
 
 #endif

@@ -27,31 +27,22 @@ const aeo_cli_choice aeo_cli_test_formats[] = {
 typedef enum { LIST_TABLE, LIST_JSON, LIST_CSV } list_format;
 const aeo_cli_choice aeo_cli_list_formats[] = {{"table", LIST_TABLE}, {"json", LIST_JSON}, {"csv", LIST_CSV}, {NULL, 0}};
 
-int aeo_cli_check(const aeo_cli_command *cmd, int argc, char **argv) {
-    aeo_cli_opts o;
-    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
-    if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    int chosen = AEO_DIAG_TEXT;
-    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &chosen, &st)) {
-        aeo_cli_free_options(&o);
-        return st;
-    }
+int aeo_cli_check(const aeo_cli_opts *o, int chosen) {
+    int st = EXIT_OK;
     aeo_diag_format fmt = (aeo_diag_format)chosen;
-    st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load_quiet(&o, &st);
+    aeo_catalog *c = aeo_cli_load_quiet(o, &st);
     if (c) {
         if (fmt == AEO_DIAG_TEXT) {
-            aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(&o, stderr));
+            aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(o, stderr));
             if (c->diags.n_errors || c->diags.n_warnings)
                 fprintf(stderr, "%u error%s, %u warning%s\n", c->diags.n_errors, c->diags.n_errors == 1 ? "" : "s",
                         c->diags.n_warnings, c->diags.n_warnings == 1 ? "" : "s");
         } else {
             aeo_diags_render(&c->diags, &c->sources, fmt, stdout, false);
         }
-        if (c->diags.n_errors > 0 || (o.werror && c->diags.n_warnings > 0)) st = EXIT_FINDINGS;
+        if (c->diags.n_errors > 0 || (o->werror && c->diags.n_warnings > 0)) st = EXIT_FINDINGS;
         aeo_catalog_free(c);
     }
-    aeo_cli_free_options(&o);
     return st;
 }
 
@@ -61,17 +52,15 @@ static void pos_of(void *ud, uint32_t offset, uint32_t *line, uint32_t *col) {
     aeo_sources_position(s, file, offset, line, col);
 }
 
-int aeo_cli_parse(const aeo_cli_command *cmd, int argc, char **argv) {
-    aeo_cli_opts o;
-    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
-    if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    st = EXIT_OK;
+int aeo_cli_parse(const aeo_cli_opts *o, int fmt) {
+    (void)fmt;
+    int st = EXIT_OK;
     aeo_catalog *c = aeo_catalog_new();
-    c->diags.max_errors = o.max_errors;
-    for (uint32_t i = 0; i < o.n_paths; i++) {
+    c->diags.max_errors = o->max_errors;
+    for (uint32_t i = 0; i < o->n_paths; i++) {
         const char *err;
-        if (!aeo_catalog_add_path(c, o.paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o.paths[i], err);
+        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
+            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
             st = EXIT_USAGE;
         }
     }
@@ -80,30 +69,26 @@ int aeo_cli_parse(const aeo_cli_command *cmd, int argc, char **argv) {
         aeo_ast_dump(stdout, &c->files[i], pos_of, ud);
     }
     aeo_diags_sort(&c->diags);
-    aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(&o, stderr));
+    aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(o, stderr));
     if (c->diags.n_errors && st == EXIT_OK) st = EXIT_FINDINGS;
     aeo_catalog_free(c);
-    aeo_cli_free_options(&o);
     return st;
 }
 
-int aeo_cli_disasm(const aeo_cli_command *cmd, int argc, char **argv) {
-    aeo_cli_opts o;
-    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
-    if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load(&o, &st);
-    if (!c) { aeo_cli_free_options(&o); return st; }
+int aeo_cli_disasm(const aeo_cli_opts *o, int fmt) {
+    (void)fmt;
+    int st = EXIT_OK;
+    aeo_catalog *c = aeo_cli_load(o, &st);
+    if (!c) return st;
     aeo_program *p = c->program;
-    for (uint32_t k = 0; k < o.n_measures; k++) {
-        if (aeo_program_measure(p, o.measures[k]) < 0) {
-            fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o.measures[k]);
+    for (uint32_t k = 0; k < o->n_measures; k++) {
+        if (aeo_program_measure(p, o->measures[k]) < 0) {
+            fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o->measures[k]);
             aeo_catalog_free(c);
-            aeo_cli_free_options(&o);
-            return EXIT_USAGE;
+                return EXIT_USAGE;
         }
     }
-    if (o.n_measures == 0) {
+    if (o->n_measures == 0) {
         for (uint32_t i = 0; i < p->n_defs; i++) {
             aeo_chunk_disasm(p->defs[i].chunk, stdout, aeo_sources_span_namer, &c->sources);
             fputc('\n', stdout);
@@ -115,8 +100,8 @@ int aeo_cli_disasm(const aeo_cli_command *cmd, int argc, char **argv) {
     }
     bool first = true;
     for (uint32_t i = 0; i < p->n_measures; i++) {
-        bool want = o.n_measures == 0;
-        for (uint32_t k = 0; k < o.n_measures; k++) want |= strcmp(o.measures[k], p->measures[i].id) == 0;
+        bool want = o->n_measures == 0;
+        for (uint32_t k = 0; k < o->n_measures; k++) want |= strcmp(o->measures[k], p->measures[i].id) == 0;
         if (!want) continue;
         if (!first) fputc('\n', stdout);
         first = false;
@@ -130,45 +115,34 @@ int aeo_cli_disasm(const aeo_cli_command *cmd, int argc, char **argv) {
         }
     }
     aeo_catalog_free(c);
-    aeo_cli_free_options(&o);
     return st;
 }
 
 /* ---- test ---------------------------------------------------------------------- */
 
-int aeo_cli_test(const aeo_cli_command *cmd, int argc, char **argv) {
-    aeo_cli_opts o;
-    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
-    if (st >= 0) { aeo_cli_free_options(&o); return st; }
+int aeo_cli_test(const aeo_cli_opts *o, int chosen) {
+    int st = EXIT_OK;
     aeo_test_opts to = {0};
-    int chosen = AEO_TEST_TEXT;
-    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &chosen, &st)) {
-        aeo_cli_free_options(&o);
-        return st;
-    }
     to.format = (aeo_test_format)chosen;
     to.has_as_of = true;
     to.as_of = aeo_timestamp(aeo_time_today_utc(), 0);
-    if (o.as_of && !aeo_cli_parse_as_of(o.as_of, &to.as_of)) {
-        st = aeo_cli_usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o.as_of);
-        aeo_cli_free_options(&o);
+    if (o->as_of && !aeo_cli_parse_as_of(o->as_of, &to.as_of)) {
+        st = aeo_cli_usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o->as_of);
         return st;
     }
-    to.filter = o.filter;
-    to.coverage = o.coverage;
-    to.coverage_json = o.coverage_json;
-    to.coverage_min = o.coverage_min;
-    to.color = aeo_cli_use_color(&o, stdout);
-    st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load(&o, &st);
-    if (!c) { aeo_cli_free_options(&o); return st; }
+    to.filter = o->filter;
+    to.coverage = o->coverage;
+    to.coverage_json = o->coverage_json;
+    to.coverage_min = o->coverage_min;
+    to.color = aeo_cli_use_color(o, stdout);
+    aeo_catalog *c = aeo_cli_load(o, &st);
+    if (!c) return st;
     aeo_test_summary sum;
     if (!aeo_tests_run(c, &to, stdout, &sum)) st = EXIT_USAGE;
     else if (sum.failed || sum.coverage_low) st = EXIT_FINDINGS;
     else if (sum.passed == 0 && to.format == AEO_TEST_TEXT)
-        fprintf(stderr, "aeo: no tests%s\n", o.filter ? " match the filter" : " in the catalog");
+        fprintf(stderr, "aeo: no tests%s\n", o->filter ? " match the filter" : " in the catalog");
     aeo_catalog_free(c);
-    aeo_cli_free_options(&o);
     return st;
 }
 
@@ -216,26 +190,23 @@ static bool print_diff(const char *path, const char *old, size_t old_len, const 
     return ok;
 }
 
-int aeo_cli_fmt(const aeo_cli_command *cmd, int argc, char **argv) {
-    aeo_cli_opts o;
-    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
-    if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    if (o.n_paths == 0) {
-        aeo_cli_free_options(&o);
+int aeo_cli_fmt(const aeo_cli_opts *o, int fmt) {
+    (void)fmt;
+    int st = EXIT_OK;
+    if (o->n_paths == 0) {
         return aeo_cli_usage_error("%s", "fmt needs rule files or directories");
     }
-    st = EXIT_OK;
     aeo_catalog *c = aeo_catalog_new();
-    for (uint32_t i = 0; i < o.n_paths; i++) {
+    for (uint32_t i = 0; i < o->n_paths; i++) {
         const char *err;
-        if (!aeo_catalog_add_path(c, o.paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o.paths[i], err);
+        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
+            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
             st = EXIT_USAGE;
         }
     }
     if (c->diags.n_errors) {
         aeo_diags_sort(&c->diags);
-        aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(&o, stderr));
+        aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(o, stderr));
         fprintf(stderr, "aeo: files with syntax errors were not formatted\n");
         if (st == EXIT_OK) st = EXIT_FINDINGS;
     }
@@ -251,9 +222,9 @@ int aeo_cli_fmt(const aeo_cli_command *cmd, int argc, char **argv) {
         bool same = out.len == s->len && memcmp(out.data ? out.data : "", s->text, s->len) == 0;
         if (!same) {
             changed++;
-            if (o.check_only) {
+            if (o->check_only) {
                 fprintf(stderr, "aeo: %s is not formatted\n", s->name);
-            } else if (o.diff) {
+            } else if (o->diff) {
                 if (!print_diff(s->name, s->text, s->len, out.data ? out.data : "", out.len)) st = EXIT_USAGE;
             } else if (!write_file(s->name, out.data ? out.data : "", out.len)) {
                 st = EXIT_USAGE;
@@ -261,9 +232,8 @@ int aeo_cli_fmt(const aeo_cli_command *cmd, int argc, char **argv) {
         }
         aeo_buf_free(&out);
     }
-    if ((o.check_only || o.diff) && changed && st == EXIT_OK) st = EXIT_FINDINGS;
+    if ((o->check_only || o->diff) && changed && st == EXIT_OK) st = EXIT_FINDINGS;
     aeo_catalog_free(c);
-    aeo_cli_free_options(&o);
     return st;
 }
 
@@ -322,18 +292,10 @@ static void date_text(char *buf, bool has, aeo_value v) {
     strcpy(buf, full);
 }
 
-int aeo_cli_list(const aeo_cli_command *cmd, int argc, char **argv) {
-    aeo_cli_opts o;
-    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
-    if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    int fmt = LIST_TABLE;
-    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &fmt, &st)) {
-        aeo_cli_free_options(&o);
-        return st;
-    }
-    st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load(&o, &st);
-    if (!c) { aeo_cli_free_options(&o); return st; }
+int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
+    int st = EXIT_OK;
+    aeo_catalog *c = aeo_cli_load(o, &st);
+    if (!c) return st;
     aeo_program *p = c->program;
     bool overlapping = tiers_overlap(c);
     /* Per declared tier: a measure in several tiers counts in each. */
@@ -494,7 +456,6 @@ int aeo_cli_list(const aeo_cli_command *cmd, int argc, char **argv) {
     free(vt);
     free(per_tier);
     aeo_catalog_free(c);
-    aeo_cli_free_options(&o);
     return st;
 }
 

@@ -607,62 +607,50 @@ static aeo_facts_status run_serial(const eval_ctx *x, aeo_facts_reader *rd, eval
     return fs;
 }
 
-int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
-    aeo_cli_opts o;
-    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
-    if (st >= 0) { aeo_cli_free_options(&o); return st; }
-    int chosen = FMT_TABLE;
-    if (o.format && !aeo_cli_choose("--format", cmd->formats, o.format, &chosen, &st)) {
-        aeo_cli_free_options(&o);
-        return st;
-    }
-    out_format fmt = o.format ? (out_format)chosen : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSONL;
-    if (o.summary && (o.explain || (o.format && fmt != FMT_TABLE))) {
+int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
+    int st = EXIT_OK;
+    /* Without --format: a table for a person, jsonl for a pipe. */
+    out_format fmt = o->format ? (out_format)chosen : isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_JSONL;
+    if (o->summary && (o->explain || (o->format && fmt != FMT_TABLE))) {
         st = aeo_cli_usage_error("%s", "--summary prints a table of counts; it cannot be combined with --explain or --format");
-        aeo_cli_free_options(&o);
         return st;
     }
-    if (o.summary) fmt = FMT_TABLE;
-    if (o.explain && fmt != FMT_TABLE) {
-        if (o.format) {
-            st = aeo_cli_usage_error("--explain prints text; it cannot be combined with --format %s", o.format);
-            aeo_cli_free_options(&o);
-            return st;
+    if (o->summary) fmt = FMT_TABLE;
+    if (o->explain && fmt != FMT_TABLE) {
+        if (o->format) {
+            st = aeo_cli_usage_error("--explain prints text; it cannot be combined with --format %s", o->format);
+                return st;
         }
         fmt = FMT_TABLE;
     }
-    if (!o.facts) {
-        aeo_cli_free_options(&o);
+    if (!o->facts) {
         return aeo_cli_usage_error("%s", "eval needs --facts FILE (or --facts - for stdin)");
     }
     aeo_value as_of = aeo_timestamp(aeo_time_today_utc(), 0);
-    if (o.as_of && !aeo_cli_parse_as_of(o.as_of, &as_of)) {
-        st = aeo_cli_usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o.as_of);
-        aeo_cli_free_options(&o);
+    if (o->as_of && !aeo_cli_parse_as_of(o->as_of, &as_of)) {
+        st = aeo_cli_usage_error("--as-of: '%s' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp", o->as_of);
         return st;
     }
-    st = EXIT_OK;
-    aeo_catalog *c = aeo_cli_load(&o, &st);
-    if (!c) { aeo_cli_free_options(&o); return st; }
+    aeo_catalog *c = aeo_cli_load(o, &st);
+    if (!c) return st;
     aeo_program *p = c->program;
     if (!p->root) {
         fprintf(stderr, "aeo: the catalog has no facts schema\n");
         aeo_catalog_free(c);
-        aeo_cli_free_options(&o);
         return EXIT_FINDINGS;
     }
     /* Which measures to report. */
     uint32_t *sel = aeo_xcalloc(p->n_measures + 1, sizeof *sel);
     uint32_t n_sel = 0;
-    if (o.n_measures == 0) {
+    if (o->n_measures == 0) {
         for (uint32_t i = 0; i < p->n_measures; i++) sel[n_sel++] = i;
     } else {
         for (uint32_t i = 0; i < p->n_measures; i++)
-            for (uint32_t k = 0; k < o.n_measures; k++)
-                if (strcmp(o.measures[k], p->measures[i].id) == 0) { sel[n_sel++] = i; break; }
-        for (uint32_t k = 0; k < o.n_measures; k++) {
-            if (aeo_program_measure(p, o.measures[k]) < 0) {
-                fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o.measures[k]);
+            for (uint32_t k = 0; k < o->n_measures; k++)
+                if (strcmp(o->measures[k], p->measures[i].id) == 0) { sel[n_sel++] = i; break; }
+        for (uint32_t k = 0; k < o->n_measures; k++) {
+            if (aeo_program_measure(p, o->measures[k]) < 0) {
+                fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o->measures[k]);
                 st = EXIT_USAGE;
             }
         }
@@ -670,21 +658,21 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
     /* An explicit --key replaces the catalog's. */
     aeo_chunk *key_chunk = p->key;
     aeo_chunk *own_key = NULL;
-    if (o.key && st == EXIT_OK) {
+    if (o->key && st == EXIT_OK) {
         uint32_t before = c->diags.n;
-        own_key = key_chunk = aeo_catalog_compile_text(c, "--key", o.key, strlen(o.key), NULL);
+        own_key = key_chunk = aeo_catalog_compile_text(c, "--key", o->key, strlen(o->key), NULL);
         if (!own_key) {
             aeo_diags_sort(&c->diags);
             for (uint32_t i = before; i < c->diags.n; i++)
-                aeo_diag_print(&c->diags.items[i], &c->sources, stderr, aeo_cli_use_color(&o, stderr));
+                aeo_diag_print(&c->diags.items[i], &c->sources, stderr, aeo_cli_use_color(o, stderr));
             st = EXIT_USAGE;
         }
     }
     FILE *in = NULL;
     if (st == EXIT_OK) {
-        in = strcmp(o.facts, "-") == 0 ? stdin : fopen(o.facts, "rb");
+        in = strcmp(o->facts, "-") == 0 ? stdin : fopen(o->facts, "rb");
         if (!in) {
-            fprintf(stderr, "aeo: %s: %s\n", o.facts, strerror(errno));
+            fprintf(stderr, "aeo: %s: %s\n", o->facts, strerror(errno));
             st = EXIT_USAGE;
         }
     }
@@ -692,13 +680,12 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
         aeo_chunk_free(own_key);
         free(sel);
         aeo_catalog_free(c);
-        aeo_cli_free_options(&o);
         return st;
     }
 
     bool valued = false;
     for (uint32_t i = 0; i < p->n_measures; i++) valued |= p->measures[i].value_type != NULL;
-    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o.summary, o.explain, aeo_cli_use_color(&o, stdout), valued,
+    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o->summary, o->explain, aeo_cli_use_color(o, stdout), valued,
                   as_of, NULL, NULL};
     x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
     x.id_len = aeo_xcalloc(n_sel + 1, sizeof *x.id_len);
@@ -709,7 +696,7 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
         x.ids[k] = b.data;
         x.id_len[k] = b.len;
     }
-    aeo_facts_reader *rd = aeo_facts_reader_new(in, o.facts);
+    aeo_facts_reader *rd = aeo_facts_reader_new(in, o->facts);
     /* The decoder validates each record; the reader need not do it too. */
     aeo_facts_reader_set_validate(rd, false);
     uint64_t recno = 0;
@@ -721,7 +708,7 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
         fputs(valued ? "record,key,measure,outcome,value,detail\n" : "record,key,measure,outcome,detail\n", stdout);
     /* --explain compiles traced chunks into the catalog as it goes: one thread. */
     aeo_facts_status fs = AEO_FACTS_RECORD;
-    if (o.jobs > 1 && !o.explain) fs = run_parallel(&x, rd, o.jobs, &w, &stats, &recno, &ioerr);
+    if (o->jobs > 1 && !o->explain) fs = run_parallel(&x, rd, o->jobs, &w, &stats, &recno, &ioerr);
     if (fs == AEO_FACTS_RECORD) fs = run_serial(&x, rd, &w, &stats, &recno, &ioerr);
     if (fs == AEO_FACTS_IOERR) {
         fflush(stdout);
@@ -734,7 +721,7 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
     uint64_t (*counts)[4] = stats.counts;
     if (w.failed) errno = EIO;
     if (fmt == FMT_JSON) fputs(w.wrote ? "\n]\n" : "]\n", stdout);
-    if (o.summary) {
+    if (o->summary) {
         char date[48];
         aeo_time_format_timestamp(as_of.as.i, as_of.nanos, date);
         if (strlen(date) == 20 && strcmp(date + 10, "T00:00:00Z") == 0) date[10] = '\0';
@@ -781,7 +768,7 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
     if (stats.no_key)
         fprintf(stderr, "aeo: %llu record%s got no key: the key expression (%s) was undecided or failed\n",
                 (unsigned long long)stats.no_key, stats.no_key == 1 ? "" : "s",
-                o.key ? o.key : (p->key_text ? p->key_text : "key"));
+                o->key ? o->key : (p->key_text ? p->key_text : "key"));
     for (uint32_t k = 0; k < n_sel; k++) free(x.ids[k]);
     free(x.ids);
     free(x.id_len);
@@ -792,7 +779,6 @@ int aeo_cli_eval(const aeo_cli_command *cmd, int argc, char **argv) {
     aeo_chunk_free(own_key);
     free(sel);
     aeo_catalog_free(c);
-    aeo_cli_free_options(&o);
     return st;
 }
 

@@ -259,10 +259,10 @@ static int run_help(const aeo_cli_command *cmd, int argc, char **argv);
  * run_help prints names them, and its entry lists none, as neither the
  * completions nor aeo(1) treat them as options. */
 static const aeo_cli_command commands[] = {
-    {"check", aeo_cli_check,
+    {"check", NULL,
      "  check  PATH...                        check rule files; diagnostics on stderr\n",
-     OPTS(COMMON, "--werror", "--format=FORMAT"), aeo_cli_check_formats},
-    {"eval", aeo_cli_eval,
+     OPTS(COMMON, "--werror", "--format=FORMAT"), aeo_cli_check_formats, aeo_cli_check},
+    {"eval", NULL,
      "  eval   PATH... --facts FILE|-         evaluate facts records against the catalog\n"
      "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
      "         [--explain]                    why each measure applies or not\n"
@@ -270,38 +270,38 @@ static const aeo_cli_command commands[] = {
      "         [-j N]                         N threads (0: one per CPU); output stays in input order\n",
      OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--measure=ID", "--key=EXPR", "--explain",
           "--summary", "-j=N", "--jobs=N"),
-     aeo_cli_eval_formats},
-    {"test", aeo_cli_test,
+     aeo_cli_eval_formats, aeo_cli_eval},
+    {"test", NULL,
      "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
      "         [--coverage] [--coverage-json FILE] [--coverage-min PERCENT]\n"
      "                                        run the catalog's test blocks\n",
      OPTS(COMMON, "--format=FORMAT", "-r=REGEX", "--as-of=DATE", "--coverage", "--coverage-json=FILE",
           "--coverage-min=PERCENT"),
-     aeo_cli_test_formats},
-    {"list", aeo_cli_list,
+     aeo_cli_test_formats, aeo_cli_test},
+    {"list", NULL,
      "  list   PATH... [--format table|json|csv]\n"
      "                                        list the measures, with a count per tier\n",
-     OPTS(COMMON, "--format=FORMAT"), aeo_cli_list_formats},
-    {"fmt", aeo_cli_fmt,
+     OPTS(COMMON, "--format=FORMAT"), aeo_cli_list_formats, aeo_cli_list},
+    {"fmt", NULL,
      "  fmt    [--check|--diff] PATH...       rewrite files in the canonical layout\n"
      "                                        (--check, --diff: change nothing, exit 1 if a file would change)\n",
-     OPTS("--color=WHEN", "--check", "--diff"), NULL},
-    {"disasm", aeo_cli_disasm,
+     OPTS("--color=WHEN", "--check", "--diff"), NULL, aeo_cli_fmt},
+    {"disasm", NULL,
      "  disasm PATH... [--measure ID]         show the compiled bytecode\n",
-     OPTS(COMMON, "--measure=ID"), NULL},
+     OPTS(COMMON, "--measure=ID"), NULL, aeo_cli_disasm},
     {"explain", aeo_cli_explain_code,
      "  explain CODE                          the documentation of a diagnostic code (E0103, W0204...)\n",
-     NO_OPTS, NULL},
+     NO_OPTS, NULL, NULL},
     {"repl", run_repl,
      "  repl   [PATH...] [--facts FILE] [--as-of DATE]  explore facts and rules interactively\n",
-     OPTS("--facts=FILE", "--as-of=DATE", "--color=WHEN", "--help"), NULL},
-    {"parse", aeo_cli_parse,
+     OPTS("--facts=FILE", "--as-of=DATE", "--color=WHEN", "--help"), NULL, NULL},
+    {"parse", NULL,
      "  parse  PATH...                        show the syntax tree\n",
-     OPTS(COMMON, "--dump-ast"), NULL},
+     OPTS(COMMON, "--dump-ast"), NULL, aeo_cli_parse},
     {"version", run_version,
      "  version                               print the version\n",
-     NO_OPTS, NULL},
-    {"help", run_help, NULL, NO_OPTS, NULL},
+     NO_OPTS, NULL, NULL},
+    {"help", run_help, NULL, NO_OPTS, NULL, NULL},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -364,6 +364,18 @@ static int run_help(const aeo_cli_command *cmd, int argc, char **argv) {
     return aeo_cli_usage_error("%s", "usage: aeo help [--commands | --options CMD | --values CMD OPTION]");
 }
 
+/* A command that takes the common options (aeo_cli_command's act): the
+ * prologue and epilogue every one of them shares. */
+static int run_parsed(const aeo_cli_command *cmd, int argc, char **argv) {
+    aeo_cli_opts o;
+    int st = aeo_cli_parse_options(argc, argv, &o, cmd->options);
+    int fmt = cmd->formats ? cmd->formats[0].value : 0;
+    if (st < 0 && (!o.format || aeo_cli_choose("--format", cmd->formats, o.format, &fmt, &st)))
+        st = cmd->act(&o, fmt);
+    aeo_cli_free_options(&o);
+    return st;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
@@ -373,7 +385,8 @@ int main(int argc, char **argv) {
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) name = "help";
     else if (strcmp(name, "--version") == 0) name = "version";
     const aeo_cli_command *cmd = find_command(name);
-    if (cmd) return cmd->run(cmd, argc - 2, argv + 2);
+    if (cmd && cmd->run) return cmd->run(cmd, argc - 2, argv + 2);
+    if (cmd) return run_parsed(cmd, argc - 2, argv + 2);
     const char *names[N_COMMANDS];
     for (size_t i = 0; i < N_COMMANDS; i++) names[i] = commands[i].name;
     const char *sug = aeo_suggest(name, names, (uint32_t)N_COMMANDS);
