@@ -445,6 +445,18 @@ static const unsigned INSPECT_FACTOR[N_CREDIT] = { 35, 55, 100, 300 };
  * general AEOs under a smuggling investigation, 1 and 5 under a violation
  * investigation, for N = 3400). */
 enum { CASE_SMUGGLING, CASE_VIOLATION, CASE_NONE, N_CASE };
+
+/* criminal_case_open, the fact Decree 251's suspension rule reads from
+ * 2021-11-01 (02_definitions.aeo).  Added after the population was first
+ * published, so it is drawn from a stream of its own (CRIMINAL_STREAM +
+ * index), and every other fact of every record stays what it was.  Per mille:
+ * an open smuggling investigation is a criminal case in most instances (the
+ * rest are administrative smuggling cases); without one, a criminal case
+ * under another law customs administers (inspection and quarantine, export
+ * control) is rare, and less so for dishonest enterprises. */
+#define CRIMINAL_STREAM (UINT64_C(1) << 40)
+static const unsigned CRIMINAL_IF_SMUGGLING = 700;
+static const unsigned CRIMINAL_OTHERWISE[N_CREDIT] = { [ADVANCED] = 2, [GENERAL] = 2, [STANDARD] = 2, [DISHONEST] = 20 };
 static const unsigned CASE_SHARE[N_CREDIT][N_CASE] = {
     [ADVANCED]  = { 300, 600, 9100 },
     [GENERAL]   = { 300, 600, 9100 },
@@ -460,7 +472,7 @@ enum {
     F_SHENYANG_PORTS, F_NEEDS_GUARANTEE, F_GUARANTEE_ON_FILE, F_DUTY_PAYING, F_STATUTORY,
     F_RELEASE_FIRST, F_FOOD_AGRI, F_ORIGIN_CERTS, F_MRA, F_E_ACCOUNT,
     F_SELECTED, F_NO_IRREGULARITY, F_PENDING, F_RULING, F_DISRUPTION, F_LAB, F_PORT,
-    F_DESTINATION, F_VERIFICATION, F_SMUGGLING, F_VIOLATION, F_SUSPENSION_DECIDED,
+    F_DESTINATION, F_VERIFICATION, F_SMUGGLING, F_CRIMINAL, F_VIOLATION, F_SUSPENSION_DECIDED,
     F_VIOLATIONS_12M, F_FINES_12M, N_FIELDS
 };
 static const char *const FIELD_NAME[N_FIELDS] = {
@@ -470,13 +482,15 @@ static const char *const FIELD_NAME[N_FIELDS] = {
     "uses_origin_certificates", "mra_markets", "e_account_book", "selected_for_inspection",
     "inspection_found_no_irregularity", "pending_determination", "advance_ruling_applied",
     "disruption_declared", "lab_sampling", "port_inspection", "destination_inspection",
-    "open_verification", "smuggling_case_open", "violation_case_open", "suspension_decided",
+    "open_verification", "smuggling_case_open", "criminal_case_open", "violation_case_open",
+    "suspension_decided",
     "violations_12m", "fines_12m_cny",
 };
 
 typedef struct {
     char uscc[19], customs_code[11], name[96], area[5];
     int credit, size, area_kind;
+    int thin_kind;                /* -1, or how thin the record's source is (see make_record) */
     bool declares_in_liaoning;
     int32_t certified_on, downgraded_on;
     unsigned business;            /* bit per BT_* */
@@ -674,10 +688,13 @@ static void make_record(generator *g, record *e, uint64_t index, int credit, int
     e->applicable[F_NO_IRREGULARITY] = f[F_SELECTED];
     e->applicable[F_SUSPENSION_DECIDED] = f[F_VIOLATION];
     memcpy(e->present, e->applicable, sizeof e->present);
+    e->thin_kind = -1;
     if (chance(&r, 130)) {
         unsigned kind = below(&r, 100);
+        e->thin_kind = (int)kind;
         for (int i = 0; i < N_FIELDS; i++) {
             if (i == F_DOWNGRADED_ON) continue; /* absent means never: not droppable */
+            if (i == F_CRIMINAL) continue;      /* its own stream, below */
             bool shipment = i >= F_SELECTED && i <= F_VERIFICATION;
             bool identity = i == F_NAME || i == F_CUSTOMS_CODE;
             if (kind < 45) {                 /* no data on current shipments */
@@ -689,6 +706,13 @@ static void make_record(generator *g, record *e, uint64_t index, int credit, int
             }
         }
     }
+
+    /* criminal_case_open, from its own stream, dropped as the record's other
+     * facts are: kept by a record without shipment data, dropped with
+     * the same chance from a patchy one, always from a bare one. */
+    rng cr = rng_for(g->seed, CRIMINAL_STREAM + index);
+    f[F_CRIMINAL] = chance(&cr, f[F_SMUGGLING] ? CRIMINAL_IF_SMUGGLING : CRIMINAL_OTHERWISE[credit]);
+    if (e->thin_kind >= 85 || (e->thin_kind >= 45 && chance(&cr, 300))) e->present[F_CRIMINAL] = false;
 }
 
 /* --- output ------------------------------------------------------------------ */

@@ -96,6 +96,7 @@ enum kind { K_STRING, K_CREDIT, K_BOOL, K_TS, K_LIST, K_INT };
     X(DESTINATION_INSPECTION, "destination_inspection", K_BOOL, 0) \
     X(OPEN_VERIFICATION, "open_verification", K_BOOL, 0)     \
     X(SMUGGLING_CASE_OPEN, "smuggling_case_open", K_BOOL, 0) \
+    X(CRIMINAL_CASE_OPEN, "criminal_case_open", K_BOOL, 0)   \
     X(VIOLATION_CASE_OPEN, "violation_case_open", K_BOOL, 0) \
     X(SUSPENSION_DECIDED, "suspension_decided", K_BOOL, 0)   \
     X(VIOLATIONS_12M, "violations_12m", K_INT, 0)            \
@@ -460,8 +461,9 @@ static const char *const measure_id[N_MEASURES] = {
     "M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "M09", "M10", "M11", "M12", "M13", "M14",
     "M15", "M16", "M17", "M18", "M19", "M20", "M21", "M22", "M23", "M24", "M25", "M26", "M27", "M28"};
 
-/* Dates of the catalog. */
-static int64_t as_of, effective_2021_04_21, general_tier_ends;
+/* Dates of the catalog: publication; the end of the general tier and the
+ * start of Decree 251 are the same day (GENERAL_TIER_ENDS, DECREE_251_FROM). */
+static int64_t as_of, effective_2021_04_21, general_tier_ends, decree_251_from;
 
 /* The 28 outcomes of [r]. */
 static void evaluate(const rec *r, tri *out) {
@@ -476,8 +478,12 @@ static void evaluate(const rec *r, tri *out) {
     bool advanced = r->credit == CREDIT_ADVANCED;
     bool general = r->credit == CREDIT_GENERAL && as_of < general_tier_ends;
     bool both = advanced || general;
-    /* def suspended = smuggling_case_open || (violation_case_open && suspension_decided) */
-    tri not_suspended = not_(or_(fact(r, F_SMUGGLING_CASE_OPEN),
+    /* def suspended = (as_of < DECREE_251_FROM && smuggling_case_open || by_decision)
+     *              || (as_of >= DECREE_251_FROM && criminal_case_open || by_decision),
+     * by_decision = violation_case_open && suspension_decided.  as_of is known, so one regime's
+     * && is false and the || is the other regime's value. */
+    int shall = as_of < decree_251_from ? F_SMUGGLING_CASE_OPEN : F_CRIMINAL_CASE_OPEN;
+    tri not_suspended = not_(or_(fact(r, shall),
                                  and_(fact(r, F_VIOLATION_CASE_OPEN), fact(r, F_SUSPENSION_DECIDED))));
     tri processing = r->present >> F_BUSINESS_TYPES & 1 ? known(r->processing)
                                                         : (tri){2, 1, {F_BUSINESS_TYPES}};
@@ -516,13 +522,26 @@ static void evaluate(const rec *r, tri *out) {
 #undef M
 }
 
-static void put_outcomes(buf *b, unsigned long long recno, const char *key, const tri *out) {
+/* The valued measures M01, M03 and M04: their cases read only the tier (and
+ * as_of, for M01's cite), so an applying one grants its tier's value. */
+static void put_values(buf *b, const rec *r, const tri *out) {
+    bool advanced = r->credit == CREDIT_ADVANCED;
+    puts_(b, ",\"values\":{");
+    const char *sep = "";
+    if (out[0].s == 1) { puts_(b, sep); puts_(b, advanced ? "\"M01\":20" : "\"M01\":50"); sep = ","; }
+    if (out[2].s == 1) { puts_(b, sep); puts_(b, advanced ? "\"M03\":\"exempt\"" : "\"M03\":\"reduced\""); sep = ","; }
+    if (out[3].s == 1) { puts_(b, sep); puts_(b, advanced ? "\"M04\":20" : "\"M04\":50"); }
+    put(b, "}", 1);
+}
+
+static void put_outcomes(buf *b, unsigned long long recno, const rec *r, const tri *out) {
     puts_(b, "{\"record\":");
     put_u64(b, recno);
     puts_(b, ",\"key\":");
-    put_json(b, key);
+    put_json(b, r->uscc);
     static const char *const head[3] = {",\"not\":[", ",\"applies\":[", ",\"undecided\":{"};
     for (int s = 1; s != 3; s = s == 1 ? 0 : s == 0 ? 2 : 3) {
+        if (s == 0) put_values(b, r, out);   /* "values" comes right after "applies" */
         puts_(b, head[s]);
         bool sep = false;
         for (int m = 0; m < N_MEASURES; m++) {
@@ -624,6 +643,7 @@ int main(int argc, char **argv) {
     cJSON_InitHooks(&hooks);
     effective_2021_04_21 = date("2021-04-21");
     general_tier_ends = date("2021-11-01");
+    decree_251_from = date("2021-11-01");
     if (as_of_text) {
         as_of = date(as_of_text);
     } else {
@@ -667,7 +687,7 @@ int main(int argc, char **argv) {
             }
         } else if (ok) {
             evaluate(&r, outcome);
-            put_outcomes(&out, recno, r.uscc, outcome);
+            put_outcomes(&out, recno, &r, outcome);
         } else {
             bad++;
             puts_(&out, "{\"record\":");

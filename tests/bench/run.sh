@@ -9,14 +9,17 @@
 # MICRO_N for the micro benchmark (default 20 passes over 20000 records),
 # MEM_N records streamed for the memory figure (default 1000000),
 # CHECK_SIZES catalog sizes for `aeo check` (default "10000 100000"), OUT
-# the scratch directory (default build/bench).  Exit status 1 if any output
+# the scratch directory (default build/bench), AS_OF the evaluation date of
+# the timed runs (default 2021-06-01), LATER a second date whose outputs are
+# compared too, untimed (default 2021-11-01, the first day of Decree 251: no
+# general tier, the dated suspension rule).  Exit status 1 if any output
 # differs from the hand-written program's.
 LC_ALL=C
 export LC_ALL
 : "${AEO:=build/aeo}" "${GEN:=build/release/generate}" "${HW:=build/release/bench/handwritten}"
 : "${MICRO:=build/release/bench/micro}" "${N:=200000}" "${RUNS:=5}" "${JOBS:=2}"
 : "${PASSES:=20}" "${MICRO_N:=20000}" "${OUT:=build/bench}" "${AS_OF:=2021-06-01}"
-: "${MEM_N:=1000000}" "${CHECK_SIZES:=10000 100000}" "${GEN_CATALOG:=build/release/bench/gen_catalog}"
+: "${LATER:=2021-11-01}" "${MEM_N:=1000000}" "${CHECK_SIZES:=10000 100000}" "${GEN_CATALOG:=build/release/bench/gen_catalog}"
 RULES=rules/shenyang
 mkdir -p "$OUT"
 FACTS=$OUT/facts-$N.jsonl
@@ -106,6 +109,21 @@ for name in aeo aeo-j jq; do
         echo "   $name: DIFFERS from handwritten:" >&2
         cmp "$OUT/handwritten.jsonl" "$OUT/$name.jsonl" >&2
         diff "$OUT/handwritten.jsonl" "$OUT/$name.jsonl" | head -n 6 >&2
+        status=1
+    fi
+done
+# The same comparison at the later date, one untimed run each.
+"$HW" --as-of "$LATER" "$FACTS" >"$OUT/later-handwritten.jsonl" 2>/dev/null
+"$AEO" eval "$RULES" --facts "$FACTS" --format jsonl --as-of "$LATER" >"$OUT/later-aeo.jsonl" 2>/dev/null
+[ -n "$JQ" ] && "$JQ" -n -c --arg as_of "$LATER" -f tests/bench/shenyang.jq "$FACTS" >"$OUT/later-jq.jsonl"
+for name in aeo jq; do
+    [ "$name" = jq ] && [ -z "$JQ" ] && continue
+    if cmp -s "$OUT/later-handwritten.jsonl" "$OUT/later-$name.jsonl"; then
+        echo "   $name as of $LATER: identical to handwritten ($(wc -l <"$OUT/later-$name.jsonl") lines)"
+    else
+        echo "   $name as of $LATER: DIFFERS from handwritten:" >&2
+        cmp "$OUT/later-handwritten.jsonl" "$OUT/later-$name.jsonl" >&2
+        diff "$OUT/later-handwritten.jsonl" "$OUT/later-$name.jsonl" | head -n 6 >&2
         status=1
     fi
 done

@@ -40,6 +40,10 @@ def not1($a): if ($a | unknown) then $a else ($a | not) end;
 ($as_of | date) as $now
 | ("2021-04-21" | date) as $effective
 | ("2021-11-01" | date) as $general_ends
+| ("2021-11-01" | date) as $decree_251_from
+# The suspension rule is dated: until 2021-10-31 an open smuggling
+# investigation suspends every measure, from 2021-11-01 a criminal case.
+| (if $now < $decree_251_from then "smuggling_case_open" else "criminal_case_open" end) as $shall_suspend
 | ($now >= $effective) as $in_force
 | foreach inputs as $e (0; . + 1;
     . as $n
@@ -60,7 +64,7 @@ def not1($a): if ($a | unknown) then $a else ($a | not) end;
         | ($e.credit == "advanced") as $advanced
         | ($e.credit == "general" and $now < $general_ends) as $general
         | ($advanced or $general) as $both
-        | not1(or2(fact($e; "smuggling_case_open");
+        | not1(or2(fact($e; $shall_suspend);
                    and2(fact($e; "violation_case_open"); fact($e; "suspension_decided")))) as $not_suspended
         | (if $e.business_types == null then ["enterprise.business_types"]
            else any($e.business_types[]; . == "processing_trade") end) as $processing
@@ -98,6 +102,12 @@ def not1($a): if ($a | unknown) then $a else ($a | not) end;
           ] as $out
         | {record: $n, key: $e.uscc,
            applies: [$out[] | select(.[1] == true) | .[0]],
+           # The valued measures' cases read only the tier: an applying one
+           # grants its tier's value.
+           values: ([$out[] | select(.[1] == true and (.[0] | IN("M01", "M03", "M04")))
+                     | {key: .[0], value: (if $advanced then {M01: 20, M03: "exempt", M04: 20}
+                                           else {M01: 50, M03: "reduced", M04: 50} end)[.[0]]}]
+                    | from_entries),
            not: [$out[] | select(.[1] == false) | .[0]],
            undecided: ([$out[] | select(.[1] | unknown) | {key: .[0], value: .[1]}] | from_entries),
            errors: {}}

@@ -274,7 +274,7 @@ static void test_banner_and_prompt(void **state) {
     (void)state;
     term t;
     spawn(&t, NULL, catalog_args);
-    assert_true(expect(&t, "aeo repl: catalog example_aeo: 5 measures"));
+    assert_true(expect(&t, "aeo repl: catalog example_aeo: 6 measures"));
     assert_true(expect(&t, "facts: record 1 of rules/examples/enterprises.jsonl: 91210100MA0000001G"));
     assert_true(prompt(&t, "aeo> "));
     type(&t, "1 + 41\r");
@@ -289,7 +289,7 @@ static void test_tab_completes_commands(void **state) {
     assert_true(prompt(&t, "aeo> "));
     type(&t, ":mea\t\r");              /* -> ":measures " */
     assert_true(expect(&t, "E01  applies    Lower inspection rate"));
-    assert_true(expect(&t, "4 apply, 1 not, 0 undecided, 0 errors"));
+    assert_true(expect(&t, "5 apply, 1 not, 0 undecided, 0 errors"));
     assert_true(prompt(&t, "aeo> "));
     type(&t, ":re\t");                 /* two candidates: listed */
     assert_true(expect(&t, "reload"));
@@ -331,14 +331,14 @@ static void test_tab_completes_measure_ids_and_files(void **state) {
     term t;
     spawn(&t, NULL, catalog_args);
     assert_true(prompt(&t, "aeo> "));
-    type(&t, ":explain E0\t");         /* E01 ... E05 */
-    assert_true(expect(&t, "E01  E02  E03  E04  E05"));
+    type(&t, ":explain E0\t");         /* E01 ... E06 */
+    assert_true(expect(&t, "E01  E02  E03  E04  E05  E06"));
     type(&t, "4\r");
     assert_true(expect(&t, "E04 \"Guidance toward advanced certification\": not"));
     assert_true(expect(&t, "<- decides"));
     assert_true(prompt(&t, "aeo> "));
     type(&t, ":load rules/exa\t\r");   /* -> rules/examples/ */
-    assert_true(expect(&t, "catalog example_aeo: 5 measures"));
+    assert_true(expect(&t, "catalog example_aeo: 6 measures"));
     assert_true(prompt(&t, "aeo> "));
     type(&t, ":facts rules/examples/ent\t2\r");
     assert_true(expect(&t, "facts: record 2 of rules/examples/enterprises.jsonl: 91211400MA0000002F"));
@@ -505,13 +505,13 @@ static void test_reload_sees_edited_files(void **state) {
     assert_true(expect(&t, "(no measure changed)"));
     FILE *f = fopen(file, "a");
     assert_non_null(f);
-    fputs("\nmeasure E06 \"Added while the REPL ran\" { tier: advanced  when: !enterprise.exports }\n", f);
+    fputs("\nmeasure E07 \"Added while the REPL ran\" { tier: advanced  when: !enterprise.exports }\n", f);
     fclose(f);
     assert_true(prompt(&t, "aeo> "));
     type(&t, ":reload\r");
-    assert_true(expect(&t, "reloaded catalog example_aeo: 6 measures"));
+    assert_true(expect(&t, "reloaded catalog example_aeo: 7 measures"));
     assert_true(prompt(&t, "aeo> "));
-    type(&t, "E06\r");                 /* the what-if edit was kept */
+    type(&t, "E07\r");                 /* the what-if edit was kept */
     assert_true(expect(&t, "true : bool"));
     quit(&t);
 }
