@@ -135,6 +135,14 @@ const char *aeo_measure_title(const aeo_catalog *c, size_t i) {
     return i < c->program->n_measures ? c->program->measures[i].title : NULL;
 }
 
+const char *aeo_measure_value_type(const aeo_catalog *c, size_t i) {
+    return i < c->program->n_measures ? c->program->measures[i].value_type_name : NULL;
+}
+
+const char *aeo_measure_unit(const aeo_catalog *c, size_t i) {
+    return i < c->program->n_measures ? c->program->measures[i].unit : NULL;
+}
+
 long aeo_measure_index(const aeo_catalog *c, const char *id) {
     return id ? (long)aeo_program_measure(c->program, id) : -1;
 }

@@ -111,6 +111,16 @@ const char *aeo_evaluator_error(const aeo_evaluator *e);
 /* The title of measure [i] ("Lower inspection rate"), or NULL if [i] is out
  * of range.  Owned by the catalog. */
 const char *aeo_measure_title(const aeo_catalog *c, size_t i);
+/* What measure [i] grants when it applies, as it is declared (`value:`):
+ * its type as aeo spells it ("int", "duration", "list<string>",
+ * "\"reduced\" | \"exempt\""), or NULL for a measure that grants no value
+ * (a yes/no measure) or an [i] out of range.  A catalog with at least one
+ * valued measure writes "values" in every result line.  Owned by the
+ * catalog. */
+const char *aeo_measure_value_type(const aeo_catalog *c, size_t i);
+/* The unit of valued measure [i]'s value (`unit:`), or NULL.  Owned by the
+ * catalog. */
+const char *aeo_measure_unit(const aeo_catalog *c, size_t i);
 /* The index of the measure with ID [id], or -1 when the catalog has none. */
 long aeo_measure_index(const aeo_catalog *c, const char *id);
 /* For an undecided measure [i]: how many facts it is missing (0 for any

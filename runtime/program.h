@@ -53,6 +53,7 @@ typedef struct aeo_measure_info {
      * [which] the index of the winning case (n_cases: the else), both run
      * only for a record to which the measure applies. */
     const aeo_type *value_type;
+    const char *value_type_name; /* its spelling ("int", "\"a\" | \"b\""), for list and aeo.h */
     const char *unit;            /* NULL when absent */
     const aeo_case_info *cases;
     uint32_t n_cases;

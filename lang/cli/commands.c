@@ -310,13 +310,11 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
      * and "unit" keys (json), value and unit columns (csv); version-1
      * catalogs list exactly as before. */
     bool valued = false;
-    char (*vt)[128] = aeo_xcalloc(p->n_measures + 1, sizeof *vt);
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         if (!m->value_type) continue;
         valued = true;
-        aeo_type_format(m->value_type, vt[i], sizeof vt[i]);
-        int w = (int)strlen(vt[i]) + (m->unit ? (int)strlen(m->unit) + 3 : 0);
+        int w = (int)strlen(m->value_type_name) + (m->unit ? (int)strlen(m->unit) + 3 : 0);
         if (w > valw) valw = w > 40 ? 40 : w;
     }
     for (uint32_t i = 0; i < p->n_measures; i++) {
@@ -364,8 +362,8 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
             if (valued) {
                 char v[200];
                 if (!m->value_type) snprintf(v, sizeof v, "-");
-                else if (m->unit) snprintf(v, sizeof v, "%s (%s)", vt[i], m->unit);
-                else snprintf(v, sizeof v, "%s", vt[i]);
+                else if (m->unit) snprintf(v, sizeof v, "%s (%s)", m->value_type_name, m->unit);
+                else snprintf(v, sizeof v, "%s", m->value_type_name);
                 aeo_buf_printf(&out, "%-*.*s  ", valw, valw, v);
             }
             aeo_buf_printf(&out, "%-*s  %-*s  %s\n", catw, m->category ? m->category : "-", confw,
@@ -385,7 +383,7 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
             const char *fields[] = {"category", m->category, "confidence", m->confidence, "cite", m->cite,
                                     "benefit", m->benefit, "effective", eff[0] ? eff : NULL, "expires",
                                     exp[0] ? exp : NULL};
-            const char *vfields[] = {"value", m->value_type ? vt[i] : NULL, "unit", m->unit};
+            const char *vfields[] = {"value", m->value_type_name, "unit", m->unit};
             for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f += 2) {
                 aeo_buf_printf(&out, ",\"%s\":", fields[f]);
                 if (fields[f + 1]) aeo_buf_json_string(&out, fields[f + 1], strlen(fields[f + 1]));
@@ -399,7 +397,7 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
             aeo_buf_puts(&out, "}");
         } else {
             const char *cols[] = {m->id, NULL, m->title, m->category, m->confidence, m->cite, eff, exp,
-                                  m->value_type ? vt[i] : "", m->unit};
+                                  m->value_type_name ? m->value_type_name : "", m->unit};
             aeo_buf tiers = {0};
             for (uint32_t t = 0; t < m->n_tiers; t++) aeo_buf_printf(&tiers, "%s%s", t ? "+" : "", m->tiers[t]);
             cols[1] = tiers.data ? tiers.data : "";
@@ -453,7 +451,6 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
     aeo_buf_free(&g);
     free(groups);
     free(counts);
-    free(vt);
     free(per_tier);
     aeo_catalog_free(c);
     return st;

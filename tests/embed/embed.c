@@ -49,8 +49,11 @@ static void put_json(char *b, size_t cap, const char *s) {
     b[n] = '\0';
 }
 
+/* Whether the catalog has a valued measure (aeo_measure_value_type). */
+static int valued;
+
 /* The outcome members of a result line, rebuilt from aeo_outcome_of,
- * aeo_missing_fact and aeo_error_message alone. */
+ * aeo_value_json, aeo_missing_fact and aeo_error_message alone. */
 static void outcomes_text(const aeo_evaluator *e, char *b, size_t cap) {
     static const char *const open[] = {",\"not\":[", ",\"applies\":[", ",\"undecided\":{", ",\"errors\":{"};
     static const aeo_outcome order[] = {AEO_APPLIES, AEO_NOT, AEO_UNDECIDED, AEO_ERROR};
@@ -76,6 +79,21 @@ static void outcomes_text(const aeo_evaluator *e, char *b, size_t cap) {
             }
         }
         strncat(b, k < 2 ? "]" : "}", cap - strlen(b) - 1);
+        /* A catalog with valued measures: "values" after "applies". */
+        if (k == 0 && valued) {
+            strncat(b, ",\"values\":{", cap - strlen(b) - 1);
+            int firstv = 1;
+            for (size_t i = 0; i < aeo_catalog_size(catalog); i++) {
+                const char *v = aeo_value_json(e, i);
+                if (!v) continue;
+                if (!firstv) strncat(b, ",", cap - strlen(b) - 1);
+                firstv = 0;
+                put_json(b, cap, aeo_measure_id(catalog, i));
+                strncat(b, ":", cap - strlen(b) - 1);
+                strncat(b, v, cap - strlen(b) - 1);
+            }
+            strncat(b, "}", cap - strlen(b) - 1);
+        }
     }
     strncat(b, "}", cap - strlen(b) - 1);
 }
@@ -119,6 +137,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     catalog = c;
+    for (size_t i = 0; i < aeo_catalog_size(c); i++) valued |= aeo_measure_value_type(c, i) != NULL;
     if (!quick) check(diags == NULL, "a catalog that loads leaves no diagnostics");
 
     /* The catalog's shape. */
@@ -133,6 +152,11 @@ int main(int argc, char **argv) {
     if (!quick) {
         check(in_order, "measure ids are M01..M28 in declaration order");
         check(aeo_measure_id(c, 28) == NULL, "aeo_measure_id past the end is NULL");
+        check(aeo_measure_value_type(c, 0) && strcmp(aeo_measure_value_type(c, 0), "int") == 0 && aeo_measure_unit(c, 0),
+              "M01 is valued: an int, with a unit");
+        check(aeo_measure_value_type(c, 2) && strcmp(aeo_measure_value_type(c, 2), "\"reduced\" | \"exempt\"") == 0,
+              "M03 grants an enum value");
+        check(aeo_measure_value_type(c, 1) == NULL && aeo_measure_unit(c, 1) == NULL, "M02 grants no value");
     }
 
     /* The facts, one record per line. */
@@ -180,7 +204,9 @@ int main(int argc, char **argv) {
         check(r == 0 && aeo_evaluator_error(e) == NULL, "record 55 evaluates");
         check(aeo_outcome_of(e, 0) == AEO_APPLIES, "record 55: M01 applies");
         check(aeo_outcome_of(e, 4) == AEO_NOT, "record 55: M05 does not");
-        check(aeo_value_json(e, 0) == NULL, "record 55: M01 grants no value (no valued measures)");
+        check(aeo_value_json(e, 0) && strcmp(aeo_value_json(e, 0), "20") == 0, "record 55: M01 grants 20 (an advanced AEO)");
+        check(aeo_value_json(e, 4) == NULL, "record 55: M05, which does not apply, grants nothing");
+        check(aeo_value_json(e, 1) == NULL, "record 55: M02, a yes/no measure, grants nothing");
         /* Record 369: M10 is undecided for want of one fact. */
         r = aeo_evaluate(e, lines[368], strlen(lines[368]), "2021-06-01");
         check(r == 0 && aeo_outcome_of(e, 9) == AEO_UNDECIDED, "record 369: M10 is undecided");
