@@ -552,9 +552,9 @@ static bool expect_values(aeo_catalog *c, aeo_vm *vm, const aeo_expr *map, aeo_b
                 const aeo_measure_info *mi = &c->program->measures[m];
                 aeo_buf_printf(why, "  %s: expected the value %s, got %s", mi->id, wt.data, gt.data);
                 if (w >= 0 && (uint32_t)w < mi->n_cases) {
-                    uint32_t line, col;
-                    aeo_sources_position(&c->sources, mi->cases[w].span.file, mi->cases[w].span.start, &line, &col);
-                    aeo_buf_printf(why, " (from the case at line %u)", line);
+                    aeo_buf_puts(why, " (from the case");
+                    aeo_sources_append_at(&c->sources, mi->cases[w].span, why);
+                    aeo_buf_puts(why, ")");
                 } else if (w >= 0) {
                     aeo_buf_puts(why, " (from the else)");
                 }
