@@ -67,7 +67,13 @@ static const char *const expr_kind_names[] = {
 };
 
 static const char *const decl_kind_names[] = {
-#define X(name) #name,
+#define X(name, word) #name,
+    AEO_DECL_KINDS(X)
+#undef X
+};
+
+static const char *const decl_kind_words[] = {
+#define X(name, word) word,
     AEO_DECL_KINDS(X)
 #undef X
 };
@@ -78,6 +84,10 @@ const char *aeo_expr_kind_name(aeo_expr_kind k) {
 
 const char *aeo_decl_kind_name(aeo_decl_kind k) {
     return (unsigned)k < AEO_DECL__COUNT ? decl_kind_names[k] : "?";
+}
+
+const char *aeo_decl_kind_word(aeo_decl_kind k) {
+    return (unsigned)k < AEO_DECL__COUNT ? decl_kind_words[k] : "declaration";
 }
 
 const char *aeo_operator_str(aeo_operator op) {

@@ -225,20 +225,23 @@ typedef struct aeo_measure {
     aeo_value effective, expires;
 } aeo_measure;
 
+/* X(KIND, word): the keyword that opens the declaration in source is its
+ * word, which diagnostics and the REPL print ("'x' is a tier, not a
+ * measure"); ERROR has no keyword, so it reads "declaration". */
 #define AEO_DECL_KINDS(X) \
-    X(ERROR)    /* a declaration that failed to parse */ \
-    X(CATALOG)  /* catalog NAME { props } */ \
-    X(FACTS)    /* facts NAME { fields } */ \
-    X(RECORD)   /* record NAME { fields } */ \
-    X(CONST)    /* const NAME = expr */ \
-    X(DEF)      /* def NAME = expr */ \
-    X(TIER)     /* tier NAME = expr */ \
-    X(MEASURE)  /* measure ID "title" { props } */ \
-    X(TEST)     /* test "name" { props } */ \
-    X(EXAMPLE)  /* example NAME = facts (a map, or X with {...}) */
+    X(ERROR, "declaration") /* a declaration that failed to parse */ \
+    X(CATALOG, "catalog")   /* catalog NAME { props } */ \
+    X(FACTS, "facts")       /* facts NAME { fields } */ \
+    X(RECORD, "record")     /* record NAME { fields } */ \
+    X(CONST, "const")       /* const NAME = expr */ \
+    X(DEF, "def")           /* def NAME = expr; def NAME(params) = expr is a function */ \
+    X(TIER, "tier")         /* tier NAME = expr */ \
+    X(MEASURE, "measure")   /* measure ID "title" { props } */ \
+    X(TEST, "test")         /* test "name" { props } */ \
+    X(EXAMPLE, "example")   /* example NAME = facts (a map, or X with {...}) */
 
 typedef enum {
-#define X(name) AEO_DECL_##name,
+#define X(name, word) AEO_DECL_##name,
     AEO_DECL_KINDS(X)
 #undef X
     AEO_DECL__COUNT
@@ -288,6 +291,11 @@ aeo_expr *aeo_expr_new(aeo_arena *a, aeo_expr_kind kind, aeo_span span, uint32_t
 /* "IDENT", "SELECT", ... */
 const char *aeo_expr_kind_name(aeo_expr_kind k);
 const char *aeo_decl_kind_name(aeo_decl_kind k);
+/* The source keyword of kind [k] ("def", "measure", ...; "declaration" for
+ * ERROR and out-of-range kinds): a static string, never NULL.  A def with
+ * parameters is still "def" here; callers that say "function" ask
+ * d->n_params. */
+const char *aeo_decl_kind_word(aeo_decl_kind k);
 /* Calls [fn] on each direct sub-expression of [e], in source order (a
  * call's receiver first, a map's keys before their values).  The one
  * description of the tree's shape that the walkers (dump, lints, facts

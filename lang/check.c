@@ -112,18 +112,14 @@ static void push_decl(aeo_decls *v, aeo_decl *d) {
     v->items[v->n++] = d;
 }
 
+/* The word a diagnostic calls declaration [d] by: its keyword, except that
+ * a def with parameters is a "function".  A test has no name in the
+ * namespace, so no diagnostic below names one by its kind; it keeps the
+ * version-1 word "declaration". */
 static const char *decl_what(const aeo_decl *d) {
-    switch (d->kind) {
-    case AEO_DECL_CONST: return "const";
-    case AEO_DECL_DEF: return d->n_params ? "function" : "def";
-    case AEO_DECL_TIER: return "tier";
-    case AEO_DECL_MEASURE: return "measure";
-    case AEO_DECL_FACTS: return "facts";
-    case AEO_DECL_RECORD: return "record";
-    case AEO_DECL_CATALOG: return "catalog";
-    case AEO_DECL_EXAMPLE: return "example";
-    default: return "declaration";
-    }
+    if (d->kind == AEO_DECL_DEF && d->n_params) return "function";
+    if (d->kind == AEO_DECL_TEST) return "declaration";
+    return aeo_decl_kind_word(d->kind);
 }
 
 static const char *tname(checker *ck, const aeo_type *t) {
@@ -1546,7 +1542,7 @@ static void check_ids(checker *ck, aeo_expr *v, aeo_decl_kind want, const char *
         items = v->u.list.items;
         n = v->u.list.n;
     }
-    const char *what = want == AEO_DECL_TIER ? "tier" : "measure";
+    const char *what = aeo_decl_kind_word(want);
     aeo_diag_code code = want == AEO_DECL_TIER ? AEO_E_NOT_A_TIER : AEO_E_NOT_A_MEASURE;
     name_table listed = {0};
     for (uint32_t i = 0; i < n; i++) {

@@ -457,6 +457,12 @@ static void test_ast_basics(void **state) {
     assert_string_equal(aeo_expr_kind_name(AEO_EXPR_SELECT), "SELECT");
     assert_string_equal(aeo_expr_kind_name(AEO_EXPR_ERROR), "ERROR");
     assert_string_equal(aeo_decl_kind_name(AEO_DECL_MEASURE), "MEASURE");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_MEASURE), "measure");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_DEF), "def");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_FACTS), "facts");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_EXAMPLE), "example");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_ERROR), "declaration");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL__COUNT), "declaration");
     assert_string_equal(aeo_operator_str(AEO_OPR_IN), "in");
     assert_string_equal(aeo_operator_str(AEO_OPR_NE), "!=");
     assert_string_equal(aeo_operator_str(AEO_OPR_NEG), "-");
