@@ -78,6 +78,24 @@ static const char *const decl_kind_words[] = {
 #undef X
 };
 
+const aeo_macro_info aeo_macro_table[AEO_MACRO__COUNT] = {
+#define X(id, name, alias, method, min_args, max_args, two_from) {name, alias, method, min_args, max_args, two_from},
+    AEO_MACROS(X)
+#undef X
+};
+
+int aeo_macro_find(const char *name) {
+    for (int i = 0; i < AEO_MACRO__COUNT; i++)
+        if (strcmp(name, aeo_macro_table[i].name) == 0 || (aeo_macro_table[i].alias[0] && strcmp(name, aeo_macro_table[i].alias) == 0))
+            return i;
+    return -1;
+}
+
+bool aeo_macro_two_vars(aeo_macro m, uint32_t n_args) {
+    uint8_t from = aeo_macro_table[m].two_from;
+    return from && n_args >= from;
+}
+
 const char *aeo_expr_kind_name(aeo_expr_kind k) {
     return (unsigned)k < AEO_EXPR__COUNT ? expr_kind_names[k] : "?";
 }

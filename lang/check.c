@@ -798,25 +798,6 @@ static const fn_sig signatures[] = {
     {"charAt", AEO_CALL_METHOD, "si:s"},
 };
 
-/* The macros, in the order of the MACRO_* numbers (lang/compile.c has the
- * same list).  all, exists and exists_one also take two variables (i, v,
- * predicate), as do transformList and transformMap, CEL's two-variable
- * comprehensions; existsOne is exists_one's other spelling. */
-static const char *const macro_names[] = {"has", "all", "exists", "exists_one", "map", "filter",
-                                          "transformList", "transformMap", "existsOne"};
-enum {
-    MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER,
-    MACRO_TRANSFORM_LIST, MACRO_TRANSFORM_MAP, MACRO__COUNT
-};
-#define N_MACRO_NAMES (sizeof macro_names / sizeof macro_names[0])
-
-/* Whether a comprehension macro with [n_args] arguments binds two variables
- * (lang/compile.c has the same rule). */
-static bool macro_two_vars(int macro, uint32_t n_args) {
-    if (macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP) return true;
-    return n_args == 3 && (macro == MACRO_ALL || macro == MACRO_EXISTS || macro == MACRO_EXISTS_ONE);
-}
-
 static bool letter_accepts(char c, const aeo_type *t) {
     if (is_dyn(t)) return true;
     switch (c) {
@@ -879,17 +860,21 @@ static const fn_sig *find_sig(const char *name) {
 }
 
 static const char *suggest_function(const char *name) {
-    const char *cands[sizeof signatures / sizeof signatures[0] + N_MACRO_NAMES];
+    /* Builtins, then macro names, then macro aliases: aeo_suggest breaks ties
+     * by this order. */
+    const char *cands[sizeof signatures / sizeof signatures[0] + 2 * AEO_MACRO__COUNT];
     uint32_t n = 0;
     for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++) cands[n++] = signatures[i].name;
-    for (size_t i = 0; i < N_MACRO_NAMES; i++) cands[n++] = macro_names[i];
+    for (size_t i = 0; i < AEO_MACRO__COUNT; i++) cands[n++] = aeo_macro_table[i].name;
+    for (size_t i = 0; i < AEO_MACRO__COUNT; i++)
+        if (aeo_macro_table[i].alias[0]) cands[n++] = aeo_macro_table[i].alias;
     return aeo_suggest(name, cands, n);
 }
 
-static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
+static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
     e->ref = AEO_REF_MACRO;
     e->macro = macro;
-    if (macro == MACRO_HAS) {
+    if (macro == AEO_MACRO_HAS) {
         aeo_expr *arg = e->u.call.args[0];
         if (arg->kind != AEO_EXPR_SELECT) {
             if (arg->kind != AEO_EXPR_ERROR)
@@ -928,7 +913,7 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
      * two variables bind an index and an item (lists) or a key and its value
      * (maps).  Slots: base, base+1 iteration state; base+2 (and base+3) the
      * variables. */
-    bool two = macro_two_vars(macro, e->u.call.n_args);
+    bool two = aeo_macro_two_vars(macro, e->u.call.n_args);
     uint32_t n_vars = two ? 2 : 1;
     for (uint32_t i = 0; i < n_vars; i++) {
         aeo_expr *var = e->u.call.args[i];
@@ -981,7 +966,7 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
     const aeo_type *result = &aeo_type_error;
     bool ok = true;
     uint32_t n = e->u.call.n_args;
-    bool transform = macro == MACRO_MAP || macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP;
+    bool transform = macro == AEO_MACRO_MAP || macro == AEO_MACRO_TRANSFORM_LIST || macro == AEO_MACRO_TRANSFORM_MAP;
     if (transform) {
         /* map(x, [filter,] expr), transformList(i, v, [filter,] expr),
          * transformMap(k, v, [filter,] expr) */
@@ -998,7 +983,7 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
         const aeo_type *t = check_expr(ck, e->u.call.args[n - 1]);
         ok &= !is_err(t);
         if (ok) {
-            if (macro == MACRO_TRANSFORM_MAP)
+            if (macro == AEO_MACRO_TRANSFORM_MAP)
                 result = aeo_type_map(ck->a, is_dyn(rt) ? &aeo_type_dyn : vt, t);
             else
                 result = aeo_type_list(ck->a, t);
@@ -1012,7 +997,7 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
                          e->u.call.name, tname(ck, p));
             ok = false;
         }
-        if (ok) result = macro == MACRO_FILTER ? aeo_type_list(ck->a, vt) : &aeo_type_bool;
+        if (ok) result = macro == AEO_MACRO_FILTER ? aeo_type_list(ck->a, vt) : &aeo_type_bool;
     }
     ck->locals = lv.up;
     ck->next_slot -= width;
@@ -1044,13 +1029,6 @@ static bool assignable(const aeo_type *p, const aeo_type *a) {
     case AEO_T_RECORD: return p->rec == a->rec;
     default: return true;
     }
-}
-
-/* The macro named [name], or -1. */
-static int macro_index(const char *name) {
-    for (size_t i = 0; i < N_MACRO_NAMES; i++)
-        if (strcmp(name, macro_names[i]) == 0) return (int)i;
-    return -1;
 }
 
 /* A call to [fd], a name of the shared namespace: a function, or a def,
@@ -1122,7 +1100,7 @@ static bool check_param_name(checker *ck, aeo_decl *fn, const aeo_param *p) {
     bool builtin = strcmp(p->name, "as_of") == 0 || find_sig(p->name) != NULL;
     for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
         builtin |= strcmp(p->name, builtin_types[i]) == 0;
-    for (size_t i = 0; i < N_MACRO_NAMES; i++) builtin |= strcmp(p->name, macro_names[i]) == 0;
+    builtin |= aeo_macro_find(p->name) >= 0;
     if (other) {
         aeo_diag *g = other->kind == AEO_DECL_FACTS
                           ? aeo_diag_add(ck->d, AEO_E_PARAM_NAME, p->name_span,
@@ -1178,17 +1156,20 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     const char *name = e->u.call.name;
     uint32_t n = e->u.call.n_args;
     bool method = e->u.call.target != NULL;
-    /* Macros. */
-    if (!method && strcmp(name, "has") == 0 && n == 1) return check_macro(ck, e, MACRO_HAS);
-    if (method) {
-        for (size_t i = MACRO_ALL; i < N_MACRO_NAMES; i++) {
-            if (strcmp(name, macro_names[i]) != 0) continue;
-            int m = i == MACRO__COUNT ? MACRO_EXISTS_ONE : (int)i;   /* existsOne */
-            bool arity = m == MACRO_FILTER ? n == 2 : m >= MACRO_TRANSFORM_LIST ? (n == 3 || n == 4)
-                                                                                 : (n == 2 || n == 3);
-            if (arity) return check_macro(ck, e, m);
-            aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s() takes %s arguments", name,
-                         m == MACRO_FILTER ? "2" : m >= MACRO_TRANSFORM_LIST ? "3 or 4" : "2 or 3");
+    /* Macros.  A global call with the wrong arity is no macro call (has(a, b)
+     * goes on to the builtins and functions below); a method call that names
+     * a macro is one, and its arity is checked here. */
+    int m = aeo_macro_find(name);
+    if (m >= 0 && aeo_macro_table[m].method == method) {
+        const aeo_macro_info *mi = &aeo_macro_table[m];
+        if (n >= mi->min_args && n <= mi->max_args) return check_macro(ck, e, (aeo_macro)m);
+        if (method) {
+            if (mi->min_args == mi->max_args)
+                aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s() takes %u arguments", name,
+                             (unsigned)mi->min_args);
+            else
+                aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s() takes %u or %u arguments", name,
+                             (unsigned)mi->min_args, (unsigned)mi->max_args);
             return type_error(e);
         }
     }
@@ -1403,7 +1384,7 @@ static void check_value_decl(checker *ck, aeo_decl *d) {
     ck->next_slot = 0;
     ck->impure = false;
     const aeo_type *t = &aeo_type_error;
-    if (d->n_params && (find_sig(d->name) || macro_index(d->name) >= 0)) {
+    if (d->n_params && (find_sig(d->name) || aeo_macro_find(d->name) >= 0)) {
         /* A call f(...) would reach the built-in, never this function. */
         aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is a built-in function; choose another name",
                      d->name);

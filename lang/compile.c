@@ -24,19 +24,6 @@ typedef struct compiler {
     bool failed;
 } compiler;
 
-/* The checker's macro numbers (lang/check.c). */
-enum {
-    MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER,
-    MACRO_TRANSFORM_LIST, MACRO_TRANSFORM_MAP
-};
-
-/* Whether a comprehension binds two variables (index or key, and item or
- * value): the checker's rule. */
-static bool macro_two_vars(int macro, uint32_t n_args) {
-    if (macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP) return true;
-    return n_args == 3 && (macro == MACRO_ALL || macro == MACRO_EXISTS || macro == MACRO_EXISTS_ONE);
-}
-
 /* The value of a type denotation: CEL's names, which are what type()
  * returns, so that type(t) == timestamp holds for a timestamp t. */
 static const char *type_value_name(const char *name) {
@@ -118,7 +105,7 @@ static void jump_back(compiler *cp, uint32_t target, aeo_span span) {
 
 static void macro(compiler *cp, const aeo_expr *e) {
     aeo_span sp = e->span;
-    if (e->macro == MACRO_HAS) {
+    if (e->macro == AEO_MACRO_HAS) {
         const aeo_expr *sel = e->u.call.args[0];
         expr(cp, sel->u.select.operand);
         if (sel->ref == AEO_REF_FIELD) emit(cp, AEO_OP_HAS_FIELD, (int32_t)sel->ref_index, 0, sp);
@@ -129,26 +116,26 @@ static void macro(compiler *cp, const aeo_expr *e) {
         return;
     }
     uint32_t s = e->ref_index;
-    bool two = macro_two_vars(e->macro, e->u.call.n_args);
+    bool two = aeo_macro_two_vars((aeo_macro)e->macro, e->u.call.n_args);
     uint32_t width = two ? 4 : 3;
     if (s + width > cp->ch->n_locals) cp->ch->n_locals = (uint8_t)(s + width > 255 ? 255 : s + width);
     expr(cp, e->u.call.target);
     uint32_t begin = emit(cp, AEO_OP_ITER_BEGIN, (int32_t)s, 0, sp);
     uint32_t depth = cp->ch->depth;
     switch (e->macro) {
-    case MACRO_ALL: emit(cp, AEO_OP_TRUE, 0, 0, sp); break;
-    case MACRO_EXISTS: emit(cp, AEO_OP_FALSE, 0, 0, sp); break;
-    case MACRO_EXISTS_ONE: emit_const(cp, aeo_int(0), sp); break;
-    case MACRO_TRANSFORM_MAP: emit(cp, AEO_OP_MAP, 0, 0, sp); break;
+    case AEO_MACRO_ALL: emit(cp, AEO_OP_TRUE, 0, 0, sp); break;
+    case AEO_MACRO_EXISTS: emit(cp, AEO_OP_FALSE, 0, 0, sp); break;
+    case AEO_MACRO_EXISTS_ONE: emit_const(cp, aeo_int(0), sp); break;
+    case AEO_MACRO_TRANSFORM_MAP: emit(cp, AEO_OP_MAP, 0, 0, sp); break;
     default: emit(cp, AEO_OP_LIST, 0, 0, sp); break;
     }
     uint32_t loop = cp->ch->len;
     uint32_t next = emit(cp, two ? AEO_OP_ITER_NEXT2 : AEO_OP_ITER_NEXT, (int32_t)s, 0, sp);
     const aeo_expr *body = e->u.call.args[e->u.call.n_args - 1];
     switch (e->macro) {
-    case MACRO_ALL:
-    case MACRO_EXISTS: {
-        bool all = e->macro == MACRO_ALL;
+    case AEO_MACRO_ALL:
+    case AEO_MACRO_EXISTS: {
+        bool all = e->macro == AEO_MACRO_ALL;
         uint32_t j = emit(cp, all ? AEO_OP_JUMP_IF_FALSE_KEEP : AEO_OP_JUMP_IF_TRUE_KEEP, 0, 0, sp);
         expr(cp, body);
         emit(cp, all ? AEO_OP_AND : AEO_OP_OR, 0, 0, sp);
@@ -156,19 +143,19 @@ static void macro(compiler *cp, const aeo_expr *e) {
         patch(cp, j, 0, sp);
         break;
     }
-    case MACRO_EXISTS_ONE:
+    case AEO_MACRO_EXISTS_ONE:
         expr(cp, body);
         emit(cp, AEO_OP_COUNT, 0, 0, sp);
         jump_back(cp, loop, sp);
         break;
-    case MACRO_FILTER:
+    case AEO_MACRO_FILTER:
         expr(cp, body);
         emit(cp, AEO_OP_FILTER, (int32_t)s, 0, sp);
         jump_back(cp, loop, sp);
         break;
-    case MACRO_MAP:
-    case MACRO_TRANSFORM_LIST:
-    case MACRO_TRANSFORM_MAP: {
+    case AEO_MACRO_MAP:
+    case AEO_MACRO_TRANSFORM_LIST:
+    case AEO_MACRO_TRANSFORM_MAP: {
         /* map(x, [filter,] e), transformList(i, v, [filter,] e),
          * transformMap(k, v, [filter,] e) */
         uint32_t guard = 0;
@@ -179,7 +166,7 @@ static void macro(compiler *cp, const aeo_expr *e) {
             guard = emit(cp, AEO_OP_GUARD, 0, 0, sp);
         }
         expr(cp, body);
-        if (e->macro == MACRO_TRANSFORM_MAP) emit(cp, AEO_OP_MAP_INSERT, (int32_t)s, 0, sp);
+        if (e->macro == AEO_MACRO_TRANSFORM_MAP) emit(cp, AEO_OP_MAP_INSERT, (int32_t)s, 0, sp);
         else emit(cp, AEO_OP_APPEND, 0, 0, sp);
         if (filtered) patch(cp, guard, 0, sp);
         jump_back(cp, loop, sp);
@@ -188,7 +175,7 @@ static void macro(compiler *cp, const aeo_expr *e) {
     default: break;
     }
     patch(cp, next, 0, sp);
-    if (e->macro == MACRO_EXISTS_ONE) emit(cp, AEO_OP_ONE, 0, 0, sp);
+    if (e->macro == AEO_MACRO_EXISTS_ONE) emit(cp, AEO_OP_ONE, 0, 0, sp);
     patch(cp, begin, 0, sp);
     aeo_chunk_set_depth(cp->ch, depth + 1);
 }
