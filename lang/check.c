@@ -751,53 +751,12 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
 
 /* ---- function signatures ------------------------------------------------------ */
 
-/* Overloads as compact strings: argument letters (receiver first), ':',
- * result letter.  s string, i int, u uint, d double, b bool, y bytes,
- * t timestamp, D duration, l list, S list<string>, m map, A any, T type. */
-typedef struct fn_sig {
-    const char *name;
-    aeo_call_style style;
-    const char *overloads;
-} fn_sig;
+/* Calls are typed against the builtins' own table (runtime/builtins.h):
+ * each entry's overload strings, argument letters (receiver first), ':'
+ * and the result letter, interpreted by the two functions below. */
 
-static const fn_sig signatures[] = {
-    {"size", AEO_CALL_BOTH, "s:i;y:i;l:i;m:i"},
-    {"contains", AEO_CALL_METHOD, "ss:b"},
-    {"startsWith", AEO_CALL_METHOD, "ss:b"},
-    {"endsWith", AEO_CALL_METHOD, "ss:b"},
-    {"matches", AEO_CALL_BOTH, "ss:b"},
-    {"timestamp", AEO_CALL_GLOBAL, "s:t;t:t;i:t"},
-    {"duration", AEO_CALL_GLOBAL, "s:D;D:D"},
-    {"int", AEO_CALL_GLOBAL, "i:i;u:i;d:i;s:i;t:i"},
-    {"uint", AEO_CALL_GLOBAL, "i:u;u:u;d:u;s:u"},
-    {"double", AEO_CALL_GLOBAL, "i:d;u:d;d:d;s:d"},
-    {"string", AEO_CALL_GLOBAL, "s:s;i:s;u:s;d:s;b:s;y:s;t:s;D:s"},
-    {"bool", AEO_CALL_GLOBAL, "b:b;s:b"},
-    {"bytes", AEO_CALL_GLOBAL, "y:y;s:y"},
-    {"dyn", AEO_CALL_GLOBAL, "A:A"},
-    {"type", AEO_CALL_GLOBAL, "A:T"},
-    {"getFullYear", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getMonth", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getDayOfYear", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getDayOfMonth", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getDate", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getDayOfWeek", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getHours", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
-    {"getMinutes", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
-    {"getSeconds", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
-    {"getMilliseconds", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
-    {"lowerAscii", AEO_CALL_METHOD, "s:s"},
-    {"upperAscii", AEO_CALL_METHOD, "s:s"},
-    {"trim", AEO_CALL_METHOD, "s:s"},
-    {"replace", AEO_CALL_METHOD, "sss:s;sssi:s"},
-    {"split", AEO_CALL_METHOD, "ss:S;ssi:S"},
-    {"join", AEO_CALL_METHOD, "S:s;Ss:s"},
-    {"indexOf", AEO_CALL_METHOD, "ss:i;ssi:i"},
-    {"lastIndexOf", AEO_CALL_METHOD, "ss:i;ssi:i"},
-    {"substring", AEO_CALL_METHOD, "si:s;sii:s"},
-    {"charAt", AEO_CALL_METHOD, "si:s"},
-};
-
+/* Whether an argument of type [t] fits letter [c]; dyn fits every letter
+ * (the builtin sorts it out at run time). */
 static bool letter_accepts(char c, const aeo_type *t) {
     if (is_dyn(t)) return true;
     switch (c) {
@@ -835,7 +794,7 @@ static const aeo_type *letter_type(checker *ck, char c) {
 
 /* Resolves the overload of [sig] for [types]; NULL if none matches.  When
  * several match (dyn arguments), the result is dyn unless they agree. */
-static const aeo_type *match_overload(checker *ck, const fn_sig *sig, const aeo_type **types, uint32_t n) {
+static const aeo_type *match_overload(checker *ck, const aeo_builtin *sig, const aeo_type **types, uint32_t n) {
     const aeo_type *result = NULL;
     const char *p = sig->overloads;
     while (*p) {
@@ -853,22 +812,18 @@ static const aeo_type *match_overload(checker *ck, const fn_sig *sig, const aeo_
     return result;
 }
 
-static const fn_sig *find_sig(const char *name) {
-    for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++)
-        if (strcmp(signatures[i].name, name) == 0) return &signatures[i];
-    return NULL;
-}
-
 static const char *suggest_function(const char *name) {
     /* Builtins, then macro names, then macro aliases: aeo_suggest breaks ties
      * by this order. */
-    const char *cands[sizeof signatures / sizeof signatures[0] + 2 * AEO_MACRO__COUNT];
+    const char **cands = aeo_xmalloc((aeo_builtin_count + 2 * AEO_MACRO__COUNT) * sizeof *cands);
     uint32_t n = 0;
-    for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++) cands[n++] = signatures[i].name;
+    for (uint32_t i = 0; i < aeo_builtin_count; i++) cands[n++] = aeo_builtins[i].name;
     for (size_t i = 0; i < AEO_MACRO__COUNT; i++) cands[n++] = aeo_macro_table[i].name;
     for (size_t i = 0; i < AEO_MACRO__COUNT; i++)
         if (aeo_macro_table[i].alias[0]) cands[n++] = aeo_macro_table[i].alias;
-    return aeo_suggest(name, cands, n);
+    const char *sug = aeo_suggest(name, cands, n);   /* one of the static names */
+    free(cands);
+    return sug;
 }
 
 static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
@@ -1097,7 +1052,7 @@ static const aeo_type *check_func_call(checker *ck, aeo_expr *e, aeo_decl *fd) {
  * parameter's name, as they may reuse any outer variable's. */
 static bool check_param_name(checker *ck, aeo_decl *fn, const aeo_param *p) {
     aeo_decl *other = table_get(&ck->names, p->name);
-    bool builtin = strcmp(p->name, "as_of") == 0 || find_sig(p->name) != NULL;
+    bool builtin = strcmp(p->name, "as_of") == 0 || aeo_builtin_named(p->name) != NULL;
     for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
         builtin |= strcmp(p->name, builtin_types[i]) == 0;
     builtin |= aeo_macro_find(p->name) >= 0;
@@ -1175,8 +1130,8 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     }
     /* The catalog's own functions, and defs called by mistake. */
     aeo_decl *fd = table_get(&ck->names, name);
-    if (!method && fd && fd->kind != AEO_DECL_FACTS && !find_sig(name)) return check_func_call(ck, e, fd);
-    if (method && fd && fd->kind == AEO_DECL_DEF && fd->n_params && !find_sig(name)) {
+    if (!method && fd && fd->kind != AEO_DECL_FACTS && !aeo_builtin_named(name)) return check_func_call(ck, e, fd);
+    if (method && fd && fd->kind == AEO_DECL_DEF && fd->n_params && !aeo_builtin_named(name)) {
         check_expr(ck, e->u.call.target);
         for (uint32_t i = 0; i < n; i++) check_expr(ck, e->u.call.args[i]);
         aeo_diag_add(ck->d, AEO_E_UNKNOWN_FUNC, e->u.call.name_span,
@@ -1191,7 +1146,7 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     if (method) types[k++] = check_expr(ck, e->u.call.target);
     for (uint32_t i = 0; i < n; i++) types[k++] = check_expr(ck, e->u.call.args[i]);
     for (uint32_t i = 0; i < total; i++) bad |= is_err(types[i]);
-    const fn_sig *sig = find_sig(name);
+    const aeo_builtin *sig = aeo_builtin_named(name);
     const aeo_type *result = &aeo_type_error;
     if (!sig || !(sig->style & (method ? AEO_CALL_METHOD : AEO_CALL_GLOBAL))) {
         const char *sug = sig ? NULL : suggest_function(name);
@@ -1384,7 +1339,7 @@ static void check_value_decl(checker *ck, aeo_decl *d) {
     ck->next_slot = 0;
     ck->impure = false;
     const aeo_type *t = &aeo_type_error;
-    if (d->n_params && (find_sig(d->name) || aeo_macro_find(d->name) >= 0)) {
+    if (d->n_params && (aeo_builtin_named(d->name) || aeo_macro_find(d->name) >= 0)) {
         /* A call f(...) would reach the built-in, never this function. */
         aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is a built-in function; choose another name",
                      d->name);
