@@ -641,6 +641,39 @@ static const aeo_expr *list_literal(checker *ck, const aeo_expr *e) {
     return NULL;
 }
 
+/* binary -> expr op expr.  The typing rules, as the table they implement
+ * (E0201 when no row fits; "enum" is a string for every operator, which is
+ * what its values are at run time):
+ *
+ *   a && b, a || b      bool, bool            -> bool
+ *   a == b, a != b      compatible(a, b)      -> bool
+ *   a < <= > >= b       num, num              -> bool   (int/uint/double mix:
+ *                       string, string        -> bool    CEL orders numbers
+ *                       T, T for T in bytes,  -> bool    across kinds)
+ *                       bool, timestamp, duration
+ *   a in b              compatible(a, E), b list<E> or map<E, _> -> bool
+ *   a + - * / b         T, T for T in int, uint, double -> T
+ *   a % b               T, T for T in int, uint          -> T
+ *   a + b               string, string    -> string
+ *                       bytes, bytes      -> bytes
+ *                       list<A>, list<B>  -> list<join(A, B)>
+ *                       timestamp, duration (either order) -> timestamp
+ *                       duration, duration -> duration
+ *   a - b               timestamp, timestamp -> duration
+ *                       timestamp, duration  -> timestamp
+ *                       duration, duration   -> duration
+ *
+ * Where CEL's dyn enters: an operand of type dyn fits every row, so the
+ * check defers to the VM, which applies the same table to values (and
+ * yields "no such overload" there).  Comparisons and && || stay bool.
+ * Arithmetic with one dyn side takes the other side's type, because CEL
+ * has no heterogeneous arithmetic: if it succeeds at run time the result
+ * has that type; the exception is a subtraction with a timestamp side,
+ * whose result is a duration or a timestamp depending on the value, so it
+ * is dyn.  No
+ * mixed-number arithmetic (1 + 2u) exists, unlike ordering: int(), uint()
+ * and double() say which one is meant.  Errors in an operand were already
+ * reported, so an error type makes this node an error without a word. */
 static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     aeo_operator op = e->u.binary.op;
     aeo_expr *ea = e->u.binary.a, *eb = e->u.binary.b;
@@ -651,6 +684,9 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     switch (op) {
     case AEO_OPR_AND:
     case AEO_OPR_OR:
+        /* Both sides bool (or dyn).  The VM's commutative && and || (an
+         * error on one side is absorbed by a deciding other side) is a
+         * run-time matter; the static rule is the same for both orders. */
         if (!is_dyn(a) && a->kind != AEO_T_BOOL) {
             aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, ea->span, "operand of '%s' must be a bool, not '%s'", ops, tname(ck, a));
             return type_error(e);
@@ -662,11 +698,16 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
         return set_type(e, &aeo_type_bool);
     case AEO_OPR_EQ:
     case AEO_OPR_NE:
+        /* CEL's heterogeneous equality makes 1 == 1.0 true and null
+         * comparable with anything; only types that can never be equal
+         * (a string and an int) are refused, as a sure mistake. */
         if (!compatible(a, b)) {
             aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "cannot compare '%s' with '%s' using '%s'",
                          tname(ck, a), tname(ck, b), ops);
             return type_error(e);
         }
+        /* credit == "advnced" is well typed (enum vs string) but never
+         * true: the literal is checked against the enum's values. */
         check_enum_literal(ck, a, eb, ea);
         check_enum_literal(ck, b, ea, eb);
         return set_type(e, &aeo_type_bool);
@@ -674,6 +715,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     case AEO_OPR_LE:
     case AEO_OPR_GT:
     case AEO_OPR_GE: {
+        /* Ordering is defined within a kind, and across the three number
+         * kinds (CEL compares 1 < 1.5 numerically); enums order as strings. */
         bool ok = is_dyn(a) || is_dyn(b) || (is_num(a) && is_num(b)) ||
                   (is_stringish(a) && is_stringish(b)) ||
                   (a->kind == b->kind && (a->kind == AEO_T_BYTES || a->kind == AEO_T_BOOL ||
@@ -686,6 +729,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
         return set_type(e, &aeo_type_bool);
     }
     case AEO_OPR_IN: {
+        /* Membership tests a list's items or a map's keys, with =='s
+         * compatibility; a dyn container is only known at run time. */
         if (is_dyn(b)) return set_type(e, &aeo_type_bool);
         const aeo_type *elem = b->kind == AEO_T_LIST ? b->elem : b->kind == AEO_T_MAP ? b->key : NULL;
         if (!elem) {
@@ -698,6 +743,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
                          tname(ck, b));
             return type_error(e);
         }
+        /* credit in ["advanced", "genral"]: each literal of the list (or
+         * of the const list it names) must be a value of the enum. */
         if (a->kind == AEO_T_ENUM) {
             const aeo_expr *lst = list_literal(ck, eb);
             if (lst)
@@ -710,12 +757,15 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     case AEO_OPR_MUL:
     case AEO_OPR_DIV:
     case AEO_OPR_MOD: {
+        /* One dyn side: the other side's type (see above). */
         if (is_dyn(a) || is_dyn(b)) {
             const aeo_type *other = is_dyn(a) ? b : a;
             if (is_dyn(other)) return set_type(e, &aeo_type_dyn);
             if (op == AEO_OPR_SUB && other->kind == AEO_T_TIMESTAMP) return set_type(e, &aeo_type_dyn);
             return set_type(e, other->kind == AEO_T_ENUM ? &aeo_type_string : other);
         }
+        /* The rows of the table, with enums read as strings; a row that
+         * fits returns, so falling through means no overload. */
         aeo_tkind x = a->kind == AEO_T_ENUM ? AEO_T_STRING : a->kind;
         aeo_tkind y = b->kind == AEO_T_ENUM ? AEO_T_STRING : b->kind;
         if (x == y && (x == AEO_T_INT || x == AEO_T_UINT || (x == AEO_T_DOUBLE && op != AEO_OPR_MOD)))
@@ -732,6 +782,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
             if (x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) return set_type(e, &aeo_type_timestamp);
             if (x == AEO_T_DURATION && y == AEO_T_DURATION) return set_type(e, &aeo_type_duration);
         }
+        /* No row fits.  The message names the likeliest fix: CEL has no
+         * double %, and mixed numbers need an explicit conversion. */
         if (op == AEO_OPR_MOD && x == AEO_T_DOUBLE && y == AEO_T_DOUBLE)
             aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span,
                          "operator '%%' is defined for int and uint, not for double");
