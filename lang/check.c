@@ -29,6 +29,7 @@
 
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
+#include "runtime/facts.h"
 
 /* ---- name tables --------------------------------------------------------- */
 
@@ -1905,10 +1906,11 @@ static void check_expect_values(checker *ck, aeo_expr *v) {
  * optional field is an absent field, and in a required one an error, which
  * is exactly what removing the key means).  The merged map shares the value
  * nodes of the maps it comes from, so an error is located where the value
- * was written.  Then the record is checked against the schema statically:
- * literal values of the wrong type, enum values not in the enum, missing
- * or null required fields; values that are not literals (a const's name)
- * are left to the decoder's check after compilation (E0208, as before). */
+ * was written.  Then the record is checked against the schema statically,
+ * by the facts decoder's own rules (fit_facts below): literal values of the
+ * wrong type, enum values not in the enum, missing or null required
+ * fields; values that are not literals (a const's name) are left to the
+ * decoder's check after compilation (E0208, as before). */
 
 static aeo_expr *resolve_facts(checker *ck, aeo_expr *e);
 
@@ -2011,178 +2013,139 @@ static aeo_expr *resolve_facts(checker *ck, aeo_expr *e) {
     return NULL;
 }
 
-/* Where a schema error in a facts record goes, and how it is worded. */
-typedef struct facts_owner {
+/* The static check of a facts record has one home, the facts decoder's
+ * conversion rules (aeo_facts_check_value, the same walk as
+ * aeo_facts_from_value, which tests use on the evaluated record): the
+ * checker only turns the merged map literal into a value, with a
+ * placeholder for every part that is not a literal, and maps each
+ * problem's path back to the literal it is in.  So what the checker
+ * refuses is exactly what the decoder would, and the two cannot drift. */
+typedef struct facts_check {
+    checker *ck;
     aeo_diag_code code;
-    const char *prefix;      /* "example 'base' does not fit the schema" */
-} facts_owner;
+    const char *prefix;         /* "example 'base' does not fit the schema" */
+    aeo_expr *top;              /* the record's map literal */
+    aeo_expr **missing;         /* maps whose missing fields this check reported */
+    uint32_t n_missing, cap_missing;
+} facts_check;
 
-static void facts_error(checker *ck, const facts_owner *o, aeo_expr *at, const aeo_buf *path, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void facts_error(checker *ck, const facts_owner *o, aeo_expr *at, const aeo_buf *path, const char *fmt, ...) {
-    /* One message per node: a value written in an example is checked again
-     * in every record built on it. */
-    if (at->facts_reported) return;
-    at->facts_reported = true;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    aeo_diag_add(ck->d, o->code, at->span, "%s: %s: %s", o->prefix, path->data, msg);
-}
-
-/* The kind of literal [e], as "got ..." says it; NULL when it is no literal. */
-static const char *literal_kind(const aeo_expr *e) {
+/* The value of facts literal [e] in [a]: null, bool, number, string and
+ * bytes literals, and lists and maps of them; anything else (a const's
+ * name, an expression) is an UNKNOWN, the placeholder the decoder lets
+ * fit any type: its value is checked after evaluation. */
+static aeo_value literal_value(aeo_arena *a, const aeo_expr *e) {
     switch (e->kind) {
-    case AEO_EXPR_NULL: return "null";
-    case AEO_EXPR_BOOL: return "bool";
-    case AEO_EXPR_INT: return "int";
-    case AEO_EXPR_UINT: return "uint";
-    case AEO_EXPR_DOUBLE: return "double";
-    case AEO_EXPR_STRING: return "string";
-    case AEO_EXPR_BYTES: return "bytes";
-    case AEO_EXPR_LIST: return "list";
-    case AEO_EXPR_MAP: return "map";
-    default: return NULL;
+    case AEO_EXPR_NULL: return aeo_null();
+    case AEO_EXPR_BOOL: return aeo_bool(e->u.b);
+    case AEO_EXPR_INT: return aeo_int(e->u.i);
+    case AEO_EXPR_UINT: return aeo_uint(e->u.u);
+    case AEO_EXPR_DOUBLE: return aeo_double(e->u.d);
+    case AEO_EXPR_STRING: return aeo_string(a, e->u.str.s, e->u.str.len);
+    case AEO_EXPR_BYTES: return aeo_bytes(a, e->u.str.s, e->u.str.len);
+    case AEO_EXPR_LIST: {
+        aeo_value l = aeo_list_new(a, e->u.list.n);
+        for (uint32_t i = 0; i < e->u.list.n; i++) aeo_list_push(a, l.as.l, literal_value(a, e->u.list.items[i]));
+        return l;
+    }
+    case AEO_EXPR_MAP: {
+        /* A repeated key keeps its first entry, as the decoder reads it;
+         * the checker has already refused repeated literal keys. */
+        aeo_value m = aeo_map_new(a, e->u.map.n);
+        for (uint32_t i = 0; i < e->u.map.n; i++)
+            aeo_map_put(a, m.as.m, literal_value(a, e->u.map.keys[i]), literal_value(a, e->u.map.vals[i]));
+        return m;
+    }
+    default: return aeo_unknown_new(a, "");
     }
 }
 
-static void fit_record(checker *ck, const facts_owner *o, aeo_expr *m, const aeo_record_type *rt, aeo_buf *path);
-
-/* Literal [v] against type [t] at [path] (a field's, not null). */
-static void fit_value(checker *ck, const facts_owner *o, aeo_expr *v, const aeo_type *t, aeo_buf *path) {
-    const char *got = literal_kind(v);
-    if (!got || is_dyn(t)) return;
-    char want[256];
-    aeo_type_format(t, want, sizeof want);
-    bool ok;
-    switch (t->kind) {
-    case AEO_T_INT: ok = v->kind == AEO_EXPR_INT; break;
-    case AEO_T_UINT: ok = v->kind == AEO_EXPR_UINT || (v->kind == AEO_EXPR_INT && v->u.i >= 0); break;
-    case AEO_T_DOUBLE: ok = v->kind == AEO_EXPR_DOUBLE || v->kind == AEO_EXPR_INT || v->kind == AEO_EXPR_UINT; break;
-    case AEO_T_BOOL: ok = v->kind == AEO_EXPR_BOOL; break;
-    case AEO_T_STRING: ok = v->kind == AEO_EXPR_STRING; break;
-    case AEO_T_BYTES: ok = v->kind == AEO_EXPR_BYTES || v->kind == AEO_EXPR_STRING; break;
-    case AEO_T_ENUM:
-        ok = v->kind == AEO_EXPR_STRING;
-        if (ok) {
-            for (uint32_t i = 0; i < t->n_enum; i++)
-                if (strcmp(t->enum_values[i], v->u.str.s) == 0) return;
-            const char *sug = suggest_enum(t, v->u.str.s);
-            if (sug) facts_error(ck, o, v, path, "\"%s\" is not a value of %s; did you mean \"%s\"?", v->u.str.s, want, sug);
-            else facts_error(ck, o, v, path, "\"%s\" is not a value of %s", v->u.str.s, want);
-            return;
-        }
-        snprintf(want, sizeof want, "string");
-        break;
-    case AEO_T_TIMESTAMP:
-    case AEO_T_DURATION:
-        ok = v->kind == AEO_EXPR_STRING;
-        if (ok) {
-            int64_t sec;
-            int32_t ns;
-            bool ts = t->kind == AEO_T_TIMESTAMP;
-            if (ts ? aeo_time_parse_timestamp(v->u.str.s, v->u.str.len, &sec, &ns)
-                   : aeo_time_parse_duration(v->u.str.s, v->u.str.len, &sec, &ns))
-                return;
-            facts_error(ck, o, v, path, ts ? "\"%s\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"
-                                           : "\"%s\" is not a duration (such as \"1h30m\" or \"90s\")",
-                        v->u.str.s);
-            return;
-        }
-        break;
-    case AEO_T_LIST:
-        ok = v->kind == AEO_EXPR_LIST;
-        if (ok) {
-            size_t len = path->len;
-            for (uint32_t i = 0; i < v->u.list.n; i++) {
-                aeo_buf_printf(path, "[%u]", i);
-                if (v->u.list.items[i]->kind == AEO_EXPR_NULL) facts_error(ck, o, v->u.list.items[i], path, "null in a list");
-                else fit_value(ck, o, v->u.list.items[i], t->elem, path);
-                path->len = len;
-                path->data[len] = '\0';
-            }
-            return;
-        }
-        break;
-    case AEO_T_MAP:
-        ok = v->kind == AEO_EXPR_MAP;
-        if (ok) {
-            size_t len = path->len;
-            for (uint32_t i = 0; i < v->u.map.n; i++) {
-                const aeo_expr *k = v->u.map.keys[i];
-                if (k->kind != AEO_EXPR_STRING || v->u.map.vals[i]->kind == AEO_EXPR_NULL) continue;
-                aeo_buf_printf(path, "[\"%s\"]", k->u.str.s);
-                fit_value(ck, o, v->u.map.vals[i], t->elem, path);
-                path->len = len;
-                path->data[len] = '\0';
-            }
-            return;
-        }
-        break;
-    case AEO_T_RECORD:
-        ok = v->kind == AEO_EXPR_MAP;
-        if (ok) {
-            fit_record(ck, o, v, t->rec, path);
-            return;
-        }
-        snprintf(want, sizeof want, "%s", t->rec->name);
-        break;
-    default: return;
-    }
-    if (!ok) facts_error(ck, o, v, path, "expected %s, got %s", want, got);
-}
-
-/* Map literal [m] against record type [rt]: keys that are not fields are
- * ignored, as the decoder ignores undeclared fields. */
-static void fit_record(checker *ck, const facts_owner *o, aeo_expr *m, const aeo_record_type *rt, aeo_buf *path) {
-    size_t len = path->len;
-    bool all_keys = true;
+/* The entry of map literal [m] whose key is the string [s] of [len] bytes,
+ * or -1: the first, as aeo_map_put kept it. */
+static int64_t map_entry(const aeo_expr *m, const char *s, size_t len) {
     for (uint32_t i = 0; i < m->u.map.n; i++) {
-        aeo_expr *k = m->u.map.keys[i], *v = m->u.map.vals[i];
-        if (k->kind != AEO_EXPR_STRING) {
-            all_keys = false;
-            continue;
-        }
-        const aeo_field *f = aeo_record_type_field(rt, k->u.str.s);
-        if (!f) continue;
-        aeo_buf_printf(path, ".%s", f->name);
-        if (v->kind == AEO_EXPR_NULL) {
-            if (!f->optional) facts_error(ck, o, v, path, "required field is null");
-        } else {
-            fit_value(ck, o, v, f->type, path);
-        }
-        path->len = len;
-        path->data[len] = '\0';
+        const aeo_expr *k = m->u.map.keys[i];
+        if (k->kind == AEO_EXPR_STRING && k->u.str.len == len && memcmp(k->u.str.s, s, len) == 0) return i;
     }
-    /* The missing fields of one map, once: every record built on it lacks
-     * the same ones. */
-    bool already = m->facts_reported;
-    if (!all_keys || already) return;
-    for (uint32_t i = 0; i < rt->n_fields; i++) {
-        const aeo_field *f = &rt->fields[i];
-        if (f->optional) continue;
-        bool found = false;
-        for (uint32_t j = 0; j < m->u.map.n && !found; j++)
-            found = strcmp(m->u.map.keys[j]->u.str.s, f->name) == 0;
-        if (found) continue;
-        aeo_buf_printf(path, ".%s", f->name);
-        m->facts_reported = false;
-        facts_error(ck, o, m, path, "missing required field");
-        path->len = len;
-        path->data[len] = '\0';
-    }
+    return -1;
 }
 
-/* Checks facts record [m] against the schema. */
+/* The literal problem [p] is about: its path followed through the map and
+ * list literals from [top], as far as they go.  For a missing field that
+ * is the map that lacks it. */
+static aeo_expr *problem_node(aeo_expr *top, const aeo_facts_problem *p) {
+    aeo_expr *at = top;
+    for (uint32_t i = 0; i < p->n_steps; i++) {
+        const aeo_facts_step *st = &p->steps[i];
+        aeo_expr *next = NULL;
+        if (st->kind == AEO_FACTS_STEP_INDEX) {
+            if (at->kind == AEO_EXPR_LIST && st->index < at->u.list.n) next = at->u.list.items[st->index];
+        } else if (at->kind == AEO_EXPR_MAP) {
+            int64_t k = map_entry(at, st->name, st->len);
+            if (k >= 0) next = at->u.map.vals[k];
+        }
+        if (!next) break;
+        at = next;
+    }
+    return at;
+}
+
+static void facts_problem(void *ud, const aeo_facts_problem *p) {
+    facts_check *fc = ud;
+    checker *ck = fc->ck;
+    aeo_expr *at = problem_node(fc->top, p);
+    if (p->kind == AEO_FACTS_MISSING) {
+        /* The missing fields of one map, once: every record built on it
+         * lacks the same ones; all of them in the check that finds them. */
+        bool mine = false;
+        for (uint32_t i = 0; i < fc->n_missing && !mine; i++) mine = fc->missing[i] == at;
+        if (at->facts_reported && !mine) return;
+        if (!mine) {
+            if (fc->n_missing == fc->cap_missing) {
+                fc->cap_missing = fc->cap_missing ? 2 * fc->cap_missing : 4;
+                fc->missing = aeo_xrealloc(fc->missing, fc->cap_missing * sizeof *fc->missing);
+            }
+            fc->missing[fc->n_missing++] = at;
+        }
+    } else {
+        /* One message per literal: a value written in an example is
+         * checked again in every record built on it. */
+        if (at->facts_reported) return;
+    }
+    at->facts_reported = true;
+    if (p->kind == AEO_FACTS_NOT_IN_ENUM && at->kind == AEO_EXPR_STRING) {
+        /* The decoder lists the values; here a suggestion reads better. */
+        char want[256];
+        aeo_type_format(p->type, want, sizeof want);
+        const char *sug = suggest_enum(p->type, at->u.str.s);
+        if (sug)
+            aeo_diag_add(ck->d, fc->code, at->span, "%s: %s: \"%s\" is not a value of %s; did you mean \"%s\"?",
+                         fc->prefix, p->path, at->u.str.s, want, sug);
+        else
+            aeo_diag_add(ck->d, fc->code, at->span, "%s: %s: \"%s\" is not a value of %s", fc->prefix, p->path,
+                         at->u.str.s, want);
+        return;
+    }
+    aeo_diag_add(ck->d, fc->code, at->span, "%s: %s: %s", fc->prefix, p->path, p->msg);
+}
+
+/* Checks literal [e] against type [t], reporting each problem as [code]
+ * "[prefix]: [root_name]...: ...".  Returns whether it fits, and then
+ * *[out] (if not NULL) is its value as type [t], in [a]. */
+static bool fit_literal(checker *ck, aeo_arena *a, aeo_expr *e, const aeo_type *t, const char *root_name,
+                        aeo_diag_code code, const char *prefix, aeo_value *out) {
+    facts_check fc = {ck, code, prefix, e, NULL, 0, 0};
+    bool ok = aeo_facts_check_value(a, t, root_name, literal_value(a, e), facts_problem, &fc, out);
+    free(fc.missing);
+    return ok;
+}
+
+/* Checks facts record [m] (a map literal) against the schema. */
 static void fit_facts(checker *ck, aeo_expr *m, aeo_diag_code code, const char *prefix) {
     if (!ck->cat->root || !m) return;
-    facts_owner o = {code, prefix};
-    aeo_buf path = {0};
-    aeo_buf_puts(&path, ck->cat->root_name);
-    fit_record(ck, &o, m, ck->cat->root, &path);
-    aeo_buf_free(&path);
+    aeo_type root = {.kind = AEO_T_RECORD, .rec = ck->cat->root};
+    aeo_arena *a = aeo_arena_new();
+    fit_literal(ck, a, m, &root, ck->cat->root_name, code, prefix, NULL);
+    aeo_arena_free(a);
 }
 
 /* example NAME = facts */
@@ -2216,60 +2179,6 @@ static void check_example(checker *ck, aeo_decl *d) {
  * true on it, and it never makes a measure undecided.  Record-typed fields
  * take no default (a default record would be a second schema). */
 
-/* The value of literal [e] as type [t] (checked to fit by fit_value). */
-static bool default_value(checker *ck, const aeo_expr *e, const aeo_type *t, aeo_value *out) {
-    switch (e->kind) {
-    case AEO_EXPR_BOOL: *out = aeo_bool(e->u.b); return true;
-    case AEO_EXPR_INT:
-        *out = t->kind == AEO_T_DOUBLE ? aeo_double((double)e->u.i)
-               : t->kind == AEO_T_UINT ? aeo_uint((uint64_t)e->u.i) : aeo_int(e->u.i);
-        return true;
-    case AEO_EXPR_UINT: *out = t->kind == AEO_T_DOUBLE ? aeo_double((double)e->u.u) : aeo_uint(e->u.u); return true;
-    case AEO_EXPR_DOUBLE: *out = aeo_double(e->u.d); return true;
-    case AEO_EXPR_BYTES: *out = aeo_bytes(ck->a, e->u.str.s, e->u.str.len); return true;
-    case AEO_EXPR_STRING: {
-        int64_t sec;
-        int32_t ns;
-        if (t->kind == AEO_T_TIMESTAMP) {
-            if (!aeo_time_parse_timestamp(e->u.str.s, e->u.str.len, &sec, &ns)) return false;
-            *out = aeo_timestamp(sec, ns);
-        } else if (t->kind == AEO_T_DURATION) {
-            if (!aeo_time_parse_duration(e->u.str.s, e->u.str.len, &sec, &ns)) return false;
-            *out = aeo_duration(sec, ns);
-        } else if (t->kind == AEO_T_BYTES) {
-            *out = aeo_bytes(ck->a, e->u.str.s, e->u.str.len);
-        } else {
-            *out = aeo_string(ck->a, e->u.str.s, e->u.str.len);
-        }
-        return true;
-    }
-    case AEO_EXPR_LIST: {
-        if (t->kind != AEO_T_LIST) return false;
-        aeo_value l = aeo_list_new(ck->a, e->u.list.n);
-        for (uint32_t i = 0; i < e->u.list.n; i++) {
-            aeo_value x;
-            if (!default_value(ck, e->u.list.items[i], t->elem, &x)) return false;
-            aeo_list_push(ck->a, l.as.l, x);
-        }
-        *out = l;
-        return true;
-    }
-    case AEO_EXPR_MAP: {
-        if (t->kind != AEO_T_MAP) return false;
-        aeo_value m = aeo_map_new(ck->a, e->u.map.n);
-        for (uint32_t i = 0; i < e->u.map.n; i++) {
-            aeo_value k, x;
-            if (!default_value(ck, e->u.map.keys[i], t->key, &k) || !default_value(ck, e->u.map.vals[i], t->elem, &x))
-                return false;
-            aeo_map_put(ck->a, m.as.m, k, x);
-        }
-        *out = m;
-        return true;
-    }
-    default: return false;
-    }
-}
-
 /* Whether [e] is made of literals only (a default must be). */
 static bool all_literal(const aeo_expr *e) {
     switch (e->kind) {
@@ -2281,8 +2190,13 @@ static bool all_literal(const aeo_expr *e) {
         for (uint32_t i = 0; i < e->u.map.n; i++)
             if (e->u.map.keys[i]->kind != AEO_EXPR_STRING || !all_literal(e->u.map.vals[i])) return false;
         return true;
-    case AEO_EXPR_NULL: return false;
-    default: return literal_kind(e) != NULL;
+    case AEO_EXPR_BOOL:
+    case AEO_EXPR_INT:
+    case AEO_EXPR_UINT:
+    case AEO_EXPR_DOUBLE:
+    case AEO_EXPR_STRING:
+    case AEO_EXPR_BYTES: return true;
+    default: return false;   /* null is what a default replaces */
     }
 }
 
@@ -2308,15 +2222,14 @@ static void check_default(checker *ck, const aeo_decl *d, aeo_field_decl *fd, co
                      v->kind == AEO_EXPR_NULL ? ": null is what a default replaces" : "");
         return;
     }
-    facts_owner o = {AEO_E_BAD_DEFAULT, "the default does not have the field's type"};
-    aeo_buf path = {0};
-    aeo_buf_printf(&path, "%s.%s", d->name, fd->name);
-    uint32_t before = ck->d->n_errors;
-    fit_value(ck, &o, v, f->type, &path);
-    aeo_buf_free(&path);
-    if (ck->d->n_errors != before) return;
+    /* The default is converted as a facts record's value would be (an int
+     * literal in a double field is a double, a date string in a timestamp
+     * field a timestamp), by the decoder's own rules: the value kept is the
+     * decoder's result, in the checker's arena, which the catalog keeps. */
+    char *path = aeo_arena_printf(ck->a, "%s.%s", d->name, fd->name);
     aeo_value x;
-    if (default_value(ck, v, f->type, &x)) defaults[f->slot] = x;
+    if (fit_literal(ck, ck->a, v, f->type, path, AEO_E_BAD_DEFAULT, "the default does not have the field's type", &x))
+        defaults[f->slot] = x;
 }
 
 static void check_test(checker *ck, aeo_decl *d) {
