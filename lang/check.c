@@ -33,6 +33,13 @@
 
 /* ---- name tables --------------------------------------------------------- */
 
+/* ---- name tables ----------------------------------------------------------
+ *
+ * Open addressing with linear probing over a power-of-two array, kept at
+ * most half full so a probe ends quickly at an empty slot.  Entries are
+ * never deleted (a catalog's names only accumulate while checking), so no
+ * tombstones are needed.  Names are
+ * arena strings owned by the AST; the table only points at them. */
 typedef struct name_entry {
     const char *name;
     void *value;
@@ -43,6 +50,7 @@ typedef struct name_table {
     uint32_t cap, n;
 } name_table;
 
+/* FNV-1a: short identifiers, no adversary, and no allocation. */
 static uint32_t hash_str(const char *s) {
     uint32_t h = 2166136261u;
     for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
@@ -57,8 +65,10 @@ static void *table_get(const name_table *t, const char *name) {
     }
 }
 
+/* Sets [name] to [value], replacing an earlier value (declare() reports
+ * duplicates before it gets here). */
 static void table_put(name_table *t, const char *name, void *value) {
-    if (2 * (t->n + 1) > t->cap) {
+    if (2 * (t->n + 1) > t->cap) {   /* keep the load at or under 1/2 */
         name_table old = *t;
         t->cap = old.cap ? old.cap * 2 : 64;
         t->slots = aeo_xcalloc(t->cap, sizeof *t->slots);
@@ -76,10 +86,15 @@ static void table_put(name_table *t, const char *name, void *value) {
 
 /* ---- checker state ------------------------------------------------------- */
 
+/* The variables in scope: a comprehension's variables and a function's
+ * parameters, innermost first, linked through `up`.  A comprehension's live
+ * in check_macro's C frame and a function's parameters in the arena, so
+ * leaving a scope is restoring ck->locals: nothing to free.  A search from the head finds the innermost
+ * binding, which is what shadowing means. */
 typedef struct local_var {
     const char *name;
     const aeo_type *type;
-    uint32_t slot;
+    uint32_t slot;             /* the VM local the compiler loads */
     struct local_var *up;
 } local_var;
 
@@ -99,6 +114,9 @@ typedef struct checker {
     bool impure;               /* the expression read facts, as_of, a def, tier or measure */
 } checker;
 
+/* A declaration's mark for the on-demand, depth-first check: NEW until it
+ * is first needed, BUSY while its body is being checked (meeting a BUSY
+ * declaration again is a cycle), DONE once its type is known. */
 enum { ST_NEW, ST_BUSY, ST_DONE };
 
 static const char *const builtin_types[] = {"string", "int", "uint", "double", "bool", "bytes",
@@ -335,6 +353,9 @@ static void check_value_decl(checker *ck, aeo_decl *d);
 static void check_measure(checker *ck, aeo_decl *d);
 static void check_example(checker *ck, aeo_decl *d);
 
+/* Every check_* returns the type it stored on the node, so a caller can
+ * write `return set_type(e, ...)`; the error type is how "already
+ * reported" travels upwards without a flag. */
 static const aeo_type *set_type(aeo_expr *e, const aeo_type *t) {
     e->type = t;
     return t;
@@ -357,7 +378,6 @@ static void report_cycle(checker *ck, aeo_decl *d, aeo_span at) {
     aeo_buf_free(&b);
 }
 
-/* Ensures [d] is checked before its use at [at]; false on a cycle. */
 /* References may chain at most this deep (each link a def, const, tier or
  * measure checked before the one that uses it): the checker recurses per
  * link, and the VM has a frame per link at run time. */
@@ -365,6 +385,9 @@ static void report_cycle(checker *ck, aeo_decl *d, aeo_span at) {
 
 static void uses(checker *ck, const aeo_decl *d);
 
+/* Ensures [d] is checked before its use at [at]; false on a cycle (or a
+ * chain too deep), which the caller turns into an error type without a
+ * second message. */
 static bool require_decl(checker *ck, aeo_decl *d, aeo_span at) {
     if (d->state == ST_DONE) {
         uses(ck, d);
@@ -398,6 +421,13 @@ static const char *call_example(checker *ck, const aeo_decl *d) {
     return s;
 }
 
+/* ident -> NAME | .NAME.  Resolution order, innermost first: a
+ * comprehension variable or parameter, a variable declared by the embedder,
+ * the built-in as_of (unless the catalog declares its own), a declaration
+ * of the shared namespace, then a type name used as a value.  A leading '.'
+ * (CEL's absolute name) skips the local scopes.  Reading anything but a
+ * const marks the expression impure: a function whose body stays pure may
+ * be called from a const. */
 static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
     const char *name = e->u.ident.name;
     if (!e->u.ident.dot) {
@@ -936,6 +966,14 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
                      e->u.call.name, e->u.call.args[1]->u.ident.name);
         return type_error(e);
     }
+    /* The variables' types, CEL's comprehension rules:
+     *   list<T>.m(x, ...)      x: T
+     *   list<T>.m(i, v, ...)   i: int (the index), v: T
+     *   map<K, V>.m(k, ...)    k: K (one variable ranges over the keys)
+     *   map<K, V>.m(k, v, ...) k: K, v: V
+     *   dyn.m(...)             every variable dyn
+     * The range is checked outside the new scope: `x.all(x, x > 0)` reads
+     * the outer x in its range and the variable in its predicate. */
     const aeo_type *rt = check_expr(ck, e->u.call.target);
     const aeo_type *vt, *vt2 = &aeo_type_dyn;
     if (is_dyn(rt)) vt = &aeo_type_dyn;
@@ -957,6 +995,9 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
                      "comprehensions nested too deeply (at most 63 levels)");
         return type_error(e);
     }
+    /* Slots are a stack: this comprehension takes the next 3 or 4 and gives
+     * them back on the way out, so siblings reuse slots and only nesting
+     * costs more (the compiler sizes n_locals from the deepest). */
     local_var lv = {var->u.ident.name, vt, ck->next_slot + 2, ck->locals};
     local_var lv2 = {two ? var2->u.ident.name : "", vt2, ck->next_slot + 3, &lv};
     e->ref_index = ck->next_slot;
@@ -990,6 +1031,8 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
         }
         const aeo_type *t = check_expr(ck, e->u.call.args[n - 1]);
         ok &= !is_err(t);
+        /* map and transformList build list<body type>; transformMap keeps
+         * the keys (the range's) and maps them to the body's values. */
         if (ok) {
             if (macro == AEO_MACRO_TRANSFORM_MAP)
                 result = aeo_type_map(ck->a, is_dyn(rt) ? &aeo_type_dyn : vt, t);
@@ -997,6 +1040,8 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
                 result = aeo_type_list(ck->a, t);
         }
     } else {
+        /* all, exists, exists_one: bool; filter: a list of the range's
+         * items (for a map, of its keys: vt), whatever the predicate. */
         aeo_expr *pe = e->u.call.args[n - 1];
         const aeo_type *p = check_expr(ck, pe);
         if (is_err(p)) ok = false;
@@ -1160,6 +1205,12 @@ static local_var *function_locals(checker *ck, aeo_decl *d) {
     return ok ? &vars[d->n_params - 1] : NULL;
 }
 
+/* call -> NAME(args) | target.NAME(args).  A name is tried as a macro
+ * (AEO_MACROS), then as a function of the catalog, then as a builtin
+ * (aeo_builtins).  A function may not take a macro's or a builtin's name
+ * (E0104), so the order only decides which message a wrong call gets.  A
+ * builtin call is typed by its overload strings (match_overload): the
+ * receiver counts as the first argument, so "ss:b" is s.contains(s). */
 static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     const char *name = e->u.call.name;
     uint32_t n = e->u.call.n_args;
