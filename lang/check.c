@@ -911,7 +911,7 @@ static const char *suggest_function(const char *name) {
 
 static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
     e->ref = AEO_REF_MACRO;
-    e->macro = macro;
+    e->macro = (int32_t)macro;
     if (macro == AEO_MACRO_HAS) {
         aeo_expr *arg = e->u.call.args[0];
         if (arg->kind != AEO_EXPR_SELECT) {
