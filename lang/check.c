@@ -2369,7 +2369,10 @@ void aeo_check_free_tables(aeo_catalog *cat) {
     cat->scope_tables = NULL;
 }
 
-bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
+/* A checker for one expression in the scope of an already checked catalog
+ * (the REPL's lines, the embedder's expressions): the catalog's tables are
+ * borrowed, not copied, so nothing here may declare a name. */
+static checker scoped_checker(aeo_catalog *cat) {
     checker ck = {0};
     ck.cat = cat;
     ck.a = cat->arena;
@@ -2379,6 +2382,11 @@ bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
         ck.types = cat->scope_tables->types;
         ck.facts_decl = cat->scope_tables->facts_decl;
     }
+    return ck;
+}
+
+bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
+    checker ck = scoped_checker(cat);
     uint32_t before = cat->diags.n_errors;
     check_expr(&ck, e);
     free(ck.stack);
@@ -2386,15 +2394,7 @@ bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
 }
 
 aeo_expr *aeo_check_facts(aeo_catalog *cat, aeo_expr *e) {
-    checker ck = {0};
-    ck.cat = cat;
-    ck.a = cat->arena;
-    ck.d = &cat->diags;
-    if (cat->scope_tables) {
-        ck.names = cat->scope_tables->names;
-        ck.types = cat->scope_tables->types;
-        ck.facts_decl = cat->scope_tables->facts_decl;
-    }
+    checker ck = scoped_checker(cat);
     ck.constant = true;
     aeo_expr *m = resolve_facts(&ck, e);
     free(ck.stack);
