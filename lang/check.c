@@ -2083,8 +2083,10 @@ typedef struct facts_check {
 /* The value of facts literal [e] in [a]: null, bool, number, string and
  * bytes literals, and lists and maps of them; anything else (a const's
  * name, an expression) is an UNKNOWN, the placeholder the decoder lets
- * fit any type: its value is checked after evaluation. */
-static aeo_value literal_value(aeo_arena *a, const aeo_expr *e) {
+ * fit any type: its value is checked after evaluation.  A key repeated in
+ * one map literal is reported here, in the words of the VM's MAP (whose
+ * error it would be once evaluated); the first entry is the one kept. */
+static aeo_value literal_value(facts_check *fc, aeo_arena *a, aeo_expr *e) {
     switch (e->kind) {
     case AEO_EXPR_NULL: return aeo_null();
     case AEO_EXPR_BOOL: return aeo_bool(e->u.b);
@@ -2095,15 +2097,25 @@ static aeo_value literal_value(aeo_arena *a, const aeo_expr *e) {
     case AEO_EXPR_BYTES: return aeo_bytes(a, e->u.str.s, e->u.str.len);
     case AEO_EXPR_LIST: {
         aeo_value l = aeo_list_new(a, e->u.list.n);
-        for (uint32_t i = 0; i < e->u.list.n; i++) aeo_list_push(a, l.as.l, literal_value(a, e->u.list.items[i]));
+        for (uint32_t i = 0; i < e->u.list.n; i++)
+            aeo_list_push(a, l.as.l, literal_value(fc, a, e->u.list.items[i]));
         return l;
     }
     case AEO_EXPR_MAP: {
-        /* A repeated key keeps its first entry, as the decoder reads it;
-         * the checker has already refused repeated literal keys. */
         aeo_value m = aeo_map_new(a, e->u.map.n);
-        for (uint32_t i = 0; i < e->u.map.n; i++)
-            aeo_map_put(a, m.as.m, literal_value(a, e->u.map.keys[i]), literal_value(a, e->u.map.vals[i]));
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            aeo_expr *ke = e->u.map.keys[i];
+            aeo_value k = literal_value(fc, a, ke);
+            if (aeo_map_put(a, m.as.m, k, literal_value(fc, a, e->u.map.vals[i])) || k.kind == AEO_V_UNKNOWN ||
+                ke->facts_reported)
+                continue;
+            ke->facts_reported = true;
+            aeo_buf b = {0};
+            aeo_value_format(&b, k);
+            aeo_diag_add(fc->ck->d, fc->code, ke->span, "%s: repeated key in map literal: %s", fc->prefix,
+                         b.data ? b.data : "");
+            aeo_buf_free(&b);
+        }
         return m;
     }
     default: return aeo_unknown_new(a, "");
@@ -2185,7 +2197,7 @@ static void facts_problem(void *ud, const aeo_facts_problem *p) {
 static bool fit_literal(checker *ck, aeo_arena *a, aeo_expr *e, const aeo_type *t, const char *root_name,
                         aeo_diag_code code, const char *prefix, aeo_value *out) {
     facts_check fc = {ck, code, prefix, e, NULL, 0, 0};
-    bool ok = aeo_facts_check_value(a, t, root_name, literal_value(a, e), facts_problem, &fc, out);
+    bool ok = aeo_facts_check_value(a, t, root_name, literal_value(&fc, a, e), facts_problem, &fc, out);
     free(fc.missing);
     return ok;
 }
