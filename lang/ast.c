@@ -67,10 +67,34 @@ static const char *const expr_kind_names[] = {
 };
 
 static const char *const decl_kind_names[] = {
-#define X(name) #name,
+#define X(name, word) #name,
     AEO_DECL_KINDS(X)
 #undef X
 };
+
+static const char *const decl_kind_words[] = {
+#define X(name, word) word,
+    AEO_DECL_KINDS(X)
+#undef X
+};
+
+const aeo_macro_info aeo_macro_table[AEO_MACRO__COUNT] = {
+#define X(id, name, alias, method, min_args, max_args, two_from) {name, alias, method, min_args, max_args, two_from},
+    AEO_MACROS(X)
+#undef X
+};
+
+int aeo_macro_find(const char *name) {
+    for (int i = 0; i < AEO_MACRO__COUNT; i++)
+        if (strcmp(name, aeo_macro_table[i].name) == 0 || (aeo_macro_table[i].alias[0] && strcmp(name, aeo_macro_table[i].alias) == 0))
+            return i;
+    return -1;
+}
+
+bool aeo_macro_two_vars(aeo_macro m, uint32_t n_args) {
+    uint8_t from = aeo_macro_table[m].two_from;
+    return from && n_args >= from;
+}
 
 const char *aeo_expr_kind_name(aeo_expr_kind k) {
     return (unsigned)k < AEO_EXPR__COUNT ? expr_kind_names[k] : "?";
@@ -78,6 +102,10 @@ const char *aeo_expr_kind_name(aeo_expr_kind k) {
 
 const char *aeo_decl_kind_name(aeo_decl_kind k) {
     return (unsigned)k < AEO_DECL__COUNT ? decl_kind_names[k] : "?";
+}
+
+const char *aeo_decl_kind_word(aeo_decl_kind k) {
+    return (unsigned)k < AEO_DECL__COUNT ? decl_kind_words[k] : "declaration";
 }
 
 const char *aeo_operator_str(aeo_operator op) {

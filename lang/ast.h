@@ -49,6 +49,50 @@ typedef enum {
     AEO_EXPR__COUNT
 } aeo_expr_kind;
 
+/* CEL's macros: calls the checker types and the compiler expands inline
+ * (they bind variables or do not evaluate an argument, so no builtin can
+ * implement them).  THE table; the checker and the compiler derive every
+ * macro fact from it.
+ *   X(ID, name, alias, method, min_args, max_args, two_from)
+ * alias: another spelling ("" if none).  method: called as range.name(...)
+ * (has is the only global one).  two_from: with this many arguments or
+ * more the comprehension binds two variables, an index and an item (a
+ * list) or a key and its value (a map), CEL's two-variable forms; 0: never.
+ * map(x, p, f) has three arguments but one variable: its middle one is a
+ * filter. */
+#define AEO_MACROS(X) \
+    X(HAS, "has", "", false, 1, 1, 0)                   /* has(e.f): is the field set */ \
+    X(ALL, "all", "", true, 2, 3, 3)                    /* r.all(x, p), r.all(i, v, p) */ \
+    X(EXISTS, "exists", "", true, 2, 3, 3)              /* r.exists(x, p), r.exists(i, v, p) */ \
+    X(EXISTS_ONE, "exists_one", "existsOne", true, 2, 3, 3) /* exactly one item satisfies p */ \
+    X(MAP, "map", "", true, 2, 3, 0)                    /* r.map(x, f), r.map(x, p, f) */ \
+    X(FILTER, "filter", "", true, 2, 2, 0)              /* r.filter(x, p) */ \
+    X(TRANSFORM_LIST, "transformList", "", true, 3, 4, 3) /* r.transformList(i, v, [p,] f): a list */ \
+    X(TRANSFORM_MAP, "transformMap", "", true, 3, 4, 3)   /* r.transformMap(k, v, [p,] f): a map */
+
+typedef enum {
+#define X(id, name, alias, method, min_args, max_args, two_from) AEO_MACRO_##id,
+    AEO_MACROS(X)
+#undef X
+    AEO_MACRO__COUNT
+} aeo_macro;
+
+/* One row of AEO_MACROS. */
+typedef struct {
+    const char *name, *alias;   /* alias is "" when the macro has one spelling */
+    bool method;
+    uint8_t min_args, max_args, two_from;
+} aeo_macro_info;
+
+/* The AEO_MACROS rows, indexed by aeo_macro. */
+extern const aeo_macro_info aeo_macro_table[AEO_MACRO__COUNT];
+
+/* The macro spelt [name] (its name or its alias), or -1. */
+int aeo_macro_find(const char *name);
+
+/* Whether macro [m] called with [n_args] arguments binds two variables. */
+bool aeo_macro_two_vars(aeo_macro m, uint32_t n_args);
+
 /* Operators of UNARY and BINARY nodes. */
 typedef enum {
     AEO_OPR_NOT, AEO_OPR_NEG,                      /* unary */
@@ -115,7 +159,7 @@ struct aeo_expr {
     const aeo_type *type;     /* NULL until checked */
     aeo_ref_kind ref;
     uint32_t ref_index;
-    int32_t macro;            /* CALL with ref MACRO: which macro */
+    int32_t macro;            /* CALL with ref MACRO: which aeo_macro */
     bool facts_reported;      /* a schema error was reported here (one per node) */
 };
 
@@ -225,20 +269,23 @@ typedef struct aeo_measure {
     aeo_value effective, expires;
 } aeo_measure;
 
+/* X(KIND, word): the keyword that opens the declaration in source is its
+ * word, which diagnostics and the REPL print ("'x' is a tier, not a
+ * measure"); ERROR has no keyword, so it reads "declaration". */
 #define AEO_DECL_KINDS(X) \
-    X(ERROR)    /* a declaration that failed to parse */ \
-    X(CATALOG)  /* catalog NAME { props } */ \
-    X(FACTS)    /* facts NAME { fields } */ \
-    X(RECORD)   /* record NAME { fields } */ \
-    X(CONST)    /* const NAME = expr */ \
-    X(DEF)      /* def NAME = expr */ \
-    X(TIER)     /* tier NAME = expr */ \
-    X(MEASURE)  /* measure ID "title" { props } */ \
-    X(TEST)     /* test "name" { props } */ \
-    X(EXAMPLE)  /* example NAME = facts (a map, or X with {...}) */
+    X(ERROR, "declaration") /* a declaration that failed to parse */ \
+    X(CATALOG, "catalog")   /* catalog NAME { props } */ \
+    X(FACTS, "facts")       /* facts NAME { fields } */ \
+    X(RECORD, "record")     /* record NAME { fields } */ \
+    X(CONST, "const")       /* const NAME = expr */ \
+    X(DEF, "def")           /* def NAME = expr; def NAME(params) = expr is a function */ \
+    X(TIER, "tier")         /* tier NAME = expr */ \
+    X(MEASURE, "measure")   /* measure ID "title" { props } */ \
+    X(TEST, "test")         /* test "name" { props } */ \
+    X(EXAMPLE, "example")   /* example NAME = facts (a map, or X with {...}) */
 
 typedef enum {
-#define X(name) AEO_DECL_##name,
+#define X(name, word) AEO_DECL_##name,
     AEO_DECL_KINDS(X)
 #undef X
     AEO_DECL__COUNT
@@ -288,6 +335,11 @@ aeo_expr *aeo_expr_new(aeo_arena *a, aeo_expr_kind kind, aeo_span span, uint32_t
 /* "IDENT", "SELECT", ... */
 const char *aeo_expr_kind_name(aeo_expr_kind k);
 const char *aeo_decl_kind_name(aeo_decl_kind k);
+/* The source keyword of kind [k] ("def", "measure", ...; "declaration" for
+ * ERROR and out-of-range kinds): a static string, never NULL.  A def with
+ * parameters is still "def" here; callers that say "function" ask
+ * d->n_params. */
+const char *aeo_decl_kind_word(aeo_decl_kind k);
 /* Calls [fn] on each direct sub-expression of [e], in source order (a
  * call's receiver first, a map's keys before their values).  The one
  * description of the tree's shape that the walkers (dump, lints, facts

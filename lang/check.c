@@ -29,9 +29,17 @@
 
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
+#include "runtime/facts.h"
 
 /* ---- name tables --------------------------------------------------------- */
 
+/* ---- name tables ----------------------------------------------------------
+ *
+ * Open addressing with linear probing over a power-of-two array, kept at
+ * most half full so a probe ends quickly at an empty slot.  Entries are
+ * never deleted (a catalog's names only accumulate while checking), so no
+ * tombstones are needed.  Names are
+ * arena strings owned by the AST; the table only points at them. */
 typedef struct name_entry {
     const char *name;
     void *value;
@@ -42,6 +50,7 @@ typedef struct name_table {
     uint32_t cap, n;
 } name_table;
 
+/* FNV-1a: short identifiers, no adversary, and no allocation. */
 static uint32_t hash_str(const char *s) {
     uint32_t h = 2166136261u;
     for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
@@ -56,8 +65,10 @@ static void *table_get(const name_table *t, const char *name) {
     }
 }
 
+/* Sets [name] to [value], replacing an earlier value (declare() reports
+ * duplicates before it gets here). */
 static void table_put(name_table *t, const char *name, void *value) {
-    if (2 * (t->n + 1) > t->cap) {
+    if (2 * (t->n + 1) > t->cap) {   /* keep the load at or under 1/2 */
         name_table old = *t;
         t->cap = old.cap ? old.cap * 2 : 64;
         t->slots = aeo_xcalloc(t->cap, sizeof *t->slots);
@@ -75,10 +86,15 @@ static void table_put(name_table *t, const char *name, void *value) {
 
 /* ---- checker state ------------------------------------------------------- */
 
+/* The variables in scope: a comprehension's variables and a function's
+ * parameters, innermost first, linked through `up`.  A comprehension's live
+ * in check_macro's C frame and a function's parameters in the arena, so
+ * leaving a scope is restoring ck->locals: nothing to free.  A search from the head finds the innermost
+ * binding, which is what shadowing means. */
 typedef struct local_var {
     const char *name;
     const aeo_type *type;
-    uint32_t slot;
+    uint32_t slot;             /* the VM local the compiler loads */
     struct local_var *up;
 } local_var;
 
@@ -98,6 +114,9 @@ typedef struct checker {
     bool impure;               /* the expression read facts, as_of, a def, tier or measure */
 } checker;
 
+/* A declaration's mark for the on-demand, depth-first check: NEW until it
+ * is first needed, BUSY while its body is being checked (meeting a BUSY
+ * declaration again is a cycle), DONE once its type is known. */
 enum { ST_NEW, ST_BUSY, ST_DONE };
 
 static const char *const builtin_types[] = {"string", "int", "uint", "double", "bool", "bytes",
@@ -112,18 +131,14 @@ static void push_decl(aeo_decls *v, aeo_decl *d) {
     v->items[v->n++] = d;
 }
 
+/* The word a diagnostic calls declaration [d] by: its keyword, except that
+ * a def with parameters is a "function".  A test has no name in the
+ * namespace, so no diagnostic below names one by its kind; it keeps the
+ * version-1 word "declaration". */
 static const char *decl_what(const aeo_decl *d) {
-    switch (d->kind) {
-    case AEO_DECL_CONST: return "const";
-    case AEO_DECL_DEF: return d->n_params ? "function" : "def";
-    case AEO_DECL_TIER: return "tier";
-    case AEO_DECL_MEASURE: return "measure";
-    case AEO_DECL_FACTS: return "facts";
-    case AEO_DECL_RECORD: return "record";
-    case AEO_DECL_CATALOG: return "catalog";
-    case AEO_DECL_EXAMPLE: return "example";
-    default: return "declaration";
-    }
+    if (d->kind == AEO_DECL_DEF && d->n_params) return "function";
+    if (d->kind == AEO_DECL_TEST) return "declaration";
+    return aeo_decl_kind_word(d->kind);
 }
 
 static const char *tname(checker *ck, const aeo_type *t) {
@@ -338,6 +353,9 @@ static void check_value_decl(checker *ck, aeo_decl *d);
 static void check_measure(checker *ck, aeo_decl *d);
 static void check_example(checker *ck, aeo_decl *d);
 
+/* Every check_* returns the type it stored on the node, so a caller can
+ * write `return set_type(e, ...)`; the error type is how "already
+ * reported" travels upwards without a flag. */
 static const aeo_type *set_type(aeo_expr *e, const aeo_type *t) {
     e->type = t;
     return t;
@@ -360,7 +378,6 @@ static void report_cycle(checker *ck, aeo_decl *d, aeo_span at) {
     aeo_buf_free(&b);
 }
 
-/* Ensures [d] is checked before its use at [at]; false on a cycle. */
 /* References may chain at most this deep (each link a def, const, tier or
  * measure checked before the one that uses it): the checker recurses per
  * link, and the VM has a frame per link at run time. */
@@ -368,6 +385,9 @@ static void report_cycle(checker *ck, aeo_decl *d, aeo_span at) {
 
 static void uses(checker *ck, const aeo_decl *d);
 
+/* Ensures [d] is checked before its use at [at]; false on a cycle (or a
+ * chain too deep), which the caller turns into an error type without a
+ * second message. */
 static bool require_decl(checker *ck, aeo_decl *d, aeo_span at) {
     if (d->state == ST_DONE) {
         uses(ck, d);
@@ -401,6 +421,13 @@ static const char *call_example(checker *ck, const aeo_decl *d) {
     return s;
 }
 
+/* ident -> NAME | .NAME.  Resolution order, innermost first: a
+ * comprehension variable or parameter, a variable declared by the embedder,
+ * the built-in as_of (unless the catalog declares its own), a declaration
+ * of the shared namespace, then a type name used as a value.  A leading '.'
+ * (CEL's absolute name) skips the local scopes.  Reading anything but a
+ * const marks the expression impure: a function whose body stays pure may
+ * be called from a const. */
 static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
     const char *name = e->u.ident.name;
     if (!e->u.ident.dot) {
@@ -645,6 +672,39 @@ static const aeo_expr *list_literal(checker *ck, const aeo_expr *e) {
     return NULL;
 }
 
+/* binary -> expr op expr.  The typing rules, as the table they implement
+ * (E0201 when no row fits; "enum" is a string for every operator, which is
+ * what its values are at run time):
+ *
+ *   a && b, a || b      bool, bool            -> bool
+ *   a == b, a != b      compatible(a, b)      -> bool
+ *   a < <= > >= b       num, num              -> bool   (int/uint/double mix:
+ *                       string, string        -> bool    CEL orders numbers
+ *                       T, T for T in bytes,  -> bool    across kinds)
+ *                       bool, timestamp, duration
+ *   a in b              compatible(a, E), b list<E> or map<E, _> -> bool
+ *   a + - * / b         T, T for T in int, uint, double -> T
+ *   a % b               T, T for T in int, uint          -> T
+ *   a + b               string, string    -> string
+ *                       bytes, bytes      -> bytes
+ *                       list<A>, list<B>  -> list<join(A, B)>
+ *                       timestamp, duration (either order) -> timestamp
+ *                       duration, duration -> duration
+ *   a - b               timestamp, timestamp -> duration
+ *                       timestamp, duration  -> timestamp
+ *                       duration, duration   -> duration
+ *
+ * Where CEL's dyn enters: an operand of type dyn fits every row, so the
+ * check defers to the VM, which applies the same table to values (and
+ * yields "no such overload" there).  Comparisons and && || stay bool.
+ * Arithmetic with one dyn side takes the other side's type, because CEL
+ * has no heterogeneous arithmetic: if it succeeds at run time the result
+ * has that type; the exception is a subtraction with a timestamp side,
+ * whose result is a duration or a timestamp depending on the value, so it
+ * is dyn.  No
+ * mixed-number arithmetic (1 + 2u) exists, unlike ordering: int(), uint()
+ * and double() say which one is meant.  Errors in an operand were already
+ * reported, so an error type makes this node an error without a word. */
 static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     aeo_operator op = e->u.binary.op;
     aeo_expr *ea = e->u.binary.a, *eb = e->u.binary.b;
@@ -655,6 +715,9 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     switch (op) {
     case AEO_OPR_AND:
     case AEO_OPR_OR:
+        /* Both sides bool (or dyn).  The VM's commutative && and || (an
+         * error on one side is absorbed by a deciding other side) is a
+         * run-time matter; the static rule is the same for both orders. */
         if (!is_dyn(a) && a->kind != AEO_T_BOOL) {
             aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, ea->span, "operand of '%s' must be a bool, not '%s'", ops, tname(ck, a));
             return type_error(e);
@@ -666,11 +729,16 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
         return set_type(e, &aeo_type_bool);
     case AEO_OPR_EQ:
     case AEO_OPR_NE:
+        /* CEL's heterogeneous equality makes 1 == 1.0 true and null
+         * comparable with anything; only types that can never be equal
+         * (a string and an int) are refused, as a sure mistake. */
         if (!compatible(a, b)) {
             aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "cannot compare '%s' with '%s' using '%s'",
                          tname(ck, a), tname(ck, b), ops);
             return type_error(e);
         }
+        /* credit == "advnced" is well typed (enum vs string) but never
+         * true: the literal is checked against the enum's values. */
         check_enum_literal(ck, a, eb, ea);
         check_enum_literal(ck, b, ea, eb);
         return set_type(e, &aeo_type_bool);
@@ -678,6 +746,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     case AEO_OPR_LE:
     case AEO_OPR_GT:
     case AEO_OPR_GE: {
+        /* Ordering is defined within a kind, and across the three number
+         * kinds (CEL compares 1 < 1.5 numerically); enums order as strings. */
         bool ok = is_dyn(a) || is_dyn(b) || (is_num(a) && is_num(b)) ||
                   (is_stringish(a) && is_stringish(b)) ||
                   (a->kind == b->kind && (a->kind == AEO_T_BYTES || a->kind == AEO_T_BOOL ||
@@ -690,6 +760,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
         return set_type(e, &aeo_type_bool);
     }
     case AEO_OPR_IN: {
+        /* Membership tests a list's items or a map's keys, with =='s
+         * compatibility; a dyn container is only known at run time. */
         if (is_dyn(b)) return set_type(e, &aeo_type_bool);
         const aeo_type *elem = b->kind == AEO_T_LIST ? b->elem : b->kind == AEO_T_MAP ? b->key : NULL;
         if (!elem) {
@@ -702,6 +774,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
                          tname(ck, b));
             return type_error(e);
         }
+        /* credit in ["advanced", "genral"]: each literal of the list (or
+         * of the const list it names) must be a value of the enum. */
         if (a->kind == AEO_T_ENUM) {
             const aeo_expr *lst = list_literal(ck, eb);
             if (lst)
@@ -714,12 +788,15 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     case AEO_OPR_MUL:
     case AEO_OPR_DIV:
     case AEO_OPR_MOD: {
+        /* One dyn side: the other side's type (see above). */
         if (is_dyn(a) || is_dyn(b)) {
             const aeo_type *other = is_dyn(a) ? b : a;
             if (is_dyn(other)) return set_type(e, &aeo_type_dyn);
             if (op == AEO_OPR_SUB && other->kind == AEO_T_TIMESTAMP) return set_type(e, &aeo_type_dyn);
             return set_type(e, other->kind == AEO_T_ENUM ? &aeo_type_string : other);
         }
+        /* The rows of the table, with enums read as strings; a row that
+         * fits returns, so falling through means no overload. */
         aeo_tkind x = a->kind == AEO_T_ENUM ? AEO_T_STRING : a->kind;
         aeo_tkind y = b->kind == AEO_T_ENUM ? AEO_T_STRING : b->kind;
         if (x == y && (x == AEO_T_INT || x == AEO_T_UINT || (x == AEO_T_DOUBLE && op != AEO_OPR_MOD)))
@@ -736,6 +813,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
             if (x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) return set_type(e, &aeo_type_timestamp);
             if (x == AEO_T_DURATION && y == AEO_T_DURATION) return set_type(e, &aeo_type_duration);
         }
+        /* No row fits.  The message names the likeliest fix: CEL has no
+         * double %, and mixed numbers need an explicit conversion. */
         if (op == AEO_OPR_MOD && x == AEO_T_DOUBLE && y == AEO_T_DOUBLE)
             aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span,
                          "operator '%%' is defined for int and uint, not for double");
@@ -755,72 +834,12 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
 
 /* ---- function signatures ------------------------------------------------------ */
 
-/* Overloads as compact strings: argument letters (receiver first), ':',
- * result letter.  s string, i int, u uint, d double, b bool, y bytes,
- * t timestamp, D duration, l list, S list<string>, m map, A any, T type. */
-typedef struct fn_sig {
-    const char *name;
-    aeo_call_style style;
-    const char *overloads;
-} fn_sig;
+/* Calls are typed against the builtins' own table (runtime/builtins.h):
+ * each entry's overload strings, argument letters (receiver first), ':'
+ * and the result letter, interpreted by the two functions below. */
 
-static const fn_sig signatures[] = {
-    {"size", AEO_CALL_BOTH, "s:i;y:i;l:i;m:i"},
-    {"contains", AEO_CALL_METHOD, "ss:b"},
-    {"startsWith", AEO_CALL_METHOD, "ss:b"},
-    {"endsWith", AEO_CALL_METHOD, "ss:b"},
-    {"matches", AEO_CALL_BOTH, "ss:b"},
-    {"timestamp", AEO_CALL_GLOBAL, "s:t;t:t;i:t"},
-    {"duration", AEO_CALL_GLOBAL, "s:D;D:D"},
-    {"int", AEO_CALL_GLOBAL, "i:i;u:i;d:i;s:i;t:i"},
-    {"uint", AEO_CALL_GLOBAL, "i:u;u:u;d:u;s:u"},
-    {"double", AEO_CALL_GLOBAL, "i:d;u:d;d:d;s:d"},
-    {"string", AEO_CALL_GLOBAL, "s:s;i:s;u:s;d:s;b:s;y:s;t:s;D:s"},
-    {"bool", AEO_CALL_GLOBAL, "b:b;s:b"},
-    {"bytes", AEO_CALL_GLOBAL, "y:y;s:y"},
-    {"dyn", AEO_CALL_GLOBAL, "A:A"},
-    {"type", AEO_CALL_GLOBAL, "A:T"},
-    {"getFullYear", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getMonth", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getDayOfYear", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getDayOfMonth", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getDate", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getDayOfWeek", AEO_CALL_METHOD, "t:i;ts:i"},
-    {"getHours", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
-    {"getMinutes", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
-    {"getSeconds", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
-    {"getMilliseconds", AEO_CALL_METHOD, "t:i;ts:i;D:i"},
-    {"lowerAscii", AEO_CALL_METHOD, "s:s"},
-    {"upperAscii", AEO_CALL_METHOD, "s:s"},
-    {"trim", AEO_CALL_METHOD, "s:s"},
-    {"replace", AEO_CALL_METHOD, "sss:s;sssi:s"},
-    {"split", AEO_CALL_METHOD, "ss:S;ssi:S"},
-    {"join", AEO_CALL_METHOD, "S:s;Ss:s"},
-    {"indexOf", AEO_CALL_METHOD, "ss:i;ssi:i"},
-    {"lastIndexOf", AEO_CALL_METHOD, "ss:i;ssi:i"},
-    {"substring", AEO_CALL_METHOD, "si:s;sii:s"},
-    {"charAt", AEO_CALL_METHOD, "si:s"},
-};
-
-/* The macros, in the order of the MACRO_* numbers (lang/compile.c has the
- * same list).  all, exists and exists_one also take two variables (i, v,
- * predicate), as do transformList and transformMap, CEL's two-variable
- * comprehensions; existsOne is exists_one's other spelling. */
-static const char *const macro_names[] = {"has", "all", "exists", "exists_one", "map", "filter",
-                                          "transformList", "transformMap", "existsOne"};
-enum {
-    MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER,
-    MACRO_TRANSFORM_LIST, MACRO_TRANSFORM_MAP, MACRO__COUNT
-};
-#define N_MACRO_NAMES (sizeof macro_names / sizeof macro_names[0])
-
-/* Whether a comprehension macro with [n_args] arguments binds two variables
- * (lang/compile.c has the same rule). */
-static bool macro_two_vars(int macro, uint32_t n_args) {
-    if (macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP) return true;
-    return n_args == 3 && (macro == MACRO_ALL || macro == MACRO_EXISTS || macro == MACRO_EXISTS_ONE);
-}
-
+/* Whether an argument of type [t] fits letter [c]; dyn fits every letter
+ * (the builtin sorts it out at run time). */
 static bool letter_accepts(char c, const aeo_type *t) {
     if (is_dyn(t)) return true;
     switch (c) {
@@ -858,7 +877,7 @@ static const aeo_type *letter_type(checker *ck, char c) {
 
 /* Resolves the overload of [sig] for [types]; NULL if none matches.  When
  * several match (dyn arguments), the result is dyn unless they agree. */
-static const aeo_type *match_overload(checker *ck, const fn_sig *sig, const aeo_type **types, uint32_t n) {
+static const aeo_type *match_overload(checker *ck, const aeo_builtin *sig, const aeo_type **types, uint32_t n) {
     const aeo_type *result = NULL;
     const char *p = sig->overloads;
     while (*p) {
@@ -876,24 +895,24 @@ static const aeo_type *match_overload(checker *ck, const fn_sig *sig, const aeo_
     return result;
 }
 
-static const fn_sig *find_sig(const char *name) {
-    for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++)
-        if (strcmp(signatures[i].name, name) == 0) return &signatures[i];
-    return NULL;
-}
-
 static const char *suggest_function(const char *name) {
-    const char *cands[sizeof signatures / sizeof signatures[0] + N_MACRO_NAMES];
+    /* Builtins, then macro names, then macro aliases: aeo_suggest breaks ties
+     * by this order. */
+    const char **cands = aeo_xmalloc((aeo_builtin_count + 2 * AEO_MACRO__COUNT) * sizeof *cands);
     uint32_t n = 0;
-    for (size_t i = 0; i < sizeof signatures / sizeof signatures[0]; i++) cands[n++] = signatures[i].name;
-    for (size_t i = 0; i < N_MACRO_NAMES; i++) cands[n++] = macro_names[i];
-    return aeo_suggest(name, cands, n);
+    for (uint32_t i = 0; i < aeo_builtin_count; i++) cands[n++] = aeo_builtins[i].name;
+    for (size_t i = 0; i < AEO_MACRO__COUNT; i++) cands[n++] = aeo_macro_table[i].name;
+    for (size_t i = 0; i < AEO_MACRO__COUNT; i++)
+        if (aeo_macro_table[i].alias[0]) cands[n++] = aeo_macro_table[i].alias;
+    const char *sug = aeo_suggest(name, cands, n);   /* one of the static names */
+    free(cands);
+    return sug;
 }
 
-static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
+static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
     e->ref = AEO_REF_MACRO;
-    e->macro = macro;
-    if (macro == MACRO_HAS) {
+    e->macro = (int32_t)macro;
+    if (macro == AEO_MACRO_HAS) {
         aeo_expr *arg = e->u.call.args[0];
         if (arg->kind != AEO_EXPR_SELECT) {
             if (arg->kind != AEO_EXPR_ERROR)
@@ -932,7 +951,7 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
      * two variables bind an index and an item (lists) or a key and its value
      * (maps).  Slots: base, base+1 iteration state; base+2 (and base+3) the
      * variables. */
-    bool two = macro_two_vars(macro, e->u.call.n_args);
+    bool two = aeo_macro_two_vars(macro, e->u.call.n_args);
     uint32_t n_vars = two ? 2 : 1;
     for (uint32_t i = 0; i < n_vars; i++) {
         aeo_expr *var = e->u.call.args[i];
@@ -947,6 +966,14 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
                      e->u.call.name, e->u.call.args[1]->u.ident.name);
         return type_error(e);
     }
+    /* The variables' types, CEL's comprehension rules:
+     *   list<T>.m(x, ...)      x: T
+     *   list<T>.m(i, v, ...)   i: int (the index), v: T
+     *   map<K, V>.m(k, ...)    k: K (one variable ranges over the keys)
+     *   map<K, V>.m(k, v, ...) k: K, v: V
+     *   dyn.m(...)             every variable dyn
+     * The range is checked outside the new scope: `x.all(x, x > 0)` reads
+     * the outer x in its range and the variable in its predicate. */
     const aeo_type *rt = check_expr(ck, e->u.call.target);
     const aeo_type *vt, *vt2 = &aeo_type_dyn;
     if (is_dyn(rt)) vt = &aeo_type_dyn;
@@ -968,6 +995,9 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
                      "comprehensions nested too deeply (at most 63 levels)");
         return type_error(e);
     }
+    /* Slots are a stack: this comprehension takes the next 3 or 4 and gives
+     * them back on the way out, so siblings reuse slots and only nesting
+     * costs more (the compiler sizes n_locals from the deepest). */
     local_var lv = {var->u.ident.name, vt, ck->next_slot + 2, ck->locals};
     local_var lv2 = {two ? var2->u.ident.name : "", vt2, ck->next_slot + 3, &lv};
     e->ref_index = ck->next_slot;
@@ -985,7 +1015,7 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
     const aeo_type *result = &aeo_type_error;
     bool ok = true;
     uint32_t n = e->u.call.n_args;
-    bool transform = macro == MACRO_MAP || macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP;
+    bool transform = macro == AEO_MACRO_MAP || macro == AEO_MACRO_TRANSFORM_LIST || macro == AEO_MACRO_TRANSFORM_MAP;
     if (transform) {
         /* map(x, [filter,] expr), transformList(i, v, [filter,] expr),
          * transformMap(k, v, [filter,] expr) */
@@ -1001,13 +1031,17 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
         }
         const aeo_type *t = check_expr(ck, e->u.call.args[n - 1]);
         ok &= !is_err(t);
+        /* map and transformList build list<body type>; transformMap keeps
+         * the keys (the range's) and maps them to the body's values. */
         if (ok) {
-            if (macro == MACRO_TRANSFORM_MAP)
+            if (macro == AEO_MACRO_TRANSFORM_MAP)
                 result = aeo_type_map(ck->a, is_dyn(rt) ? &aeo_type_dyn : vt, t);
             else
                 result = aeo_type_list(ck->a, t);
         }
     } else {
+        /* all, exists, exists_one: bool; filter: a list of the range's
+         * items (for a map, of its keys: vt), whatever the predicate. */
         aeo_expr *pe = e->u.call.args[n - 1];
         const aeo_type *p = check_expr(ck, pe);
         if (is_err(p)) ok = false;
@@ -1016,7 +1050,7 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, int macro) {
                          e->u.call.name, tname(ck, p));
             ok = false;
         }
-        if (ok) result = macro == MACRO_FILTER ? aeo_type_list(ck->a, vt) : &aeo_type_bool;
+        if (ok) result = macro == AEO_MACRO_FILTER ? aeo_type_list(ck->a, vt) : &aeo_type_bool;
     }
     ck->locals = lv.up;
     ck->next_slot -= width;
@@ -1048,13 +1082,6 @@ static bool assignable(const aeo_type *p, const aeo_type *a) {
     case AEO_T_RECORD: return p->rec == a->rec;
     default: return true;
     }
-}
-
-/* The macro named [name], or -1. */
-static int macro_index(const char *name) {
-    for (size_t i = 0; i < N_MACRO_NAMES; i++)
-        if (strcmp(name, macro_names[i]) == 0) return (int)i;
-    return -1;
 }
 
 /* A call to [fd], a name of the shared namespace: a function, or a def,
@@ -1123,10 +1150,10 @@ static const aeo_type *check_func_call(checker *ck, aeo_expr *e, aeo_decl *fd) {
  * parameter's name, as they may reuse any outer variable's. */
 static bool check_param_name(checker *ck, aeo_decl *fn, const aeo_param *p) {
     aeo_decl *other = table_get(&ck->names, p->name);
-    bool builtin = strcmp(p->name, "as_of") == 0 || find_sig(p->name) != NULL;
+    bool builtin = strcmp(p->name, "as_of") == 0 || aeo_builtin_named(p->name) != NULL;
     for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
         builtin |= strcmp(p->name, builtin_types[i]) == 0;
-    for (size_t i = 0; i < N_MACRO_NAMES; i++) builtin |= strcmp(p->name, macro_names[i]) == 0;
+    builtin |= aeo_macro_find(p->name) >= 0;
     if (other) {
         aeo_diag *g = other->kind == AEO_DECL_FACTS
                           ? aeo_diag_add(ck->d, AEO_E_PARAM_NAME, p->name_span,
@@ -1178,28 +1205,37 @@ static local_var *function_locals(checker *ck, aeo_decl *d) {
     return ok ? &vars[d->n_params - 1] : NULL;
 }
 
+/* call -> NAME(args) | target.NAME(args).  A name is tried as a macro
+ * (AEO_MACROS), then as a function of the catalog, then as a builtin
+ * (aeo_builtins).  A function may not take a macro's or a builtin's name
+ * (E0104), so the order only decides which message a wrong call gets.  A
+ * builtin call is typed by its overload strings (match_overload): the
+ * receiver counts as the first argument, so "ss:b" is s.contains(s). */
 static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     const char *name = e->u.call.name;
     uint32_t n = e->u.call.n_args;
     bool method = e->u.call.target != NULL;
-    /* Macros. */
-    if (!method && strcmp(name, "has") == 0 && n == 1) return check_macro(ck, e, MACRO_HAS);
-    if (method) {
-        for (size_t i = MACRO_ALL; i < N_MACRO_NAMES; i++) {
-            if (strcmp(name, macro_names[i]) != 0) continue;
-            int m = i == MACRO__COUNT ? MACRO_EXISTS_ONE : (int)i;   /* existsOne */
-            bool arity = m == MACRO_FILTER ? n == 2 : m >= MACRO_TRANSFORM_LIST ? (n == 3 || n == 4)
-                                                                                 : (n == 2 || n == 3);
-            if (arity) return check_macro(ck, e, m);
-            aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s() takes %s arguments", name,
-                         m == MACRO_FILTER ? "2" : m >= MACRO_TRANSFORM_LIST ? "3 or 4" : "2 or 3");
+    /* Macros.  A global call with the wrong arity is no macro call (has(a, b)
+     * goes on to the builtins and functions below); a method call that names
+     * a macro is one, and its arity is checked here. */
+    int m = aeo_macro_find(name);
+    if (m >= 0 && aeo_macro_table[m].method == method) {
+        const aeo_macro_info *mi = &aeo_macro_table[m];
+        if (n >= mi->min_args && n <= mi->max_args) return check_macro(ck, e, (aeo_macro)m);
+        if (method) {
+            if (mi->min_args == mi->max_args)
+                aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s() takes %u arguments", name,
+                             (unsigned)mi->min_args);
+            else
+                aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "%s() takes %u or %u arguments", name,
+                             (unsigned)mi->min_args, (unsigned)mi->max_args);
             return type_error(e);
         }
     }
     /* The catalog's own functions, and defs called by mistake. */
     aeo_decl *fd = table_get(&ck->names, name);
-    if (!method && fd && fd->kind != AEO_DECL_FACTS && !find_sig(name)) return check_func_call(ck, e, fd);
-    if (method && fd && fd->kind == AEO_DECL_DEF && fd->n_params && !find_sig(name)) {
+    if (!method && fd && fd->kind != AEO_DECL_FACTS && !aeo_builtin_named(name)) return check_func_call(ck, e, fd);
+    if (method && fd && fd->kind == AEO_DECL_DEF && fd->n_params && !aeo_builtin_named(name)) {
         check_expr(ck, e->u.call.target);
         for (uint32_t i = 0; i < n; i++) check_expr(ck, e->u.call.args[i]);
         aeo_diag_add(ck->d, AEO_E_UNKNOWN_FUNC, e->u.call.name_span,
@@ -1214,7 +1250,7 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     if (method) types[k++] = check_expr(ck, e->u.call.target);
     for (uint32_t i = 0; i < n; i++) types[k++] = check_expr(ck, e->u.call.args[i]);
     for (uint32_t i = 0; i < total; i++) bad |= is_err(types[i]);
-    const fn_sig *sig = find_sig(name);
+    const aeo_builtin *sig = aeo_builtin_named(name);
     const aeo_type *result = &aeo_type_error;
     if (!sig || !(sig->style & (method ? AEO_CALL_METHOD : AEO_CALL_GLOBAL))) {
         const char *sug = sig ? NULL : suggest_function(name);
@@ -1407,7 +1443,7 @@ static void check_value_decl(checker *ck, aeo_decl *d) {
     ck->next_slot = 0;
     ck->impure = false;
     const aeo_type *t = &aeo_type_error;
-    if (d->n_params && (find_sig(d->name) || macro_index(d->name) >= 0)) {
+    if (d->n_params && (aeo_builtin_named(d->name) || aeo_macro_find(d->name) >= 0)) {
         /* A call f(...) would reach the built-in, never this function. */
         aeo_diag_add(ck->d, AEO_E_DUPLICATE, d->name_span, "'%s' is a built-in function; choose another name",
                      d->name);
@@ -1546,7 +1582,7 @@ static void check_ids(checker *ck, aeo_expr *v, aeo_decl_kind want, const char *
         items = v->u.list.items;
         n = v->u.list.n;
     }
-    const char *what = want == AEO_DECL_TIER ? "tier" : "measure";
+    const char *what = aeo_decl_kind_word(want);
     aeo_diag_code code = want == AEO_DECL_TIER ? AEO_E_NOT_A_TIER : AEO_E_NOT_A_MEASURE;
     name_table listed = {0};
     for (uint32_t i = 0; i < n; i++) {
@@ -1921,10 +1957,11 @@ static void check_expect_values(checker *ck, aeo_expr *v) {
  * optional field is an absent field, and in a required one an error, which
  * is exactly what removing the key means).  The merged map shares the value
  * nodes of the maps it comes from, so an error is located where the value
- * was written.  Then the record is checked against the schema statically:
- * literal values of the wrong type, enum values not in the enum, missing
- * or null required fields; values that are not literals (a const's name)
- * are left to the decoder's check after compilation (E0208, as before). */
+ * was written.  Then the record is checked against the schema statically,
+ * by the facts decoder's own rules (fit_facts below): literal values of the
+ * wrong type, enum values not in the enum, missing or null required
+ * fields; values that are not literals (a const's name) are left to the
+ * decoder's check after compilation (E0208, as before). */
 
 static aeo_expr *resolve_facts(checker *ck, aeo_expr *e);
 
@@ -2027,178 +2064,151 @@ static aeo_expr *resolve_facts(checker *ck, aeo_expr *e) {
     return NULL;
 }
 
-/* Where a schema error in a facts record goes, and how it is worded. */
-typedef struct facts_owner {
+/* The static check of a facts record has one home, the facts decoder's
+ * conversion rules (aeo_facts_check_value, the same walk as
+ * aeo_facts_from_value, which tests use on the evaluated record): the
+ * checker only turns the merged map literal into a value, with a
+ * placeholder for every part that is not a literal, and maps each
+ * problem's path back to the literal it is in.  So what the checker
+ * refuses is exactly what the decoder would, and the two cannot drift. */
+typedef struct facts_check {
+    checker *ck;
     aeo_diag_code code;
-    const char *prefix;      /* "example 'base' does not fit the schema" */
-} facts_owner;
+    const char *prefix;         /* "example 'base' does not fit the schema" */
+    aeo_expr *top;              /* the record's map literal */
+    aeo_expr **missing;         /* maps whose missing fields this check reported */
+    uint32_t n_missing, cap_missing;
+} facts_check;
 
-static void facts_error(checker *ck, const facts_owner *o, aeo_expr *at, const aeo_buf *path, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void facts_error(checker *ck, const facts_owner *o, aeo_expr *at, const aeo_buf *path, const char *fmt, ...) {
-    /* One message per node: a value written in an example is checked again
-     * in every record built on it. */
-    if (at->facts_reported) return;
-    at->facts_reported = true;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    aeo_diag_add(ck->d, o->code, at->span, "%s: %s: %s", o->prefix, path->data, msg);
-}
-
-/* The kind of literal [e], as "got ..." says it; NULL when it is no literal. */
-static const char *literal_kind(const aeo_expr *e) {
+/* The value of facts literal [e] in [a]: null, bool, number, string and
+ * bytes literals, and lists and maps of them; anything else (a const's
+ * name, an expression) is an UNKNOWN, the placeholder the decoder lets
+ * fit any type: its value is checked after evaluation.  A key repeated in
+ * one map literal is reported here, in the words of the VM's MAP (whose
+ * error it would be once evaluated); the first entry is the one kept. */
+static aeo_value literal_value(facts_check *fc, aeo_arena *a, aeo_expr *e) {
     switch (e->kind) {
-    case AEO_EXPR_NULL: return "null";
-    case AEO_EXPR_BOOL: return "bool";
-    case AEO_EXPR_INT: return "int";
-    case AEO_EXPR_UINT: return "uint";
-    case AEO_EXPR_DOUBLE: return "double";
-    case AEO_EXPR_STRING: return "string";
-    case AEO_EXPR_BYTES: return "bytes";
-    case AEO_EXPR_LIST: return "list";
-    case AEO_EXPR_MAP: return "map";
-    default: return NULL;
+    case AEO_EXPR_NULL: return aeo_null();
+    case AEO_EXPR_BOOL: return aeo_bool(e->u.b);
+    case AEO_EXPR_INT: return aeo_int(e->u.i);
+    case AEO_EXPR_UINT: return aeo_uint(e->u.u);
+    case AEO_EXPR_DOUBLE: return aeo_double(e->u.d);
+    case AEO_EXPR_STRING: return aeo_string(a, e->u.str.s, e->u.str.len);
+    case AEO_EXPR_BYTES: return aeo_bytes(a, e->u.str.s, e->u.str.len);
+    case AEO_EXPR_LIST: {
+        aeo_value l = aeo_list_new(a, e->u.list.n);
+        for (uint32_t i = 0; i < e->u.list.n; i++)
+            aeo_list_push(a, l.as.l, literal_value(fc, a, e->u.list.items[i]));
+        return l;
+    }
+    case AEO_EXPR_MAP: {
+        aeo_value m = aeo_map_new(a, e->u.map.n);
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            aeo_expr *ke = e->u.map.keys[i];
+            aeo_value k = literal_value(fc, a, ke);
+            if (aeo_map_put(a, m.as.m, k, literal_value(fc, a, e->u.map.vals[i])) || k.kind == AEO_V_UNKNOWN ||
+                ke->facts_reported)
+                continue;
+            ke->facts_reported = true;
+            aeo_buf b = {0};
+            aeo_value_format(&b, k);
+            aeo_diag_add(fc->ck->d, fc->code, ke->span, "%s: repeated key in map literal: %s", fc->prefix,
+                         b.data ? b.data : "");
+            aeo_buf_free(&b);
+        }
+        return m;
+    }
+    default: return aeo_unknown_new(a, "");
     }
 }
 
-static void fit_record(checker *ck, const facts_owner *o, aeo_expr *m, const aeo_record_type *rt, aeo_buf *path);
-
-/* Literal [v] against type [t] at [path] (a field's, not null). */
-static void fit_value(checker *ck, const facts_owner *o, aeo_expr *v, const aeo_type *t, aeo_buf *path) {
-    const char *got = literal_kind(v);
-    if (!got || is_dyn(t)) return;
-    char want[256];
-    aeo_type_format(t, want, sizeof want);
-    bool ok;
-    switch (t->kind) {
-    case AEO_T_INT: ok = v->kind == AEO_EXPR_INT; break;
-    case AEO_T_UINT: ok = v->kind == AEO_EXPR_UINT || (v->kind == AEO_EXPR_INT && v->u.i >= 0); break;
-    case AEO_T_DOUBLE: ok = v->kind == AEO_EXPR_DOUBLE || v->kind == AEO_EXPR_INT || v->kind == AEO_EXPR_UINT; break;
-    case AEO_T_BOOL: ok = v->kind == AEO_EXPR_BOOL; break;
-    case AEO_T_STRING: ok = v->kind == AEO_EXPR_STRING; break;
-    case AEO_T_BYTES: ok = v->kind == AEO_EXPR_BYTES || v->kind == AEO_EXPR_STRING; break;
-    case AEO_T_ENUM:
-        ok = v->kind == AEO_EXPR_STRING;
-        if (ok) {
-            for (uint32_t i = 0; i < t->n_enum; i++)
-                if (strcmp(t->enum_values[i], v->u.str.s) == 0) return;
-            const char *sug = suggest_enum(t, v->u.str.s);
-            if (sug) facts_error(ck, o, v, path, "\"%s\" is not a value of %s; did you mean \"%s\"?", v->u.str.s, want, sug);
-            else facts_error(ck, o, v, path, "\"%s\" is not a value of %s", v->u.str.s, want);
-            return;
-        }
-        snprintf(want, sizeof want, "string");
-        break;
-    case AEO_T_TIMESTAMP:
-    case AEO_T_DURATION:
-        ok = v->kind == AEO_EXPR_STRING;
-        if (ok) {
-            int64_t sec;
-            int32_t ns;
-            bool ts = t->kind == AEO_T_TIMESTAMP;
-            if (ts ? aeo_time_parse_timestamp(v->u.str.s, v->u.str.len, &sec, &ns)
-                   : aeo_time_parse_duration(v->u.str.s, v->u.str.len, &sec, &ns))
-                return;
-            facts_error(ck, o, v, path, ts ? "\"%s\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"
-                                           : "\"%s\" is not a duration (such as \"1h30m\" or \"90s\")",
-                        v->u.str.s);
-            return;
-        }
-        break;
-    case AEO_T_LIST:
-        ok = v->kind == AEO_EXPR_LIST;
-        if (ok) {
-            size_t len = path->len;
-            for (uint32_t i = 0; i < v->u.list.n; i++) {
-                aeo_buf_printf(path, "[%u]", i);
-                if (v->u.list.items[i]->kind == AEO_EXPR_NULL) facts_error(ck, o, v->u.list.items[i], path, "null in a list");
-                else fit_value(ck, o, v->u.list.items[i], t->elem, path);
-                path->len = len;
-                path->data[len] = '\0';
-            }
-            return;
-        }
-        break;
-    case AEO_T_MAP:
-        ok = v->kind == AEO_EXPR_MAP;
-        if (ok) {
-            size_t len = path->len;
-            for (uint32_t i = 0; i < v->u.map.n; i++) {
-                const aeo_expr *k = v->u.map.keys[i];
-                if (k->kind != AEO_EXPR_STRING || v->u.map.vals[i]->kind == AEO_EXPR_NULL) continue;
-                aeo_buf_printf(path, "[\"%s\"]", k->u.str.s);
-                fit_value(ck, o, v->u.map.vals[i], t->elem, path);
-                path->len = len;
-                path->data[len] = '\0';
-            }
-            return;
-        }
-        break;
-    case AEO_T_RECORD:
-        ok = v->kind == AEO_EXPR_MAP;
-        if (ok) {
-            fit_record(ck, o, v, t->rec, path);
-            return;
-        }
-        snprintf(want, sizeof want, "%s", t->rec->name);
-        break;
-    default: return;
-    }
-    if (!ok) facts_error(ck, o, v, path, "expected %s, got %s", want, got);
-}
-
-/* Map literal [m] against record type [rt]: keys that are not fields are
- * ignored, as the decoder ignores undeclared fields. */
-static void fit_record(checker *ck, const facts_owner *o, aeo_expr *m, const aeo_record_type *rt, aeo_buf *path) {
-    size_t len = path->len;
-    bool all_keys = true;
+/* The entry of map literal [m] whose key is the string [s] of [len] bytes,
+ * or -1: the first, as aeo_map_put kept it. */
+static int64_t map_entry(const aeo_expr *m, const char *s, size_t len) {
     for (uint32_t i = 0; i < m->u.map.n; i++) {
-        aeo_expr *k = m->u.map.keys[i], *v = m->u.map.vals[i];
-        if (k->kind != AEO_EXPR_STRING) {
-            all_keys = false;
-            continue;
-        }
-        const aeo_field *f = aeo_record_type_field(rt, k->u.str.s);
-        if (!f) continue;
-        aeo_buf_printf(path, ".%s", f->name);
-        if (v->kind == AEO_EXPR_NULL) {
-            if (!f->optional) facts_error(ck, o, v, path, "required field is null");
-        } else {
-            fit_value(ck, o, v, f->type, path);
-        }
-        path->len = len;
-        path->data[len] = '\0';
+        const aeo_expr *k = m->u.map.keys[i];
+        if (k->kind == AEO_EXPR_STRING && k->u.str.len == len && memcmp(k->u.str.s, s, len) == 0) return i;
     }
-    /* The missing fields of one map, once: every record built on it lacks
-     * the same ones. */
-    bool already = m->facts_reported;
-    if (!all_keys || already) return;
-    for (uint32_t i = 0; i < rt->n_fields; i++) {
-        const aeo_field *f = &rt->fields[i];
-        if (f->optional) continue;
-        bool found = false;
-        for (uint32_t j = 0; j < m->u.map.n && !found; j++)
-            found = strcmp(m->u.map.keys[j]->u.str.s, f->name) == 0;
-        if (found) continue;
-        aeo_buf_printf(path, ".%s", f->name);
-        m->facts_reported = false;
-        facts_error(ck, o, m, path, "missing required field");
-        path->len = len;
-        path->data[len] = '\0';
-    }
+    return -1;
 }
 
-/* Checks facts record [m] against the schema. */
+/* The literal problem [p] is about: its path followed through the map and
+ * list literals from [top], as far as they go.  For a missing field that
+ * is the map that lacks it. */
+static aeo_expr *problem_node(aeo_expr *top, const aeo_facts_problem *p) {
+    aeo_expr *at = top;
+    for (uint32_t i = 0; i < p->n_steps; i++) {
+        const aeo_facts_step *st = &p->steps[i];
+        aeo_expr *next = NULL;
+        if (st->kind == AEO_FACTS_STEP_INDEX) {
+            if (at->kind == AEO_EXPR_LIST && st->index < at->u.list.n) next = at->u.list.items[st->index];
+        } else if (at->kind == AEO_EXPR_MAP) {
+            int64_t k = map_entry(at, st->name, st->len);
+            if (k >= 0) next = at->u.map.vals[k];
+        }
+        if (!next) break;
+        at = next;
+    }
+    return at;
+}
+
+static void facts_problem(void *ud, const aeo_facts_problem *p) {
+    facts_check *fc = ud;
+    checker *ck = fc->ck;
+    aeo_expr *at = problem_node(fc->top, p);
+    if (p->kind == AEO_FACTS_MISSING) {
+        /* The missing fields of one map, once: every record built on it
+         * lacks the same ones; all of them in the check that finds them. */
+        bool mine = false;
+        for (uint32_t i = 0; i < fc->n_missing && !mine; i++) mine = fc->missing[i] == at;
+        if (at->facts_reported && !mine) return;
+        if (!mine) {
+            if (fc->n_missing == fc->cap_missing) {
+                fc->cap_missing = fc->cap_missing ? 2 * fc->cap_missing : 4;
+                fc->missing = aeo_xrealloc(fc->missing, fc->cap_missing * sizeof *fc->missing);
+            }
+            fc->missing[fc->n_missing++] = at;
+        }
+    } else {
+        /* One message per literal: a value written in an example is
+         * checked again in every record built on it. */
+        if (at->facts_reported) return;
+    }
+    at->facts_reported = true;
+    if (p->kind == AEO_FACTS_NOT_IN_ENUM && at->kind == AEO_EXPR_STRING) {
+        /* The decoder lists the values; here a suggestion reads better. */
+        char want[256];
+        aeo_type_format(p->type, want, sizeof want);
+        const char *sug = suggest_enum(p->type, at->u.str.s);
+        if (sug)
+            aeo_diag_add(ck->d, fc->code, at->span, "%s: %s: \"%s\" is not a value of %s; did you mean \"%s\"?",
+                         fc->prefix, p->path, at->u.str.s, want, sug);
+        else
+            aeo_diag_add(ck->d, fc->code, at->span, "%s: %s: \"%s\" is not a value of %s", fc->prefix, p->path,
+                         at->u.str.s, want);
+        return;
+    }
+    aeo_diag_add(ck->d, fc->code, at->span, "%s: %s: %s", fc->prefix, p->path, p->msg);
+}
+
+/* Checks literal [e] against type [t], reporting each problem as [code]
+ * "[prefix]: [root_name]...: ...".  Returns whether it fits, and then
+ * *[out] (if not NULL) is its value as type [t], in [a]. */
+static bool fit_literal(checker *ck, aeo_arena *a, aeo_expr *e, const aeo_type *t, const char *root_name,
+                        aeo_diag_code code, const char *prefix, aeo_value *out) {
+    facts_check fc = {ck, code, prefix, e, NULL, 0, 0};
+    bool ok = aeo_facts_check_value(a, t, root_name, literal_value(&fc, a, e), facts_problem, &fc, out);
+    free(fc.missing);
+    return ok;
+}
+
+/* Checks facts record [m] (a map literal) against the schema. */
 static void fit_facts(checker *ck, aeo_expr *m, aeo_diag_code code, const char *prefix) {
     if (!ck->cat->root || !m) return;
-    facts_owner o = {code, prefix};
-    aeo_buf path = {0};
-    aeo_buf_puts(&path, ck->cat->root_name);
-    fit_record(ck, &o, m, ck->cat->root, &path);
-    aeo_buf_free(&path);
+    aeo_type root = {.kind = AEO_T_RECORD, .rec = ck->cat->root};
+    aeo_arena *a = aeo_arena_new();
+    fit_literal(ck, a, m, &root, ck->cat->root_name, code, prefix, NULL);
+    aeo_arena_free(a);
 }
 
 /* example NAME = facts */
@@ -2232,60 +2242,6 @@ static void check_example(checker *ck, aeo_decl *d) {
  * true on it, and it never makes a measure undecided.  Record-typed fields
  * take no default (a default record would be a second schema). */
 
-/* The value of literal [e] as type [t] (checked to fit by fit_value). */
-static bool default_value(checker *ck, const aeo_expr *e, const aeo_type *t, aeo_value *out) {
-    switch (e->kind) {
-    case AEO_EXPR_BOOL: *out = aeo_bool(e->u.b); return true;
-    case AEO_EXPR_INT:
-        *out = t->kind == AEO_T_DOUBLE ? aeo_double((double)e->u.i)
-               : t->kind == AEO_T_UINT ? aeo_uint((uint64_t)e->u.i) : aeo_int(e->u.i);
-        return true;
-    case AEO_EXPR_UINT: *out = t->kind == AEO_T_DOUBLE ? aeo_double((double)e->u.u) : aeo_uint(e->u.u); return true;
-    case AEO_EXPR_DOUBLE: *out = aeo_double(e->u.d); return true;
-    case AEO_EXPR_BYTES: *out = aeo_bytes(ck->a, e->u.str.s, e->u.str.len); return true;
-    case AEO_EXPR_STRING: {
-        int64_t sec;
-        int32_t ns;
-        if (t->kind == AEO_T_TIMESTAMP) {
-            if (!aeo_time_parse_timestamp(e->u.str.s, e->u.str.len, &sec, &ns)) return false;
-            *out = aeo_timestamp(sec, ns);
-        } else if (t->kind == AEO_T_DURATION) {
-            if (!aeo_time_parse_duration(e->u.str.s, e->u.str.len, &sec, &ns)) return false;
-            *out = aeo_duration(sec, ns);
-        } else if (t->kind == AEO_T_BYTES) {
-            *out = aeo_bytes(ck->a, e->u.str.s, e->u.str.len);
-        } else {
-            *out = aeo_string(ck->a, e->u.str.s, e->u.str.len);
-        }
-        return true;
-    }
-    case AEO_EXPR_LIST: {
-        if (t->kind != AEO_T_LIST) return false;
-        aeo_value l = aeo_list_new(ck->a, e->u.list.n);
-        for (uint32_t i = 0; i < e->u.list.n; i++) {
-            aeo_value x;
-            if (!default_value(ck, e->u.list.items[i], t->elem, &x)) return false;
-            aeo_list_push(ck->a, l.as.l, x);
-        }
-        *out = l;
-        return true;
-    }
-    case AEO_EXPR_MAP: {
-        if (t->kind != AEO_T_MAP) return false;
-        aeo_value m = aeo_map_new(ck->a, e->u.map.n);
-        for (uint32_t i = 0; i < e->u.map.n; i++) {
-            aeo_value k, x;
-            if (!default_value(ck, e->u.map.keys[i], t->key, &k) || !default_value(ck, e->u.map.vals[i], t->elem, &x))
-                return false;
-            aeo_map_put(ck->a, m.as.m, k, x);
-        }
-        *out = m;
-        return true;
-    }
-    default: return false;
-    }
-}
-
 /* Whether [e] is made of literals only (a default must be). */
 static bool all_literal(const aeo_expr *e) {
     switch (e->kind) {
@@ -2297,8 +2253,13 @@ static bool all_literal(const aeo_expr *e) {
         for (uint32_t i = 0; i < e->u.map.n; i++)
             if (e->u.map.keys[i]->kind != AEO_EXPR_STRING || !all_literal(e->u.map.vals[i])) return false;
         return true;
-    case AEO_EXPR_NULL: return false;
-    default: return literal_kind(e) != NULL;
+    case AEO_EXPR_BOOL:
+    case AEO_EXPR_INT:
+    case AEO_EXPR_UINT:
+    case AEO_EXPR_DOUBLE:
+    case AEO_EXPR_STRING:
+    case AEO_EXPR_BYTES: return true;
+    default: return false;   /* null is what a default replaces */
     }
 }
 
@@ -2324,15 +2285,14 @@ static void check_default(checker *ck, const aeo_decl *d, aeo_field_decl *fd, co
                      v->kind == AEO_EXPR_NULL ? ": null is what a default replaces" : "");
         return;
     }
-    facts_owner o = {AEO_E_BAD_DEFAULT, "the default does not have the field's type"};
-    aeo_buf path = {0};
-    aeo_buf_printf(&path, "%s.%s", d->name, fd->name);
-    uint32_t before = ck->d->n_errors;
-    fit_value(ck, &o, v, f->type, &path);
-    aeo_buf_free(&path);
-    if (ck->d->n_errors != before) return;
+    /* The default is converted as a facts record's value would be (an int
+     * literal in a double field is a double, a date string in a timestamp
+     * field a timestamp), by the decoder's own rules: the value kept is the
+     * decoder's result, in the checker's arena, which the catalog keeps. */
+    char *path = aeo_arena_printf(ck->a, "%s.%s", d->name, fd->name);
     aeo_value x;
-    if (default_value(ck, v, f->type, &x)) defaults[f->slot] = x;
+    if (fit_literal(ck, ck->a, v, f->type, path, AEO_E_BAD_DEFAULT, "the default does not have the field's type", &x))
+        defaults[f->slot] = x;
 }
 
 static void check_test(checker *ck, aeo_decl *d) {
@@ -2421,7 +2381,10 @@ void aeo_check_free_tables(aeo_catalog *cat) {
     cat->scope_tables = NULL;
 }
 
-bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
+/* A checker for one expression in the scope of an already checked catalog
+ * (the REPL's lines, the embedder's expressions): the catalog's tables are
+ * borrowed, not copied, so nothing here may declare a name. */
+static checker scoped_checker(aeo_catalog *cat) {
     checker ck = {0};
     ck.cat = cat;
     ck.a = cat->arena;
@@ -2431,6 +2394,11 @@ bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
         ck.types = cat->scope_tables->types;
         ck.facts_decl = cat->scope_tables->facts_decl;
     }
+    return ck;
+}
+
+bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
+    checker ck = scoped_checker(cat);
     uint32_t before = cat->diags.n_errors;
     check_expr(&ck, e);
     free(ck.stack);
@@ -2438,15 +2406,7 @@ bool aeo_check_expr(aeo_catalog *cat, aeo_expr *e) {
 }
 
 aeo_expr *aeo_check_facts(aeo_catalog *cat, aeo_expr *e) {
-    checker ck = {0};
-    ck.cat = cat;
-    ck.a = cat->arena;
-    ck.d = &cat->diags;
-    if (cat->scope_tables) {
-        ck.names = cat->scope_tables->names;
-        ck.types = cat->scope_tables->types;
-        ck.facts_decl = cat->scope_tables->facts_decl;
-    }
+    checker ck = scoped_checker(cat);
     ck.constant = true;
     aeo_expr *m = resolve_facts(&ck, e);
     free(ck.stack);

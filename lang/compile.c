@@ -6,7 +6,22 @@
  * paths join, the depth is reset explicitly.
  *
  * Program def layout: consts, then defs, then tiers, then the scope, so a
- * reference compiles to CALL_DEF with a fixed index. */
+ * reference compiles to CALL_DEF with a fixed index.
+ *
+ * Invariants the VM relies on:
+ *   - every expression leaves exactly one value on the stack, on every path
+ *     (a jump that skips code skips code with a net effect of zero, or the
+ *     join resets the depth to what both paths leave: COND, ITER_BEGIN);
+ *   - && and || compile to a short-circuit jump that keeps the left value
+ *     and then AND/OR, so the VM can still apply CEL's commutative rule
+ *     when the left side is undecided (UNKNOWN or ERROR) and the right
+ *     side decides;
+ *   - a macro's locals are the slots the checker assigned (e->ref_index,
+ *     three or four wide), so nested comprehensions never share a slot and
+ *     the chunk's n_locals covers the deepest one;
+ *   - nothing here reports a type error: the checker did, and a catalog
+ *     with errors is never compiled; the only diagnostics are limits of
+ *     the encoding (E0007: 16-bit jumps, constant indices and counts). */
 #include "lang/compile.h"
 
 #include <stdio.h>
@@ -23,19 +38,6 @@ typedef struct compiler {
     bool trace;
     bool failed;
 } compiler;
-
-/* The checker's macro numbers (lang/check.c). */
-enum {
-    MACRO_HAS, MACRO_ALL, MACRO_EXISTS, MACRO_EXISTS_ONE, MACRO_MAP, MACRO_FILTER,
-    MACRO_TRANSFORM_LIST, MACRO_TRANSFORM_MAP
-};
-
-/* Whether a comprehension binds two variables (index or key, and item or
- * value): the checker's rule. */
-static bool macro_two_vars(int macro, uint32_t n_args) {
-    if (macro == MACRO_TRANSFORM_LIST || macro == MACRO_TRANSFORM_MAP) return true;
-    return n_args == 3 && (macro == MACRO_ALL || macro == MACRO_EXISTS || macro == MACRO_EXISTS_ONE);
-}
 
 /* The value of a type denotation: CEL's names, which are what type()
  * returns, so that type(t) == timestamp holds for a timestamp t. */
@@ -63,10 +65,15 @@ static uint32_t scope_def_index(const aeo_catalog *c, uint32_t idx) {
     return k;
 }
 
+/* Every instruction carries the span of the node it came from, so a
+ * runtime error (and an explain trace) points at source text. */
 static uint32_t emit(compiler *cp, aeo_opcode op, int32_t a, int32_t b, aeo_span span) {
     return aeo_chunk_emit(cp->ch, op, a, b, span);
 }
 
+/* Points operand [which] of the jump at [at] to the current end of the
+ * chunk.  Jumps are 16-bit: an expression that outgrows them is refused
+ * with a diagnostic once (cp->failed), never truncated into a wrong jump. */
 static void patch(compiler *cp, uint32_t at, int which, aeo_span span) {
     if (!aeo_chunk_patch(cp->ch, at, which) && !cp->failed) {
         aeo_diag_add(&cp->cat->diags, AEO_E_TOO_LARGE, span,
@@ -75,6 +82,8 @@ static void patch(compiler *cp, uint32_t at, int which, aeo_span span) {
     }
 }
 
+/* CONST has a 16-bit operand; the constant is still added (the chunk
+ * stays consistent) but the chunk is discarded at finish. */
 static void emit_const(compiler *cp, aeo_value v, aeo_span span) {
     uint32_t k = aeo_chunk_const(cp->ch, v);
     if (k > UINT16_MAX && !cp->failed) {
@@ -84,6 +93,8 @@ static void emit_const(compiler *cp, aeo_value v, aeo_span span) {
     emit(cp, AEO_OP_CONST, (int32_t)k, 0, span);
 }
 
+/* Constants live in the program's arena, not the AST's: the AST is freed
+ * after compiling, the program outlives it. */
 static aeo_value str_const(compiler *cp, const char *s, size_t len) { return aeo_string(cp->prog->arena, s, len); }
 
 /* The attribute path of a field access, for UNKNOWN values: the source
@@ -106,7 +117,8 @@ static void path_of(aeo_buf *b, const aeo_expr *e) {
 
 static void expr(compiler *cp, const aeo_expr *e);
 
-/* Emits a backward jump to [target]. */
+/* Emits a backward jump to [target] (a loop's ITER_NEXT).  The offset is
+ * relative to the end of the 3-byte JUMP, hence len + 3. */
 static void jump_back(compiler *cp, uint32_t target, aeo_span span) {
     int64_t off = (int64_t)target - (int64_t)(cp->ch->len + 3);
     if (off < INT16_MIN && !cp->failed) {
@@ -116,9 +128,25 @@ static void jump_back(compiler *cp, uint32_t target, aeo_span span) {
     emit(cp, AEO_OP_JUMP, (int32_t)off, 0, span);
 }
 
+/* call -> range.macro(vars..., [filter,] body) | has(e.f).  A comprehension
+ * compiles to one loop:
+ *       range ITER_BEGIN(s, end)  acc0
+ *   loop: ITER_NEXT(s, done)  <step: body, then fold into acc>  JUMP loop
+ *   done: [ONE]
+ *   end:
+ * with the accumulator on the stack throughout: all starts true and folds
+ * with AND, exists false with OR.  all leaves the loop at the first false
+ * (exists at the first true): the result is then decided.  An ERROR or
+ * UNKNOWN accumulator keeps iterating, because a later false still decides
+ * it (CEL's commutative &&, applied by AND).  exists_one counts, map,
+ * filter and transformList build a list, transformMap a map.  A
+ * bad range jumps to end with itself as the result, hence the depth reset
+ * to depth + 1 (the accumulator, or that value) where the paths join. */
 static void macro(compiler *cp, const aeo_expr *e) {
     aeo_span sp = e->span;
-    if (e->macro == MACRO_HAS) {
+    if (e->macro == AEO_MACRO_HAS) {
+        /* has() tests presence without reading the field: a record field
+         * by slot (HAS_FIELD), a map key or a dyn operand by name (HAS). */
         const aeo_expr *sel = e->u.call.args[0];
         expr(cp, sel->u.select.operand);
         if (sel->ref == AEO_REF_FIELD) emit(cp, AEO_OP_HAS_FIELD, (int32_t)sel->ref_index, 0, sp);
@@ -128,27 +156,28 @@ static void macro(compiler *cp, const aeo_expr *e) {
         }
         return;
     }
+    /* Slots s, s+1: iteration state; s+2 (and s+3): the variables. */
     uint32_t s = e->ref_index;
-    bool two = macro_two_vars(e->macro, e->u.call.n_args);
+    bool two = aeo_macro_two_vars((aeo_macro)e->macro, e->u.call.n_args);
     uint32_t width = two ? 4 : 3;
     if (s + width > cp->ch->n_locals) cp->ch->n_locals = (uint8_t)(s + width > 255 ? 255 : s + width);
     expr(cp, e->u.call.target);
     uint32_t begin = emit(cp, AEO_OP_ITER_BEGIN, (int32_t)s, 0, sp);
     uint32_t depth = cp->ch->depth;
     switch (e->macro) {
-    case MACRO_ALL: emit(cp, AEO_OP_TRUE, 0, 0, sp); break;
-    case MACRO_EXISTS: emit(cp, AEO_OP_FALSE, 0, 0, sp); break;
-    case MACRO_EXISTS_ONE: emit_const(cp, aeo_int(0), sp); break;
-    case MACRO_TRANSFORM_MAP: emit(cp, AEO_OP_MAP, 0, 0, sp); break;
+    case AEO_MACRO_ALL: emit(cp, AEO_OP_TRUE, 0, 0, sp); break;
+    case AEO_MACRO_EXISTS: emit(cp, AEO_OP_FALSE, 0, 0, sp); break;
+    case AEO_MACRO_EXISTS_ONE: emit_const(cp, aeo_int(0), sp); break;
+    case AEO_MACRO_TRANSFORM_MAP: emit(cp, AEO_OP_MAP, 0, 0, sp); break;
     default: emit(cp, AEO_OP_LIST, 0, 0, sp); break;
     }
     uint32_t loop = cp->ch->len;
     uint32_t next = emit(cp, two ? AEO_OP_ITER_NEXT2 : AEO_OP_ITER_NEXT, (int32_t)s, 0, sp);
-    const aeo_expr *body = e->u.call.args[e->u.call.n_args - 1];
+    const aeo_expr *body = e->u.call.args[e->u.call.n_args - 1];   /* always last */
     switch (e->macro) {
-    case MACRO_ALL:
-    case MACRO_EXISTS: {
-        bool all = e->macro == MACRO_ALL;
+    case AEO_MACRO_ALL:
+    case AEO_MACRO_EXISTS: {
+        bool all = e->macro == AEO_MACRO_ALL;
         uint32_t j = emit(cp, all ? AEO_OP_JUMP_IF_FALSE_KEEP : AEO_OP_JUMP_IF_TRUE_KEEP, 0, 0, sp);
         expr(cp, body);
         emit(cp, all ? AEO_OP_AND : AEO_OP_OR, 0, 0, sp);
@@ -156,19 +185,19 @@ static void macro(compiler *cp, const aeo_expr *e) {
         patch(cp, j, 0, sp);
         break;
     }
-    case MACRO_EXISTS_ONE:
+    case AEO_MACRO_EXISTS_ONE:
         expr(cp, body);
         emit(cp, AEO_OP_COUNT, 0, 0, sp);
         jump_back(cp, loop, sp);
         break;
-    case MACRO_FILTER:
+    case AEO_MACRO_FILTER:
         expr(cp, body);
         emit(cp, AEO_OP_FILTER, (int32_t)s, 0, sp);
         jump_back(cp, loop, sp);
         break;
-    case MACRO_MAP:
-    case MACRO_TRANSFORM_LIST:
-    case MACRO_TRANSFORM_MAP: {
+    case AEO_MACRO_MAP:
+    case AEO_MACRO_TRANSFORM_LIST:
+    case AEO_MACRO_TRANSFORM_MAP: {
         /* map(x, [filter,] e), transformList(i, v, [filter,] e),
          * transformMap(k, v, [filter,] e) */
         uint32_t guard = 0;
@@ -179,7 +208,7 @@ static void macro(compiler *cp, const aeo_expr *e) {
             guard = emit(cp, AEO_OP_GUARD, 0, 0, sp);
         }
         expr(cp, body);
-        if (e->macro == MACRO_TRANSFORM_MAP) emit(cp, AEO_OP_MAP_INSERT, (int32_t)s, 0, sp);
+        if (e->macro == AEO_MACRO_TRANSFORM_MAP) emit(cp, AEO_OP_MAP_INSERT, (int32_t)s, 0, sp);
         else emit(cp, AEO_OP_APPEND, 0, 0, sp);
         if (filtered) patch(cp, guard, 0, sp);
         jump_back(cp, loop, sp);
@@ -188,12 +217,15 @@ static void macro(compiler *cp, const aeo_expr *e) {
     default: break;
     }
     patch(cp, next, 0, sp);
-    if (e->macro == MACRO_EXISTS_ONE) emit(cp, AEO_OP_ONE, 0, 0, sp);
+    if (e->macro == AEO_MACRO_EXISTS_ONE) emit(cp, AEO_OP_ONE, 0, 0, sp);
     patch(cp, begin, 0, sp);
     aeo_chunk_set_depth(cp->ch, depth + 1);
 }
 
-/* Whether [e] is a literal: a scalar, or a list of literals. */
+/* Whether [e] is a literal: a scalar, or a list of literals.  Map literals
+ * are not folded (MAP turns a repeated key into an error value at run
+ * time); lists are, because `x in [...]` on a constant list is the common
+ * case and a constant gets a hash index. */
 static bool is_literal(const aeo_expr *e) {
     switch (e->kind) {
     case AEO_EXPR_NULL:
@@ -294,11 +326,14 @@ static void expr(compiler *cp, const aeo_expr *e) {
         expr(cp, e->u.index.index);
         emit(cp, AEO_OP_INDEX, 0, 0, sp);
         break;
+    /* call -> f(args) | target.f(args): a macro, dyn(), a function of the
+     * catalog, or a builtin (the receiver is its first argument). */
     case AEO_EXPR_CALL:
         if (e->ref == AEO_REF_MACRO) {
             macro(cp, e);
             break;
         }
+        /* dyn(x) only changes the static type: nothing to run. */
         if (strcmp(e->u.call.name, "dyn") == 0 && !e->u.call.target) {
             expr(cp, e->u.call.args[0]);
             break;
@@ -323,6 +358,7 @@ static void expr(compiler *cp, const aeo_expr *e) {
             emit(cp, AEO_OP_NULL, 0, 0, sp);
             break;
         }
+        /* A literal list is one constant, built (and indexed) once. */
         if (is_literal(e)) {
             emit_const(cp, literal(cp, e), sp);
             break;
@@ -349,6 +385,9 @@ static void expr(compiler *cp, const aeo_expr *e) {
         break;
     case AEO_EXPR_BINARY: {
         aeo_operator op = e->u.binary.op;
+        /* a && b: if a is false the jump skips b and AND, leaving false;
+         * otherwise AND combines both, so an undecided a (UNKNOWN, ERROR)
+         * is still decided by a false b (CEL's commutative rule). */
         if (op == AEO_OPR_AND || op == AEO_OPR_OR) {
             bool is_and = op == AEO_OPR_AND;
             expr(cp, e->u.binary.a);
@@ -369,6 +408,10 @@ static void expr(compiler *cp, const aeo_expr *e) {
         emit(cp, ops[op], 0, 0, sp);
         break;
     }
+    /* cond -> c ? a : b.  COND has two targets: the else branch (a false c)
+     * and the end (a non-bool or undecided c is itself the result); the
+     * depth after the then-branch is reset for the else-branch, since only
+     * one of them runs. */
     case AEO_EXPR_COND: {
         expr(cp, e->u.cond.c);
         uint32_t cond = emit(cp, AEO_OP_COND, 0, 0, sp);
@@ -386,9 +429,14 @@ static void expr(compiler *cp, const aeo_expr *e) {
         emit(cp, AEO_OP_NULL, 0, 0, sp);
         break;
     }
+    /* Tracing records each node's value after it is computed; ids past
+     * 16 bits go untraced rather than mislabelled. */
     if (cp->trace && e->id <= UINT16_MAX) emit(cp, AEO_OP_TRACE, (int32_t)e->id, 0, sp);
 }
 
+/* Closes the chunk; a chunk that hit a limit is freed (its diagnostic is
+ * in the sink).  Debug builds verify jump targets and stack balance, so a
+ * compiler bug aborts here instead of misbehaving in the VM. */
 static aeo_chunk *finish(compiler *cp, aeo_span span) {
     emit(cp, AEO_OP_RETURN, 0, 0, span);
     if (cp->failed) {

@@ -73,19 +73,6 @@ void aeo_diags_clear(aeo_diags *d) {
     d->n_warnings = 0;
 }
 
-/* vprintf into the sink's arena. */
-__attribute__((format(printf, 2, 0)))
-static char *vformat(aeo_arena *a, const char *fmt, va_list ap) {
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0) n = 0;
-    char *p = aeo_arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    return p;
-}
-
 static aeo_diag *push(aeo_diags *d, aeo_diag_code code, aeo_span span, const char *msg) {
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
@@ -117,7 +104,7 @@ aeo_diag *aeo_diag_addv(aeo_diags *d, aeo_diag_code code, aeo_span span, const c
         d->stopped = true;
         return NULL;
     }
-    return push(d, code, span, vformat(d->arena, fmt, ap));
+    return push(d, code, span, aeo_arena_vprintf(d->arena, fmt, ap));
 }
 
 aeo_diag *aeo_diag_add(aeo_diags *d, aeo_diag_code code, aeo_span span, const char *fmt, ...) {
@@ -137,7 +124,7 @@ void aeo_diag_note(aeo_diags *d, aeo_diag *diag, const aeo_span *span, const cha
     }
     va_list ap;
     va_start(ap, fmt);
-    n->msg = vformat(d->arena, fmt, ap);
+    n->msg = aeo_arena_vprintf(d->arena, fmt, ap);
     va_end(ap);
     /* Notes print in the order they were added. */
     aeo_note **tail = &diag->notes;

@@ -235,15 +235,25 @@ char *aeo_arena_strdup(aeo_arena *a, const char *s) {
     return aeo_arena_strndup(a, s, strlen(s));
 }
 
+/* The one home of "format into the arena": measure with a copy of [ap]
+ * (a va_list is spent by one vsnprintf), then format into exactly that
+ * many bytes.  An encoding error (n < 0) yields "" rather than a huge
+ * allocation. */
+char *aeo_arena_vprintf(aeo_arena *a, const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) n = 0;
+    char *p = aeo_arena_alloc(a, (size_t)n + 1);
+    if (vsnprintf(p, (size_t)n + 1, fmt, ap) < 0) p[0] = '\0';
+    return p;
+}
+
 char *aeo_arena_printf(aeo_arena *a, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) n = 0;
-    char *p = aeo_arena_alloc(a, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    char *p = aeo_arena_vprintf(a, fmt, ap);
     va_end(ap);
     return p;
 }

@@ -16,6 +16,7 @@
 #ifndef AEO_RUNTIME_ARENA_H
 #define AEO_RUNTIME_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,9 +53,14 @@ void *aeo_arena_realloc(aeo_arena *a, void *ptr, size_t old, size_t size);
 char *aeo_arena_strndup(aeo_arena *a, const char *s, size_t len);
 /* A NUL-terminated copy of [s], owned by the arena. */
 char *aeo_arena_strdup(aeo_arena *a, const char *s);
-/* printf into the arena. */
+/* printf into the arena: returns a NUL-terminated string owned by [a]. */
 char *aeo_arena_printf(aeo_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The va_list form of aeo_arena_printf; [ap] is consumed (va_end is the
+ * caller's).  Every other "format into an arena" in aeo calls this. */
+char *aeo_arena_vprintf(aeo_arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Total bytes handed out since creation or the last reset (for limits). */
 size_t aeo_arena_used(const aeo_arena *a);
 

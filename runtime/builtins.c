@@ -873,61 +873,76 @@ static aeo_value fn_char_at(aeo_builtin_ctx *cx, const aeo_value *args, uint32_t
 /* ---- the table ---------------------------------------------------------- */
 
 /* An entry's index is the builtin number the compiler puts in CALL
- * instructions (aeo_builtin_find returns it).  Each name appears once:
- * overloads by kind are resolved inside the function, optional arguments by
- * the min/max range. */
+ * instructions (aeo_builtin_find returns it), so entries are only ever
+ * appended: reordering would renumber the CALLs of bytecode dumps.  Each
+ * name appears once: the checker picks the overload's result type from the
+ * signatures, the function picks its behaviour from the arguments' kinds,
+ * and an optional argument is an overload one letter longer. */
 
 #define G AEO_CALL_GLOBAL
 #define M AEO_CALL_METHOD
 #define B AEO_CALL_BOTH
 
-/* Arities count the receiver of a method call. */
+/* Signatures count the receiver of a method call as the first argument. */
 const aeo_builtin aeo_builtins[] = {
-    {"size", B, 1, 1, fn_size},
-    {"contains", M, 2, 2, fn_contains},
-    {"startsWith", M, 2, 2, fn_starts_with},
-    {"endsWith", M, 2, 2, fn_ends_with},
-    {"matches", B, 2, 2, fn_matches},
-    {"int", G, 1, 1, fn_int},
-    {"uint", G, 1, 1, fn_uint},
-    {"double", G, 1, 1, fn_double},
-    {"string", G, 1, 1, fn_string},
-    {"bool", G, 1, 1, fn_bool},
-    {"bytes", G, 1, 1, fn_bytes},
-    {"dyn", G, 1, 1, fn_dyn},
-    {"type", G, 1, 1, fn_type},
-    {"timestamp", G, 1, 1, fn_timestamp},
-    {"duration", G, 1, 1, fn_duration},
-    {"getFullYear", M, 1, 2, fn_get_full_year},
-    {"getMonth", M, 1, 2, fn_get_month},
-    {"getDayOfYear", M, 1, 2, fn_get_day_of_year},
-    {"getDayOfMonth", M, 1, 2, fn_get_day_of_month},
-    {"getDate", M, 1, 2, fn_get_date},
-    {"getDayOfWeek", M, 1, 2, fn_get_day_of_week},
-    {"getHours", M, 1, 2, fn_get_hours},
-    {"getMinutes", M, 1, 2, fn_get_minutes},
-    {"getSeconds", M, 1, 2, fn_get_seconds},
-    {"getMilliseconds", M, 1, 2, fn_get_milliseconds},
-    {"lowerAscii", M, 1, 1, fn_lower_ascii},
-    {"upperAscii", M, 1, 1, fn_upper_ascii},
-    {"trim", M, 1, 1, fn_trim},
-    {"replace", M, 3, 4, fn_replace},
-    {"split", M, 2, 3, fn_split},
-    {"join", M, 1, 2, fn_join},
-    {"indexOf", M, 2, 3, fn_index_of},
-    {"lastIndexOf", M, 2, 3, fn_last_index_of},
-    {"substring", M, 2, 3, fn_substring},
-    {"charAt", M, 2, 2, fn_char_at},
+    {"size", B, "s:i;y:i;l:i;m:i", fn_size},
+    {"contains", M, "ss:b", fn_contains},
+    {"startsWith", M, "ss:b", fn_starts_with},
+    {"endsWith", M, "ss:b", fn_ends_with},
+    {"matches", B, "ss:b", fn_matches},
+    {"int", G, "i:i;u:i;d:i;s:i;t:i", fn_int},
+    {"uint", G, "i:u;u:u;d:u;s:u", fn_uint},
+    {"double", G, "i:d;u:d;d:d;s:d", fn_double},
+    {"string", G, "s:s;i:s;u:s;d:s;b:s;y:s;t:s;D:s", fn_string},
+    {"bool", G, "b:b;s:b", fn_bool},
+    {"bytes", G, "y:y;s:y", fn_bytes},
+    {"dyn", G, "A:A", fn_dyn},
+    {"type", G, "A:T", fn_type},
+    {"timestamp", G, "s:t;t:t;i:t", fn_timestamp},
+    {"duration", G, "s:D;D:D", fn_duration},
+    {"getFullYear", M, "t:i;ts:i", fn_get_full_year},
+    {"getMonth", M, "t:i;ts:i", fn_get_month},
+    {"getDayOfYear", M, "t:i;ts:i", fn_get_day_of_year},
+    {"getDayOfMonth", M, "t:i;ts:i", fn_get_day_of_month},
+    {"getDate", M, "t:i;ts:i", fn_get_date},
+    {"getDayOfWeek", M, "t:i;ts:i", fn_get_day_of_week},
+    {"getHours", M, "t:i;ts:i;D:i", fn_get_hours},
+    {"getMinutes", M, "t:i;ts:i;D:i", fn_get_minutes},
+    {"getSeconds", M, "t:i;ts:i;D:i", fn_get_seconds},
+    {"getMilliseconds", M, "t:i;ts:i;D:i", fn_get_milliseconds},
+    {"lowerAscii", M, "s:s", fn_lower_ascii},
+    {"upperAscii", M, "s:s", fn_upper_ascii},
+    {"trim", M, "s:s", fn_trim},
+    {"replace", M, "sss:s;sssi:s", fn_replace},
+    {"split", M, "ss:S;ssi:S", fn_split},
+    {"join", M, "S:s;Ss:s", fn_join},
+    {"indexOf", M, "ss:i;ssi:i", fn_index_of},
+    {"lastIndexOf", M, "ss:i;ssi:i", fn_last_index_of},
+    {"substring", M, "si:s;sii:s", fn_substring},
+    {"charAt", M, "si:s", fn_char_at},
 };
 
 const uint32_t aeo_builtin_count = sizeof aeo_builtins / sizeof aeo_builtins[0];
 
-int aeo_builtin_find(const char *name, aeo_call_style style, uint32_t argc) {
-    for (uint32_t i = 0; i < aeo_builtin_count; i++) {
-        const aeo_builtin *b = &aeo_builtins[i];
-        if ((b->style & style) && argc >= b->min_args && argc <= b->max_args &&
-            strcmp(b->name, name) == 0)
-            return (int)i;
+bool aeo_builtin_takes(const aeo_builtin *b, uint32_t argc) {
+    for (const char *p = b->overloads; *p;) {
+        const char *colon = strchr(p, ':');
+        if (!colon) return false;
+        if ((uint32_t)(colon - p) == argc) return true;
+        p = colon[1] ? colon + 2 : colon + 1;   /* past the result letter */
+        if (*p == ';') p++;
     }
-    return -1;
+    return false;
+}
+
+const aeo_builtin *aeo_builtin_named(const char *name) {
+    for (uint32_t i = 0; i < aeo_builtin_count; i++)
+        if (strcmp(aeo_builtins[i].name, name) == 0) return &aeo_builtins[i];
+    return NULL;
+}
+
+int aeo_builtin_find(const char *name, aeo_call_style style, uint32_t argc) {
+    const aeo_builtin *b = aeo_builtin_named(name);
+    if (!b || !(b->style & style) || !aeo_builtin_takes(b, argc)) return -1;
+    return (int)(b - aeo_builtins);
 }

@@ -6,8 +6,13 @@
  * either a result or an ERROR made with aeo_error_new (the VM attaches the
  * span of the call).  For a method call (x.f(y)) the receiver is args[0].
  *
- * Overloads are resolved inside each builtin by the arguments' kinds; the
- * checker separately knows the static signatures (lang/check.c). */
+ * aeo_builtins is THE table of the standard library: its name, call style
+ * and static signatures are what the checker types calls against
+ * (lang/check.c reads the overload strings), and its function pointer is
+ * what the VM calls; so a name the checker accepts always has an
+ * implementation, with the arities the checker allowed.  Overloads are
+ * resolved again inside each builtin by the arguments' kinds (a dyn
+ * argument is typed only at run time). */
 #ifndef AEO_RUNTIME_BUILTINS_H
 #define AEO_RUNTIME_BUILTINS_H
 
@@ -32,10 +37,19 @@ typedef enum {
     AEO_CALL_BOTH = 3
 } aeo_call_style;
 
+/* The letters of an overload string, one per argument type and one for the
+ * result: s string, i int, u uint, d double, b bool, y bytes, t timestamp,
+ * D duration, l list, S list<string>, m map, A any, T type. */
+#define AEO_BUILTIN_LETTERS "siudbytDlSmAT"
+
 typedef struct aeo_builtin {
     const char *name;
     aeo_call_style style;
-    uint8_t min_args, max_args;   /* receiver included for methods */
+    /* The static signatures, ';'-separated overloads "ARGS:R": one letter
+     * per argument (the receiver first for a method call) and the result
+     * letter, as in "sss:s;sssi:s" (replace, with an optional count).  The
+     * arities the builtin takes are the lengths of ARGS. */
+    const char *overloads;
     aeo_builtin_fn fn;
 } aeo_builtin;
 
@@ -45,6 +59,13 @@ extern const uint32_t aeo_builtin_count;
 /* Index of the builtin [name] callable in [style] (GLOBAL or METHOD) with
  * [argc] arguments (receiver included), or -1. */
 int aeo_builtin_find(const char *name, aeo_call_style style, uint32_t argc);
+
+/* The builtin named [name] whatever its style and arity, or NULL: the
+ * checker's lookup, which then reports a wrong style or overload itself. */
+const aeo_builtin *aeo_builtin_named(const char *name);
+
+/* Whether [b] has an overload of [argc] arguments (receiver included). */
+bool aeo_builtin_takes(const aeo_builtin *b, uint32_t argc);
 
 /* Whether [pattern] compiles as a regular expression of `matches`; if not,
  * writes why into [msg] of [size] bytes.  The checker uses it on constant

@@ -5,12 +5,28 @@
  * Everything that depends on an instruction's shape goes through
  * aeo_op_info_table, built from the X-macro list, so adding an opcode is one
  * line in opcodes.def plus its case in the VM: the disassembler, the stack
- * accounting and the verifier follow by themselves. */
+ * accounting and the verifier follow by themselves.
+ *
+ * Encoding: one opcode byte, then the operands in the layout opcodes.def
+ * names, 16-bit values little-endian whatever the host, so a dump reads the
+ * same everywhere.  Jump offsets are signed and relative to the end of the
+ * jumping instruction (so 0 falls through).  Each byte of code has a span
+ * (spans[] runs parallel to code[]): the VM maps any pc, including the
+ * middle of an instruction, back to source text.
+ *
+ * What the verifier proves (debug builds run it on every compiled chunk,
+ * and the disassembler on every chunk it prints): opcodes are known,
+ * instructions are whole, every jump lands on an instruction start or the
+ * end, constant and local operands are in range, and the chunk ends with
+ * RETURN.  Stack balance is the assembler's: aeo_chunk_emit tracks the
+ * depth, so max_stack is exact and the VM checks for room once per call
+ * (locals + max_stack) instead of on every push. */
 #include "runtime/bytecode.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Instruction lengths by operand layout, opcode byte included. */
 #define LEN_NONE 1
 #define LEN_U8 2
 #define LEN_U16 3
@@ -27,6 +43,8 @@ const aeo_op_info aeo_op_info_table[AEO_OP__COUNT] = {
 #undef OP
 };
 
+/* The name is copied: chunks outlive the AST and catalog strings they are
+ * named after (a program keeps its chunks). */
 aeo_chunk *aeo_chunk_new(const char *name) {
     aeo_chunk *c = aeo_xcalloc(1, sizeof *c);
     c->name = aeo_xstrdup(name ? name : "");
@@ -42,6 +60,8 @@ void aeo_chunk_free(aeo_chunk *c) {
     free(c);
 }
 
+/* Appends one byte with its span; code[] and spans[] grow together so
+ * that spans[pc] is always valid for pc < len. */
 static void put(aeo_chunk *c, uint8_t byte, aeo_span span) {
     if (c->len == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 64;
@@ -52,12 +72,18 @@ static void put(aeo_chunk *c, uint8_t byte, aeo_span span) {
     c->code[c->len++] = byte;
 }
 
+/* Little-endian; a negative jump offset is stored as its 16-bit two's
+ * complement and read back through int16_t (aeo_op_operand). */
 static void put16(aeo_chunk *c, int32_t v, aeo_span span) {
     uint16_t u = (uint16_t)v;
     put(c, (uint8_t)(u & 0xff), span);
     put(c, (uint8_t)(u >> 8), span);
 }
 
+/* Operand [which] of the instruction at [code], decoded by layout: the one
+ * place that knows where each operand sits, shared by the stack
+ * accounting, the verifier and the disassembler (the VM decodes its hot
+ * operands inline). */
 int32_t aeo_op_operand(const uint8_t *code, int which) {
     const aeo_op_info *info = &aeo_op_info_table[code[0]];
     const uint8_t *p = code + 1;
@@ -78,6 +104,10 @@ int32_t aeo_op_operand(const uint8_t *code, int which) {
     return 0;
 }
 
+/* The net stack effect of one instruction.  opcodes.def gives fixed
+ * pop/push counts; pop = -1 marks the variadic ops, whose count is an
+ * operand: LIST n pops n items, MAP n pops n key/value pairs, CALL and
+ * CALL_FN pop their argument count (the receiver included). */
 int aeo_op_stack_effect(const uint8_t *code) {
     const aeo_op_info *info = &aeo_op_info_table[code[0]];
     if (info->pop >= 0) return info->push - info->pop;
@@ -115,6 +145,10 @@ uint32_t aeo_chunk_emit(aeo_chunk *c, aeo_opcode op, int32_t a, int32_t b, aeo_s
     return at;
 }
 
+/* Makes jump operand [which] of the instruction at [at] land at the
+ * current end of the chunk (forward jumps are emitted with offset 0 and
+ * patched once the target is known).  Returns false when the distance does
+ * not fit 16 bits; the compiler turns that into E0007. */
 bool aeo_chunk_patch(aeo_chunk *c, uint32_t at, int which) {
     const aeo_op_info *info = &aeo_op_info_table[c->code[at]];
     uint32_t end = at + info->length;
@@ -133,11 +167,18 @@ bool aeo_chunk_patch(aeo_chunk *c, uint32_t at, int which) {
     return true;
 }
 
+/* Where control paths join (the arms of ?:, a loop's exit), the linear
+ * depth count of aeo_chunk_emit is wrong for one of them: the compiler
+ * states the depth both paths leave. */
 void aeo_chunk_set_depth(aeo_chunk *c, uint32_t depth) {
     c->depth = depth;
     if (depth > c->max_stack) c->max_stack = depth;
 }
 
+/* Constant pool dedup: same kind and same bits.  Doubles compare by bits,
+ * not ==, so 0.0 and -0.0 stay two constants and NaN matches itself.
+ * Lists and maps are never shared (default: false): each literal list is
+ * its own constant with its own index. */
 static bool const_same(aeo_value x, aeo_value y) {
     if (x.kind != y.kind) return false;
     switch ((aeo_vkind)x.kind) {
@@ -155,6 +196,8 @@ static bool const_same(aeo_value x, aeo_value y) {
     }
 }
 
+/* A linear search is fine: chunks are one expression each, with a handful
+ * of constants. */
 uint32_t aeo_chunk_const(aeo_chunk *c, aeo_value v) {
     for (uint32_t i = 0; i < c->n_consts; i++)
         if (const_same(c->consts[i], v)) return i;
@@ -231,6 +274,10 @@ out:
     return ok;
 }
 
+/* One line per instruction, clox style ("0007  12:5  JUMP_IF_FALSE  +9 ->
+ * 0018"), formatted by operand layout only, so no opcode needs a case
+ * here.  It verifies first but prints anyway: a malformed chunk is exactly
+ * the one worth reading, and the verdict is the last line. */
 bool aeo_chunk_disasm(const aeo_chunk *c, FILE *out, aeo_span_namer namer, void *ud) {
     const char *why = NULL;
     bool ok = aeo_chunk_verify(c, &why);

@@ -1413,11 +1413,11 @@ aeo_facts_status aeo_facts_next(aeo_facts_reader *r, aeo_facts_item *it) {
 typedef struct seg {
     const char *s;           /* text (its own lifetime: names, literals, arena strings) */
     uint32_t n;
-    uint8_t kind;            /* SEG_RAW, SEG_FIELD (".s"), SEG_INDEX ("[index]") */
+    uint8_t kind;            /* SEG_RAW, SEG_FIELD (".s"), SEG_INDEX ("[index]"), SEG_KEY ("[quoted s]") */
     size_t index;
 } seg;
 
-enum { SEG_RAW, SEG_FIELD, SEG_INDEX };
+enum { SEG_RAW, SEG_FIELD, SEG_INDEX, SEG_KEY };
 
 #define INLINE_SEGS 32
 
@@ -1428,6 +1428,13 @@ typedef struct dctx {
     const cJSON *root;
     seg *segs;               /* the path: inline[] until it grows deeper */
     size_t plen, pcap;       /* segments in use, room */
+    /* aeo_facts_check_value only (NULL otherwise): where problems go,
+     * walking on after each, and the kind and type of the problem derr is
+     * about to report.  Before inline_segs, so dctx_init zeroes them. */
+    aeo_facts_problem_fn problem_fn;
+    void *problem_ud;
+    aeo_facts_problem_kind problem_kind;
+    const aeo_type *problem_type;
     seg inline_segs[INLINE_SEGS];
     const char *error;
 } dctx;
@@ -1476,6 +1483,19 @@ static inline size_t path_index(dctx *d, size_t i) {
     return old;
 }
 
+/* Appends ["key"] (a map entry; [s] must outlive the walk); returns the
+ * old length. */
+static inline size_t path_key(dctx *d, const char *s, size_t n) {
+    size_t old = d->plen;
+    seg *g = path_push(d);
+    g->kind = SEG_KEY;
+    g->s = s;
+    g->n = (uint32_t)n;
+    return old;
+}
+
+static const char *quote(dctx *d, const char *s, size_t n);
+
 /* Cuts the path back to [old] segments. */
 static inline void path_pop(dctx *d, size_t old) { d->plen = old; }
 
@@ -1485,9 +1505,14 @@ static const char *path_text(dctx *d, size_t *len) {
      * since nested records call this once each while decoding. */
     size_t n = 0;
     char num[24];
+    const char **keys = NULL;   /* SEG_KEY's quoted text, made once */
     for (size_t i = 0; i < d->plen; i++) {
         const seg *g = &d->segs[i];
-        if (g->kind == SEG_INDEX) n += (size_t)snprintf(num, sizeof num, "[%zu]", g->index);
+        if (g->kind == SEG_KEY) {
+            if (!keys) keys = aeo_arena_zalloc(d->a, d->plen * sizeof *keys);
+            keys[i] = quote(d, g->s, g->n);
+            n += strlen(keys[i]) + 2;
+        } else if (g->kind == SEG_INDEX) n += (size_t)snprintf(num, sizeof num, "[%zu]", g->index);
         else n += (g->kind == SEG_FIELD ? 1 : 0) + (g->n == UINT32_MAX ? strlen(g->s) : g->n);
     }
     char *out = aeo_arena_alloc(d->a, n + 1), *p = out;
@@ -1495,6 +1520,14 @@ static const char *path_text(dctx *d, size_t *len) {
         const seg *g = &d->segs[i];
         if (g->kind == SEG_INDEX) {
             p += snprintf(p, n + 1 - (size_t)(p - out), "[%zu]", g->index);
+            continue;
+        }
+        if (g->kind == SEG_KEY) {
+            size_t k = strlen(keys[i]);
+            *p++ = '[';
+            memcpy(p, keys[i], k);
+            p += k;
+            *p++ = ']';
             continue;
         }
         if (g->kind == SEG_FIELD) *p++ = '.';
@@ -1540,10 +1573,19 @@ static const char *quote(dctx *d, const char *s, size_t n) {
     return out;
 }
 
-/* Sets d->error to "<path>: <message>" in the arena; returns false. */
+static bool report_problem(dctx *d, const char *msg);
+
+/* Sets d->error to "<path>: <message>" in the arena; returns false.  Under
+ * aeo_facts_check_value the problem goes to its callback instead. */
 static bool derr(dctx *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool derr(dctx *d, const char *fmt, ...) {
     va_list ap;
+    if (d->problem_fn) {
+        va_start(ap, fmt);
+        char *msg = aeo_arena_vprintf(d->a, fmt, ap);
+        va_end(ap);
+        return report_problem(d, msg);
+    }
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
@@ -1719,6 +1761,8 @@ static bool in_enum(const aeo_type *t, const char *s, size_t n) {
 /* "<path>: "gold" is not one of "advanced", "general", ...": every value is
  * listed, so the message alone says how to fix the record. */
 static bool enum_miss(dctx *d, const aeo_type *t, const char *s, size_t n) {
+    d->problem_kind = AEO_FACTS_NOT_IN_ENUM;
+    d->problem_type = t;
     size_t cap = 64;
     for (uint32_t i = 0; i < t->n_enum; i++) cap += strlen(t->enum_values[i]) * 6 + 4;
     char *list = aeo_arena_alloc(d->a, cap);
@@ -2180,6 +2224,7 @@ static const char *value_kind(aeo_value v) {
 
 /* "<path>: expected <schema type>, got <value kind>". */
 static bool vmismatch(dctx *d, const aeo_type *t, aeo_value v) {
+    d->problem_type = t;
     return derr(d, "expected %s, got %s", type_name(d, t), value_kind(v));
 }
 
@@ -2225,8 +2270,13 @@ static bool copy_value(dctx *d, aeo_value v, aeo_value *out) {
         *out = r;
         return true;
     }
-    case AEO_V_ERROR:
     case AEO_V_UNKNOWN:
+        if (d->problem_fn) {   /* a placeholder of aeo_facts_check_value */
+            *out = v;
+            return true;
+        }
+        return derr(d, "expected a value, got %s", value_kind(v));
+    case AEO_V_ERROR:
     case AEO_V_ABSENT:
         return derr(d, "expected a value, got %s", value_kind(v));
     default:
@@ -2242,8 +2292,10 @@ static bool conv(dctx *d, const aeo_type *t, aeo_value v, aeo_value *out);
 static bool conv_field(dctx *d, const aeo_field *f, const aeo_value *v, aeo_value *slot) {
     if (!v || v->kind == AEO_V_NULL || v->kind == AEO_V_ABSENT) {
         if (f->optional) return true;
-        return derr(d, v && v->kind == AEO_V_NULL ? "required field is null"
-                                                  : "missing required field");
+        d->problem_type = f->type;
+        if (v && v->kind == AEO_V_NULL) return derr(d, "required field is null");
+        d->problem_kind = AEO_FACTS_MISSING;
+        return derr(d, "missing required field");
     }
     return conv(d, f->type, *v, slot);
 }
@@ -2256,6 +2308,12 @@ static bool conv_record(dctx *d, const aeo_type *t, aeo_value v, aeo_value *out)
         return vmismatch(d, t, v);
     aeo_value *slots;
     aeo_value r = new_record(d, rt, &slots);
+    /* Checking a literal: a key that is not a string (a placeholder) may
+     * turn out to name any field, so no field is known to be missing. */
+    bool keys_known = true;
+    if (d->problem_fn && v.kind == AEO_V_MAP)
+        for (uint32_t k = 0; k < v.as.m->len; k++) keys_known &= v.as.m->keys[k].kind == AEO_V_STRING;
+    bool ok = true;
     for (uint32_t i = 0; i < rt->n_fields; i++) {
         const aeo_field *f = &rt->fields[i];
         const aeo_value *fv = NULL;
@@ -2272,16 +2330,29 @@ static bool conv_record(dctx *d, const aeo_type *t, aeo_value v, aeo_value *out)
                 }
             }
         }
+        if (!fv && !keys_known) continue;
         size_t old = path_field(d, f->name);
-        if (!conv_field(d, f, fv, &slots[f->slot])) return false;
+        if (!conv_field(d, f, fv, &slots[f->slot])) {
+            if (!d->problem_fn) return false;
+            ok = false;   /* checking: go on with the next field */
+        }
         path_pop(d, old);
     }
     *out = r;
-    return true;
+    return ok;
 }
 
 /* The value [v] as type [t]. */
 static bool conv(dctx *d, const aeo_type *t, aeo_value v, aeo_value *out) {
+    if (d->problem_fn) {
+        /* A placeholder fits every type; so does every value a field whose
+         * type did not resolve (already reported by the checker). */
+        if (v.kind == AEO_V_UNKNOWN || t->kind == AEO_T_ERROR) {
+            *out = v;
+            return true;
+        }
+        d->problem_type = t;
+    }
     switch (t->kind) {
     case AEO_T_DYN:
         return copy_value(d, v, out);
@@ -2340,43 +2411,86 @@ static bool conv(dctx *d, const aeo_type *t, aeo_value v, aeo_value *out) {
         if (v.kind != AEO_V_LIST) return vmismatch(d, t, v);
         const aeo_type *et = t->elem ? t->elem : &aeo_type_dyn;
         aeo_value l = aeo_list_new(d->a, v.as.l->len);
+        bool ok = true;
         for (uint32_t i = 0; i < v.as.l->len; i++) {
             aeo_value item;
             size_t old = path_index(d, i);
-            if (!conv(d, et, v.as.l->items[i], &item)) return false;
+            if (!conv(d, et, v.as.l->items[i], &item)) {
+                if (!d->problem_fn) return false;
+                ok = false;
+                item = aeo_null();
+            }
             path_pop(d, old);
             aeo_list_push(d->a, l.as.l, item);
         }
         *out = l;
-        return true;
+        return ok;
     }
     case AEO_T_MAP: {       /* map<K, V> <- map, keys as K, values as V */
         if (v.kind != AEO_V_MAP) return vmismatch(d, t, v);
         const aeo_type *kt = t->key ? t->key : &aeo_type_dyn;
         const aeo_type *vt = t->elem ? t->elem : &aeo_type_dyn;
         aeo_value m = aeo_map_new(d->a, v.as.m->len);
+        bool ok = true;
         for (uint32_t i = 0; i < v.as.m->len; i++) {
             aeo_value key = v.as.m->keys[i], k2, val;
             size_t old = d->plen;
-            if (key.kind == AEO_V_STRING) {
-                const char *q = quote(d, key.as.s->data, key.as.s->len);
-                path_add(d, "[", 1);
-                path_add(d, q, strlen(q));
-                path_add(d, "]", 1);
-            }
-            if (!conv(d, kt, key, &k2)) return false;
-            if (!conv(d, vt, v.as.m->vals[i], &val)) return false;
+            if (key.kind == AEO_V_STRING) path_key(d, key.as.s->data, key.as.s->len);
+            bool good = conv(d, kt, key, &k2) && conv(d, vt, v.as.m->vals[i], &val);
             path_pop(d, old);
+            if (!good) {
+                if (!d->problem_fn) return false;
+                ok = false;   /* checking: go on with the next entry */
+                continue;
+            }
             aeo_map_put(d->a, m.as.m, k2, val);
         }
         *out = m;
-        return true;
+        return ok;
     }
     case AEO_T_RECORD:
         return conv_record(d, t, v, out);
     default:
         return derr(d, "cannot convert to %s", type_name(d, t));
     }
+}
+
+/* Hands the problem at the current path to the check's callback: the
+ * path's segments below the root become steps, so the caller can find the
+ * literal the problem is in. */
+static bool report_problem(dctx *d, const char *msg) {
+    aeo_facts_step *steps = aeo_arena_alloc(d->a, (d->plen ? d->plen : 1) * sizeof *steps);
+    uint32_t n = 0;
+    for (size_t i = 0; i < d->plen; i++) {
+        const seg *g = &d->segs[i];
+        if (g->kind == SEG_RAW) continue;   /* the root's name */
+        aeo_facts_step *st = &steps[n++];
+        st->kind = g->kind == SEG_FIELD ? AEO_FACTS_STEP_FIELD
+                   : g->kind == SEG_INDEX ? AEO_FACTS_STEP_INDEX
+                                          : AEO_FACTS_STEP_KEY;
+        st->name = g->kind == SEG_INDEX ? NULL : g->s;
+        st->len = g->kind == SEG_FIELD ? strlen(g->s) : g->kind == SEG_KEY ? g->n : 0;
+        st->index = g->kind == SEG_INDEX ? g->index : 0;
+    }
+    size_t plen;
+    aeo_facts_problem p = {d->problem_kind, steps, n, path_text(d, &plen), msg, d->problem_type};
+    d->problem_fn(d->problem_ud, &p);
+    d->problem_kind = AEO_FACTS_BAD_VALUE;
+    return false;
+}
+
+bool aeo_facts_check_value(aeo_arena *a, const aeo_type *t, const char *root_name, aeo_value v,
+                           aeo_facts_problem_fn fn, void *ud, aeo_value *out) {
+    dctx d;
+    dctx_init(&d, a);
+    d.problem_fn = fn;
+    d.problem_ud = ud;
+    d.problem_kind = AEO_FACTS_BAD_VALUE;
+    path_add(&d, root_name, strlen(root_name));
+    aeo_value r;
+    bool ok = conv(&d, t, v, &r);
+    if (ok && out) *out = r;
+    return ok;
 }
 
 bool aeo_facts_from_value(aeo_arena *a, const aeo_record_type *root, const char *root_name,

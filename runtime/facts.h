@@ -142,4 +142,52 @@ bool aeo_facts_decode(aeo_arena *a, const aeo_record_type *root, const char *roo
 bool aeo_facts_from_value(aeo_arena *a, const aeo_record_type *root, const char *root_name,
                           aeo_value map, aeo_value *out, const char **error);
 
+/* Checking a facts literal before it is evaluated (the checker's static
+ * check of examples, test facts and field defaults), by the same conversion
+ * rules as aeo_facts_from_value, so the two cannot drift.  [v] is the
+ * literal as a value in which every part that is not a literal (a const's
+ * name, an expression) is an UNKNOWN: a placeholder that fits any type,
+ * left to the check after evaluation.  [t] is the type it must have (the
+ * root record's, for a facts record), [root_name] the path's first part.  Unlike aeo_facts_from_value, the walk goes on
+ * after a problem and reports each one to [fn]: a field, item or entry
+ * with a problem is skipped, its siblings are still checked.  A record
+ * literal with a key that is not a string is not checked for missing
+ * fields (the key may be the field's name once evaluated).  Returns
+ * whether no problem was found, and then sets *[out] (if not NULL) to the
+ * converted value (a field default's value).  Everything is allocated in
+ * [a]; the problem's strings are valid during the callback only. */
+typedef enum {
+    AEO_FACTS_STEP_FIELD,   /* .name: a field of a record */
+    AEO_FACTS_STEP_INDEX,   /* [index]: an item of a list */
+    AEO_FACTS_STEP_KEY      /* ["name"]: the entry of a map with string key name */
+} aeo_facts_step_kind;
+
+/* One step of a problem's path below the root. */
+typedef struct aeo_facts_step {
+    aeo_facts_step_kind kind;
+    const char *name;        /* FIELD, KEY: not NUL-terminated for KEY */
+    size_t len;              /* of name */
+    size_t index;            /* INDEX */
+} aeo_facts_step;
+
+typedef enum {
+    AEO_FACTS_BAD_VALUE,     /* the value at the path does not fit its type */
+    AEO_FACTS_NOT_IN_ENUM,   /* a string at the path is not a value of the enum [type] */
+    AEO_FACTS_MISSING        /* the last step names a required field the record lacks */
+} aeo_facts_problem_kind;
+
+typedef struct aeo_facts_problem {
+    aeo_facts_problem_kind kind;
+    const aeo_facts_step *steps;   /* the path below the root ... */
+    uint32_t n_steps;
+    const char *path;              /* ... and as text: "enterprise.address.city" */
+    const char *msg;               /* "expected string, got int" */
+    const aeo_type *type;          /* the type expected at the path */
+} aeo_facts_problem;
+
+typedef void (*aeo_facts_problem_fn)(void *ud, const aeo_facts_problem *problem);
+
+bool aeo_facts_check_value(aeo_arena *a, const aeo_type *t, const char *root_name, aeo_value v,
+                           aeo_facts_problem_fn fn, void *ud, aeo_value *out);
+
 #endif

@@ -182,12 +182,7 @@ aeo_value aeo_record_new(aeo_arena *a, const aeo_record_type *rt) {
 aeo_value aeo_error_new(aeo_arena *a, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) n = 0;
-    char *msg = aeo_arena_alloc(a, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    char *msg = aeo_arena_vprintf(a, fmt, ap);
     va_end(ap);
     aeo_error *e = aeo_arena_zalloc(a, sizeof *e);
     e->msg = msg;

@@ -289,8 +289,6 @@ const aeo_trace_entry *aeo_vm_trace_entries(const aeo_vm *vm, uint32_t *n) {
 
 bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx) { return vm->in_force[idx]; }
 
-static inline bool memo_false_value(aeo_value v) { return v.kind == AEO_V_BOOL && !v.as.b; }
-
 static inline bool memo_true(const aeo_vm *vm, uint32_t d) {
     return vm->def_state[d] == vm->memo_done && vm->def_val[d].kind == AEO_V_BOOL && vm->def_val[d].as.b;
 }

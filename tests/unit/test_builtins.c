@@ -136,17 +136,45 @@ static void test_find_styles_and_arity(void **state) {
     assert_int_equal(aeo_builtin_find("nosuch", AEO_CALL_GLOBAL, 1), -1);
 }
 
+/* The checker types calls from the same entries the VM calls, so "every
+ * builtin the checker accepts has an implementation, and vice versa" comes
+ * down to: each entry has a function, a well-formed signature in the
+ * letters the checker reads, a unique name, and is found, with exactly the
+ * arities its overloads list, through aeo_builtin_find (the index the
+ * compiler emits and the VM calls through). */
 static void test_table_is_consistent(void **state) {
     (void)state;
     assert_true(aeo_builtin_count >= 35);
     for (uint32_t i = 0; i < aeo_builtin_count; i++) {
         const aeo_builtin *b = &aeo_builtins[i];
-        assert_true(b->min_args >= 1 && b->min_args <= b->max_args);
         assert_non_null(b->fn);
-        aeo_call_style st = (b->style & AEO_CALL_METHOD) ? AEO_CALL_METHOD : AEO_CALL_GLOBAL;
-        for (uint32_t n = b->min_args; n <= b->max_args; n++)
-            assert_int_equal(aeo_builtin_find(b->name, st, n), (int)i);
+        assert_true(b->style >= AEO_CALL_GLOBAL && b->style <= AEO_CALL_BOTH);
+        assert_ptr_equal(aeo_builtin_named(b->name), b);   /* names are unique */
+        bool arity[8] = {false};
+        const char *p = b->overloads;
+        assert_true(*p);
+        while (*p) {
+            const char *colon = strchr(p, ':');
+            assert_non_null(colon);
+            size_t n = (size_t)(colon - p);
+            assert_true(n >= 1 && n < 8);
+            for (size_t k = 0; k < n; k++) assert_non_null(strchr(AEO_BUILTIN_LETTERS, p[k]));
+            assert_true(colon[1] && strchr(AEO_BUILTIN_LETTERS, colon[1]));
+            assert_true(colon[2] == ';' ? colon[3] != '\0' : colon[2] == '\0');
+            arity[n] = true;
+            p = colon[2] == ';' ? colon + 3 : colon + 2;
+        }
+        for (aeo_call_style st = AEO_CALL_GLOBAL; st <= AEO_CALL_METHOD; st++) {
+            for (uint32_t n = 0; n < 8; n++) {
+                int want = (b->style & st) && arity[n] ? (int)i : -1;
+                assert_int_equal(aeo_builtin_find(b->name, st, n), want);
+                assert_int_equal(aeo_builtin_takes(b, n), arity[n]);
+            }
+        }
     }
+    assert_null(aeo_builtin_named("nosuch"));
+    assert_true(aeo_builtin_takes(aeo_builtin_named("replace"), 4));
+    assert_false(aeo_builtin_takes(aeo_builtin_named("replace"), 2));
 }
 
 /* ---- size and string predicates ----------------------------------------- */

@@ -1258,6 +1258,78 @@ static aeo_value from_value_ok(aeo_arena *a, aeo_value m) {
     return v;
 }
 
+/* ---- aeo_facts_check_value: the checker's static check ---------------- */
+
+typedef struct seen {
+    char text[8][160];   /* "KIND path: msg [steps]" per problem */
+    int n;
+} seen;
+
+static void record_problem(void *ud, const aeo_facts_problem *p) {
+    seen *s = ud;
+    if (s->n == 8) fail_msg("too many problems");
+    char steps[64] = "";
+    size_t o = 0;
+    for (uint32_t i = 0; i < p->n_steps; i++) {
+        const aeo_facts_step *st = &p->steps[i];
+        if (st->kind == AEO_FACTS_STEP_INDEX) o += (size_t)snprintf(steps + o, sizeof steps - o, "/%zu", st->index);
+        else o += (size_t)snprintf(steps + o, sizeof steps - o, "/%c%.*s", st->kind == AEO_FACTS_STEP_KEY ? 'k' : 'f',
+                                   (int)st->len, st->name);
+    }
+    snprintf(s->text[s->n++], sizeof s->text[0], "%d %s: %s %s", (int)p->kind, p->path, p->msg, steps);
+}
+
+/* Every problem is reported (not only the first), with a path the checker
+ * can follow back to the literal; an UNKNOWN placeholder fits any type. */
+static void check_value_reports_all(void **state) {
+    aeo_arena *a = *state;
+    aeo_type rt = {.kind = AEO_T_RECORD, .rec = &enterprise_rt};
+    aeo_value m = base_map(a, "uscc");
+    put_kv(a, m, "employees", aeo_int(-2));
+    put_kv(a, m, "revenue", aeo_unknown_new(a, "x"));           /* a placeholder: fits */
+    aeo_value r = aeo_map_new(a, 2);
+    put_kv(a, r, "a", aeo_int(1));
+    put_kv(a, r, "b", aeo_cstring(a, "two"));
+    put_kv(a, m, "ratings", r);
+    seen s = {.n = 0};
+    assert_false(aeo_facts_check_value(a, &rt, "enterprise", m, record_problem, &s, NULL));
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.text[0], "2 enterprise.uscc: missing required field /fuscc");
+    assert_string_equal(s.text[1], "0 enterprise.employees: -2 is negative, expected uint /femployees");
+    assert_string_equal(s.text[2], "0 enterprise.ratings[\"b\"]: expected int, got string /fratings/kb");
+    /* The placeholder is accepted only here: the decoder proper refuses it. */
+    aeo_value ok = base_map(a, NULL);
+    put_kv(a, ok, "revenue", aeo_unknown_new(a, "x"));
+    s.n = 0;
+    assert_true(aeo_facts_check_value(a, &rt, "enterprise", ok, record_problem, &s, NULL));
+    assert_int_equal(s.n, 0);
+    from_value_err(a, ok, "enterprise.revenue: expected double, got unknown");
+}
+
+/* An enum miss is its own kind (the checker words it with a suggestion),
+ * and a key that is not a string turns off the missing-field check. */
+static void check_value_enum_and_unknown_keys(void **state) {
+    aeo_arena *a = *state;
+    aeo_type rt = {.kind = AEO_T_RECORD, .rec = &enterprise_rt};
+    aeo_value m = base_map(a, "credit");
+    put_kv(a, m, "credit", aeo_cstring(a, "gold"));
+    seen s = {.n = 0};
+    assert_false(aeo_facts_check_value(a, &rt, "enterprise", m, record_problem, &s, NULL));
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.text[0], "1 enterprise.credit: \"gold\" is not one of \"advanced\", \"general\", \"standard\", \"dishonest\" /fcredit");
+    aeo_value k = aeo_map_new(a, 2);
+    assert_true(aeo_map_put(a, k.as.m, aeo_unknown_new(a, "k"), aeo_cstring(a, "U1")));
+    s.n = 0;
+    assert_true(aeo_facts_check_value(a, &rt, "enterprise", k, record_problem, &s, NULL));
+    assert_int_equal(s.n, 0);
+    /* A field default: converted by the same rules, and the value returned. */
+    aeo_value out;
+    s.n = 0;
+    assert_true(aeo_facts_check_value(a, &aeo_type_double, "enterprise.revenue", aeo_int(2), record_problem, &s, &out));
+    assert_int_equal(out.kind, AEO_V_DOUBLE);
+    assert_true(out.as.d == 2.0);
+}
+
 static void from_value_conversions(void **state) {
     aeo_arena *a = *state;
     aeo_value m = base_map(a, NULL);
@@ -1501,6 +1573,8 @@ int main(void) {
         T(from_value_errors_with_paths),
         T(from_value_not_a_map),
         T(from_value_deep_copy),
+        T(check_value_reports_all),
+        T(check_value_enum_and_unknown_keys),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -457,6 +457,27 @@ static void test_ast_basics(void **state) {
     assert_string_equal(aeo_expr_kind_name(AEO_EXPR_SELECT), "SELECT");
     assert_string_equal(aeo_expr_kind_name(AEO_EXPR_ERROR), "ERROR");
     assert_string_equal(aeo_decl_kind_name(AEO_DECL_MEASURE), "MEASURE");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_MEASURE), "measure");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_DEF), "def");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_FACTS), "facts");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_EXAMPLE), "example");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL_ERROR), "declaration");
+    assert_string_equal(aeo_decl_kind_word(AEO_DECL__COUNT), "declaration");
+    /* The macro table: both spellings of exists_one, and the two-variable forms. */
+    assert_int_equal(aeo_macro_find("has"), AEO_MACRO_HAS);
+    assert_int_equal(aeo_macro_find("exists_one"), AEO_MACRO_EXISTS_ONE);
+    assert_int_equal(aeo_macro_find("existsOne"), AEO_MACRO_EXISTS_ONE);
+    assert_int_equal(aeo_macro_find("transformMap"), AEO_MACRO_TRANSFORM_MAP);
+    assert_int_equal(aeo_macro_find(""), -1);
+    assert_int_equal(aeo_macro_find("size"), -1);
+    assert_false(aeo_macro_two_vars(AEO_MACRO_ALL, 2));
+    assert_true(aeo_macro_two_vars(AEO_MACRO_ALL, 3));
+    assert_false(aeo_macro_two_vars(AEO_MACRO_MAP, 3));
+    assert_true(aeo_macro_two_vars(AEO_MACRO_TRANSFORM_LIST, 3));
+    assert_true(aeo_macro_two_vars(AEO_MACRO_TRANSFORM_MAP, 4));
+    assert_false(aeo_macro_two_vars(AEO_MACRO_HAS, 1));
+    assert_false(aeo_macro_table[AEO_MACRO_HAS].method);
+    assert_int_equal(aeo_macro_table[AEO_MACRO_FILTER].max_args, 2);
     assert_string_equal(aeo_operator_str(AEO_OPR_IN), "in");
     assert_string_equal(aeo_operator_str(AEO_OPR_NE), "!=");
     assert_string_equal(aeo_operator_str(AEO_OPR_NEG), "-");
