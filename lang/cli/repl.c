@@ -616,20 +616,7 @@ static void recheck_facts(session *s) {
 }
 
 /* "def", "measure", ... */
-static const char *kind_word(aeo_decl_kind k) {
-    switch (k) {
-    case AEO_DECL_CATALOG: return "catalog";
-    case AEO_DECL_FACTS: return "facts";
-    case AEO_DECL_RECORD: return "record";
-    case AEO_DECL_CONST: return "const";
-    case AEO_DECL_DEF: return "def";
-    case AEO_DECL_TIER: return "tier";
-    case AEO_DECL_MEASURE: return "measure";
-    case AEO_DECL_TEST: return "test";
-    case AEO_DECL_EXAMPLE: return "example";
-    default: return "declaration";
-    }
-}
+static const char *kind_word(aeo_decl_kind k) { return aeo_decl_kind_word(k); }
 
 static void free_decl(typed_decl *d) {
     free(d->text);
@@ -1751,36 +1738,32 @@ static const aeo_type *type_of_path(session *s, const char *path, size_t len) {
     return t;
 }
 
-/* Which receivers a method takes: s string, l list, m map, t timestamp,
- * D duration, y bytes.  Methods missing here are offered for any receiver. */
-static const struct {
-    const char *name, *recv;
-} method_recv[] = {
-    {"size", "slmy"}, {"contains", "s"}, {"startsWith", "s"}, {"endsWith", "s"}, {"matches", "s"},
-    {"lowerAscii", "s"}, {"upperAscii", "s"}, {"trim", "s"}, {"replace", "s"}, {"split", "s"},
-    {"indexOf", "s"}, {"lastIndexOf", "s"}, {"substring", "s"}, {"charAt", "s"}, {"join", "l"},
-    {"all", "lm"}, {"exists", "lm"}, {"exists_one", "lm"}, {"map", "lm"}, {"filter", "lm"},
-    {"getFullYear", "t"}, {"getMonth", "t"}, {"getDayOfYear", "t"}, {"getDayOfMonth", "t"},
-    {"getDate", "t"}, {"getDayOfWeek", "t"}, {"getHours", "tD"}, {"getMinutes", "tD"},
-    {"getSeconds", "tD"}, {"getMilliseconds", "tD"},
-};
-static const char *const list_macros[] = {"all", "exists", "exists_one", "map", "filter"};
-
+/* Whether method [name] can be called on a value of type [t]: asked of the
+ * builtins' own signatures (the receiver is the first letter of an
+ * overload, AEO_BUILTIN_LETTERS) and of the macro table (comprehensions
+ * take lists and maps).  A name neither knows is offered for any receiver. */
 static bool method_fits(const char *name, const aeo_type *t) {
     if (!t || t->kind == AEO_T_DYN) return true;
-    char k;
+    const char *letters;
     switch (t->kind) {
     case AEO_T_STRING:
-    case AEO_T_ENUM: k = 's'; break;
-    case AEO_T_LIST: k = 'l'; break;
-    case AEO_T_MAP: k = 'm'; break;
-    case AEO_T_TIMESTAMP: k = 't'; break;
-    case AEO_T_DURATION: k = 'D'; break;
-    case AEO_T_BYTES: k = 'y'; break;
+    case AEO_T_ENUM: letters = "sA"; break;
+    case AEO_T_LIST: letters = "lSA"; break;
+    case AEO_T_MAP: letters = "mA"; break;
+    case AEO_T_TIMESTAMP: letters = "tA"; break;
+    case AEO_T_DURATION: letters = "DA"; break;
+    case AEO_T_BYTES: letters = "yA"; break;
     default: return false;
     }
-    for (size_t i = 0; i < sizeof method_recv / sizeof method_recv[0]; i++)
-        if (strcmp(method_recv[i].name, name) == 0) return strchr(method_recv[i].recv, k) != NULL;
+    int m = aeo_macro_find(name);
+    if (m >= 0) return aeo_macro_table[m].method && (t->kind == AEO_T_LIST || t->kind == AEO_T_MAP);
+    for (uint32_t i = 0; i < aeo_builtin_count; i++) {
+        if (strcmp(aeo_builtins[i].name, name) != 0) continue;
+        /* The first letter of each ';'-separated overload. */
+        for (const char *o = aeo_builtins[i].overloads; o && *o; o = strchr(o, ';') ? strchr(o, ';') + 1 : "")
+            if (*o != ':' && strchr(letters, *o)) return true;
+        return false;
+    }
     return true;
 }
 
@@ -1898,9 +1881,10 @@ static void complete_expr(session *s, const char *text, size_t from, size_t to, 
             if ((aeo_builtins[i].style & AEO_CALL_METHOD) && starts_with(aeo_builtins[i].name, partial, plen) &&
                 method_fits(aeo_builtins[i].name, t))
                 aeo_lineedit_cands_add(cs, word, blen + 1, aeo_builtins[i].name, "(");
-        for (size_t i = 0; i < sizeof list_macros / sizeof list_macros[0]; i++)
-            if (starts_with(list_macros[i], partial, plen) && method_fits(list_macros[i], t))
-                aeo_lineedit_cands_add(cs, word, blen + 1, list_macros[i], "(");
+        for (int i = 0; i < AEO_MACRO__COUNT; i++)
+            if (aeo_macro_table[i].method && starts_with(aeo_macro_table[i].name, partial, plen) &&
+                method_fits(aeo_macro_table[i].name, t))
+                aeo_lineedit_cands_add(cs, word, blen + 1, aeo_macro_table[i].name, "(");
         return;
     }
     /* A name. */
@@ -1918,9 +1902,11 @@ static void complete_expr(session *s, const char *text, size_t from, size_t to, 
             aeo_lineedit_cands_add(cs, "", 0, aeo_builtins[i].name, "(");
     if (starts_with("has", word, wlen)) aeo_lineedit_cands_add(cs, "", 0, "has", "(");
     if (ws == from && !hint) {
-        static const char *const decls[] = {"def", "const", "tier", "measure", "test", "record", "facts", "catalog"};
-        for (size_t i = 0; i < sizeof decls / sizeof decls[0]; i++)
-            if (starts_with(decls[i], word, wlen)) aeo_lineedit_cands_add(cs, "", 0, decls[i], " ");
+        /* The declaration keywords (AEO_DECL_KINDS' words). */
+        for (int k = AEO_DECL_ERROR + 1; k < AEO_DECL__COUNT; k++) {
+            const char *w = aeo_decl_kind_word((aeo_decl_kind)k);
+            if (starts_with(w, word, wlen)) aeo_lineedit_cands_add(cs, "", 0, w, " ");
+        }
     }
 }
 
