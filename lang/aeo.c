@@ -12,7 +12,7 @@
  * hash indexes of constant lists, are built by the compiler before the
  * catalog is handed out.  The VM's time-zone cache is process-wide and
  * locked.  tests/embed/README says how this was checked with
- * ThreadSanitizer.  Explain (which compiles traced chunks into the catalog)
+ * ThreadSanitizer.  Explain (which compiles subexpressions into the catalog)
  * is not reachable from here.
  *
  * Results are computed eagerly in aeo_evaluate (the accessors take a const

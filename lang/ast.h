@@ -128,7 +128,7 @@ typedef struct aeo_expr aeo_expr;
 struct aeo_expr {
     aeo_expr_kind kind;
     aeo_span span;
-    uint32_t id;          /* unique per compilation, for explain traces */
+    uint32_t id;          /* unique per compilation: names the node for tools keyed by node */
     uint32_t depth;       /* nesting depth, for the parser's limit */
     uint32_t chain;       /* parser: operands in this && or || chain (0: not one) */
     uint32_t chain_leaf;  /* parser: the deepest operand of the chain */

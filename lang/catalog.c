@@ -209,7 +209,7 @@ aeo_chunk *aeo_catalog_compile_text(aeo_catalog *c, const char *name, const char
         *stage = "check";
         return NULL;
     }
-    aeo_chunk *ch = aeo_compile_expr(c, e, name, false);
+    aeo_chunk *ch = aeo_compile_expr(c, e, name);
     if (!ch) *stage = "compile";
     return ch;
 }

@@ -35,7 +35,6 @@ typedef struct compiler {
     aeo_catalog *cat;
     aeo_program *prog;
     aeo_chunk *ch;
-    bool trace;
     bool failed;
 } compiler;
 
@@ -66,7 +65,7 @@ static uint32_t scope_def_index(const aeo_catalog *c, uint32_t idx) {
 }
 
 /* Every instruction carries the span of the node it came from, so a
- * runtime error (and an explain trace) points at source text. */
+ * runtime error points at source text. */
 static uint32_t emit(compiler *cp, aeo_opcode op, int32_t a, int32_t b, aeo_span span) {
     return aeo_chunk_emit(cp->ch, op, a, b, span);
 }
@@ -429,9 +428,6 @@ static void expr(compiler *cp, const aeo_expr *e) {
         emit(cp, AEO_OP_NULL, 0, 0, sp);
         break;
     }
-    /* Tracing records each node's value after it is computed; ids past
-     * 16 bits go untraced rather than mislabelled. */
-    if (cp->trace && e->id <= UINT16_MAX) emit(cp, AEO_OP_TRACE, (int32_t)e->id, 0, sp);
 }
 
 /* Closes the chunk; a chunk that hit a limit is freed (its diagnostic is
@@ -453,8 +449,8 @@ static aeo_chunk *finish(compiler *cp, aeo_span span) {
     return cp->ch;
 }
 
-aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name, bool trace) {
-    compiler cp = {c, c->program, aeo_chunk_new(name), trace, false};
+aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name) {
+    compiler cp = {c, c->program, aeo_chunk_new(name), false};
     expr(&cp, e);
     return finish(&cp, e->span);
 }
@@ -502,7 +498,7 @@ static aeo_chunk *compile_cases(aeo_catalog *c, uint32_t idx, int mode) {
     const aeo_decl *d = c->measures.items[idx];
     char name[300];
     snprintf(name, sizeof name, "measure %s %s", d->name, mode == CASES_VALUE ? "value" : "case");
-    compiler cp = {c, c->program, aeo_chunk_new(name), false, false};
+    compiler cp = {c, c->program, aeo_chunk_new(name), false};
     cases(&cp, d->measure, mode, d->name_span);
     return finish(&cp, d->name_span);
 }
@@ -510,7 +506,7 @@ static aeo_chunk *compile_cases(aeo_catalog *c, uint32_t idx, int mode) {
 /* Function [d]: its body, with the parameters in locals 0..n-1 (the
  * checker numbered them so), which CALL_FN fills from the arguments. */
 static aeo_chunk *compile_function(aeo_catalog *c, const aeo_decl *d, const char *name) {
-    compiler cp = {c, c->program, aeo_chunk_new(name), false, false};
+    compiler cp = {c, c->program, aeo_chunk_new(name), false};
     cp.ch->n_locals = (uint8_t)d->n_params;
     expr(&cp, d->value);
     return finish(&cp, d->value->span);
@@ -518,11 +514,11 @@ static aeo_chunk *compile_function(aeo_catalog *c, const aeo_decl *d, const char
 
 /* The conjunction of a measure's terms: scope, tiers, when, !unless...
  * Each term after the first: JUMP_IF_FALSE_KEEP end; <term>; AND. */
-aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_t ends[2]) {
+aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, uint32_t ends[2]) {
     const aeo_decl *d = c->measures.items[idx];
     char name[300];
     snprintf(name, sizeof name, "measure %s", d->name);
-    compiler cp = {c, c->program, aeo_chunk_new(name), trace, false};
+    compiler cp = {c, c->program, aeo_chunk_new(name), false};
     uint32_t jumps[512];
     uint32_t n_jumps = 0, n_terms = 0;
     aeo_span sp = d->name_span;
@@ -542,7 +538,6 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_
     if (m->scope) {
         NEXT_TERM();
         emit(&cp, AEO_OP_CALL_DEF, (int32_t)scope_def_index(c, idx), 0, m->scope->span);
-        if (trace && m->scope->id <= UINT16_MAX) emit(&cp, AEO_OP_TRACE, (int32_t)m->scope->id, 0, m->scope->span);
         END_TERM();
         scope_end = cp.ch->len;
     }
@@ -611,7 +606,7 @@ bool aeo_compile_catalog(aeo_catalog *c) {
     char name[300];
     for (uint32_t i = 0; i < c->consts.n; i++) {
         snprintf(name, sizeof name, "const %s", c->consts.items[i]->name);
-        add_def(c, c->consts.items[i]->name, aeo_compile_expr(c, c->consts.items[i]->value, name, false), &ok);
+        add_def(c, c->consts.items[i]->name, aeo_compile_expr(c, c->consts.items[i]->value, name), &ok);
         p->defs[p->n_defs - 1].constant = true;
     }
     for (uint32_t i = 0; i < c->defs.n; i++) {
@@ -623,21 +618,21 @@ bool aeo_compile_catalog(aeo_catalog *c) {
             continue;
         }
         snprintf(name, sizeof name, "def %s", d->name);
-        add_def(c, d->name, aeo_compile_expr(c, d->value, name, false), &ok);
+        add_def(c, d->name, aeo_compile_expr(c, d->value, name), &ok);
     }
     for (uint32_t i = 0; i < c->tiers.n; i++) {
         snprintf(name, sizeof name, "tier %s", c->tiers.items[i]->name);
-        add_def(c, c->tiers.items[i]->name, aeo_compile_expr(c, c->tiers.items[i]->value, name, false), &ok);
+        add_def(c, c->tiers.items[i]->name, aeo_compile_expr(c, c->tiers.items[i]->value, name), &ok);
     }
-    if (c->scope) add_def(c, "(scope)", aeo_compile_expr(c, c->scope, "catalog scope", false), &ok);
+    if (c->scope) add_def(c, "(scope)", aeo_compile_expr(c, c->scope, "catalog scope"), &ok);
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_measure *v = c->measures.items[i]->measure;
         if (!v->own_scope) continue;
         snprintf(name, sizeof name, "scope of %s", c->measures.items[i]->name);
-        add_def(c, name, aeo_compile_expr(c, v->scope, name, false), &ok);
+        add_def(c, name, aeo_compile_expr(c, v->scope, name), &ok);
     }
     if (c->key) {
-        p->key = aeo_compile_expr(c, c->key, "catalog key", false);
+        p->key = aeo_compile_expr(c, c->key, "catalog key");
         size_t len;
         char *text = aeo_expr_text(c->key, &len);
         p->key_text = aeo_arena_strndup(p->arena, text, len);
@@ -715,7 +710,7 @@ bool aeo_compile_catalog(aeo_catalog *c) {
             ok &= m->value && m->which;
         }
         uint32_t ends[2];
-        m->chunk = aeo_compile_measure(c, i, false, ends);
+        m->chunk = aeo_compile_measure(c, i, ends);
         /* Where the prefix the VM's gate covers ends: after the tiers when
          * the gate has them, else after the scope (0: no gate). */
         m->gate_end = m->n_gate_tiers ? ends[1] : m->gate_scope ? ends[0] : 0;

@@ -3,8 +3,8 @@
  * One chunk per def, const, tier and the catalog scope (all "defs" to the
  * runtime: named, argument-less, memoized per record), one per measure
  * (its whole applicability condition), one for the key, and one per
- * expression compiled on request (test facts, REPL input).  In trace mode
- * each AST node's value is recorded by a TRACE instruction, for explain. */
+ * expression compiled on request (test facts, REPL input, explain's
+ * subexpressions). */
 #ifndef AEO_LANG_COMPILE_H
 #define AEO_LANG_COMPILE_H
 
@@ -16,19 +16,18 @@
 /* Compiles a checked catalog into c->program; returns false on error. */
 bool aeo_compile_catalog(aeo_catalog *c);
 
-/* Compiles the checked expression [e] into a new chunk named [name], with
- * TRACE instructions when [trace].  Returns NULL after reporting an error
+/* Compiles the checked expression [e] into a new chunk named [name].
+ * Returns NULL after reporting an error
  * (an expression too large for 16-bit jumps).  The caller frees the chunk;
  * its constants live in the catalog program's arena, so the chunk must not
  * outlive c->program. */
-aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name, bool trace);
+aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name);
 
-/* Compiles measure [idx]'s applicability condition, with TRACE
- * instructions when [trace] (explain).  [ends] (may be NULL) receives
+/* Compiles measure [idx]'s applicability condition.  [ends] (may be NULL) receives
  * where the chunk's leading terms end: [0] after the scope, [1] after the
  * tiers (the offset of the next instruction, the conjunction so far on the
  * stack; 0 when there is no such term), for the VM's gates. */
-aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, bool trace, uint32_t ends[2]);
+aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, uint32_t ends[2]);
 
 /* The program def index of a const, def or tier declaration index. */
 uint32_t aeo_compile_def_index(const aeo_catalog *c, aeo_ref_kind kind, uint32_t index);

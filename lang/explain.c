@@ -33,7 +33,7 @@ typedef struct explainer {
 } explainer;
 
 aeo_value aeo_explain_eval(aeo_catalog *c, aeo_vm *vm, const aeo_expr *e) {
-    aeo_chunk *ch = aeo_compile_expr(c, e, "explain", false);
+    aeo_chunk *ch = aeo_compile_expr(c, e, "explain");
     if (!ch) return aeo_error_new(aeo_vm_arena(vm), "cannot compile this expression");
     aeo_value v = aeo_vm_run(vm, ch);
     aeo_chunk_free(ch);

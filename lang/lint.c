@@ -57,7 +57,7 @@ static aeo_value run_in(linter *l, const aeo_chunk *ch, aeo_value rec) {
 }
 
 static aeo_value eval_in(linter *l, const aeo_expr *e, aeo_value rec) {
-    aeo_chunk *ch = aeo_compile_expr(l->c, e, "lint", false);
+    aeo_chunk *ch = aeo_compile_expr(l->c, e, "lint");
     aeo_value v = run_in(l, ch, rec);
     aeo_chunk_free(ch);
     return v;
@@ -188,7 +188,7 @@ static void constant_condition(linter *l, const aeo_expr *e, const char *what, b
  * decides nothing. */
 static bool true_in_tiers(linter *l, const aeo_measure *m, const aeo_expr *e) {
     if (m->n_tiers == 0) return false;
-    aeo_chunk *ch = aeo_compile_expr(l->c, e, "lint", false);
+    aeo_chunk *ch = aeo_compile_expr(l->c, e, "lint");
     bool all = ch != NULL;
     for (uint32_t t = 0; t < m->n_tiers && all; t++) {
         const aeo_expr *it = m->tiers[t];
@@ -246,13 +246,13 @@ static bool maybe_true(aeo_value v) { return is_bool(v, true) || v.kind == AEO_V
 static void tier_infos(linter *l) {
     aeo_catalog *c = l->c;
     l->tiers = aeo_xcalloc(c->tiers.n + 1, sizeof *l->tiers);
-    aeo_chunk *scope = c->scope ? aeo_compile_expr(c, c->scope, "lint", false) : NULL;
+    aeo_chunk *scope = c->scope ? aeo_compile_expr(c, c->scope, "lint") : NULL;
     for (uint32_t t = 0; t < c->tiers.n; t++) {
         tier_info *ti = &l->tiers[t];
         const aeo_decl *td = c->tiers.items[t];
         /* Every tier's chunk, also of those not checked themselves: W0203
          * asks the declared tiers of a measure about other tiers' records. */
-        ti->chunk = aeo_compile_expr(c, td->value, "lint", false);
+        ti->chunk = aeo_compile_expr(c, td->value, "lint");
         tier_fields(l, td->value, &ti->fs, 0);
         if (ti->fs.n == 0) continue;
         aeo_value *recs = aeo_arena_alloc(l->a, MAX_ASSIGN * sizeof *recs);
@@ -288,7 +288,7 @@ static void tier_infos(linter *l) {
 static aeo_value conditions_on(linter *l, const aeo_decl *d, aeo_chunk **conds, bool *compiled, aeo_value rec) {
     const aeo_measure *mv = d->measure;
     if (!*compiled) {
-        for (uint32_t i = 0; i < mv->n_conds; i++) conds[i] = aeo_compile_expr(l->c, mv->conds[i].expr, "lint", false);
+        for (uint32_t i = 0; i < mv->n_conds; i++) conds[i] = aeo_compile_expr(l->c, mv->conds[i].expr, "lint");
         *compiled = true;
     }
     aeo_value w = aeo_bool(true);
@@ -390,7 +390,7 @@ static void tier_lints(linter *l, uint32_t mi) {
     for (uint32_t i = 0; i < mv->n_conds; i++) tier_fields(l, mv->conds[i].expr, &cond_fields, 0);
     /* The when and unless conditions, compiled on first need. */
     aeo_chunk **conds = aeo_xcalloc(mv->n_conds + 1, sizeof *conds);
-    aeo_chunk *own_scope = mv->own_scope ? aeo_compile_expr(c, mv->scope, "lint", false) : NULL;
+    aeo_chunk *own_scope = mv->own_scope ? aeo_compile_expr(c, mv->scope, "lint") : NULL;
     bool compiled = false;
     bool any_reachable = false, any_tier_checked = false;
     for (uint32_t t = 0; t < c->tiers.n; t++) {
@@ -703,7 +703,7 @@ bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
     make_unknown(&l);
     aeo_chunk **ch = aeo_xcalloc(n + 1, sizeof *ch);
-    for (uint32_t t = 0; t < n; t++) ch[t] = aeo_compile_expr(c, c->tiers.items[t]->value, "lint", false);
+    for (uint32_t t = 0; t < n; t++) ch[t] = aeo_compile_expr(c, c->tiers.items[t]->value, "lint");
     aeo_value *recs = aeo_xmalloc(MAX_ASSIGN * sizeof *recs);
     for (uint32_t a = 0; a < n; a++) {
         m[(size_t)a * n + a] = true;

@@ -211,7 +211,7 @@ static void leaves_of(aeo_catalog *c, coverage *cv, const aeo_expr *e) {
         cv->cap = cv->cap ? cv->cap * 2 : 64;
         cv->leaves = aeo_xrealloc(cv->leaves, cv->cap * sizeof *cv->leaves);
     }
-    cv->leaves[cv->n++] = (leaf){e, aeo_compile_expr(c, e, "coverage", false), false, false};
+    cv->leaves[cv->n++] = (leaf){e, aeo_compile_expr(c, e, "coverage"), false, false};
 }
 
 static void coverage_init(aeo_catalog *c, coverage *cv) {
@@ -233,7 +233,7 @@ static void coverage_init(aeo_catalog *c, coverage *cv) {
     cv->seen_both = aeo_xcalloc((size_t)c->tiers.n * c->tiers.n + 1, sizeof *cv->seen_both);
     cv->tier_chunks = aeo_xcalloc(c->tiers.n + 1, sizeof *cv->tier_chunks);
     for (uint32_t t = 0; t < c->tiers.n; t++)
-        cv->tier_chunks[t] = aeo_compile_expr(c, c->tiers.items[t]->value, "coverage", false);
+        cv->tier_chunks[t] = aeo_compile_expr(c, c->tiers.items[t]->value, "coverage");
     for (uint32_t m = 0; m < c->measures.n; m++) {
         const aeo_decl *d = c->measures.items[m];
         const aeo_measure *v = d->measure;
@@ -474,7 +474,7 @@ static bool test_record(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, aeo_value
         *err = "the test has no facts map";
         return false;
     }
-    aeo_chunk *ch = aeo_compile_expr(c, facts, "test facts", false);
+    aeo_chunk *ch = aeo_compile_expr(c, facts, "test facts");
     if (!ch) {
         *err = "the facts could not be compiled";
         return false;
@@ -533,7 +533,7 @@ static bool expect_values(aeo_catalog *c, aeo_vm *vm, const aeo_expr *map, aeo_b
         if (k->ref != AEO_REF_MEASURE) continue;
         uint32_t m = k->ref_index;
         aeo_value a = aeo_vm_measure(vm, m);
-        aeo_chunk *ch = aeo_compile_expr(c, map->u.map.vals[i], "expected value", false);
+        aeo_chunk *ch = aeo_compile_expr(c, map->u.map.vals[i], "expected value");
         aeo_value want = ch ? aeo_vm_run(vm, ch) : aeo_error_new(aeo_vm_arena(vm), "cannot compile");
         aeo_chunk_free(ch);
         aeo_buf wt = {0}, gt = {0};

@@ -111,10 +111,7 @@ struct aeo_vm {
     size_t max_bytes;
     const aeo_value *vars;
     uint32_t n_vars;
-    bool tracing;
     bool aborted;          /* run stopped at a limit (see measure_slow) */
-    aeo_trace_entry *trace;
-    uint32_t n_trace, cap_trace;
 };
 
 /* Forgets every memo and gate decision: the next generation of marks. */
@@ -262,29 +259,17 @@ aeo_arena *aeo_vm_arena(aeo_vm *vm) { return vm->arena; }
 void aeo_vm_begin(aeo_vm *vm, aeo_value record) {
     vm->root = record;
     vm->steps = 0;
-    vm->n_trace = 0;
-    vm->cap_trace = 0;
-    vm->trace = NULL;
     new_generation(vm);
 }
 
 void aeo_vm_end(aeo_vm *vm) {
     aeo_arena_reset(vm->arena);
     vm->root = aeo_null();
-    vm->trace = NULL;
-    vm->n_trace = vm->cap_trace = 0;
 }
 
 void aeo_vm_set_vars(aeo_vm *vm, const aeo_value *vars, uint32_t n) {
     vm->vars = vars;
     vm->n_vars = n;
-}
-
-void aeo_vm_trace(aeo_vm *vm, bool on) { vm->tracing = on; }
-
-const aeo_trace_entry *aeo_vm_trace_entries(const aeo_vm *vm, uint32_t *n) {
-    *n = vm->n_trace;
-    return vm->trace;
 }
 
 bool aeo_vm_in_force(const aeo_vm *vm, uint32_t idx) { return vm->in_force[idx]; }
@@ -334,11 +319,10 @@ static bool gate_decide(aeo_vm *vm, uint32_t g) {
 }
 
 /* Whether measure [idx] is false without running it: not in force, or
- * its gate closed.  With tracing on only the dates count. */
+ * its gate closed. */
 static inline bool gated_out(aeo_vm *vm, uint32_t idx) {
     uint32_t g = vm->gate_of[idx];
     if (g == GATE_NOT_IN_FORCE) return true;
-    if (vm->tracing) return false;
     uint32_t st = vm->gate_state[g];
     if (st == MARK(vm, GATE_CLOSED)) return true;
     if (st == MARK(vm, GATE_OPEN)) return false;
@@ -1162,22 +1146,6 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             if (n.kind == AEO_V_INT) TOP() = aeo_bool(n.as.i == 1);
             NEXT;
         }
-        CASE(TRACE): {
-            uint16_t node = READ_U16(ip);
-            ip += 2;
-            if (vm->tracing) {
-                if (vm->n_trace == vm->cap_trace) {
-                    uint32_t ncap = vm->cap_trace ? vm->cap_trace * 2 : 64;
-                    vm->trace = aeo_arena_realloc(vm->arena, vm->trace, vm->cap_trace * sizeof *vm->trace,
-                                                  ncap * sizeof *vm->trace);
-                    vm->cap_trace = ncap;
-                }
-                vm->trace[vm->n_trace].node = node;
-                vm->trace[vm->n_trace].value = TOP();
-                vm->n_trace++;
-            }
-            NEXT;
-        }
         CASE(RETURN): {
             aeo_value v = POP();
             if (fp->ret == RET_DEF) {
@@ -1414,10 +1382,6 @@ static inline __attribute__((always_inline)) void measures_loop(aeo_vm *vm, cons
 }
 
 void aeo_vm_measures(aeo_vm *vm, const uint32_t *idx, uint32_t n, aeo_value *out) {
-    if (vm->tracing) {
-        for (uint32_t k = 0; k < n; k++) out[k] = aeo_vm_measure(vm, idx ? idx[k] : k);
-        return;
-    }
     if (idx) measures_loop(vm, idx, n, out);
     else measures_loop(vm, NULL, n, out);
 }

@@ -29,12 +29,6 @@
 
 typedef struct aeo_vm aeo_vm;
 
-/* One explain-trace entry: AST node [node] evaluated to [value]. */
-typedef struct aeo_trace_entry {
-    uint32_t node;
-    aeo_value value;
-} aeo_trace_entry;
-
 /* A VM for [p] (borrowed; must outlive the VM).  Free with aeo_vm_free. */
 aeo_vm *aeo_vm_new(const aeo_program *p);
 void aeo_vm_free(aeo_vm *vm);
@@ -79,9 +73,5 @@ aeo_value aeo_vm_def(aeo_vm *vm, uint32_t idx);
 /* Runs an arbitrary chunk (a REPL expression, a test's facts, the key)
  * against the current record. */
 aeo_value aeo_vm_run(aeo_vm *vm, const aeo_chunk *c);
-/* Starts recording TRACE instructions (explain); entries live in the
- * evaluation arena and are cleared by aeo_vm_begin. */
-void aeo_vm_trace(aeo_vm *vm, bool on);
-const aeo_trace_entry *aeo_vm_trace_entries(const aeo_vm *vm, uint32_t *n);
 
 #endif

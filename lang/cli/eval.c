@@ -706,7 +706,7 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     if (fmt == FMT_JSON) fputs("[", stdout);
     if (fmt == FMT_CSV)
         fputs(valued ? "record,key,measure,outcome,value,detail\n" : "record,key,measure,outcome,detail\n", stdout);
-    /* --explain compiles traced chunks into the catalog as it goes: one thread. */
+    /* --explain compiles its subexpressions into the catalog as it goes: one thread. */
     aeo_facts_status fs = AEO_FACTS_RECORD;
     if (o->jobs > 1 && !o->explain) fs = run_parallel(&x, rd, o->jobs, &w, &stats, &recno, &ioerr);
     if (fs == AEO_FACTS_RECORD) fs = run_serial(&x, rd, &w, &stats, &recno, &ioerr);

@@ -525,7 +525,7 @@ static aeo_expr *parse_check(session *s, const char *text) {
 static aeo_chunk *compile(session *s, const aeo_expr *e) {
     aeo_catalog *c = s->c;
     uint32_t before = c->diags.n;
-    aeo_chunk *ch = aeo_compile_expr(c, e, "<repl>", false);
+    aeo_chunk *ch = aeo_compile_expr(c, e, "<repl>");
     if (!ch) {
         if (c->diags.n > before) print_diags(s, &c->diags, &c->sources, -1);
         s->failed = true;
