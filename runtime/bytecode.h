@@ -6,8 +6,9 @@
  *
  * The bytecode format matters in:
  *   runtime/opcodes.def  the opcode table (the only list of opcodes);
- *   runtime/bytecode.c   operand layouts, lengths, stack effects, the assembler;
- *   runtime/disasm.c     the disassembler, driven by the table;
+ *   runtime/bytecode.c   operand layouts, lengths, stack effects, the assembler,
+ *                        and the disassembler (aeo_chunk_disasm), driven by the
+ *                        table with no per-opcode case;
  *   runtime/vm.c         execution;
  *   lang/compile.c       code generation;
  *   tests/unit/          hand-assembled chunks and the round-trip test.
