@@ -22,25 +22,35 @@
 #include "runtime/outcome.h"
 #include "runtime/vm.h"
 
+/* The declarations a walk has entered, so that a def used twice (or a
+ * chain of them) is taken apart once: both walks below, the facts a
+ * measure reads and the coverage leaves, keep one. */
+typedef struct visited {
+    const void **items;
+    uint32_t n, cap;
+} visited;
+
+/* Whether [d] was visited already; marks it visited. */
+static bool visited_before(visited *v, const void *d) {
+    for (uint32_t i = 0; i < v->n; i++)
+        if (v->items[i] == d) return true;
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 16;
+        v->items = aeo_xrealloc(v->items, v->cap * sizeof *v->items);
+    }
+    v->items[v->n++] = d;
+    return false;
+}
+
 /* ---- facts a measure reads ------------------------------------------------ */
 
 typedef struct path_set {
     const char **items;
     uint32_t n, cap;
-    const void **seen;      /* declarations already walked */
-    uint32_t n_seen, cap_seen;
+    visited seen;           /* declarations already walked */
 } path_set;
 
-static bool seen(path_set *ps, const void *d) {
-    for (uint32_t i = 0; i < ps->n_seen; i++)
-        if (ps->seen[i] == d) return true;
-    if (ps->n_seen == ps->cap_seen) {
-        ps->cap_seen = ps->cap_seen ? ps->cap_seen * 2 : 16;
-        ps->seen = aeo_xrealloc(ps->seen, ps->cap_seen * sizeof *ps->seen);
-    }
-    ps->seen[ps->n_seen++] = d;
-    return false;
-}
+static bool seen(path_set *ps, const void *d) { return visited_before(&ps->seen, d); }
 
 /* The path of a field selection rooted at the facts variable, or false. */
 static bool root_path(const aeo_expr *e, aeo_buf *b) {
@@ -158,8 +168,7 @@ typedef struct leaf {
 typedef struct coverage {
     leaf *leaves;
     uint32_t n, cap;
-    const void **walked;          /* defs and tiers already decomposed */
-    uint32_t n_walked, cap_walked;
+    visited walked;               /* defs and tiers already decomposed */
     bool *applied, *not_applied;  /* per measure */
     uint32_t **wins;              /* per valued measure: wins of each case, then of the else */
     bool valued;                  /* the catalog has valued measures */
@@ -174,16 +183,7 @@ typedef struct coverage {
     aeo_chunk **tier_chunks;
 } coverage;
 
-static bool walked(coverage *cv, const void *d) {
-    for (uint32_t i = 0; i < cv->n_walked; i++)
-        if (cv->walked[i] == d) return true;
-    if (cv->n_walked == cv->cap_walked) {
-        cv->cap_walked = cv->cap_walked ? cv->cap_walked * 2 : 16;
-        cv->walked = aeo_xrealloc(cv->walked, cv->cap_walked * sizeof *cv->walked);
-    }
-    cv->walked[cv->n_walked++] = d;
-    return false;
-}
+static bool walked(coverage *cv, const void *d) { return visited_before(&cv->walked, d); }
 
 /* Decomposes a condition into its leaves. */
 static void leaves_of(aeo_catalog *c, coverage *cv, const aeo_expr *e) {
@@ -246,7 +246,7 @@ static void coverage_init(aeo_catalog *c, coverage *cv) {
 static void coverage_free(coverage *cv) {
     for (uint32_t i = 0; i < cv->n; i++) aeo_chunk_free(cv->leaves[i].chunk);
     free(cv->leaves);
-    free(cv->walked);
+    free(cv->walked.items);
     free(cv->applied);
     free(cv->not_applied);
     for (uint32_t m = 0; cv->wins && m < cv->n_measures; m++) free(cv->wins[m]);
@@ -651,7 +651,7 @@ static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_tes
             }
             if (!aeo_vm_in_force(vm, i)) aeo_buf_puts(why, "    (the measure is not in force on the test's as_of)\n");
             free(ps.items);
-            free(ps.seen);
+            free(ps.seen.items);
         }
         aeo_buf_free(&exp);
     }
