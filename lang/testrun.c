@@ -87,6 +87,12 @@ typedef struct walk_ctx {
 
 static void walk_child(const aeo_expr *e, void *p);
 
+/* Adds to [ps] the fact paths [e] reads: field selections rooted at the
+ * facts variable ("enterprise.address.city" is one path, not three), and
+ * those of every def, tier, measure and function body it names, each
+ * entered once.  A path is the longest rooted selection: the failure
+ * message shows the value found there, which for a nested record is the
+ * leaf the condition compares, not the whole record. */
 static void walk_expr(aeo_catalog *c, path_set *ps, const aeo_expr *e) {
     if (!e) return;
     walk_ctx w = {c, ps};
@@ -118,12 +124,20 @@ static void walk_child(const aeo_expr *e, void *p) {
     walk_expr(w->c, w->ps, e);
 }
 
+/* Everything measure [m]'s outcome and value depend on: its scope (own or
+ * the catalog's), tiers, when and unless, and a valued measure's cases and
+ * else. */
 static void walk_measure(aeo_catalog *c, path_set *ps, const aeo_decl *m) {
     if (seen(ps, m)) return;
     const aeo_measure *v = m->measure;
     if (v->scope && !seen(ps, v->scope)) walk_expr(c, ps, v->scope);
     if (v->tier_prop) walk_expr(c, ps, v->tier_prop->value);
     for (uint32_t i = 0; i < v->n_conds; i++) walk_expr(c, ps, v->conds[i].expr);
+    for (uint32_t i = 0; i < v->n_cases; i++) {
+        walk_expr(c, ps, v->cases[i].cond);
+        walk_expr(c, ps, v->cases[i].value);
+    }
+    if (v->else_case) walk_expr(c, ps, v->else_case->value);
 }
 
 /* The value at [path] ("enterprise.address.city") in [rec], formatted. */
@@ -185,7 +199,15 @@ typedef struct coverage {
 
 static bool walked(coverage *cv, const void *d) { return visited_before(&cv->walked, d); }
 
-/* Decomposes a condition into its leaves. */
+/* Decomposes a condition into its leaves: the operands of &&, || and !
+ * down to what is neither.  A leaf is what an author can make true or false
+ * with one fact, so that "never seen false" names something to write a test
+ * for.  Bool defs and tiers are entered (once: a def shared by 28 measures
+ * is one set of leaves), since their names hide the conditions; a function
+ * call is not (its body's leaves depend on its arguments, which a leaf
+ * evaluated on its own does not have); a measure reference is covered as
+ * that measure; a literal cannot be covered.  Leaves are identified by
+ * node, so a def entered from two measures is counted once. */
 static void leaves_of(aeo_catalog *c, coverage *cv, const aeo_expr *e) {
     if (!e) return;
     if (e->kind == AEO_EXPR_BINARY && (e->u.binary.op == AEO_OPR_AND || e->u.binary.op == AEO_OPR_OR)) {
@@ -262,7 +284,12 @@ static bool overlap_pair(const coverage *cv, uint32_t a, uint32_t b) {
     return a < b && cv->may_overlap && cv->may_overlap[(size_t)a * cv->n_tiers + b];
 }
 
-/* Records what the current record shows: measure outcomes, leaf values. */
+/* Records what the current record shows: measure outcomes, leaf values.
+ * Only decided values count: a leaf that is undecided (a fact missing) or
+ * fails on a test record says nothing about whether some record makes it
+ * true or false.  Every leaf is evaluated on every record, not only where
+ * the measure's short-circuit would reach it: coverage asks which values
+ * the tests exhibit, not which branches one evaluation took. */
 static void coverage_record(aeo_catalog *c, aeo_vm *vm, coverage *cv) {
     for (uint32_t m = 0; m < c->measures.n; m++) {
         aeo_value v = aeo_vm_measure(vm, m);
@@ -465,7 +492,10 @@ static void describe(aeo_buf *b, aeo_measure_outcome o) {
     }
 }
 
-/* Builds the record of test [t] in the VM's arena. */
+/* Builds the record of test [t] in the VM's arena.  The map literal is run
+ * as an expression (it may name consts, and compute: `as_of - duration(..)`)
+ * and then converted by the facts decoder's own rules, so that a test's
+ * record is exactly what `aeo eval` would make of the same JSON. */
 static bool test_record(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, aeo_value *rec, const char **err) {
     /* The facts as the checker resolved them: examples and 'with' merged
      * into one map literal. */
@@ -489,6 +519,9 @@ static bool test_record(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, aeo_value
     return aeo_facts_from_value(aeo_vm_arena(vm), c->program->root, c->program->root_name, m, rec, err);
 }
 
+/* Runs every test's record through the decoder once, at check time: a test
+ * whose facts do not fit the schema is an error of the catalog (E0208), not
+ * a failed test, since no outcome could be compared. */
 bool aeo_tests_check(aeo_catalog *c) {
     if (!c->program || !c->program->root) return true;
     bool ok = true;
@@ -572,6 +605,9 @@ static bool expect_values(aeo_catalog *c, aeo_vm *vm, const aeo_expr *map, aeo_b
 static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_test_opts *o, aeo_buf *why,
                     coverage *cv) {
     aeo_program *p = c->program;
+    /* A test's date is part of its meaning (measures come into and go out
+     * of force), so a test without one runs only when the run gives one:
+     * "today" would make the result change with the calendar. */
     aeo_value as_of = o->has_as_of ? o->as_of : aeo_timestamp(0, 0);
     const aeo_prop *ap = aeo_decl_prop(t, "as_of");
     if (ap) aeo_date_value(ap->value, &as_of);
@@ -589,6 +625,9 @@ static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_tes
     }
     aeo_vm_begin(vm, rec);
     uint32_t n = p->n_measures;
+    /* The expectations as one outcome per measure (the checker has already
+     * refused a measure listed under two of them, E0210); expect_only is
+     * kept apart, since it constrains every measure, listed or not. */
     int *want = aeo_xcalloc(n ? n : 1, sizeof *want);   /* 0 none, 1 + aeo_outcome_kind */
     bool *only = aeo_xcalloc(n ? n : 1, sizeof *only);
     bool has_only = false;
@@ -634,6 +673,9 @@ static bool run_one(aeo_catalog *c, aeo_vm *vm, const aeo_decl *t, const aeo_tes
             problem = "expected";
         }
         if (problem) {
+            /* The failure names the facts the measure reads with their
+             * values in this record: what an author needs to see why, without
+             * re-running the test by hand. */
             ok = false;
             aeo_buf got_text = {0};
             describe(&got_text, oc);
