@@ -689,6 +689,24 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define TOP() (sp[-1])
+/* The limits every call of a def, measure or function meets before its
+ * frame is pushed: frame depth, stack room up to [top], one step of the
+ * cost budget.  Each ends the record's evaluation with a limit error. */
+#define CALL_LIMITS(top)                                                        \
+    do {                                                                        \
+        if (fp + 1 == fbase + FRAMES_MAX) {                                     \
+            abort_value = limit_error(vm, "definitions nested too deeply");     \
+            goto abort;                                                         \
+        }                                                                       \
+        if ((top) > stack_end) {                                                \
+            abort_value = limit_error(vm, "value stack exhausted");             \
+            goto abort;                                                         \
+        }                                                                       \
+        if (++vm->steps > vm->max_steps) {                                      \
+            abort_value = limit_error(vm, "evaluation exceeded its cost limit"); \
+            goto abort;                                                         \
+        }                                                                       \
+    } while (0)
     const uint8_t *op_ip;
     aeo_opcode op;
 #ifdef AEO_COMPUTED_GOTO
@@ -934,18 +952,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 NEXT;
             }
             const aeo_chunk *callee = is_def ? vm->prog->defs[idx].chunk : vm->prog->measures[idx].chunk;
-            if (fp + 1 == fbase + FRAMES_MAX) {
-                abort_value = limit_error(vm, "definitions nested too deeply");
-                goto abort;
-            }
-            if (sp + callee->n_locals + callee->max_stack + 1 > stack_end) {
-                abort_value = limit_error(vm, "value stack exhausted");
-                goto abort;
-            }
-            if (++vm->steps > vm->max_steps) {
-                abort_value = limit_error(vm, "evaluation exceeded its cost limit");
-                goto abort;
-            }
+            CALL_LIMITS(sp + callee->n_locals + callee->max_stack + 1);
             *state = vm->memo_running;
             fp->ip = ip;
             fp++;
@@ -973,18 +980,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             uint8_t argc = ip[2];
             ip += 3;
             const aeo_chunk *callee = vm->prog->defs[idx].chunk;
-            if (fp + 1 == fbase + FRAMES_MAX) {
-                abort_value = limit_error(vm, "definitions nested too deeply");
-                goto abort;
-            }
-            if (sp - argc + callee->n_locals + callee->max_stack + 1 > stack_end) {
-                abort_value = limit_error(vm, "value stack exhausted");
-                goto abort;
-            }
-            if (++vm->steps > vm->max_steps) {
-                abort_value = limit_error(vm, "evaluation exceeded its cost limit");
-                goto abort;
-            }
+            CALL_LIMITS(sp - argc + callee->n_locals + callee->max_stack + 1);
             fp->ip = ip;
             fp++;
             fp->chunk = callee;
