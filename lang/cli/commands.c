@@ -180,9 +180,17 @@ static bool print_diff(const char *path, const char *old, size_t old_len, const 
         size_t n = 2 * strlen(path) + 128;
         char *cmd = aeo_xmalloc(n);
         snprintf(cmd, n, "diff -u --label 'a/%s' --label 'b/%s' %s %s", path, path, a, b);
-        fflush(stdout);
-        int rc = system(cmd);
-        ok = rc != -1;
+        /* diff's output is read back and written through the output layer
+         * (out.c), so that a failed write of the diff is aeo's exit 2, not
+         * a child's lost message. */
+        FILE *p = popen(cmd, "r");
+        ok = p != NULL;
+        if (p) {
+            char chunk[8192];
+            size_t got;
+            while ((got = fread(chunk, 1, sizeof chunk, p)) > 0) fwrite(chunk, 1, got, stdout);
+            ok = pclose(p) != -1;
+        }
         free(cmd);
     }
     if (fa >= 0) unlink(a);

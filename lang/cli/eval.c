@@ -719,7 +719,6 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     free(ioerr);
     uint64_t bad_records = stats.bad, error_records = stats.errors;
     uint64_t (*counts)[4] = stats.counts;
-    if (w.failed) errno = EIO;
     if (fmt == FMT_JSON) fputs(w.wrote ? "\n]\n" : "]\n", stdout);
     if (o->summary) {
         char date[48];
@@ -754,8 +753,10 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     } else if (fmt == FMT_TABLE && recno == 0) {
         fputs("no records\n", stdout);
     }
-    if (fflush(stdout) != 0 || ferror(stdout) || w.failed) {
-        fprintf(stderr, "aeo: writing output: %s\n", strerror(errno));
+    /* The output layer knows the errno of the write that failed (out.c);
+     * its message comes before the summary lines below. */
+    if (!aeo_cli_out_flush() || w.failed) {
+        aeo_cli_out_report();
         st = EXIT_USAGE;
     }
     if (st == EXIT_OK && (bad_records || error_records)) st = EXIT_FINDINGS;
