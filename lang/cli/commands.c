@@ -13,6 +13,7 @@
 #include "lang/cli/cli.h"
 #include "lang/diag_docs.h"
 #include "lang/fmt.h"
+#include "lang/printable.h"
 #include "lang/lint.h"
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
@@ -456,7 +457,16 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
         }
         aeo_buf_puts(&out, "}}\n");
     }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    if (fmt == LIST_TABLE) {
+        /* Titles, cites and categories come from the rules: escaped for
+         * the terminal (lang/printable.h).  JSON and CSV escape their own way. */
+        aeo_buf safe = {0};
+        aeo_printable_put(&safe, out.data ? out.data : "", out.len, 0);
+        fwrite(safe.data ? safe.data : "", 1, safe.len, stdout);
+        aeo_buf_free(&safe);
+    } else {
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    }
     aeo_buf_free(&out);
     aeo_buf_free(&g);
     free(groups);

@@ -16,6 +16,7 @@
 #include "lang/catalog.h"
 #include "lang/cli/cli.h"
 #include "lang/explain.h"
+#include "lang/printable.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/outcome.h"
@@ -81,6 +82,7 @@ typedef struct evaluator {
     aeo_value *granted;        /* what each selected measure grants (NULL value: nothing) */
     uint32_t *by_kind;         /* 4 x n_sel: measure positions by outcome */
     aeo_buf keybuf, tmp;
+    aeo_buf safe;              /* a record's text output before lang/printable.c escapes it */
 } evaluator;
 
 /* --summary of a valued measure: how many records got each value (its
@@ -169,6 +171,7 @@ static void evaluator_free(evaluator *ev) {
     free(ev->by_kind);
     aeo_buf_free(&ev->keybuf);
     aeo_buf_free(&ev->tmp);
+    aeo_buf_free(&ev->safe);
 }
 
 /* The separator that goes before a record in [fmt]; the writer drops the
@@ -217,8 +220,8 @@ static void tally_values(const eval_ctx *x, evaluator *ev, eval_stats *st) {
 
 /* Formats item [it] (record number [recno]) into [out] (or, for --summary,
  * counts it and puts a bad record's message in [err]). */
-static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
-                     aeo_buf *err, eval_stats *stats) {
+static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
+                        aeo_buf *err, eval_stats *stats) {
     const aeo_program *p = x->p;
     aeo_vm *vm = ev->vm;
     out_format fmt = x->fmt;
@@ -347,6 +350,28 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
     }
     }
     aeo_vm_end(vm);
+}
+
+/* Makes what [b] holds from [from] on safe for a terminal (lang/printable.h),
+ * through [scratch]; aeo's own colours are kept when [color]. */
+static void make_printable(aeo_buf *b, size_t from, aeo_buf *scratch, bool color) {
+    scratch->len = 0;
+    aeo_buf_putn(scratch, b->data + from, b->len - from);
+    b->len = from;
+    aeo_printable_put(b, scratch->data, scratch->len, color ? AEO_PRINTABLE_KEEP_SGR : 0);
+}
+
+/* Evaluates one record into [out] (and a message for stderr into [err]).
+ * The text formats (the table, --explain, --summary's messages) show
+ * strings of the facts and of the rules: those are escaped so that no
+ * control character reaches a terminal; JSON and CSV have their own
+ * escapes. */
+static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
+                     aeo_buf *err, eval_stats *stats) {
+    size_t out_from = out->len, err_from = err->len;
+    eval_record(x, ev, it, recno, out, err, stats);
+    if (x->fmt == FMT_TABLE && out->len > out_from) make_printable(out, out_from, &ev->safe, x->color);
+    if (err->len > err_from) make_printable(err, err_from, &ev->safe, false);
 }
 
 /* The writer's side: output in order, with the first separator dropped. */

@@ -49,6 +49,7 @@
 #include "lang/compile.h"
 #include "lang/diag.h"
 #include "lang/explain.h"
+#include "lang/printable.h"
 #include "lang/testrun.h"
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
@@ -533,6 +534,18 @@ static aeo_chunk *compile(session *s, const aeo_expr *e) {
     return ch;
 }
 
+
+/* Writes the text in [b] (and a newline when [newline]) to stdout, escaped
+ * for the terminal (lang/printable.h): results, tables and explanations
+ * quote strings of the facts and the rules.  The session's own colours are
+ * kept. */
+static void print_text(const session *s, const aeo_buf *b, bool newline) {
+    aeo_buf safe = {0};
+    aeo_printable_put(&safe, b->data ? b->data : "", b->len, s->color_out ? AEO_PRINTABLE_KEEP_SGR : 0);
+    if (newline) aeo_buf_putn(&safe, "\n", 1);
+    fwrite(safe.data ? safe.data : "", 1, safe.len, stdout);
+    aeo_buf_free(&safe);
+}
 static void eval_expr(session *s, aeo_expr *e) {
     aeo_chunk *ch = compile(s, e);
     if (!ch) return;
@@ -542,7 +555,7 @@ static void eval_expr(session *s, aeo_expr *e) {
     format_result(s, &b, v, e->type);
     aeo_vm_end(s->vm);
     aeo_chunk_free(ch);
-    printf("%s\n", b.data);
+    print_text(s, &b, true);
     aeo_buf_free(&b);
 }
 
@@ -1374,7 +1387,7 @@ static void cmd_measures(session *s, char *args) {
         aeo_buf_puts(&b, "\n");
     }
     aeo_vm_end(s->vm);
-    fputs(b.data, stdout);
+    print_text(s, &b, false);
     printf("%u %s, %u not, %u undecided, %u %s\n", counts[AEO_OUTCOME_APPLIES], plural(counts[AEO_OUTCOME_APPLIES], "applies", "apply"),
            counts[AEO_OUTCOME_NOT], counts[AEO_OUTCOME_UNDECIDED], counts[AEO_OUTCOME_ERROR], plural(counts[AEO_OUTCOME_ERROR], "error", "errors"));
     aeo_buf_free(&b);
@@ -1412,7 +1425,7 @@ static void cmd_explain(session *s, char *args) {
         aeo_explain_expr(s->c, s->vm, e, s->color_out, &b);
         aeo_vm_end(s->vm);
     }
-    if (b.len) fputs(b.data, stdout);
+    if (b.len) print_text(s, &b, false);
     if (b.len && b.data[b.len - 1] != '\n') fputc('\n', stdout);
     aeo_buf_free(&b);
 }
