@@ -658,7 +658,13 @@ static int load_paths(session *s, strvec *paths) {
     bool io;
     aeo_catalog *c = build(s, paths, s->decls, s->n_decls, SHOW_NONE, &io);
     if (!c) {
-        build(s, paths, NULL, 0, SHOW_ALL, &io);   /* reports the path */
+        /* Again, to report the path; a file that could be read this time
+         * (a passing I/O fault) still failed the load, and says so. */
+        aeo_catalog *again = build(s, paths, NULL, 0, SHOW_ALL, &io);
+        if (again) {
+            fail(s, "%s", "the rule files could not be read");
+            aeo_catalog_free(again);
+        }
         strvec_free(paths);
         return 2;
     }
