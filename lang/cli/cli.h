@@ -7,6 +7,7 @@
  *               ordered writing) and its output formats
  *   commands.c  check, parse, disasm, test, fmt, list, explain CODE
  *   repl.c      `aeo repl`: the session; lineedit.c: the line editor
+ *   out.c       the output layer: stdout, its errors, exit status 2
  *
  * Exit status: 0 ok; 1 findings (diagnostics, failed tests, records with
  * errors); 2 usage or I/O error.  Diagnostics go to stderr, results to
