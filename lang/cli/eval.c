@@ -860,17 +860,25 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         printf("%llu record%s as of %s: %llu evaluated, %llu unreadable\n", (unsigned long long)recno,
                recno == 1 ? "" : "s", date, (unsigned long long)(recno - bad_records),
                (unsigned long long)bad_records);
+        /* Titles come from the rules: escaped for the terminal. */
+        char **titles = aeo_xcalloc(n_sel + 1, sizeof *titles);
+        for (uint32_t k = 0; k < n_sel; k++) {
+            aeo_buf t = {0};
+            aeo_printable_put(&t, p->measures[sel[k]].title, strlen(p->measures[sel[k]].title), 0);
+            aeo_buf_putn(&t, "", 1);
+            titles[k] = t.data;
+        }
         int idw = 2, tw = 5;
         for (uint32_t k = 0; k < n_sel; k++) {
             int wd = (int)strlen(p->measures[sel[k]].id);
             if (wd > idw) idw = wd;
-            wd = (int)strlen(p->measures[sel[k]].title);
+            wd = (int)strlen(titles[k]);
             if (wd > tw) tw = wd > 60 ? 60 : wd;
         }
         printf("%-*s  %-*s  %8s  %8s  %9s  %6s\n", idw, "ID", tw, "TITLE", "applies", "not", "undecided", "error");
         for (uint32_t k = 0; k < n_sel; k++)
             printf("%-*s  %-*.*s  %8llu  %8llu  %9llu  %6llu\n", idw, p->measures[sel[k]].id, tw, tw,
-                   p->measures[sel[k]].title, (unsigned long long)counts[k][AEO_OUTCOME_APPLIES],
+                   titles[k], (unsigned long long)counts[k][AEO_OUTCOME_APPLIES],
                    (unsigned long long)counts[k][AEO_OUTCOME_NOT], (unsigned long long)counts[k][AEO_OUTCOME_UNDECIDED],
                    (unsigned long long)counts[k][AEO_OUTCOME_ERROR]);
         /* Valued measures: the records per value granted. */
@@ -883,6 +891,8 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
             if (p->measures[sel[k]].unit) printf("; unit: %s", p->measures[sel[k]].unit);
             printf("\n");
         }
+        for (uint32_t k = 0; k < n_sel; k++) free(titles[k]);
+        free(titles);
     } else if (fmt == FMT_TABLE && recno == 0) {
         fputs("no records\n", stdout);
     }

@@ -297,6 +297,9 @@ static void mark_absent(aeo_value rec, const char *path) {
     }
 }
 
+/* decode_facts's message when cJSON ran out of memory. */
+static const char OUT_OF_MEMORY[] = "out of memory";
+
 /* Decodes [json] (NULL: no facts, every fact unknown) against the current
  * schema into a record allocated in [a].  Required facts that are missing
  * are bound as unknown; their paths go to [missing] if given.  On failure
@@ -320,7 +323,7 @@ static bool decode_facts(session *s, const cJSON *json, aeo_arena *a, aeo_value 
     char *text = copy ? cJSON_PrintUnformatted(copy) : NULL;
     bool ok;
     if (!text) {
-        *err = "out of memory";
+        *err = OUT_OF_MEMORY;
         ok = false;
     } else {
         ok = aeo_facts_decode(a, p->root, p->root_name, text, strlen(text), 1, out, err);
@@ -399,8 +402,13 @@ static void begin_record(session *s) {
     aeo_vm_begin(s->vm, aeo_null());
     aeo_value rec;
     const char *err;
-    if (!decode_facts(s, s->cur, aeo_vm_arena(s->vm), &rec, &err, NULL))
+    if (!decode_facts(s, s->cur, aeo_vm_arena(s->vm), &rec, &err, NULL)) {
+        /* The facts were checked when they were loaded or edited, so only
+         * memory can fail here; evaluating on no facts without a word would
+         * show "unknown" as if that were the answer. */
+        if (err && strcmp(err, OUT_OF_MEMORY) == 0) fail(s, "%s: the facts cannot be used here; every fact is unknown", err);
         rec = s->c->program->root ? aeo_record_new(aeo_vm_arena(s->vm), s->c->program->root) : aeo_null();
+    }
     aeo_vm_begin(s->vm, rec);
 }
 
@@ -2084,9 +2092,18 @@ static void complete_for_editor(void *ud, const char *line, size_t cursor, cands
 static char *read_script_line(FILE *in) {
     char *line = NULL;
     size_t cap = 0;
+    errno = 0;
     ssize_t n = getline(&line, &cap, in);
     if (n < 0) {
+        int e = errno;
         free(line);
+        /* Not the end: out of memory or a read error.  Taking it for the
+         * end would drop the rest of the script without a word. */
+        if (!feof(in)) {
+            fflush(stdout);
+            fprintf(stderr, "aeo: reading the script: %s\n", strerror(e ? e : EIO));
+            exit(2);
+        }
         return NULL;
     }
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';

@@ -39,13 +39,6 @@ echo "$cases" | while IFS='|' read -r name args input; do
     base=$?
     AEO_FAULT_COUNT="$tmp/count" LD_PRELOAD="$FAULT_SO" $AEO $args <"$input" >/dev/null 2>&1
     for kind in write read open malloc; do
-        if [ $name = repl-script ] && [ $kind = malloc ]; then
-            # Known (issue 13): a malloc failing while the REPL loads its
-            # facts can drop a field silently (the record reads back with
-            # that fact unknown, exit 0).  Skipped until fixed.
-            echo "skip $name $kind: a failed malloc while the REPL loads facts can drop a field silently (issue 13)"
-            continue
-        fi
         total=$(awk -v k=$kind '$1 == k { print $2 }' "$tmp/count")
         [ -n "$total" ] || total=0
         bad=0

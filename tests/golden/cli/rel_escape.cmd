@@ -9,6 +9,8 @@ F=tests/golden/cli/rel_escape.jsonl
   $AEO eval $C --facts $F --as-of 2021-06-01 --format table
   echo "== eval --explain"
   $AEO eval $C --facts $F --as-of 2021-06-01 --explain --measure M01
+  echo "== eval --summary"
+  $AEO eval $C --facts $F --as-of 2021-06-01 --summary
   echo "== eval --format jsonl"
   $AEO eval $C --facts $F --as-of 2021-06-01 --format jsonl
   echo "== list"

@@ -38,3 +38,12 @@ for j in 1 2; do
   check $? "waiting for input -j $j"
   echo "  $(wc -l <"$SCRATCH/sig.out") lines"
 done
+# --format json: the array is closed, so the output stays one JSON value.
+{ cat $R/enterprises.jsonl; sleep 2; } |
+  $AEO eval $R --facts - --as-of 2021-06-01 --format json >"$SCRATCH/sig.out" 2>"$SCRATCH/sig.err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+echo "json: exit $?, $(grep -c '"record":' "$SCRATCH/sig.out") records, last line '$(tail -1 "$SCRATCH/sig.out")'"
+cat "$SCRATCH/sig.err"
