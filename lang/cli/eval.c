@@ -602,7 +602,7 @@ static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, un
         while (b->n < BATCH_RECORDS && bytes < BATCH_BYTES) {
             /* A signal stops at a record boundary: the batches read so far
              * are still evaluated and written. */
-            if (stop_signal) {
+            if (stop_signal || w->failed || aeo_cli_out_failed()) {
                 reading = false;
                 break;
             }
@@ -724,6 +724,9 @@ static aeo_facts_status run_serial(const eval_ctx *x, aeo_facts_reader *rd, eval
         if (out.len >= 64 * 1024 || err.len) {
             write_output(w, &out, &err);
             out.len = err.len = 0;
+            /* Output that cannot be written (a full disk): stop reading;
+             * the exit status is 2 whatever else happens. */
+            if (w->failed || aeo_cli_out_failed()) break;
         }
     }
     write_output(w, &out, &err);
