@@ -78,8 +78,8 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c runtime/outcome.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
-               lang/catalog.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c
-CLI_SRC     := lang/cli/main.c lang/cli/eval.c lang/cli/commands.c lang/cli/repl.c lang/cli/lineedit.c
+               lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c
+CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/commands.c lang/cli/repl.c lang/cli/lineedit.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
@@ -268,9 +268,16 @@ EMBED_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 EMBED_ENV    := EMBED_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)"
 endif
 
-test: $(BIN) $(SO) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) | deps
+# The fault-injection shim (tests/fault/fault.c), preloaded by
+# tests/fault/run.sh: compiled alone, without the sanitizers (which the
+# shim cannot run beside; tests/run.sh skips the run under MODE=asan).
+FAULT_SO := $(BUILD)/fault.so
+$(FAULT_SO): tests/fault/fault.c Makefile | deps
+	$(call quiet,CC,$@)$(CC) $(WARN) $(GCC_WARN) -O1 -shared -fPIC -o $@ $< -ldl
+
+test: $(BIN) $(SO) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) $(FAULT_SO) | deps
 	@rm -rf $(BUILD)/embed && $(MAKE) --no-print-directory MODE=$(MODE) install PREFIX=$(EMBED_PREFIX) >/dev/null
-	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" EMBED_PREFIX=$(EMBED_PREFIX) \
+	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" EMBED_PREFIX=$(EMBED_PREFIX) FAULT_SO=$(FAULT_SO) \
 	  CC="$(CC)" EMBED_CFLAGS="$(EMBED_CFLAGS)" $(EMBED_ENV) sh tests/run.sh $(UNIT_BINS)
 
 # The CEL conformance suite (see the variables above): fetch, convert, run.

@@ -396,9 +396,13 @@ static void type_expr(aeo_buf *b, const aeo_type_expr *t) {
     char *text = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&text, &len);
-    if (!m) return;
-    aeo_type_expr_print(m, t);
-    fclose(m);
+    if (m) aeo_type_expr_print(m, t);
+    /* Out of memory: dropping the type would make a file look unformatted
+     * (fmt --check's verdict) or lose it (fmt), so stop as aeo_xmalloc does. */
+    if (!m || fclose(m) != 0) {
+        fputs("aeo: out of memory\n", stderr);
+        exit(2);
+    }
     aeo_buf_putn(b, text, len);
     free(text);
 }

@@ -18,6 +18,7 @@
 
 #include "lang/compile.h"
 #include "lang/lint.h"
+#include "lang/printable.h"
 #include "runtime/facts.h"
 #include "runtime/outcome.h"
 #include "runtime/vm.h"
@@ -803,13 +804,27 @@ bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_s
         sum->coverage = coverage_report(c, &cov, o, &text);
         sum->coverage_low = o->coverage_min > 0 && sum->coverage + 1e-9 < o->coverage_min;
         if (o->format == AEO_TEST_TEXT) aeo_buf_putn(&report, text.data ? text.data : "", text.len);
-        else fwrite(text.data ? text.data : "", 1, text.len, stderr);
+        else {
+            aeo_buf safe = {0};
+            aeo_printable_put(&safe, text.data ? text.data : "", text.len, 0);
+            fwrite(safe.data ? safe.data : "", 1, safe.len, stderr);
+            aeo_buf_free(&safe);
+        }
         if (sum->coverage_low)
             fprintf(stderr, "aeo: coverage %.1f%% is below the minimum %.1f%%\n", sum->coverage, o->coverage_min);
         aeo_buf_free(&text);
         coverage_free(&cov);
     }
-    fwrite(report.data ? report.data : "", 1, report.len, out);
+    if (o->format == AEO_TEST_JUNIT) {
+        fwrite(report.data ? report.data : "", 1, report.len, out);
+    } else {
+        /* Text and TAP quote test names and values from the rules and the
+         * facts: no control character reaches the terminal raw. */
+        aeo_buf safe = {0};
+        aeo_printable_put(&safe, report.data ? report.data : "", report.len, 0);
+        fwrite(safe.data ? safe.data : "", 1, safe.len, out);
+        aeo_buf_free(&safe);
+    }
     aeo_buf_free(&report);
     aeo_buf_free(&cases);
     aeo_vm_free(vm);

@@ -71,6 +71,8 @@
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/stat.h>
 
 #include <cJSON.h>
 #if defined(__SSE2__)
@@ -696,6 +698,10 @@ struct aeo_facts_reader {
     size_t n_spare, cap_spare;
     size_t max;              /* record size cap */
     int err;                 /* errno of a failed read, or 0 */
+    bool may_block;          /* the input is not a regular file */
+    bool (*wait)(void *, int);   /* aeo_facts_reader_set_wait */
+    void *wait_ctx;
+    bool stopped;            /* wait said stop */
     /* Bytes given back, newest last; they are not counted in line/col. */
     int push[4];
     unsigned npush;
@@ -721,6 +727,8 @@ aeo_facts_reader *aeo_facts_reader_new(FILE *in, const char *name) {
     aeo_facts_reader *r = aeo_xcalloc(1, sizeof *r);
     r->in = in;
     r->fd = fileno(in);
+    struct stat st;
+    r->may_block = r->fd >= 0 && (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode));
     r->validate = true;
     r->ibuf = aeo_xmalloc(IBUF_SIZE);
     r->name = aeo_xstrdup(name ? name : "-");
@@ -755,6 +763,20 @@ void aeo_facts_reader_set_max_record(aeo_facts_reader *r, size_t max_bytes) {
 void aeo_facts_reader_set_validate(aeo_facts_reader *r, bool on) { r->validate = on; }
 
 void aeo_facts_reader_keep_blocks(aeo_facts_reader *r) { r->keep = true; }
+
+void aeo_facts_reader_set_wait(aeo_facts_reader *r, bool (*wait)(void *ctx, int fd), void *ctx) {
+    r->wait = wait;
+    r->wait_ctx = ctx;
+}
+
+bool aeo_facts_reader_stopped(const aeo_facts_reader *r) { return r->stopped; }
+
+bool aeo_facts_reader_would_block(aeo_facts_reader *r) {
+    if (!r->may_block || r->ieof || r->npush || r->pending || r->form == F_END) return false;
+    if (r->ipos < r->iend && memchr(r->ibuf + r->ipos, '\n', r->iend - r->ipos)) return false;
+    struct pollfd p = {r->fd, POLLIN, 0};
+    return poll(&p, 1, 0) == 0;
+}
 
 void aeo_facts_reader_recycle(aeo_facts_reader *r, void *block) {
     if (r->n_spare == r->cap_spare) {
@@ -797,6 +819,13 @@ static bool refill(aeo_facts_reader *r) {
         }
     }
     ssize_t n;
+    /* Before a read that may block: the caller's wait function decides
+     * (see aeo_facts_reader_set_wait). */
+    if (r->may_block && r->wait && !r->wait(r->wait_ctx, r->fd)) {
+        r->stopped = true;
+        r->ieof = true;
+        return false;
+    }
     if (r->fd >= 0) {
         do n = read(r->fd, r->ibuf + at, IBUF_SIZE - at);
         while (n < 0 && errno == EINTR);
@@ -1385,20 +1414,38 @@ aeo_facts_status aeo_facts_next(aeo_facts_reader *r, aeo_facts_item *it) {
         it->error = r->msg;
         return AEO_FACTS_BAD;
     }
+    if (r->stopped) return AEO_FACTS_EOF;
+    aeo_facts_status s = AEO_FACTS_EOF;
     switch (r->form) {
     case F_START:
-        return next_start(r, it);
+        s = next_start(r, it);
+        break;
     case F_LINES:
-        return next_line(r, it);
+        s = next_line(r, it);
+        break;
     case F_ARRAY:
-        return next_elem(r, it);
+        s = next_elem(r, it);
+        break;
     case F_TAIL:
-        return next_tail(r, it);
+        s = next_tail(r, it);
+        break;
     case F_DOCS:
-        return next_doc(r, it);
+        s = next_doc(r, it);
+        break;
     default:
+        break;
+    }
+    /* Stopped while reading: what was read of the record is dropped, not
+     * reported as a record cut short. */
+    if (r->stopped) {
+        r->form = F_END;
+        it->text = "";
+        it->len = 0;
+        it->error = NULL;
+        it->in_block = false;
         return AEO_FACTS_EOF;
     }
+    return s;
 }
 
 /* ======================================================================== */

@@ -87,6 +87,25 @@ void *aeo_facts_reader_retired(aeo_facts_reader *r);
  * no page faults, for a reader that goes on. */
 void aeo_facts_reader_recycle(aeo_facts_reader *r, void *block);
 
+/* Waiting for input (streaming from a pipe, a terminal, a socket): [wait]
+ * is called with [ctx] and the descriptor before every read that may
+ * block, that is, whenever the input is not a regular file.  It returns
+ * true to read (it may first wait for the descriptor, flush its own output
+ * while nothing arrives, and so on) or false to stop: the reader then
+ * drops the record it was reading, if any, and returns EOF from then on,
+ * and aeo_facts_reader_stopped says so.  `aeo eval` flushes its finished
+ * records there and stops on SIGINT/SIGTERM (lang/cli/eval.c).  Regular
+ * files never call it, so reading them costs nothing more. */
+void aeo_facts_reader_set_wait(aeo_facts_reader *r, bool (*wait)(void *ctx, int fd), void *ctx);
+/* Whether the wait function stopped the reader. */
+bool aeo_facts_reader_stopped(const aeo_facts_reader *r);
+/* Whether the next aeo_facts_next may block for input: nothing is pending
+ * in the reader's block up to a line end and the descriptor (not a regular
+ * file) has nothing to read yet.  A JSON Lines record ends at its line end;
+ * for the other forms this is a hint (a document spread over several lines
+ * may still need more input). */
+bool aeo_facts_reader_would_block(aeo_facts_reader *r);
+
 typedef enum {
     AEO_FACTS_RECORD,  /* *text holds one record's JSON text */
     AEO_FACTS_BAD,     /* this record cannot be read: *error says why */

@@ -21,7 +21,11 @@
 # 3. Embedding (tests/embed/run.sh), when $EMBED_PREFIX is set (make test
 #    sets it, like CONFORMANCE; a .cmd that runs this driver again clears
 #    both): each "ok" or "not ok" line it prints is a case.
-# 4. CEL conformance: when $CONFORMANCE is set (make test sets it), that
+# 4. Fault injection, when $FAULT_SO is set (make test builds the shim):
+#    tests/fault/run.sh; each "ok"/"not ok" line is a case, "skip" a skip
+#    (all of it skipped, with the reason, under MODE=asan).  A .cmd that
+#    runs this driver again clears it, as it clears CONFORMANCE.
+# 5. CEL conformance: when $CONFORMANCE is set (make test sets it), that
 #    command runs the conformance suite (tests/conformance/runner.c); its
 #    per-section lines and its last line "conformance: P passed, F failed,
 #    S skipped" are printed, and the whole suite counts as ONE case here: it
@@ -124,6 +128,35 @@ if [ -n "$EMBED_PREFIX" ]; then
     fi
 fi
 
+# --- fault injection ---
+# When $FAULT_SO is set (make test builds the shim, tests/fault/), each
+# "ok"/"not ok" line of tests/fault/run.sh is a case, each "skip" line a
+# skip.  Not under the sanitizers (their runtime must come first and
+# intercepts the same calls): a printed skip instead.
+fault_total=0
+if [ -n "$FAULT_SO" ]; then
+    case $BUILD in
+    *asan*)
+        echo "SKIP fault injection: the ASan/UBSan runtime cannot share the process with an LD_PRELOAD shim"
+        skipped=$((skipped + 1)) ;;
+    *)
+        sh tests/fault/run.sh >"$tmp/fault.out" 2>&1
+        ok=$(grep -c '^ok ' "$tmp/fault.out")
+        bad=$(grep -c '^not ok ' "$tmp/fault.out")
+        skip=$(grep -c '^skip ' "$tmp/fault.out")
+        [ "$ok" -eq 0 ] && bad=$((bad + 1))
+        pass=$((pass + ok))
+        fail=$((fail + bad))
+        skipped=$((skipped + skip))
+        fault_total=$((ok + bad))
+        grep '^skip ' "$tmp/fault.out" | sed 's/^skip /SKIP fault /'
+        if [ "$bad" -gt 0 ]; then
+            echo "FAIL fault injection ($ok passed, $bad failed)"
+            grep -v '^ok \|^skip ' "$tmp/fault.out" | head -40
+        fi ;;
+    esac
+fi
+
 # --- CEL conformance ---
 if [ -n "$CONFORMANCE" ]; then
     if $CONFORMANCE; then
@@ -134,7 +167,7 @@ if [ -n "$CONFORMANCE" ]; then
     fi
 fi
 
-echo "unit: $unit_total cases; golden: $golden_total cases${EMBED_PREFIX:+; embed: $embed_total cases}${CONFORMANCE:+; conformance: 1 case}"
+echo "unit: $unit_total cases; golden: $golden_total cases${EMBED_PREFIX:+; embed: $embed_total cases}${FAULT_SO:+; fault injection: $fault_total cases}${CONFORMANCE:+; conformance: 1 case}"
 if [ "$skipped" -gt 0 ]; then
     echo "$pass passed, $fail failed, $skipped skipped"
 else

@@ -7,6 +7,7 @@
  *               ordered writing) and its output formats
  *   commands.c  check, parse, disasm, test, fmt, list, explain CODE
  *   repl.c      `aeo repl`: the session; lineedit.c: the line editor
+ *   out.c       the output layer: stdout, its errors, exit status 2
  *
  * Exit status: 0 ok; 1 findings (diagnostics, failed tests, records with
  * errors); 2 usage or I/O error.  Diagnostics go to stderr, results to
@@ -117,6 +118,23 @@ aeo_catalog *aeo_cli_load(const aeo_cli_opts *o, int *status);
 aeo_catalog *aeo_cli_load_quiet(const aeo_cli_opts *o, int *status);
 /* A --as-of value: YYYY-MM-DD or RFC 3339, into a TIMESTAMP. */
 bool aeo_cli_parse_as_of(const char *s, aeo_value *out);
+
+/* The output layer (out.c): stdout becomes a stream whose writes remember
+ * the errno of the first failure.  main() calls aeo_cli_out_init before
+ * the command and returns aeo_cli_out_finish(status) after it: that
+ * flushes and closes stdout and, if any write failed, prints "aeo: writing
+ * output: <strerror>" (once) and returns 2 (a status of 128 or more, a
+ * signal's, is kept). */
+void aeo_cli_out_init(void);
+int aeo_cli_out_finish(int status);
+/* Flushes stdout; false when a write has failed (now or before). */
+bool aeo_cli_out_flush(void);
+/* Whether a write to stdout has failed. */
+bool aeo_cli_out_failed(void);
+/* Prints the "aeo: writing output: ..." message now, if a write failed and
+ * it was not printed yet (so that it comes before a command's summary
+ * lines on stderr). */
+void aeo_cli_out_report(void);
 
 /* Appends [n] bytes of [s] as one CSV field (quoted when it holds a comma,
  * a quote or a line break); eval's csv and list's csv. */

@@ -13,6 +13,7 @@
 #include "lang/cli/cli.h"
 #include "lang/diag_docs.h"
 #include "lang/fmt.h"
+#include "lang/printable.h"
 #include "lang/lint.h"
 #include "lang/testrun.h"
 #include "runtime/celtime.h"
@@ -180,9 +181,17 @@ static bool print_diff(const char *path, const char *old, size_t old_len, const 
         size_t n = 2 * strlen(path) + 128;
         char *cmd = aeo_xmalloc(n);
         snprintf(cmd, n, "diff -u --label 'a/%s' --label 'b/%s' %s %s", path, path, a, b);
-        fflush(stdout);
-        int rc = system(cmd);
-        ok = rc != -1;
+        /* diff's output is read back and written through the output layer
+         * (out.c), so that a failed write of the diff is aeo's exit 2, not
+         * a child's lost message. */
+        FILE *p = popen(cmd, "r");
+        ok = p != NULL;
+        if (p) {
+            char chunk[8192];
+            size_t got;
+            while ((got = fread(chunk, 1, sizeof chunk, p)) > 0) fwrite(chunk, 1, got, stdout);
+            ok = pclose(p) != -1;
+        }
         free(cmd);
     }
     if (fa >= 0) unlink(a);
@@ -446,7 +455,16 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
         }
         aeo_buf_puts(&out, "}}\n");
     }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    if (fmt == LIST_TABLE) {
+        /* Titles, cites and categories come from the rules: escaped for
+         * the terminal (lang/printable.h).  JSON and CSV escape their own way. */
+        aeo_buf safe = {0};
+        aeo_printable_put(&safe, out.data ? out.data : "", out.len, 0);
+        fwrite(safe.data ? safe.data : "", 1, safe.len, stdout);
+        aeo_buf_free(&safe);
+    } else {
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    }
     aeo_buf_free(&out);
     aeo_buf_free(&g);
     free(groups);

@@ -5,7 +5,9 @@
  * object is the library's (aeo_outcome_write_json, runtime/outcome.c), so
  * that `aeo eval --format jsonl` and aeo_result_json cannot drift. */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "lang/catalog.h"
 #include "lang/cli/cli.h"
 #include "lang/explain.h"
+#include "lang/printable.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/outcome.h"
@@ -79,6 +82,7 @@ typedef struct evaluator {
     aeo_value *granted;        /* what each selected measure grants (NULL value: nothing) */
     uint32_t *by_kind;         /* 4 x n_sel: measure positions by outcome */
     aeo_buf keybuf, tmp;
+    aeo_buf safe;              /* a record's text output before lang/printable.c escapes it */
 } evaluator;
 
 /* --summary of a valued measure: how many records got each value (its
@@ -167,6 +171,7 @@ static void evaluator_free(evaluator *ev) {
     free(ev->by_kind);
     aeo_buf_free(&ev->keybuf);
     aeo_buf_free(&ev->tmp);
+    aeo_buf_free(&ev->safe);
 }
 
 /* The separator that goes before a record in [fmt]; the writer drops the
@@ -215,8 +220,8 @@ static void tally_values(const eval_ctx *x, evaluator *ev, eval_stats *st) {
 
 /* Formats item [it] (record number [recno]) into [out] (or, for --summary,
  * counts it and puts a bad record's message in [err]). */
-static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
-                      aeo_buf *err, eval_stats *stats) {
+static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
+                        aeo_buf *err, eval_stats *stats) {
     const aeo_program *p = x->p;
     aeo_vm *vm = ev->vm;
     out_format fmt = x->fmt;
@@ -347,6 +352,28 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
     aeo_vm_end(vm);
 }
 
+/* Makes what [b] holds from [from] on safe for a terminal (lang/printable.h),
+ * through [scratch]; aeo's own colours are kept when [color]. */
+static void make_printable(aeo_buf *b, size_t from, aeo_buf *scratch, bool color) {
+    scratch->len = 0;
+    aeo_buf_putn(scratch, b->data + from, b->len - from);
+    b->len = from;
+    aeo_printable_put(b, scratch->data, scratch->len, color ? AEO_PRINTABLE_KEEP_SGR : 0);
+}
+
+/* Evaluates one record into [out] (and a message for stderr into [err]).
+ * The text formats (the table, --explain, --summary's messages) show
+ * strings of the facts and of the rules: those are escaped so that no
+ * control character reaches a terminal; JSON and CSV have their own
+ * escapes. */
+static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
+                     aeo_buf *err, eval_stats *stats) {
+    size_t out_from = out->len, err_from = err->len;
+    eval_record(x, ev, it, recno, out, err, stats);
+    if (x->fmt == FMT_TABLE && out->len > out_from) make_printable(out, out_from, &ev->safe, x->color);
+    if (err->len > err_from) make_printable(err, err_from, &ev->safe, false);
+}
+
 /* The writer's side: output in order, with the first separator dropped. */
 typedef struct eval_writer {
     bool wrote;                /* a record has been written */
@@ -366,6 +393,49 @@ static void write_output(eval_writer *w, const aeo_buf *out, const aeo_buf *err)
         w->wrote = true;
     }
     if (fwrite(out->data + skip, 1, out->len - skip, stdout) != out->len - skip) w->failed = true;
+}
+
+/* ---- signals and streaming ---- */
+
+/* SIGINT or SIGTERM during aeo eval: the signal's number.  The handler only
+ * sets it; the record loops look at it between records, so the output
+ * ends with a whole record, and aeo_cli_eval reports how many were
+ * written and exits 128 + the signal. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+/* How often output is flushed while the input has nothing to read. */
+#define WAIT_FLUSH_MS 200
+
+/* A way to write what is finished (the records evaluated so far). */
+typedef struct waiter {
+    void (*flush)(void *ctx);
+    void *ctx;
+} waiter;
+
+/* The facts reader's wait function (aeo_facts_reader_set_wait), called
+ * before a read that may block: when nothing has arrived yet, everything
+ * evaluated so far is written and flushed, then again every WAIT_FLUSH_MS
+ * while waiting (with -j N the workers finish batches meanwhile), so a
+ * consumer sees each answer as soon as its record is in.  A read of a
+ * regular file never comes here, so batch throughput is untouched.  False
+ * (stop reading) once a signal has come: poll returns EINTR at once, as the
+ * handler is installed without SA_RESTART. */
+static bool wait_input(void *arg, int fd) {
+    waiter *wt = arg;
+    struct pollfd p = {fd, POLLIN, 0};
+    int timeout = 0;
+    for (;;) {
+        if (stop_signal) return false;
+        int n = poll(&p, 1, timeout);
+        if (n > 0 || (n < 0 && errno != EINTR)) return true;   /* read(2) says what it is */
+        if (n == 0) {
+            wt->flush(wt->ctx);
+            aeo_cli_out_flush();
+            timeout = WAIT_FLUSH_MS;
+        }
+    }
 }
 
 /* ---- -j N ---- */
@@ -402,6 +472,11 @@ typedef struct pipeline {
     uint32_t n_ring;
     uint64_t n_read, n_taken;  /* batches read so far, batches taken by workers */
     bool eof;
+    /* The main thread's own: batches written, and what writing one needs. */
+    uint64_t n_written;
+    eval_writer *w;
+    eval_stats *st;
+    aeo_facts_reader *rd;
 } pipeline;
 
 static void *worker_main(void *arg) {
@@ -448,6 +523,29 @@ static void batch_merge(batch *b, eval_stats *st, uint32_t n_sel, aeo_facts_read
     b->state = SLOT_FREE;
 }
 
+/* Writes the finished batches of [pl], in input order, up to the first
+ * that is not finished (the main thread; called with the lock held, which
+ * it drops while writing). */
+static void drain_locked(pipeline *pl) {
+    while (pl->n_written < pl->n_read && pl->ring[pl->n_written % pl->n_ring].state == SLOT_DONE) {
+        batch *b = &pl->ring[pl->n_written % pl->n_ring];
+        pthread_mutex_unlock(&pl->lock);
+        write_output(pl->w, &b->out, &b->err);
+        batch_merge(b, pl->st, pl->x->n_sel, pl->rd);
+        pl->n_written++;
+        pthread_mutex_lock(&pl->lock);
+    }
+}
+
+/* The reader's wait function while the input may block (streaming): the
+ * finished batches go out first. */
+static void drain_waiting(void *arg) {
+    pipeline *pl = arg;
+    pthread_mutex_lock(&pl->lock);
+    drain_locked(pl);
+    pthread_mutex_unlock(&pl->lock);
+}
+
 /* Reads, evaluates and writes every record with [jobs] worker threads.
  * Returns the reader's final status (EOF or IOERR, with *[ioerr] the
  * message, copied). */
@@ -468,23 +566,22 @@ static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, un
     for (; started < jobs; started++)
         if (pthread_create(&threads[started], NULL, worker_main, &pl) != 0) break;
     aeo_facts_status fs = AEO_FACTS_EOF;
-    uint64_t n_written = 0;
+    pl.w = w;
+    pl.st = st;
+    pl.rd = rd;
+    waiter wt = {drain_waiting, &pl};
     bool reading = true;
     if (started == 0) reading = false;   /* no thread at all: the caller falls back */
-    else aeo_facts_reader_keep_blocks(rd);
+    else {
+        aeo_facts_reader_keep_blocks(rd);
+        aeo_facts_reader_set_wait(rd, wait_input, &wt);
+    }
     for (;;) {
         /* Write what is finished, in order. */
         pthread_mutex_lock(&pl.lock);
-        while (n_written < pl.n_read && pl.ring[n_written % pl.n_ring].state == SLOT_DONE) {
-            batch *b = &pl.ring[n_written % pl.n_ring];
-            pthread_mutex_unlock(&pl.lock);
-            write_output(w, &b->out, &b->err);
-            batch_merge(b, st, x->n_sel, rd);
-            n_written++;
-            pthread_mutex_lock(&pl.lock);
-        }
+        drain_locked(&pl);
         if (!reading) {
-            if (n_written == pl.n_read) {
+            if (pl.n_written == pl.n_read) {
                 pthread_mutex_unlock(&pl.lock);
                 break;
             }
@@ -492,7 +589,7 @@ static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, un
             pthread_mutex_unlock(&pl.lock);
             continue;
         }
-        if (pl.n_read - n_written == pl.n_ring) {   /* the ring is full: wait for a batch */
+        if (pl.n_read - pl.n_written == pl.n_ring) {   /* the ring is full: wait for a batch */
             pthread_cond_wait(&pl.done, &pl.lock);
             pthread_mutex_unlock(&pl.lock);
             continue;
@@ -503,6 +600,15 @@ static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, un
         b->first_recno = *recno + 1;
         size_t bytes = 0;
         while (b->n < BATCH_RECORDS && bytes < BATCH_BYTES) {
+            /* A signal stops at a record boundary: the batches read so far
+             * are still evaluated and written. */
+            if (stop_signal || w->failed || aeo_cli_out_failed()) {
+                reading = false;
+                break;
+            }
+            /* Streaming: records that have arrived go to the workers now
+             * rather than wait for a full batch. */
+            if (b->n > 0 && aeo_facts_reader_would_block(rd)) break;
             aeo_facts_item item;
             fs = aeo_facts_next(rd, &item);
             if (fs == AEO_FACTS_EOF || fs == AEO_FACTS_IOERR) {
@@ -576,15 +682,35 @@ static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, un
     return started ? fs : AEO_FACTS_RECORD;
 }
 
+/* What run_serial has evaluated but not yet written. */
+typedef struct serial_pending {
+    eval_writer *w;
+    aeo_buf *out, *err;
+} serial_pending;
+
+static void flush_pending(void *arg) {
+    serial_pending *p = arg;
+    write_output(p->w, p->out, p->err);
+    p->out->len = p->err->len = 0;
+}
+
 /* Reads, evaluates and writes every record in this thread. */
 static aeo_facts_status run_serial(const eval_ctx *x, aeo_facts_reader *rd, eval_writer *w, eval_stats *st,
                                    uint64_t *recno, char **ioerr) {
     evaluator ev;
     evaluator_init(&ev, x);
     aeo_buf out = {0}, err = {0};
+    serial_pending pend = {w, &out, &err};
+    waiter wt = {flush_pending, &pend};
+    aeo_facts_reader_set_wait(rd, wait_input, &wt);
     aeo_facts_status fs;
     for (;;) {
         aeo_facts_item item;
+        /* A signal stops at a record boundary. */
+        if (stop_signal) {
+            fs = AEO_FACTS_EOF;
+            break;
+        }
         fs = aeo_facts_next(rd, &item);
         if (fs == AEO_FACTS_EOF) break;
         if (fs == AEO_FACTS_IOERR) {
@@ -598,6 +724,9 @@ static aeo_facts_status run_serial(const eval_ctx *x, aeo_facts_reader *rd, eval
         if (out.len >= 64 * 1024 || err.len) {
             write_output(w, &out, &err);
             out.len = err.len = 0;
+            /* Output that cannot be written (a full disk): stop reading;
+             * the exit status is 2 whatever else happens. */
+            if (w->failed || aeo_cli_out_failed()) break;
         }
     }
     write_output(w, &out, &err);
@@ -706,6 +835,13 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     if (fmt == FMT_JSON) fputs("[", stdout);
     if (fmt == FMT_CSV)
         fputs(valued ? "record,key,measure,outcome,value,detail\n" : "record,key,measure,outcome,detail\n", stdout);
+    struct sigaction stop_action, old_int, old_term;
+    memset(&stop_action, 0, sizeof stop_action);
+    stop_action.sa_handler = on_stop_signal;
+    sigemptyset(&stop_action.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &stop_action, &old_int);
+    sigaction(SIGTERM, &stop_action, &old_term);
     /* --explain compiles its subexpressions into the catalog as it goes: one thread. */
     aeo_facts_status fs = AEO_FACTS_RECORD;
     if (o->jobs > 1 && !o->explain) fs = run_parallel(&x, rd, o->jobs, &w, &stats, &recno, &ioerr);
@@ -719,7 +855,6 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     free(ioerr);
     uint64_t bad_records = stats.bad, error_records = stats.errors;
     uint64_t (*counts)[4] = stats.counts;
-    if (w.failed) errno = EIO;
     if (fmt == FMT_JSON) fputs(w.wrote ? "\n]\n" : "]\n", stdout);
     if (o->summary) {
         char date[48];
@@ -728,17 +863,25 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         printf("%llu record%s as of %s: %llu evaluated, %llu unreadable\n", (unsigned long long)recno,
                recno == 1 ? "" : "s", date, (unsigned long long)(recno - bad_records),
                (unsigned long long)bad_records);
+        /* Titles come from the rules: escaped for the terminal. */
+        char **titles = aeo_xcalloc(n_sel + 1, sizeof *titles);
+        for (uint32_t k = 0; k < n_sel; k++) {
+            aeo_buf t = {0};
+            aeo_printable_put(&t, p->measures[sel[k]].title, strlen(p->measures[sel[k]].title), 0);
+            aeo_buf_putn(&t, "", 1);
+            titles[k] = t.data;
+        }
         int idw = 2, tw = 5;
         for (uint32_t k = 0; k < n_sel; k++) {
             int wd = (int)strlen(p->measures[sel[k]].id);
             if (wd > idw) idw = wd;
-            wd = (int)strlen(p->measures[sel[k]].title);
+            wd = (int)strlen(titles[k]);
             if (wd > tw) tw = wd > 60 ? 60 : wd;
         }
         printf("%-*s  %-*s  %8s  %8s  %9s  %6s\n", idw, "ID", tw, "TITLE", "applies", "not", "undecided", "error");
         for (uint32_t k = 0; k < n_sel; k++)
             printf("%-*s  %-*.*s  %8llu  %8llu  %9llu  %6llu\n", idw, p->measures[sel[k]].id, tw, tw,
-                   p->measures[sel[k]].title, (unsigned long long)counts[k][AEO_OUTCOME_APPLIES],
+                   titles[k], (unsigned long long)counts[k][AEO_OUTCOME_APPLIES],
                    (unsigned long long)counts[k][AEO_OUTCOME_NOT], (unsigned long long)counts[k][AEO_OUTCOME_UNDECIDED],
                    (unsigned long long)counts[k][AEO_OUTCOME_ERROR]);
         /* Valued measures: the records per value granted. */
@@ -751,13 +894,19 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
             if (p->measures[sel[k]].unit) printf("; unit: %s", p->measures[sel[k]].unit);
             printf("\n");
         }
+        for (uint32_t k = 0; k < n_sel; k++) free(titles[k]);
+        free(titles);
     } else if (fmt == FMT_TABLE && recno == 0) {
         fputs("no records\n", stdout);
     }
-    if (fflush(stdout) != 0 || ferror(stdout) || w.failed) {
-        fprintf(stderr, "aeo: writing output: %s\n", strerror(errno));
+    /* The output layer knows the errno of the write that failed (out.c);
+     * its message comes before the summary lines below. */
+    if (!aeo_cli_out_flush() || w.failed) {
+        aeo_cli_out_report();
         st = EXIT_USAGE;
     }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     if (st == EXIT_OK && (bad_records || error_records)) st = EXIT_FINDINGS;
     if (bad_records)
         fprintf(stderr, "aeo: %llu of %llu record%s could not be read\n", (unsigned long long)bad_records,
@@ -769,6 +918,12 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         fprintf(stderr, "aeo: %llu record%s got no key: the key expression (%s) was undecided or failed\n",
                 (unsigned long long)stats.no_key, stats.no_key == 1 ? "" : "s",
                 o->key ? o->key : (p->key_text ? p->key_text : "key"));
+    /* Everything written is whole records: the loops stop between two, and
+     * the output above has been flushed. */
+    if (stop_signal) {
+        fprintf(stderr, "aeo: interrupted after %llu record%s\n", (unsigned long long)recno, recno == 1 ? "" : "s");
+        st = 128 + stop_signal;
+    }
     for (uint32_t k = 0; k < n_sel; k++) free(x.ids[k]);
     free(x.ids);
     free(x.id_len);

@@ -326,7 +326,9 @@ aeo_lineedit *aeo_lineedit_open(aeo_lineedit_complete_fn complete, void *ud) {
     history(ed->hist, &ev, H_SETUNIQUE, 1);
     ed->history_file = history_path();
     if (ed->history_file) history(ed->hist, &ev, H_LOAD, ed->history_file);
-    ed->el = el_init("aeo", stdin, stdout, stderr);
+    /* stdout is the output layer's stream (out.c), which has no
+     * descriptor: libedit is given the terminal's descriptors apart. */
+    ed->el = el_init_fd("aeo", stdin, stdout, stderr, STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO);
     el_set(ed->el, EL_CLIENTDATA, ed);
     el_set(ed->el, EL_EDITOR, "emacs");
     el_set(ed->el, EL_SIGNAL, 1);

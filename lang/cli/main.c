@@ -178,7 +178,9 @@ void aeo_cli_free_options(aeo_cli_opts *o) {
 
 bool aeo_cli_use_color(const aeo_cli_opts *o, FILE *f) {
     if (o->color >= 0) return o->color == 1;
-    return isatty(fileno(f)) && !getenv("NO_COLOR");
+    /* stdout is the output layer's stream, which has no descriptor of its own. */
+    int fd = f == stdout ? STDOUT_FILENO : fileno(f);
+    return isatty(fd) && !getenv("NO_COLOR");
 }
 
 /* ---- loading ------------------------------------------------------------------- */
@@ -376,7 +378,17 @@ static int run_parsed(const aeo_cli_command *cmd, int argc, char **argv) {
     return st;
 }
 
+static int run_command(int argc, char **argv);
+
+/* Every command's output goes through the output layer (out.c), and every
+ * exit status passes its check: a command that could not write all of its
+ * output exits 2, whatever it returned. */
 int main(int argc, char **argv) {
+    aeo_cli_out_init();
+    return aeo_cli_out_finish(run_command(argc, argv));
+}
+
+static int run_command(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

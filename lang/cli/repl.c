@@ -49,6 +49,7 @@
 #include "lang/compile.h"
 #include "lang/diag.h"
 #include "lang/explain.h"
+#include "lang/printable.h"
 #include "lang/testrun.h"
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
@@ -296,6 +297,9 @@ static void mark_absent(aeo_value rec, const char *path) {
     }
 }
 
+/* decode_facts's message when cJSON ran out of memory. */
+static const char OUT_OF_MEMORY[] = "out of memory";
+
 /* Decodes [json] (NULL: no facts, every fact unknown) against the current
  * schema into a record allocated in [a].  Required facts that are missing
  * are bound as unknown; their paths go to [missing] if given.  On failure
@@ -319,7 +323,7 @@ static bool decode_facts(session *s, const cJSON *json, aeo_arena *a, aeo_value 
     char *text = copy ? cJSON_PrintUnformatted(copy) : NULL;
     bool ok;
     if (!text) {
-        *err = "out of memory";
+        *err = OUT_OF_MEMORY;
         ok = false;
     } else {
         ok = aeo_facts_decode(a, p->root, p->root_name, text, strlen(text), 1, out, err);
@@ -398,8 +402,13 @@ static void begin_record(session *s) {
     aeo_vm_begin(s->vm, aeo_null());
     aeo_value rec;
     const char *err;
-    if (!decode_facts(s, s->cur, aeo_vm_arena(s->vm), &rec, &err, NULL))
+    if (!decode_facts(s, s->cur, aeo_vm_arena(s->vm), &rec, &err, NULL)) {
+        /* The facts were checked when they were loaded or edited, so only
+         * memory can fail here; evaluating on no facts without a word would
+         * show "unknown" as if that were the answer. */
+        if (err && strcmp(err, OUT_OF_MEMORY) == 0) fail(s, "%s: the facts cannot be used here; every fact is unknown", err);
         rec = s->c->program->root ? aeo_record_new(aeo_vm_arena(s->vm), s->c->program->root) : aeo_null();
+    }
     aeo_vm_begin(s->vm, rec);
 }
 
@@ -533,6 +542,18 @@ static aeo_chunk *compile(session *s, const aeo_expr *e) {
     return ch;
 }
 
+
+/* Writes the text in [b] (and a newline when [newline]) to stdout, escaped
+ * for the terminal (lang/printable.h): results, tables and explanations
+ * quote strings of the facts and the rules.  The session's own colours are
+ * kept. */
+static void print_text(const session *s, const aeo_buf *b, bool newline) {
+    aeo_buf safe = {0};
+    aeo_printable_put(&safe, b->data ? b->data : "", b->len, s->color_out ? AEO_PRINTABLE_KEEP_SGR : 0);
+    if (newline) aeo_buf_putn(&safe, "\n", 1);
+    fwrite(safe.data ? safe.data : "", 1, safe.len, stdout);
+    aeo_buf_free(&safe);
+}
 static void eval_expr(session *s, aeo_expr *e) {
     aeo_chunk *ch = compile(s, e);
     if (!ch) return;
@@ -542,7 +563,7 @@ static void eval_expr(session *s, aeo_expr *e) {
     format_result(s, &b, v, e->type);
     aeo_vm_end(s->vm);
     aeo_chunk_free(ch);
-    printf("%s\n", b.data);
+    print_text(s, &b, true);
     aeo_buf_free(&b);
 }
 
@@ -632,7 +653,13 @@ static int load_paths(session *s, strvec *paths) {
     bool io;
     aeo_catalog *c = build(s, paths, s->decls, s->n_decls, SHOW_NONE, &io);
     if (!c) {
-        build(s, paths, NULL, 0, SHOW_ALL, &io);   /* reports the path */
+        /* Again, to report the path; a file that could be read this time
+         * (a passing I/O fault) still failed the load, and says so. */
+        aeo_catalog *again = build(s, paths, NULL, 0, SHOW_ALL, &io);
+        if (again) {
+            fail(s, "%s", "the rule files could not be read");
+            aeo_catalog_free(again);
+        }
         strvec_free(paths);
         return 2;
     }
@@ -1361,7 +1388,7 @@ static void cmd_measures(session *s, char *args) {
         aeo_buf_puts(&b, "\n");
     }
     aeo_vm_end(s->vm);
-    fputs(b.data, stdout);
+    print_text(s, &b, false);
     printf("%u %s, %u not, %u undecided, %u %s\n", counts[AEO_OUTCOME_APPLIES], plural(counts[AEO_OUTCOME_APPLIES], "applies", "apply"),
            counts[AEO_OUTCOME_NOT], counts[AEO_OUTCOME_UNDECIDED], counts[AEO_OUTCOME_ERROR], plural(counts[AEO_OUTCOME_ERROR], "error", "errors"));
     aeo_buf_free(&b);
@@ -1399,7 +1426,7 @@ static void cmd_explain(session *s, char *args) {
         aeo_explain_expr(s->c, s->vm, e, s->color_out, &b);
         aeo_vm_end(s->vm);
     }
-    if (b.len) fputs(b.data, stdout);
+    if (b.len) print_text(s, &b, false);
     if (b.len && b.data[b.len - 1] != '\n') fputc('\n', stdout);
     aeo_buf_free(&b);
 }
@@ -2051,9 +2078,18 @@ static void complete_for_editor(void *ud, const char *line, size_t cursor, cands
 static char *read_script_line(FILE *in) {
     char *line = NULL;
     size_t cap = 0;
+    errno = 0;
     ssize_t n = getline(&line, &cap, in);
     if (n < 0) {
+        int e = errno;
         free(line);
+        /* Not the end: out of memory or a read error.  Taking it for the
+         * end would drop the rest of the script without a word. */
+        if (!feof(in)) {
+            fflush(stdout);
+            fprintf(stderr, "aeo: reading the script: %s\n", strerror(e ? e : EIO));
+            exit(2);
+        }
         return NULL;
     }
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';

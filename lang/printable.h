@@ -1,0 +1,35 @@
+/* Text that is safe to show on a terminal.
+ *
+ * Whatever aeo prints as text (a table, --explain, a test's failure, the
+ * REPL's results, list's table) may hold strings from a facts record or a
+ * rule file, and a string holding ESC, CSI (U+009B) or another control
+ * character would reach the terminal raw: it could move the cursor, clear
+ * the screen, set the window title or forge a line of output.  This module
+ * is the one place that makes such text printable; JSON and CSV outputs
+ * escape by their own rules (JSON's \u001b) and do not come here.  The
+ * source lines of diagnostics (lang/diag.c) follow the same policy with
+ * their own '?' so that carets stay aligned. */
+#ifndef AEO_LANG_PRINTABLE_H
+#define AEO_LANG_PRINTABLE_H
+
+#include <stddef.h>
+
+#include "runtime/value.h"
+
+/* aeo_printable_put's flags. */
+enum {
+    /* Keep aeo's own colour sequences (ESC '[' digits and ';' 'm'), for
+     * text that aeo coloured itself (--explain, the REPL with --color):
+     * SGR changes colours only.  Every other ESC is escaped. */
+    AEO_PRINTABLE_KEEP_SGR = 1
+};
+
+/* Appends [n] bytes of [s] to [b], escaping every byte that is not
+ * printable text: C0 controls other than newline and tab (ESC is "\x1b",
+ * CR "\x0d"), DEL ("\x7f"), the C1 controls U+0080 to U+009F ("\u009b")
+ * and bytes that are not UTF-8 ("\xff").  Printable UTF-8 is kept as is.
+ * The escapes are for the eye, not reversible: a backslash in the text
+ * stays a backslash. */
+void aeo_printable_put(aeo_buf *b, const char *s, size_t n, unsigned flags);
+
+#endif
