@@ -73,7 +73,17 @@ typedef struct diff_ctx {
     uint32_t *added, *removed;
     const aeo_chunk *key;     /* NEW's key expression, else OLD's (NULL: none) */
     int key_side;
+    /* markdown: per common measure, the facts it reads on each side
+     * (NULL otherwise). */
+    struct read_set *reads[2];
 } diff_ctx;
+
+/* Fact paths below the facts variable ("violations", "address.city"), no
+ * duplicates, in the order first read. */
+typedef struct read_set {
+    char **paths;
+    uint32_t n, cap;
+} read_set;
 
 /* Counters of a stretch of records (a slice, or the whole run). */
 typedef struct diff_stats {
@@ -182,6 +192,64 @@ static void md_escape(aeo_buf *b, const char *s) {
         else if (*s == '\n' || *s == '\r') aeo_buf_puts(b, " ");
         else aeo_buf_putn(b, s, 1);
     }
+}
+
+/* The value at fact path [path] of record [rec] (a RECORD value), or an
+ * ABSENT value when the record does not have it. */
+static aeo_value fact_at(aeo_value rec, const char *path) {
+    while (*path) {
+        if (rec.kind != AEO_V_RECORD) return aeo_absent();
+        size_t n = strcspn(path, ".");
+        const aeo_field *f = aeo_record_type_find(rec.as.r->type, path, n);
+        if (!f) return aeo_absent();
+        rec = rec.as.r->slots[f->slot];
+        path += n + (path[n] == '.');
+    }
+    return rec;
+}
+
+/* markdown's last column: the facts the changed measures read, with the
+ * record's values (NEW's record; OLD's for a fact only OLD's schema has),
+ * at most MD_FACTS of them. */
+#define MD_FACTS 8
+static void put_facts_read(const diff_ctx *x, diff_worker *w, const aeo_value *rec, aeo_buf *r) {
+    const char *shown[MD_FACTS + 1];
+    uint32_t n_shown = 0;
+    bool more = false;
+    for (uint32_t k = 0; k < x->n_common; k++) {
+        uint32_t i = x->common[0][k], j = x->common[1][k];
+        aeo_outcome_kind a = w->outs[0][i].kind, b = w->outs[1][j].kind;
+        if (a == b) {
+            if (a != AEO_OUTCOME_APPLIES) continue;
+            value_text(w, 0, i);
+            value_text(w, 1, j);
+            if (strcmp(w->vtext[0].data, w->vtext[1].data) == 0) continue;
+        }
+        for (int s = 1; s >= 0; s--) {
+            const read_set *rs = &x->reads[s][k];
+            for (uint32_t p = 0; p < rs->n; p++) {
+                bool dup = false;
+                for (uint32_t q = 0; q < n_shown && !dup; q++) dup = strcmp(shown[q], rs->paths[p]) == 0;
+                if (dup) continue;
+                if (n_shown == MD_FACTS) {
+                    more = true;
+                    continue;
+                }
+                shown[n_shown++] = rs->paths[p];
+            }
+        }
+    }
+    for (uint32_t q = 0; q < n_shown; q++) {
+        aeo_value v = fact_at(rec[1], shown[q]);
+        if (v.kind == AEO_V_ABSENT) v = fact_at(rec[0], shown[q]);
+        w->row.len = 0;
+        if (v.kind == AEO_V_ABSENT) aeo_buf_puts(&w->row, "absent");
+        else aeo_value_to_json(&w->row, v);
+        aeo_buf_putn(&w->row, "", 1);
+        aeo_buf_printf(r, "%s`%s.%s` ", q ? ", " : "", x->side[1].p->root_name, shown[q]);
+        md_escape(r, w->row.data);
+    }
+    if (more) aeo_buf_puts(r, ", …");
 }
 
 /* Compares record [recno] (JSON text [text], or a record the reader could
@@ -315,6 +383,8 @@ static void diff_one(const diff_ctx *x, diff_worker *w, const char *text, size_t
                 md_escape(r, w->row.data);
                 first = false;
             }
+            aeo_buf_puts(r, " | ");
+            put_facts_read(x, w, rec, r);
             aeo_buf_puts(r, " |\n");
             st->md_rows++;
         }
@@ -658,6 +728,89 @@ static void canon_measure(const aeo_catalog *c, const aeo_decl *d, aeo_buf *b) {
     }
 }
 
+/* ---- the facts a measure reads (markdown's last column) ------------------------
+ * Every `facts.a.b` chain in the measure's resolved condition: through its
+ * defs, tiers, consts, functions and the measures it names, each visited
+ * once. */
+
+typedef struct reads_walk {
+    const aeo_catalog *c;
+    read_set *rs;
+    bool *seen;               /* consts, defs, tiers, measures, in that order */
+} reads_walk;
+
+static void reads_expr(const aeo_expr *e, void *ud);
+
+static void reads_decl(reads_walk *rw, uint32_t at, const aeo_decl *d) {
+    if (rw->seen[at]) return;
+    rw->seen[at] = true;
+    if (d->kind != AEO_DECL_MEASURE) {
+        reads_expr(d->value, rw);
+        return;
+    }
+    const aeo_measure *m = d->measure;
+    if (!m) return;
+    reads_expr(m->scope, rw);
+    for (uint32_t i = 0; i < m->n_tiers; i++) reads_expr(m->tiers[i], rw);
+    for (uint32_t i = 0; i < m->n_conds; i++) reads_expr(m->conds[i].expr, rw);
+    for (uint32_t i = 0; i < m->n_cases; i++) {
+        reads_expr(m->cases[i].cond, rw);
+        reads_expr(m->cases[i].value, rw);
+    }
+    if (m->else_case) reads_expr(m->else_case->value, rw);
+}
+
+static void reads_expr(const aeo_expr *e, void *ud) {
+    reads_walk *rw = ud;
+    const aeo_catalog *c = rw->c;
+    if (!e) return;
+    uint32_t at_defs = c->consts.n, at_tiers = at_defs + c->defs.n, at_measures = at_tiers + c->tiers.n;
+    if (e->kind == AEO_EXPR_SELECT) {
+        const aeo_expr *base = e;
+        while (base->kind == AEO_EXPR_SELECT) base = base->u.select.operand;
+        if (base->kind == AEO_EXPR_IDENT && base->ref == AEO_REF_ROOT) {
+            /* The fields from the root down, joined with dots. */
+            const aeo_expr *chain[64];
+            uint32_t n = 0;
+            for (const aeo_expr *s = e; s->kind == AEO_EXPR_SELECT && n < 64; s = s->u.select.operand) chain[n++] = s;
+            aeo_buf p = {0};
+            while (n) aeo_buf_printf(&p, "%s%s", p.len ? "." : "", chain[--n]->u.select.field);
+            aeo_buf_putn(&p, "", 1);
+            read_set *rs = rw->rs;
+            for (uint32_t i = 0; i < rs->n; i++)
+                if (strcmp(rs->paths[i], p.data) == 0) {
+                    aeo_buf_free(&p);
+                    return;
+                }
+            if (rs->n == rs->cap) {
+                rs->cap = rs->cap ? 2 * rs->cap : 8;
+                rs->paths = aeo_xrealloc(rs->paths, rs->cap * sizeof *rs->paths);
+            }
+            rs->paths[rs->n++] = p.data;
+            return;
+        }
+    } else if (e->kind == AEO_EXPR_IDENT) {
+        switch (e->ref) {
+        case AEO_REF_CONST: reads_decl(rw, e->ref_index, c->consts.items[e->ref_index]); return;
+        case AEO_REF_DEF: reads_decl(rw, at_defs + e->ref_index, c->defs.items[e->ref_index]); return;
+        case AEO_REF_TIER: reads_decl(rw, at_tiers + e->ref_index, c->tiers.items[e->ref_index]); return;
+        case AEO_REF_MEASURE: reads_decl(rw, at_measures + e->ref_index, c->measures.items[e->ref_index]); return;
+        default: return;
+        }
+    } else if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC) {
+        reads_decl(rw, at_defs + e->ref_index, c->defs.items[e->ref_index]);
+    }
+    aeo_expr_each_child(e, reads_expr, rw);
+}
+
+/* The facts measure [d] of [c] reads, into *[rs]. */
+static void measure_reads(const aeo_catalog *c, const aeo_decl *d, read_set *rs) {
+    bool *seen = aeo_xcalloc((size_t)c->consts.n + c->defs.n + c->tiers.n + c->measures.n + 1, sizeof *seen);
+    reads_walk rw = {c, rs, seen};
+    reads_decl(&rw, c->consts.n + c->defs.n + c->tiers.n + d->index, d);
+    free(seen);
+}
+
 /* ---- the summaries --------------------------------------------------------------- */
 
 /* "applies->not" etc., in the order of the outcomes. */
@@ -713,8 +866,6 @@ static const char *plural(uint64_t n) {
  * [meaning] flags the common measures whose meaning changed. */
 static void put_summary(const diff_ctx *x, const diff_stats *st, const bool *meaning, aeo_buf *b) {
     const aeo_program *op = x->side[0].p, *np = x->side[1].p;
-    uint32_t n_meaning = 0;
-    for (uint32_t k = 0; k < x->n_common; k++) n_meaning += meaning[k];
     if (x->fmt == DFMT_JSON) {
         aeo_buf_printf(b, "{\n  \"records\": %llu,\n  \"changed_records\": %llu,\n  \"errors\": %llu,\n",
                        (unsigned long long)st->records, (unsigned long long)st->changed, (unsigned long long)st->bad);
@@ -810,7 +961,7 @@ static void put_summary(const diff_ctx *x, const diff_stats *st, const bool *mea
         if (st->changed > st->md_rows)
             aeo_buf_printf(b, "The first %u of %llu changed records:\n\n", st->md_rows, (unsigned long long)st->changed);
         else aeo_buf_printf(b, "Changed record%s:\n\n", plural(st->md_rows));
-        aeo_buf_puts(b, "| Record | Key | Changes |\n|---|---|---|\n");
+        aeo_buf_puts(b, "| Record | Key | Changes | Facts read |\n|---|---|---|---|\n");
         aeo_buf_putn(b, st->md.data, st->md.len);
     }
 }
@@ -954,6 +1105,13 @@ int aeo_cli_diff(const aeo_cli_command *cmd, int argc, char **argv) {
             aeo_buf_free(&t[1]);
         }
     }
+    if (x.fmt == DFMT_MARKDOWN) {
+        for (int s = 0; s < 2; s++) {
+            x.reads[s] = aeo_xcalloc(x.n_common + 1, sizeof *x.reads[s]);
+            for (uint32_t k = 0; k < x.n_common; k++)
+                measure_reads(x.side[s].c, x.side[s].c->measures.items[x.common[s][k]], &x.reads[s][k]);
+        }
+    }
     aeo_facts_reader *rd = aeo_facts_reader_new(in, o.facts);
     aeo_facts_reader_set_validate(rd, false);
     diff_stats total;
@@ -986,7 +1144,14 @@ int aeo_cli_diff(const aeo_cli_command *cmd, int argc, char **argv) {
     free(meaning);
     aeo_facts_reader_free(rd);
     if (in != stdin) fclose(in);
-    for (int s = 0; s < 2; s++) free(x.common[s]);
+    for (int s = 0; s < 2; s++) {
+        for (uint32_t k = 0; x.reads[s] && k < x.n_common; k++) {
+            for (uint32_t p = 0; p < x.reads[s][k].n; p++) free(x.reads[s][k].paths[p]);
+            free(x.reads[s][k].paths);
+        }
+        free(x.reads[s]);
+        free(x.common[s]);
+    }
     free(x.added);
     free(x.removed);
     for (int s = 0; s < 2; s++) aeo_catalog_free(cats[s]);
