@@ -1032,7 +1032,8 @@ int aeo_cli_diff(const aeo_cli_command *cmd, int argc, char **argv) {
     aeo_cli_opts o;
     int st = aeo_cli_parse_options(n_rest, rest, &o, cmd->options);
     int fmt = DFMT_TABLE;
-    if (st < 0 && o.format && !aeo_cli_choose("--format", aeo_cli_diff_formats, o.format, &fmt, &st)) {}
+    /* aeo_cli_choose sets st when the word is none of the formats. */
+    if (st < 0 && o.format) aeo_cli_choose("--format", aeo_cli_diff_formats, o.format, &fmt, &st);
     if (st < 0 && !(o.n_paths == 2 || (o.n_paths == 1 && n_dates == 2)))
         st = aeo_cli_usage_error("%s", o.n_paths == 1 ? "diff PATH compares two dates: give --as-of twice"
                                                       : "diff takes OLD and NEW, or one PATH with --as-of twice");
