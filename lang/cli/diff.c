@@ -499,8 +499,9 @@ static bool run_records(const diff_ctx *x, aeo_facts_reader *rd, unsigned jobs, 
                 s->from = t * per < n ? t * per : n;
                 s->to = (t + 1) * per < n ? (t + 1) * per : n;
                 s->first_recno = recno + 1;
-                /* A thread that cannot start is done by this one below. */
-                started[t] = s->from < s->to && pthread_create(&th[t], NULL, slice_main, s) == 0;
+                /* This thread takes the first slice itself (below, while
+                 * the others run), and any slice whose thread cannot start. */
+                started[t] = t > 0 && s->from < s->to && pthread_create(&th[t], NULL, slice_main, s) == 0;
             }
             for (unsigned t = 0; t < jobs; t++) {
                 if (started[t]) pthread_join(th[t], NULL);
