@@ -79,7 +79,8 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/program.c runtime/outcome.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
                lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c
-CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/commands.c lang/cli/repl.c lang/cli/lineedit.c
+CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
+               lang/cli/lineedit.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \

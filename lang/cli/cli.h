@@ -5,6 +5,7 @@
  *   main.c      options, the command table, dispatch, `aeo help`
  *   eval.c      `aeo eval`: the record pipeline (reading, -j N workers,
  *               ordered writing) and its output formats
+ *   diff.c      `aeo diff`: two catalogs (or dates) over one corpus
  *   commands.c  check, parse, disasm, test, fmt, list, explain CODE
  *   repl.c      `aeo repl`: the session; lineedit.c: the line editor
  *   out.c       the output layer: stdout, its errors, exit status 2
@@ -86,6 +87,7 @@ extern const aeo_cli_choice aeo_cli_check_formats[];
 extern const aeo_cli_choice aeo_cli_test_formats[];
 extern const aeo_cli_choice aeo_cli_list_formats[];
 extern const aeo_cli_choice aeo_cli_eval_formats[];
+extern const aeo_cli_choice aeo_cli_diff_formats[];
 
 /* Prints "aeo: MESSAGE" and "Try 'aeo help'." to stderr; returns EXIT_USAGE. */
 int aeo_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -149,6 +151,9 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt);
 int aeo_cli_fmt(const aeo_cli_opts *o, int fmt);
 int aeo_cli_disasm(const aeo_cli_opts *o, int fmt);
 int aeo_cli_parse(const aeo_cli_opts *o, int fmt);
+/* `aeo diff` (diff.c; it reads its own arguments, as --as-of may come
+ * twice). */
+int aeo_cli_diff(const aeo_cli_command *cmd, int argc, char **argv);
 /* `aeo explain CODE` (argc and argv: the arguments after its name). */
 int aeo_cli_explain_code(const aeo_cli_command *cmd, int argc, char **argv);
 

@@ -1,0 +1,1 @@
+$AEO diff tests/golden/cli/diff_old.aeo tests/golden/cli/diff_new.aeo --facts tests/golden/cli/diff_bad.jsonl --as-of 2021-06-01 --format jsonl; $AEO diff tests/golden/cli/diff_old.aeo tests/golden/cli/diff_new.aeo --facts tests/golden/cli/diff_bad.jsonl --as-of 2021-06-01 --format json

@@ -1,0 +1,1 @@
+$AEO diff tests/golden/cli/diff_meaning_old.aeo tests/golden/cli/diff_meaning_new.aeo --facts /dev/null --as-of 2021-06-01 --format json; echo "[$?]"; $AEO diff tests/golden/cli/diff_meaning_old.aeo tests/golden/cli/diff_meaning_new.aeo --facts /dev/null --as-of 2021-06-01 --format markdown --fail-on-change

@@ -1,0 +1,1 @@
+(echo '['; sed 's/$/,/' tests/golden/cli/diff.jsonl | sed '$ s/,$//'; echo ']') | $AEO diff tests/golden/cli/diff_old.aeo tests/golden/cli/diff_new.aeo --facts - --as-of 2021-06-01 --format jsonl -j 2

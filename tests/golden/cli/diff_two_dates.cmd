@@ -1,0 +1,1 @@
+$AEO diff tests/golden/cli/diff_new.aeo --facts tests/golden/cli/diff.jsonl --as-of 2020-12-31 --as-of=2021-06-01 --format json; $AEO diff tests/golden/cli/diff_new.aeo --facts tests/golden/cli/diff.jsonl --as-of 2020-12-31 --as-of 2021-06-01 --format jsonl --fail-on-change
