@@ -79,7 +79,8 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/program.c runtime/outcome.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
                lang/catalog.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c
-CLI_SRC     := lang/cli/main.c lang/cli/eval.c lang/cli/commands.c lang/cli/repl.c lang/cli/lineedit.c
+CLI_SRC     := lang/cli/main.c lang/cli/eval.c lang/cli/commands.c lang/cli/repl.c lang/cli/lineedit.c \
+               lang/cli/lsp.c lang/cli/lsp_features.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
@@ -126,7 +127,7 @@ DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=bin
              pkg-config=pkg-config python3=python3 flex=flex bison=bison node=nodejs npm=npm groff=groff-base zsh=zsh \
              /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
              /usr/include/pcre2.h=libpcre2-dev /usr/include/cmocka.h=libcmocka-dev \
-             /usr/share/zoneinfo/Asia/Shanghai=tzdata
+             /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim
 
 deps:
 	@missing=""; \
