@@ -210,6 +210,14 @@ CONF_CASES   := $(CEL_SPEC_DIR)/cases.jsonl
 CONF_BIN     := $(BUILD)/tests/conformance
 CONF_RUN     := $(CONF_BIN) $(CONF_CASES) --known tests/conformance/known-failures.txt
 
+# The TextMate grammar test (tests/golden/lsp/lsp_textmate) tokenizes with
+# VS Code's own engine, the npm packages vscode-textmate and
+# vscode-oniguruma (pinned), fetched once into build/textmate like the
+# conformance suite and never committed.
+TEXTMATE_DIR  := build/textmate
+TEXTMATE_PKGS := vscode-textmate@9.2.0 vscode-oniguruma@2.0.1
+TEXTMATE_STAMP := $(TEXTMATE_DIR)/fetched
+
 # --- tests -------------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) Makefile | deps
 	@mkdir -p $(dir $@)
@@ -269,7 +277,7 @@ EMBED_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 EMBED_ENV    := EMBED_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)"
 endif
 
-test: $(BIN) $(SO) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) | deps
+test: $(BIN) $(SO) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) $(TEXTMATE_STAMP) | deps
 	@rm -rf $(BUILD)/embed && $(MAKE) --no-print-directory MODE=$(MODE) install PREFIX=$(EMBED_PREFIX) >/dev/null
 	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" EMBED_PREFIX=$(EMBED_PREFIX) \
 	  CC="$(CC)" EMBED_CFLAGS="$(EMBED_CFLAGS)" $(EMBED_ENV) sh tests/run.sh $(UNIT_BINS)
@@ -281,6 +289,15 @@ $(CEL_SPEC_JS):
 	  { npm pack --loglevel=error @bufbuild/cel-spec@$(CEL_SPEC_VERSION) >/dev/null 2>npm.log && \
 	    tar xzf bufbuild-cel-spec-$(CEL_SPEC_VERSION).tgz && test -f package/dist/cjs/testdata/conformance.js; } || \
 	  { echo "conformance: could not fetch the npm package @bufbuild/cel-spec@$(CEL_SPEC_VERSION)" >&2; \
+	    echo "  (needs npm and access to the npm registry; npm said:)" >&2; sed 's/^/  /' npm.log >&2; exit 2; }
+
+$(TEXTMATE_STAMP):
+	@mkdir -p $(TEXTMATE_DIR)
+	$(call quiet,FETCH,vscode-textmate+vscode-oniguruma)cd $(TEXTMATE_DIR) && \
+	  { npm pack --loglevel=error $(TEXTMATE_PKGS) >/dev/null 2>npm.log && \
+	    for t in *.tgz; do n=$${t%-*.tgz}; rm -rf $$n && mkdir $$n && tar xzf $$t -C $$n --strip-components=1 || exit 1; done && \
+	    test -f vscode-textmate/package.json && test -f vscode-oniguruma/release/onig.wasm && touch fetched; } || \
+	  { echo "textmate: could not fetch the npm packages $(TEXTMATE_PKGS)" >&2; \
 	    echo "  (needs npm and access to the npm registry; npm said:)" >&2; sed 's/^/  /' npm.log >&2; exit 2; }
 
 $(CONF_CASES): $(CEL_SPEC_JS) tests/conformance/convert.js
