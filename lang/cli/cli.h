@@ -7,6 +7,8 @@
  *               ordered writing) and its output formats
  *   commands.c  check, parse, disasm, test, fmt, list, explain CODE
  *   repl.c      `aeo repl`: the session; lineedit.c: the line editor
+ *   lsp.c       `aeo lsp`: the language server's protocol loop;
+ *               lsp_features.c: its requests (lsp.h)
  *
  * Exit status: 0 ok; 1 findings (diagnostics, failed tests, records with
  * errors); 2 usage or I/O error.  Diagnostics go to stderr, results to
