@@ -446,8 +446,8 @@ typedef struct server {
     uint32_t n_due, cap_due;
 } server;
 
-/* Reads every message already waiting into the queue.  False at end of
- * input with nothing queued. */
+/* Reads every message already waiting into the queue; with [block], first
+ * waits for one (nothing is queued at the end of input). */
 static void read_ahead(server *sv, bool block) {
     while (block || input_waiting(&sv->in)) {
         cJSON *m = NULL;
