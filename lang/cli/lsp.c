@@ -350,7 +350,11 @@ static msg_status read_message(reader *r, cJSON **out, const char **why) {
                 *why = "bad Content-Length header";
                 return MSG_BAD;
             }
-            len = n > MAX_BODY ? MAX_BODY + 1 : (size_t)n;
+            if (n > SIZE_MAX / 2) {
+                *why = "bad Content-Length header";
+                return MSG_BAD;
+            }
+            len = (size_t)n;
             have_len = true;
         } else if (!strchr(line, ':')) {
             *why = "malformed header line (expected 'Name: value')";
@@ -362,6 +366,14 @@ static msg_status read_message(reader *r, cJSON **out, const char **why) {
         return MSG_BAD;
     }
     if (len > MAX_BODY) {
+        /* Skipped unread, so that the next message is found where it starts. */
+        size_t left = len;
+        while (left > 0) {
+            if (r->start == r->end && !fill(r)) return MSG_EOF;
+            size_t n = r->end - r->start < left ? r->end - r->start : left;
+            r->start += n;
+            left -= n;
+        }
         *why = "message too large";
         return MSG_BAD;
     }
