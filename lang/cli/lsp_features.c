@@ -10,8 +10,9 @@
  *
  * Completion works from the text before the cursor, not the AST, because
  * the line being typed does not parse: "a.b." walks the facts schema from
- * the root name; a string after `path ==` or `path !=` offers the enum
- * values of that field; otherwise the names of the catalog (measures, defs,
+ * the root name; a string after `path ==`, `path !=` or in the list of
+ * `path in [...]` offers the enum values of that field; nothing inside a
+ * comment; otherwise the names of the catalog (measures, defs,
  * tiers, consts, functions), the builtins and macros, and the property
  * names of the enclosing block (from the checker's own tables).
  *
@@ -699,12 +700,32 @@ cJSON *aeo_lsp_completion(aeo_lsp *s, const aeo_lsp_doc *d, const cJSON *params)
     for (size_t i = line; i < off; i++) {
         if (text[i] == '\\' && quote != SIZE_MAX) i++;
         else if (text[i] == '"') quote = quote == SIZE_MAX ? i : SIZE_MAX;
-        else if (text[i] == '/' && i + 1 < off && text[i + 1] == '/' && quote == SIZE_MAX) break;
+        else if (text[i] == '/' && i + 1 < off && text[i + 1] == '/' && quote == SIZE_MAX) return items;   /* a comment */
     }
     if (quote != SIZE_MAX) {
+        /* PATH == "|", PATH != "|", or PATH in ["a", "|": the enum of PATH. */
         size_t k = quote;
         while (k > line && text[k - 1] == ' ') k--;
-        if (k >= line + 2 && (text[k - 1] == '=' && (text[k - 2] == '=' || text[k - 2] == '!'))) {
+        bool list = false;
+        while (k > line && (text[k - 1] == ',' || text[k - 1] == '"')) {
+            if (text[k - 1] == '"') {   /* an earlier item of the list */
+                k--;
+                while (k > line && text[k - 1] != '"') k--;
+                if (k == line) return items;
+                k--;
+            } else {
+                k--;
+            }
+            while (k > line && text[k - 1] == ' ') k--;
+        }
+        if (k > line && text[k - 1] == '[') {
+            list = true;
+            k--;
+            while (k > line && text[k - 1] == ' ') k--;
+        }
+        bool in_op = list && k >= line + 3 && memcmp(text + k - 2, "in", 2) == 0 && text[k - 3] == ' ';
+        bool eq_op = !list && k >= line + 2 && text[k - 1] == '=' && (text[k - 2] == '=' || text[k - 2] == '!');
+        if (in_op || eq_op) {
             k -= 2;
             while (k > line && text[k - 1] == ' ') k--;
             size_t st;
