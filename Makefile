@@ -80,7 +80,7 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
                lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c
 CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
-               lang/cli/lineedit.c
+               lang/cli/lineedit.c lang/cli/lsp.c lang/cli/lsp_features.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
 LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
@@ -127,7 +127,7 @@ DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=bin
              pkg-config=pkg-config python3=python3 flex=flex bison=bison node=nodejs npm=npm groff=groff-base zsh=zsh \
              /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
              /usr/include/pcre2.h=libpcre2-dev /usr/include/cmocka.h=libcmocka-dev \
-             /usr/share/zoneinfo/Asia/Shanghai=tzdata
+             /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim
 
 deps:
 	@missing=""; \
@@ -210,6 +210,14 @@ CONF_CASES   := $(CEL_SPEC_DIR)/cases.jsonl
 CONF_BIN     := $(BUILD)/tests/conformance
 CONF_RUN     := $(CONF_BIN) $(CONF_CASES) --known tests/conformance/known-failures.txt
 
+# The TextMate grammar test (tests/golden/lsp/lsp_textmate) tokenizes with
+# VS Code's own engine, the npm packages vscode-textmate and
+# vscode-oniguruma (pinned), fetched once into build/textmate like the
+# conformance suite and never committed.
+TEXTMATE_DIR  := build/textmate
+TEXTMATE_PKGS := vscode-textmate@9.2.0 vscode-oniguruma@2.0.1
+TEXTMATE_STAMP := $(TEXTMATE_DIR)/fetched
+
 # --- tests -------------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) Makefile | deps
 	@mkdir -p $(dir $@)
@@ -276,7 +284,7 @@ FAULT_SO := $(BUILD)/fault.so
 $(FAULT_SO): tests/fault/fault.c Makefile | deps
 	$(call quiet,CC,$@)$(CC) $(WARN) $(GCC_WARN) -O1 -shared -fPIC -o $@ $< -ldl
 
-test: $(BIN) $(SO) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) $(FAULT_SO) | deps
+test: $(BIN) $(SO) $(UNIT_BINS) $(CONF_BIN) $(CONF_CASES) $(POPGEN) $(FAULT_SO) $(TEXTMATE_STAMP) | deps
 	@rm -rf $(BUILD)/embed && $(MAKE) --no-print-directory MODE=$(MODE) install PREFIX=$(EMBED_PREFIX) >/dev/null
 	@AEO=$(BIN) GEN=$(POPGEN) BUILD=$(BUILD) CONFORMANCE="$(CONF_RUN)" EMBED_PREFIX=$(EMBED_PREFIX) FAULT_SO=$(FAULT_SO) \
 	  CC="$(CC)" EMBED_CFLAGS="$(EMBED_CFLAGS)" $(EMBED_ENV) sh tests/run.sh $(UNIT_BINS)
@@ -288,6 +296,15 @@ $(CEL_SPEC_JS):
 	  { npm pack --loglevel=error @bufbuild/cel-spec@$(CEL_SPEC_VERSION) >/dev/null 2>npm.log && \
 	    tar xzf bufbuild-cel-spec-$(CEL_SPEC_VERSION).tgz && test -f package/dist/cjs/testdata/conformance.js; } || \
 	  { echo "conformance: could not fetch the npm package @bufbuild/cel-spec@$(CEL_SPEC_VERSION)" >&2; \
+	    echo "  (needs npm and access to the npm registry; npm said:)" >&2; sed 's/^/  /' npm.log >&2; exit 2; }
+
+$(TEXTMATE_STAMP):
+	@mkdir -p $(TEXTMATE_DIR)
+	$(call quiet,FETCH,vscode-textmate+vscode-oniguruma)cd $(TEXTMATE_DIR) && \
+	  { npm pack --loglevel=error $(TEXTMATE_PKGS) >/dev/null 2>npm.log && \
+	    for t in *.tgz; do n=$${t%-*.tgz}; rm -rf $$n && mkdir $$n && tar xzf $$t -C $$n --strip-components=1 || exit 1; done && \
+	    test -f vscode-textmate/package.json && test -f vscode-oniguruma/release/onig.wasm && touch fetched; } || \
+	  { echo "textmate: could not fetch the npm packages $(TEXTMATE_PKGS)" >&2; \
 	    echo "  (needs npm and access to the npm registry; npm said:)" >&2; sed 's/^/  /' npm.log >&2; exit 2; }
 
 $(CONF_CASES): $(CEL_SPEC_JS) tests/conformance/convert.js

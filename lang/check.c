@@ -2527,3 +2527,19 @@ bool aeo_check_catalog(aeo_catalog *cat) {
     cat->checked = cat->diags.n_errors == errors_before;
     return cat->checked;
 }
+
+/* ---- names for the language server ---------------------------------------------------- */
+
+/* What `aeo lsp` completes comes from the tables the checker checks with,
+ * so a property added here is offered there with no second list (macros
+ * come from AEO_MACROS, lang/ast.h). */
+const char *aeo_check_prop_name(aeo_decl_kind kind, uint32_t i) {
+    const prop_spec *specs = kind == AEO_DECL_CATALOG ? catalog_props
+                             : kind == AEO_DECL_MEASURE ? measure_props
+                             : kind == AEO_DECL_TEST    ? test_props
+                                                        : NULL;
+    if (!specs) return NULL;
+    for (uint32_t k = 0; specs[k].name; k++)
+        if (k == i) return specs[k].name;
+    return NULL;
+}

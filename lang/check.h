@@ -24,6 +24,10 @@ bool aeo_check_expr(aeo_catalog *c, aeo_expr *e);
  * one map literal with every example and 'with' merged in, in the
  * catalog's arena; NULL on an error (reported). */
 aeo_expr *aeo_check_facts(aeo_catalog *c, aeo_expr *e);
+/* The [i]-th property name a block of [kind] (CATALOG, MEASURE, TEST)
+ * accepts, or NULL past the last (or for another kind).  For completion
+ * (aeo lsp), read from the checker's own tables. */
+const char *aeo_check_prop_name(aeo_decl_kind kind, uint32_t i);
 /* Frees the name tables kept by the checker (aeo_catalog_free calls it). */
 void aeo_check_free_tables(aeo_catalog *c);
 

@@ -9,6 +9,8 @@
  *   commands.c  check, parse, disasm, test, fmt, list, explain CODE
  *   repl.c      `aeo repl`: the session; lineedit.c: the line editor
  *   out.c       the output layer: stdout, its errors, exit status 2
+ *   lsp.c       `aeo lsp`: the language server's protocol loop;
+ *               lsp_features.c: its requests (lsp.h)
  *
  * Exit status: 0 ok; 1 findings (diagnostics, failed tests, records with
  * errors); 2 usage or I/O error.  Diagnostics go to stderr, results to

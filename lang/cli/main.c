@@ -18,6 +18,7 @@
 #include "lang/aeo.h"
 #include "lang/catalog.h"
 #include "lang/cli/cli.h"
+#include "lang/cli/lsp.h"
 #include "lang/cli/repl.h"
 #include "lang/diag.h"
 #include "runtime/celtime.h"
@@ -303,6 +304,9 @@ static const aeo_cli_command commands[] = {
     {"repl", run_repl,
      "  repl   [PATH...] [--facts FILE] [--as-of DATE]  explore facts and rules interactively\n",
      OPTS("--facts=FILE", "--as-of=DATE", "--color=WHEN", "--help"), NULL, NULL},
+    {"lsp", aeo_cli_lsp,
+     "  lsp                                   language server (LSP over stdio) for editors\n",
+     OPTS("--stdio"), NULL, NULL},
     {"parse", NULL,
      "  parse  PATH...                        show the syntax tree\n",
      OPTS(COMMON, "--dump-ast"), NULL, aeo_cli_parse},

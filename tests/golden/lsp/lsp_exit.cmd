@@ -1,0 +1,1 @@
+python3 tests/lsp/drive.py tests/golden/lsp/lsp_exit.txt

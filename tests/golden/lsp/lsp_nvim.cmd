@@ -1,0 +1,1 @@
+d="$SCRATCH/lsp_nvim"; rm -rf "$d"; mkdir -p "$d/cat"; cp tests/golden/lsp/lsp_cat/catalog.aeo "$d/cat/"; CATALOG="$d/cat/catalog.aeo" OUT="$d/out" timeout 120 nvim --headless -u NONE -i NONE -n -c "luafile tests/lsp/nvim.lua" >/dev/null 2>&1; echo "nvim exit $?"; cat "$d/out"

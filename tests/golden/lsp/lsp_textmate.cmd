@@ -1,0 +1,1 @@
+node tests/lsp/textmate.js tests/golden/lsp/lsp_syntax/sample.aeo rules

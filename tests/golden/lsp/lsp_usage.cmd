@@ -1,0 +1,1 @@
+$AEO lsp --tcp

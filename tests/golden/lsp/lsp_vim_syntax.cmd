@@ -1,0 +1,1 @@
+d="$SCRATCH/lsp_vim_syntax"; mkdir -p "$d"; SAMPLE=tests/golden/lsp/lsp_syntax/sample.aeo OUT="$d/out" timeout 120 nvim --headless -u NONE -i NONE -n -c "luafile tests/lsp/vim_syntax.lua" >/dev/null 2>&1; echo "nvim exit $?"; cat "$d/out"
