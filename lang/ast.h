@@ -179,6 +179,7 @@ typedef struct aeo_prop {
     aeo_expr *cond;          /* AEO_PROP_CASE */
     const char *cite;        /* a case's cite, or NULL */
     aeo_span cite_span;
+    aeo_expr *key;           /* a text block's key: IDENT, SELECT and INDEX nodes; NULL elsewhere */
 } aeo_prop;
 
 /* One case of a valued measure, as the checker hands it on. */
@@ -235,7 +236,8 @@ typedef struct aeo_measure {
     X(TIER)     /* tier NAME = expr */ \
     X(MEASURE)  /* measure ID "title" { props } */ \
     X(TEST)     /* test "name" { props } */ \
-    X(EXAMPLE)  /* example NAME = facts (a map, or X with {...}) */
+    X(EXAMPLE)  /* example NAME = facts (a map, or X with {...}) */ \
+    X(TEXT)     /* text LANG { key: "..." }: props, each with its key path (lang/text.c) */
 
 typedef enum {
 #define X(name) AEO_DECL_##name,

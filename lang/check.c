@@ -1468,7 +1468,9 @@ static const prop_spec catalog_props[] = {
     {"title", P_STRING, false}, {"authority", P_STRING, false}, {"published", P_DATE, false},
     {"key", P_EXPR, false}, {"scope", P_BOOL, false}, {"effective", P_DATE, false},
     {"expires", P_DATE, false}, {"version", P_STRING, false}, {"description", P_STRING, false},
-    {"source", P_STRING, false}, {NULL, 0, false}};
+    {"source", P_STRING, false},
+    /* Text in several languages (lang/text.c checks fixed's paths). */
+    {"language", P_STRING, false}, {"fixed", P_EXPR, false}, {NULL, 0, false}};
 
 static const prop_spec measure_props[] = {
     {"tier", P_IDS, false}, {"when", P_BOOL, false}, {"unless", P_BOOL, true},
