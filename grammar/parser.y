@@ -853,30 +853,6 @@ mprops
     | mprops error              { $$ = $1; $$.err = true; }
     ;
 
-/* tprops -> { text_key ':' expr [',' | ';'] }
- * A text block (text LANG { ... }): each key names what it labels, as a
- * path (catalog.title, M01.benefit, enterprise.address.city) or an enum
- * value (enterprise.credit["advanced"]).  The value is any expression, so
- * that the checker (lang/text.c), not a syntax error, says it must be a
- * string literal. */
-tprops
-    : %empty                    { $$ = (aeo_yy_props){NULL, 0, 0, false}; }
-    | tprops text_key ':' expr opt_sep
-          { $$ = props_push(ctx, $1, text_prop(ctx, $2, $4, join(@2, @4))); }
-    | tprops text_key ':' error
-          { $$ = props_push(ctx, $1, text_prop(ctx, $2, error_node(ctx, @4), join(@2, @4))); }
-    | tprops error              { $$ = $1; $$.err = true; }
-    ;
-
-/* text_key -> NAME { '.' NAME | '[' STRING ']' } */
-text_key
-    : prop_name                 { if (line_start(ctx, @1)) yyerrok;
-                                  $$ = ident(ctx, $1, false, @1); }
-    | text_key '.' any_name     { $$ = select_(ctx, $1, $3, @3, @$); }
-    | text_key '[' STRING_LIT ']'
-                                { $$ = index_(ctx, $1, $3, @$); }
-    ;
-
 /* The words that open a case and the else ("else" is a reserved word). */
 case_key
     : KW_CASE                   { if (line_start(ctx, @1)) yyerrok; }
@@ -1140,6 +1116,30 @@ params
           { $$ = params_push(ctx, $1, (aeo_param){$3, @3, $5, NULL}); }
     ;
 
+/* tprops -> { text_key ':' expr [',' | ';'] }
+ * A text block (text LANG { ... }): each key names what it labels, as a
+ * path (catalog.title, M01.benefit, enterprise.address.city) or an enum
+ * value (enterprise.credit["advanced"]).  The value is any expression, so
+ * that the checker (lang/text.c), not a syntax error, says it must be a
+ * string literal. */
+tprops
+    : %empty                    { $$ = (aeo_yy_props){NULL, 0, 0, false}; }
+    | tprops text_key ':' expr opt_sep
+          { $$ = props_push(ctx, $1, text_prop(ctx, $2, $4, join(@2, @4))); }
+    | tprops text_key ':' error
+          { $$ = props_push(ctx, $1, text_prop(ctx, $2, error_node(ctx, @4), join(@2, @4))); }
+    | tprops error              { $$ = $1; $$.err = true; }
+    ;
+
+/* text_key -> NAME { '.' NAME | '[' STRING ']' } */
+text_key
+    : prop_name                 { if (line_start(ctx, @1)) yyerrok;
+                                  $$ = ident(ctx, $1, false, @1); }
+    | text_key '.' any_name     { $$ = select_(ctx, $1, $3, @3, @$); }
+    | text_key '[' STRING_LIT ']'
+                                { $$ = index_(ctx, $1, $3, @$); }
+    ;
+
 %%
 
 /* --- syntax error messages ---------------------------------------------------- */
@@ -1236,9 +1236,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ae
                                             "'<'", "'<='", "'>'", "'>='", "'in'", "'&&'", "'||'",
                                             "'?'", "'.'", "'['", "'('"};
     static const char *const keywords[] = {"'catalog'", "'facts'", "'record'", "'const'",
-                                           "'def'", "'tier'", "'measure'", "'test'", "'example'"};
+                                           "'def'", "'tier'", "'measure'", "'test'", "'example'", "'text'"};
     static const char *const words[] = {"identifier", "'catalog'", "'facts'", "'record'",
-                                        "'const'", "'def'", "'tier'", "'measure'", "'test'", "'example'",
+                                        "'const'", "'def'", "'tier'", "'measure'", "'test'", "'example'", "'text'",
                                         "'true'", "'false'", "'null'", "'in'", "quoted name"};
     static const char *const seps[] = {"','", "';'"};
     static const char *const closers[] = {"')'", "']'", "'}'"};

@@ -39,7 +39,7 @@ const char *aeo_text_word(const char *lang, aeo_word w) {
 }
 
 const char *aeo_text_outcome(const char *lang, int kind) {
-    static const aeo_word by_kind[] = {AEO_WORD_NOT, AEO_WORD_APPLIES, AEO_WORD_UNDECIDED, AEO_WORD_ERROR};
+    static const aeo_word by_kind[] = {AEO_WORD_APPLIES, AEO_WORD_NOT, AEO_WORD_UNDECIDED, AEO_WORD_ERROR};
     return kind >= 0 && kind < 4 ? aeo_text_word(lang, by_kind[kind]) : "";
 }
 
@@ -83,6 +83,12 @@ const char *aeo_text_get(const aeo_catalog *c, const char *lang, const char *key
     /* Only checked blocks get here: the value is a string literal. */
     return p && p->value && p->value->kind == AEO_EXPR_STRING ? p->value->u.str.s : fallback;
 }
+
+void aeo_text_set_display(aeo_catalog *c, const char *lang) {
+    if (c->texts) c->texts->display = lang ? aeo_arena_strdup(c->arena, lang) : NULL;
+}
+
+const char *aeo_text_display(const aeo_catalog *c) { return c->texts ? c->texts->display : NULL; }
 
 const char *aeo_text_measure(const aeo_catalog *c, const char *lang, const char *id, const char *prop,
                              const char *fallback) {

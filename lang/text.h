@@ -53,7 +53,8 @@ typedef enum {
 /* Word [w] in language [lang]: Chinese for "zh" and its variants ("zh",
  * "zh_CN", "zh_Hans", ...), English for anything else and for NULL. */
 const char *aeo_text_word(const char *lang, aeo_word w);
-/* The outcome word for [kind] (0 not, 1 applies, 2 undecided, 3 error). */
+/* The outcome word for [kind], an aeo_outcome_kind (runtime/outcome.h:
+ * applies, not, undecided, error). */
 const char *aeo_text_outcome(const char *lang, int kind);
 
 /* One language's merged text blocks. */
@@ -73,6 +74,9 @@ typedef struct aeo_texts {
      * paths ("enterprise.uscc"), kept for --suggest (DESIGN.md 7.4). */
     const char **fixed;
     uint32_t n_fixed;
+    /* The language printers that are not told one use (--explain's
+     * headers, the REPL after :lang): NULL, the source text. */
+    const char *display;
 } aeo_texts;
 
 /* Checks every text block and the catalog's `language` and `fixed` (the
@@ -90,6 +94,11 @@ void aeo_text_langs(const aeo_catalog *c, aeo_buf *b);
 /* The text of [key] in [lang], else in the base language's blocks, else
  * [fallback] (the source text).  [lang] NULL: [fallback]. */
 const char *aeo_text_get(const aeo_catalog *c, const char *lang, const char *key, const char *fallback);
+/* Sets the display language of [c] to [lang] (copied; NULL: the source
+ * text); the caller has checked it with aeo_text_has_lang. */
+void aeo_text_set_display(aeo_catalog *c, const char *lang);
+/* The display language of [c], or NULL. */
+const char *aeo_text_display(const aeo_catalog *c);
 /* As aeo_text_get for property [prop] of measure [id] ([prop] NULL or
  * "title": its title, key "M01"; else key "M01.benefit"). */
 const char *aeo_text_measure(const aeo_catalog *c, const char *lang, const char *id, const char *prop,
