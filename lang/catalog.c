@@ -177,8 +177,10 @@ bool aeo_catalog_build(aeo_catalog *c, aeo_build_stage last) {
     aeo_check_catalog(c);
     aeo_text_check(c);
     if (last >= AEO_BUILD_COMPILE && c->diags.n_errors == 0 && aeo_compile_catalog(c) && aeo_tests_check(c) &&
-        last >= AEO_BUILD_LINT)
+        last >= AEO_BUILD_LINT) {
         aeo_lint_catalog(c);
+        aeo_text_lint(c);
+    }
     if (last >= AEO_BUILD_LINT) aeo_lint_apply_allows(c);
     aeo_diags_sort(&c->diags);
     return c->diags.n_errors == 0;

@@ -432,15 +432,31 @@ bool aeo_text_check(aeo_catalog *c) {
                     aeo_diag_note(&c->diags, g, &first->name_span, "first given here");
                     continue;
                 }
-                if (!ok) continue;
-                lang_push(c, l, p);
-                key_path kp;
-                const char *src = split_key(p->key, &kp) ? source_text(c, p, &kp) : NULL;
-                if (t->base && strcmp(l->lang, t->base) == 0 && src && strcmp(src, p->value->u.str.s) == 0)
-                    aeo_diag_add(&c->diags, AEO_E_W_TEXT_SAME, p->value->span,
-                                 "text %s is the catalog's base language, and this repeats the source text of '%s'",
-                                 l->lang, p->name);
+                if (ok) lang_push(c, l, p);
             }
+        }
+    }
+    return c->diags.n_errors == errors_before;
+}
+
+/* The warnings are lints (aeo check runs them, and `aeo:allow` silences
+ * them); eval and the REPL, which build to AEO_BUILD_COMPILE, do not
+ * print them on every run. */
+void aeo_text_lint(aeo_catalog *c) {
+    aeo_texts *t = c->texts;
+    if (!t) return;
+    /* W0230: the base language's block repeating the source text. */
+    for (uint32_t i = 0; t->base && i < t->n_langs; i++) {
+        aeo_text_lang *l = &t->langs[i];
+        if (strcmp(l->lang, t->base) != 0) continue;
+        for (uint32_t k = 0; k < l->n; k++) {
+            const aeo_prop *p = l->props[k];
+            key_path kp;
+            const char *src = split_key(p->key, &kp) ? source_text(c, p, &kp) : NULL;
+            if (src && strcmp(src, p->value->u.str.s) == 0)
+                aeo_diag_add(&c->diags, AEO_E_W_TEXT_SAME, p->value->span,
+                             "text %s is the catalog's base language, and this repeats the source text of '%s'",
+                             l->lang, p->name);
         }
     }
     /* W0231: a language that lacks a key another one gives (the base
@@ -471,5 +487,4 @@ bool aeo_text_check(aeo_catalog *c) {
                                      : "",
                          l->lang, t->base && !is_base ? t->base : "the source text");
     }
-    return c->diags.n_errors == errors_before;
 }

@@ -81,9 +81,13 @@ typedef struct aeo_texts {
 
 /* Checks every text block and the catalog's `language` and `fixed` (the
  * checker's names and schema must be filled: run after
- * aeo_check_catalog), reporting E0240-E0245 and W0230-W0231, and fills
+ * aeo_check_catalog), reporting E0240-E0245, and fills
  * c->texts.  Returns true when it reported no error. */
 bool aeo_text_check(aeo_catalog *c);
+/* The lints of text blocks (W0230, W0231), after aeo_text_check on a
+ * catalog without errors: run with the other lints (aeo_catalog_build's
+ * AEO_BUILD_LINT stage). */
+void aeo_text_lint(aeo_catalog *c);
 
 /* Whether [lang] can be asked for: the base language, or one with a text
  * block. */
