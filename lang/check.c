@@ -1486,6 +1486,16 @@ static const prop_spec test_props[] = {
     {"expect_values", P_MAP, false},
     {"description", P_STRING, false}, {NULL, 0, false}};
 
+uint32_t aeo_check_block_props(aeo_decl_kind kind, const char **names, bool *is_string, uint32_t cap) {
+    const prop_spec *specs = kind == AEO_DECL_CATALOG ? catalog_props : kind == AEO_DECL_MEASURE ? measure_props : NULL;
+    uint32_t n = 0;
+    for (const prop_spec *p = specs; p && p->name && n < cap; p++, n++) {
+        names[n] = p->name;
+        is_string[n] = p->kind == P_STRING;
+    }
+    return n;
+}
+
 static const prop_spec *find_prop(const prop_spec *specs, const char *name) {
     for (const prop_spec *p = specs; p->name; p++)
         if (strcmp(p->name, name) == 0) return p;

@@ -24,6 +24,12 @@ bool aeo_check_expr(aeo_catalog *c, aeo_expr *e);
  * one map literal with every example and 'with' merged in, in the
  * catalog's arena; NULL on an error (reported). */
 aeo_expr *aeo_check_facts(aeo_catalog *c, aeo_expr *e);
+/* The properties a block of [kind] (AEO_DECL_CATALOG or AEO_DECL_MEASURE)
+ * accepts, from the checker's own tables: their names in [names], and in
+ * [is_string] whether each takes a string literal (the text properties
+ * lang/text.c lets a text block translate); at most [cap].  Returns how
+ * many. */
+uint32_t aeo_check_block_props(aeo_decl_kind kind, const char **names, bool *is_string, uint32_t cap);
 /* Frees the name tables kept by the checker (aeo_catalog_free calls it). */
 void aeo_check_free_tables(aeo_catalog *c);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/check.h"
 #include "lang/diag.h"
 
 /* ---- aeo's own words ------------------------------------------------------ */
@@ -103,23 +104,40 @@ const char *aeo_text_measure(const aeo_catalog *c, const char *lang, const char 
 
 /* ---- checking ------------------------------------------------------------ */
 
-/* The text properties of a catalog block and of a measure: what a text
- * block may give in another language.  The others (dates, conditions,
- * tiers, the key, the version) are code or data, the same in every
+/* The text properties of a catalog block and of a measure, what a text
+ * block may give in another language, are the string-valued ones of the
+ * checker's property tables (aeo_check_block_props), but `language`, which
+ * names a language rather than being written in one.  The others (dates,
+ * conditions, tiers, the key) are code or data, the same in every
  * language. */
-static const char *const catalog_text_props[] = {"title", "authority", "description", "source"};
-static const char *const catalog_other_props[] = {"published", "key", "scope", "effective", "expires",
-                                                  "version", "language", "fixed"};
-static const char *const measure_text_props[] = {"cite", "benefit", "category", "confidence",
-                                                 "note", "description", "unit"};
-static const char *const measure_other_props[] = {"tier", "when", "unless", "effective", "expires",
-                                                  "scope", "value", "case", "else", "title"};
-#define N_OF(a) ((uint32_t)(sizeof(a) / sizeof *(a)))
+typedef struct {
+    const char *text[32], *other[32];
+    uint32_t n_text, n_other;
+} block_props;
+
+static void props_of(aeo_decl_kind kind, block_props *bp) {
+    const char *names[64];
+    bool is_string[64];
+    uint32_t n = aeo_check_block_props(kind, names, is_string, 64);
+    bp->n_text = bp->n_other = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        bool text = is_string[i] && strcmp(names[i], "language") != 0;
+        if (text && bp->n_text < 32) bp->text[bp->n_text++] = names[i];
+        else if (!text && bp->n_other < 32) bp->other[bp->n_other++] = names[i];
+    }
+    /* A measure's title is keyed by the ID alone (E0244 says so). */
+    if (kind == AEO_DECL_MEASURE && bp->n_other < 32) bp->other[bp->n_other++] = "title";
+}
 
 static bool in_list(const char *const *l, uint32_t n, const char *s) {
     for (uint32_t i = 0; i < n; i++)
         if (strcmp(l[i], s) == 0) return true;
     return false;
+}
+
+/* "a, b and c" */
+static void join_words(aeo_buf *b, const char *const *w, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) aeo_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", w[i]);
 }
 
 /* A key split into its path: root name, the fields after it, and an enum
@@ -230,10 +248,10 @@ static bool check_key(aeo_catalog *c, const aeo_prop *p) {
     }
     /* catalog.PROP, M01.PROP: a text property. */
     if (is_catalog || m) {
-        const char *const *text = is_catalog ? catalog_text_props : measure_text_props;
-        uint32_t n_text = is_catalog ? N_OF(catalog_text_props) : N_OF(measure_text_props);
-        const char *const *other = is_catalog ? catalog_other_props : measure_other_props;
-        uint32_t n_other = is_catalog ? N_OF(catalog_other_props) : N_OF(measure_other_props);
+        block_props bp;
+        props_of(is_catalog ? AEO_DECL_CATALOG : AEO_DECL_MEASURE, &bp);
+        const char *const *text = bp.text, *const *other = bp.other;
+        uint32_t n_text = bp.n_text, n_other = bp.n_other;
         if (kp.n == 1) {
             if (m) return true;   /* M01: the title */
             aeo_diag_add(&c->diags, AEO_E_TEXT_KEY, p->name_span,
@@ -251,12 +269,14 @@ static bool check_key(aeo_catalog *c, const aeo_prop *p) {
             if (m && strcmp(prop, "title") == 0)
                 aeo_diag_add(&c->diags, AEO_E_TEXT_PROP, at, "a measure's title is keyed by its ID alone: write '%s'",
                              root);
-            else
+            else {
+                aeo_buf words = {0};
+                join_words(&words, text, n_text);
                 aeo_diag_add(&c->diags, AEO_E_TEXT_PROP, at,
                              "'%s' is not a text property of %s: only %s take a text in another language", prop,
-                             is_catalog ? "the catalog" : "a measure",
-                             is_catalog ? "title, authority, description and source"
-                                        : "cite, benefit, category, confidence, note, description and unit");
+                             is_catalog ? "the catalog" : "a measure", words.data);
+                aeo_buf_free(&words);
+            }
             return false;
         }
         unknown(c, AEO_E_TEXT_KEY, at, is_catalog ? "the catalog has no text property" : "measures have no text property",
@@ -481,10 +501,9 @@ void aeo_text_lint(aeo_catalog *c) {
         }
         if (missing)
             aeo_diag_add(&c->diags, AEO_E_W_TEXT_MISSING, l->first->name_span,
-                         "text %s has no '%s', which text %s gives%s; without it %s falls back to %s", l->lang,
+                         "text %s has no '%s', which text %s gives%s; without %s %s falls back to %s", l->lang,
                          first_missing, from,
-                         missing > 1 ? aeo_arena_printf(c->arena, " (and %u more)", missing - 1)
-                                     : "",
-                         l->lang, t->base && !is_base ? t->base : "the source text");
+                         missing > 1 ? aeo_arena_printf(c->arena, " (and %u more)", missing - 1) : "",
+                         missing > 1 ? "them" : "it", l->lang, t->base && !is_base ? t->base : "the source text");
     }
 }
