@@ -311,7 +311,7 @@ static void eval_one(const eval_ctx *x, evaluator *ev, const eval_item *it, uint
         }
         break;
     case FMT_TABLE: {
-        aeo_buf_printf(out, "record %llu", (unsigned long long)recno);
+        aeo_buf_printf(out, "%s %llu", aeo_text_word(x->lang, AEO_WORD_RECORD), (unsigned long long)recno);
         if (key) aeo_buf_printf(out, "  %s", key);
         aeo_buf_puts(out, "\n");
         if (x->explain) {
