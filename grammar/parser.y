@@ -570,6 +570,17 @@ static aeo_yy_props props_push(aeo_parse_ctx *c, aeo_yy_props l, aeo_prop p) {
     return l;
 }
 
+/* A property of a text block: [key] is its path expression; the name is
+ * the key as written, without spaces ("enterprise.credit[\"advanced\"]"),
+ * the form lookups use (lang/text.h). */
+static aeo_prop text_prop(aeo_parse_ctx *c, aeo_expr *key, aeo_expr *val, aeo_span sp) {
+    char *text = aeo_expr_text(key, NULL);
+    aeo_prop p = {.name = aeo_arena_strdup(c->arena, text), .name_span = key->span, .value = val, .span = sp,
+                  .key = key};
+    free(text);
+    return p;
+}
+
 /* A case (cond non-NULL) or else property of a measure block.  [key] is
  * "case" or "else"; a reserved word other than else was reported. */
 static aeo_prop case_prop(aeo_parse_ctx *c, const char *key, aeo_span key_sp, aeo_expr *cond,
@@ -683,7 +694,7 @@ static bool line_start(const aeo_parse_ctx *c, aeo_span sp) {
 %token <expr> INT_LIT UINT_LIT DOUBLE_LIT STRING_LIT BYTES_LIT
 %token <kw> KW_CATALOG "catalog" KW_FACTS "facts" KW_RECORD "record" KW_CONST "const"
              KW_DEF "def" KW_TIER "tier" KW_MEASURE "measure" KW_TEST "test"
-             KW_EXAMPLE "example"
+             KW_EXAMPLE "example" KW_TEXT "text"
 %token WITH "with"
 %token KW_TRUE "true" KW_FALSE "false" KW_NULL "null" KW_IN "in"
 %token CITE "cite" ARROW "=>"
@@ -692,15 +703,16 @@ static bool line_start(const aeo_parse_ctx *c, aeo_span sp) {
 
 %type <decl> decl
 %type <str> decl_name prop_name any_name prop_key field_key case_key else_key
-%type <doc> catalog_kw facts_kw record_kw const_kw def_kw tier_kw measure_kw test_kw example_kw
+%type <doc> catalog_kw facts_kw record_kw const_kw def_kw tier_kw measure_kw test_kw example_kw text_kw
 %type <params> params param_list
 %type <expr> opt_default map_lit
-%type <props> props mprops
+%type <props> props mprops tprops
 %type <fields> fields
 %type <flag> opt_q
 %type <type> type
 %type <types> type_args
 %type <strs> enum_vals
+%type <expr> text_key
 %type <expr> expr cond or_expr and_expr rel add mul unary member primary
 %type <opr> relop
 %type <ops> prefix_ops
@@ -765,6 +777,8 @@ decl
             const char *name = string_of($2, &err);
             $$ = block(ctx, AEO_DECL_TEST, @$, $1, name, @2, &$4);
             if (err) $$->has_error = true; }
+    | text_kw decl_name '{' tprops '}'
+          { $$ = block(ctx, AEO_DECL_TEXT, @$, $1, $2, @2, &$4); }
     ;
 
 /* Declaration keywords: resuming after an error at one that starts a line
@@ -778,6 +792,7 @@ tier_kw    : KW_TIER    { $$ = $1.doc; KEYWORD($1); } ;
 measure_kw : KW_MEASURE { $$ = $1.doc; KEYWORD($1); } ;
 test_kw    : KW_TEST    { $$ = $1.doc; KEYWORD($1); } ;
 example_kw : KW_EXAMPLE { $$ = $1.doc; KEYWORD($1); } ;
+text_kw    : KW_TEXT    { $$ = $1.doc; KEYWORD($1); } ;
 
 
 /* decl_name -> IDENT (a reserved word is reported and kept) */
@@ -1101,6 +1116,30 @@ params
           { $$ = params_push(ctx, $1, (aeo_param){$3, @3, $5, NULL}); }
     ;
 
+/* tprops -> { text_key ':' expr [',' | ';'] }
+ * A text block (text LANG { ... }): each key names what it labels, as a
+ * path (catalog.title, M01.benefit, enterprise.address.city) or an enum
+ * value (enterprise.credit["advanced"]).  The value is any expression, so
+ * that the checker (lang/text.c), not a syntax error, says it must be a
+ * string literal. */
+tprops
+    : %empty                    { $$ = (aeo_yy_props){NULL, 0, 0, false}; }
+    | tprops text_key ':' expr opt_sep
+          { $$ = props_push(ctx, $1, text_prop(ctx, $2, $4, join(@2, @4))); }
+    | tprops text_key ':' error
+          { $$ = props_push(ctx, $1, text_prop(ctx, $2, error_node(ctx, @4), join(@2, @4))); }
+    | tprops error              { $$ = $1; $$.err = true; }
+    ;
+
+/* text_key -> NAME { '.' NAME | '[' STRING ']' } */
+text_key
+    : prop_name                 { if (line_start(ctx, @1)) yyerrok;
+                                  $$ = ident(ctx, $1, false, @1); }
+    | text_key '.' any_name     { $$ = select_(ctx, $1, $3, @3, @$); }
+    | text_key '[' STRING_LIT ']'
+                                { $$ = index_(ctx, $1, $3, @$); }
+    ;
+
 %%
 
 /* --- syntax error messages ---------------------------------------------------- */
@@ -1197,9 +1236,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ae
                                             "'<'", "'<='", "'>'", "'>='", "'in'", "'&&'", "'||'",
                                             "'?'", "'.'", "'['", "'('"};
     static const char *const keywords[] = {"'catalog'", "'facts'", "'record'", "'const'",
-                                           "'def'", "'tier'", "'measure'", "'test'", "'example'"};
+                                           "'def'", "'tier'", "'measure'", "'test'", "'example'", "'text'"};
     static const char *const words[] = {"identifier", "'catalog'", "'facts'", "'record'",
-                                        "'const'", "'def'", "'tier'", "'measure'", "'test'", "'example'",
+                                        "'const'", "'def'", "'tier'", "'measure'", "'test'", "'example'", "'text'",
                                         "'true'", "'false'", "'null'", "'in'", "quoted name"};
     static const char *const seps[] = {"','", "';'"};
     static const char *const closers[] = {"')'", "']'", "'}'"};

@@ -223,6 +223,7 @@ typedef struct aeo_prop {
     aeo_expr *cond;          /* AEO_PROP_CASE */
     const char *cite;        /* a case's cite, or NULL */
     aeo_span cite_span;
+    aeo_expr *key;           /* a text block's key: IDENT, SELECT and INDEX nodes; NULL elsewhere */
 } aeo_prop;
 
 /* One case of a valued measure, as the checker hands it on. */
@@ -282,7 +283,8 @@ typedef struct aeo_measure {
     X(TIER, "tier")         /* tier NAME = expr */ \
     X(MEASURE, "measure")   /* measure ID "title" { props } */ \
     X(TEST, "test")         /* test "name" { props } */ \
-    X(EXAMPLE, "example")   /* example NAME = facts (a map, or X with {...}) */
+    X(EXAMPLE, "example")   /* example NAME = facts (a map, or X with {...}) */ \
+    X(TEXT, "text")         /* text LANG { key: "..." }: props, each with its key path (lang/text.c) */
 
 typedef enum {
 #define X(name, word) AEO_DECL_##name,

@@ -8,6 +8,7 @@
 #include "lang/compile.h"
 #include "lang/lint.h"
 #include "lang/testrun.h"
+#include "lang/text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -174,9 +175,12 @@ bool aeo_catalog_build(aeo_catalog *c, aeo_build_stage last) {
      * the tests' facts are decoded against the compiled schema, and the
      * lints evaluate compiled conditions. */
     aeo_check_catalog(c);
+    aeo_text_check(c);
     if (last >= AEO_BUILD_COMPILE && c->diags.n_errors == 0 && aeo_compile_catalog(c) && aeo_tests_check(c) &&
-        last >= AEO_BUILD_LINT)
+        last >= AEO_BUILD_LINT) {
         aeo_lint_catalog(c);
+        aeo_text_lint(c);
+    }
     if (last >= AEO_BUILD_LINT) aeo_lint_apply_allows(c);
     aeo_diags_sort(&c->diags);
     return c->diags.n_errors == 0;

@@ -47,6 +47,7 @@ typedef struct aeo_catalog {
     bool has_effective, has_expires;   /* catalog-level dates */
     aeo_value effective, expires;
     bool checked;              /* check ran without errors */
+    struct aeo_texts *texts;   /* text blocks, language, fixed (lang/text.h) */
     struct aeo_scope *scope_tables;  /* the checker's name tables, for aeo_check_expr */
 
     /* Variables declared by the embedder (the REPL, the conformance

@@ -1504,7 +1504,9 @@ static const prop_spec catalog_props[] = {
     {"title", P_STRING, false}, {"authority", P_STRING, false}, {"published", P_DATE, false},
     {"key", P_EXPR, false}, {"scope", P_BOOL, false}, {"effective", P_DATE, false},
     {"expires", P_DATE, false}, {"version", P_STRING, false}, {"description", P_STRING, false},
-    {"source", P_STRING, false}, {NULL, 0, false}};
+    {"source", P_STRING, false},
+    /* Text in several languages (lang/text.c checks fixed's paths). */
+    {"language", P_STRING, false}, {"fixed", P_EXPR, false}, {NULL, 0, false}};
 
 static const prop_spec measure_props[] = {
     {"tier", P_IDS, false}, {"when", P_BOOL, false}, {"unless", P_BOOL, true},
@@ -1519,6 +1521,16 @@ static const prop_spec test_props[] = {
     {"expect_not", P_IDS, false}, {"expect_undecided", P_IDS, false}, {"expect_only", P_IDS, false},
     {"expect_values", P_MAP, false},
     {"description", P_STRING, false}, {NULL, 0, false}};
+
+uint32_t aeo_check_block_props(aeo_decl_kind kind, const char **names, bool *is_string, uint32_t cap) {
+    const prop_spec *specs = kind == AEO_DECL_CATALOG ? catalog_props : kind == AEO_DECL_MEASURE ? measure_props : NULL;
+    uint32_t n = 0;
+    for (const prop_spec *p = specs; p && p->name && n < cap; p++, n++) {
+        names[n] = p->name;
+        is_string[n] = p->kind == P_STRING;
+    }
+    return n;
+}
 
 static const prop_spec *find_prop(const prop_spec *specs, const char *name) {
     for (const prop_spec *p = specs; p->name; p++)

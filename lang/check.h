@@ -28,6 +28,12 @@ aeo_expr *aeo_check_facts(aeo_catalog *c, aeo_expr *e);
  * accepts, or NULL past the last (or for another kind).  For completion
  * (aeo lsp), read from the checker's own tables. */
 const char *aeo_check_prop_name(aeo_decl_kind kind, uint32_t i);
+/* The properties a block of [kind] (AEO_DECL_CATALOG or AEO_DECL_MEASURE)
+ * accepts, from the checker's own tables: their names in [names], and in
+ * [is_string] whether each takes a string literal (the text properties
+ * lang/text.c lets a text block translate); at most [cap].  Returns how
+ * many. */
+uint32_t aeo_check_block_props(aeo_decl_kind kind, const char **names, bool *is_string, uint32_t cap);
 /* Frees the name tables kept by the checker (aeo_catalog_free calls it). */
 void aeo_check_free_tables(aeo_catalog *c);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lang/compile.h"
+#include "lang/text.h"
 #include "runtime/celtime.h"
 #include "runtime/outcome.h"
 
@@ -379,12 +380,16 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
     /* The header's outcome is the runtime's classification (the tree below
      * shows the raw values of the terms). */
     aeo_measure_outcome o = aeo_outcome_classify(aeo_vm_arena(vm), result);
-    aeo_buf_printf(out, "%s%s%s \"%s\": %s", color ? "\033[1m" : "", m->id, color ? "\033[0m" : "", m->title,
-                   aeo_outcome_names[o.kind]);
+    /* The title, unit and outcome word in the display language (--lang,
+     * :lang; lang/text.h); the tree below is code and stays as written. */
+    const char *lang = aeo_text_display(c);
+    aeo_buf_printf(out, "%s%s%s \"%s\": %s", color ? "\033[1m" : "", m->id, color ? "\033[0m" : "",
+                   aeo_text_measure(c, lang, m->id, NULL, m->title),
+                   lang ? aeo_text_outcome(lang, (int)o.kind) : aeo_outcome_names[o.kind]);
     if (o.kind == AEO_OUTCOME_APPLIES && m->value_type) {
         aeo_buf_puts(out, " = ");
         value_text(&x, aeo_vm_measure_value(vm, idx));
-        if (m->unit) aeo_buf_printf(out, " %s", m->unit);
+        if (m->unit) aeo_buf_printf(out, " %s", aeo_text_measure(c, lang, m->id, "unit", m->unit));
     }
     if (o.kind == AEO_OUTCOME_UNDECIDED) {
         aeo_buf_puts(out, " (missing");

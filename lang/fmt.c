@@ -413,7 +413,7 @@ static uint32_t body_start(const fmt *f, const aeo_decl *d) {
     uint32_t body = d->span.start;
     if (d->kind == AEO_DECL_MEASURE) body = d->title_span.end;
     else if (d->kind == AEO_DECL_TEST || d->kind == AEO_DECL_CATALOG || d->kind == AEO_DECL_FACTS ||
-             d->kind == AEO_DECL_RECORD)
+             d->kind == AEO_DECL_RECORD || d->kind == AEO_DECL_TEXT)
         body = d->name_span.end;
     while (body < d->span.end && f->text[body] != '{') body++;
     return body + 1;
@@ -491,7 +491,7 @@ static void fields(fmt *f, const aeo_decl *d, uint32_t body) {
 
 static bool is_block(const aeo_decl *d) {
     return d->kind == AEO_DECL_CATALOG || d->kind == AEO_DECL_FACTS || d->kind == AEO_DECL_RECORD ||
-           d->kind == AEO_DECL_MEASURE || d->kind == AEO_DECL_TEST;
+           d->kind == AEO_DECL_MEASURE || d->kind == AEO_DECL_TEST || d->kind == AEO_DECL_TEXT;
 }
 
 static void decl(fmt *f, const aeo_decl *d, uint32_t next_start) {
@@ -500,6 +500,7 @@ static void decl(fmt *f, const aeo_decl *d, uint32_t next_start) {
     case AEO_DECL_CATALOG: aeo_buf_printf(o, "catalog %s {", d->name); break;
     case AEO_DECL_FACTS: aeo_buf_printf(o, "facts %s {", d->name); break;
     case AEO_DECL_RECORD: aeo_buf_printf(o, "record %s {", d->name); break;
+    case AEO_DECL_TEXT: aeo_buf_printf(o, "text %s {", d->name); break;
     case AEO_DECL_MEASURE:
         aeo_buf_printf(o, "measure %s ", d->name);
         aeo_buf_putn(o, f->text + d->title_span.start, d->title_span.end - d->title_span.start);

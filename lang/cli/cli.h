@@ -49,6 +49,7 @@ typedef struct aeo_cli_opts {
     bool coverage;
     const char *coverage_json;
     double coverage_min;
+    const char *lang;   /* --lang L: titles, benefits, labels and table words in L (lang/text.h) */
 } aeo_cli_opts;
 
 /* One of the fixed values of an option (--format, --color): the word and
@@ -116,6 +117,10 @@ bool aeo_cli_use_color(const aeo_cli_opts *o, FILE *f);
  * *[status] set when it cannot go on: a usage or I/O error, or any error
  * diagnostic. */
 aeo_catalog *aeo_cli_load(const aeo_cli_opts *o, int *status);
+/* --lang [lang] (NULL: none asked) against the loaded catalog [c]: true
+ * when [c] has it (its base language or a text block's); else a usage
+ * error naming the languages it has, *[status] EXIT_USAGE. */
+bool aeo_cli_check_lang(const aeo_catalog *c, const char *lang, int *status);
 /* Loads through the whole pipeline, lints included, without printing: `check`
  * renders the diagnostics itself, in the requested format.  NULL only on
  * usage and I/O errors. */

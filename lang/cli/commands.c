@@ -16,6 +16,8 @@
 #include "lang/printable.h"
 #include "lang/lint.h"
 #include "lang/testrun.h"
+#include "lang/text.h"
+#include "runtime/width.h"
 #include "runtime/celtime.h"
 
 /* The --format values of each command below, in the order `aeo help
@@ -301,10 +303,25 @@ static void date_text(char *buf, bool has, aeo_value v) {
     strcpy(buf, full);
 }
 
+/* [s] as the table prints it: control characters escaped (a copy in the
+ * catalog's arena) when [table]; as it is otherwise. */
+static const char *table_text(aeo_catalog *c, bool table, const char *s) {
+    if (!table || !s) return s;
+    aeo_buf b = {0};
+    aeo_printable_put(&b, s, strlen(s), 0);
+    const char *r = aeo_arena_strdup(c->arena, b.data ? b.data : "");
+    aeo_buf_free(&b);
+    return r;
+}
+
 int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
     int st = EXIT_OK;
     aeo_catalog *c = aeo_cli_load(o, &st);
     if (!c) return st;
+    if (!aeo_cli_check_lang(c, o->lang, &st)) {
+        aeo_catalog_free(c);
+        return st;
+    }
     aeo_program *p = c->program;
     bool overlapping = tiers_overlap(c);
     /* Per declared tier: a measure in several tiers counts in each. */
@@ -314,7 +331,17 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
     uint32_t *counts = aeo_xcalloc(p->n_measures + 1, sizeof *counts);
     uint32_t n_groups = 0;
     aeo_buf out = {0}, g = {0};
-    int idw = 2, tw = 5, titlew = 5, catw = 8, confw = 10, valw = 5;
+    /* --lang: titles, benefits, categories, cites and units in that
+     * language (lang/text.h), and the table's header words; IDs and tier
+     * names are code and stay as written.  Columns pad by display width. */
+    const char *lang = o->lang;
+/* In the table, a text is escaped for the terminal (lang/printable.h)
+ * before it is measured, so that the columns align on what is printed. */
+#define TEXT(m, prop, src) table_text(c, fmt == LIST_TABLE, aeo_text_measure(c, lang, (m)->id, prop, src))
+#define WORD(w) aeo_text_word(lang, AEO_WORD_##w)
+#define COLS(s) ((int)aeo_width_str((s), strlen(s)))
+    int idw = COLS(WORD(ID)), tw = COLS(WORD(TIERS)), titlew = COLS(WORD(TITLE)), catw = COLS(WORD(CATEGORY)),
+        confw = COLS(WORD(CONFIDENCE)), valw = COLS(WORD(VALUE));
     /* A catalog with valued measures gets a VALUE column (table), "value"
      * and "unit" keys (json), value and unit columns (csv); version-1
      * catalogs list exactly as before. */
@@ -323,7 +350,7 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
         const aeo_measure_info *m = &p->measures[i];
         if (!m->value_type) continue;
         valued = true;
-        int w = (int)strlen(m->value_type_name) + (m->unit ? (int)strlen(m->unit) + 3 : 0);
+        int w = COLS(m->value_type_name) + (m->unit ? COLS(TEXT(m, "unit", m->unit)) + 3 : 0);
         if (w > valw) valw = w > 40 ? 40 : w;
     }
     for (uint32_t i = 0; i < p->n_measures; i++) {
@@ -341,14 +368,19 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
         int w;
         if ((w = (int)strlen(m->id)) > idw) idw = w;
         if ((w = (int)g.len) > tw) tw = w;
-        if ((w = (int)strlen(m->title)) > titlew) titlew = w > 50 ? 50 : w;
-        if (m->category && (w = (int)strlen(m->category)) > catw) catw = w;
-        if (m->confidence && (w = (int)strlen(m->confidence)) > confw) confw = w;
+        if ((w = COLS(TEXT(m, NULL, m->title))) > titlew) titlew = w > 50 ? 50 : w;
+        if (m->category && (w = COLS(TEXT(m, "category", m->category))) > catw) catw = w;
+        if (m->confidence && (w = COLS(TEXT(m, "confidence", m->confidence))) > confw) confw = w;
     }
     if (fmt == LIST_TABLE) {
-        aeo_buf_printf(&out, "%-*s  %-*s  %-*s  ", idw, "ID", tw, "TIERS", titlew, "TITLE");
-        if (valued) aeo_buf_printf(&out, "%-*s  ", valw, "VALUE");
-        aeo_buf_printf(&out, "%-*s  %-*s  %s\n", catw, "CATEGORY", confw, "CONFIDENCE", "CITE");
+        const char *head[] = {WORD(ID), WORD(TIERS), WORD(TITLE), WORD(VALUE), WORD(CATEGORY), WORD(CONFIDENCE)};
+        const int headw[] = {idw, tw, titlew, valw, catw, confw};
+        for (int h = 0; h < 6; h++) {
+            if (h == 3 && !valued) continue;
+            aeo_width_pad(&out, head[h], (size_t)headw[h], 0);
+            aeo_buf_puts(&out, "  ");
+        }
+        aeo_buf_printf(&out, "%s\n", WORD(CITE));
     } else if (fmt == LIST_JSON) {
         aeo_buf_puts(&out, "{\"catalog\":");
         if (p->catalog) aeo_buf_json_string(&out, p->catalog, strlen(p->catalog));
@@ -367,32 +399,44 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
         date_text(eff, m->has_effective, m->effective);
         date_text(exp, m->has_expires, m->expires);
         if (fmt == LIST_TABLE) {
-            aeo_buf_printf(&out, "%-*s  %-*s  %-*.*s  ", idw, m->id, tw, g.data, titlew, titlew, m->title);
+            aeo_width_pad(&out, m->id, (size_t)idw, 0);
+            aeo_buf_puts(&out, "  ");
+            aeo_width_pad(&out, g.data, (size_t)tw, 0);
+            aeo_buf_puts(&out, "  ");
+            /* The title is cut to its column at a character boundary. */
+            aeo_width_pad(&out, TEXT(m, NULL, m->title), (size_t)titlew, (size_t)titlew);
+            aeo_buf_puts(&out, "  ");
             if (valued) {
                 char v[200];
                 if (!m->value_type) snprintf(v, sizeof v, "-");
-                else if (m->unit) snprintf(v, sizeof v, "%s (%s)", m->value_type_name, m->unit);
+                else if (m->unit) snprintf(v, sizeof v, "%s (%s)", m->value_type_name, TEXT(m, "unit", m->unit));
                 else snprintf(v, sizeof v, "%s", m->value_type_name);
-                aeo_buf_printf(&out, "%-*.*s  ", valw, valw, v);
+                aeo_width_pad(&out, v, (size_t)valw, (size_t)valw);
+                aeo_buf_puts(&out, "  ");
             }
-            aeo_buf_printf(&out, "%-*s  %-*s  %s\n", catw, m->category ? m->category : "-", confw,
-                           m->confidence ? m->confidence : "-", m->cite ? m->cite : "-");
+            aeo_width_pad(&out, m->category ? TEXT(m, "category", m->category) : "-", (size_t)catw, 0);
+            aeo_buf_puts(&out, "  ");
+            aeo_width_pad(&out, m->confidence ? TEXT(m, "confidence", m->confidence) : "-", (size_t)confw, 0);
+            aeo_buf_printf(&out, "  %s\n", m->cite ? TEXT(m, "cite", m->cite) : "-");
         } else if (fmt == LIST_JSON) {
             aeo_buf_puts(&out, i ? ",\n  {" : "\n  {");
             aeo_buf_puts(&out, "\"id\":");
             aeo_buf_json_string(&out, m->id, strlen(m->id));
             aeo_buf_puts(&out, ",\"title\":");
-            aeo_buf_json_string(&out, m->title, strlen(m->title));
+            const char *title = TEXT(m, NULL, m->title);
+            aeo_buf_json_string(&out, title, strlen(title));
             aeo_buf_puts(&out, ",\"tiers\":[");
             for (uint32_t t = 0; t < m->n_tiers; t++) {
                 if (t) aeo_buf_puts(&out, ",");
                 aeo_buf_json_string(&out, m->tiers[t], strlen(m->tiers[t]));
             }
             aeo_buf_puts(&out, "]");
-            const char *fields[] = {"category", m->category, "confidence", m->confidence, "cite", m->cite,
-                                    "benefit", m->benefit, "effective", eff[0] ? eff : NULL, "expires",
-                                    exp[0] ? exp : NULL};
-            const char *vfields[] = {"value", m->value_type_name, "unit", m->unit};
+            const char *fields[] = {"category", m->category ? TEXT(m, "category", m->category) : NULL,
+                                    "confidence", m->confidence ? TEXT(m, "confidence", m->confidence) : NULL,
+                                    "cite", m->cite ? TEXT(m, "cite", m->cite) : NULL,
+                                    "benefit", m->benefit ? TEXT(m, "benefit", m->benefit) : NULL,
+                                    "effective", eff[0] ? eff : NULL, "expires", exp[0] ? exp : NULL};
+            const char *vfields[] = {"value", m->value_type_name, "unit", m->unit ? TEXT(m, "unit", m->unit) : NULL};
             for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f += 2) {
                 aeo_buf_printf(&out, ",\"%s\":", fields[f]);
                 if (fields[f + 1]) aeo_buf_json_string(&out, fields[f + 1], strlen(fields[f + 1]));
@@ -405,8 +449,12 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
             }
             aeo_buf_puts(&out, "}");
         } else {
-            const char *cols[] = {m->id, NULL, m->title, m->category, m->confidence, m->cite, eff, exp,
-                                  m->value_type_name ? m->value_type_name : "", m->unit};
+            const char *cols[] = {m->id, NULL, TEXT(m, NULL, m->title),
+                                  m->category ? TEXT(m, "category", m->category) : NULL,
+                                  m->confidence ? TEXT(m, "confidence", m->confidence) : NULL,
+                                  m->cite ? TEXT(m, "cite", m->cite) : NULL, eff, exp,
+                                  m->value_type_name ? m->value_type_name : "",
+                                  m->unit ? TEXT(m, "unit", m->unit) : NULL};
             aeo_buf tiers = {0};
             for (uint32_t t = 0; t < m->n_tiers; t++) aeo_buf_printf(&tiers, "%s%s", t ? "+" : "", m->tiers[t]);
             cols[1] = tiers.data ? tiers.data : "";
@@ -472,6 +520,9 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
     free(per_tier);
     aeo_catalog_free(c);
     return st;
+#undef TEXT
+#undef WORD
+#undef COLS
 }
 
 /* ---- explain CODE ---------------------------------------------------------------- */

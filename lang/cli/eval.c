@@ -17,10 +17,12 @@
 #include "lang/cli/cli.h"
 #include "lang/explain.h"
 #include "lang/printable.h"
+#include "lang/text.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/outcome.h"
 #include "runtime/vm.h"
+#include "runtime/width.h"
 
 /* ---- eval ---------------------------------------------------------------------- */
 
@@ -70,6 +72,7 @@ typedef struct eval_ctx {
     bool summary, explain, color;
     bool valued;               /* the catalog has valued measures: "values" in JSON, a CSV column */
     aeo_value as_of;
+    const char *lang;          /* --lang: titles and table words (lang/text.h); NULL: as written */
     char **ids;                /* the selected measures' IDs as JSON strings */
     size_t *id_len;
 } eval_ctx;
@@ -204,7 +207,7 @@ static void put_value_table(const eval_ctx *x, evaluator *ev, uint32_t k, aeo_bu
     const aeo_measure_info *m = &x->p->measures[x->sel[k]];
     aeo_buf_puts(out, "  = ");
     aeo_value_to_json(out, ev->granted[k]);
-    if (m->unit) aeo_buf_printf(out, " %s", m->unit);
+    if (m->unit) aeo_buf_printf(out, " %s", aeo_text_measure(x->c, x->lang, m->id, "unit", m->unit));
 }
 
 /* --summary: counts each value granted. */
@@ -313,7 +316,7 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
         }
         break;
     case FMT_TABLE: {
-        aeo_buf_printf(out, "record %llu", (unsigned long long)recno);
+        aeo_buf_printf(out, "%s %llu", aeo_text_word(x->lang, AEO_WORD_RECORD), (unsigned long long)recno);
         if (key) aeo_buf_printf(out, "  %s", key);
         aeo_buf_puts(out, "\n");
         if (x->explain) {
@@ -323,18 +326,30 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
             }
             break;
         }
-        int idw = 2;
+        /* Columns by display width (runtime/width.h); the outcome
+         * column is as wide as the language's longest outcome word. */
+        size_t idw = 2, ow = 0;
         for (uint32_t k = 0; k < n_sel; k++) {
-            int w = (int)strlen(p->measures[x->sel[k]].id);
+            const char *id = p->measures[x->sel[k]].id;
+            size_t w = aeo_width_str(id, strlen(id));
             if (w > idw) idw = w;
+        }
+        for (int kind = 0; kind < 4; kind++) {
+            const char *word = aeo_text_outcome(x->lang, kind);
+            size_t w = aeo_width_str(word, strlen(word));
+            if (w > ow) ow = w;
         }
         for (uint32_t k = 0; k < n_sel; k++) {
             const aeo_measure_info *m = &p->measures[x->sel[k]];
-            aeo_buf_printf(out, "  %-*s  %-9s  %s", idw, m->id, aeo_outcome_names[outs[k].kind], m->title);
+            aeo_buf_puts(out, "  ");
+            aeo_width_pad(out, m->id, idw, 0);
+            aeo_buf_puts(out, "  ");
+            aeo_width_pad(out, aeo_text_outcome(x->lang, (int)outs[k].kind), ow, 0);
+            aeo_buf_printf(out, "  %s", aeo_text_measure(x->c, x->lang, m->id, NULL, m->title));
             put_value_table(x, ev, k, out);
             if (outs[k].kind == AEO_OUTCOME_UNDECIDED) {
                 const aeo_unknown *u = outs[k].detail.as.unk;
-                aeo_buf_puts(out, "  (missing:");
+                aeo_buf_printf(out, "  (%s", aeo_text_word(x->lang, AEO_WORD_MISSING));
                 for (uint32_t j = 0; j < u->n; j++) aeo_buf_printf(out, " %s", u->paths[j]);
                 aeo_buf_puts(out, ")");
             } else if (outs[k].kind == AEO_OUTCOME_ERROR) {
@@ -342,7 +357,7 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
                 if (outs[k].detail.as.e->has_span) aeo_sources_append_at(&x->c->sources, outs[k].detail.as.e->span, out);
                 aeo_buf_puts(out, ")");
             } else if (outs[k].kind == AEO_OUTCOME_NOT && !aeo_vm_in_force(vm, x->sel[k])) {
-                aeo_buf_puts(out, "  (not in force on this date)");
+                aeo_buf_printf(out, "  (%s)", aeo_text_word(x->lang, AEO_WORD_NOT_IN_FORCE));
             }
             aeo_buf_puts(out, "\n");
         }
@@ -762,6 +777,11 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     }
     aeo_catalog *c = aeo_cli_load(o, &st);
     if (!c) return st;
+    if (!aeo_cli_check_lang(c, o->lang, &st)) {
+        aeo_catalog_free(c);
+        return st;
+    }
+    aeo_text_set_display(c, o->lang);   /* --explain's headers */
     aeo_program *p = c->program;
     if (!p->root) {
         fprintf(stderr, "aeo: the catalog has no facts schema\n");
@@ -815,7 +835,7 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     bool valued = false;
     for (uint32_t i = 0; i < p->n_measures; i++) valued |= p->measures[i].value_type != NULL;
     eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o->summary, o->explain, aeo_cli_use_color(o, stdout), valued,
-                  as_of, NULL, NULL};
+                  as_of, o->lang, NULL, NULL};
     x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
     x.id_len = aeo_xcalloc(n_sel + 1, sizeof *x.id_len);
     for (uint32_t k = 0; k < n_sel; k++) {
@@ -863,39 +883,74 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         printf("%llu record%s as of %s: %llu evaluated, %llu unreadable\n", (unsigned long long)recno,
                recno == 1 ? "" : "s", date, (unsigned long long)(recno - bad_records),
                (unsigned long long)bad_records);
-        /* Titles come from the rules: escaped for the terminal. */
+        /* The table by display width (runtime/width.h): titles (in
+         * --lang's language) cut to 60 columns at a character boundary,
+         * counts right-aligned under their outcome words, each count
+         * column at least as wide as it was in English (8, 8, 9, 6). */
+        const char *lang = o->lang;
+        size_t idw = aeo_width_str(aeo_text_word(lang, AEO_WORD_ID), strlen(aeo_text_word(lang, AEO_WORD_ID)));
+        size_t tw = aeo_width_str(aeo_text_word(lang, AEO_WORD_TITLE), strlen(aeo_text_word(lang, AEO_WORD_TITLE)));
+        if (idw < 2) idw = 2;
+        if (tw < 5) tw = 5;
+        /* Titles come from the rules (in --lang's language): escaped for the
+         * terminal before they are measured and padded. */
         char **titles = aeo_xcalloc(n_sel + 1, sizeof *titles);
         for (uint32_t k = 0; k < n_sel; k++) {
+            const aeo_measure_info *m = &p->measures[sel[k]];
+            const char *raw = aeo_text_measure(c, lang, m->id, NULL, m->title);
             aeo_buf t = {0};
-            aeo_printable_put(&t, p->measures[sel[k]].title, strlen(p->measures[sel[k]].title), 0);
+            aeo_printable_put(&t, raw, strlen(raw), 0);
             aeo_buf_putn(&t, "", 1);
             titles[k] = t.data;
         }
-        int idw = 2, tw = 5;
         for (uint32_t k = 0; k < n_sel; k++) {
-            int wd = (int)strlen(p->measures[sel[k]].id);
+            const aeo_measure_info *m = &p->measures[sel[k]];
+            size_t wd = aeo_width_str(m->id, strlen(m->id));
             if (wd > idw) idw = wd;
-            wd = (int)strlen(titles[k]);
+            wd = aeo_width_str(titles[k], strlen(titles[k]));
             if (wd > tw) tw = wd > 60 ? 60 : wd;
         }
-        printf("%-*s  %-*s  %8s  %8s  %9s  %6s\n", idw, "ID", tw, "TITLE", "applies", "not", "undecided", "error");
-        for (uint32_t k = 0; k < n_sel; k++)
-            printf("%-*s  %-*.*s  %8llu  %8llu  %9llu  %6llu\n", idw, p->measures[sel[k]].id, tw, tw,
-                   titles[k], (unsigned long long)counts[k][AEO_OUTCOME_APPLIES],
-                   (unsigned long long)counts[k][AEO_OUTCOME_NOT], (unsigned long long)counts[k][AEO_OUTCOME_UNDECIDED],
-                   (unsigned long long)counts[k][AEO_OUTCOME_ERROR]);
+        static const size_t min_cw[4] = {8, 8, 9, 6};
+        size_t cw[4];
+        aeo_buf line = {0};
+        aeo_width_pad(&line, aeo_text_word(lang, AEO_WORD_ID), idw, 0);
+        aeo_buf_puts(&line, "  ");
+        aeo_width_pad(&line, aeo_text_word(lang, AEO_WORD_TITLE), tw, 0);
+        for (int kind = 0; kind < 4; kind++) {
+            const char *word = aeo_text_outcome(lang, kind);
+            size_t ww = aeo_width_str(word, strlen(word));
+            cw[kind] = ww > min_cw[kind] ? ww : min_cw[kind];
+            aeo_buf_puts(&line, "  ");
+            for (size_t s = ww; s < cw[kind]; s++) aeo_buf_puts(&line, " ");
+            aeo_buf_puts(&line, word);
+        }
+        printf("%s\n", line.data);
+        for (uint32_t k = 0; k < n_sel; k++) {
+            const aeo_measure_info *m = &p->measures[sel[k]];
+            line.len = 0;
+            aeo_width_pad(&line, m->id, idw, 0);
+            aeo_buf_puts(&line, "  ");
+            aeo_width_pad(&line, titles[k], tw, tw);
+            for (int kind = 0; kind < 4; kind++)
+                aeo_buf_printf(&line, "  %*llu", (int)cw[kind], (unsigned long long)counts[k][kind]);
+            printf("%s\n", line.data);
+        }
         /* Valued measures: the records per value granted. */
         for (uint32_t k = 0; k < n_sel && stats.tallies; k++) {
             const value_tally *t = &stats.tallies[k];
+            const aeo_measure_info *m = &p->measures[sel[k]];
             if (!t->n) continue;
-            printf("%-*s  values (records):", idw, p->measures[sel[k]].id);
+            line.len = 0;
+            aeo_width_pad(&line, m->id, idw, 0);
+            printf("%s  %s", line.data, aeo_text_word(lang, AEO_WORD_VALUES_RECORDS));
             for (uint32_t i = 0; i < t->n; i++)
                 printf("%s %s (%llu)", i ? "," : "", t->texts[i], (unsigned long long)t->counts[i]);
-            if (p->measures[sel[k]].unit) printf("; unit: %s", p->measures[sel[k]].unit);
+            if (m->unit) printf("; %s %s", aeo_text_word(lang, AEO_WORD_UNIT), aeo_text_measure(c, lang, m->id, "unit", m->unit));
             printf("\n");
         }
         for (uint32_t k = 0; k < n_sel; k++) free(titles[k]);
         free(titles);
+        aeo_buf_free(&line);
     } else if (fmt == FMT_TABLE && recno == 0) {
         fputs("no records\n", stdout);
     }

@@ -21,6 +21,7 @@
 #include "lang/cli/lsp.h"
 #include "lang/cli/repl.h"
 #include "lang/diag.h"
+#include "lang/text.h"
 #include "runtime/celtime.h"
 
 int aeo_cli_usage_error(const char *fmt, ...) {
@@ -117,6 +118,9 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
         } else if ((v = opt_value(argc, argv, &i, "--as-of", &m)) || m) {
             if (!v) return aeo_cli_usage_error("%s needs a date (YYYY-MM-DD or RFC 3339)", "--as-of");
             o->as_of = v;
+        } else if ((v = opt_value(argc, argv, &i, "--lang", &m)) || m) {
+            if (!v) return aeo_cli_usage_error("%s needs a language, as in --lang zh", "--lang");
+            o->lang = v;
         } else if ((v = opt_value(argc, argv, &i, "--format", &m)) || m) {
             if (!v) return aeo_cli_usage_error("%s needs a value", "--format");
             o->format = v;
@@ -222,6 +226,15 @@ aeo_catalog *aeo_cli_load(const aeo_cli_opts *o, int *status) {
     return c;
 }
 
+bool aeo_cli_check_lang(const aeo_catalog *c, const char *lang, int *status) {
+    if (!lang || aeo_text_has_lang(c, lang)) return true;
+    aeo_buf b = {0};
+    aeo_text_langs(c, &b);
+    *status = aeo_cli_usage_error("--lang: the catalog has no text in '%s'; its languages: %s", lang, b.data);
+    aeo_buf_free(&b);
+    return false;
+}
+
 aeo_catalog *aeo_cli_load_quiet(const aeo_cli_opts *o, int *status) {
     aeo_catalog *c = load_files(o, status);
     if (!c) return NULL;
@@ -270,9 +283,10 @@ static const aeo_cli_command commands[] = {
      "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
      "         [--explain]                    why each measure applies or not\n"
      "         [--summary]                    per-measure counts instead of per-record output\n"
-     "         [-j N]                         N threads (0: one per CPU); output stays in input order\n",
+     "         [-j N]                         N threads (0: one per CPU); output stays in input order\n"
+     "         [--lang L]                     titles and table words in language L (not jsonl)\n",
      OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--measure=ID", "--key=EXPR", "--explain",
-          "--summary", "-j=N", "--jobs=N"),
+          "--summary", "-j=N", "--jobs=N", "--lang=LANG"),
      aeo_cli_eval_formats, aeo_cli_eval},
     {"diff", aeo_cli_diff,
      "  diff   OLD NEW --facts FILE|- [--as-of DATE]  what a rule change does to a population\n"
@@ -288,9 +302,9 @@ static const aeo_cli_command commands[] = {
           "--coverage-min=PERCENT"),
      aeo_cli_test_formats, aeo_cli_test},
     {"list", NULL,
-     "  list   PATH... [--format table|json|csv]\n"
+     "  list   PATH... [--format table|json|csv] [--lang L]\n"
      "                                        list the measures, with a count per tier\n",
-     OPTS(COMMON, "--format=FORMAT"), aeo_cli_list_formats, aeo_cli_list},
+     OPTS(COMMON, "--format=FORMAT", "--lang=LANG"), aeo_cli_list_formats, aeo_cli_list},
     {"fmt", NULL,
      "  fmt    [--check|--diff] PATH...       rewrite files in the canonical layout\n"
      "                                        (--check, --diff: change nothing, exit 1 if a file would change)\n",
@@ -302,8 +316,8 @@ static const aeo_cli_command commands[] = {
      "  explain CODE                          the documentation of a diagnostic code (E0103, W0204...)\n",
      NO_OPTS, NULL, NULL},
     {"repl", run_repl,
-     "  repl   [PATH...] [--facts FILE] [--as-of DATE]  explore facts and rules interactively\n",
-     OPTS("--facts=FILE", "--as-of=DATE", "--color=WHEN", "--help"), NULL, NULL},
+     "  repl   [PATH...] [--facts FILE] [--as-of DATE] [--lang L]  explore facts and rules interactively\n",
+     OPTS("--facts=FILE", "--as-of=DATE", "--lang=LANG", "--color=WHEN", "--help"), NULL, NULL},
     {"lsp", aeo_cli_lsp,
      "  lsp                                   language server (LSP over stdio) for editors\n",
      OPTS("--stdio"), NULL, NULL},

@@ -51,11 +51,13 @@
 #include "lang/explain.h"
 #include "lang/printable.h"
 #include "lang/testrun.h"
+#include "lang/text.h"
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/outcome.h"
 #include "runtime/vm.h"
+#include "runtime/width.h"
 
 #define PROMPT "aeo> "
 #define PROMPT_MORE "...> "
@@ -189,6 +191,7 @@ typedef struct session {
     bool failed;               /* the current input failed */
     uint32_t n_failed;
     bool quit;
+    char *lang;                /* --lang, :lang: titles and table words (lang/text.h); NULL: as written */
 } session;
 
 static void fail(session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -614,6 +617,9 @@ static void install(session *s, aeo_catalog *c) {
     s->c = c;
     s->vm = aeo_vm_new(c->program);
     aeo_vm_set_as_of(s->vm, s->as_of);
+    /* The language stays across :load and :reload where the new catalog
+     * has it; where it does not, text falls back to the source. */
+    aeo_text_set_display(c, s->lang && aeo_text_has_lang(c, s->lang) ? s->lang : NULL);
 }
 
 /* "catalog example_aeo: 5 measures, 1 test" */
@@ -1355,10 +1361,18 @@ static void cmd_measures(session *s, char *args) {
         printf("no measures\n");
         return;
     }
-    int w = 2;
+    /* Columns by display width (runtime/width.h), titles and words in
+     * the session's language (:lang). */
+    const char *lang = s->c->texts ? s->c->texts->display : NULL;
+    size_t w = 2, ow = 0;
     for (uint32_t i = 0; i < p->n_measures; i++) {
-        int n = (int)strlen(p->measures[i].id);
+        size_t n = aeo_width_str(p->measures[i].id, strlen(p->measures[i].id));
         if (n > w) w = n;
+    }
+    for (int kind = 0; kind < 4; kind++) {
+        const char *word = aeo_text_outcome(lang, kind);
+        size_t n = aeo_width_str(word, strlen(word));
+        if (n > ow) ow = n;
     }
     uint32_t counts[4] = {0};
     aeo_buf b = {0};
@@ -1368,14 +1382,18 @@ static void cmd_measures(session *s, char *args) {
         aeo_value v = aeo_vm_measure(s->vm, i);
         aeo_outcome_kind k = classify(s, &v);
         counts[k]++;
-        aeo_buf_printf(&b, "%-*s  %-9s  %s", w, m->id, aeo_outcome_names[k], m->title);
+        aeo_width_pad(&b, m->id, w, 0);
+        aeo_buf_puts(&b, "  ");
+        aeo_width_pad(&b, aeo_text_outcome(lang, (int)k), ow, 0);
+        aeo_buf_printf(&b, "  %s", aeo_text_measure(s->c, lang, m->id, NULL, m->title));
         char *val = k == AEO_OUTCOME_APPLIES ? value_json(s, i) : NULL;
         if (val) {
-            aeo_buf_printf(&b, "  = %s%s%s", val, m->unit ? " " : "", m->unit ? m->unit : "");
+            aeo_buf_printf(&b, "  = %s%s%s", val, m->unit ? " " : "",
+                           m->unit ? aeo_text_measure(s->c, lang, m->id, "unit", m->unit) : "");
             free(val);
         }
         if (k == AEO_OUTCOME_UNDECIDED) {
-            aeo_buf_puts(&b, "  (missing:");
+            aeo_buf_printf(&b, "  (%s", aeo_text_word(lang, AEO_WORD_MISSING));
             for (uint32_t j = 0; j < v.as.unk->n; j++) aeo_buf_printf(&b, " %s", v.as.unk->paths[j]);
             aeo_buf_puts(&b, ")");
         } else if (k == AEO_OUTCOME_ERROR) {
@@ -1383,7 +1401,7 @@ static void cmd_measures(session *s, char *args) {
             if (v.as.e->has_span) aeo_sources_append_at(&s->c->sources, v.as.e->span, &b);
             aeo_buf_puts(&b, ")");
         } else if (k == AEO_OUTCOME_NOT && !aeo_vm_in_force(s->vm, i)) {
-            aeo_buf_puts(&b, "  (not in force on this date)");
+            aeo_buf_printf(&b, "  (%s)", aeo_text_word(lang, AEO_WORD_NOT_IN_FORCE));
         }
         aeo_buf_puts(&b, "\n");
     }
@@ -1512,6 +1530,26 @@ static void cmd_as_of(session *s, char *args) {
     print_changes(s, before);
 }
 
+/* :lang [L]: the language of titles, benefits and table words. */
+static void cmd_lang(session *s, char *args) {
+    rtrim(args);
+    aeo_buf langs = {0};
+    aeo_text_langs(s->c, &langs);
+    if (*args) {
+        if (!aeo_text_has_lang(s->c, args)) {
+            fail(s, "the catalog has no text in '%s'; its languages: %s", args, langs.data);
+            aeo_buf_free(&langs);
+            return;
+        }
+        free(s->lang);
+        s->lang = aeo_xstrdup(args);
+        aeo_text_set_display(s->c, s->lang);
+    }
+    const char *cur = s->c->texts ? s->c->texts->display : NULL;
+    printf("lang = %s (the catalog has: %s)\n", cur ? cur : "source text", langs.data);
+    aeo_buf_free(&langs);
+}
+
 static void list_names(const char *what, const aeo_decls *d) {
     if (!d->n) return;
     printf("%s:", what);
@@ -1537,20 +1575,27 @@ static void cmd_list(session *s, char *args) {
     if (c->root) printf("facts %s: %u %s\n", c->root_name, c->root->n_fields, plural(c->root->n_fields, "field", "fields"));
     if (p->n_measures) {
         printf("measures:\n");
-        int w = 2, tw = 5;
+        size_t w = 2, tw = 5;
         for (uint32_t i = 0; i < p->n_measures; i++) {
-            int n = (int)strlen(p->measures[i].id);
+            size_t n = aeo_width_str(p->measures[i].id, strlen(p->measures[i].id));
             if (n > w) w = n;
             n = 0;
-            for (uint32_t t = 0; t < p->measures[i].n_tiers; t++) n += (int)strlen(p->measures[i].tiers[t]) + (t ? 2 : 0);
+            for (uint32_t t = 0; t < p->measures[i].n_tiers; t++)
+                n += aeo_width_str(p->measures[i].tiers[t], strlen(p->measures[i].tiers[t])) + (t ? 2 : 0);
             if (n > tw) tw = n;
         }
+        const char *lang = c->texts ? c->texts->display : NULL;
         for (uint32_t i = 0; i < p->n_measures; i++) {
             const aeo_measure_info *m = &p->measures[i];
-            aeo_buf t = {0};
+            aeo_buf t = {0}, line = {0};
             for (uint32_t k = 0; k < m->n_tiers; k++) aeo_buf_printf(&t, "%s%s", k ? ", " : "", m->tiers[k]);
-            printf("  %-*s  %-*s  %s\n", w, m->id, tw, t.data ? t.data : "", m->title);
+            aeo_buf_puts(&line, "  ");
+            aeo_width_pad(&line, m->id, w, 0);
+            aeo_buf_puts(&line, "  ");
+            aeo_width_pad(&line, t.data ? t.data : "", tw, 0);
+            printf("%s  %s\n", line.data, aeo_text_measure(c, lang, m->id, NULL, m->title));
             aeo_buf_free(&t);
+            aeo_buf_free(&line);
         }
     }
     list_names("tiers", &c->tiers);
@@ -1644,6 +1689,10 @@ static const command commands[] = {
      "Sets `as_of`, the date measures are evaluated on (YYYY-MM-DD, an RFC 3339 timestamp, or\n"
      "today), and lists the measures whose outcome changed.  Without DATE, prints it.  The\n"
      "default is --as-of, else today (UTC)."},
+    {"lang", "[L]", cmd_lang, CX_NONE, "show or set the language of titles and table words",
+     "Prints titles, benefits, units and the words of :measures and :explain in language L\n"
+     "(the catalog's text blocks), each key falling back to the catalog's base language, then\n"
+     "to the source text.  Without L, prints the language and those the catalog has."},
     {"list", "", cmd_list, CX_NONE, "the catalog's measures and names, and what was typed here",
      "Lists the loaded files, the measures with their tiers, the tiers, defs and consts, and\n"
      "the declarations typed in the session."},
@@ -2099,7 +2148,7 @@ static char *read_script_line(FILE *in) {
 /* ---- main ---------------------------------------------------------------------------- */
 
 static const char repl_usage[] =
-    "usage: aeo repl [PATH...] [--facts FILE] [--as-of DATE] [--color=auto|always|never]\n";
+    "usage: aeo repl [PATH...] [--facts FILE] [--as-of DATE] [--lang L] [--color=auto|always|never]\n";
 
 static void banner(session *s) {
     char date[48];
@@ -2119,7 +2168,7 @@ static void banner(session *s) {
 }
 
 int aeo_repl_main(int argc, char **argv, const char *const *options) {
-    const char *facts = NULL, *as_of = NULL;
+    const char *facts = NULL, *as_of = NULL, *lang = NULL;
     int color = -1;
     strvec paths = {0};
     for (int i = 0; i < argc; i++) {
@@ -2146,6 +2195,10 @@ int aeo_repl_main(int argc, char **argv, const char *const *options) {
             v = a[7] ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v) goto usage;
             as_of = v;
+        } else if (strncmp(a, "--lang", 6) == 0 && (a[6] == '=' || a[6] == '\0')) {
+            v = a[6] ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v) goto usage;
+            lang = v;
         } else if (strncmp(a, "--color", 7) == 0 && (a[7] == '=' || a[7] == '\0')) {
             v = a[7] ? a + 8 : "auto";
             if (!aeo_cli_choice_find(aeo_cli_color_choices, v, &color)) goto usage;
@@ -2183,6 +2236,18 @@ int aeo_repl_main(int argc, char **argv, const char *const *options) {
         int st = load_paths(s, &paths);
         if (st == 2) status = 2;
         else if (st == 1 || s->failed) s->n_failed++;
+    }
+    if (status == 0 && lang) {
+        if (aeo_text_has_lang(s->c, lang)) {
+            s->lang = aeo_xstrdup(lang);
+            aeo_text_set_display(s->c, s->lang);
+        } else {
+            aeo_buf langs = {0};
+            aeo_text_langs(s->c, &langs);
+            fprintf(stderr, "aeo: --lang: the catalog has no text in '%s'; its languages: %s\n", lang, langs.data);
+            aeo_buf_free(&langs);
+            status = 2;
+        }
     }
     if (status == 0 && facts) {
         s->failed = false;
@@ -2291,6 +2356,7 @@ int aeo_repl_main(int argc, char **argv, const char *const *options) {
     strvec_free(&s->paths);
     strvec_free(&s->retry);
     strvec_free(&s->edits);
+    free(s->lang);
     if (s->cur != s->base) cJSON_Delete(s->cur);
     cJSON_Delete(s->base);
     free(s->origin);

@@ -1,0 +1,4 @@
+# eval's table in the source text, in zh (two files' blocks merged: M03's
+# title is in 20_zh.aeo) and in en (the base language: as the source);
+# --explain's header in zh; jsonl is the same with and without --lang.
+d=tests/golden/cli/text_demo; f=tests/golden/cli/text_demo.jsonl; $AEO eval $d --facts $f --as-of 2021-06-01 --format table; $AEO eval $d --facts $f --as-of 2021-06-01 --format table --lang zh; $AEO eval $d --facts $f --as-of 2021-06-01 --format table --lang en; $AEO eval $d --facts $f --as-of 2021-06-01 --explain --measure M02 --lang zh | head -3; $AEO eval $d --facts $f --as-of 2021-06-01 --format jsonl > "$SCRATCH/a"; $AEO eval $d --facts $f --as-of 2021-06-01 --format jsonl --lang zh > "$SCRATCH/b"; cmp "$SCRATCH/a" "$SCRATCH/b" && echo "jsonl: the same with --lang zh"; $AEO eval $d --facts $f --as-of 2021-06-01 --summary --lang zh
