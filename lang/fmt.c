@@ -1,4 +1,4 @@
-/* The formatter; see format.h for the layout it produces.
+/* The formatter; see fmt.h for the layout it produces.
  *
  * It prints the AST, not the tokens, so the layout does not depend on how
  * the input was laid out; what the AST does not hold (comments, blank
@@ -601,12 +601,19 @@ static void prop_body(fmt *f, const void *arg) {
         /* case COND => EXPR [cite "..."], else => EXPR [cite "..."]:
          * one per line; the cite keeps its source spelling. */
         aeo_buf_puts(f->out, p->kind == AEO_PROP_CASE ? "case " : "else ");
+        int cite = p->cite ? 6 + (int)(p->cite_span.end - p->cite_span.start) : 0;
         if (p->kind == AEO_PROP_CASE) {
-            value(f, p->cond, 0, 2, 3);
+            /* What follows the condition on its last line: " => " and the
+             * value with its cite when that is one line, else " =>". */
+            aeo_buf v = {0};
+            expr(f, &v, p->value, 0);
+            bool one = !has_comment(f, p->value->span.start, p->value->span.end) && !memchr(v.data, '\n', v.len);
+            int rest = one ? 4 + (int)v.len + cite : 3;
+            aeo_buf_free(&v);
+            value(f, p->cond, 0, 2, rest);
             aeo_buf_puts(f->out, " ");
         }
         aeo_buf_puts(f->out, "=> ");
-        int cite = p->cite ? 6 + (int)(p->cite_span.end - p->cite_span.start) : 0;
         value(f, p->value, 0, 2, cite);
         if (p->cite) {
             aeo_buf_puts(f->out, " cite ");
