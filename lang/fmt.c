@@ -309,10 +309,23 @@ static int column(const fmt *f) {
     return (int)(f->out->len - i);
 }
 
+/* The first comment starting at or after [start] (the scanner found them
+ * in source order), so that a lookup costs log n, not n, in a file with
+ * thousands of commented list items. */
+static uint32_t first_from(const fmt *f, uint32_t start) {
+    uint32_t lo = 0, hi = f->n_comments;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->comments[mid].start < start) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 /* Whether a comment not yet emitted starts inside [start, end). */
 static bool has_comment(const fmt *f, uint32_t start, uint32_t end) {
-    for (uint32_t i = 0; i < f->n_comments; i++)
-        if (!f->comments[i].done && f->comments[i].start >= start && f->comments[i].start < end) return true;
+    for (uint32_t i = first_from(f, start); i < f->n_comments && f->comments[i].start < end; i++)
+        if (!f->comments[i].done) return true;
     return false;
 }
 
@@ -321,9 +334,9 @@ static bool has_comment(const fmt *f, uint32_t start, uint32_t end) {
  * comments (and, on the previous element's line, that one's trailing
  * comment, already taken by trail()).  Each goes on its own line at [ind]. */
 static void gap_before(fmt *f, uint32_t from, uint32_t to, int ind) {
-    for (uint32_t i = 0; i < f->n_comments; i++) {
+    for (uint32_t i = first_from(f, from); i < f->n_comments && f->comments[i].start < to; i++) {
         comment *c = &f->comments[i];
-        if (c->done || c->start < from || c->start >= to) continue;
+        if (c->done) continue;
         indent(f, ind);
         put_comment(f, c);
         aeo_buf_puts(f->out, "\n");
@@ -334,9 +347,9 @@ static void gap_before(fmt *f, uint32_t from, uint32_t to, int ind) {
 /* The trailing comment of an element ending at [end]: the first comment in
  * [end, limit) on the same source line, appended to the output line. */
 static void trail(fmt *f, uint32_t end, uint32_t limit) {
-    for (uint32_t i = 0; i < f->n_comments; i++) {
+    for (uint32_t i = first_from(f, end); i < f->n_comments && f->comments[i].start < limit; i++) {
         comment *c = &f->comments[i];
-        if (c->done || c->start < end || c->start >= limit) continue;
+        if (c->done) continue;
         if (newlines(f, end, c->start) == 0) {
             aeo_buf_puts(f->out, "  ");
             put_comment(f, c);
