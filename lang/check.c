@@ -672,6 +672,27 @@ static const aeo_expr *list_literal(checker *ck, const aeo_expr *e) {
     return NULL;
 }
 
+/* The row of check_binary's arithmetic table that [a] op [b] (neither
+ * dyn) fits, as its result type, with enums read as strings; NULL: none. */
+static const aeo_type *arith_row(checker *ck, aeo_operator op, const aeo_type *a, const aeo_type *b) {
+    aeo_tkind x = a->kind == AEO_T_ENUM ? AEO_T_STRING : a->kind;
+    aeo_tkind y = b->kind == AEO_T_ENUM ? AEO_T_STRING : b->kind;
+    if (x == y && (x == AEO_T_INT || x == AEO_T_UINT || (x == AEO_T_DOUBLE && op != AEO_OPR_MOD))) return a;
+    if (op == AEO_OPR_ADD) {
+        if (x == y && (x == AEO_T_STRING || x == AEO_T_BYTES)) return x == AEO_T_STRING ? &aeo_type_string : a;
+        if (x == AEO_T_LIST && y == AEO_T_LIST) return aeo_type_list(ck->a, join(a->elem, b->elem));
+        if ((x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) || (x == AEO_T_DURATION && y == AEO_T_TIMESTAMP))
+            return &aeo_type_timestamp;
+        if (x == AEO_T_DURATION && y == AEO_T_DURATION) return &aeo_type_duration;
+    }
+    if (op == AEO_OPR_SUB) {
+        if (x == AEO_T_TIMESTAMP && y == AEO_T_TIMESTAMP) return &aeo_type_duration;
+        if (x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) return &aeo_type_timestamp;
+        if (x == AEO_T_DURATION && y == AEO_T_DURATION) return &aeo_type_duration;
+    }
+    return NULL;
+}
+
 /* binary -> expr op expr.  The typing rules, as the table they implement
  * (E0201 when no row fits; "enum" is a string for every operator, which is
  * what its values are at run time):
@@ -705,27 +726,6 @@ static const aeo_expr *list_literal(checker *ck, const aeo_expr *e) {
  * mixed-number arithmetic (1 + 2u) exists, unlike ordering: int(), uint()
  * and double() say which one is meant.  Errors in an operand were already
  * reported, so an error type makes this node an error without a word. */
-/* The row of check_binary's arithmetic table that [a] op [b] (neither
- * dyn) fits, as its result type, with enums read as strings; NULL: none. */
-static const aeo_type *arith_row(checker *ck, aeo_operator op, const aeo_type *a, const aeo_type *b) {
-    aeo_tkind x = a->kind == AEO_T_ENUM ? AEO_T_STRING : a->kind;
-    aeo_tkind y = b->kind == AEO_T_ENUM ? AEO_T_STRING : b->kind;
-    if (x == y && (x == AEO_T_INT || x == AEO_T_UINT || (x == AEO_T_DOUBLE && op != AEO_OPR_MOD))) return a;
-    if (op == AEO_OPR_ADD) {
-        if (x == y && (x == AEO_T_STRING || x == AEO_T_BYTES)) return x == AEO_T_STRING ? &aeo_type_string : a;
-        if (x == AEO_T_LIST && y == AEO_T_LIST) return aeo_type_list(ck->a, join(a->elem, b->elem));
-        if ((x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) || (x == AEO_T_DURATION && y == AEO_T_TIMESTAMP))
-            return &aeo_type_timestamp;
-        if (x == AEO_T_DURATION && y == AEO_T_DURATION) return &aeo_type_duration;
-    }
-    if (op == AEO_OPR_SUB) {
-        if (x == AEO_T_TIMESTAMP && y == AEO_T_TIMESTAMP) return &aeo_type_duration;
-        if (x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) return &aeo_type_timestamp;
-        if (x == AEO_T_DURATION && y == AEO_T_DURATION) return &aeo_type_duration;
-    }
-    return NULL;
-}
-
 static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     aeo_operator op = e->u.binary.op;
     aeo_expr *ea = e->u.binary.a, *eb = e->u.binary.b;
@@ -815,6 +815,8 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
             const aeo_type *other = is_dyn(a) ? b : a;
             if (is_dyn(other)) return set_type(e, &aeo_type_dyn);
             if (other->kind == AEO_T_LIST) return set_type(e, other);
+            /* The kinds some arithmetic row takes (a list was handled
+             * above; bool, map, null and type take none). */
             static const aeo_type *const sides[] = {&aeo_type_int, &aeo_type_uint, &aeo_type_double,
                                                     &aeo_type_string, &aeo_type_bytes, &aeo_type_timestamp,
                                                     &aeo_type_duration};

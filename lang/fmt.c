@@ -542,9 +542,10 @@ static void value(fmt *f, const aeo_expr *e, int min, int ind, int tail) {
 
 /* Prints one line-level element (a property, a const...) with [body],
  * after the comments inside [start, end) that its layout cannot place: a
- * first run into a scratch buffer finds them; they go on their own lines
- * at [ind] before it, where they were put before this formatter kept
- * comments in place.  [body] starts at column 0. */
+ * first run into a scratch buffer finds them, and they go on their own
+ * lines at [ind] before it, the one place that neither loses them nor
+ * changes the tree.  The second run sees them done, so its layout is the
+ * one the next fmt will choose too.  [body] starts at column 0. */
 typedef void (*fmt_body)(fmt *f, const void *arg);
 
 static void with_comments(fmt *f, fmt_body body, const void *arg, uint32_t start, uint32_t end, int ind) {
