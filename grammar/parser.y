@@ -257,7 +257,9 @@ static aeo_expr *binary(aeo_parse_ctx *c, aeo_operator op, aeo_expr *a, aeo_expr
     e->u.binary.b = b;
     e->u.binary.op_span = op_sp;
     if (op == AEO_OPR_AND || op == AEO_OPR_OR) {
-        bool extends = a->kind == AEO_EXPR_BINARY && a->u.binary.op == op && a->chain;
+        /* (a || b) || c: the parenthesised chain is one operand, so that
+         * balancing never moves the author's parentheses. */
+        bool extends = a->kind == AEO_EXPR_BINARY && a->u.binary.op == op && a->chain && !a->paren;
         e->chain = extends ? a->chain + 1 : 2;
         e->chain_leaf = max_u32(extends ? a->chain_leaf : a->depth, b->depth);
         if (e->chain >= BALANCE_MIN) {
@@ -377,7 +379,9 @@ static aeo_expr *prefix(aeo_parse_ctx *c, const aeo_yy_ops *ops, aeo_expr *e) {
                 e->u.i = -e->u.i;
             else
                 e->u.d = -e->u.d;
+            /* -(5) is one literal whose text includes the parentheses. */
             e->span = sp;
+            e->paren = false;
             continue;
         }
         if (e->depth >= AEO_MAX_DEPTH) {
@@ -481,6 +485,9 @@ static aeo_expr *paren(aeo_parse_ctx *c, aeo_expr *e, aeo_span sp) {
         return error_node(c, sp);
     }
     e->depth++;
+    /* For the formatter: parentheses the author wrote are kept.  The span
+     * stays the inner expression's, so diagnostics point where they did. */
+    e->paren = true;
     return e;
 }
 

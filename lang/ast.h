@@ -132,6 +132,7 @@ struct aeo_expr {
     uint32_t depth;       /* nesting depth, for the parser's limit */
     uint32_t chain;       /* parser: operands in this && or || chain (0: not one) */
     uint32_t chain_leaf;  /* parser: the deepest operand of the chain */
+    bool paren;           /* parser: written in parentheses, (expr); fmt keeps them */
     union {
         bool b;
         int64_t i;

@@ -672,6 +672,27 @@ static const aeo_expr *list_literal(checker *ck, const aeo_expr *e) {
     return NULL;
 }
 
+/* The row of check_binary's arithmetic table that [a] op [b] (neither
+ * dyn) fits, as its result type, with enums read as strings; NULL: none. */
+static const aeo_type *arith_row(checker *ck, aeo_operator op, const aeo_type *a, const aeo_type *b) {
+    aeo_tkind x = a->kind == AEO_T_ENUM ? AEO_T_STRING : a->kind;
+    aeo_tkind y = b->kind == AEO_T_ENUM ? AEO_T_STRING : b->kind;
+    if (x == y && (x == AEO_T_INT || x == AEO_T_UINT || (x == AEO_T_DOUBLE && op != AEO_OPR_MOD))) return a;
+    if (op == AEO_OPR_ADD) {
+        if (x == y && (x == AEO_T_STRING || x == AEO_T_BYTES)) return x == AEO_T_STRING ? &aeo_type_string : a;
+        if (x == AEO_T_LIST && y == AEO_T_LIST) return aeo_type_list(ck->a, join(a->elem, b->elem));
+        if ((x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) || (x == AEO_T_DURATION && y == AEO_T_TIMESTAMP))
+            return &aeo_type_timestamp;
+        if (x == AEO_T_DURATION && y == AEO_T_DURATION) return &aeo_type_duration;
+    }
+    if (op == AEO_OPR_SUB) {
+        if (x == AEO_T_TIMESTAMP && y == AEO_T_TIMESTAMP) return &aeo_type_duration;
+        if (x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) return &aeo_type_timestamp;
+        if (x == AEO_T_DURATION && y == AEO_T_DURATION) return &aeo_type_duration;
+    }
+    return NULL;
+}
+
 /* binary -> expr op expr.  The typing rules, as the table they implement
  * (E0201 when no row fits; "enum" is a string for every operator, which is
  * what its values are at run time):
@@ -697,11 +718,11 @@ static const aeo_expr *list_literal(checker *ck, const aeo_expr *e) {
  * Where CEL's dyn enters: an operand of type dyn fits every row, so the
  * check defers to the VM, which applies the same table to values (and
  * yields "no such overload" there).  Comparisons and && || stay bool.
- * Arithmetic with one dyn side takes the other side's type, because CEL
- * has no heterogeneous arithmetic: if it succeeds at run time the result
- * has that type; the exception is a subtraction with a timestamp side,
- * whose result is a duration or a timestamp depending on the value, so it
- * is dyn.  No
+ * Arithmetic with one dyn side has the result of the rows the dyn side's
+ * run-time type could pick: int + dyn is int (CEL has no heterogeneous
+ * arithmetic), dyn - timestamp is a duration, but dyn - duration is a
+ * timestamp or a duration depending on the value, so it is dyn (as
+ * timestamp - dyn is).  No
  * mixed-number arithmetic (1 + 2u) exists, unlike ordering: int(), uint()
  * and double() say which one is meant.  Errors in an operand were already
  * reported, so an error type makes this node an error without a word. */
@@ -788,31 +809,32 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
     case AEO_OPR_MUL:
     case AEO_OPR_DIV:
     case AEO_OPR_MOD: {
-        /* One dyn side: the other side's type (see above). */
+        /* One dyn side: the result of every row its run-time type could
+         * pick (see above); rows with different results make it dyn. */
         if (is_dyn(a) || is_dyn(b)) {
             const aeo_type *other = is_dyn(a) ? b : a;
             if (is_dyn(other)) return set_type(e, &aeo_type_dyn);
-            if (op == AEO_OPR_SUB && other->kind == AEO_T_TIMESTAMP) return set_type(e, &aeo_type_dyn);
-            return set_type(e, other->kind == AEO_T_ENUM ? &aeo_type_string : other);
+            if (other->kind == AEO_T_LIST) return set_type(e, other);
+            /* The kinds some arithmetic row takes (a list was handled
+             * above; bool, map, null and type take none). */
+            static const aeo_type *const sides[] = {&aeo_type_int, &aeo_type_uint, &aeo_type_double,
+                                                    &aeo_type_string, &aeo_type_bytes, &aeo_type_timestamp,
+                                                    &aeo_type_duration};
+            const aeo_type *r = NULL;
+            for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
+                const aeo_type *t = is_dyn(a) ? arith_row(ck, op, sides[i], b) : arith_row(ck, op, a, sides[i]);
+                if (!t) continue;
+                if (r && r->kind != t->kind) return set_type(e, &aeo_type_dyn);
+                r = t;
+            }
+            /* No row fits: the VM says "no such overload" (as before). */
+            if (!r) r = other->kind == AEO_T_ENUM ? &aeo_type_string : other;
+            return set_type(e, r);
         }
-        /* The rows of the table, with enums read as strings; a row that
-         * fits returns, so falling through means no overload. */
+        const aeo_type *row = arith_row(ck, op, a, b);
+        if (row) return set_type(e, row);
         aeo_tkind x = a->kind == AEO_T_ENUM ? AEO_T_STRING : a->kind;
         aeo_tkind y = b->kind == AEO_T_ENUM ? AEO_T_STRING : b->kind;
-        if (x == y && (x == AEO_T_INT || x == AEO_T_UINT || (x == AEO_T_DOUBLE && op != AEO_OPR_MOD)))
-            return set_type(e, a);
-        if (op == AEO_OPR_ADD) {
-            if (x == y && (x == AEO_T_STRING || x == AEO_T_BYTES)) return set_type(e, x == AEO_T_STRING ? &aeo_type_string : a);
-            if (x == AEO_T_LIST && y == AEO_T_LIST) return set_type(e, aeo_type_list(ck->a, join(a->elem, b->elem)));
-            if ((x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) || (x == AEO_T_DURATION && y == AEO_T_TIMESTAMP))
-                return set_type(e, &aeo_type_timestamp);
-            if (x == AEO_T_DURATION && y == AEO_T_DURATION) return set_type(e, &aeo_type_duration);
-        }
-        if (op == AEO_OPR_SUB) {
-            if (x == AEO_T_TIMESTAMP && y == AEO_T_TIMESTAMP) return set_type(e, &aeo_type_duration);
-            if (x == AEO_T_TIMESTAMP && y == AEO_T_DURATION) return set_type(e, &aeo_type_timestamp);
-            if (x == AEO_T_DURATION && y == AEO_T_DURATION) return set_type(e, &aeo_type_duration);
-        }
         /* No row fits.  The message names the likeliest fix: CEL has no
          * double %, and mixed numbers need an explicit conversion. */
         if (op == AEO_OPR_MOD && x == AEO_T_DOUBLE && y == AEO_T_DOUBLE)

@@ -1,4 +1,4 @@
-/* The formatter; see format.h for the layout it produces.
+/* The formatter; see fmt.h for the layout it produces.
  *
  * It prints the AST, not the tokens, so the layout does not depend on how
  * the input was laid out; what the AST does not hold (comments, blank
@@ -141,6 +141,7 @@ static void leading(fmt *f, uint32_t start, int ind, uint32_t prev_end, bool fir
 /* Appends, at the end of the current line, a comment that follows [end] on
  * the same source line, before [limit] (where the next element starts). */
 static void trailing_comment(fmt *f, uint32_t end, uint32_t limit) {
+    while (f->next < f->n_comments && f->comments[f->next].done) f->next++;
     if (f->next >= f->n_comments) return;
     comment *c = &f->comments[f->next];
     if (c->done || c->own_line || c->start < end || c->start >= limit || newlines(f, end, c->start) > 0) return;
@@ -204,7 +205,7 @@ static void args(fmt *f, aeo_buf *b, aeo_expr *const *items, uint32_t n) {
 }
 
 static void receiver(fmt *f, aeo_buf *b, const aeo_expr *e) {
-    bool number = e->kind == AEO_EXPR_INT || e->kind == AEO_EXPR_UINT || e->kind == AEO_EXPR_DOUBLE;
+    bool number = !e->paren && (e->kind == AEO_EXPR_INT || e->kind == AEO_EXPR_UINT || e->kind == AEO_EXPR_DOUBLE);
     if (number) aeo_buf_puts(b, "(");
     expr(f, b, e, number ? 0 : 8);
     if (number) aeo_buf_puts(b, ")");
@@ -214,7 +215,7 @@ static void expr(fmt *f, aeo_buf *b, const aeo_expr *e, int min) {
     int p = precedence(e);
     /* A negative literal behaves like a unary minus. */
     if ((e->kind == AEO_EXPR_INT || e->kind == AEO_EXPR_DOUBLE) && source_negative(f, e)) p = 7;
-    bool paren = p < min;
+    bool paren = p < min || e->paren;
     if (paren) aeo_buf_puts(b, "(");
     switch (e->kind) {
     case AEO_EXPR_NULL: aeo_buf_puts(b, "null"); break;
@@ -271,7 +272,7 @@ static void expr(fmt *f, aeo_buf *b, const aeo_expr *e, int min) {
         aeo_buf_puts(b, aeo_operator_str(e->u.unary.op));
         const aeo_expr *a = e->u.unary.a;
         /* -(5) must stay parenthesised: -5 would fold into a literal. */
-        bool keep = e->u.unary.op == AEO_OPR_NEG && (a->kind == AEO_EXPR_INT || a->kind == AEO_EXPR_DOUBLE);
+        bool keep = e->u.unary.op == AEO_OPR_NEG && !a->paren && (a->kind == AEO_EXPR_INT || a->kind == AEO_EXPR_DOUBLE);
         if (keep) aeo_buf_puts(b, "(");
         expr(f, b, a, keep ? 0 : 7);
         if (keep) aeo_buf_puts(b, ")");
@@ -299,12 +300,80 @@ static void expr(fmt *f, aeo_buf *b, const aeo_expr *e, int min) {
     if (paren) aeo_buf_puts(b, ")");
 }
 
-/* Collects the operands of a chain of [op] (left-nested, as parsed). */
-static void chain(const aeo_expr *e, aeo_operator op, const aeo_expr ***items, uint32_t *n, uint32_t *cap) {
-    if (e->kind == AEO_EXPR_BINARY && e->u.binary.op == op) {
-        chain(e->u.binary.a, op, items, n, cap);
-        chain(e->u.binary.b, op, items, n, cap);
+/* ---- breaking long expressions ------------------------------------------------ */
+
+/* The column the next character of the output goes to. */
+static int column(const fmt *f) {
+    size_t i = f->out->len;
+    while (i > 0 && f->out->data[i - 1] != '\n') i--;
+    return (int)(f->out->len - i);
+}
+
+/* The first comment starting at or after [start] (the scanner found them
+ * in source order), so that a lookup costs log n, not n, in a file with
+ * thousands of commented list items. */
+static uint32_t first_from(const fmt *f, uint32_t start) {
+    uint32_t lo = 0, hi = f->n_comments;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->comments[mid].start < start) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Whether a comment not yet emitted starts inside [start, end). */
+static bool has_comment(const fmt *f, uint32_t start, uint32_t end) {
+    for (uint32_t i = first_from(f, start); i < f->n_comments && f->comments[i].start < end; i++)
+        if (!f->comments[i].done) return true;
+    return false;
+}
+
+/* The comments that go with an element of a broken expression: the gap
+ * [from, to) before the element starting at [to] holds its own-line
+ * comments (and, on the previous element's line, that one's trailing
+ * comment, already taken by trail()).  Each goes on its own line at [ind]. */
+static void gap_before(fmt *f, uint32_t from, uint32_t to, int ind) {
+    for (uint32_t i = first_from(f, from); i < f->n_comments && f->comments[i].start < to; i++) {
+        comment *c = &f->comments[i];
+        if (c->done) continue;
+        indent(f, ind);
+        put_comment(f, c);
+        aeo_buf_puts(f->out, "\n");
+        c->done = true;
+    }
+}
+
+/* The trailing comment of an element ending at [end]: the first comment in
+ * [end, limit) on the same source line, appended to the output line. */
+static void trail(fmt *f, uint32_t end, uint32_t limit) {
+    for (uint32_t i = first_from(f, end); i < f->n_comments && f->comments[i].start < limit; i++) {
+        comment *c = &f->comments[i];
+        if (c->done) continue;
+        if (newlines(f, end, c->start) == 0) {
+            aeo_buf_puts(f->out, "  ");
+            put_comment(f, c);
+            c->done = true;
+        }
         return;
+    }
+}
+
+static void value(fmt *f, const aeo_expr *e, int min, int ind, int tail);
+
+/* The operands of [e]'s top operator chain, in order: a || b || c (either
+ * nesting, the operators are associative), a + b - c (left-nested, one
+ * precedence level).  A parenthesised operand is one operand. */
+static void chain(const aeo_expr *e, const aeo_expr *top, const aeo_expr ***items, uint32_t *n, uint32_t *cap) {
+    bool logic = top->u.binary.op == AEO_OPR_AND || top->u.binary.op == AEO_OPR_OR;
+    if (e->kind == AEO_EXPR_BINARY && (e == top || !e->paren) &&
+        (logic ? e->u.binary.op == top->u.binary.op : precedence(e) == precedence(top))) {
+        chain(e->u.binary.a, top, items, n, cap);
+        if (logic) {
+            chain(e->u.binary.b, top, items, n, cap);
+            return;
+        }
+        e = e->u.binary.b;
     }
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 16;
@@ -313,81 +382,192 @@ static void chain(const aeo_expr *e, aeo_operator op, const aeo_expr ***items, u
     (*items)[(*n)++] = e;
 }
 
-static bool one_line(const aeo_buf *b) { return !b->data || !memchr(b->data, '\n', b->len); }
+/* The operator between operands [i - 1] and [i] of the chain of [top]:
+ * for a left-nested chain, the operator of the node whose right operand is
+ * item [i]. */
+static aeo_operator chain_op(const aeo_expr *top, const aeo_expr *item) {
+    const aeo_expr *e = top;
+    while (e->kind == AEO_EXPR_BINARY && e->u.binary.b != item) e = e->u.binary.a;
+    return e->kind == AEO_EXPR_BINARY ? e->u.binary.op : top->u.binary.op;
+}
 
-/* Prints [e] as a value starting at column [col], with continuation lines
- * at [ind] + 4 (operators) or [ind] + 2 (list and map items). */
-static void value(fmt *f, const aeo_expr *e, int col, int ind) {
-    aeo_buf flat = {0};
-    expr(f, &flat, e, 0);
-    if ((int)flat.len + col <= WIDTH || !one_line(&flat)) {
-        aeo_buf_putn(f->out, flat.data, flat.len);
-        aeo_buf_free(&flat);
-        return;
-    }
-    aeo_buf_free(&flat);
-    if (e->kind == AEO_EXPR_BINARY && (e->u.binary.op == AEO_OPR_OR || e->u.binary.op == AEO_OPR_AND)) {
-        /* a || b || c: one operand per line, the operator first. */
-        const aeo_expr **items = NULL;
-        uint32_t n = 0, cap = 0;
-        aeo_operator op = e->u.binary.op;
-        chain(e, op, &items, &n, &cap);
-        for (uint32_t i = 0; i < n; i++) {
-            aeo_buf part = {0};
-            expr(f, &part, items[i], operand_min(e, items[i], precedence(e) + (i ? 1 : 0)));
-            if (i) {
-                aeo_buf_puts(f->out, "\n");
-                indent(f, ind + 4);
-                aeo_buf_printf(f->out, "%s ", aeo_operator_str(op));
-            }
-            aeo_buf_putn(f->out, part.data, part.len);
-            aeo_buf_free(&part);
+/* A binary chain, one operand per line after the first, the operator
+ * first, at [ind] + 4. */
+static void break_binary(fmt *f, const aeo_expr *e, int ind, int tail) {
+    const aeo_expr **items = NULL;
+    uint32_t n = 0, cap = 0;
+    chain(e, e, &items, &n, &cap);
+    bool logic = e->u.binary.op == AEO_OPR_AND || e->u.binary.op == AEO_OPR_OR;
+    for (uint32_t i = 0; i < n; i++) {
+        int min = logic ? operand_min(e, items[i], precedence(e) + (i ? 1 : 0)) : precedence(e) + (i ? 1 : 0);
+        if (i) {
+            trail(f, items[i - 1]->span.end, items[i]->span.start);
+            aeo_buf_puts(f->out, "\n");
+            gap_before(f, items[i - 1]->span.end, items[i]->span.start, ind + 4);
+            indent(f, ind + 4);
+            aeo_buf_printf(f->out, "%s ", aeo_operator_str(logic ? e->u.binary.op : chain_op(e, items[i])));
         }
-        free(items);
-        return;
+        value(f, items[i], min, ind + 4, i + 1 == n ? tail : 0);
     }
-    if (e->kind == AEO_EXPR_WITH) {
+    free(items);
+}
+
+/* Items of a list, a map or a call's arguments, one per line at [ind] + 2,
+ * the closing bracket at [ind].  A trailing comma after each item but the
+ * last of a call (CEL's calls take none). */
+static void break_items(fmt *f, const aeo_expr *e, int ind, const char *close, bool last_comma) {
+    uint32_t n = e->kind == AEO_EXPR_LIST ? e->u.list.n : e->kind == AEO_EXPR_MAP ? e->u.map.n : e->u.call.n_args;
+    uint32_t prev = e->span.start;
+    if (e->kind == AEO_EXPR_CALL && e->u.call.target) prev = e->u.call.name_span.end;
+    aeo_buf_puts(f->out, "\n");
+    for (uint32_t i = 0; i < n; i++) {
+        const aeo_expr *item = e->kind == AEO_EXPR_LIST ? e->u.list.items[i]
+                               : e->kind == AEO_EXPR_MAP ? e->u.map.vals[i]
+                                                         : e->u.call.args[i];
+        const aeo_expr *first = e->kind == AEO_EXPR_MAP ? e->u.map.keys[i] : item;
+        gap_before(f, prev, first->span.start, ind + 2);
+        indent(f, ind + 2);
+        bool comma = last_comma || i + 1 < n;
+        if (e->kind == AEO_EXPR_MAP) {
+            aeo_buf key = {0};
+            expr(f, &key, first, 0);
+            aeo_buf_putn(f->out, key.data, key.len);
+            aeo_buf_free(&key);
+            aeo_buf_puts(f->out, ": ");
+        }
+        value(f, item, 0, ind + 2, comma ? 1 : 0);
+        if (comma) aeo_buf_puts(f->out, ",");
+        uint32_t next = i + 1 < n ? (e->kind == AEO_EXPR_MAP ? e->u.map.keys[i + 1] : e->kind == AEO_EXPR_LIST
+                                                                                        ? e->u.list.items[i + 1]
+                                                                                        : e->u.call.args[i + 1])
+                                        ->span.start
+                                  : e->span.end;
+        trail(f, item->span.end, next);
+        aeo_buf_puts(f->out, "\n");
+        prev = item->span.end;
+    }
+    gap_before(f, prev, e->span.end, ind + 2);
+    indent(f, ind);
+    aeo_buf_puts(f->out, close);
+}
+
+/* Prints [e] (its operator precedence at least [min], else parenthesised)
+ * from the current column: on one line when it fits in the width with
+ * [tail] characters after it and holds no comment; else broken before its
+ * top-level operators, or one item per line, continuation lines indented
+ * from [ind].  Comments inside stay with the operand or item they follow
+ * (trailing) or precede (own line); those it cannot place (inside a
+ * selection, between a key and its value) are left for the caller. */
+static void value(fmt *f, const aeo_expr *e, int min, int ind, int tail) {
+    bool comments = has_comment(f, e->span.start, e->span.end);
+    if (!comments) {
+        aeo_buf flat = {0};
+        expr(f, &flat, e, min);
+        bool fits = column(f) + (int)flat.len + tail <= WIDTH;
+        if (fits || memchr(flat.data, '\n', flat.len)) {
+            aeo_buf_putn(f->out, flat.data, flat.len);
+            aeo_buf_free(&flat);
+            return;
+        }
+        aeo_buf_free(&flat);
+    }
+    int p = precedence(e);
+    if ((e->kind == AEO_EXPR_INT || e->kind == AEO_EXPR_DOUBLE) && source_negative(f, e)) p = 7;
+    bool paren = p < min || e->paren;
+    if (paren) aeo_buf_puts(f->out, "(");
+    int t = tail + (paren ? 1 : 0);
+    switch (e->kind) {
+    case AEO_EXPR_BINARY: break_binary(f, e, ind, t); break;
+    case AEO_EXPR_COND:
+        value(f, e->u.cond.c, 2, ind + 4, 0);
+        trail(f, e->u.cond.c->span.end, e->u.cond.a->span.start);
+        aeo_buf_puts(f->out, "\n");
+        gap_before(f, e->u.cond.c->span.end, e->u.cond.a->span.start, ind + 4);
+        indent(f, ind + 4);
+        aeo_buf_puts(f->out, "? ");
+        value(f, e->u.cond.a, 2, ind + 4, 0);
+        trail(f, e->u.cond.a->span.end, e->u.cond.b->span.start);
+        aeo_buf_puts(f->out, "\n");
+        gap_before(f, e->u.cond.a->span.end, e->u.cond.b->span.start, ind + 4);
+        indent(f, ind + 4);
+        aeo_buf_puts(f->out, ": ");
+        value(f, e->u.cond.b, 1, ind + 4, t);
+        break;
+    case AEO_EXPR_WITH: {
         /* base with {...}: the base as it fits, then the map broken one
          * entry per line like any long map. */
-        size_t before = f->out->len;
-        value(f, e->u.with.base, col, ind);
-        const char *nl = memchr(f->out->data + before, '\n', f->out->len - before);
-        int at = nl ? 0 : col + (int)(f->out->len - before);
+        value(f, e->u.with.base, 0, ind, 0);
         aeo_buf_puts(f->out, " with ");
-        value(f, e->u.with.map, at + 6, ind);
-        return;
+        value(f, e->u.with.map, 1, ind, t);
+        break;
     }
-    if (e->kind == AEO_EXPR_LIST && e->u.list.n > 0) {
-        aeo_buf_puts(f->out, "[\n");
-        for (uint32_t i = 0; i < e->u.list.n; i++) {
-            indent(f, ind + 2);
-            value(f, e->u.list.items[i], ind + 2, ind + 2);
-            aeo_buf_puts(f->out, ",\n");
+    case AEO_EXPR_LIST:
+    case AEO_EXPR_MAP:
+    case AEO_EXPR_CALL: {
+        uint32_t n = e->kind == AEO_EXPR_LIST ? e->u.list.n : e->kind == AEO_EXPR_MAP ? e->u.map.n : e->u.call.n_args;
+        if (n == 0) goto flat;
+        if (e->kind == AEO_EXPR_CALL) {
+            if (e->u.call.target) {
+                receiver(f, f->out, e->u.call.target);
+                aeo_buf_puts(f->out, ".");
+            }
+            aeo_buf_printf(f->out, "%s(", e->u.call.name);
+            break_items(f, e, ind, ")", false);
+        } else {
+            aeo_buf_puts(f->out, e->kind == AEO_EXPR_LIST ? "[" : "{");
+            break_items(f, e, ind, e->kind == AEO_EXPR_LIST ? "]" : "}", true);
         }
-        indent(f, ind);
-        aeo_buf_puts(f->out, "]");
-        return;
+        break;
     }
-    if (e->kind == AEO_EXPR_MAP && e->u.map.n > 0) {
-        aeo_buf_puts(f->out, "{\n");
-        for (uint32_t i = 0; i < e->u.map.n; i++) {
-            aeo_buf key = {0};
-            expr(f, &key, e->u.map.keys[i], 0);
-            indent(f, ind + 2);
-            aeo_buf_putn(f->out, key.data, key.len);
-            aeo_buf_puts(f->out, ": ");
-            value(f, e->u.map.vals[i], ind + 2 + (int)key.len + 2, ind + 2);
-            aeo_buf_puts(f->out, ",\n");
-            aeo_buf_free(&key);
+    case AEO_EXPR_UNARY:
+        if (e->u.unary.a->paren) {
+            aeo_buf_puts(f->out, aeo_operator_str(e->u.unary.op));
+            value(f, e->u.unary.a, 7, ind, t);
+            break;
         }
-        indent(f, ind);
-        aeo_buf_puts(f->out, "}");
-        return;
+        goto flat;
+    default:
+    flat: {
+        aeo_buf plain = {0};
+        expr(f, &plain, e, 0);
+        /* The parentheses were written above. */
+        size_t skip = e->paren ? 1 : 0;
+        aeo_buf_putn(f->out, plain.data + skip, plain.len - 2 * skip);
+        aeo_buf_free(&plain);
+        break;
     }
-    aeo_buf plain = {0};
-    expr(f, &plain, e, 0);
-    aeo_buf_putn(f->out, plain.data, plain.len);
-    aeo_buf_free(&plain);
+    }
+    if (paren) aeo_buf_puts(f->out, ")");
+}
+
+/* Prints one line-level element (a property, a const...) with [body],
+ * after the comments inside [start, end) that its layout cannot place: a
+ * first run into a scratch buffer finds them, and they go on their own
+ * lines at [ind] before it, the one place that neither loses them nor
+ * changes the tree.  The second run sees them done, so its layout is the
+ * one the next fmt will choose too.  [body] starts at column 0. */
+typedef void (*fmt_body)(fmt *f, const void *arg);
+
+static void with_comments(fmt *f, fmt_body body, const void *arg, uint32_t start, uint32_t end, int ind) {
+    bool *was = aeo_xmalloc((f->n_comments + 1) * sizeof *was);
+    for (uint32_t i = 0; i < f->n_comments; i++) was[i] = f->comments[i].done;
+    aeo_buf scratch = {0}, *out = f->out;
+    f->out = &scratch;
+    body(f, arg);
+    f->out = out;
+    aeo_buf_free(&scratch);
+    for (uint32_t i = 0; i < f->n_comments; i++) {
+        comment *c = &f->comments[i];
+        bool left = !c->done && c->start >= start && c->start < end;
+        c->done = was[i];
+        if (!left) continue;
+        indent(f, ind);
+        put_comment(f, c);
+        aeo_buf_puts(f->out, "\n");
+        c->done = true;
+    }
+    free(was);
+    body(f, arg);
 }
 
 /* ---- declarations ---------------------------------------------------------------- */
@@ -427,39 +607,48 @@ static void block_end(fmt *f, const aeo_decl *d, uint32_t prev_end, bool empty) 
         f->out->len--;
 }
 
+/* One property of a block, from its indentation to its end. */
+static void prop_body(fmt *f, const void *arg) {
+    const aeo_prop *p = arg;
+    indent(f, 2);
+    if (p->kind == AEO_PROP_TYPE) {
+        /* value: TYPE */
+        aeo_buf_puts(f->out, "value: ");
+        if (p->type) type_expr(f->out, p->type);
+    } else if (p->kind == AEO_PROP_CASE || p->kind == AEO_PROP_ELSE) {
+        /* case COND => EXPR [cite "..."], else => EXPR [cite "..."]:
+         * one per line; the cite keeps its source spelling. */
+        aeo_buf_puts(f->out, p->kind == AEO_PROP_CASE ? "case " : "else ");
+        int cite = p->cite ? 6 + (int)(p->cite_span.end - p->cite_span.start) : 0;
+        if (p->kind == AEO_PROP_CASE) {
+            /* What follows the condition on its last line: " => " and the
+             * value with its cite when that is one line, else " =>". */
+            aeo_buf v = {0};
+            expr(f, &v, p->value, 0);
+            bool one = !has_comment(f, p->value->span.start, p->value->span.end) && !memchr(v.data, '\n', v.len);
+            int rest = one ? 4 + (int)v.len + cite : 3;
+            aeo_buf_free(&v);
+            value(f, p->cond, 0, 2, rest);
+            aeo_buf_puts(f->out, " ");
+        }
+        aeo_buf_puts(f->out, "=> ");
+        value(f, p->value, 0, 2, cite);
+        if (p->cite) {
+            aeo_buf_puts(f->out, " cite ");
+            aeo_buf_putn(f->out, f->text + p->cite_span.start, p->cite_span.end - p->cite_span.start);
+        }
+    } else {
+        aeo_buf_printf(f->out, "%s: ", p->name);
+        if (p->value) value(f, p->value, 0, 2, 0);
+    }
+}
+
 static void props(fmt *f, const aeo_decl *d, uint32_t body) {
     uint32_t prev_end = body;
     for (uint32_t i = 0; i < d->n_props; i++) {
         const aeo_prop *p = &d->props[i];
         leading(f, p->span.start, 2, prev_end, i == 0);
-        inner_comments(f, p->span.start, p->span.end, 2);
-        indent(f, 2);
-        if (p->kind == AEO_PROP_TYPE) {
-            /* value: TYPE */
-            aeo_buf_puts(f->out, "value: ");
-            if (p->type) type_expr(f->out, p->type);
-        } else if (p->kind == AEO_PROP_CASE || p->kind == AEO_PROP_ELSE) {
-            /* case COND => EXPR [cite "..."], else => EXPR [cite "..."]:
-             * one per line; the cite keeps its source spelling. */
-            size_t start = f->out->len;
-            aeo_buf_puts(f->out, p->kind == AEO_PROP_CASE ? "case " : "else ");
-            if (p->kind == AEO_PROP_CASE) {
-                aeo_buf cond = {0};
-                expr(f, &cond, p->cond, 0);
-                aeo_buf_putn(f->out, cond.data, cond.len);
-                aeo_buf_free(&cond);
-                aeo_buf_puts(f->out, " ");
-            }
-            aeo_buf_puts(f->out, "=> ");
-            value(f, p->value, 2 + (int)(f->out->len - start), 2);
-            if (p->cite) {
-                aeo_buf_puts(f->out, " cite ");
-                aeo_buf_putn(f->out, f->text + p->cite_span.start, p->cite_span.end - p->cite_span.start);
-            }
-        } else {
-            aeo_buf_printf(f->out, "%s: ", p->name);
-            if (p->value) value(f, p->value, 2 + (int)strlen(p->name) + 2, 2);
-        }
+        with_comments(f, prop_body, p, p->span.start, p->span.end, 2);
         uint32_t limit = i + 1 < d->n_props ? d->props[i + 1].span.start : d->span.end;
         trailing_comment(f, p->span.end, limit);
         aeo_buf_puts(f->out, "\n");
@@ -494,6 +683,25 @@ static bool is_block(const aeo_decl *d) {
            d->kind == AEO_DECL_MEASURE || d->kind == AEO_DECL_TEST || d->kind == AEO_DECL_TEXT;
 }
 
+/* const, def, tier, example: NAME [(params)] = value, from column 0. */
+static void value_decl(fmt *f, const void *arg) {
+    const aeo_decl *d = arg;
+    aeo_buf *o = f->out;
+    const char *kw = d->kind == AEO_DECL_CONST     ? "const"
+                     : d->kind == AEO_DECL_DEF     ? "def"
+                     : d->kind == AEO_DECL_EXAMPLE ? "example"
+                                                   : "tier";
+    aeo_buf_printf(o, "%s %s", kw, d->name);
+    /* def f(x: int, y: string) = ... */
+    for (uint32_t i = 0; i < d->n_params; i++) {
+        aeo_buf_printf(o, "%s%s: ", i ? ", " : "(", d->params[i].name);
+        type_expr(o, d->params[i].type);
+    }
+    if (d->n_params) aeo_buf_puts(o, ")");
+    aeo_buf_puts(o, " = ");
+    value(f, d->value, 0, 0, 0);
+}
+
 static void decl(fmt *f, const aeo_decl *d, uint32_t next_start) {
     aeo_buf *o = f->out;
     switch (d->kind) {
@@ -514,26 +722,11 @@ static void decl(fmt *f, const aeo_decl *d, uint32_t next_start) {
     case AEO_DECL_CONST:
     case AEO_DECL_DEF:
     case AEO_DECL_TIER:
-    case AEO_DECL_EXAMPLE: {
-        const char *kw = d->kind == AEO_DECL_CONST     ? "const"
-                         : d->kind == AEO_DECL_DEF     ? "def"
-                         : d->kind == AEO_DECL_EXAMPLE ? "example"
-                                                       : "tier";
-        inner_comments(f, d->span.start, d->span.end, 0);
-        size_t start = o->len;
-        aeo_buf_printf(o, "%s %s", kw, d->name);
-        /* def f(x: int, y: string) = ... */
-        for (uint32_t i = 0; i < d->n_params; i++) {
-            aeo_buf_printf(o, "%s%s: ", i ? ", " : "(", d->params[i].name);
-            type_expr(o, d->params[i].type);
-        }
-        if (d->n_params) aeo_buf_puts(o, ")");
-        aeo_buf_puts(o, " = ");
-        value(f, d->value, (int)(o->len - start), 0);
+    case AEO_DECL_EXAMPLE:
+        with_comments(f, value_decl, d, d->span.start, d->span.end, 0);
         trailing_comment(f, d->span.end, next_start);
         aeo_buf_puts(o, "\n");
         return;
-    }
     default: return;
     }
     uint32_t body = body_start(f, d);

@@ -432,8 +432,9 @@ static aeo_value fn_uint(aeo_builtin_ctx *cx, const aeo_value *args, uint32_t ar
         if (v.as.i < 0) return range_error(cx);
         return aeo_uint((uint64_t)v.as.i);
     case AEO_V_DOUBLE:
-        /* Truncation toward zero first, so -0.5 becomes 0. */
-        if (isnan(v.as.d) || v.as.d <= -1.0 || v.as.d >= 0x1p64) return range_error(cx);
+        /* Any negative double is out of range, -0.5 too (cel-go and
+         * cel-cpp check the sign before truncating); -0.0 is not negative. */
+        if (isnan(v.as.d) || v.as.d < 0.0 || v.as.d >= 0x1p64) return range_error(cx);
         return aeo_uint((uint64_t)trunc(v.as.d));
     case AEO_V_STRING: {
         uint64_t u;
@@ -826,8 +827,12 @@ static aeo_value fn_index_of(aeo_builtin_ctx *cx, const aeo_value *args, uint32_
         return no_overload(cx, "indexOf", args, argc);
     const aeo_str *s = args[0].as.s, *sub = args[1].as.s;
     int64_t n = cp_count(s->data, s->len), start = argc == 3 ? args[2].as.i : 0;
-    if (start < 0 || start > n) return index_error(cx, start);
-    if (sub->len == 0) return aeo_int(start);
+    /* cel-go's strings extension (since its fix #1052): a negative offset
+     * is out of range; past the end, "" matches at the end and any other
+     * string is not found. */
+    if (start < 0) return index_error(cx, start);
+    if (sub->len == 0) return aeo_int(start < n ? start : n);
+    if (start >= n) return aeo_int(-1);
     int64_t at = find_bytes(s, cp_offset(s->data, s->len, start), sub);
     return aeo_int(at < 0 ? -1 : cp_index(s, at));
 }
@@ -837,8 +842,11 @@ static aeo_value fn_last_index_of(aeo_builtin_ctx *cx, const aeo_value *args, ui
         return no_overload(cx, "lastIndexOf", args, argc);
     const aeo_str *s = args[0].as.s, *sub = args[1].as.s;
     int64_t n = cp_count(s->data, s->len), start = argc == 3 ? args[2].as.i : n;
-    if (start < 0 || start > n) return index_error(cx, start);
-    if (sub->len == 0) return aeo_int(start);
+    /* As indexOf: an explicit offset at or past the end finds nothing (a
+     * non-empty string); without one the search starts at the end. */
+    if (start < 0) return index_error(cx, start);
+    if (sub->len == 0) return aeo_int(start < n ? start : n);
+    if (argc == 3 && start >= n) return aeo_int(-1);
     int64_t at = rfind_bytes(s, cp_offset(s->data, s->len, start), sub);
     return aeo_int(at < 0 ? -1 : cp_index(s, at));
 }

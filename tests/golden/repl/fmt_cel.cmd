@@ -1,0 +1,1 @@
+$AEO repl < tests/golden/repl/fmt_cel.txt
