@@ -37,9 +37,9 @@ int aeo_cli_check(const aeo_cli_opts *o, int chosen) {
     if (c) {
         if (fmt == AEO_DIAG_TEXT) {
             aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(o, stderr));
-            if (c->diags.n_errors || c->diags.n_warnings)
-                fprintf(stderr, "%u error%s, %u warning%s\n", c->diags.n_errors, c->diags.n_errors == 1 ? "" : "s",
-                        c->diags.n_warnings, c->diags.n_warnings == 1 ? "" : "s");
+            /* Always, so that a clean run says so too ("0 errors, 0 warnings"). */
+            fprintf(stderr, "%u error%s, %u warning%s\n", c->diags.n_errors, c->diags.n_errors == 1 ? "" : "s",
+                    c->diags.n_warnings, c->diags.n_warnings == 1 ? "" : "s");
         } else {
             aeo_diags_render(&c->diags, &c->sources, fmt, stdout, false);
         }
