@@ -129,6 +129,19 @@ static cJSON *location(const aeo_lsp *s, const aeo_catalog *c, aeo_span sp) {
     return l;
 }
 
+/* The diagnostic [g] as LSP publishes it (severity: 1 Error, 2 Warning, 3
+ * Information); also a code action's "diagnostics". */
+static cJSON *diag_json(const aeo_catalog *c, const aeo_diag *g) {
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddItemToObject(j, "range", span_range(c, g->span));
+    cJSON_AddNumberToObject(j, "severity", g->sev == AEO_SEV_ERROR ? 1 : g->sev == AEO_SEV_WARNING ? 2 : 3);
+    cJSON_AddStringToObject(j, "code", aeo_diag_code_str(g->code));
+    cJSON_AddStringToObject(j, "source", "aeo");
+    cJSON_AddStringToObject(j, "message", g->msg);
+    return j;
+}
+
+
 /* The byte offset in [d] of LSP Position [p] (0:0 when it is malformed). */
 static size_t position_offset(const aeo_lsp_doc *d, const cJSON *p) {
     const cJSON *l = cJSON_GetObjectItemCaseSensitive(p, "line");
@@ -158,13 +171,7 @@ cJSON *aeo_lsp_diagnostics(aeo_lsp *s, const aeo_lsp_doc *d) {
         for (uint32_t i = 0; i < c->diags.n; i++) {
             const aeo_diag *g = &c->diags.items[i];
             if (g->span.file != src) continue;
-            cJSON *j = cJSON_CreateObject();
-            cJSON_AddItemToObject(j, "range", span_range(c, g->span));
-            /* LSP: 1 Error, 2 Warning, 3 Information. */
-            cJSON_AddNumberToObject(j, "severity", g->sev == AEO_SEV_ERROR ? 1 : g->sev == AEO_SEV_WARNING ? 2 : 3);
-            cJSON_AddStringToObject(j, "code", aeo_diag_code_str(g->code));
-            cJSON_AddStringToObject(j, "source", "aeo");
-            cJSON_AddStringToObject(j, "message", g->msg);
+            cJSON *j = diag_json(c, g);
             cJSON *rel = NULL;
             for (const aeo_note *n = g->notes; n; n = n->next) {
                 if (!rel) rel = cJSON_AddArrayToObject(j, "relatedInformation");
@@ -563,17 +570,6 @@ static cJSON *edit_action(const char *title, const char *uri, cJSON *range, cons
     cJSON_AddStringToObject(e, "newText", text);
     cJSON_AddItemToArray(edits, e);
     return a;
-}
-
-/* The diagnostic of [g] as published (for a code action's "diagnostics"). */
-static cJSON *diag_json(const aeo_catalog *c, const aeo_diag *g) {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddItemToObject(j, "range", span_range(c, g->span));
-    cJSON_AddNumberToObject(j, "severity", g->sev == AEO_SEV_ERROR ? 1 : g->sev == AEO_SEV_WARNING ? 2 : 3);
-    cJSON_AddStringToObject(j, "code", aeo_diag_code_str(g->code));
-    cJSON_AddStringToObject(j, "source", "aeo");
-    cJSON_AddStringToObject(j, "message", g->msg);
-    return j;
 }
 
 cJSON *aeo_lsp_code_actions(aeo_lsp *s, const aeo_lsp_doc *d, const cJSON *params) {
