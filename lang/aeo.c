@@ -160,7 +160,7 @@ aeo_evaluator *aeo_evaluator_new(const aeo_catalog *c) {
     e->outs = aeo_xcalloc(n + 1, sizeof *e->outs);
     e->value_json = aeo_xcalloc(n + 1, sizeof *e->value_json);
     e->granted = aeo_xcalloc(n + 1, sizeof *e->granted);
-    for (uint32_t k = 0; k < n; k++) e->valued |= p->measures[k].value_type != NULL;
+    e->valued = p->valued;
     e->scratch = aeo_xcalloc(4 * (size_t)n + 1, sizeof *e->scratch);
     e->ids = aeo_xcalloc(n + 1, sizeof *e->ids);
     e->id_len = aeo_xcalloc(n + 1, sizeof *e->id_len);

@@ -697,6 +697,7 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         m->unit = text_copy(c, v->unit);
         if (v->value_type) {
             m->value_type = v->value_type;
+            p->valued = true;
             char tn[256];
             m->value_type_name = aeo_arena_strdup(p->arena, aeo_type_format(v->value_type, tn, sizeof tn));
             aeo_case_info *ci = aeo_arena_zalloc(p->arena, (v->n_cases ? v->n_cases : 1) * sizeof *ci);

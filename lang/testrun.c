@@ -244,10 +244,10 @@ static void coverage_init(aeo_catalog *c, coverage *cv) {
     cv->not_applied = aeo_xcalloc(n, sizeof *cv->not_applied);
     cv->wins = aeo_xcalloc(n, sizeof *cv->wins);
     cv->n_measures = c->measures.n;
+    cv->valued = c->program->valued;
     for (uint32_t m = 0; m < c->measures.n; m++) {
         const aeo_measure_info *mi = &c->program->measures[m];
         if (!mi->value_type) continue;
-        cv->valued = true;
         cv->wins[m] = aeo_xcalloc(mi->n_cases + 1, sizeof *cv->wins[m]);
     }
     if (c->scope) leaves_of(c, cv, c->scope);

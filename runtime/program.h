@@ -79,6 +79,9 @@ typedef struct aeo_program {
     uint32_t n_defs;
     aeo_measure_info *measures;       /* in catalog order */
     uint32_t n_measures;
+    /* Some measure grants a value (DESIGN 7.1): then every evaluated jsonl
+     * record has "values", csv a value column, list a VALUE column. */
+    bool valued;
     aeo_chunk *key;                   /* the catalog's key expression, or NULL */
     const char *key_text;             /* its source text */
 } aeo_program;

@@ -345,11 +345,10 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
     /* A catalog with valued measures gets a VALUE column (table), "value"
      * and "unit" keys (json), value and unit columns (csv); version-1
      * catalogs list exactly as before. */
-    bool valued = false;
+    bool valued = p->valued;
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         if (!m->value_type) continue;
-        valued = true;
         int w = COLS(m->value_type_name) + (m->unit ? COLS(TEXT(m, "unit", m->unit)) + 3 : 0);
         if (w > valw) valw = w > 40 ? 40 : w;
     }

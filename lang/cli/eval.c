@@ -832,8 +832,7 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         return st;
     }
 
-    bool valued = false;
-    for (uint32_t i = 0; i < p->n_measures; i++) valued |= p->measures[i].value_type != NULL;
+    bool valued = p->valued;
     eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o->summary, o->explain, aeo_cli_use_color(o, stdout), valued,
                   as_of, o->lang, NULL, NULL};
     x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
