@@ -176,9 +176,15 @@ void aeo_sources_span_namer(void *ud, aeo_span span, char *buf, size_t size) {
     snprintf(buf, size, "%u:%u", line, col);
 }
 
-void aeo_sources_append_at(const aeo_sources *s, aeo_span span, aeo_buf *b) {
+void aeo_sources_append_where(const aeo_sources *s, aeo_span span, aeo_buf *b) {
     if (span.file >= s->n) return;
     uint32_t line, col;
     aeo_sources_position(s, span.file, span.start, &line, &col);
-    aeo_buf_printf(b, " at %s:%u:%u", s->files[span.file].name, line, col);
+    aeo_buf_printf(b, "%s:%u:%u", s->files[span.file].name, line, col);
+}
+
+void aeo_sources_append_at(const aeo_sources *s, aeo_span span, aeo_buf *b) {
+    if (span.file >= s->n) return;
+    aeo_buf_puts(b, " at ");
+    aeo_sources_append_where(s, span, b);
 }

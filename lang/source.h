@@ -41,6 +41,9 @@ void aeo_sources_position(const aeo_sources *s, uint32_t file, uint32_t offset,
  * runtime error happened, in eval's table, explain and the REPL. */
 struct aeo_buf;
 void aeo_sources_append_at(const aeo_sources *s, aeo_span span, struct aeo_buf *b);
+/* Appends "FILE:LINE:COL" for the start of [span] (nothing when [span]
+ * names no file of [s]): coverage reports, aeo_sources_append_at. */
+void aeo_sources_append_where(const aeo_sources *s, aeo_span span, struct aeo_buf *b);
 /* "line:col" of [span] into [buf] ([size] bytes), for [ud] an aeo_sources:
  * the span namer aeo_chunk_disasm takes (`aeo disasm`, the REPL's :dis). */
 void aeo_sources_span_namer(void *ud, aeo_span span, char *buf, size_t size);

@@ -320,12 +320,6 @@ static void coverage_record(aeo_catalog *c, aeo_vm *vm, coverage *cv) {
     free(in);
 }
 
-static void where_text(aeo_buf *b, const aeo_catalog *c, aeo_span sp) {
-    uint32_t line, col;
-    aeo_sources_position(&c->sources, sp.file, sp.start, &line, &col);
-    aeo_buf_printf(b, "%s:%u:%u", c->sources.files[sp.file].name, line, col);
-}
-
 static void expr_text(aeo_buf *b, const aeo_expr *e) {
     size_t len;
     char *text = aeo_expr_text(e, &len);
@@ -381,7 +375,7 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
         for (uint32_t k = 0; k < mi->n_cases; k++) {
             if (cv->wins[m][k]) continue;
             aeo_buf_printf(text, "  %s: case at ", mi->id);
-            where_text(text, c, mi->cases[k].span);
+            aeo_sources_append_where(&c->sources, mi->cases[k].span, text);
             aeo_buf_puts(text, " never seen winning: ");
             expr_text(text, c->measures.items[m]->measure->cases[k].cond);
             aeo_buf_puts(text, "\n");
@@ -392,7 +386,7 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
         leaf *lf = &cv->leaves[i];
         if (!lf->chunk || (lf->seen_true && lf->seen_false)) continue;
         aeo_buf_puts(text, "  ");
-        where_text(text, c, lf->e->span);
+        aeo_sources_append_where(&c->sources, lf->e->span, text);
         aeo_buf_printf(text, ": never %s: ", !lf->seen_true && !lf->seen_false ? "true or false"
                                             : !lf->seen_true                   ? "true"
                                                                                : "false");
@@ -420,7 +414,7 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
                     if (k) aeo_buf_puts(&j, ",");
                     if (k < mi->n_cases) {
                         aeo_buf at = {0};
-                        where_text(&at, c, mi->cases[k].span);
+                        aeo_sources_append_where(&c->sources, mi->cases[k].span, &at);
                         aeo_buf_puts(&j, "{\"at\":");
                         aeo_buf_json_string(&j, at.data, at.len);
                         aeo_buf_free(&at);
@@ -441,7 +435,7 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
             aeo_buf_puts(&j, first ? "\n  {\"at\":" : ",\n  {\"at\":");
             first = false;
             aeo_buf at = {0}, ex = {0};
-            where_text(&at, c, lf->e->span);
+            aeo_sources_append_where(&c->sources, lf->e->span, &at);
             expr_text(&ex, lf->e);
             aeo_buf_json_string(&j, at.data, at.len);
             aeo_buf_puts(&j, ",\"condition\":");
