@@ -456,11 +456,12 @@ aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name)
 }
 
 /* What a chain of cases computes: whether the winner's value is known
- * (the measure's last term), that value, or the winner's index. */
-enum { CASES_SETTLED, CASES_VALUE, CASES_WHICH };
+ * (the measure's last term), or the winner's index (the value itself is
+ * then the winner's own chunk: only its expression runs). */
+enum { CASES_SETTLED, CASES_WHICH };
 
 /* c1 ? A1 : c2 ? A2 : ... : E, where Ai is case i's arm for [mode] and E
- * the else's (false, null or n_cases without an else).  CEL's ?: makes the
+ * the else's (false, or n_cases without an else).  CEL's ?: makes the
  * first true case win and an undecided or failing condition before it
  * undecided or failing, which is the contract of valued measures. */
 static void cases(compiler *cp, const aeo_measure *m, int mode, aeo_span sp) {
@@ -470,9 +471,12 @@ static void cases(compiler *cp, const aeo_measure *m, int mode, aeo_span sp) {
         expr(cp, k->cond);
         conds[i] = emit(cp, AEO_OP_COND, 0, 0, k->cond->span);
         uint32_t depth = cp->ch->depth;
-        if (mode == CASES_WHICH) emit_const(cp, aeo_int((int64_t)i), k->span);
-        else expr(cp, k->value);
-        if (mode == CASES_SETTLED) emit(cp, AEO_OP_SETTLED, 0, 0, k->value->span);
+        if (mode == CASES_WHICH) {
+            emit_const(cp, aeo_int((int64_t)i), k->span);
+        } else {
+            expr(cp, k->value);
+            emit(cp, AEO_OP_SETTLED, 0, 0, k->value->span);
+        }
         jumps[i] = emit(cp, AEO_OP_JUMP, 0, 0, sp);
         patch(cp, conds[i], 0, sp);
         aeo_chunk_set_depth(cp->ch, depth);
@@ -482,9 +486,9 @@ static void cases(compiler *cp, const aeo_measure *m, int mode, aeo_span sp) {
         emit_const(cp, aeo_int((int64_t)m->n_cases), e ? e->span : sp);
     } else if (e) {
         expr(cp, e->value);
-        if (mode == CASES_SETTLED) emit(cp, AEO_OP_SETTLED, 0, 0, e->value->span);
+        emit(cp, AEO_OP_SETTLED, 0, 0, e->value->span);
     } else {
-        emit(cp, mode == CASES_SETTLED ? AEO_OP_FALSE : AEO_OP_NULL, 0, 0, sp);
+        emit(cp, AEO_OP_FALSE, 0, 0, sp);
     }
     for (uint32_t i = 0; i < m->n_cases; i++) {
         patch(cp, conds[i], 1, sp);
@@ -493,13 +497,13 @@ static void cases(compiler *cp, const aeo_measure *m, int mode, aeo_span sp) {
     free(conds);
 }
 
-/* A valued measure's value or winner chunk (CASES_VALUE, CASES_WHICH). */
-static aeo_chunk *compile_cases(aeo_catalog *c, uint32_t idx, int mode) {
+/* A valued measure's winner chunk: the index of the case that wins. */
+static aeo_chunk *compile_which(aeo_catalog *c, uint32_t idx) {
     const aeo_decl *d = c->measures.items[idx];
     char name[300];
-    snprintf(name, sizeof name, "measure %s %s", d->name, mode == CASES_VALUE ? "value" : "case");
+    snprintf(name, sizeof name, "measure %s case", d->name);
     compiler cp = {c, c->program, aeo_chunk_new(name), false};
-    cases(&cp, d->measure, mode, d->name_span);
+    cases(&cp, d->measure, CASES_WHICH, d->name_span);
     return finish(&cp, d->name_span);
 }
 
@@ -706,9 +710,20 @@ bool aeo_compile_catalog(aeo_catalog *c) {
             m->n_cases = v->n_cases;
             m->has_else = v->else_case != NULL;
             m->else_cite = v->else_case ? text_copy(c, v->else_case->cite) : NULL;
-            m->value = compile_cases(c, i, CASES_VALUE);
-            m->which = compile_cases(c, i, CASES_WHICH);
-            ok &= m->value && m->which;
+            m->which = compile_which(c, i);
+            ok &= m->which != NULL;
+            /* Each case's value (then the else's) as a chunk of its own, so
+             * that granting runs the winner's expression alone. */
+            uint32_t nv = v->n_cases + (v->else_case != NULL);
+            m->values = aeo_xcalloc(nv + 1, sizeof *m->values);
+            for (uint32_t k = 0; k < nv; k++) {
+                char cname[300];
+                if (k < v->n_cases) snprintf(cname, sizeof cname, "measure %s case %u value", d->name, k + 1);
+                else snprintf(cname, sizeof cname, "measure %s else value", d->name);
+                const aeo_case *cs = k < v->n_cases ? &v->cases[k] : v->else_case;
+                m->values[k] = aeo_compile_expr(c, cs->value, cname);
+                ok &= m->values[k] != NULL;
+            }
         }
         uint32_t ends[2];
         m->chunk = aeo_compile_measure(c, i, ends);

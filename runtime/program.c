@@ -15,8 +15,10 @@ void aeo_program_free(aeo_program *p) {
     for (uint32_t i = 0; i < p->n_defs; i++) aeo_chunk_free(p->defs[i].chunk);
     for (uint32_t i = 0; i < p->n_measures; i++) {
         aeo_chunk_free(p->measures[i].chunk);
-        aeo_chunk_free(p->measures[i].value);
         aeo_chunk_free(p->measures[i].which);
+        for (uint32_t k = 0; p->measures[i].values && k < p->measures[i].n_cases + p->measures[i].has_else; k++)
+            aeo_chunk_free(p->measures[i].values[k]);
+        free(p->measures[i].values);
     }
     aeo_chunk_free(p->key);
     free(p->defs);

@@ -49,9 +49,10 @@ typedef struct aeo_measure_info {
     /* A valued measure (value_type NULL: a version-1 one).  Its chunk ends
      * with `c1 ? settled(v1) : c2 ? settled(v2) : ... : else-or-false`, so
      * it applies only when a case holds and the value it grants is known;
-     * [value] computes that value (`c1 ? v1 : c2 ? v2 : else`) and
-     * [which] the index of the winning case (n_cases: the else), both run
-     * only for a record to which the measure applies. */
+     * [which] computes the index of the winning case (n_cases: the else)
+     * and [values] holds each case's value expression, then the else's, so
+     * that only the winner's runs; both only for a record to which the
+     * measure applies. */
     const aeo_type *value_type;
     const char *value_type_name; /* its spelling ("int", "\"a\" | \"b\""), for list and aeo.h */
     const char *unit;            /* NULL when absent */
@@ -59,8 +60,8 @@ typedef struct aeo_measure_info {
     uint32_t n_cases;
     bool has_else;
     const char *else_cite;
-    aeo_chunk *value;
     aeo_chunk *which;
+    aeo_chunk **values;          /* n_cases + has_else */
 } aeo_measure_info;
 
 typedef struct aeo_def_info {

@@ -1213,7 +1213,7 @@ static void measure_value_fill(aeo_vm *vm, uint32_t idx) {
     const aeo_measure_info *m = &vm->prog->measures[idx];
     aeo_value v = aeo_null(), w = aeo_null();
     int32_t which = -1;
-    if (m->value_type && m->value && m->which) {
+    if (m->value_type && m->values && m->which) {
         aeo_value a = aeo_vm_measure(vm, idx);
         if (a.kind == AEO_V_BOOL && a.as.b) {
             /* It applies, so a case (or the else) holds and every one
@@ -1221,7 +1221,7 @@ static void measure_value_fill(aeo_vm *vm, uint32_t idx) {
             w = aeo_vm_run(vm, m->which);
             if (w.kind == AEO_V_INT && w.as.i >= 0 && w.as.i <= (int64_t)m->n_cases) {
                 which = (int32_t)w.as.i;
-                v = aeo_vm_run(vm, m->value);
+                v = aeo_vm_run(vm, m->values[which]);
             } else if (aeo_is_bad(w)) {
                 v = w;   /* a limit reached meanwhile */
             }

@@ -110,11 +110,14 @@ int aeo_cli_disasm(const aeo_cli_opts *o, int fmt) {
         first = false;
         aeo_chunk_disasm(p->measures[i].chunk, stdout, aeo_sources_span_namer, &c->sources);
         /* A valued measure's value and winner chunks follow its own. */
-        const aeo_chunk *more[2] = {p->measures[i].value, p->measures[i].which};
-        for (int j = 0; j < 2; j++) {
-            if (!more[j]) continue;
+        const aeo_measure_info *m = &p->measures[i];
+        if (m->which) {
             fputc('\n', stdout);
-            aeo_chunk_disasm(more[j], stdout, aeo_sources_span_namer, &c->sources);
+            aeo_chunk_disasm(m->which, stdout, aeo_sources_span_namer, &c->sources);
+        }
+        for (uint32_t k = 0; m->values && k < m->n_cases + m->has_else; k++) {
+            fputc('\n', stdout);
+            aeo_chunk_disasm(m->values[k], stdout, aeo_sources_span_namer, &c->sources);
         }
     }
     aeo_catalog_free(c);
