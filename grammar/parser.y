@@ -47,6 +47,9 @@
  * Syntax errors say what was found and what was expected, grouped
  * ("expected expression", "expected operator, name or '}'"); at end of file
  * (E0002) they name the missing closing bracket and note where it opened.
+ * Where an operator may come, a word or sign of another language (and, or,
+ * not, a single '=') is named with the CEL operator to write instead
+ * (natural_mistake), and the rest of its line is not reported again.
  * A token the scanner already reported (an invalid character, a malformed
  * literal) is rejected silently. */
 
@@ -115,6 +118,8 @@ typedef struct aeo_parse_ctx {
     /* Parser. */
     bool depth_reported;       /* E0005 given in this declaration */
     bool error_decl_open;      /* the last declaration is an ERROR one still growing */
+    uint32_t quiet_until;      /* no syntax error is reported before this offset */
+    uint32_t hush_colon;       /* nor a next one before this offset that only lacks a ':' */
     aeo_decl *decls;
     uint32_t n_decls, cap_decls;
     aeo_decl *decl_out;        /* REPL */
@@ -1215,6 +1220,71 @@ static void drop(const char **l, size_t n, const char *const *set, size_t n_set)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+static bool word_char(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* The word ending at [end] (white space before it skipped), not a
+ * field (".not"): its span in *[w]; false when there is none. */
+static bool word_before(const aeo_parse_ctx *c, uint32_t end, aeo_span *w) {
+    uint32_t e = end;
+    while (e > 0 && strchr(" \t\r\n", c->text[e - 1])) e--;
+    uint32_t b = e;
+    while (b > 0 && word_char(c->text[b - 1])) b--;
+    if (b == e || (b > 0 && c->text[b - 1] == '.')) return false;
+    *w = (aeo_span){c->file, b, e};
+    return true;
+}
+
+static bool word_is(const aeo_parse_ctx *c, aeo_span w, const char *s) {
+    return w.end - w.start == strlen(s) && memcmp(c->text + w.start, s, w.end - w.start) == 0;
+}
+
+/* A mistake an author coming from another language makes where CEL wants
+ * an operator: the words and, or, not and the single '='.  [la] at [loc]
+ * was found where the parser expected an operator ([op]) or, in a block,
+ * the ':' after a property name ([colon]: the word before was read as the
+ * next property's name, as in "when: a and b", "when: not a").  On a
+ * match, *[at] is the span of the wrong word or sign, [wrong] and [right]
+ * what to write instead (a "did you mean" whose replacement the editor's
+ * code action applies). */
+static bool natural_mistake(const aeo_parse_ctx *c, yysymbol_kind_t la, const aeo_span *loc, bool op, bool colon,
+                            aeo_span *at, const char **wrong, const char **right) {
+    static const struct { const char *wrong, *right; } words[] = {{"and", "&&"}, {"or", "||"}, {"not", "!"}};
+    if (loc->end > c->len || loc->start > loc->end) return false;
+    aeo_span w1, w2;
+    bool has1 = word_before(c, loc->start, &w1);
+    bool has2 = has1 && word_before(c, w1.start, &w2);
+    /* In a block, the word must follow something on its line (a property
+     * value), not start a line or the block: "{ or int }" names a field. */
+    if (!has1) colon = false;
+    if (colon) {
+        uint32_t p = has2 ? w2.start : w1.start;
+        while (p > 0 && (c->text[p - 1] == ' ' || c->text[p - 1] == '\t')) p--;
+        if (p == 0 || c->text[p - 1] == '\n' || c->text[p - 1] == '\r' || c->text[p - 1] == '{') colon = false;
+    }
+    for (size_t i = 0; i < COUNT(words); i++) {
+        bool is_not = words[i].right[0] == '!';
+        /* a and b (at 'and'), not a (at a), in a block a and b (at b),
+         * not a (at what follows a). */
+        if (op && !is_not && la == YYSYMBOL_IDENT && word_is(c, *loc, words[i].wrong)) *at = *loc;
+        else if (op && is_not && has1 && word_is(c, w1, "not")) *at = w1;
+        else if (colon && !is_not && has1 && word_is(c, w1, words[i].wrong)) *at = w1;
+        else if (colon && is_not && has2 && word_is(c, w2, "not")) *at = w2;
+        else continue;
+        *wrong = words[i].wrong;
+        *right = words[i].right;
+        return true;
+    }
+    if (op && loc->end - loc->start == 1 && c->text[loc->start] == '=') {
+        *at = *loc;
+        *wrong = "=";
+        *right = "==";
+        return true;
+    }
+    return false;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, aeo_parse_ctx *ctx) {
     (void)scanner;
     yysymbol_kind_t la = yypcontext_token(yyctx);
@@ -1222,6 +1292,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ae
      * so, and a second message about the same token would be a cascade. */
     if (la == YYSYMBOL_INVALID || ctx->tok_bad) return 0;
     const aeo_span *loc = yypcontext_location(yyctx);
+    if (loc->start < ctx->quiet_until) return 0;
 
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
@@ -1290,6 +1361,35 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ae
     for (size_t i = 0; i < ng; i++) all[na++] = groups[i];
     for (size_t i = 0; i < m; i++)
         if (items[i] && !in_list(all, na, items[i])) all[na++] = items[i];
+
+    /* Where an operator may come, a word of another language (and, or,
+     * not) or a single '=' is named, with the CEL operator to write. */
+    bool want_op = false, want_colon = false;
+    for (int i = 0; i < n; i++) {
+        want_op |= exp[i] == YYSYMBOL_AND;
+        want_colon |= strcmp(yysymbol_name(exp[i]), "':'") == 0;
+    }
+    /* After "when: a or" the operand on the next line was read as a
+     * property name: the ':' it then lacks is the same mistake. */
+    uint32_t hush_colon = ctx->hush_colon;
+    ctx->hush_colon = 0;
+    if (loc->start < hush_colon && want_colon && !want_op) return 0;
+    aeo_span mistake;
+    const char *wrong, *right;
+    if ((want_op || want_colon) && natural_mistake(ctx, la, loc, want_op, want_colon, &mistake, &wrong, &right)) {
+
+        report(ctx, AEO_E_SYNTAX, mistake, "'%s' is not an operator in CEL; did you mean '%s'?", wrong, right);
+        /* What recovery meets on the rest of the line is the same mistake. */
+        uint32_t eol = loc->end;
+        while (eol < ctx->len && ctx->text[eol] != '\n') eol++;
+        ctx->quiet_until = eol;
+        if (!want_op) {
+            uint32_t next = eol < ctx->len ? eol + 1 : eol;
+            while (next < ctx->len && ctx->text[next] != '\n') next++;
+            ctx->hush_colon = next;
+        }
+        return 0;
+    }
 
     char found[128];
     describe_found(ctx, la, loc, found, sizeof found);

@@ -178,6 +178,18 @@ static const aeo_type *join(const aeo_type *x, const aeo_type *y) {
     return &aeo_type_dyn;
 }
 
+/* Whether [code] was already reported at [span] (a const's literal met by
+ * several comparisons is reported once; a word the parser has called a
+ * mistake is not an unknown name too). */
+static bool reported_at(const checker *ck, aeo_diag_code code, aeo_span span) {
+    for (uint32_t i = 0; i < ck->d->n; i++) {
+        const aeo_diag *g = &ck->d->items[i];
+        if (g->code == code && g->span.file == span.file && g->span.start == span.start && g->span.end == span.end)
+            return true;
+    }
+    return false;
+}
+
 /* ---- suggestions ---------------------------------------------------------- */
 
 /* Names visible in expressions, for "did you mean". */
@@ -469,6 +481,7 @@ static const aeo_type *check_ident(checker *ck, aeo_expr *e) {
                 return set_type(e, &aeo_type_type);
             }
         }
+        if (strcmp(name, "not") == 0 && reported_at(ck, AEO_E_SYNTAX, e->span)) return type_error(e);   /* "when: not x" */
         const char *sug = suggest_name(ck, name);
         if (sug)
             aeo_diag_add(ck->d, AEO_E_UNKNOWN_NAME, e->span, "unknown name '%s'; did you mean '%s'?", name, sug);
@@ -638,11 +651,78 @@ static const aeo_type *check_index(checker *ck, aeo_expr *e) {
     return type_error(e);
 }
 
-/* Checks an enum value written as a string literal against [enum_t]. */
+/* ---- fix-its ---------------------------------------------------------------- */
+
+/* The source text of [sp] ("" when it is not within its file). */
+static const char *span_text(const checker *ck, aeo_span sp, size_t *len) {
+    const aeo_sources *s = &ck->cat->sources;
+    *len = 0;
+    if (sp.file >= s->n || sp.start > sp.end || sp.end > s->files[sp.file].len) return "";
+    *len = sp.end - sp.start;
+    return s->files[sp.file].text + sp.start;
+}
+
+/* A string literal [lit] standing where a timestamp or a duration [want]
+ * is meant (registered > "2016-05-01"): the conversion to write around it,
+ * as "timestamp(\"2016-05-01\")" in the arena, when the text is one; else NULL. */
+static const char *conversion_fix(checker *ck, const aeo_type *want, const aeo_expr *lit) {
+    if (!lit || lit->kind != AEO_EXPR_STRING) return NULL;
+    int64_t sec;
+    int32_t nanos;
+    const char *conv = NULL;
+    if (want->kind == AEO_T_TIMESTAMP && aeo_time_parse_timestamp(lit->u.str.s, lit->u.str.len, &sec, &nanos))
+        conv = "timestamp";
+    else if (want->kind == AEO_T_DURATION && aeo_time_parse_duration(lit->u.str.s, lit->u.str.len, &sec, &nanos))
+        conv = "duration";
+    size_t n;
+    const char *t = span_text(ck, lit->span, &n);
+    if (!conv || n == 0 || n > 80 || memchr(t, '\n', n)) return NULL;
+    return aeo_arena_printf(ck->a, "%s(%.*s)", conv, (int)n, t);
+}
+
+/* Reports that [a] and [b] (the types of [e]'s operands) cannot be
+ * ordered ([order]) or compared by its operator; when one side is a string literal written for a timestamp or a
+ * duration on the other, the message says which conversion to write, with
+ * it as the fix-it. */
+static void mismatch(checker *ck, const aeo_expr *e, bool order, const aeo_type *a, const aeo_type *b) {
+    const aeo_expr *ea = e->u.binary.a, *eb = e->u.binary.b;
+    const char *ops = aeo_operator_str(e->u.binary.op);
+    const aeo_expr *lit = eb;
+    const char *fix = conversion_fix(ck, a, eb);
+    if (!fix) fix = conversion_fix(ck, b, lit = ea);
+    aeo_buf msg = {0};
+    if (order) aeo_buf_printf(&msg, "cannot order '%s' and '%s' with '%s'", tname(ck, a), tname(ck, b), ops);
+    else aeo_buf_printf(&msg, "cannot compare '%s' with '%s' using '%s'", tname(ck, a), tname(ck, b), ops);
+    if (fix) aeo_buf_printf(&msg, "; did you mean '%s'?", fix);
+    aeo_diag *g = aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "%s", msg.data);
+    if (fix) aeo_diag_fix(ck->d, g, lit->span, fix);
+    aeo_buf_free(&msg);
+}
+
+static bool enum_has(const aeo_type *t, const char *v) {
+    for (uint32_t i = 0; i < t->n_enum; i++)
+        if (strcmp(t->enum_values[i], v) == 0) return true;
+    return false;
+}
+
+/* Checks an enum value written as a string literal against [enum_t]:
+ * [lit] itself, the value of the const it names, or either branch of a
+ * ?: (each string literal an enum value may come from). */
 static void check_enum_literal(checker *ck, const aeo_type *enum_t, const aeo_expr *lit, const aeo_expr *field) {
-    if (enum_t->kind != AEO_T_ENUM || lit->kind != AEO_EXPR_STRING) return;
-    for (uint32_t i = 0; i < enum_t->n_enum; i++)
-        if (strcmp(enum_t->enum_values[i], lit->u.str.s) == 0) return;
+    if (enum_t->kind != AEO_T_ENUM) return;
+    for (int hops = 0; lit && hops < 16; hops++) {
+        if (lit->kind == AEO_EXPR_IDENT && lit->ref == AEO_REF_CONST) {
+            lit = ck->cat->consts.items[lit->ref_index]->value;
+        } else if (lit->kind == AEO_EXPR_COND) {
+            check_enum_literal(ck, enum_t, lit->u.cond.a, field);
+            lit = lit->u.cond.b;
+        } else {
+            break;
+        }
+    }
+    if (!lit || lit->kind != AEO_EXPR_STRING || enum_has(enum_t, lit->u.str.s) ||
+        reported_at(ck, AEO_E_ENUM_VALUE, lit->span))
+        return;
     aeo_buf where = {0};
     if (field && field->kind == AEO_EXPR_SELECT) aeo_buf_printf(&where, " of '%s'", field->u.select.field);
     const char *sug = suggest_enum(enum_t, lit->u.str.s);
@@ -655,6 +735,31 @@ static void check_enum_literal(checker *ck, const aeo_type *enum_t, const aeo_ex
         aeo_diag_add(ck->d, AEO_E_ENUM_VALUE, lit->span, "\"%s\" is not a value%s (%s)", lit->u.str.s,
                      where.data ? where.data : "", buf);
     aeo_buf_free(&where);
+}
+
+/* The enum behind [t]: itself, or the items of a list of one. */
+static const aeo_type *enum_of(const aeo_type *t) {
+    if (t->kind == AEO_T_LIST && t->elem) t = t->elem;
+    return t->kind == AEO_T_ENUM ? t : NULL;
+}
+
+/* Two enums [x] and [y] (the types of [ex] and [ey]) met by [e]'s
+ * operator (==, != or in) must share a value, else the comparison is
+ * decided before any record is read: E0203. */
+static bool check_enum_overlap(checker *ck, const aeo_expr *e, const aeo_type *x, const aeo_type *y,
+                               const aeo_expr *ex, const aeo_expr *ey) {
+    if (!x || !y || x->kind != AEO_T_ENUM || y->kind != AEO_T_ENUM) return true;
+    for (uint32_t i = 0; i < x->n_enum; i++)
+        if (enum_has(y, x->enum_values[i])) return true;
+    char bx[512], by[512];
+    aeo_type_format(x, bx, sizeof bx);
+    aeo_type_format(y, by, sizeof by);
+    const char *nx = ex->kind == AEO_EXPR_SELECT ? ex->u.select.field : "the left side";
+    const char *ny = ey->kind == AEO_EXPR_SELECT ? ey->u.select.field : "the right side";
+    aeo_diag_add(ck->d, AEO_E_ENUM_VALUE, e->u.binary.op_span,
+                 "'%s' (%s) and '%s' (%s) share no value: '%s' is %s for every record", nx, bx, ny, by,
+                 aeo_operator_str(e->u.binary.op), e->u.binary.op == AEO_OPR_NE ? "true" : "false");
+    return false;
 }
 
 /* The list literal behind [e]: itself, or the value of the const it names. */
@@ -754,14 +859,23 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
          * comparable with anything; only types that can never be equal
          * (a string and an int) are refused, as a sure mistake. */
         if (!compatible(a, b)) {
-            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "cannot compare '%s' with '%s' using '%s'",
-                         tname(ck, a), tname(ck, b), ops);
+            mismatch(ck, e, false, a, b);
             return type_error(e);
         }
         /* credit == "advnced" is well typed (enum vs string) but never
          * true: the literal is checked against the enum's values. */
         check_enum_literal(ck, a, eb, ea);
         check_enum_literal(ck, b, ea, eb);
+        /* criteria == ["recods"]: the items of a list of enum values too. */
+        if (a->kind == AEO_T_LIST && enum_of(a)) {
+            const aeo_expr *lst = list_literal(ck, eb);
+            for (uint32_t i = 0; lst && i < lst->u.list.n; i++) check_enum_literal(ck, enum_of(a), lst->u.list.items[i], ea);
+        }
+        if (b->kind == AEO_T_LIST && enum_of(b)) {
+            const aeo_expr *lst = list_literal(ck, ea);
+            for (uint32_t i = 0; lst && i < lst->u.list.n; i++) check_enum_literal(ck, enum_of(b), lst->u.list.items[i], eb);
+        }
+        if (!check_enum_overlap(ck, e, enum_of(a), enum_of(b), ea, eb)) return type_error(e);
         return set_type(e, &aeo_type_bool);
     case AEO_OPR_LT:
     case AEO_OPR_LE:
@@ -774,8 +888,7 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
                   (a->kind == b->kind && (a->kind == AEO_T_BYTES || a->kind == AEO_T_BOOL ||
                                           a->kind == AEO_T_TIMESTAMP || a->kind == AEO_T_DURATION));
         if (!ok) {
-            aeo_diag_add(ck->d, AEO_E_TYPE_MISMATCH, e->u.binary.op_span, "cannot order '%s' and '%s' with '%s'",
-                         tname(ck, a), tname(ck, b), ops);
+            mismatch(ck, e, true, a, b);
             return type_error(e);
         }
         return set_type(e, &aeo_type_bool);
@@ -802,6 +915,10 @@ static const aeo_type *check_binary(checker *ck, aeo_expr *e) {
             if (lst)
                 for (uint32_t i = 0; i < lst->u.list.n; i++) check_enum_literal(ck, a, lst->u.list.items[i], ea);
         }
+        /* "recods" in criteria: a literal against a list (or map keys)
+         * of enum values; status in kinds: two enums must share a value. */
+        check_enum_literal(ck, elem, ea, eb);
+        if (!check_enum_overlap(ck, e, a, elem, ea, eb)) return type_error(e);
         return set_type(e, &aeo_type_bool);
     }
     case AEO_OPR_ADD:
@@ -1233,6 +1350,32 @@ static local_var *function_locals(checker *ck, aeo_decl *d) {
  * (E0104), so the order only decides which message a wrong call gets.  A
  * builtin call is typed by its overload strings (match_overload): the
  * receiver counts as the first argument, so "ss:b" is s.contains(s). */
+/* list.contains(x) or map.contains(k), which CEL writes 'x in list' (its
+ * contains() is a string's): that text, in parentheses unless the call
+ * stands where no operator binds more tightly than 'in' (its neighbours
+ * in the source are a bracket, a comma, '=', ':', '?', '&&', '||', a
+ * comment or the end of a line), when [recv] holds [arg]s; else NULL. */
+static const char *membership_fix(checker *ck, const aeo_expr *e, const aeo_type *recv, const aeo_type *arg) {
+    if (strcmp(e->u.call.name, "contains") != 0 || is_dyn(recv)) return NULL;
+    const aeo_type *elem = recv->kind == AEO_T_LIST ? recv->elem : recv->kind == AEO_T_MAP ? recv->key : NULL;
+    if (!elem || !compatible(arg, elem)) return NULL;
+    size_t nr, na;
+    const char *r = span_text(ck, e->u.call.target->span, &nr);
+    const char *x = span_text(ck, e->u.call.args[0]->span, &na);
+    if (!nr || !na || nr + na > 120 || memchr(r, '\n', nr) || memchr(x, '\n', na)) return NULL;
+    const char *text = ck->cat->sources.files[e->span.file].text;
+    uint32_t len = ck->cat->sources.files[e->span.file].len;
+    uint32_t before = e->span.start, after = e->span.end;
+    while (before > 0 && strchr(" \t\r\n", text[before - 1])) before--;
+    while (after < len && (text[after] == ' ' || text[after] == '\t')) after++;
+    char p = before > 0 ? text[before - 1] : '\0', q = after < len ? text[after] : '\0';
+    bool alone = (before == 0 || strchr("([{,:?", p) || (p == '=' && (before < 2 || !strchr("=!<>", text[before - 2]))) ||
+                  (p == '&' && before > 1 && text[before - 2] == '&') || (p == '|' && before > 1 && text[before - 2] == '|')) &&
+                 (after == len || strchr(")]},:?\r\n", q) || (q == '&' && text[after + 1] == '&') ||
+                  (q == '|' && text[after + 1] == '|') || q == '/');
+    return aeo_arena_printf(ck->a, "%s%.*s in %.*s%s", alone ? "" : "(", (int)na, x, (int)nr, r, alone ? "" : ")");
+}
+
 static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     const char *name = e->u.call.name;
     uint32_t n = e->u.call.n_args;
@@ -1275,7 +1418,8 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
     const aeo_builtin *sig = aeo_builtin_named(name);
     const aeo_type *result = &aeo_type_error;
     if (!sig || !(sig->style & (method ? AEO_CALL_METHOD : AEO_CALL_GLOBAL))) {
-        const char *sug = sig ? NULL : suggest_function(name);
+        /* not(x): the word of another language for '!'. */
+        const char *sug = sig ? NULL : !method && strcmp(name, "not") == 0 ? "!" : suggest_function(name);
         if (sig)
             aeo_diag_add(ck->d, AEO_E_UNKNOWN_FUNC, e->u.call.name_span, "'%s' is a %s, call it as %s", name,
                          method ? "function" : "method", method ? "f(x, ...)" : "x.f(...)");
@@ -1293,8 +1437,11 @@ static const aeo_type *check_call(checker *ck, aeo_expr *e) {
                 if (i) aeo_buf_puts(&b, ", ");
                 aeo_buf_puts(&b, tname(ck, types[i]));
             }
-            aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "no overload of '%s' takes (%s)", name,
-                         b.data ? b.data : "");
+            const char *fix = method && n == 1 ? membership_fix(ck, e, types[0], types[1]) : NULL;
+            aeo_diag *g = aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, e->u.call.name_span, "no overload of '%s' takes (%s)%s%s%s",
+                                       name, b.data ? b.data : "", fix ? "; did you mean '" : "", fix ? fix : "",
+                                       fix ? "'?" : "");
+            if (fix) aeo_diag_fix(ck->d, g, e->span, fix);
             aeo_buf_free(&b);
         } else {
             e->ref = AEO_REF_BUILTIN;

@@ -84,6 +84,8 @@ static aeo_diag *push(aeo_diags *d, aeo_diag_code code, aeo_span span, const cha
     g->span = span;
     g->msg = msg;
     g->notes = NULL;
+    g->fix = NULL;
+    g->fix_span = span;
     g->seq = d->n++;
     if (g->sev == AEO_SEV_ERROR)
         d->n_errors++;
@@ -130,6 +132,12 @@ void aeo_diag_note(aeo_diags *d, aeo_diag *diag, const aeo_span *span, const cha
     aeo_note **tail = &diag->notes;
     while (*tail) tail = &(*tail)->next;
     *tail = n;
+}
+
+void aeo_diag_fix(aeo_diags *d, aeo_diag *diag, aeo_span span, const char *text) {
+    if (!diag) return;
+    diag->fix = aeo_arena_strdup(d->arena, text);
+    diag->fix_span = span;
 }
 
 static int cmp_diag(const void *pa, const void *pb) {
@@ -371,10 +379,35 @@ static uint32_t osa_distance(const char *a, uint32_t n, const char *b, uint32_t 
     return prev[m];
 }
 
+static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Whether [a] and [b] differ only in the leading zeros of their numbers
+ * ("G5" and "G05", "M1.2" and "M01.02"), case aside. */
+static bool same_but_zeros(const char *a, const char *b) {
+    while (*a && *b) {
+        if (digit(*a) && digit(*b)) {
+            while (*a == '0' && digit(a[1])) a++;
+            while (*b == '0' && digit(b[1])) b++;
+            while (digit(*a) && digit(*b) && *a == *b) a++, b++;
+            if (digit(*a) || digit(*b)) return false;
+            continue;
+        }
+        if (fold((unsigned char)*a) != fold((unsigned char)*b)) return false;
+        a++;
+        b++;
+    }
+    return !*a && !*b;
+}
+
 const char *aeo_suggest(const char *name, const char *const *candidates, uint32_t n) {
     if (!name) return NULL;
     size_t len = strlen(name);
     if (len > SUGGEST_MAX) return NULL;
+    /* A number written without (or with other) leading zeros is the name
+     * meant, before any other at the same distance (G5: G05, not G15). */
+    for (uint32_t i = 0; i < n; i++)
+        if (candidates[i] && strcmp(candidates[i], name) != 0 && same_but_zeros(name, candidates[i]))
+            return candidates[i];
     uint32_t limit = (uint32_t)len / 3;
     if (limit < 1) limit = 1;
     const char *best = NULL;

@@ -44,6 +44,11 @@ typedef struct aeo_diag {
     aeo_span span;
     const char *msg;
     aeo_note *notes;
+    /* A fix-it: replacing the text of [fix_span] by [fix] (NULL: none)
+     * mends the mistake.  The editor's code action applies it; a "did you
+     * mean" whose replacement is the quoted name needs none. */
+    const char *fix;
+    aeo_span fix_span;
     uint32_t seq;          /* order of reporting, for a stable sort */
 } aeo_diag;
 
@@ -74,6 +79,9 @@ aeo_diag *aeo_diag_addv(aeo_diags *d, aeo_diag_code code, aeo_span span, const c
 /* Adds a note to [diag] (may be NULL: then nothing happens). */
 void aeo_diag_note(aeo_diags *d, aeo_diag *diag, const aeo_span *span, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Gives [diag] (may be NULL: then nothing happens) the fix-it of
+ * replacing [span] by [text] (copied into the sink's arena). */
+void aeo_diag_fix(aeo_diags *d, aeo_diag *diag, aeo_span span, const char *text);
 /* "E0103" */
 const char *aeo_diag_code_str(aeo_diag_code code);
 const char *aeo_diag_code_summary(aeo_diag_code code);
@@ -94,7 +102,8 @@ typedef enum { AEO_DIAG_TEXT, AEO_DIAG_JSON, AEO_DIAG_SARIF, AEO_DIAG_GITHUB } a
 void aeo_diags_render(const aeo_diags *d, const aeo_sources *src, aeo_diag_format fmt, FILE *out, bool color);
 
 /* The closest of [n] [candidates] to [name] by edit distance, if close
- * enough to suggest ("did you mean"), else NULL. */
+ * enough to suggest ("did you mean"), else NULL.  A candidate that differs
+ * only in the leading zeros of a number ("G5", "G05") comes first. */
 const char *aeo_suggest(const char *name, const char *const *candidates, uint32_t n);
 
 #endif

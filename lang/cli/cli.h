@@ -92,6 +92,9 @@ extern const aeo_cli_choice aeo_cli_list_formats[];
 extern const aeo_cli_choice aeo_cli_eval_formats[];
 extern const aeo_cli_choice aeo_cli_diff_formats[];
 
+/* Says on stderr that [id] (a --measure) is no measure of [p], with the
+ * closest ID as "did you mean" ("G5": 'G05'). */
+void aeo_cli_no_measure(const aeo_program *p, const char *id);
 /* Prints "aeo: MESSAGE" and "Try 'aeo help'." to stderr; returns EXIT_USAGE. */
 int aeo_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whether [arg] ("--name" or "--name=value") is one of the options

@@ -78,6 +78,15 @@ int aeo_cli_parse(const aeo_cli_opts *o, int fmt) {
     return st;
 }
 
+void aeo_cli_no_measure(const aeo_program *p, const char *id) {
+    const char **ids = aeo_xmalloc((p->n_measures + 1) * sizeof *ids);
+    for (uint32_t i = 0; i < p->n_measures; i++) ids[i] = p->measures[i].id;
+    const char *sug = aeo_suggest(id, ids, p->n_measures);
+    if (sug) fprintf(stderr, "aeo: no measure '%s' in the catalog; did you mean '%s'?\n", id, sug);
+    else fprintf(stderr, "aeo: no measure '%s' in the catalog\n", id);
+    free(ids);
+}
+
 int aeo_cli_disasm(const aeo_cli_opts *o, int fmt) {
     (void)fmt;
     int st = EXIT_OK;
@@ -86,7 +95,7 @@ int aeo_cli_disasm(const aeo_cli_opts *o, int fmt) {
     aeo_program *p = c->program;
     for (uint32_t k = 0; k < o->n_measures; k++) {
         if (aeo_program_measure(p, o->measures[k]) < 0) {
-            fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o->measures[k]);
+            aeo_cli_no_measure(p, o->measures[k]);
             aeo_catalog_free(c);
                 return EXIT_USAGE;
         }

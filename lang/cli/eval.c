@@ -799,7 +799,7 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
                 if (strcmp(o->measures[k], p->measures[i].id) == 0) { sel[n_sel++] = i; break; }
         for (uint32_t k = 0; k < o->n_measures; k++) {
             if (aeo_program_measure(p, o->measures[k]) < 0) {
-                fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o->measures[k]);
+                aeo_cli_no_measure(p, o->measures[k]);
                 st = EXIT_USAGE;
             }
         }

@@ -16,7 +16,8 @@
  * tiers, consts, functions), the builtins and macros, and the property
  * names of the enclosing block (from the checker's own tables).
  *
- * Code actions come from the diagnostics: a message ending "did you mean
+ * Code actions come from the diagnostics: a diagnostic's fix-it (aeo_diag
+ * fix) is applied as given; else a message ending "did you mean
  * 'X'?" (or "\"X\"") replaces the name it complains about with X; a warning
  * gets `// aeo:allow CODE` inserted above its declaration. */
 #include "lang/cli/lsp.h"
@@ -592,7 +593,14 @@ cJSON *aeo_lsp_code_actions(aeo_lsp *s, const aeo_lsp_doc *d, const cJSON *param
         char sug[256], bad[256];
         bool quoted;
         cJSON *dj = diag_json(c, g);
-        if (did_you_mean(g->msg, sug, sizeof sug, bad, sizeof bad, &quoted)) {
+        if (g->fix && g->fix_span.file == src) {
+            /* The diagnostic's own fix-it: its replacement as given. */
+            char title[300];
+            snprintf(title, sizeof title, "Change to '%.200s'", g->fix);
+            cJSON_AddItemToArray(out, edit_action(title, d->uri,
+                                                  aeo_lsp_range(sf->text, sf->len, g->fix_span.start, g->fix_span.end),
+                                                  g->fix, dj));
+        } else if (did_you_mean(g->msg, sug, sizeof sug, bad, sizeof bad, &quoted)) {
             /* Replace the name complained about where the span holds it
              * (its last occurrence: "x.credt" names the field), else the span. */
             size_t start = g->span.start, end = g->span.end, n = strlen(bad);

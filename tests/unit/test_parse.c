@@ -1315,7 +1315,14 @@ static void test_syntax_messages(void **state) {
     CHECK_DIAGS("test t {}\n", "1:6 E0001 unexpected identifier 't', expected string\n");
     CHECK_EXPR("f(a b)", "1:5 E0001 unexpected identifier 'b', expected operator, ',' or ')'\n");
     CHECK_EXPR("a.(b)", "1:3 E0001 unexpected '(', expected name\n");
-    CHECK_EXPR("a = b", "1:3 E0001 unexpected '=', expected operator or end of file\n");
+    /* The words and signs of other languages, named with the CEL operator. */
+    CHECK_EXPR("a = b", "1:3 E0001 '=' is not an operator in CEL; did you mean '=='?\n");
+    CHECK_EXPR("a and b", "1:3 E0001 'and' is not an operator in CEL; did you mean '&&'?\n");
+    CHECK_EXPR("a or b", "1:3 E0001 'or' is not an operator in CEL; did you mean '||'?\n");
+    CHECK_EXPR("not a", "1:1 E0001 'not' is not an operator in CEL; did you mean '!'?\n");
+    CHECK_EXPR("a.not b", "1:7 E0001 unexpected identifier 'b', expected operator or end of file\n");
+    CHECK_DIAGS("catalog c {\n  a: x or\n    y\n}\n", "2:8 E0001 'or' is not an operator in CEL; did you mean '||'?\n");
+    CHECK_DIAGS("facts e { or int }\n", "1:14 E0001 unexpected identifier 'int', expected ':' or '?'\n");
     CHECK_EXPR("measure", "1:1 E0001 unexpected 'measure', expected expression\n");
 }
 

@@ -1,0 +1,1 @@
+echo '{"licensed": true}' | $AEO eval tests/golden/cli/hint_measure.aeo --facts - --as-of 2021-06-01 --format jsonl --measure G5 --measure g15 --measure X99; $AEO disasm tests/golden/cli/hint_measure.aeo --measure G005

@@ -1,0 +1,1 @@
+python3 tests/lsp/drive.py tests/golden/lsp/hint_lsp_code_actions.txt
