@@ -26,6 +26,18 @@ aeo_catalog *aeo_catalog_new(void) {
     return c;
 }
 
+const char *aeo_catalog_root_word(const aeo_catalog *c) {
+    return c->root_name ? c->root_name : "enterprise";
+}
+
+const char *aeo_catalog_example_field(const aeo_catalog *c, bool optional) {
+    const aeo_record_type *r = c->root;
+    if (!r || r->n_fields == 0) return "uscc";
+    for (uint32_t i = 0; optional && i < r->n_fields; i++)
+        if (r->fields[i].optional) return r->fields[i].name;
+    return r->fields[0].name;
+}
+
 uint32_t aeo_catalog_declare_var(aeo_catalog *c, const char *name, const aeo_type *type) {
     for (uint32_t i = 0; i < c->n_vars; i++) {
         if (strcmp(c->var_names[i], name) == 0) {

@@ -61,6 +61,12 @@ typedef struct aeo_catalog {
     aeo_program *program;
 } aeo_catalog;
 
+/* Examples in messages speak the catalog's own names: the facts root's
+ * name ("operator"; "enterprise", CATALOG.md's, before a schema exists),
+ * and a field of it: the first optional one when [optional] and there is
+ * one, else the first ("uscc" without a schema or fields). */
+const char *aeo_catalog_root_word(const aeo_catalog *c);
+const char *aeo_catalog_example_field(const aeo_catalog *c, bool optional);
 aeo_catalog *aeo_catalog_new(void);
 /* aeo_catalog_free (declared in lang/aeo.h: the embedders' destructor is
  * this one) frees the catalog, its program and everything it loaded. */

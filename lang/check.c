@@ -1055,8 +1055,8 @@ static const aeo_type *check_macro(checker *ck, aeo_expr *e, aeo_macro macro) {
         aeo_expr *arg = e->u.call.args[0];
         if (arg->kind != AEO_EXPR_SELECT) {
             if (arg->kind != AEO_EXPR_ERROR)
-                aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, arg->span,
-                             "has() takes a field selection, as in has(enterprise.certified_on)");
+                aeo_diag_add(ck->d, AEO_E_NO_OVERLOAD, arg->span, "has() takes a field selection, as in has(%s.%s)",
+                             aeo_catalog_root_word(ck->cat), aeo_catalog_example_field(ck->cat, true));
             return type_error(e);
         }
         /* Check the operand only: has() does not read the field itself. */
@@ -2498,7 +2498,8 @@ static void check_test(checker *ck, aeo_decl *d) {
                 if (d->facts) fit_facts(ck, d->facts, AEO_E_BAD_FACTS, aeo_arena_strdup(ck->a, prefix));
             } else {
                 aeo_diag_add(ck->d, AEO_E_PROP_VALUE, p->value->span,
-                             "'facts' must be a map literal, as in {\"uscc\": \"...\"}, an example or X with {...}");
+                             "'facts' must be a map literal, as in {\"%s\": ...}, an example or X with {...}",
+                             aeo_catalog_example_field(ck->cat, false));
             }
         }
     }

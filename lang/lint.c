@@ -232,8 +232,11 @@ static void unreachable_cases(linter *l, const aeo_decl *d) {
         aeo_diag *g = aeo_diag_add(&l->c->diags, AEO_E_W_CASE_UNREACHABLE, next->cond ? next->cond->span : next->span,
                                    "this %s of '%s' can never win: the case before it always holds",
                                    next == m->else_case ? "else" : "case", d->name);
-        aeo_diag_note(&l->c->diags, g, &e->span, in_tiers ? "this condition holds for every enterprise of the measure's tiers"
-                                                          : "this condition always holds");
+        if (in_tiers)
+            aeo_diag_note(&l->c->diags, g, &e->span, "this condition holds for every %s of the measure's tiers",
+                          aeo_catalog_root_word(l->c));
+        else
+            aeo_diag_note(&l->c->diags, g, &e->span, "this condition always holds");
         break;
     }
 }
@@ -430,16 +433,16 @@ static void tier_lints(linter *l, uint32_t mi) {
             if (reachable && !measure_possible)
                 aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
                              "measure '%s' can never apply to tier '%s': its conditions are false for every "
-                             "enterprise of that tier", d->name, td->name);
+                             "%s of that tier", d->name, td->name, aeo_catalog_root_word(c));
         } else if (overlap) {
             /* The conditions mention tier facts and still admit this tier. */
             bool shared = false;
             if (admits_outside(l, t, declared, d, conds, &compiled, &shared)) {
                 if (shared)
                     aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
-                                 "the conditions of '%s' read the facts of tier '%s' and admit its enterprises "
+                                 "the conditions of '%s' read the facts of tier '%s' and admit %s records of it "
                                  "that are in none of the measure's tiers, but '%s' is not in its tiers",
-                                 d->name, td->name, td->name);
+                                 d->name, td->name, aeo_catalog_root_word(c), td->name);
                 else
                     aeo_diag_add(&c->diags, AEO_E_W_TIER_OTHER, tp->value->span,
                                  "the conditions of '%s' read the facts of tier '%s' and admit it, but '%s' is not "
@@ -449,8 +452,8 @@ static void tier_lints(linter *l, uint32_t mi) {
     }
     if (any_tier_checked && !any_reachable)
         aeo_diag_add(&c->diags, AEO_E_W_UNREACHABLE, d->name_span,
-                     "measure '%s' can never apply: %s excludes every enterprise of its tiers", d->name,
-                     own_scope ? "its scope" : "the catalog scope");
+                     "measure '%s' can never apply: %s excludes every %s of its tiers", d->name,
+                     own_scope ? "its scope" : "the catalog scope", aeo_catalog_root_word(c));
     aeo_chunk_free(own_scope);
     for (uint32_t i = 0; i < mv->n_conds; i++) aeo_chunk_free(conds[i]);
     free(conds);

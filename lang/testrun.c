@@ -396,8 +396,8 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
     for (uint32_t a = 0; a < cv->n_tiers; a++)
         for (uint32_t b = a + 1; b < cv->n_tiers; b++)
             if (overlap_pair(cv, a, b) && !cv->seen_both[(size_t)a * cv->n_tiers + b])
-                aeo_buf_printf(text, "  tiers %s and %s may overlap: never seen an enterprise in both\n",
-                               c->tiers.items[a]->name, c->tiers.items[b]->name);
+                aeo_buf_printf(text, "  tiers %s and %s may overlap: no %s seen in both\n",
+                               c->tiers.items[a]->name, c->tiers.items[b]->name, aeo_catalog_root_word(c));
     if (o->coverage_json) {
         aeo_buf j = {0};
         aeo_buf_printf(&j, "{\"percent\":%.1f,\"measures\":[", pct);

@@ -232,9 +232,10 @@ static bool check_key(aeo_catalog *c, const aeo_prop *p) {
     key_path kp;
     if (!p->key || !split_key(p->key, &kp)) {
         aeo_diag_add(&c->diags, AEO_E_TEXT_KEY, p->name_span,
-                     "'%s' is not a text key: write a name path (M01.benefit, enterprise.credit), with an enum value "
+                     "'%s' is not a text key: write a name path (%s.benefit, %s.%s), with an enum value "
                      "in [\"...\"] at its end",
-                     p->name);
+                     p->name, c->measures.n ? c->measures.items[0]->name : "M01", aeo_catalog_root_word(c),
+                     aeo_catalog_example_field(c, false));
         return false;
     }
     const char *root = seg_name(kp.segs[0]);
@@ -415,8 +416,8 @@ static void check_fixed(aeo_catalog *c, aeo_texts *t, const aeo_expr *v) {
         if (!ok && !(e->kind == AEO_EXPR_SELECT && kp.n > 1 && c->root_name &&
                      strcmp(seg_name(kp.segs[0]), c->root_name) == 0))
             aeo_diag_add(&c->diags, AEO_E_FIXED_PATH, e->span,
-                         "'fixed' lists fact paths, as in [%s.uscc]; this is not one",
-                         c->root_name ? c->root_name : "enterprise");
+                         "'fixed' lists fact paths, as in [%s.%s]; this is not one", aeo_catalog_root_word(c),
+                         aeo_catalog_example_field(c, false));
     }
 }
 
