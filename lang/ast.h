@@ -323,6 +323,11 @@ typedef struct aeo_decl {
     bool pure;               /* def, function: reads no facts, as_of, def, tier or measure */
     aeo_expr *facts;         /* example, test: the facts record with every
                               * example and `with` merged in (a MAP), or NULL */
+    /* An error was reported in it, or in a declaration it uses (set by
+     * aeo_catalog_build when a catalog has errors): the compiler gives it
+     * a stub, the tests' facts check and the lints pass over it, and
+     * everything else is compiled and linted as usual. */
+    bool broken;
 } aeo_decl;
 
 /* One parsed file. */

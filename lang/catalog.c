@@ -178,20 +178,159 @@ bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err) {
     return true;
 }
 
+/* ---- what checked ------------------------------------------------------------ */
+
+/* One use of a declaration by another. */
+typedef struct dep_edge {
+    aeo_decl *from, *to;
+} dep_edge;
+
+typedef struct dep_walk {
+    aeo_catalog *c;
+    aeo_decl *d;               /* the declaration walked */
+    dep_edge *e;
+    size_t n, cap;
+} dep_walk;
+
+/* The declaration [e] names, if it names one. */
+static aeo_decl *referenced(const aeo_catalog *c, const aeo_expr *e) {
+    const aeo_decls *v = NULL;
+    switch (e->ref) {
+    case AEO_REF_CONST: v = &c->consts; break;
+    case AEO_REF_DEF:
+    case AEO_REF_FUNC: v = &c->defs; break;
+    case AEO_REF_TIER: v = &c->tiers; break;
+    case AEO_REF_MEASURE: v = &c->measures; break;
+    case AEO_REF_EXAMPLE: v = &c->examples; break;
+    default: return NULL;
+    }
+    return e->ref_index < v->n ? v->items[e->ref_index] : NULL;
+}
+
+/* Records what [e] uses; a node the checker typed as an error (quietly,
+ * after an error beneath or in what it names) breaks its declaration. */
+static void dep_at(const aeo_expr *e, void *p) {
+    dep_walk *w = p;
+    if (!e) return;
+    if (e->kind == AEO_EXPR_ERROR || (e->type && e->type->kind == AEO_T_ERROR)) w->d->broken = true;
+    aeo_decl *r = referenced(w->c, e);
+    if (r && r != w->d) {
+        if (w->n == w->cap) {
+            w->cap = w->cap ? w->cap * 2 : 64;
+            w->e = aeo_xrealloc(w->e, w->cap * sizeof *w->e);
+        }
+        w->e[w->n++] = (dep_edge){w->d, r};
+    }
+    aeo_expr_each_child(e, dep_at, w);
+}
+
+static int cmp_edge_to(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)((const dep_edge *)a)->to, y = (uintptr_t)((const dep_edge *)b)->to;
+    return x < y ? -1 : x > y;
+}
+
+/* Marks every declaration that is broken (aeo_decl.broken): one with an
+ * error reported inside it, a syntax error in it, a node typed as an
+ * error, or a use of a broken one (followed breadth-first over the uses,
+ * so a long chain of defs costs no deep recursion).  False when what every
+ * declaration stands on is itself broken (the facts schema, a record, the
+ * catalog block, a text block) or the errors were cut short (E0999): then
+ * nothing past the checker can be trusted. */
+static bool mark_broken(aeo_catalog *c) {
+    if (c->diags.stopped || !c->root) return false;
+    dep_walk w = {c, NULL, NULL, 0, 0};
+    size_t total = 0;
+    for (uint32_t i = 0; i < c->n_files; i++) {
+        aeo_file *f = &c->files[i];
+        total += f->n_decls;
+        for (uint32_t k = 0; k < f->n_decls; k++) {
+            aeo_decl *d = w.d = &f->decls[k];
+            if (d->has_error) d->broken = true;
+            dep_at(d->value, &w);
+            dep_at(d->facts, &w);
+            for (uint32_t j = 0; j < d->n_props; j++) {
+                dep_at(d->props[j].value, &w);
+                dep_at(d->props[j].cond, &w);
+            }
+        }
+    }
+    /* Each error, at the declaration that holds it (in source order). */
+    for (uint32_t i = 0; i < c->diags.n; i++) {
+        const aeo_diag *g = &c->diags.items[i];
+        if (g->sev != AEO_SEV_ERROR) continue;
+        for (uint32_t j = 0; j < c->n_files; j++) {
+            aeo_file *f = &c->files[j];
+            if (f->source != g->span.file) continue;
+            uint32_t lo = 0, hi = f->n_decls;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (f->decls[mid].span.end <= g->span.start) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo < f->n_decls && f->decls[lo].span.start <= g->span.start) f->decls[lo].broken = true;
+        }
+    }
+    /* Breadth-first over the uses, from every broken declaration. */
+    qsort(w.e, w.n, sizeof *w.e, cmp_edge_to);
+    aeo_decl **queue = aeo_xmalloc((total + 1) * sizeof *queue);
+    size_t head = 0, tail = 0;
+    for (uint32_t i = 0; i < c->n_files; i++)
+        for (uint32_t k = 0; k < c->files[i].n_decls; k++)
+            if (c->files[i].decls[k].broken) queue[tail++] = &c->files[i].decls[k];
+    while (head < tail) {
+        aeo_decl *x = queue[head++];
+        size_t lo = 0, hi = w.n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if ((uintptr_t)w.e[mid].to < (uintptr_t)x) lo = mid + 1;
+            else hi = mid;
+        }
+        for (size_t k = lo; k < w.n && w.e[k].to == x; k++)
+            if (!w.e[k].from->broken) {
+                w.e[k].from->broken = true;
+                queue[tail++] = w.e[k].from;
+            }
+    }
+    free(queue);
+    free(w.e);
+    bool ok = true;
+    for (uint32_t i = 0; i < c->n_files; i++)
+        for (uint32_t k = 0; k < c->files[i].n_decls; k++) {
+            const aeo_decl *d = &c->files[i].decls[k];
+            if (d->broken && (d->kind == AEO_DECL_CATALOG || d->kind == AEO_DECL_FACTS || d->kind == AEO_DECL_RECORD ||
+                              d->kind == AEO_DECL_TEXT))
+                ok = false;
+        }
+    return ok;
+}
+
 /* ---- the pipeline ---------------------------------------------------------- */
 
 bool aeo_catalog_build(aeo_catalog *c, aeo_build_stage last) {
     /* Checking runs on whatever parsed (one run reports syntax errors and the
-     * semantic errors of independent declarations); everything later needs
-     * a catalog without errors: the compiler trusts the checker's types,
-     * the tests' facts are decoded against the compiled schema, and the
-     * lints evaluate compiled conditions. */
+     * semantic errors of independent declarations).  The later stages run
+     * on what checked, as a compiler lints the functions that type-checked:
+     * with errors, every declaration they touch (and each one that uses
+     * it) is marked broken, the compiler gives those a stub, and the tests'
+     * facts check (E0208) and the lints pass over them, so one run reports
+     * every independent problem.  That program is freed afterwards: a
+     * catalog with errors has none.  Only when the schema, a record, the
+     * catalog or a text block is broken do the later stages not run. */
     aeo_check_catalog(c);
     aeo_text_check(c);
-    if (last >= AEO_BUILD_COMPILE && c->diags.n_errors == 0 && aeo_compile_catalog(c) && aeo_tests_check(c) &&
-        last >= AEO_BUILD_LINT) {
-        aeo_lint_catalog(c);
-        aeo_text_lint(c);
+    bool partial = c->diags.n_errors > 0;
+    if (last >= AEO_BUILD_COMPILE && (!partial || mark_broken(c))) {
+        if (aeo_compile_catalog(c)) {
+            aeo_tests_check(c);
+            if (last >= AEO_BUILD_LINT) {
+                aeo_lint_catalog(c);
+                aeo_text_lint(c);
+            }
+        }
+        if (partial) {
+            aeo_program_free(c->program);
+            c->program = NULL;
+        }
     }
     if (last >= AEO_BUILD_LINT) aeo_lint_apply_allows(c);
     aeo_diags_sort(&c->diags);

@@ -97,9 +97,12 @@ typedef enum {
 
 /* Runs the stages on everything added so far, in the order
  *     check, compile, tests_check, lint, allows
- * up to [last]; a stage runs only when the ones before it left no error
- * (the allows always run with AEO_BUILD_LINT).  Sorts the diagnostics by
- * position.  Returns true when no error was reported. */
+ * up to [last].  After errors, the later stages run on what checked: the
+ * declarations with an error, and those using them, are passed over
+ * (aeo_decl.broken), and no program is kept (c->program NULL); they do not
+ * run at all when the schema, a record, the catalog or a text block has an
+ * error.  (The allows always run with AEO_BUILD_LINT.)  Sorts the
+ * diagnostics by position.  Returns true when no error was reported. */
 bool aeo_catalog_build(aeo_catalog *c, aeo_build_stage last);
 /* Parses [len] bytes of [text] as one CEL expression, as the source [name]
  * (copied into the catalog's sources, so diagnostics can show it), with the

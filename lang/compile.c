@@ -597,6 +597,14 @@ static void add_def(aeo_catalog *c, const char *name, aeo_chunk *chunk, bool *ok
     if (!chunk) *ok = false;
 }
 
+/* What a broken declaration (aeo_decl.broken: a catalog with errors is
+ * compiled for its tests' facts and its lints) compiles to: a chunk that
+ * returns null, never run, since nothing that is compiled from the source
+ * uses a broken declaration. */
+static aeo_chunk *stub(aeo_catalog *c, const aeo_decl *d, const char *name) {
+    return aeo_compile_expr(c, aeo_expr_new(c->arena, AEO_EXPR_ERROR, d->span, &c->next_id), name);
+}
+
 bool aeo_compile_catalog(aeo_catalog *c) {
     if (c->program) aeo_program_free(c->program);
     aeo_program *p = c->program = aeo_program_new();
@@ -609,31 +617,34 @@ bool aeo_compile_catalog(aeo_catalog *c) {
     p->defs = aeo_xcalloc(n_defs, sizeof *p->defs);
     char name[300];
     for (uint32_t i = 0; i < c->consts.n; i++) {
-        snprintf(name, sizeof name, "const %s", c->consts.items[i]->name);
-        add_def(c, c->consts.items[i]->name, aeo_compile_expr(c, c->consts.items[i]->value, name), &ok);
+        const aeo_decl *d = c->consts.items[i];
+        snprintf(name, sizeof name, "const %s", d->name);
+        add_def(c, d->name, d->broken ? stub(c, d, name) : aeo_compile_expr(c, d->value, name), &ok);
         p->defs[p->n_defs - 1].constant = true;
     }
     for (uint32_t i = 0; i < c->defs.n; i++) {
         const aeo_decl *d = c->defs.items[i];
         if (d->n_params) {
             snprintf(name, sizeof name, "function %s", d->name);
-            add_def(c, d->name, compile_function(c, d, name), &ok);
+            add_def(c, d->name, d->broken ? stub(c, d, name) : compile_function(c, d, name), &ok);
             p->defs[p->n_defs - 1].n_params = d->n_params;
             continue;
         }
         snprintf(name, sizeof name, "def %s", d->name);
-        add_def(c, d->name, aeo_compile_expr(c, d->value, name), &ok);
+        add_def(c, d->name, d->broken ? stub(c, d, name) : aeo_compile_expr(c, d->value, name), &ok);
     }
     for (uint32_t i = 0; i < c->tiers.n; i++) {
-        snprintf(name, sizeof name, "tier %s", c->tiers.items[i]->name);
-        add_def(c, c->tiers.items[i]->name, aeo_compile_expr(c, c->tiers.items[i]->value, name), &ok);
+        const aeo_decl *d = c->tiers.items[i];
+        snprintf(name, sizeof name, "tier %s", d->name);
+        add_def(c, d->name, d->broken ? stub(c, d, name) : aeo_compile_expr(c, d->value, name), &ok);
     }
     if (c->scope) add_def(c, "(scope)", aeo_compile_expr(c, c->scope, "catalog scope"), &ok);
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_measure *v = c->measures.items[i]->measure;
         if (!v->own_scope) continue;
         snprintf(name, sizeof name, "scope of %s", c->measures.items[i]->name);
-        add_def(c, name, aeo_compile_expr(c, v->scope, name), &ok);
+        add_def(c, name, c->measures.items[i]->broken ? stub(c, c->measures.items[i], name) : aeo_compile_expr(c, v->scope, name),
+                &ok);
     }
     if (c->key) {
         p->key = aeo_compile_expr(c, c->key, "catalog key");
@@ -699,6 +710,13 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         m->has_expires = v->has_expires;
         m->expires = v->expires;
         m->unit = text_copy(c, v->unit);
+        if (d->broken) {
+            snprintf(name, sizeof name, "measure %s", d->name);
+            m->chunk = stub(c, d, name);
+            p->n_measures++;
+            ok &= m->chunk != NULL;
+            continue;
+        }
         if (v->value_type) {
             m->value_type = v->value_type;
             p->valued = true;

@@ -253,6 +253,7 @@ static void tier_infos(linter *l) {
     for (uint32_t t = 0; t < c->tiers.n; t++) {
         tier_info *ti = &l->tiers[t];
         const aeo_decl *td = c->tiers.items[t];
+        if (td->broken) continue;   /* not checked: no chunk, no assignments */
         /* Every tier's chunk, also of those not checked themselves: W0203
          * asks the declared tiers of a measure about other tiers' records. */
         ti->chunk = aeo_compile_expr(c, td->value, "lint");
@@ -463,7 +464,18 @@ static void tier_lints(linter *l, uint32_t mi) {
 /* The declarations used, one flag array per kind. */
 typedef struct uses {
     bool *consts, *defs, *tiers;
+    const aeo_catalog *c;
 } uses;
+
+/* Marks the const, def or tier called [name] used: a name that an error
+ * left unresolved (both("a", 1), advanced_credit()) is still a use. */
+static void mark_name(uses *u, const char *name) {
+    const aeo_decls *pools[] = {&u->c->consts, &u->c->defs, &u->c->tiers};
+    bool *flags[] = {u->consts, u->defs, u->tiers};
+    for (int p = 0; p < 3; p++)
+        for (uint32_t i = 0; i < pools[p]->n; i++)
+            if (pools[p]->items[i]->name && strcmp(pools[p]->items[i]->name, name) == 0) flags[p][i] = true;
+}
 
 /* Marks the declarations [e] uses. */
 static void mark_uses(const aeo_expr *e, void *p) {
@@ -473,39 +485,91 @@ static void mark_uses(const aeo_expr *e, void *p) {
         if (e->ref == AEO_REF_CONST) u->consts[e->ref_index] = true;
         else if (e->ref == AEO_REF_DEF) u->defs[e->ref_index] = true;
         else if (e->ref == AEO_REF_TIER) u->tiers[e->ref_index] = true;
+        else if (e->ref == AEO_REF_NONE && u->c->diags.n_errors) mark_name(u, e->u.ident.name);
         return;
     }
     if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC) u->defs[e->ref_index] = true;
+    else if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_NONE && u->c->diags.n_errors) mark_name(u, e->u.call.name);
     aeo_expr_each_child(e, mark_uses, u);
+}
+
+/* Whether an error says "did you mean '[name]'?": then [name] is unused
+ * only because of that error's misspelling, which is the same mistake.
+ * (Nor is a broken declaration called unused: its error says enough.) */
+static bool suggested(const aeo_catalog *c, const char *name) {
+    size_t n = strlen(name);
+    for (uint32_t i = 0; c->diags.n_errors && i < c->diags.n; i++) {
+        const aeo_diag *g = &c->diags.items[i];
+        const char *p = g->sev == AEO_SEV_ERROR ? strstr(g->msg, "did you mean '") : NULL;
+        if (p && strncmp(p + 14, name, n) == 0 && p[14 + n] == '\'') return true;
+    }
+    return false;
+}
+
+static bool word_char(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* Whether [name] is written, as a word, in text that did not parse (an
+ * ERROR declaration, a declaration with a syntax error in it, the text
+ * after the last declaration) of a catalog with errors: a use the syntax
+ * error hid is still a use. */
+static bool in_unparsed(const aeo_catalog *c, const char *name) {
+    size_t n = strlen(name);
+    for (uint32_t i = 0; c->diags.n_errors && i < c->n_files; i++) {
+        const aeo_file *f = &c->files[i];
+        const aeo_source *src = &c->sources.files[f->source];
+        /* Each such declaration, then what follows the last declaration
+         * (a parse that ran into the end of the file keeps no declaration
+         * of it). */
+        for (uint32_t k = 0; k <= f->n_decls; k++) {
+            const aeo_decl *d = k < f->n_decls ? &f->decls[k] : NULL;
+            if (d && d->kind != AEO_DECL_ERROR && !d->has_error) continue;
+            uint32_t start = d ? d->span.start : f->n_decls ? f->decls[f->n_decls - 1].span.end : 0;
+            uint32_t end = d && d->span.end < src->len ? d->span.end : src->len;
+            for (uint32_t at = start; at + n <= end; at++)
+                if (memcmp(src->text + at, name, n) == 0 && (at == 0 || !word_char(src->text[at - 1])) &&
+                    (at + n == src->len || !word_char(src->text[at + n])))
+                    return true;
+        }
+    }
+    return false;
 }
 
 static void unused(linter *l) {
     aeo_catalog *c = l->c;
     bool *consts = aeo_xcalloc(c->consts.n + 1, 1), *defs = aeo_xcalloc(c->defs.n + 1, 1),
          *tiers = aeo_xcalloc(c->tiers.n + 1, 1);
-    uses u = {consts, defs, tiers};
+    uses u = {consts, defs, tiers, c};
     for (uint32_t i = 0; i < c->consts.n; i++) mark_uses(c->consts.items[i]->value, &u);
     for (uint32_t i = 0; i < c->defs.n; i++) mark_uses(c->defs.items[i]->value, &u);
     for (uint32_t i = 0; i < c->tiers.n; i++) mark_uses(c->tiers.items[i]->value, &u);
     if (c->scope) mark_uses(c->scope, &u);
     if (c->key) mark_uses(c->key, &u);
-    for (uint32_t i = 0; i < c->measures.n; i++) {
-        const aeo_decl *d = c->measures.items[i];
-        for (uint32_t k = 0; k < d->n_props; k++) {
-            mark_uses(d->props[k].value, &u);
-            mark_uses(d->props[k].cond, &u);   /* a case's condition */
+    /* Measures, and tests and examples (a const in a test's facts). */
+    const aeo_decls *blocks[] = {&c->measures, &c->tests, &c->examples};
+    for (int b = 0; b < 3; b++)
+        for (uint32_t i = 0; i < blocks[b]->n; i++) {
+            const aeo_decl *d = blocks[b]->items[i];
+            mark_uses(d->value, &u);
+            for (uint32_t k = 0; k < d->n_props; k++) {
+                mark_uses(d->props[k].value, &u);
+                mark_uses(d->props[k].cond, &u);   /* a case's condition */
+            }
         }
-    }
     for (uint32_t i = 0; i < c->consts.n; i++)
-        if (!consts[i])
+        if (!consts[i] && !c->consts.items[i]->broken && !suggested(c, c->consts.items[i]->name) &&
+            !in_unparsed(c, c->consts.items[i]->name))
             aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->consts.items[i]->name_span, "const '%s' is never used",
                          c->consts.items[i]->name);
     for (uint32_t i = 0; i < c->defs.n; i++)
-        if (!defs[i])
+        if (!defs[i] && !c->defs.items[i]->broken && !suggested(c, c->defs.items[i]->name) &&
+            !in_unparsed(c, c->defs.items[i]->name))
             aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->defs.items[i]->name_span, "%s '%s' is never used",
                          c->defs.items[i]->n_params ? "function" : "def", c->defs.items[i]->name);
     for (uint32_t i = 0; i < c->tiers.n; i++)
-        if (!tiers[i])
+        if (!tiers[i] && !c->tiers.items[i]->broken && !suggested(c, c->tiers.items[i]->name) &&
+            !in_unparsed(c, c->tiers.items[i]->name))
             aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->tiers.items[i]->name_span, "tier '%s' is never used",
                          c->tiers.items[i]->name);
     free(consts);
@@ -641,10 +705,11 @@ void aeo_lint_catalog(aeo_catalog *c) {
     /* Constant conditions. */
     if (c->scope) constant_condition(&l, c->scope, "the catalog scope", false);
     for (uint32_t i = 0; i < c->tiers.n; i++)
-        constant_condition(&l, c->tiers.items[i]->value, "this tier", false);
+        if (!c->tiers.items[i]->broken) constant_condition(&l, c->tiers.items[i]->value, "this tier", false);
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_decl *d = c->measures.items[i];
         const aeo_measure *m = d->measure;
+        if (d->broken) continue;
         if (m->own_scope) constant_condition(&l, m->scope, "this measure's scope", false);
         for (uint32_t k = 0; k < m->n_conds; k++)
             constant_condition(&l, m->conds[k].expr, m->conds[k].negate ? NULL : "this 'when'", m->conds[k].negate);
@@ -679,7 +744,11 @@ void aeo_lint_catalog(aeo_catalog *c) {
                          c->tests.items[t]->name);
     tier_infos(&l);
     for (uint32_t i = 0; i < c->measures.n; i++) {
-        if (c->measures.items[i]->measure->value_type) unreachable_cases(&l, c->measures.items[i]);
+        const aeo_decl *d = c->measures.items[i];
+        /* Lints run on what checked: a broken measure (an error in it or
+         * in what it uses) has none. */
+        if (d->broken) continue;
+        if (d->measure->value_type) unreachable_cases(&l, d);
         tier_lints(&l, i);
         measure_props(&l, i, tested);
     }
