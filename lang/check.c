@@ -1707,12 +1707,35 @@ static const prop_spec *find_prop(const prop_spec *specs, const char *name) {
     return NULL;
 }
 
+/* Whether property [i] of [d] is a 'cite:' on the line of the case (or
+ * else) before it: "case X => 3 cite: ..." means the case's citation. */
+static bool case_cite_slip(const checker *ck, const aeo_decl *d, uint32_t i) {
+    const aeo_prop *p = &d->props[i];
+    if (i == 0 || strcmp(p->name, "cite") != 0 || !p->value ||
+        (d->props[i - 1].kind != AEO_PROP_CASE && d->props[i - 1].kind != AEO_PROP_ELSE))
+        return false;
+    size_t n;
+    const char *between = span_text(ck, (aeo_span){p->name_span.file, d->props[i - 1].span.end, p->name_span.start}, &n);
+    return !memchr(between, '\n', n);
+}
+
 /* Checks names, duplicates and the literal kinds of a block's properties;
  * expressions (P_BOOL, P_EXPR) and id lists are checked by the caller. */
 static void check_props(checker *ck, aeo_decl *d, const prop_spec *specs, const char *block) {
     for (uint32_t i = 0; i < d->n_props; i++) {
         aeo_prop *p = &d->props[i];
         const prop_spec *s = find_prop(specs, p->name);
+        /* "case X => 3 cite: ..." on one line: the case's citation was
+         * meant, which is written without ':' (else it would quietly be the
+         * measure's own cite). */
+        if (case_cite_slip(ck, d, i)) {
+            aeo_span colon = {p->name_span.file, p->name_span.start, p->value->span.start};
+            aeo_diag *g = aeo_diag_add(ck->d, AEO_E_SYNTAX, colon,
+                                       "a case's citation is written without ':', as in => VALUE cite \"...\" "
+                                       "(a 'cite:' property is the measure's own)");
+            aeo_diag_fix(ck->d, g, colon, "cite ");
+            continue;
+        }
         /* Only measure blocks parse `value: TYPE`, cases and else; a
          * misspelt else was reported by the parser. */
         if (!s && p->kind != AEO_PROP_EXPR) continue;
@@ -1730,7 +1753,7 @@ static void check_props(checker *ck, aeo_decl *d, const prop_spec *specs, const 
         }
         if (!s->repeat) {
             for (uint32_t j = 0; j < i; j++) {
-                if (strcmp(d->props[j].name, p->name) == 0) {
+                if (strcmp(d->props[j].name, p->name) == 0 && !case_cite_slip(ck, d, j)) {
                     aeo_diag *g = aeo_diag_add(ck->d, AEO_E_DUPLICATE_PROP, p->name_span,
                                                "property '%s' is given twice", p->name);
                     aeo_diag_note(ck->d, g, &d->props[j].name_span, "first given here");
