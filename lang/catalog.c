@@ -271,7 +271,7 @@ static bool mark_broken(aeo_catalog *c) {
         }
     }
     /* Breadth-first over the uses, from every broken declaration. */
-    qsort(w.e, w.n, sizeof *w.e, cmp_edge_to);
+    if (w.n) qsort(w.e, w.n, sizeof *w.e, cmp_edge_to);
     aeo_decl **queue = aeo_xmalloc((total + 1) * sizeof *queue);
     size_t head = 0, tail = 0;
     for (uint32_t i = 0; i < c->n_files; i++)
