@@ -440,6 +440,13 @@ static void test_suggest(void **state) {
     const char *ties[] = {"ac", "ad"};
     assert_string_equal(aeo_suggest("ab", ties, 2), "ac");              /* first wins */
     assert_null(aeo_suggest("ab", NULL, 0));
+    /* A number without its leading zeros names the padded ID first, at any
+     * distance and before others as close (G15, G50 are one edit from G5). */
+    const char *ids[] = {"G15", "G50", "G05", "M01.02"};
+    assert_string_equal(aeo_suggest("G5", ids, 4), "G05");
+    assert_string_equal(aeo_suggest("g005", ids, 4), "G05");
+    assert_string_equal(aeo_suggest("M1.2", ids, 4), "M01.02");
+    assert_string_equal(aeo_suggest("G51", ids, 4), "G15");             /* no padding match: by distance */
 }
 
 /* --- AST services ----------------------------------------------------------------- */
