@@ -1,0 +1,1 @@
+d="$SCRATCH/ed_nvim_operator"; rm -rf "$d"; mkdir -p "$d/cat"; cp tests/golden/fmt/ed_nordic.aeo "$d/cat/"; CATALOG="$d/cat/ed_nordic.aeo" OUT="$d/out" timeout 120 nvim --headless -u NONE -i NONE -n -c "luafile tests/lsp/nvim_operator.lua" >/dev/null 2>&1; echo "nvim exit $?"; cat "$d/out"; grep -c '//' tests/golden/fmt/ed_nordic.aeo
