@@ -493,15 +493,17 @@ static void mark_uses(const aeo_expr *e, void *p) {
     aeo_expr_each_child(e, mark_uses, u);
 }
 
-/* Whether an error says "did you mean '[name]'?": then [name] is unused
- * only because of that error's misspelling, which is the same mistake.
+/* Whether an error names [name] in quotes ('in_area'): one that suggests
+ * it ("did you mean 'in_area'?") or is about it ("'advanced' is already
+ * declared"); then that [name] is unused is the same mistake, said once.
  * (Nor is a broken declaration called unused: its error says enough.) */
-static bool suggested(const aeo_catalog *c, const char *name) {
+static bool named_by_error(const aeo_catalog *c, const char *name) {
     size_t n = strlen(name);
     for (uint32_t i = 0; c->diags.n_errors && i < c->diags.n; i++) {
         const aeo_diag *g = &c->diags.items[i];
-        const char *p = g->sev == AEO_SEV_ERROR ? strstr(g->msg, "did you mean '") : NULL;
-        if (p && strncmp(p + 14, name, n) == 0 && p[14 + n] == '\'') return true;
+        if (g->sev != AEO_SEV_ERROR) continue;
+        for (const char *p = strchr(g->msg, '\''); p; p = strchr(p + 1, '\''))
+            if (strncmp(p + 1, name, n) == 0 && p[1 + n] == '\'') return true;
     }
     return false;
 }
@@ -558,17 +560,17 @@ static void unused(linter *l) {
             }
         }
     for (uint32_t i = 0; i < c->consts.n; i++)
-        if (!consts[i] && !c->consts.items[i]->broken && !suggested(c, c->consts.items[i]->name) &&
+        if (!consts[i] && !c->consts.items[i]->broken && !named_by_error(c, c->consts.items[i]->name) &&
             !in_unparsed(c, c->consts.items[i]->name))
             aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->consts.items[i]->name_span, "const '%s' is never used",
                          c->consts.items[i]->name);
     for (uint32_t i = 0; i < c->defs.n; i++)
-        if (!defs[i] && !c->defs.items[i]->broken && !suggested(c, c->defs.items[i]->name) &&
+        if (!defs[i] && !c->defs.items[i]->broken && !named_by_error(c, c->defs.items[i]->name) &&
             !in_unparsed(c, c->defs.items[i]->name))
             aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->defs.items[i]->name_span, "%s '%s' is never used",
                          c->defs.items[i]->n_params ? "function" : "def", c->defs.items[i]->name);
     for (uint32_t i = 0; i < c->tiers.n; i++)
-        if (!tiers[i] && !c->tiers.items[i]->broken && !suggested(c, c->tiers.items[i]->name) &&
+        if (!tiers[i] && !c->tiers.items[i]->broken && !named_by_error(c, c->tiers.items[i]->name) &&
             !in_unparsed(c, c->tiers.items[i]->name))
             aeo_diag_add(&c->diags, AEO_E_W_UNUSED, c->tiers.items[i]->name_span, "tier '%s' is never used",
                          c->tiers.items[i]->name);
