@@ -1228,7 +1228,8 @@ static bool word_char(char ch) {
  * field (".not"): its span in *[w]; false when there is none. */
 static bool word_before(const aeo_parse_ctx *c, uint32_t end, aeo_span *w) {
     uint32_t e = end;
-    while (e > 0 && strchr(" \t\r\n", c->text[e - 1])) e--;
+    while (e > 0 && (c->text[e - 1] == ' ' || c->text[e - 1] == '\t' || c->text[e - 1] == '\r' || c->text[e - 1] == '\n'))
+        e--;
     uint32_t b = e;
     while (b > 0 && word_char(c->text[b - 1])) b--;
     if (b == e || (b > 0 && c->text[b - 1] == '.')) return false;
@@ -1377,7 +1378,6 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, ae
     aeo_span mistake;
     const char *wrong, *right;
     if ((want_op || want_colon) && natural_mistake(ctx, la, loc, want_op, want_colon, &mistake, &wrong, &right)) {
-
         report(ctx, AEO_E_SYNTAX, mistake, "'%s' is not an operator in CEL; did you mean '%s'?", wrong, right);
         /* What recovery meets on the rest of the line is the same mistake. */
         uint32_t eol = loc->end;

@@ -681,9 +681,9 @@ static const char *conversion_fix(checker *ck, const aeo_type *want, const aeo_e
 }
 
 /* Reports that [a] and [b] (the types of [e]'s operands) cannot be
- * ordered ([order]) or compared by its operator; when one side is a string literal written for a timestamp or a
- * duration on the other, the message says which conversion to write, with
- * it as the fix-it. */
+ * ordered ([order]) or compared by its operator; when one side is a string
+ * literal written for a timestamp or a duration on the other, the message
+ * says which conversion to write, with it as the fix-it. */
 static void mismatch(checker *ck, const aeo_expr *e, bool order, const aeo_type *a, const aeo_type *b) {
     const aeo_expr *ea = e->u.binary.a, *eb = e->u.binary.b;
     const char *ops = aeo_operator_str(e->u.binary.op);
@@ -1366,12 +1366,14 @@ static const char *membership_fix(checker *ck, const aeo_expr *e, const aeo_type
     const char *text = ck->cat->sources.files[e->span.file].text;
     uint32_t len = ck->cat->sources.files[e->span.file].len;
     uint32_t before = e->span.start, after = e->span.end;
-    while (before > 0 && strchr(" \t\r\n", text[before - 1])) before--;
+    while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t' || text[before - 1] == '\r' ||
+                          text[before - 1] == '\n'))
+        before--;
     while (after < len && (text[after] == ' ' || text[after] == '\t')) after++;
     char p = before > 0 ? text[before - 1] : '\0', q = after < len ? text[after] : '\0';
-    bool alone = (before == 0 || strchr("([{,:?", p) || (p == '=' && (before < 2 || !strchr("=!<>", text[before - 2]))) ||
+    bool alone = (before == 0 || (p && strchr("([{,:?", p)) || (p == '=' && (before < 2 || !strchr("=!<>", text[before - 2]))) ||
                   (p == '&' && before > 1 && text[before - 2] == '&') || (p == '|' && before > 1 && text[before - 2] == '|')) &&
-                 (after == len || strchr(")]},:?\r\n", q) || (q == '&' && text[after + 1] == '&') ||
+                 (after == len || (q && strchr(")]},:?\r\n", q)) || (q == '&' && text[after + 1] == '&') ||
                   (q == '|' && text[after + 1] == '|') || q == '/');
     return aeo_arena_printf(ck->a, "%s%.*s in %.*s%s", alone ? "" : "(", (int)na, x, (int)nr, r, alone ? "" : ")");
 }
