@@ -71,19 +71,30 @@ CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson
 # not :=, so that GCC_WARN asks the compiler only when a command runs.
 CFLAGS    = $(WARN) $(GCC_WARN) $(OPT) -fPIC -MMD -MP
 LDFLAGS  := $(OPT)
-LIBS     := -lcjson -lpcre2-8 -lm -lpthread
+# simdjson (runtime/json_simd.cpp, the facts reader's parser) is C++: its
+# one translation unit is compiled with $(CXX) and libstdc++ is linked
+# explicitly, so every link stays a $(CC) link and aeo.pc's Libs.private
+# names everything a static link of libaeo.a needs.
+LIBS     := -lcjson -lsimdjson -lstdc++ -lpcre2-8 -lm -lpthread
 CLI_LIBS := -ledit
+CXX      := g++
+CXXWARN  := -std=c++17 -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wformat=2 -Wcast-qual
+ifeq ($(WERROR),1)
+CXXWARN  += -Werror
+endif
+CXXFLAGS  = $(CXXWARN) $(OPT) -fPIC -MMD -MP
 
 RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.c \
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c runtime/outcome.c runtime/width.c
+RUNTIME_CXX := runtime/json_simd.cpp
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
                lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c lang/text.c
 CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
                lang/cli/lineedit.c lang/cli/lsp.c lang/cli/lsp_features.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
-LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
+LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(RUNTIME_CXX:%.cpp=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
             $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o
 CLI_OBJS := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/diag_docs.o
 LIB      := $(BUILD)/libaeo.a
@@ -127,6 +138,7 @@ DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=bin
              pkg-config=pkg-config python3=python3 flex=flex bison=bison node=nodejs npm=npm groff=groff-base zsh=zsh \
              /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
              /usr/include/pcre2.h=libpcre2-dev /usr/include/cmocka.h=libcmocka-dev \
+             g++=g++ /usr/include/simdjson.h=libsimdjson-dev \
              /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim
 
 deps:
@@ -171,6 +183,10 @@ $(SO): $(LIB_OBJS) $(BUILD)/aeo.map
 $(BUILD)/obj/%.o: %.c Makefile | deps
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.cpp Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CXX,$<)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 # Generated scanner and parser: only in build/, never committed.  Their
 # objects get the same flags; flex's skeleton needs -Wno-sign-conversion
@@ -383,7 +399,7 @@ install-lib: $(LIB) $(SO)
 	install -m 644 lang/aeo.h $(DESTDIR)$(PREFIX)/include/aeo.h
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: aeo' 'Description: rules language for customs facilitation measures (embedding API)' \
-	  'Version: $(VERSION)' 'Libs: -L$${libdir} -laeo' 'Libs.private: -lcjson -lpcre2-8 -lm -lpthread' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -laeo' 'Libs.private: $(LIBS)' \
 	  'Cflags: -I$${includedir}' > $(BUILD)/aeo.pc
 	install -m 644 $(BUILD)/aeo.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/aeo.pc
 
