@@ -239,9 +239,13 @@ population: $(POPGEN)
 # C on the same cJSON, and against jq; needs jq and GNU time, installed here
 # when missing (like `deps`).
 BENCH_DIR := $(BUILD)/bench
-$(BENCH_DIR)/handwritten: tests/bench/handwritten.c Makefile | deps
+# The hand-written programs: a shape's conditions (hw.h) + the driver + a
+# reader (hw_read.h; hw_read_cjson.c here).
+HW_COMMON := tests/bench/hw_main.c tests/bench/hw_common.c tests/bench/hw_read_cjson.c
+HW_HEADERS := tests/bench/hw.h tests/bench/hw_read.h
+$(BENCH_DIR)/handwritten: tests/bench/hw_shenyang.c $(HW_COMMON) $(HW_HEADERS) Makefile | deps
 	@mkdir -p $(dir $@)
-	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lcjson -lm
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/bench/hw_shenyang.c $(HW_COMMON) -lcjson -lm
 
 $(BENCH_DIR)/micro: tests/bench/micro.c $(LIB) Makefile | deps
 	@mkdir -p $(dir $@)
