@@ -255,9 +255,25 @@ population: $(POPGEN)
 # C on the same cJSON, and against jq; needs jq and GNU time, installed here
 # when missing (like `deps`).
 BENCH_DIR := $(BUILD)/bench
-$(BENCH_DIR)/handwritten: tests/bench/handwritten.c Makefile | deps
+# The hand-written programs: a shape's conditions (hw.h) + the driver + a
+# reader (hw_read.h; hw_read_cjson.c here).
+HW_COMMON := tests/bench/hw_main.c tests/bench/hw_common.c tests/bench/hw_read_cjson.c
+HW_HEADERS := tests/bench/hw.h tests/bench/hw_read.h
+$(BENCH_DIR)/handwritten: tests/bench/hw_shenyang.c $(HW_COMMON) $(HW_HEADERS) Makefile | deps
 	@mkdir -p $(dir $@)
-	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lcjson -lm
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/bench/hw_shenyang.c $(HW_COMMON) -lcjson -lm
+
+# The generated shape: gen_shape writes its catalog and its hand-written C.
+$(BENCH_DIR)/gen_shape: tests/bench/gen_shape.c tests/bench/hw_common.c tests/bench/hw_read.h Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/bench/hw_common.c
+
+$(BENCH_DIR)/shape/hw_gen.c: $(BENCH_DIR)/gen_shape
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)$(BENCH_DIR)/gen_shape $(dir $@) $@
+
+$(BENCH_DIR)/hw_gen: $(BENCH_DIR)/shape/hw_gen.c $(HW_COMMON) $(HW_HEADERS) Makefile | deps
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) -Itests/bench $(CFLAGS) $(LDFLAGS) -o $@ $< $(HW_COMMON) -lcjson -lm
 
 $(BENCH_DIR)/micro: tests/bench/micro.c $(LIB) Makefile | deps
 	@mkdir -p $(dir $@)
@@ -280,8 +296,10 @@ bench-deps:
 	  echo "bench: could not install$$missing; the benchmark goes on without" >&2; \
 	fi
 
-bench: $(BIN) $(POPGEN) $(BENCH_DIR)/handwritten $(BENCH_DIR)/micro $(BENCH_DIR)/gen_catalog | deps bench-deps
-	@AEO=$(BIN) GEN=$(POPGEN) HW=$(BENCH_DIR)/handwritten MICRO=$(BENCH_DIR)/micro \
+bench: $(BIN) $(POPGEN) $(BENCH_DIR)/handwritten $(BENCH_DIR)/hw_gen $(BENCH_DIR)/micro \
+       $(BENCH_DIR)/gen_catalog | deps bench-deps
+	@AEO=$(BIN) GEN=$(POPGEN) HW=$(BENCH_DIR)/handwritten HW_GEN=$(BENCH_DIR)/hw_gen \
+	  SHAPE=$(BENCH_DIR)/shape MICRO=$(BENCH_DIR)/micro \
 	  GEN_CATALOG=$(BENCH_DIR)/gen_catalog OUT=$(BENCH_DIR) $(if $(N),N=$(N)) sh tests/bench/run.sh
 
 # The embedding tests (tests/embed/) build against aeo as `make install`
