@@ -275,6 +275,23 @@ $(BENCH_DIR)/shape/hw_gen.c: $(BENCH_DIR)/gen_shape
 $(BENCH_DIR)/hw_gen: $(BENCH_DIR)/shape/hw_gen.c $(HW_COMMON) $(HW_HEADERS) Makefile | deps
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) -Itests/bench $(CFLAGS) $(LDFLAGS) -o $@ $< $(HW_COMMON) -lcjson -lm
 
+# The same programs on simdjson On-Demand (hw_read_simdjson.cpp), whose
+# kernel is fixed when compiling: -march=native, the best for the machine
+# that runs the benchmark.
+HW_SJ_COMMON := tests/bench/hw_main.c tests/bench/hw_common.c
+HW_SJ_OBJ := $(BENCH_DIR)/hw_read_simdjson.o
+$(HW_SJ_OBJ): tests/bench/hw_read_simdjson.cpp tests/bench/hw_read.h Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CXX,$<)$(CXX) $(CXXWARN) -O2 -DNDEBUG -march=native -c -o $@ $<
+
+$(BENCH_DIR)/handwritten-sj: tests/bench/hw_shenyang.c $(HW_SJ_COMMON) $(HW_SJ_OBJ) $(HW_HEADERS) Makefile | deps
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/bench/hw_shenyang.c $(HW_SJ_COMMON) \
+	  $(HW_SJ_OBJ) -lsimdjson -lstdc++ -lm
+
+$(BENCH_DIR)/hw_gen-sj: $(BENCH_DIR)/shape/hw_gen.c $(HW_SJ_COMMON) $(HW_SJ_OBJ) $(HW_HEADERS) Makefile | deps
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) -Itests/bench $(CFLAGS) $(LDFLAGS) -o $@ $< $(HW_SJ_COMMON) $(HW_SJ_OBJ) \
+	  -lsimdjson -lstdc++ -lm
+
 $(BENCH_DIR)/micro: tests/bench/micro.c $(LIB) Makefile | deps
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
@@ -297,8 +314,9 @@ bench-deps:
 	fi
 
 bench: $(BIN) $(POPGEN) $(BENCH_DIR)/handwritten $(BENCH_DIR)/hw_gen $(BENCH_DIR)/micro \
-       $(BENCH_DIR)/gen_catalog | deps bench-deps
+       $(BENCH_DIR)/handwritten-sj $(BENCH_DIR)/hw_gen-sj $(BENCH_DIR)/gen_catalog | deps bench-deps
 	@AEO=$(BIN) GEN=$(POPGEN) HW=$(BENCH_DIR)/handwritten HW_GEN=$(BENCH_DIR)/hw_gen \
+	  HW_SJ=$(BENCH_DIR)/handwritten-sj HW_GEN_SJ=$(BENCH_DIR)/hw_gen-sj \
 	  SHAPE=$(BENCH_DIR)/shape MICRO=$(BENCH_DIR)/micro \
 	  GEN_CATALOG=$(BENCH_DIR)/gen_catalog OUT=$(BENCH_DIR) $(if $(N),N=$(N)) sh tests/bench/run.sh
 

@@ -26,6 +26,7 @@ export LC_ALL
 : "${MICRO:=build/release/bench/micro}" "${N:=200000}" "${RUNS:=5}" "${JOBS:=2}"
 : "${PASSES:=20}" "${MICRO_N:=20000}" "${OUT:=build/bench}" "${AS_OF:=2021-06-01}"
 : "${HW_GEN:=build/release/bench/hw_gen}" "${SHAPE:=build/release/bench/shape}"
+: "${HW_SJ:=build/release/bench/handwritten-sj}" "${HW_GEN_SJ:=build/release/bench/hw_gen-sj}"
 : "${LATER:=2021-11-01}" "${MEM_N:=1000000}" "${CHECK_SIZES:=10000 100000}" "${GEN_CATALOG:=build/release/bench/gen_catalog}"
 RULES=rules/shenyang
 mkdir -p "$OUT"
@@ -38,7 +39,7 @@ fail() {
     exit 1
 }
 
-for bin in "$AEO" "$GEN" "$HW" "$HW_GEN" "$MICRO" "$GEN_CATALOG"; do
+for bin in "$AEO" "$GEN" "$HW" "$HW_GEN" "$HW_SJ" "$HW_GEN_SJ" "$MICRO" "$GEN_CATALOG"; do
     [ -x "$bin" ] || fail "$bin is missing (run make bench)"
 done
 if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
@@ -102,6 +103,16 @@ shape_rules() {
     esac
 }
 shape_hw() { if [ "$1" = gen ]; then echo "$HW_GEN"; else echo "$HW"; fi; }
+# The same conditions reading with simdjson On-Demand (hw_read_simdjson.cpp).
+shape_hw_sj() { if [ "$1" = gen ]; then echo "$HW_GEN_SJ"; else echo "$HW_SJ"; fi; }
+# The table's name of a run: the hand-written programs by their reader.
+label() {
+    case $1 in
+    *-handwritten) echo "${1%-handwritten}: hand-written C (cJSON)" ;;
+    *-handwritten-sj) echo "${1%-handwritten-sj}: hand-written C (simdjson)" ;;
+    *) echo "$1" ;;
+    esac
+}
 shape_facts() { if [ "$1" = gen ]; then echo "$GEN_FACTS"; else echo "$FACTS"; fi; }
 shape_n() { if [ "$1" = gen ]; then echo "$GEN_N"; else echo "$N"; fi; }
 head -n "$GEN_N" "$FACTS" >"$GEN_FACTS"
@@ -109,7 +120,7 @@ head -n "$GEN_N" "$FACTS" >"$GEN_FACTS"
 echo "== end to end: $RUNS rounds, each running every program once (wall seconds, sorted)"
 names=""
 for shape in $SHAPES; do
-    names="$names $shape-handwritten $shape-aeo $shape-aeo-j$JOBS"
+    names="$names $shape-handwritten $shape-handwritten-sj $shape-aeo $shape-aeo-j$JOBS"
     [ "$shape" = shenyang ] && [ -n "$JQ" ] && names="$names $shape-jq"
 done
 for name in $names; do : >"$OUT/$name.times"; done
@@ -119,6 +130,7 @@ while [ "$round" -lt "$RUNS" ]; do
         f=$(shape_facts "$shape")
         # shellcheck disable=SC2046 # the paths are words
         run "$shape-handwritten" "$OUT/$shape-handwritten.jsonl" "$(shape_hw "$shape")" --as-of "$AS_OF" "$f"
+        run "$shape-handwritten-sj" "$OUT/$shape-handwritten-sj.jsonl" "$(shape_hw_sj "$shape")" --as-of "$AS_OF" "$f"
         run "$shape-aeo" "$OUT/$shape-aeo.jsonl" "$AEO" eval $(shape_rules "$shape") --facts "$f" --format jsonl \
             --as-of "$AS_OF"
         run "$shape-aeo-j$JOBS" "$OUT/$shape-aeo-j.jsonl" "$AEO" eval $(shape_rules "$shape") --facts "$f" \
@@ -148,7 +160,7 @@ same() {   # same WHAT EXPECTED ACTUAL
     fi
 }
 for shape in $SHAPES; do
-    for prog in aeo aeo-j jq; do
+    for prog in handwritten-sj aeo aeo-j jq; do
         [ -f "$OUT/$shape-$prog.jsonl" ] || continue
         [ "$prog" = jq ] && { [ "$shape" != shenyang ] || [ -z "$JQ" ]; } && continue
         same "$shape $prog" "$OUT/$shape-handwritten.jsonl" "$OUT/$shape-$prog.jsonl"
@@ -171,16 +183,19 @@ done
 
 echo
 echo "== load while measuring: $(uptime | sed 's/.*load average/load average/')"
-printf '%-30s %9s %12s %10s %8s %14s %8s\n' "program" "records" "records/s" "median s" "best s" "peak RSS MiB" "vs C"
+printf '%-36s %9s %12s %10s %8s %14s %8s %9s\n' "program" "records" "records/s" "median s" "best s" "peak RSS MiB" "vs C" "vs C(sj)"
 for shape in $SHAPES; do
     base=$(median "$shape-handwritten")
+    base_sj=$(median "$shape-handwritten-sj")
     for name in $names; do
         case $name in "$shape"-*) ;; *) continue ;; esac
         m=$(median "$name")
         b=$(best "$name")
         k=$(peak "$name")
-        awk -v n="$(shape_n "$shape")" -v m="$m" -v b="$b" -v k="$k" -v base="$base" -v name="$name" 'BEGIN {
-            printf "%-30s %9d %12.0f %10.3f %8.3f %14.1f %7.2fx\n", name, n, n / m, m, b, k / 1024, m / base }'
+        awk -v n="$(shape_n "$shape")" -v m="$m" -v b="$b" -v k="$k" -v base="$base" -v sj="$base_sj" \
+            -v name="$(label "$name")" 'BEGIN {
+            printf "%-36s %9d %12.0f %10.3f %8.3f %14.1f %7.2fx %8.2fx\n", name, n, n / m, m, b, k / 1024, m / base,
+                   m / sj }'
     done
 done
 for shape in $SHAPES; do
@@ -189,6 +204,10 @@ for shape in $SHAPES; do
         -v bb="$(best "$shape-handwritten")" -v j="$JOBS" -v s="$shape" 'BEGIN {
         printf "%s: aeo vs C %.2fx (medians), %.2fx (best runs); -j %s vs -j 1: %.2fx (medians), %.2fx (best runs)\n",
                s, m1 / m, b1 / bb, j, m1 / mj, b1 / bj }'
+    awk -v m1="$(median "$shape-aeo")" -v b1="$(best "$shape-aeo")" -v m="$(median "$shape-handwritten-sj")" \
+        -v bb="$(best "$shape-handwritten-sj")" -v c="$(median "$shape-handwritten")" -v s="$shape" 'BEGIN {
+        printf "%s: aeo vs hand-written C (simdjson) %.2fx (medians), %.2fx (best runs); hand-written C (simdjson) vs (cJSON) %.2fx\n",
+               s, m1 / m, b1 / bb, m / c }'
 done
 
 # micro SHAPE COUNT PASSES [WHICH]: the micro benchmark on the first COUNT
