@@ -77,7 +77,10 @@ LDFLAGS  := $(OPT)
 # names everything a static link of libaeo.a needs.
 LIBS     := -lcjson -lsimdjson -lstdc++ -lpcre2-8 -lm -lpthread
 CLI_LIBS := -ledit
-CXX      := g++
+# The C++ compiler goes with the C one: clang++ beside clang (MODE=fuzz's
+# sanitizer flags are clang's), else g++.  g++ is in DEPS_LIST either way:
+# it brings libstdc++'s headers, which clang++ uses too.
+CXX      := $(if $(findstring clang,$(CC)),$(subst clang,clang++,$(firstword $(CC))),g++)
 CXXWARN  := -std=c++17 -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wformat=2 -Wcast-qual
 ifeq ($(WERROR),1)
 CXXWARN  += -Werror
@@ -129,7 +132,8 @@ lib: $(LIB) $(SO)
 # empty: the machine's /).  pkg-config and python3 serve the embedding
 # tests (tests/embed: aeo.pc, embed.py through ctypes), groff the man page
 # test (tests/golden/docs/pkg_man), zsh the test of the zsh completion
-# (tests/golden/cli/pkg_completion_zsh).  Checked cheaply on every run;
+# (tests/golden/cli/pkg_completion_zsh), g++ and libsimdjson-dev the facts
+# reader's parser (runtime/json_simd.cpp).  Checked cheaply on every run;
 # apt-get runs only when something is missing.  DEPS_DRY=1 prints what
 # would be installed and installs nothing (tests/golden/cli/pkg_deps tests
 # the list that way, with a fake PATH and root).
