@@ -71,19 +71,33 @@ CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson
 # not :=, so that GCC_WARN asks the compiler only when a command runs.
 CFLAGS    = $(WARN) $(GCC_WARN) $(OPT) -fPIC -MMD -MP
 LDFLAGS  := $(OPT)
-LIBS     := -lcjson -lpcre2-8 -lm -lpthread
+# simdjson (runtime/json_simd.cpp, the facts reader's parser) is C++: its
+# one translation unit is compiled with $(CXX) and libstdc++ is linked
+# explicitly, so every link stays a $(CC) link and aeo.pc's Libs.private
+# names everything a static link of libaeo.a needs.
+LIBS     := -lcjson -lsimdjson -lstdc++ -lpcre2-8 -lm -lpthread
 CLI_LIBS := -ledit
+# The C++ compiler goes with the C one: clang++ beside clang (MODE=fuzz's
+# sanitizer flags are clang's), else g++.  g++ is in DEPS_LIST either way:
+# it brings libstdc++'s headers, which clang++ uses too.
+CXX      := $(if $(findstring clang,$(CC)),$(subst clang,clang++,$(firstword $(CC))),g++)
+CXXWARN  := -std=c++17 -Wall -Wextra -Wpedantic -Wshadow -Wundef -Wformat=2 -Wcast-qual
+ifeq ($(WERROR),1)
+CXXWARN  += -Werror
+endif
+CXXFLAGS  = $(CXXWARN) $(OPT) -fPIC -MMD -MP
 
 RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.c \
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c runtime/outcome.c runtime/width.c
+RUNTIME_CXX := runtime/json_simd.cpp
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
                lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c lang/text.c
 CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
                lang/cli/lineedit.c lang/cli/lsp.c lang/cli/lsp_features.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
-LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
+LIB_OBJS := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o) $(RUNTIME_CXX:%.cpp=$(BUILD)/obj/%.o) $(LANG_SRC:%.c=$(BUILD)/obj/%.o) \
             $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/lexer.o
 CLI_OBJS := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/diag_docs.o
 LIB      := $(BUILD)/libaeo.a
@@ -118,7 +132,8 @@ lib: $(LIB) $(SO)
 # empty: the machine's /).  pkg-config and python3 serve the embedding
 # tests (tests/embed: aeo.pc, embed.py through ctypes), groff the man page
 # test (tests/golden/docs/pkg_man), zsh the test of the zsh completion
-# (tests/golden/cli/pkg_completion_zsh).  Checked cheaply on every run;
+# (tests/golden/cli/pkg_completion_zsh), g++ and libsimdjson-dev the facts
+# reader's parser (runtime/json_simd.cpp).  Checked cheaply on every run;
 # apt-get runs only when something is missing.  DEPS_DRY=1 prints what
 # would be installed and installs nothing (tests/golden/cli/pkg_deps tests
 # the list that way, with a fake PATH and root).
@@ -127,6 +142,7 @@ DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=bin
              pkg-config=pkg-config python3=python3 flex=flex bison=bison node=nodejs npm=npm groff=groff-base zsh=zsh \
              /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
              /usr/include/pcre2.h=libpcre2-dev /usr/include/cmocka.h=libcmocka-dev \
+             g++=g++ /usr/include/simdjson.h=libsimdjson-dev \
              /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim
 
 deps:
@@ -171,6 +187,10 @@ $(SO): $(LIB_OBJS) $(BUILD)/aeo.map
 $(BUILD)/obj/%.o: %.c Makefile | deps
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.cpp Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CXX,$<)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 # Generated scanner and parser: only in build/, never committed.  Their
 # objects get the same flags; flex's skeleton needs -Wno-sign-conversion
@@ -239,9 +259,42 @@ population: $(POPGEN)
 # C on the same cJSON, and against jq; needs jq and GNU time, installed here
 # when missing (like `deps`).
 BENCH_DIR := $(BUILD)/bench
-$(BENCH_DIR)/handwritten: tests/bench/handwritten.c Makefile | deps
+# The hand-written programs: a shape's conditions (hw.h) + the driver + a
+# reader (hw_read.h; hw_read_cjson.c here).
+HW_COMMON := tests/bench/hw_main.c tests/bench/hw_common.c tests/bench/hw_read_cjson.c
+HW_HEADERS := tests/bench/hw.h tests/bench/hw_read.h
+$(BENCH_DIR)/handwritten: tests/bench/hw_shenyang.c $(HW_COMMON) $(HW_HEADERS) Makefile | deps
 	@mkdir -p $(dir $@)
-	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lcjson -lm
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/bench/hw_shenyang.c $(HW_COMMON) -lcjson -lm
+
+# The generated shape: gen_shape writes its catalog and its hand-written C.
+$(BENCH_DIR)/gen_shape: tests/bench/gen_shape.c tests/bench/hw_common.c tests/bench/hw_read.h Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/bench/hw_common.c
+
+$(BENCH_DIR)/shape/hw_gen.c: $(BENCH_DIR)/gen_shape
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)$(BENCH_DIR)/gen_shape $(dir $@) $@
+
+$(BENCH_DIR)/hw_gen: $(BENCH_DIR)/shape/hw_gen.c $(HW_COMMON) $(HW_HEADERS) Makefile | deps
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) -Itests/bench $(CFLAGS) $(LDFLAGS) -o $@ $< $(HW_COMMON) -lcjson -lm
+
+# The same programs on simdjson On-Demand (hw_read_simdjson.cpp), whose
+# kernel is fixed when compiling: -march=native, the best for the machine
+# that runs the benchmark.
+HW_SJ_COMMON := tests/bench/hw_main.c tests/bench/hw_common.c
+HW_SJ_OBJ := $(BENCH_DIR)/hw_read_simdjson.o
+$(HW_SJ_OBJ): tests/bench/hw_read_simdjson.cpp tests/bench/hw_read.h Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CXX,$<)$(CXX) $(CXXWARN) -O2 -DNDEBUG -march=native -c -o $@ $<
+
+$(BENCH_DIR)/handwritten-sj: tests/bench/hw_shenyang.c $(HW_SJ_COMMON) $(HW_SJ_OBJ) $(HW_HEADERS) Makefile | deps
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/bench/hw_shenyang.c $(HW_SJ_COMMON) \
+	  $(HW_SJ_OBJ) -lsimdjson -lstdc++ -lm
+
+$(BENCH_DIR)/hw_gen-sj: $(BENCH_DIR)/shape/hw_gen.c $(HW_SJ_COMMON) $(HW_SJ_OBJ) $(HW_HEADERS) Makefile | deps
+	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) -Itests/bench $(CFLAGS) $(LDFLAGS) -o $@ $< $(HW_SJ_COMMON) $(HW_SJ_OBJ) \
+	  -lsimdjson -lstdc++ -lm
 
 $(BENCH_DIR)/micro: tests/bench/micro.c $(LIB) Makefile | deps
 	@mkdir -p $(dir $@)
@@ -264,8 +317,11 @@ bench-deps:
 	  echo "bench: could not install$$missing; the benchmark goes on without" >&2; \
 	fi
 
-bench: $(BIN) $(POPGEN) $(BENCH_DIR)/handwritten $(BENCH_DIR)/micro $(BENCH_DIR)/gen_catalog | deps bench-deps
-	@AEO=$(BIN) GEN=$(POPGEN) HW=$(BENCH_DIR)/handwritten MICRO=$(BENCH_DIR)/micro \
+bench: $(BIN) $(POPGEN) $(BENCH_DIR)/handwritten $(BENCH_DIR)/hw_gen $(BENCH_DIR)/micro \
+       $(BENCH_DIR)/handwritten-sj $(BENCH_DIR)/hw_gen-sj $(BENCH_DIR)/gen_catalog | deps bench-deps
+	@AEO=$(BIN) GEN=$(POPGEN) HW=$(BENCH_DIR)/handwritten HW_GEN=$(BENCH_DIR)/hw_gen \
+	  HW_SJ=$(BENCH_DIR)/handwritten-sj HW_GEN_SJ=$(BENCH_DIR)/hw_gen-sj \
+	  SHAPE=$(BENCH_DIR)/shape MICRO=$(BENCH_DIR)/micro \
 	  GEN_CATALOG=$(BENCH_DIR)/gen_catalog OUT=$(BENCH_DIR) $(if $(N),N=$(N)) sh tests/bench/run.sh
 
 # The embedding tests (tests/embed/) build against aeo as `make install`
@@ -383,7 +439,7 @@ install-lib: $(LIB) $(SO)
 	install -m 644 lang/aeo.h $(DESTDIR)$(PREFIX)/include/aeo.h
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: aeo' 'Description: rules language for customs facilitation measures (embedding API)' \
-	  'Version: $(VERSION)' 'Libs: -L$${libdir} -laeo' 'Libs.private: -lcjson -lpcre2-8 -lm -lpthread' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -laeo' 'Libs.private: $(LIBS)' \
 	  'Cflags: -I$${includedir}' > $(BUILD)/aeo.pc
 	install -m 644 $(BUILD)/aeo.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/aeo.pc
 

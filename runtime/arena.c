@@ -38,10 +38,12 @@ struct aeo_arena {
     size_t last_size;
 };
 
-static void oom(void) {
+void aeo_out_of_memory(void) {
     fputs("aeo: out of memory\n", stderr);
     exit(2);
 }
+
+static void oom(void) { aeo_out_of_memory(); }
 
 void *aeo_xmalloc(size_t size) {
     void *p = malloc(size ? size : 1);

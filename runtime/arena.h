@@ -27,6 +27,9 @@ void *aeo_xrealloc(void *ptr, size_t size);
 void *aeo_xcalloc(size_t n, size_t size);
 /* strdup through the choke point; free with free(). */
 char *aeo_xstrdup(const char *s);
+/* What they do on exhaustion, for the one allocator outside the choke point
+ * that cannot report it (simdjson's first use: runtime/json_simd.cpp). */
+void aeo_out_of_memory(void) __attribute__((noreturn));
 
 typedef struct aeo_arena aeo_arena;
 

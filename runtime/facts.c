@@ -6,11 +6,17 @@
  *      (JSON Lines, one JSON array, or whitespace-separated documents),
  *      tracking only strings and bracket depth, in memory bounded by the
  *      largest record (capped at 64 MiB);
- *   2. validate() checks one record's text against RFC 8259 in one pass,
- *      because cJSON accepts what JSON does not (leading zeros, invalid UTF-8,
- *      lone surrogates), and reports the first error by line and column;
- *   3. cJSON builds a tree, and the decoder walks it with the schema, so
- *      every type error names a field path ("enterprise.address.city").
+ *   2. simdjson (runtime/json_simd.cpp, its validating DOM parser) checks
+ *      one record's text against RFC 8259 and parses it onto its tape; a
+ *      text it refuses goes to validate(), which checks it in one pass and
+ *      reports the first error by line and column (simdjson says only that
+ *      a text is wrong, never where);
+ *   3. the decoder walks the tape with the schema (tdec); a record with a
+ *      problem of any kind is decoded again by the careful path, cJSON's
+ *      tree walked by dec(), so every type error names a field path
+ *      ("enterprise.address.city") and is the first in schema order.
+ * So a good record costs one simdjson parse and one walk, and a bad one
+ * gets exactly the message it always had.
  *
  * Positions: a record carries the line and column of its first byte, and an
  * error inside it is reported at the absolute line of the input and the byte
@@ -55,11 +61,13 @@
  * block.  A record is kept only up to the size cap, so one endless line
  * cannot exhaust memory (getline has no cap).
  *
- * Speed (issue 7): a conservative fast validator (quick_valid) accepts the
- * common record in one tight pass and hands anything unusual to validate(),
- * which alone writes messages; cJSON allocates from a scratch arena during a
- * decode; the decoder finds fields through the record type's hash index and
- * builds the error path only when there is an error. */
+ * Speed (issues 7 and 17): simdjson validates and parses at about a
+ * gigabyte a second with the kernel libsimdjson picks for the CPU; texts
+ * longer than AEO_SJ_MAX_TEXT (256 KiB) take the careful path, so that the
+ * parser's memory (about 14 bytes per byte of text, per thread) stays
+ * small; cJSON allocates from a scratch arena during a careful decode; both
+ * decoders find fields through the record type's hash index and build the
+ * error path only when there is an error. */
 #include "runtime/facts.h"
 
 #include <errno.h>
@@ -75,11 +83,9 @@
 #include <sys/stat.h>
 
 #include <cJSON.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "runtime/celtime.h"
+#include "runtime/json_simd.h"
 
 /* cJSON's type tests, inline: the library's are calls into the shared
  * object, and the decoder makes several per member.  They read the public
@@ -382,273 +388,31 @@ static bool validate(const char *text, size_t len, jerr *e) {
     return true;
 }
 
-/* ---- the fast path ------------------------------------------------------ */
+/* ---- the fast path: simdjson -------------------------------------------- */
 
-/* A conservative validator for the common case: true only for texts that
- * validate() accepts, but it may say false for some valid ones (deep
- * nesting, surrogate pairs, control bytes in whitespace positions), which
- * validate() then decides, with its message.  It is the same grammar in
- * a tighter loop: string contents are scanned eight bytes at a time for the
- * bytes that need a closer look (quote, backslash, control, non-ASCII), so
- * the usual record of short ASCII keys and literals costs a few hundred
- * instructions rather than a state-machine step per byte. */
-#define QV_DEPTH 64
-
-/* The bytes of [w] that are '"', '\\', < 0x20 or >= 0x80, as the high bit of
- * each byte; the lowest set bit is exact (higher ones may be borrows). */
-static inline uint64_t special_bytes(uint64_t w) {
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    uint64_t zq = (q - ones) & ~q, zb = (b - ones) & ~b, lt = (w - ones * 0x20) & ~w;
-    return (zq | zb | lt | w) & highs;
-}
-
-/* [*p] at the opening quote; on success past the closing one. */
-static inline bool quick_string(const unsigned char *s, size_t len, size_t *p) {
-    size_t i = *p + 1;
-    for (;;) {
-#if defined(__SSE2__)
-        /* 16 bytes at a time: quote, backslash, and (as signed bytes below
-         * 0x20) both control bytes and bytes >= 0x80. */
-        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
-                      space = _mm_set1_epi8(0x20);
-        while (i + 16 <= len) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                     _mm_cmplt_epi8(v, space));
-            unsigned bits = (unsigned)_mm_movemask_epi8(m);
-            if (bits) {
-                i += (size_t)__builtin_ctz(bits);
-                break;
-            }
-            i += 16;
-        }
-#endif
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            uint64_t m = special_bytes(w);
-            if (m) {
-                i += (size_t)__builtin_ctzll(m) >> 3;
-                break;
-            }
-            i += 8;
-        }
-#endif
-        if (i >= len) return false;
-        unsigned c = s[i];
-        if (c == '"') {
-            *p = i + 1;
-            return true;
-        }
-        if (c == '\\') {
-            if (i + 1 >= len) return false;
-            unsigned x = s[i + 1];
-            if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' || x == 'r' ||
-                x == 't') {
-                i += 2;
-                continue;
-            }
-            if (x != 'u') return false;
-            long cp = hex4(s, len, i + 2);
-            /* \u0000, surrogates and bad digits: validate() says what. */
-            if (cp <= 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-            i += 6;
-            continue;
-        }
-        if (c < 0x20) return false;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n = utf8_len(s + i, len - i);
-        if (n == 0) return false;
-        i += n;
-    }
-}
-
-static inline bool quick_number(const unsigned char *s, size_t len, size_t *p) {
-    size_t i = *p;
-    if (s[i] == '-') i++;
-    if (i >= len || !is_digit(s[i])) return false;
-    if (s[i] == '0') {
-        i++;
-        if (i < len && is_digit(s[i])) return false;
-    } else {
-        while (i < len && is_digit(s[i])) i++;
-    }
-    if (i < len && s[i] == '.') {
-        i++;
-        if (i >= len || !is_digit(s[i])) return false;
-        while (i < len && is_digit(s[i])) i++;
-    }
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-')) i++;
-        if (i >= len || !is_digit(s[i])) return false;
-        while (i < len && is_digit(s[i])) i++;
-    }
-    *p = i;
-    return true;
-}
-
-/* skip_ws for the usual case of no whitespace at all. */
-static inline size_t qws(const unsigned char *s, size_t len, size_t p) {
-    return p < len && s[p] > ' ' ? p : skip_ws(s, len, p);
-}
-
-static bool quick_valid(const char *text, size_t len) {
-    const unsigned char *s = (const unsigned char *)text;
-    unsigned char stack[QV_DEPTH];
-    unsigned depth = 0;
-    size_t p = skip_ws(s, len, 0);
-    if (p == len || s[p] != '{') return false;
-    stack[depth++] = '{';
-    p = qws(s, len, p + 1);
-    if (p < len && s[p] == '}') {
-        p++;
-        goto closed;
-    }
-key:
-    if (p >= len || s[p] != '"' || !quick_string(s, len, &p)) return false;
-    p = qws(s, len, p);
-    if (p >= len || s[p] != ':') return false;
-    p = qws(s, len, p + 1);
-value:
-    if (p >= len) return false;
-    switch (s[p]) {
-    case '"':
-        if (!quick_string(s, len, &p)) return false;
-        break;
-    case 't':
-        if (len - p < 4 || memcmp(s + p, "true", 4) != 0) return false;
-        p += 4;
-        break;
-    case 'f':
-        if (len - p < 5 || memcmp(s + p, "false", 5) != 0) return false;
-        p += 5;
-        break;
-    case 'n':
-        if (len - p < 4 || memcmp(s + p, "null", 4) != 0) return false;
-        p += 4;
-        break;
-    case '{':
-    case '[':
-        if (depth == QV_DEPTH) return false;
-        stack[depth++] = s[p];
-        p = qws(s, len, p + 1);
-        if (p < len && s[p] == (stack[depth - 1] == '{' ? '}' : ']')) {
-            p++;
-            goto closed;
-        }
-        if (stack[depth - 1] == '{') goto key;
-        goto value;
-    default:
-        if (s[p] != '-' && !is_digit(s[p])) return false;
-        if (!quick_number(s, len, &p)) return false;
-        break;
-    }
-after:
-    p = qws(s, len, p);
-    if (p >= len) return false;
-    if (s[p] == ',') {
-        p = qws(s, len, p + 1);
-        if (stack[depth - 1] == '{') goto key;
-        goto value;
-    }
-    if (s[p] != (stack[depth - 1] == '{' ? '}' : ']')) return false;
-    p++;
-closed:
-    if (--depth > 0) goto after;
-    return skip_ws(s, len, p) == len;
-}
-
-/* An even quicker test, for texts on which cJSON is as strict as JSON:
- * true when every byte is printable ASCII (so no control byte, no invalid
- * UTF-8, no whitespace but the space, which both accept), there is no
- * backslash (so strings end at the next quote and hold no \u0000), every
- * number outside strings has JSON's grammar (cJSON would take 01, 1. and
- * 1.e5), and there are at most AEO_FACTS_MAX_DEPTH brackets (cJSON's
- * nesting limit is higher).  Everything else that can be wrong (structure,
- * literals, a value that is not an object, bytes after it) cJSON refuses
- * too, which the caller checks; then validate() finds the message.  One
- * SSE2 pass over 64-byte blocks; without SSE2 it says false. */
-static bool quick_lax(const char *text, size_t len) {
-#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const unsigned char *s = (const unsigned char *)text;
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20),
-                  below = _mm_set1_epi8('-' - 1), above = _mm_set1_epi8('9' + 1);
-    uint64_t in_carry = 0, num_carry = 0;
-    size_t opens = 0;
-    unsigned char tail[64];
-    for (size_t base = 0; base < len; base += 64) {
-        const unsigned char *b = s + base;
-        if (len - base < 64) {
-            /* The last, partial block: padded with spaces. */
-            memset(tail, ' ', sizeof tail);
-            memcpy(tail, b, len - base);
-            b = tail;
-        }
-        uint64_t q = 0, bad = 0, num = 0;
-#define QL_CHUNK(k)                                                                                        \
-        do {                                                                                               \
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * (k)));                    \
-            q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * (k));          \
-            bad |= (uint64_t)(unsigned)_mm_movemask_epi8(                                                  \
-                       _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmplt_epi8(v, space))) << (16 * (k));   \
-            num |= (uint64_t)(unsigned)_mm_movemask_epi8(                                                  \
-                       _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above))) << (16 * (k));   \
-        } while (0)
-        /* Signed compares: below 0x20 is a control byte or >= 0x80; the
-         * number bytes are '-', '.', '/' and the digits. */
-        QL_CHUNK(0);
-        QL_CHUNK(1);
-        QL_CHUNK(2);
-        QL_CHUNK(3);
-#undef QL_CHUNK
-        if (bad) return false;
-        /* Bytes inside strings: a prefix XOR of the quotes (a string's
-         * opening quote is inside, its closing quote outside). */
-        uint64_t in = q;
-        in ^= in << 1;
-        in ^= in << 2;
-        in ^= in << 4;
-        in ^= in << 8;
-        in ^= in << 16;
-        in ^= in << 32;
-        in ^= in_carry;
-        in_carry = (uint64_t)((int64_t)in >> 63);
-        num &= ~in;
-        /* A number token starts at a run of number bytes outside strings
-         * (in JSON it follows ':', ',', '[' or a space; "1e+05" makes a
-         * second run, "05", which quick_number refuses: a false alarm that
-         * only costs the careful path). */
-        uint64_t starts = num & ~((num << 1) | num_carry);
-        num_carry = num >> 63;
-        while (starts) {
-            size_t p = base + (size_t)__builtin_ctzll(starts);
-            starts &= starts - 1;
-            if (!quick_number(s, len, &p)) return false;
-            /* cJSON reads a token of these bytes: it must be the number. */
-            if (p < len && (s[p] == '.' || s[p] == 'e' || s[p] == 'E' || s[p] == '+' || s[p] == '-' ||
-                            s[p] == '/'))
-                return false;
-        }
-        if (len > 2 * AEO_FACTS_MAX_DEPTH) {
-            /* Deep nesting needs as many brackets as levels: count them
-             * (in a text this short there cannot be too many). */
-            for (unsigned k = 0; k < 64 && base + k < len; k++)
-                if (!(in >> k & 1) && (s[base + k] == '{' || s[base + k] == '[')) opens++;
-        }
-    }
-    return in_carry == 0 && opens <= AEO_FACTS_MAX_DEPTH;
-#else
-    (void)text;
-    (void)len;
+/* Whether the [len] bytes at [text] may hold the escape \u0000, which JSON
+ * allows and aeo refuses (a string value holding NUL) while simdjson
+ * accepts it: a text without a backslash cannot; one with the six bytes
+ * may (or may hold "\\u0000", an escaped backslash: validate() decides). */
+static bool may_hold_nul_escape(const char *text, size_t len) {
+    const char *end = text + len;
+    for (const char *p = memchr(text, '\\', len); p; p = memchr(p + 1, '\\', (size_t)(end - p - 1)))
+        if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0) return true;
     return false;
-#endif
 }
+
+/* Whether the text is exactly one JSON object that validate() accepts, by
+ * simdjson's validating parse (runtime/json_simd.h); false also when it
+ * cannot tell (a text longer than AEO_SJ_MAX_TEXT, \u0000, no memory),
+ * and validate() then decides, with its message.  simdjson is at least as
+ * strict as validate() everywhere else (it also refuses numbers beyond 64
+ * bits or a double's range, which validate() takes). */
+static bool sj_valid(const char *text, size_t len, aeo_sj_doc *doc) {
+    if (may_hold_nul_escape(text, len)) return false;
+    return aeo_sj_parse(text, len, doc) == AEO_SJ_OK && aeo_sj_type(doc, 1) == '{';
+}
+
+_Static_assert(AEO_SJ_MAX_DEPTH == AEO_FACTS_MAX_DEPTH, "simdjson's depth limit is the reader's");
 
 /* The absolute line and column of byte [off] of a text whose first byte is
  * at [line0]:[col0]. */
@@ -997,7 +761,8 @@ static aeo_facts_status emit_text(aeo_facts_reader *r, aeo_facts_item *it, const
      * 1, so aeo_facts_decode reports a syntax error at the same line and
      * column as this would. */
     if (!r->validate && r->rcol == 1) return AEO_FACTS_RECORD;
-    if (quick_valid(text, len) || validate(text, len, &e)) return AEO_FACTS_RECORD;
+    aeo_sj_doc doc;
+    if (sj_valid(text, len, &doc) || validate(text, len, &e)) return AEO_FACTS_RECORD;
     locate(text, e.off, r->rline, r->rcol, &line, &col);
     setmsg(r, "line %" PRIu64 ", column %" PRIu64 ": %s", line, col, e.what);
     it->error = r->msg;
@@ -1882,6 +1647,26 @@ static aeo_value new_record(dctx *d, const aeo_record_type *rt, aeo_value **slot
 
 static bool dec(dctx *d, const aeo_type *t, const cJSON *j, aeo_value *out);
 
+/* string, enum, bytes (base64), timestamp, duration <- the JSON string [s]
+ * of [n] bytes (unescaped), for both decoders. */
+static bool dec_text(dctx *d, const aeo_type *t, const char *s, size_t n, aeo_value *out) {
+    if (t->kind == AEO_T_BYTES) return base64_decode(d, s, n, out);
+    if (t->kind == AEO_T_TIMESTAMP) return parse_timestamp(d, s, n, out);
+    if (t->kind == AEO_T_DURATION) return parse_duration(d, s, n, out);
+    if (t->kind == AEO_T_ENUM) {
+        /* An interned enum value is shared, not copied. */
+        uint32_t k = 0;
+        while (k < t->n_enum && !(strlen(t->enum_values[k]) == n && memcmp(t->enum_values[k], s, n) == 0)) k++;
+        if (k == t->n_enum) return enum_miss(d, t, s, n);
+        if (t->enum_strs) {
+            *out = (aeo_value){.kind = AEO_V_STRING};
+            out->as.s = t->enum_strs[k];
+            return true;
+        }
+    }
+    return make_string(d, s, n, out);
+}
+
 /* dyn <- any JSON: integral numbers within ±(2^53-1) become int, other
  * numbers double, objects maps with string keys, arrays lists. */
 static bool dec_dyn(dctx *d, const cJSON *j, aeo_value *out) {
@@ -1905,9 +1690,8 @@ static bool dec_dyn(dctx *d, const cJSON *j, aeo_value *out) {
 
 /* record <- object: each schema field from the member of the same name;
  * members the schema does not declare are ignored. */
-/* The field of [rt] named [key] (cJSON's NUL-terminated member name). */
-static inline const aeo_field *key_field(const aeo_record_type *rt, const char *key) {
-    size_t len = strlen(key);
+/* The field of [rt] named by the [len] bytes at [key]. */
+static inline const aeo_field *key_field_n(const aeo_record_type *rt, const char *key, size_t len) {
     if (!rt->index) return aeo_record_type_find(rt, key, len);
     uint32_t i = aeo_field_hash(key, len) & rt->index_mask;
     for (uint32_t k; (k = rt->index[2 * i]) != 0; i = (i + 1) & rt->index_mask) {
@@ -1932,6 +1716,10 @@ static inline const aeo_field *key_field(const aeo_record_type *rt, const char *
         }
     }
     return NULL;
+}
+
+static inline const aeo_field *key_field(const aeo_record_type *rt, const char *key) {
+    return key_field_n(rt, key, strlen(key));
 }
 
 static bool dec_record_checked(dctx *d, const aeo_record_type *rt, const cJSON *obj, aeo_value *out);
@@ -2050,26 +1838,9 @@ static bool dec(dctx *d, const aeo_type *t, const cJSON *j, aeo_value *out) {
     case AEO_T_ENUM:
     case AEO_T_BYTES:
     case AEO_T_TIMESTAMP:
-    case AEO_T_DURATION: {
+    case AEO_T_DURATION:
         if (!J_IS_STRING(j)) return mismatch(d, t, j);
-        const char *s = j->valuestring;
-        size_t n = strlen(s);
-        if (t->kind == AEO_T_BYTES) return base64_decode(d, s, n, out);
-        if (t->kind == AEO_T_TIMESTAMP) return parse_timestamp(d, s, n, out);
-        if (t->kind == AEO_T_DURATION) return parse_duration(d, s, n, out);
-        if (t->kind == AEO_T_ENUM) {
-            /* An interned enum value is shared, not copied. */
-            uint32_t k = 0;
-            while (k < t->n_enum && !(strlen(t->enum_values[k]) == n && memcmp(t->enum_values[k], s, n) == 0)) k++;
-            if (k == t->n_enum) return enum_miss(d, t, s, n);
-            if (t->enum_strs) {
-                *out = (aeo_value){.kind = AEO_V_STRING};
-                out->as.s = t->enum_strs[k];
-                return true;
-            }
-        }
-        return make_string(d, s, n, out);
-    }
+        return dec_text(d, t, j->valuestring, strlen(j->valuestring), out);
     case AEO_T_LIST: {      /* list<T> <- array, each element a T */
         if (!J_IS_ARRAY(j)) return mismatch(d, t, j);
         const aeo_type *et = t->elem ? t->elem : &aeo_type_dyn;
@@ -2111,6 +1882,224 @@ static bool dec(dctx *d, const aeo_type *t, const cJSON *j, aeo_value *out) {
         return dec_record(d, t->rec, j, out);
     default:                /* type, error: not facts types */
         return derr(d, "cannot read %s from JSON", type_name(d, t));
+    }
+}
+
+/* ---- decoding simdjson's tape ------------------------------------------- */
+
+/* The decoder above, on the document simdjson parsed (runtime/json_simd.h)
+ * instead of a cJSON tree, for records without a problem: it builds the
+ * same value from the same text and says false at the first thing that is
+ * not plain (a duplicate field, a missing or null required field, a value
+ * of the wrong type, a number that needs a message), without a message;
+ * aeo_facts_decode then decodes the record again with cJSON and dec(), which
+ * finds the first error in schema order and writes it.  Whatever it
+ * allocated before saying false stays in the arena, unused.  Paths are kept
+ * as dec() keeps them: nested records store theirs. */
+static bool tdec(dctx *d, const aeo_sj_doc *doc, const aeo_type *t, size_t i, aeo_value *out);
+
+/* Whether the text may hold the number -0 (which simdjson reads as the
+ * integer 0, where a double field must keep the sign that strtod gives
+ * it): "-0" after a byte that can precede a value and before one that
+ * cannot continue the number.  Such bytes in a string ("a, -0 b") only
+ * send the record to the careful decode. */
+static bool text_has_minus_zero(const dctx *d) {
+    const char *s = d->text, *end = s + d->len;
+    for (const char *p = memchr(s, '-', d->len); p; p = memchr(p + 1, '-', (size_t)(end - p - 1))) {
+        if (end - p < 2 || p[1] != '0' || p == s) continue;
+        char b = p[-1], a = end - p > 2 ? p[2] : ' ';
+        if ((b == ':' || b == ',' || b == '[' || is_ws(b)) && !is_digit(a) && a != '.' && a != 'e' &&
+            a != 'E')
+            return true;
+    }
+    return false;
+}
+
+/* dec_integer on the tape: an int64, or a double that is integral, within
+ * ±(2^53-1), or ±2^53 written as an integer (simdjson reads integers
+ * exactly, so the value tells what the text says). */
+static bool tdec_integer(const aeo_sj_doc *doc, size_t i, bool is_uint, aeo_value *out) {
+    unsigned ty = aeo_sj_type(doc, i);
+    if (ty == 'l') {
+        int64_t v = aeo_sj_int64(doc, i);
+        if (v > (INT64_C(1) << 53) || v < -(INT64_C(1) << 53)) return false;
+        if (!is_uint) *out = aeo_int(v);
+        else if (v < 0) return false;
+        else *out = aeo_uint((uint64_t)v);
+        return true;
+    }
+    if (ty != 'd') return false;   /* 'u': beyond 2^63 */
+    double v = aeo_sj_double(doc, i);
+    if (v != trunc(v) || fabs(v) > MAX_EXACT) return false;
+    if (!is_uint) *out = aeo_int((int64_t)v);
+    else if (v < 0) return false;
+    else *out = aeo_uint((uint64_t)v);
+    return true;
+}
+
+/* A number as a double, as strtod reads its text (integers beyond 2^53
+ * round to the nearest double either way). */
+static bool tdec_double(const dctx *d, const aeo_sj_doc *doc, size_t i, double *v) {
+    unsigned ty = aeo_sj_type(doc, i);
+    if (ty == 'd') *v = aeo_sj_double(doc, i);
+    else if (ty == 'l') *v = (double)aeo_sj_int64(doc, i);
+    else if (ty == 'u') *v = (double)aeo_sj_uint64(doc, i);
+    else return false;
+    if (*v == 0 && ty == 'l' && text_has_minus_zero(d)) return false;
+    return isfinite(*v);
+}
+
+static bool tdec_dyn(dctx *d, const aeo_sj_doc *doc, size_t i, aeo_value *out) {
+    double v;
+    size_t n;
+    const char *s;
+    switch (aeo_sj_type(doc, i)) {
+    case 'n':
+        *out = aeo_null();
+        return true;
+    case 't':
+    case 'f':
+        *out = aeo_bool(aeo_sj_type(doc, i) == 't');
+        return true;
+    case 'l':
+    case 'u':
+    case 'd':
+        /* -0 reads as the int 0 both ways. */
+        if (aeo_sj_type(doc, i) == 'l' && aeo_sj_int64(doc, i) == 0) {
+            *out = aeo_int(0);
+            return true;
+        }
+        if (!tdec_double(d, doc, i, &v)) return false;
+        *out = v == trunc(v) && fabs(v) <= MAX_EXACT ? aeo_int((int64_t)v) : aeo_double(v);
+        return true;
+    case '"':
+        s = aeo_sj_str(doc, i, &n);
+        return make_string(d, s, n, out);
+    case '[':
+        return tdec(d, doc, &aeo_type_list_dyn, i, out);
+    case '{':
+        return tdec(d, doc, &aeo_type_map_dyn, i, out);
+    default:
+        return false;
+    }
+}
+
+/* dec_record's one pass, on the tape. */
+static bool tdec_record(dctx *d, const aeo_sj_doc *doc, const aeo_record_type *rt, size_t i,
+                        aeo_value *out) {
+    uint64_t seen_inline[4] = {0, 0, 0, 0};
+    uint32_t words = (rt->n_fields + 63) / 64;
+    uint64_t *seen = words <= 4 ? seen_inline : aeo_arena_zalloc(d->a, words * sizeof *seen);
+    aeo_value *slots;
+    aeo_value v = new_record(d, rt, &slots);
+    size_t end = aeo_sj_after(doc, i) - 1;   /* the '}' */
+    for (size_t k = i + 1; k < end;) {
+        size_t n;
+        const char *key = aeo_sj_str(doc, k, &n);
+        size_t j = k + 1;
+        k = aeo_sj_next(doc, j);
+        const aeo_field *f = key_field_n(rt, key, n);
+        if (!f) continue;
+        size_t fi = (size_t)(f - rt->fields);
+        uint64_t bit = UINT64_C(1) << (fi & 63);
+        if (seen[fi >> 6] & bit) return false;
+        seen[fi >> 6] |= bit;
+        unsigned ty = aeo_sj_type(doc, j);
+        if (ty == 'n') {
+            if (!f->optional) return false;
+            continue;
+        }
+        if (f->type->kind == AEO_T_BOOL) {
+            if (ty != 't' && ty != 'f') return false;
+            slots[f->slot] = aeo_bool(ty == 't');
+            continue;
+        }
+        size_t old = path_field(d, f->name);
+        if (!tdec(d, doc, f->type, j, &slots[f->slot])) return false;
+        path_pop(d, old);
+    }
+    for (uint32_t fi = 0; fi < rt->n_fields; fi++)
+        if (!rt->fields[fi].optional && !(seen[fi >> 6] >> (fi & 63) & 1)) return false;
+    *out = v;
+    return true;
+}
+
+/* dec() on the tape: the value at word [i] as type [t]. */
+static bool tdec(dctx *d, const aeo_sj_doc *doc, const aeo_type *t, size_t i, aeo_value *out) {
+    unsigned ty = aeo_sj_type(doc, i);
+    switch (t->kind) {
+    case AEO_T_DYN:
+        return tdec_dyn(d, doc, i, out);
+    case AEO_T_NULL:
+        if (ty != 'n') return false;
+        *out = aeo_null();
+        return true;
+    case AEO_T_BOOL:
+        if (ty != 't' && ty != 'f') return false;
+        *out = aeo_bool(ty == 't');
+        return true;
+    case AEO_T_INT:
+    case AEO_T_UINT:
+        return tdec_integer(doc, i, t->kind == AEO_T_UINT, out);
+    case AEO_T_DOUBLE: {
+        double v;
+        if (!tdec_double(d, doc, i, &v)) return false;
+        *out = aeo_double(v);
+        return true;
+    }
+    case AEO_T_STRING:
+    case AEO_T_ENUM:
+    case AEO_T_BYTES:
+    case AEO_T_TIMESTAMP:
+    case AEO_T_DURATION: {
+        if (ty != '"') return false;
+        size_t n;
+        const char *s = aeo_sj_str(doc, i, &n);
+        return dec_text(d, t, s, n, out);
+    }
+    case AEO_T_LIST: {
+        if (ty != '[') return false;
+        const aeo_type *et = t->elem ? t->elem : &aeo_type_dyn;
+        aeo_value l = aeo_list_new(d->a, aeo_sj_count(doc, i));
+        size_t end = aeo_sj_after(doc, i) - 1, n = 0;
+        for (size_t k = i + 1; k < end; k = aeo_sj_next(doc, k), n++) {
+            aeo_value item;
+            size_t old = path_index(d, n);
+            if (!tdec(d, doc, et, k, &item)) return false;
+            path_pop(d, old);
+            aeo_list_push(d->a, l.as.l, item);
+        }
+        *out = l;
+        return true;
+    }
+    case AEO_T_MAP: {
+        if (ty != '{') return false;
+        if (t->key && t->key->kind != AEO_T_STRING && t->key->kind != AEO_T_DYN) return false;
+        const aeo_type *vt = t->elem ? t->elem : &aeo_type_dyn;
+        aeo_value m = aeo_map_new(d->a, aeo_sj_count(doc, i));
+        size_t end = aeo_sj_after(doc, i) - 1;
+        for (size_t k = i + 1; k < end;) {
+            aeo_value key, val;
+            size_t kn, old = d->plen;
+            const char *ks = aeo_sj_str(doc, k, &kn);
+            size_t j = k + 1;
+            k = aeo_sj_next(doc, j);
+            const char *q = quote(d, ks, kn);
+            path_add(d, "[", 1);
+            path_add(d, q, strlen(q));
+            path_add(d, "]", 1);
+            if (!make_string(d, ks, kn, &key) || !tdec(d, doc, vt, j, &val)) return false;
+            if (!aeo_map_put(d->a, m.as.m, key, val)) return false;
+            path_pop(d, old);
+        }
+        *out = m;
+        return true;
+    }
+    case AEO_T_RECORD:
+        if (ty != '{') return false;
+        return tdec_record(d, doc, t->rec, i, out);
+    default:
+        return false;
     }
 }
 
@@ -2203,20 +2192,25 @@ bool aeo_facts_decode(aeo_arena *a, const aeo_record_type *root, const char *roo
                       const char **error) {
     jerr e;
     uint64_t el, ec;
-    /* Either the text is simple enough that what cJSON accepts is exactly
-     * JSON (quick_lax, checked against cJSON's end below), or it is
-     * validated first; a text cJSON refuses is validated for the message. */
-    bool lax = quick_lax(text, len);
-    if (!lax && !quick_valid(text, len) && !validate(text, len, &e)) goto syntax;
+    dctx d;
+    /* The fast path: simdjson validates and parses, tdec decodes.  A record
+     * it refuses, or one with a problem, takes the careful path below, whose
+     * messages say what and where. */
+    aeo_sj_doc doc;
+    if (sj_valid(text, len, &doc)) {
+        dctx_init(&d, a);
+        d.text = text;
+        d.len = len;
+        path_add(&d, root_name, strlen(root_name));
+        if (tdec_record(&d, &doc, root, 1, out)) return true;
+    }
+    /* The careful path: validate() for the message of a syntax error (it
+     * also accepts what simdjson cannot hold: integers beyond 64 bits,
+     * 1e400), then cJSON and dec() for schema errors. */
+    if (!validate(text, len, &e)) goto syntax;
     scratch *sc = json_scratch();
     const char *end = NULL;
     cJSON *j = scratch_parse(sc, text, len, &end);
-    if (lax && (!j || !J_IS_OBJECT(j) || skip_ws((const unsigned char *)text, len,
-                                                    (size_t)(end - text)) != len)) {
-        scratch_release(sc);
-        if (!validate(text, len, &e)) goto syntax;
-        j = NULL;
-    }
     if (!j || !J_IS_OBJECT(j)) {
         /* Valid JSON that cJSON still refuses: only out of memory. */
         scratch_release(sc);
@@ -2224,7 +2218,6 @@ bool aeo_facts_decode(aeo_arena *a, const aeo_record_type *root, const char *roo
                                   line);
         return false;
     }
-    dctx d;
     dctx_init(&d, a);
     d.text = text;
     d.len = len;

@@ -10,10 +10,14 @@
  *                separated by whitespace.
  * Reading is streamed: memory does not grow with the number of records.
  *
- * Decoding is strict where cJSON is lax: the record's text is first checked
- * against RFC 8259 (no leading zeros, valid UTF-8, no trailing garbage, no
- * control characters in strings), then parsed with cJSON and walked with the
- * schema.  Fields the schema does not declare are ignored.  A required field
+ * Decoding is strict: the record's text is checked against RFC 8259 (no
+ * leading zeros, valid UTF-8, no trailing garbage, no control characters in
+ * strings, no lone surrogates), by simdjson's validating parser, whose tape
+ * is then walked with the schema; a record simdjson refuses or that has a
+ * problem is read again by the careful path (aeo's own validator, for the
+ * line and column of a syntax error, then cJSON and the schema walk, for
+ * the field path), so messages do not depend on the fast path.  Fields the
+ * schema does not declare are ignored (but validated).  A required field
  * that is missing or null, a value of the wrong type, an int with a fraction
  * or beyond ±2^53 (where a double stops being exact), an enum value not
  * in the enum, or a malformed timestamp or duration string makes the record
@@ -137,7 +141,8 @@ aeo_facts_status aeo_facts_next(aeo_facts_reader *r, aeo_facts_item *item);
 /* Numbers (aeo_facts_decode): an int or uint field takes a JSON number whose
  * value is an integer within ±2^53 (2^53 itself only when written so, since
  * 2^53+1 reads as the same double); because cJSON keeps only the double,
- * 1.0 and 1e2 are accepted as 1 and 100.  A number that overflows a double
+ * 1.0 and 1e2 are accepted as 1 and 100 (the fast path, which reads
+ * integers exactly, gives the same values).  A number that overflows a double
  * (1e400) is an error in any field.  A dyn field holds an integral number
  * within ±(2^53-1) as int, any other as double.  A JSON string holding
  * \u0000 is rejected (cJSON would silently cut it there).  Syntax error

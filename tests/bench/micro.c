@@ -1,9 +1,10 @@
 /* micro: aeo's evaluation alone, the other half of the micro benchmark
  * (tests/bench/handwritten.c --micro is the same work in plain C).
  *
- *   micro RULES FACTS PASSES [--as-of DATE]
+ *   micro [--as-of DATE] FACTS PASSES PATH...
  *
- * Loads and compiles the catalog at RULES, decodes every record of FACTS
+ * Loads and compiles the catalog at the PATHs (files or directories, as
+ * `aeo eval` takes them), decodes every record of FACTS
  * once into memory, then evaluates every measure over every record PASSES
  * times (aeo_vm_begin, aeo_vm_measures for all of them, aeo_vm_end: what
  * `aeo eval` does per record, without reading, decoding or writing), and
@@ -26,16 +27,28 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 4) {
-        fputs("usage: micro RULES FACTS PASSES [--as-of DATE]\n", stderr);
+    const char *as_of_text = "2021-06-01";
+    int a = 1;
+    if (argc > 2 && strcmp(argv[1], "--as-of") == 0) {
+        as_of_text = argv[2];
+        a = 3;
+    }
+    if (argc - a < 3) {
+        fputs("usage: micro [--as-of DATE] FACTS PASSES PATH...\n", stderr);
         return 2;
     }
-    const char *as_of_text = argc > 5 && strcmp(argv[4], "--as-of") == 0 ? argv[5] : "2021-06-01";
-    long passes = atol(argv[3]);
+    const char *facts_path = argv[a];
+    long passes = atol(argv[a + 1]);
     aeo_catalog *c = aeo_catalog_new();
     const char *err = NULL;
-    if (!aeo_catalog_add_path(c, argv[1], &err) || !aeo_catalog_build(c, AEO_BUILD_COMPILE)) {
-        fprintf(stderr, "micro: %s: cannot load the catalog%s%s\n", argv[1], err ? ": " : "", err ? err : "");
+    for (int i = a + 2; i < argc; i++) {
+        if (!aeo_catalog_add_path(c, argv[i], &err)) {
+            fprintf(stderr, "micro: %s: cannot load the catalog%s%s\n", argv[i], err ? ": " : "", err ? err : "");
+            return 2;
+        }
+    }
+    if (!aeo_catalog_build(c, AEO_BUILD_COMPILE)) {
+        fprintf(stderr, "micro: cannot build the catalog\n");
         return 2;
     }
     const aeo_program *p = c->program;
@@ -45,14 +58,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "micro: bad date '%s'\n", as_of_text);
         return 2;
     }
-    FILE *in = fopen(argv[2], "rb");
+    FILE *in = fopen(facts_path, "rb");
     if (!in) {
-        perror(argv[2]);
+        perror(facts_path);
         return 2;
     }
     /* Decode every record once, into an arena of their own. */
     aeo_arena *facts = aeo_arena_new();
-    aeo_facts_reader *rd = aeo_facts_reader_new(in, argv[2]);
+    aeo_facts_reader *rd = aeo_facts_reader_new(in, facts_path);
     aeo_value *recs = NULL;
     size_t n = 0, cap = 0;
     for (;;) {

@@ -2,9 +2,15 @@
 # The driver of `make bench` (tests/bench/README.md says what it measures).
 #
 #   AEO=build/aeo GEN=build/release/generate HW=build/release/bench/handwritten \
+#   HW_GEN=build/release/bench/hw_gen SHAPE=build/release/bench/shape \
 #   MICRO=build/release/bench/micro sh tests/bench/run.sh
 #
-# Environment: N records (default 200000), RUNS timed runs of each program
+# Three shapes of catalog (the README says which): shenyang, flat and gen,
+# each against its hand-written C (HW: shenyang and flat, HW_GEN: gen, whose
+# catalog gen_shape wrote into SHAPE).
+#
+# Environment: N records (default 200000; the gen shape reads the first
+# GEN_N, default N/4), RUNS timed runs of each program
 # (default 5), JOBS threads for the parallel aeo row (default 2), PASSES and
 # MICRO_N for the micro benchmark (default 20 passes over 20000 records),
 # MEM_N records streamed for the memory figure (default 1000000),
@@ -19,17 +25,21 @@ export LC_ALL
 : "${AEO:=build/aeo}" "${GEN:=build/release/generate}" "${HW:=build/release/bench/handwritten}"
 : "${MICRO:=build/release/bench/micro}" "${N:=200000}" "${RUNS:=5}" "${JOBS:=2}"
 : "${PASSES:=20}" "${MICRO_N:=20000}" "${OUT:=build/bench}" "${AS_OF:=2021-06-01}"
+: "${HW_GEN:=build/release/bench/hw_gen}" "${SHAPE:=build/release/bench/shape}"
+: "${HW_SJ:=build/release/bench/handwritten-sj}" "${HW_GEN_SJ:=build/release/bench/hw_gen-sj}"
 : "${LATER:=2021-11-01}" "${MEM_N:=1000000}" "${CHECK_SIZES:=10000 100000}" "${GEN_CATALOG:=build/release/bench/gen_catalog}"
 RULES=rules/shenyang
 mkdir -p "$OUT"
+: "${GEN_N:=$((N / 4))}"
 FACTS=$OUT/facts-$N.jsonl
+GEN_FACTS=$OUT/facts-gen-$GEN_N.jsonl
 
 fail() {
     echo "bench: $*" >&2
     exit 1
 }
 
-for bin in "$AEO" "$GEN" "$HW" "$MICRO" "$GEN_CATALOG"; do
+for bin in "$AEO" "$GEN" "$HW" "$HW_GEN" "$HW_SJ" "$HW_GEN_SJ" "$MICRO" "$GEN_CATALOG"; do
     [ -x "$bin" ] || fail "$bin is missing (run make bench)"
 done
 if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
@@ -79,114 +89,173 @@ median() { sort -n "$OUT/$1.times" | awk '{t[NR] = $1} END {print t[int((NR + 1)
 peak() { sort -n -k2 "$OUT/$1.times" | tail -n 1 | awk '{print $2}'; }
 best() { sort -n "$OUT/$1.times" | head -n 1 | awk '{print $1}'; }
 
+# The shapes: NAME, the catalog's paths, the hand-written program, the
+# records.  shenyang: rules/shenyang (tiers first, a scope); flat: the same
+# 28 measures with `tier: all` and the tests in `when` (tests/bench/flat);
+# gen: the generated catalog of gen_shape (tests/bench/gen_shape.c), on the
+# first GEN_N records (each of its lines names 500 measures).
+SHAPES="shenyang flat gen"
+shape_rules() {
+    case $1 in
+    shenyang) echo "$RULES" ;;
+    flat) echo "$RULES/01_schema.aeo tests/bench/flat" ;;
+    gen) echo "$RULES/01_schema.aeo $SHAPE" ;;
+    esac
+}
+shape_hw() { if [ "$1" = gen ]; then echo "$HW_GEN"; else echo "$HW"; fi; }
+# The same conditions reading with simdjson On-Demand (hw_read_simdjson.cpp).
+shape_hw_sj() { if [ "$1" = gen ]; then echo "$HW_GEN_SJ"; else echo "$HW_SJ"; fi; }
+# The table's name of a run: the hand-written programs by their reader.
+label() {
+    case $1 in
+    *-handwritten) echo "${1%-handwritten}: hand-written C (cJSON)" ;;
+    *-handwritten-sj) echo "${1%-handwritten-sj}: hand-written C (simdjson)" ;;
+    *) echo "$1" ;;
+    esac
+}
+shape_facts() { if [ "$1" = gen ]; then echo "$GEN_FACTS"; else echo "$FACTS"; fi; }
+shape_n() { if [ "$1" = gen ]; then echo "$GEN_N"; else echo "$N"; fi; }
+head -n "$GEN_N" "$FACTS" >"$GEN_FACTS"
+
 echo "== end to end: $RUNS rounds, each running every program once (wall seconds, sorted)"
-names="handwritten aeo aeo-j$JOBS"
-[ -n "$JQ" ] && names="$names jq"
+names=""
+for shape in $SHAPES; do
+    names="$names $shape-handwritten $shape-handwritten-sj $shape-aeo $shape-aeo-j$JOBS"
+    [ "$shape" = shenyang ] && [ -n "$JQ" ] && names="$names $shape-jq"
+done
 for name in $names; do : >"$OUT/$name.times"; done
 round=0
 while [ "$round" -lt "$RUNS" ]; do
-    run handwritten "$OUT/handwritten.jsonl" "$HW" --as-of "$AS_OF" "$FACTS"
-    run aeo "$OUT/aeo.jsonl" "$AEO" eval "$RULES" --facts "$FACTS" --format jsonl --as-of "$AS_OF"
-    run "aeo-j$JOBS" "$OUT/aeo-j.jsonl" "$AEO" eval "$RULES" --facts "$FACTS" --format jsonl --as-of "$AS_OF" \
-        -j "$JOBS"
-    [ -n "$JQ" ] && run jq "$OUT/jq.jsonl" "$JQ" -n -c --arg as_of "$AS_OF" -f tests/bench/shenyang.jq "$FACTS"
+    for shape in $SHAPES; do
+        f=$(shape_facts "$shape")
+        # shellcheck disable=SC2046 # the paths are words
+        run "$shape-handwritten" "$OUT/$shape-handwritten.jsonl" "$(shape_hw "$shape")" --as-of "$AS_OF" "$f"
+        run "$shape-handwritten-sj" "$OUT/$shape-handwritten-sj.jsonl" "$(shape_hw_sj "$shape")" --as-of "$AS_OF" "$f"
+        run "$shape-aeo" "$OUT/$shape-aeo.jsonl" "$AEO" eval $(shape_rules "$shape") --facts "$f" --format jsonl \
+            --as-of "$AS_OF"
+        run "$shape-aeo-j$JOBS" "$OUT/$shape-aeo-j.jsonl" "$AEO" eval $(shape_rules "$shape") --facts "$f" \
+            --format jsonl --as-of "$AS_OF" -j "$JOBS"
+        if [ "$shape" = shenyang ] && [ -n "$JQ" ]; then
+            run "$shape-jq" "$OUT/$shape-jq.jsonl" "$JQ" -n -c --arg as_of "$AS_OF" -f tests/bench/shenyang.jq "$f"
+        fi
+    done
     round=$((round + 1))
 done
 for name in $names; do
-    printf '   %-22s' "$name"
+    printf '   %-26s' "$name"
     sort -n "$OUT/$name.times" | awk '{printf " %s", $1}'
     echo
 done
 
 echo "== outputs"
 status=0
-for name in aeo aeo-j jq; do
-    [ -f "$OUT/$name.jsonl" ] || continue
-    [ "$name" = jq ] && [ -z "$JQ" ] && continue
-    if cmp -s "$OUT/handwritten.jsonl" "$OUT/$name.jsonl"; then
-        echo "   $name: identical to handwritten ($(wc -l <"$OUT/$name.jsonl") lines)"
+same() {   # same WHAT EXPECTED ACTUAL
+    if cmp -s "$2" "$3"; then
+        echo "   $1: identical to handwritten ($(wc -l <"$3") lines)"
     else
-        echo "   $name: DIFFERS from handwritten:" >&2
-        cmp "$OUT/handwritten.jsonl" "$OUT/$name.jsonl" >&2
-        diff "$OUT/handwritten.jsonl" "$OUT/$name.jsonl" | head -n 6 >&2
+        echo "   $1: DIFFERS from handwritten:" >&2
+        cmp "$2" "$3" >&2
+        diff "$2" "$3" | head -n 6 >&2
         status=1
     fi
+}
+for shape in $SHAPES; do
+    for prog in handwritten-sj aeo aeo-j jq; do
+        [ -f "$OUT/$shape-$prog.jsonl" ] || continue
+        [ "$prog" = jq ] && { [ "$shape" != shenyang ] || [ -z "$JQ" ]; } && continue
+        same "$shape $prog" "$OUT/$shape-handwritten.jsonl" "$OUT/$shape-$prog.jsonl"
+    done
 done
-# The same comparison at the later date, one untimed run each.
-"$HW" --as-of "$LATER" "$FACTS" >"$OUT/later-handwritten.jsonl" 2>/dev/null
-"$AEO" eval "$RULES" --facts "$FACTS" --format jsonl --as-of "$LATER" >"$OUT/later-aeo.jsonl" 2>/dev/null
-[ -n "$JQ" ] && "$JQ" -n -c --arg as_of "$LATER" -f tests/bench/shenyang.jq "$FACTS" >"$OUT/later-jq.jsonl"
-for name in aeo jq; do
-    [ "$name" = jq ] && [ -z "$JQ" ] && continue
-    if cmp -s "$OUT/later-handwritten.jsonl" "$OUT/later-$name.jsonl"; then
-        echo "   $name as of $LATER: identical to handwritten ($(wc -l <"$OUT/later-$name.jsonl") lines)"
-    else
-        echo "   $name as of $LATER: DIFFERS from handwritten:" >&2
-        cmp "$OUT/later-handwritten.jsonl" "$OUT/later-$name.jsonl" >&2
-        diff "$OUT/later-handwritten.jsonl" "$OUT/later-$name.jsonl" | head -n 6 >&2
-        status=1
+# The same comparison at the later date, one untimed run each (the
+# generated shape reads no date).
+for shape in shenyang flat; do
+    "$HW" --as-of "$LATER" "$FACTS" >"$OUT/later-handwritten.jsonl" 2>/dev/null
+    # shellcheck disable=SC2046
+    "$AEO" eval $(shape_rules "$shape") --facts "$FACTS" --format jsonl --as-of "$LATER" >"$OUT/later-aeo.jsonl" \
+        2>/dev/null
+    same "$shape aeo as of $LATER" "$OUT/later-handwritten.jsonl" "$OUT/later-aeo.jsonl"
+    if [ "$shape" = shenyang ] && [ -n "$JQ" ]; then
+        "$JQ" -n -c --arg as_of "$LATER" -f tests/bench/shenyang.jq "$FACTS" >"$OUT/later-jq.jsonl"
+        same "$shape jq as of $LATER" "$OUT/later-handwritten.jsonl" "$OUT/later-jq.jsonl"
     fi
 done
 [ "$status" -eq 0 ] || fail "outputs differ: the figures below would be worthless"
 
-base=$(median handwritten)
-best_base=$(best handwritten)
 echo
-printf '%-24s %12s %10s %8s %14s %8s\n' "program ($N records)" "records/s" "median s" "best s" "peak RSS MiB" "vs C"
-for name in $names; do
-    m=$(median "$name")
-    b=$(best "$name")
-    k=$(peak "$name")
-    awk -v n="$N" -v m="$m" -v b="$b" -v k="$k" -v base="$base" -v name="$name" 'BEGIN {
-        printf "%-24s %12.0f %10.3f %8.3f %14.1f %7.2fx\n", name, n / m, m, b, k / 1024, m / base }'
+echo "== load while measuring: $(uptime | sed 's/.*load average/load average/')"
+printf '%-36s %9s %12s %10s %8s %14s %8s %9s\n' "program" "records" "records/s" "median s" "best s" "peak RSS MiB" "vs C" "vs C(sj)"
+for shape in $SHAPES; do
+    base=$(median "$shape-handwritten")
+    base_sj=$(median "$shape-handwritten-sj")
+    for name in $names; do
+        case $name in "$shape"-*) ;; *) continue ;; esac
+        m=$(median "$name")
+        b=$(best "$name")
+        k=$(peak "$name")
+        awk -v n="$(shape_n "$shape")" -v m="$m" -v b="$b" -v k="$k" -v base="$base" -v sj="$base_sj" \
+            -v name="$(label "$name")" 'BEGIN {
+            printf "%-36s %9d %12.0f %10.3f %8.3f %14.1f %7.2fx %8.2fx\n", name, n, n / m, m, b, k / 1024, m / base,
+                   m / sj }'
+    done
 done
-awk -v m1="$(median aeo)" -v mj="$(median "aeo-j$JOBS")" -v b1="$(best aeo)" -v bj="$(best "aeo-j$JOBS")" \
-    -v m="$base" -v a="$(median aeo)" -v bb="$best_base" -v ba="$(best aeo)" -v j="$JOBS" 'BEGIN {
-    printf "aeo vs C: %.2fx (medians), %.2fx (best runs); -j %s vs -j 1: %.2fx (medians), %.2fx (best runs)\n",
-           a / m, ba / bb, j, m1 / mj, b1 / bj }'
+for shape in $SHAPES; do
+    awk -v m1="$(median "$shape-aeo")" -v mj="$(median "$shape-aeo-j$JOBS")" -v b1="$(best "$shape-aeo")" \
+        -v bj="$(best "$shape-aeo-j$JOBS")" -v m="$(median "$shape-handwritten")" \
+        -v bb="$(best "$shape-handwritten")" -v j="$JOBS" -v s="$shape" 'BEGIN {
+        printf "%s: aeo vs C %.2fx (medians), %.2fx (best runs); -j %s vs -j 1: %.2fx (medians), %.2fx (best runs)\n",
+               s, m1 / m, b1 / bb, j, m1 / mj, b1 / bj }'
+    awk -v m1="$(median "$shape-aeo")" -v b1="$(best "$shape-aeo")" -v m="$(median "$shape-handwritten-sj")" \
+        -v bb="$(best "$shape-handwritten-sj")" -v c="$(median "$shape-handwritten")" -v s="$shape" 'BEGIN {
+        printf "%s: aeo vs hand-written C (simdjson) %.2fx (medians), %.2fx (best runs); hand-written C (simdjson) vs (cJSON) %.2fx\n",
+               s, m1 / m, b1 / bb, m / c }'
+done
 
-# micro COUNT PASSES [WHICH]: the micro benchmark on the first COUNT records
-# (WHICH: "aeo", only those in scope and in a tier, for which every measure
-# runs its condition).
+# micro SHAPE COUNT PASSES [WHICH]: the micro benchmark on the first COUNT
+# records (WHICH: "aeo", only those in scope and in a tier, for which every
+# Shenyang measure runs its condition).
 micro() {
-    count=$1
-    passes=$2
-    if [ "${3:-}" = aeo ]; then
-        echo "== evaluation alone: $passes passes over the first $count records in scope and in a tier, decoded once (best of $RUNS runs)"
+    shape=$1
+    count=$2
+    passes=$3
+    if [ "${4:-}" = aeo ]; then
+        what="the first $count records in scope and in a tier"
         grep -E '"credit":"(advanced|general)"' "$FACTS" | grep -E '"registered_area":"08|"declares_in_liaoning":true' |
             head -n "$count" >"$OUT/micro.jsonl"
     else
-        echo "== evaluation alone: $passes passes over the first $count records, decoded once (best of $RUNS runs)"
+        what="the first $count records"
         head -n "$count" "$FACTS" >"$OUT/micro.jsonl"
     fi
     count=$(wc -l <"$OUT/micro.jsonl")
     : >"$OUT/micro-hw.ns"
     : >"$OUT/micro-aeo.ns"
     for i in $(seq "$RUNS"); do
-        "$HW" --micro "$passes" --as-of "$AS_OF" "$OUT/micro.jsonl" >"$OUT/micro-hw.txt"
-        "$MICRO" "$RULES" "$OUT/micro.jsonl" "$passes" --as-of "$AS_OF" >"$OUT/micro-aeo.txt"
+        "$(shape_hw "$shape")" --micro "$passes" --as-of "$AS_OF" "$OUT/micro.jsonl" >"$OUT/micro-hw.txt"
+        # shellcheck disable=SC2046
+        "$MICRO" --as-of "$AS_OF" "$OUT/micro.jsonl" "$passes" $(shape_rules "$shape") >"$OUT/micro-aeo.txt"
         sed 's/.*: \([0-9.]*\) ns.*/\1/' "$OUT/micro-hw.txt" >>"$OUT/micro-hw.ns"
         sed 's/.*: \([0-9.]*\) ns.*/\1/' "$OUT/micro-aeo.txt" >>"$OUT/micro-aeo.ns"
     done
-    sed 's/^/   /' "$OUT/micro-hw.txt" "$OUT/micro-aeo.txt"
     counts() { sed 's/.*(applies \([0-9]*\), not \([0-9]*\), undecided \([0-9]*\).*/\1 \2 \3/' "$1"; }
     [ "$(counts "$OUT/micro-hw.txt")" = "$(counts "$OUT/micro-aeo.txt")" ] ||
-        fail "the micro benchmark's outcome counts differ"
+        fail "$shape: the micro benchmark's outcome counts differ: $(cat "$OUT/micro-hw.txt" "$OUT/micro-aeo.txt")"
     awk -v h="$(sort -n "$OUT/micro-hw.ns" | head -n 1)" -v a="$(sort -n "$OUT/micro-aeo.ns" | head -n 1)" \
-        -v n="$count" 'BEGIN {
-        printf "   %d records: handwritten %.1f ns/record, aeo %.1f ns/record: %.2fx\n", n, h, a, a / h }'
+        -v s="$shape" -v w="$what" -v p="$passes" 'BEGIN {
+        printf "   %-9s %-52s x %4d: C %9.1f, aeo %9.1f ns/record: %5.2fx\n", s, w, p, h, a, a / h }'
 }
 
 echo
-micro "$MICRO_N" "$PASSES"
-# The same where every record fits in the cache (aeo keeps about 1 KB per
-# decoded record, the hand-written program 48 bytes).
-micro $((MICRO_N / 10)) $((PASSES * 10))
-# The worst case for aeo: only AEOs in scope, so no measure is decided by its
-# gate and every one runs through the interpreter.
-micro $((MICRO_N / 10)) $((PASSES * 10)) aeo
-
-
+echo "== evaluation alone: records decoded once, all measures evaluated PASSES times; best of $RUNS runs"
+for shape in $SHAPES; do
+    p=$PASSES
+    [ "$shape" = gen ] && p=$((PASSES / 10 > 0 ? PASSES / 10 : 1))
+    micro "$shape" "$MICRO_N" "$p"
+    # The same where every record fits in the cache (aeo keeps about 1 KB
+    # per decoded record, the hand-written program 64 bytes).
+    micro "$shape" $((MICRO_N / 10)) $((p * 10))
+    # Records in scope and in a tier: no Shenyang measure is decided by its
+    # gate, every one runs through its condition.
+    micro "$shape" $((MICRO_N / 10)) $((p * 10)) aeo
+done
 
 echo
 echo "== memory: peak RSS while streaming $MEM_N records from the generator through a pipe"

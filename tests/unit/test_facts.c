@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "runtime/facts.h"
+#include "runtime/json_simd.h"
 
 /* ---- the schema ---------------------------------------------------------- */
 
@@ -1219,6 +1220,194 @@ static void decode_reader_items(void **state) {
     src_close(&s);
 }
 
+/* ---- the simdjson fast path and the careful path --------------------------- */
+
+/* [extra] padded with an ignored member "pad" so that the record is exactly
+ * [len] bytes long. */
+static const char *rec_of_len(aeo_arena *a, const char *extra, size_t len) {
+    const char *base = rec_json(a, NULL, extra);
+    size_t n = strlen(base) + strlen(",\"pad\":\"\"");
+    assert_true(len >= n);
+    char *pad = aeo_arena_alloc(a, len - n + 16);
+    memset(pad, 'y', len - n);
+    pad[len - n] = '\0';
+    char *ex = aeo_arena_printf(a, "%s%s\"pad\":\"%s\"", extra ? extra : "", extra ? "," : "", pad);
+    const char *r = rec_json(a, NULL, ex);
+    assert_int_equal(strlen(r), len);
+    return r;
+}
+
+static const char *const full_extra =
+    "\"certified_on\":\"2020-01-02\",\"address\":{\"city\":\"Shenyang\",\"province\":\"Liaoning\"},"
+    "\"employees\":12,\"revenue\":1.5e6,\"audit_period\":\"90s\",\"logo\":\"aGk=\","
+    "\"extra\":{\"n\":[1,2.5,-3,9007199254740993,\"\\u00e9\\ud83d\\ude00\",null,true]},"
+    "\"ratings\":{\"q\":4},\"under_investigation\":false";
+
+/* The same record decoded by simdjson (AEO_SJ_MAX_TEXT bytes, the longest
+ * it parses) and by the careful path (one byte more): the same values. */
+static void sj_fast_and_careful_agree(void **state) {
+    aeo_arena *a = *state;
+    aeo_value v[2];
+    const char *err;
+    for (int k = 0; k < 2; k++) {
+        const char *t = rec_of_len(a, full_extra, AEO_SJ_MAX_TEXT + (size_t)k);
+        if (!decode(a, t, &v[k], &err)) fail_msg("unexpected error: %s", err);
+    }
+    for (int k = 0; k < 2; k++) {
+        assert_str_value(slot(v[k], "uscc"), "U1");
+        assert_str_value(slot(v[k], "credit"), "advanced");
+        assert_int_equal(slot(v[k], "violations_12m").kind, AEO_V_INT);
+        assert_int_equal(slot(v[k], "employees").as.u, 12);
+        assert_true(slot(v[k], "revenue").as.d == 1.5e6);
+        assert_int_equal(slot(v[k], "certified_on").as.i, 1577923200);
+        assert_int_equal(slot(v[k], "audit_period").as.i, 90);
+        assert_int_equal(slot(v[k], "logo").as.s->len, 2);
+        aeo_value addr = slot(v[k], "address");
+        assert_string_equal(addr.as.r->path, "enterprise.address");
+        assert_str_value(slot(addr, "city"), "Shenyang");
+        aeo_value n = map_get(a, slot(v[k], "extra"), "n");
+        assert_int_equal(n.as.l->len, 7);
+        assert_int_equal(n.as.l->items[0].kind, AEO_V_INT);
+        assert_int_equal(n.as.l->items[1].kind, AEO_V_DOUBLE);
+        assert_int_equal(n.as.l->items[2].as.i, -3);
+        assert_int_equal(n.as.l->items[3].kind, AEO_V_DOUBLE);   /* beyond 2^53-1 */
+        assert_true(n.as.l->items[3].as.d == 9007199254740992.0);
+        assert_str_value(n.as.l->items[4], "\xc3\xa9\xf0\x9f\x98\x80");
+        assert_int_equal(n.as.l->items[5].kind, AEO_V_NULL);
+        assert_int_equal(map_get(a, slot(v[k], "ratings"), "q").as.i, 4);
+    }
+    /* A bad record gets the same message whichever path first saw it. */
+    for (int k = 0; k < 2; k++) {
+        decode_err(a, rec_of_len(a, "\"employees\":-1", AEO_SJ_MAX_TEXT + (size_t)k),
+                   "enterprise.employees: -1 is negative, expected uint");
+        decode_err(a, rec_of_len(a, "\"violations_12m\":1", AEO_SJ_MAX_TEXT + (size_t)k),
+                   "enterprise.violations_12m: duplicate key");
+    }
+}
+
+/* A length that claims 4 GiB or more is refused before a byte is read
+ * (simdjson's documents stop below 4 GiB; aeo's fast path at 256 KiB). */
+static void sj_length_claim_4gib(void **state) {
+    (void)state;
+    aeo_sj_doc doc;
+    char small[8] = "{}";
+    assert_int_equal(aeo_sj_parse(small, (size_t)4 << 30, &doc), AEO_SJ_UNAVAILABLE);
+    assert_int_equal(aeo_sj_parse(small, ((size_t)4 << 30) + 2, &doc), AEO_SJ_UNAVAILABLE);
+    assert_int_equal(aeo_sj_parse(small, AEO_SJ_MAX_TEXT + 1, &doc), AEO_SJ_UNAVAILABLE);
+    assert_int_equal(aeo_sj_parse(small, 2, &doc), AEO_SJ_OK);
+    assert_int_equal(aeo_sj_parse("{} x", 4, &doc), AEO_SJ_REFUSED);
+    /* A reader cap of 4 GiB and more holds (no 32-bit length anywhere). */
+    src s;
+    src_open(&s, "{\"a\":1}\n");
+    aeo_facts_reader_set_max_record(s.r, ((size_t)4 << 30) + 1);
+    expect_record(&s, 1, "{\"a\":1}");
+    expect_eof(&s);
+    src_close(&s);
+}
+
+/* What simdjson reads differently from strtod, or refuses while JSON
+ * allows it, comes out as the careful path says. */
+static void sj_numbers(void **state) {
+    aeo_arena *a = *state;
+    /* -0 in a double field keeps its sign (simdjson reads the int 0). */
+    aeo_value v = decode_ok(a, "\"revenue\":-0");
+    assert_int_equal(v.as.r->slots[9].kind, AEO_V_DOUBLE);
+    assert_true(signbit(v.as.r->slots[9].as.d));
+    v = decode_ok(a, "\"revenue\":0");
+    assert_false(signbit(v.as.r->slots[9].as.d));
+    v = decode_ok(a, "\"revenue\":0,\"uscc2\":\"a,-0 b\"");
+    assert_false(signbit(v.as.r->slots[9].as.d));
+    v = decode_ok(a, "\"extra\":-0");
+    assert_int_equal(v.as.r->slots[12].kind, AEO_V_INT);
+    /* Beyond 64 bits, or a double's range, in a field the schema ignores:
+     * valid JSON, so a good record. */
+    decode_ok(a, "\"unknown\":123456789012345678901234567890");
+    decode_ok(a, "\"unknown\":[1e400,-1e999]");
+    v = decode_ok(a, "\"extra\":18446744073709551616");
+    assert_int_equal(v.as.r->slots[12].kind, AEO_V_DOUBLE);
+    assert_true(v.as.r->slots[12].as.d == 18446744073709551616.0);
+    /* The integer edges, read exactly by simdjson. */
+    const char *err;
+    assert_true(decode(a, rec_json(a, "violations_12m", "\"violations_12m\":-9007199254740992"), &v, &err));
+    assert_int_equal(v.as.r->slots[6].as.i, -INT64_C(9007199254740992));
+    field_err(a, "violations_12m", "\"violations_12m\":-9007199254740993",
+              "enterprise.violations_12m: -9007199254740993 is beyond ±2^53, where JSON numbers stop"
+              " being exact");
+    field_err(a, NULL, "\"employees\":18446744073709551615",
+              "enterprise.employees: 18446744073709551615 is beyond ±2^53, where JSON numbers stop"
+              " being exact");
+    v = decode_ok(a, "\"employees\":9007199254740992");
+    assert_int_equal(v.as.r->slots[8].as.u, UINT64_C(9007199254740992));
+    field_err(a, NULL, "\"employees\":9007199254740992.0",
+              "enterprise.employees: 9007199254740992.0 is beyond ±2^53, where JSON numbers stop"
+              " being exact");
+    (void)v;
+}
+
+/* \u0000 is valid JSON that aeo refuses (simdjson takes it); an escaped
+ * backslash before "u0000" is an ordinary string. */
+static void sj_nul_escapes(void **state) {
+    aeo_arena *a = *state;
+    decode_err(a, "{\"a\":\"\\u0000\"}", "line 1, column 7: \\u0000 in a string is not supported");
+    decode_err(a, "{\"\\u0000\":1}", "line 1, column 3: \\u0000 in a string is not supported");
+    aeo_value v = decode_ok(a, "\"extra\":\"\\\\u0000\"");
+    assert_str_value(v.as.r->slots[12], "\\u0000");
+}
+
+/* JSON Lines records around the reader's 256 KiB blocks: one that ends at
+ * a block's last byte (its newline the first byte of the next), lines that
+ * straddle two blocks, and a last record that ends the input without a
+ * newline; each is read whole and decodes (simdjson gets its own padded
+ * copy: no record's bytes are read past its end). */
+static void sj_records_around_blocks(void **state) {
+    aeo_arena *a = *state;
+    const size_t block = (size_t)256 * 1024;
+    size_t cap = 3 * block + 4096, n = 0;
+    char *text = malloc(cap);
+    size_t lens[] = {block, 1000, block - 2000, 5000, 300};
+    size_t k = sizeof lens / sizeof *lens;
+    for (size_t i = 0; i < k; i++) {
+        char ex[32];
+        snprintf(ex, sizeof ex, "\"employees\":%zu", i);
+        const char *r = rec_of_len(a, ex, lens[i]);
+        memcpy(text + n, r, lens[i]);
+        n += lens[i];
+        if (i + 1 < k) text[n++] = '\n';
+    }
+    src s;
+    src_open_n(&s, text, n);
+    for (size_t i = 0; i < k; i++) {
+        aeo_value v;
+        const char *err;
+        assert_int_equal(nx(&s), AEO_FACTS_RECORD);
+        assert_int_equal(s.it.len, lens[i]);
+        assert_int_equal(s.it.line, i + 1);
+        if (!aeo_facts_decode(a, &enterprise_rt, "enterprise", s.it.text, s.it.len, s.it.line, &v,
+                              &err))
+            fail_msg("record %zu: %s", i, err);
+        assert_int_equal(v.as.r->slots[8].as.u, i);
+    }
+    expect_eof(&s);
+    src_close(&s);
+    /* The first record exactly at the reader's cap, the next one byte over
+     * it: the cap is inclusive. */
+    n = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const char *r = rec_of_len(a, NULL, 4096 + i);
+        memcpy(text + n, r, 4096 + i);
+        n += 4096 + i;
+        text[n++] = '\n';
+    }
+    src_open_n(&s, text, n);
+    aeo_facts_reader_set_max_record(s.r, 4096);
+    assert_int_equal(nx(&s), AEO_FACTS_RECORD);
+    assert_int_equal(s.it.len, 4096);
+    expect_bad(&s, 2, "line 2, column 1: record exceeds 4096 bytes");
+    expect_eof(&s);
+    src_close(&s);
+    free(text);
+}
+
 /* ---- from_value ---------------------------------------------------------- */
 
 static void put_kv(aeo_arena *a, aeo_value m, const char *key, aeo_value val) {
@@ -1495,6 +1684,11 @@ int main(void) {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(reader_jsonl_bad_line_in_middle),
+        T(sj_fast_and_careful_agree),
+        T(sj_length_claim_4gib),
+        T(sj_numbers),
+        T(sj_nul_escapes),
+        T(sj_records_around_blocks),
         T(reader_jsonl_blank_lines),
         T(reader_jsonl_crlf),
         T(reader_jsonl_trailing_garbage),
