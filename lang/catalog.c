@@ -23,6 +23,7 @@ aeo_catalog *aeo_catalog_new(void) {
     c->arena = aeo_arena_new();
     aeo_sources_init(&c->sources);
     aeo_diags_init(&c->diags);
+    c->check_steps = AEO_CHECK_STEPS;
     return c;
 }
 

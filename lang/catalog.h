@@ -59,7 +59,18 @@ typedef struct aeo_catalog {
 
     /* Filled by the compiler. */
     aeo_program *program;
+
+    /* The evaluation steps the build may still take for its own
+     * evaluations (the tests' facts, the lints): one budget for the whole
+     * of `aeo check`, AEO_CHECK_STEPS from aeo_catalog_new (an embedder or
+     * a fuzz harness may lower it before aeo_catalog_build). */
+    uint64_t check_steps;
 } aeo_catalog;
+
+/* The default of check_steps: 200,000,000 steps (loop iterations and
+ * calls), about 1.5 s of evaluation; a catalog's lints normally take a
+ * few thousand steps per measure (lang/README.md section 10). */
+#define AEO_CHECK_STEPS UINT64_C(200000000)
 
 aeo_catalog *aeo_catalog_new(void);
 /* aeo_catalog_free (declared in lang/aeo.h: the embedders' destructor is
