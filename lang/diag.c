@@ -324,7 +324,19 @@ void aeo_diags_print(const aeo_diags *d, const aeo_sources *src, FILE *out, bool
     char *text = NULL;
     size_t len = 0;
     FILE *mem = d->n > 1 ? open_memstream(&text, &len) : NULL;
-    for (uint32_t i = 0; i < d->n; i++) aeo_diag_print(&d->items[i], src, mem ? mem : out, color);
+    /* Past max_warnings, warnings are counted, not shown (errors stop
+     * being recorded at max_errors, with E0999). */
+    uint32_t shown = 0, hidden = 0;
+    for (uint32_t i = 0; i < d->n; i++) {
+        if (d->items[i].sev == AEO_SEV_WARNING && d->max_warnings && shown++ >= d->max_warnings) {
+            hidden++;
+            continue;
+        }
+        aeo_diag_print(&d->items[i], src, mem ? mem : out, color);
+    }
+    if (hidden)
+        fprintf(mem ? mem : out, "aeo: %u more warning%s not shown (--max-warnings N shows N, 0 all)\n", hidden,
+                hidden == 1 ? "" : "s");
     if (mem) {
         fclose(mem);
         fwrite(text, 1, len, out);
