@@ -65,6 +65,10 @@ typedef struct aeo_catalog {
      * of `aeo check`, AEO_CHECK_STEPS from aeo_catalog_new (an embedder or
      * a fuzz harness may lower it before aeo_catalog_build). */
     uint64_t check_steps;
+
+    /* The file or directory the last aeo_catalog_add_path failed on, when
+     * below the path it was given (arena); NULL otherwise. */
+    const char *failed_path;
 } aeo_catalog;
 
 /* The default of check_steps: 200,000,000 steps (loop iterations and
@@ -79,6 +83,10 @@ aeo_catalog *aeo_catalog_new(void);
  * recursively, sorted).  Reports an I/O problem as a returned false with a
  * message in *[err] (static or strerror text); parse errors go to diags. */
 bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err);
+/* After aeo_catalog_add_path(c, path, ...) failed: the path the problem is
+ * about, [path] itself or the file or directory below it that could not be
+ * read; what to print before the message. */
+const char *aeo_catalog_failed_path(const aeo_catalog *c, const char *path);
 /* Adds source text directly (tests, the REPL). */
 void aeo_catalog_add_text(aeo_catalog *c, const char *name, const char *text, size_t len);
 /* Declares variable [name] (copied) of [type] (which must outlive the

@@ -64,7 +64,7 @@ int aeo_cli_parse(const aeo_cli_opts *o, int fmt) {
     for (uint32_t i = 0; i < o->n_paths; i++) {
         const char *err;
         if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
+            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
             st = EXIT_USAGE;
         }
     }
@@ -217,7 +217,7 @@ int aeo_cli_fmt(const aeo_cli_opts *o, int fmt) {
     for (uint32_t i = 0; i < o->n_paths; i++) {
         const char *err;
         if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
+            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
             st = EXIT_USAGE;
         }
     }

@@ -209,7 +209,7 @@ static aeo_catalog *load_files(const aeo_cli_opts *o, int *status) {
     for (uint32_t i = 0; i < o->n_paths; i++) {
         const char *err = NULL;
         if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
+            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
             aeo_catalog_free(c);
             *status = EXIT_USAGE;
             return NULL;
