@@ -374,21 +374,30 @@ $(CONF_BIN): tests/conformance/runner.c $(LIB) Makefile | deps
 conformance: $(CONF_BIN) $(CONF_CASES) | deps
 	@$(CONF_RUN)
 
-# Fuzzing (clang's libFuzzer): each harness in tests/fuzz/ runs for
-# FUZZ_SECONDS (default 60) from a corpus seeded with the repository's rule
-# and facts files; a crash leaves its input in build/fuzz/.
+# Fuzzing (clang's libFuzzer): one harness per stage in tests/fuzz/
+# (fuzz_parse, fuzz_check, fuzz_compile, fuzz_facts, fuzz_eval), each run
+# for FUZZ_SECONDS (default 60) from build/fuzz/corpus/STAGE, seeded with
+# the committed tests/fuzz/corpus/STAGE (and, for the rule-file stages, the
+# repository's rule files; for facts, a slice of the Shenyang population).
+# libFuzzer adds what it finds to the build/ copy, never to tests/.  A
+# crash, a sanitizer report or an input slower than 30 s leaves the input
+# in build/fuzz/ and fails the target.  .ci/run runs it with FUZZ_SECONDS=20
+# (the fuzz smoke); CC=clang makes `deps` install clang when it is missing.
 FUZZ_SECONDS ?= 60
-FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_STAGES := parse check compile facts eval
+FUZZ_BINS := $(FUZZ_STAGES:%=build/fuzz/fuzz_%)
 fuzz: | deps
 	@$(MAKE) --no-print-directory MODE=fuzz CC=clang $(FUZZ_BINS)
-	@mkdir -p build/fuzz/corpus-check build/fuzz/corpus-facts
-	@cp rules/*/*.aeo tests/golden/*/*.aeo build/fuzz/corpus-check/ 2>/dev/null; \
-	  head -c 20000 rules/shenyang/enterprises.jsonl > build/fuzz/corpus-facts/shenyang.jsonl; \
-	  cp tests/golden/*/*.jsonl build/fuzz/corpus-facts/ 2>/dev/null; true
-	build/fuzz/fuzz_check -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
-	  -artifact_prefix=build/fuzz/ build/fuzz/corpus-check
-	build/fuzz/fuzz_facts -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
-	  -artifact_prefix=build/fuzz/ build/fuzz/corpus-facts
+	@for s in $(FUZZ_STAGES); do mkdir -p build/fuzz/corpus/$$s && cp tests/fuzz/corpus/$$s/* build/fuzz/corpus/$$s/; done
+	@for s in parse check compile; do cp rules/*/*.aeo tests/golden/*/*.aeo build/fuzz/corpus/$$s/ 2>/dev/null; done; \
+	  head -c 4000 rules/shenyang/enterprises.jsonl > build/fuzz/corpus/facts/shenyang.jsonl; true
+	@for s in $(FUZZ_STAGES); do \
+	  echo "fuzz: $$s, $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz_$$s -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=30 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/$$s- build/fuzz/corpus/$$s 2>build/fuzz/$$s.log || \
+	    { tail -n 60 build/fuzz/$$s.log; echo "fuzz: $$s FAILED (build/fuzz/$$s.log)"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^Done' build/fuzz/$$s.log | tr '\n' ' '; echo; \
+	done
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB) Makefile
 	@mkdir -p $(dir $@)

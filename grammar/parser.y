@@ -127,8 +127,10 @@ typedef struct aeo_parse_ctx {
 } aeo_parse_ctx;
 
 /* Growable arrays for semantic values (arena memory). */
-typedef struct { aeo_expr **v; uint32_t n, cap; } aeo_yy_exprs;
-typedef struct { aeo_expr **k, **v; uint32_t n, cap; } aeo_yy_entries;
+/* dropped: items past AEO_MAX_ITEMS, not kept (E0007 when the list, map or
+ * call is made). */
+typedef struct { aeo_expr **v; uint32_t n, cap, dropped; } aeo_yy_exprs;
+typedef struct { aeo_expr **k, **v; uint32_t n, cap, dropped; } aeo_yy_entries;
 typedef struct { aeo_operator op; uint32_t at; } aeo_yy_prefix;
 typedef struct { aeo_yy_prefix *v; uint32_t n, cap; } aeo_yy_ops;
 typedef struct { aeo_prop *v; uint32_t n, cap; bool err; } aeo_yy_props;
@@ -404,7 +406,29 @@ static aeo_expr *prefix(aeo_parse_ctx *c, const aeo_yy_ops *ops, aeo_expr *e) {
     return e;
 }
 
+/* An item past the limit of a list, map or call (AEO_MAX_ITEMS) is not
+ * kept: the construct is an error (E0007) whatever it holds, and keeping
+ * millions of items would cost memory out of proportion to the file (a
+ * 9 MB file holding one list of 4.48M ints took 610 MB).  A literal is
+ * given back to the arena when it is the newest allocation (the token
+ * after it, ',' or the closing bracket, allocates nothing), so that the
+ * items past the limit cost no memory. */
+static void drop_item(aeo_parse_ctx *c, aeo_expr *e) {
+    if (e->kind == AEO_EXPR_STRING || e->kind == AEO_EXPR_BYTES) {
+        if (!aeo_arena_give_back(c->arena, (void *)(uintptr_t)e->u.str.s, (size_t)e->u.str.len + 1)) return;
+    } else if (e->kind != AEO_EXPR_INT && e->kind != AEO_EXPR_UINT && e->kind != AEO_EXPR_DOUBLE &&
+               e->kind != AEO_EXPR_BOOL && e->kind != AEO_EXPR_NULL) {
+        return;
+    }
+    aeo_arena_give_back(c->arena, e, sizeof *e);
+}
+
 static aeo_yy_exprs exprs_push(aeo_parse_ctx *c, aeo_yy_exprs l, aeo_expr *e) {
+    if (l.n >= AEO_MAX_ITEMS) {
+        l.dropped++;
+        drop_item(c, e);
+        return l;
+    }
     l.v = grow(c, l.v, l.n, &l.cap, sizeof *l.v);
     l.v[l.n++] = e;
     return l;
@@ -417,6 +441,12 @@ static uint32_t exprs_depth(const aeo_yy_exprs *l) {
 }
 
 static aeo_yy_entries entries_push(aeo_parse_ctx *c, aeo_yy_entries m, aeo_expr *k, aeo_expr *v) {
+    if (m.n >= AEO_MAX_ITEMS) {
+        m.dropped++;
+        drop_item(c, v);
+        drop_item(c, k);
+        return m;
+    }
     uint32_t cap = m.cap;
     m.k = grow(c, m.k, m.n, &cap, sizeof *m.k);
     m.v = grow(c, m.v, m.n, &m.cap, sizeof *m.v);
@@ -445,6 +475,8 @@ static aeo_expr *call(aeo_parse_ctx *c, aeo_expr *target, const char *name, aeo_
     e->u.call.name_span = name_sp;
     e->u.call.args = args->v;
     e->u.call.n_args = args->n;
+    if (args->dropped)
+        report(c, AEO_E_TOO_LARGE, sp, "a call may have at most %d arguments", AEO_MAX_ITEMS);
     uint32_t d = exprs_depth(args);
     if (target) d = max_u32(d, target->depth);
     return limit(c, e, d);
@@ -470,6 +502,8 @@ static aeo_expr *list(aeo_parse_ctx *c, const aeo_yy_exprs *items, aeo_span sp) 
     aeo_expr *e = mk(c, AEO_EXPR_LIST, sp);
     e->u.list.items = items->v;
     e->u.list.n = items->n;
+    if (items->dropped)
+        report(c, AEO_E_TOO_LARGE, sp, "a list literal may have at most %d items", AEO_MAX_ITEMS);
     return limit(c, e, exprs_depth(items));
 }
 
@@ -478,6 +512,8 @@ static aeo_expr *map(aeo_parse_ctx *c, const aeo_yy_entries *m, aeo_span sp) {
     e->u.map.keys = m->k;
     e->u.map.vals = m->v;
     e->u.map.n = m->n;
+    if (m->dropped)
+        report(c, AEO_E_TOO_LARGE, sp, "a map literal may have at most %d entries", AEO_MAX_ITEMS);
     uint32_t d = 0;
     for (uint32_t i = 0; i < m->n; i++) d = max_u32(d, max_u32(m->k[i]->depth, m->v[i]->depth));
     return limit(c, e, d);
@@ -989,7 +1025,7 @@ expr
     ;
 
 map_lit
-    : '{' '}'                   { aeo_yy_entries none = {NULL, NULL, 0, 0}; $$ = map(ctx, &none, @$); }
+    : '{' '}'                   { aeo_yy_entries none = {NULL, NULL, 0, 0, 0}; $$ = map(ctx, &none, @$); }
     | '{' entries '}'           { $$ = map(ctx, &$2, @$); }
     | '{' entries ',' '}'       { $$ = map(ctx, &$2, @$); }
     ;
@@ -1081,10 +1117,10 @@ primary
     | RESERVED '(' args ')'     { $$ = reserved(ctx, $1, @1, @$); }
     | '.' RESERVED '(' args ')' { $$ = reserved(ctx, $2, @2, @$); }
     | '(' expr ')'              { $$ = paren(ctx, $2, @$); }
-    | '[' ']'                   { aeo_yy_exprs none = {NULL, 0, 0}; $$ = list(ctx, &none, @$); }
+    | '[' ']'                   { aeo_yy_exprs none = {NULL, 0, 0, 0}; $$ = list(ctx, &none, @$); }
     | '[' exprs ']'             { $$ = list(ctx, &$2, @$); }
     | '[' exprs ',' ']'         { $$ = list(ctx, &$2, @$); }
-    | '{' '}'                   { aeo_yy_entries none = {NULL, NULL, 0, 0}; $$ = map(ctx, &none, @$); }
+    | '{' '}'                   { aeo_yy_entries none = {NULL, NULL, 0, 0, 0}; $$ = map(ctx, &none, @$); }
     | '{' entries '}'           { $$ = map(ctx, &$2, @$); }
     | '{' entries ',' '}'       { $$ = map(ctx, &$2, @$); }
     | INT_LIT
@@ -1099,18 +1135,18 @@ primary
 
 /* args -> [expr {',' expr}] (no trailing comma, as in CEL) */
 args
-    : %empty                    { $$ = (aeo_yy_exprs){NULL, 0, 0}; }
+    : %empty                    { $$ = (aeo_yy_exprs){NULL, 0, 0, 0}; }
     | exprs
     ;
 
 exprs
-    : expr                      { $$ = exprs_push(ctx, (aeo_yy_exprs){NULL, 0, 0}, $1); }
+    : expr                      { $$ = exprs_push(ctx, (aeo_yy_exprs){NULL, 0, 0, 0}, $1); }
     | exprs ',' expr            { $$ = exprs_push(ctx, $1, $3); }
     ;
 
 /* entries -> expr ':' expr {',' expr ':' expr} */
 entries
-    : expr ':' expr             { $$ = entries_push(ctx, (aeo_yy_entries){NULL, NULL, 0, 0}, $1, $3); }
+    : expr ':' expr             { $$ = entries_push(ctx, (aeo_yy_entries){NULL, NULL, 0, 0, 0}, $1, $3); }
     | entries ',' expr ':' expr { $$ = entries_push(ctx, $1, $3, $5); }
     ;
 

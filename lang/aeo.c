@@ -63,7 +63,7 @@ aeo_catalog *aeo_catalog_load(const char *const *paths, size_t npaths, char **di
     for (size_t i = 0; ok && i < npaths; i++) {
         const char *err = NULL;
         if (!aeo_catalog_add_path(c, paths[i], &err)) {
-            aeo_buf_printf(&text, "aeo: %s: %s\n", paths[i], err);
+            aeo_buf_printf(&text, "aeo: %s: %s\n", aeo_catalog_failed_path(c, paths[i]), err);
             ok = false;
         }
     }

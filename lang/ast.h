@@ -132,7 +132,8 @@ struct aeo_expr {
     uint32_t depth;       /* nesting depth, for the parser's limit */
     uint32_t chain;       /* parser: operands in this && or || chain (0: not one) */
     uint32_t chain_leaf;  /* parser: the deepest operand of the chain */
-    bool paren;           /* parser: written in parentheses, (expr); fmt keeps them */
+    /* The members are ordered so that none has padding: a node is 96 bytes
+     * on LP64, and a list literal costs that per item. */
     union {
         bool b;
         int64_t i;
@@ -145,8 +146,8 @@ struct aeo_expr {
         struct {
             aeo_expr *target;          /* receiver, NULL for a global call */
             const char *name;
-            aeo_span name_span;
             aeo_expr **args;
+            aeo_span name_span;
             uint32_t n_args;
         } call;
         struct { aeo_expr **items; uint32_t n; } list;
@@ -161,6 +162,7 @@ struct aeo_expr {
     aeo_ref_kind ref;
     uint32_t ref_index;
     int32_t macro;            /* CALL with ref MACRO: which aeo_macro */
+    bool paren;               /* parser: written in parentheses, (expr); fmt keeps them */
     bool facts_reported;      /* a schema error was reported here (one per node) */
 };
 
@@ -204,6 +206,10 @@ typedef enum {
 /* Parameters a function may take: its frame's locals hold them and its
  * comprehensions' slots (255 in all). */
 #define AEO_MAX_PARAMS 32
+/* Items of a list literal, entries of a map literal, arguments of a call:
+ * the parser keeps this many and reports E0007 past it (bytecode counts them
+ * in 16 bits). */
+#define AEO_MAX_ITEMS 65535
 
 /* A parameter of a function: def f(name: type, ...) = expr */
 typedef struct aeo_param {

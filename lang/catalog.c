@@ -23,6 +23,7 @@ aeo_catalog *aeo_catalog_new(void) {
     c->arena = aeo_arena_new();
     aeo_sources_init(&c->sources);
     aeo_diags_init(&c->diags);
+    c->check_steps = AEO_CHECK_STEPS;
     return c;
 }
 
@@ -101,17 +102,27 @@ static bool has_suffix(const char *s, const char *suffix) {
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Collects the *.aeo files under [dir] into [out] (malloc'd paths). */
-static bool walk(const char *dir, char ***out, uint32_t *n, uint32_t *cap, int depth, const char **err) {
-    if (depth > 64) {
-        *err = "directory tree too deep";
-        return false;
+/* Records the first problem of aeo_catalog_add_path: [what] about [path]. */
+static bool path_failed(aeo_catalog *c, const char *path, const char *what, const char **err) {
+    if (!c->failed_path) {
+        c->failed_path = aeo_arena_strdup(c->arena, path);
+        *err = what;
     }
+    return false;
+}
+
+const char *aeo_catalog_failed_path(const aeo_catalog *c, const char *path) {
+    return c->failed_path ? c->failed_path : path;
+}
+
+/* Collects the *.aeo files under [dir] into [out] (malloc'd paths).  A
+ * directory or file that cannot be read is an error about it, by its own
+ * name (c->failed_path), not about the directory it was found in. */
+static bool walk(aeo_catalog *c, const char *dir, char ***out, uint32_t *n, uint32_t *cap, int depth,
+                 const char **err) {
+    if (depth > 64) return path_failed(c, dir, "directory tree too deep", err);
     DIR *d = opendir(dir);
-    if (!d) {
-        *err = strerror(errno);
-        return false;
-    }
+    if (!d) return path_failed(c, dir, strerror(errno), err);
     struct dirent *ent;
     bool ok = true;
     while ((ent = readdir(d))) {
@@ -121,11 +132,13 @@ static bool walk(const char *dir, char ***out, uint32_t *n, uint32_t *cap, int d
         snprintf(path, len, "%s%s%s", dir, has_suffix(dir, "/") ? "" : "/", ent->d_name);
         struct stat st;
         if (stat(path, &st) != 0) {
+            /* A dangling link is skipped, unless it names a rule file. */
+            if (errno != ENOENT || has_suffix(ent->d_name, ".aeo")) ok = path_failed(c, path, strerror(errno), err);
             free(path);
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            ok &= walk(path, out, n, cap, depth + 1, err);
+            ok &= walk(c, path, out, n, cap, depth + 1, err);
             free(path);
         } else if (S_ISREG(st.st_mode) && has_suffix(ent->d_name, ".aeo")) {
             if (*n == *cap) {
@@ -143,6 +156,7 @@ static bool walk(const char *dir, char ***out, uint32_t *n, uint32_t *cap, int d
 
 bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err) {
     struct stat st;
+    c->failed_path = NULL;
     if (stat(path, &st) != 0) {
         *err = strerror(errno);
         return false;
@@ -150,13 +164,12 @@ bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err) {
     if (S_ISDIR(st.st_mode)) {
         char **files = NULL;
         uint32_t n = 0, cap = 0;
-        bool ok = walk(path, &files, &n, &cap, 0, err);
+        bool ok = walk(c, path, &files, &n, &cap, 0, err);
         qsort(files, n, sizeof *files, cmp_str);
         for (uint32_t i = 0; i < n; i++) {
             uint32_t src;
             if (ok && !aeo_sources_load(&c->sources, files[i], &src)) {
-                *err = errno == EFBIG ? "file larger than 64 MiB" : strerror(errno);
-                ok = false;
+                ok = path_failed(c, files[i], errno == EFBIG ? "file larger than 64 MiB" : strerror(errno), err);
             } else if (ok) {
                 parse_source(c, src);
             }

@@ -59,6 +59,16 @@ typedef struct aeo_catalog {
 
     /* Filled by the compiler. */
     aeo_program *program;
+
+    /* The evaluation steps the build may still take for its own
+     * evaluations (the tests' facts, the lints): one budget for the whole
+     * of `aeo check`, AEO_CHECK_STEPS from aeo_catalog_new (an embedder or
+     * a fuzz harness may lower it before aeo_catalog_build). */
+    uint64_t check_steps;
+
+    /* The file or directory the last aeo_catalog_add_path failed on, when
+     * below the path it was given (arena); NULL otherwise. */
+    const char *failed_path;
 } aeo_catalog;
 
 /* Examples in messages speak the catalog's own names: the facts root's
@@ -67,6 +77,12 @@ typedef struct aeo_catalog {
  * one, else the first ("uscc" without a schema or fields). */
 const char *aeo_catalog_root_word(const aeo_catalog *c);
 const char *aeo_catalog_example_field(const aeo_catalog *c, bool optional);
+
+/* The default of check_steps: 200,000,000 steps (loop iterations and
+ * calls), about 1.5 s of evaluation; a catalog's lints normally take a
+ * few thousand steps per measure (lang/README.md section 10). */
+#define AEO_CHECK_STEPS UINT64_C(200000000)
+
 aeo_catalog *aeo_catalog_new(void);
 /* aeo_catalog_free (declared in lang/aeo.h: the embedders' destructor is
  * this one) frees the catalog, its program and everything it loaded. */
@@ -74,6 +90,10 @@ aeo_catalog *aeo_catalog_new(void);
  * recursively, sorted).  Reports an I/O problem as a returned false with a
  * message in *[err] (static or strerror text); parse errors go to diags. */
 bool aeo_catalog_add_path(aeo_catalog *c, const char *path, const char **err);
+/* After aeo_catalog_add_path(c, path, ...) failed: the path the problem is
+ * about, [path] itself or the file or directory below it that could not be
+ * read; what to print before the message. */
+const char *aeo_catalog_failed_path(const aeo_catalog *c, const char *path);
 /* Adds source text directly (tests, the REPL). */
 void aeo_catalog_add_text(aeo_catalog *c, const char *name, const char *text, size_t len);
 /* Declares variable [name] (copied) of [type] (which must outlive the

@@ -2629,6 +2629,7 @@ bool aeo_check_catalog(aeo_catalog *cat) {
 
     /* 1. Gather declarations. */
     aeo_decl *first_catalog = NULL;
+    name_table test_names = {0};   /* tests by name, for duplicates */
     for (uint32_t f = 0; f < cat->n_files; f++) {
         for (uint32_t i = 0; i < cat->files[f].n_decls; i++) {
             aeo_decl *d = &cat->files[f].decls[i];
@@ -2677,13 +2678,13 @@ bool aeo_check_catalog(aeo_catalog *cat) {
                 declare(&ck, &ck.names, d);
                 break;
             case AEO_DECL_TEST: {
-                for (uint32_t j = 0; j < cat->tests.n; j++) {
-                    if (strcmp(cat->tests.items[j]->name, d->name) == 0) {
-                        aeo_diag *g = aeo_diag_add(ck.d, AEO_E_DUPLICATE, d->name_span, "test \"%s\" is declared twice",
-                                                   d->name);
-                        aeo_diag_note(ck.d, g, &cat->tests.items[j]->name_span, "first declared here");
-                        break;
-                    }
+                const aeo_decl *first = table_get(&test_names, d->name);
+                if (first) {
+                    aeo_diag *g = aeo_diag_add(ck.d, AEO_E_DUPLICATE, d->name_span, "test \"%s\" is declared twice",
+                                               d->name);
+                    aeo_diag_note(ck.d, g, &first->name_span, "first declared here");
+                } else {
+                    table_put(&test_names, d->name, d);
                 }
                 d->index = cat->tests.n;
                 push_decl(&cat->tests, d);
@@ -2693,6 +2694,7 @@ bool aeo_check_catalog(aeo_catalog *cat) {
             }
         }
     }
+    free(test_names.slots);
     cat->catalog = first_catalog;
     cat->facts = ck.facts_decl;
 

@@ -17,8 +17,9 @@
  * The caret line repeats the source line's tabs at the same positions, so
  * the caret lines up whatever the terminal's tab width; other characters
  * before the span become one space each (a valid UTF-8 sequence is one
- * character).  Control bytes and invalid UTF-8 in the source line print as
- * '?'.  A span that starts at the end of its line (or of the file) gets a
+ * character).  Control characters (C0 but tab, DEL, C1) and invalid UTF-8
+ * in the source line print as one '?' each (aeo_printable_put, the one
+ * home of terminal-safe text).  A span that starts at the end of its line (or of the file) gets a
  * single '^' after the last character; a span running over several lines is
  * underlined to the end of its first line.  Very long lines (generated
  * files, minified JSON) are shown as a window of about 300 bytes around the
@@ -28,6 +29,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lang/printable.h"
 
 /* The code table, from the X-macro list. */
 static const struct {
@@ -166,37 +169,11 @@ void aeo_diags_sort(aeo_diags *d) {
 #define LONG_LINE 300
 #define WINDOW_BEFORE 100
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one
- * (overlong forms, surrogates and values past U+10FFFF are invalid). */
-static uint32_t utf8_len(const unsigned char *s, uint32_t n) {
-    unsigned c = s[0];
-    uint32_t k;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        k = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        k = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        k = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else
-        return 0;
-    if (n < k) return 0;
-    if (s[1] < lo || s[1] > hi) return 0;
-    for (uint32_t i = 2; i < k; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
-    return k;
-}
-
 /* Bytes taken by the character at s[i] of a line of [n] bytes: a valid
- * UTF-8 sequence counts as one character, anything else as one byte. */
+ * UTF-8 sequence counts as one character, anything else as one byte (the
+ * unit in which the source line is printed, aeo_printable_put). */
 static uint32_t char_len(const unsigned char *s, uint32_t i, uint32_t n) {
-    if (s[i] < 0x80) return 1;
-    uint32_t k = utf8_len(s + i, n - i);
-    return k ? k : 1;
+    return (uint32_t)aeo_printable_char_len((const char *)s + i, n - i);
 }
 
 static uint32_t digits(uint32_t v) {
@@ -250,17 +227,10 @@ static void print_snippet(FILE *out, const aeo_sources *src, aeo_span sp, bool c
     int w = (int)(digits(line) > 4 ? digits(line) : 4);
     fprintf(out, " %*u | ", w, line);
     if (from > 0) fputs("...", out);
-    for (uint32_t i = from; i < to;) {
-        unsigned c = text[i];
-        uint32_t k = char_len(text, i, to);
-        if (c == '\t' || (c >= 0x20 && c < 0x7F))
-            fputc((int)c, out);
-        else if (c >= 0x80 && utf8_len(text + i, to - i))
-            fwrite(text + i, 1, k, out);
-        else
-            fputc('?', out);
-        i += k;
-    }
+    aeo_buf shown_text = {0};
+    aeo_printable_put(&shown_text, (const char *)text + from, to - from, AEO_PRINTABLE_ONE_CHAR);
+    if (shown_text.len) fwrite(shown_text.data, 1, shown_text.len, out);
+    aeo_buf_free(&shown_text);
     if (to < len) fputs("...", out);
     fputc('\n', out);
 
@@ -332,7 +302,19 @@ void aeo_diags_print(const aeo_diags *d, const aeo_sources *src, FILE *out, bool
     char *text = NULL;
     size_t len = 0;
     FILE *mem = d->n > 1 ? open_memstream(&text, &len) : NULL;
-    for (uint32_t i = 0; i < d->n; i++) aeo_diag_print(&d->items[i], src, mem ? mem : out, color);
+    /* Past max_warnings, warnings are counted, not shown (errors stop
+     * being recorded at max_errors, with E0999). */
+    uint32_t shown = 0, hidden = 0;
+    for (uint32_t i = 0; i < d->n; i++) {
+        if (d->items[i].sev == AEO_SEV_WARNING && d->max_warnings && shown++ >= d->max_warnings) {
+            hidden++;
+            continue;
+        }
+        aeo_diag_print(&d->items[i], src, mem ? mem : out, color);
+    }
+    if (hidden)
+        fprintf(mem ? mem : out, "aeo: %u more warning%s not shown (--max-warnings N shows N, 0 all)\n", hidden,
+                hidden == 1 ? "" : "s");
     if (mem) {
         fclose(mem);
         fwrite(text, 1, len, out);

@@ -59,6 +59,7 @@ typedef struct aeo_diags {
     uint32_t n_errors, n_warnings;
     uint32_t max_errors;   /* 0: unlimited; else stop recording past it */
     bool stopped;          /* the E0999 "too many errors" was recorded */
+    uint32_t max_warnings; /* aeo_diags_print shows this many warnings, then a count (0: all) */
 } aeo_diags;
 
 void aeo_diags_init(aeo_diags *d);

@@ -17,6 +17,14 @@
 
 #define MAX_ASSIGN 256
 
+/* The cost of the lints (lang/README.md section 10): one evaluation may
+ * take LINT_EVAL_STEPS steps, and all of them together draw on the
+ * build's budget, c->check_steps.  A declaration one of whose evaluations
+ * goes over is reported (W0250) and not evaluated again; once the budget is
+ * spent (W0251), nothing more is evaluated.  An evaluation stopped so gives
+ * an ERROR value, from which no lint concludes anything. */
+#define LINT_EVAL_STEPS UINT64_C(1000000)
+
 typedef struct fieldset {
     const aeo_field *items[16];
     uint32_t n;
@@ -44,16 +52,83 @@ typedef struct linter {
     aeo_value unknown;       /* the record of which nothing is known (shared, never changed) */
     tier_info *tiers;        /* per tier */
     aeo_arena *scratch;      /* records tried for one question only, reset after it */
+    /* What is being linted (linting()), for the cost diagnostics. */
+    const char *cur_kind, *cur_name;   /* "measure", "M01"; no name: the catalog scope */
+    aeo_span cur_span;
+    bool *cur_over;          /* its flag: an evaluation went over LINT_EVAL_STEPS */
+    bool scope_over, *tier_over, *measure_over;   /* the flags, per declaration */
+    bool spent;              /* c->check_steps ran out (W0251 reported) */
+    bool quiet;              /* no cost diagnostics (aeo_lint_tier_overlaps) */
 } linter;
 
 /* ---- evaluation helpers -------------------------------------------------------- */
 
-/* Runs [ch] (NULL: could not be compiled) on [rec]; the caller ends the
- * record with aeo_vm_end. */
+/* From here on the lints evaluate for [kind] [name] (no name: the catalog
+ * scope) at [span], whose flag is [over]. */
+static void linting(linter *l, const char *kind, const char *name, aeo_span span, bool *over) {
+    l->cur_kind = kind;
+    l->cur_name = name;
+    l->cur_span = span;
+    l->cur_over = over;
+}
+
+static const char *linted(const linter *l) {
+    return l->cur_name ? aeo_arena_printf(l->a, "%s '%s'", l->cur_kind, l->cur_name) : l->cur_kind;
+}
+
+/* Whether the declaration being linted may be evaluated (the caller has
+ * begun a record); if so, the VM's step limit is set for one evaluation. */
+static bool may_run(linter *l) {
+    if (l->spent || *l->cur_over) return false;
+    uint64_t left = l->c->check_steps;
+    aeo_vm_set_limits(l->vm, left < LINT_EVAL_STEPS ? (left ? left : 1) : LINT_EVAL_STEPS, 0);
+    return true;
+}
+
+/* Accounts the evaluation just made, which gave [v], against the budgets,
+ * and reports the one it went over. */
+static aeo_value spend(linter *l, aeo_value v) {
+    uint64_t used = aeo_vm_steps(l->vm), left = l->c->check_steps;
+    l->c->check_steps = used < left ? left - used : 0;
+    if (v.kind != AEO_V_ERROR || !aeo_vm_out_of_steps(l->vm)) return v;
+    aeo_diags *dg = &l->c->diags;
+    if (left < LINT_EVAL_STEPS) {
+        l->spent = true;
+        l->c->check_steps = 0;
+        if (!l->quiet)
+            aeo_diag_add(dg, AEO_E_W_LINT_BUDGET, l->cur_span,
+                         "the lints stopped at %s: the evaluations of this check used up their budget; it "
+                         "and the declarations after it were not fully linted",
+                         linted(l));
+        return v;
+    }
+    *l->cur_over = true;
+    if (l->quiet) return v;
+    aeo_diag *g = aeo_diag_add(dg, AEO_E_W_LINT_COST, l->cur_span,
+                               "%s is too costly to lint: one evaluation with the facts unknown took over 1,000,000 "
+                               "steps; the lints that evaluate it were skipped",
+                               linted(l));
+    if (v.as.e->has_span) aeo_diag_note(dg, g, &v.as.e->span, "the evaluation was stopped here");
+    return v;
+}
+
+/* The value of "not evaluated" (the caller ends the record). */
+static aeo_value not_run(linter *l) { return aeo_error_new(aeo_vm_arena(l->vm), "not linted"); }
+
+/* Runs [ch] (NULL: could not be compiled) on [rec], within the budgets;
+ * the caller ends the record with aeo_vm_end. */
 static aeo_value run_in(linter *l, const aeo_chunk *ch, aeo_value rec) {
     aeo_vm_begin(l->vm, rec);
     if (!ch) return aeo_error_new(aeo_vm_arena(l->vm), "cannot compile");
-    return aeo_vm_run(l->vm, ch);
+    if (!may_run(l)) return not_run(l);
+    return spend(l, aeo_vm_run(l->vm, ch));
+}
+
+/* Measure [mi] on [rec], within the budgets; the caller ends the record. */
+static aeo_value measure_in(linter *l, uint32_t mi, aeo_value rec) {
+    aeo_vm_begin(l->vm, rec);
+    if (!may_run(l)) return not_run(l);
+    return spend(l, aeo_vm_measure(l->vm, mi));
 }
 
 static aeo_value eval_in(linter *l, const aeo_expr *e, aeo_value rec) {
@@ -258,7 +333,8 @@ static void tier_infos(linter *l) {
          * asks the declared tiers of a measure about other tiers' records. */
         ti->chunk = aeo_compile_expr(c, td->value, "lint");
         tier_fields(l, td->value, &ti->fs, 0);
-        if (ti->fs.n == 0) continue;
+        if (ti->fs.n == 0 || l->tier_over[t] || l->spent) continue;
+        linting(l, "tier", td->name, td->name_span, &l->tier_over[t]);
         aeo_value *recs = aeo_arena_alloc(l->a, MAX_ASSIGN * sizeof *recs);
         uint32_t n = assignments(l, &ti->fs, recs, MAX_ASSIGN);
         if (n == 0) continue;
@@ -272,7 +348,7 @@ static void tier_infos(linter *l) {
             aeo_vm_end(l->vm);
             ti->possible[k] = maybe_true(tvv);
             if (!ti->possible[k]) continue;
-            if (c->scope) {
+            if (c->scope && !l->scope_over) {
                 aeo_value sv = run_in(l, scope, recs[k]);
                 aeo_vm_end(l->vm);
                 ti->reachable[k] = !is_bool(sv, false);
@@ -280,6 +356,8 @@ static void tier_infos(linter *l) {
                 ti->reachable[k] = true;
             }
         }
+        /* A tier not evaluated on every record is not checked. */
+        if (l->tier_over[t] || l->spent) ti->n = 0;
     }
     aeo_chunk_free(scope);
 }
@@ -349,6 +427,10 @@ static bool admits_outside(linter *l, uint32_t t, const bool *declared, const ae
         bool in_declared = false, maybe_declared = false;
         for (uint32_t u = 0; u < c->tiers.n && !in_declared; u++) {
             if (!declared[u]) continue;
+            if (l->tier_over[u]) {   /* not evaluated: it may hold */
+                maybe_declared = true;
+                continue;
+            }
             aeo_value uv = run_in(l, l->tiers[u].chunk, tried[k]);
             aeo_vm_end(l->vm);
             maybe_declared |= maybe_true(uv);
@@ -397,6 +479,10 @@ static void tier_lints(linter *l, uint32_t mi) {
     aeo_chunk *own_scope = mv->own_scope ? aeo_compile_expr(c, mv->scope, "lint") : NULL;
     bool compiled = false;
     bool any_reachable = false, any_tier_checked = false;
+    /* The whole measure cannot be evaluated where its scope or one of its
+     * tiers went over the lints' budget: it may apply. */
+    bool whole = !l->scope_over;
+    for (uint32_t t = 0; t < c->tiers.n; t++) whole &= !(declared[t] && l->tier_over[t]);
     for (uint32_t t = 0; t < c->tiers.n; t++) {
         const aeo_decl *td = c->tiers.items[t];
         const tier_info *ti = &l->tiers[t];
@@ -420,9 +506,9 @@ static void tier_lints(linter *l, uint32_t mi) {
                 r = !is_bool(sv, false);
             }
             if (r) reachable = true;
+            if (!measure_possible && !whole) measure_possible = true;
             if (!measure_possible) {
-                aeo_vm_begin(l->vm, ti->recs[k]);
-                aeo_value m = aeo_vm_measure(l->vm, mi);
+                aeo_value m = measure_in(l, mi, ti->recs[k]);
                 aeo_vm_end(l->vm);
                 if (!is_bool(m, false)) measure_possible = true;
             }
@@ -700,18 +786,27 @@ static void example_keys(linter *l) {
 
 void aeo_lint_catalog(aeo_catalog *c) {
     if (!c->program || !c->root) return;
-    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL};
+    linter l = {.c = c, .a = aeo_arena_new(), .vm = aeo_vm_new(c->program), .unknown_as_of = aeo_null(), .unknown = aeo_null()};
     l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
     make_unknown(&l);
+    l.tier_over = aeo_xcalloc(c->tiers.n + 1, sizeof *l.tier_over);
+    l.measure_over = aeo_xcalloc(c->measures.n + 1, sizeof *l.measure_over);
     /* Constant conditions. */
-    if (c->scope) constant_condition(&l, c->scope, "the catalog scope", false);
-    for (uint32_t i = 0; i < c->tiers.n; i++)
-        if (!c->tiers.items[i]->broken) constant_condition(&l, c->tiers.items[i]->value, "this tier", false);
+    if (c->scope) {
+        linting(&l, "the catalog scope", NULL, c->scope->span, &l.scope_over);
+        constant_condition(&l, c->scope, "the catalog scope", false);
+    }
+    for (uint32_t i = 0; i < c->tiers.n; i++) {
+        if (c->tiers.items[i]->broken) continue;
+        linting(&l, "tier", c->tiers.items[i]->name, c->tiers.items[i]->name_span, &l.tier_over[i]);
+        constant_condition(&l, c->tiers.items[i]->value, "this tier", false);
+    }
     for (uint32_t i = 0; i < c->measures.n; i++) {
         const aeo_decl *d = c->measures.items[i];
         const aeo_measure *m = d->measure;
         if (d->broken) continue;
+        linting(&l, "measure", d->name, d->name_span, &l.measure_over[i]);
         if (m->own_scope) constant_condition(&l, m->scope, "this measure's scope", false);
         for (uint32_t k = 0; k < m->n_conds; k++)
             constant_condition(&l, m->conds[k].expr, m->conds[k].negate ? NULL : "this 'when'", m->conds[k].negate);
@@ -750,10 +845,13 @@ void aeo_lint_catalog(aeo_catalog *c) {
         /* Lints run on what checked: a broken measure (an error in it or
          * in what it uses) has none. */
         if (d->broken) continue;
+        linting(&l, "measure", d->name, d->name_span, &l.measure_over[i]);
         if (d->measure->value_type) unreachable_cases(&l, d);
         tier_lints(&l, i);
         measure_props(&l, i, tested);
     }
+    free(l.tier_over);
+    free(l.measure_over);
     for (uint32_t t = 0; t < c->tiers.n; t++) aeo_chunk_free(l.tiers[t].chunk);
     free(l.tiers);
     if (l.scratch) aeo_arena_free(l.scratch);
@@ -772,10 +870,16 @@ bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
     if (!c->program || !c->root) return NULL;
     uint32_t n = c->tiers.n;
     bool *m = aeo_xcalloc((size_t)n * n + 1, sizeof *m);
-    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL};
+    linter l = {.c = c, .a = aeo_arena_new(), .vm = aeo_vm_new(c->program), .unknown_as_of = aeo_null(), .unknown = aeo_null()};
     l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
     make_unknown(&l);
+    /* The question is asked after the check (aeo test, aeo tiers): its
+     * evaluations are bounded as the lints' are, and one that does not
+     * finish counts as "may overlap"; its diagnostics are not printed. */
+    l.quiet = true;
+    bool over = false;
+    linting(&l, "tier", NULL, (aeo_span){0}, &over);
     aeo_chunk **ch = aeo_xcalloc(n + 1, sizeof *ch);
     for (uint32_t t = 0; t < n; t++) ch[t] = aeo_compile_expr(c, c->tiers.items[t]->value, "lint");
     aeo_value *recs = aeo_xmalloc(MAX_ASSIGN * sizeof *recs);
@@ -790,12 +894,14 @@ bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
             uint32_t k = fs.n ? scratch_assignments(&l, &fs, recs) : 0;
             bool both = k == 0;
             for (uint32_t i = 0; i < k && !both; i++) {
+                over = false;
                 aeo_value va = run_in(&l, ch[a], recs[i]);
                 aeo_vm_end(l.vm);
-                if (!maybe_true(va)) continue;
+                if (!maybe_true(va) && va.kind != AEO_V_ERROR) continue;
+                over = false;
                 aeo_value vb = run_in(&l, ch[b], recs[i]);
                 aeo_vm_end(l.vm);
-                both = maybe_true(vb);
+                both = maybe_true(vb) || vb.kind == AEO_V_ERROR;
             }
             m[(size_t)a * n + b] = m[(size_t)b * n + a] = both;
         }

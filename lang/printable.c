@@ -37,6 +37,12 @@ static size_t sgr_seq(const unsigned char *s, size_t n) {
     return 0;
 }
 
+size_t aeo_printable_char_len(const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = u[0] < 0x80 ? 1 : utf8_seq(u, n);
+    return k ? k : 1;
+}
+
 void aeo_printable_put(aeo_buf *b, const char *text, size_t n, unsigned flags) {
     const unsigned char *s = (const unsigned char *)text;
     size_t run = 0;   /* start of the pending run of bytes kept as they are */
@@ -51,7 +57,10 @@ void aeo_printable_put(aeo_buf *b, const char *text, size_t n, unsigned flags) {
             continue;
         }
         aeo_buf_putn(b, text + run, i - run);
-        if (c == 0xC2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] < 0xA0) {
+        if (flags & AEO_PRINTABLE_ONE_CHAR) {
+            aeo_buf_putn(b, "?", 1);
+            i += aeo_printable_char_len(text + i, n - i);
+        } else if (c == 0xC2 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] < 0xA0) {
             /* A C1 control, written as its code point. */
             char e[6] = {'\\', 'u', '0', '0', hexdig[s[i + 1] >> 4], hexdig[s[i + 1] & 15]};
             aeo_buf_putn(b, e, 6);

@@ -7,8 +7,8 @@
  * the screen, set the window title or forge a line of output.  This module
  * is the one place that makes such text printable; JSON and CSV outputs
  * escape by their own rules (JSON's \u001b) and do not come here.  The
- * source lines of diagnostics (lang/diag.c) follow the same policy with
- * their own '?' so that carets stay aligned. */
+ * source lines of diagnostics (lang/diag.c) come here too, with
+ * AEO_PRINTABLE_ONE_CHAR, so that carets stay aligned. */
 #ifndef AEO_LANG_PRINTABLE_H
 #define AEO_LANG_PRINTABLE_H
 
@@ -21,8 +21,19 @@ enum {
     /* Keep aeo's own colour sequences (ESC '[' digits and ';' 'm'), for
      * text that aeo coloured itself (--explain, the REPL with --color):
      * SGR changes colours only.  Every other ESC is escaped. */
-    AEO_PRINTABLE_KEEP_SGR = 1
+    AEO_PRINTABLE_KEEP_SGR = 1,
+    /* Each character that is not printable becomes one '?' instead of an
+     * escape (a C1 control, two bytes, one '?'; a byte that is not UTF-8,
+     * one '?'), so that the text keeps its columns as
+     * aeo_printable_char_len counts them: the source lines of diagnostics,
+     * with a caret line under them. */
+    AEO_PRINTABLE_ONE_CHAR = 2
 };
+
+/* The bytes of the character at [s] (at most [n] > 0): a well-formed UTF-8
+ * sequence, else one byte; the unit in which AEO_PRINTABLE_ONE_CHAR keeps
+ * columns. */
+size_t aeo_printable_char_len(const char *s, size_t n);
 
 /* Appends [n] bytes of [s] to [b], escaping every byte that is not
  * printable text: C0 controls other than newline and tab (ESC is "\x1b",

@@ -527,7 +527,13 @@ bool aeo_tests_check(aeo_catalog *c) {
         if (!fp || !fp->value || !t->facts || t->broken) continue;
         aeo_value rec;
         const char *err = NULL;
-        if (!test_record(c, vm, t, &rec, &err)) {
+        /* Within the build's budget (check_steps), as the lints are. */
+        uint64_t left = c->check_steps;
+        aeo_vm_set_limits(vm, left < AEO_CHECK_STEPS / 2 ? (left ? left : 1) : 0, 0);
+        bool fits = test_record(c, vm, t, &rec, &err);
+        uint64_t used = aeo_vm_steps(vm);
+        c->check_steps = used < left ? left - used : 0;
+        if (!fits) {
             aeo_diag_add(&c->diags, AEO_E_BAD_FACTS, fp->value->span, "the facts of test \"%s\" do not fit the schema: %s",
                          t->name, err);
             ok = false;

@@ -226,6 +226,19 @@ void *aeo_arena_realloc(aeo_arena *a, void *ptr, size_t old, size_t size) {
     return p;
 }
 
+bool aeo_arena_give_back(aeo_arena *a, void *p, size_t size) {
+    size_t need = (size + ALIGN - 1) & ~(ALIGN - 1);
+    if (need == 0) need = ALIGN;
+    block *b = a->head;
+    unsigned char *q = p;
+    if (!q || b->used < need || q != b->data + b->used - need) return false;
+    b->used -= need;
+    a->total -= need;
+    a->last = NULL;
+    a->last_size = 0;
+    return true;
+}
+
 char *aeo_arena_strndup(aeo_arena *a, const char *s, size_t len) {
     char *p = aeo_arena_alloc(a, len + 1);
     if (len) memcpy(p, s, len);

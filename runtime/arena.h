@@ -17,6 +17,7 @@
 #define AEO_RUNTIME_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,10 @@ void *aeo_arena_zalloc(aeo_arena *a, size_t size);
  * place when [ptr] is the most recent allocation, else copies. */
 void *aeo_arena_realloc(aeo_arena *a, void *ptr, size_t old, size_t size);
 /* A NUL-terminated copy of [len] bytes at [s], owned by the arena. */
+/* Gives back [p], of [size] bytes, when it is the newest allocation of the
+ * current block (the parser's literals past a limit, grammar/parser.y);
+ * returns whether it did.  Anything else is left alone. */
+bool aeo_arena_give_back(aeo_arena *a, void *p, size_t size);
 char *aeo_arena_strndup(aeo_arena *a, const char *s, size_t len);
 /* A NUL-terminated copy of [s], owned by the arena. */
 char *aeo_arena_strdup(aeo_arena *a, const char *s);

@@ -1247,6 +1247,7 @@ typedef struct dctx {
     void *problem_ud;
     aeo_facts_problem_kind problem_kind;
     const aeo_type *problem_type;
+    int8_t reals;            /* a number of the text has a '.' or exponent: -1 no, 1 yes, 0 not yet known */
     seg inline_segs[INLINE_SEGS];
     const char *error;
 } dctx;
@@ -1452,10 +1453,10 @@ static bool count_numbers(const cJSON *j, const cJSON *target, size_t *k) {
     return false;
 }
 
-/* The number [j] as written in the record ("9007199254740993", "1.50"),
- * for messages: cJSON keeps only the double, which may have been rounded.
- * Found by its rank among the text's number tokens. */
-static const char *number_text(dctx *d, const cJSON *j) {
+/* Where the number [j] is written in the record: its offset and length in
+ * d->text; false without a text.  Found by its rank among the text's number
+ * tokens. */
+static bool number_at(dctx *d, const cJSON *j, size_t *at, size_t *len) {
     size_t k = 0, n = 0, i = 0;
     if (d->text && count_numbers(d->root, j, &k)) {
         const char *s = d->text;
@@ -1471,13 +1472,76 @@ static const char *number_text(dctx *d, const cJSON *j) {
                                       s[i] == '.' || s[i] == 'e' || s[i] == 'E'))
                     i++;
                 if (n++ == k) {
-                    if (i - st > 40) return aeo_arena_printf(d->a, "%.40s...", s + st);
-                    return aeo_arena_strndup(d->a, s + st, i - st);
+                    *at = st;
+                    *len = i - st;
+                    return true;
                 }
             } else {
                 i++;
             }
         }
+    }
+    return false;
+}
+
+/* Whether some number of the record's text is written with a fraction or
+ * an exponent (one scan per record, on first need; true without a text). */
+static bool has_reals(dctx *d) {
+    if (d->reals == 0) {
+        d->reals = d->text ? -1 : 1;
+        const char *s = d->text;
+        for (size_t i = 0; d->text && i < d->len && d->reals < 0; i++) {
+            if (s[i] == '"') {
+                for (i++; i < d->len && s[i] != '"'; i++)
+                    if (s[i] == '\\') i++;
+            } else if ((s[i] == '.' || s[i] == 'e' || s[i] == 'E') && i > 0 && is_digit(s[i - 1])) {
+                d->reals = 1;
+            }
+        }
+    }
+    return d->reals > 0;
+}
+
+/* Whether the JSON number [s] (its [n] bytes: -?int[.frac][e[+-]exp])
+ * denotes an integer exactly: its digits times ten to its exponent less the
+ * fraction's length have no fraction left.  1.50e1 does; 1e-400 and
+ * 1.0000000000000000001 do not, though their doubles (0 and 1) are whole. */
+static bool integral_text(const char *s, size_t n) {
+    size_t i = 0, last_nonzero = 0, digits = 0;
+    long long frac = 0, exp = 0;
+    bool any_nonzero = false, in_frac = false;
+    if (i < n && s[i] == '-') i++;
+    for (; i < n && (is_digit(s[i]) || s[i] == '.'); i++) {
+        if (s[i] == '.') {
+            in_frac = true;
+            continue;
+        }
+        digits++;
+        if (in_frac) frac++;
+        if (s[i] != '0') {
+            any_nonzero = true;
+            last_nonzero = digits;
+        }
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        bool neg = ++i < n && s[i] == '-';
+        if (i < n && (s[i] == '-' || s[i] == '+')) i++;
+        for (; i < n && is_digit(s[i]); i++)
+            if (exp < 100000000) exp = exp * 10 + (s[i] - '0');
+        if (neg) exp = -exp;
+    }
+    if (!any_nonzero) return true;   /* zero, however written */
+    /* The value is D * 10^(exp - frac), D ending in (digits - last_nonzero) zeros. */
+    return exp - frac + (long long)(digits - last_nonzero) >= 0;
+}
+
+/* The number [j] as written in the record ("9007199254740993", "1.50"),
+ * for messages: cJSON keeps only the double, which may have been rounded. */
+static const char *number_text(dctx *d, const cJSON *j) {
+    size_t at, len;
+    if (number_at(d, j, &at, &len)) {
+        if (len > 40) return aeo_arena_printf(d->a, "%.40s...", d->text + at);
+        return aeo_arena_strndup(d->a, d->text + at, len);
     }
     return aeo_arena_printf(d->a, "%.17g", j->valuedouble);
 }
@@ -1500,6 +1564,12 @@ static bool exact_2_53(dctx *d, const cJSON *j) {
 static bool dec_integer(dctx *d, const cJSON *j, bool is_uint, aeo_value *out) {
     double v = j->valuedouble;
     if (v != trunc(v)) return derr(d, "%s is not an integer", number_text(d, j));
+    /* A whole double may come from a text that is not (1e-400 is 0 to a
+     * double): where the record writes some number with a fraction or an
+     * exponent, this one's text decides. */
+    size_t at, len;
+    if (d->text && has_reals(d) && number_at(d, j, &at, &len) && !integral_text(d->text + at, len))
+        return derr(d, "%s is not an integer", number_text(d, j));
     if (fabs(v) > MAX_EXACT && !(fabs(v) == MAX_EXACT + 1 && exact_2_53(d, j)))
         return derr(d, "%s is beyond ±2^53, where JSON numbers stop being exact", number_text(d, j));
     if (!is_uint) {

@@ -254,6 +254,9 @@ void aeo_vm_set_limits(aeo_vm *vm, uint64_t max_steps, size_t max_bytes) {
     vm->max_bytes = max_bytes ? max_bytes : DEFAULT_BYTES;
 }
 
+uint64_t aeo_vm_steps(const aeo_vm *vm) { return vm->steps; }
+bool aeo_vm_out_of_steps(const aeo_vm *vm) { return vm->steps > vm->max_steps; }
+
 aeo_arena *aeo_vm_arena(aeo_vm *vm) { return vm->arena; }
 
 void aeo_vm_begin(aeo_vm *vm, aeo_value record) {

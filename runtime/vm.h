@@ -41,6 +41,11 @@ void aeo_vm_set_vars(aeo_vm *vm, const aeo_value *vars, uint32_t n);
 /* Limits: instructions per record and bytes of evaluation memory per record.
  * Zero keeps the default (100,000,000 and 256 MiB). */
 void aeo_vm_set_limits(aeo_vm *vm, uint64_t max_steps, size_t max_bytes);
+/* The steps the current record has taken (since aeo_vm_begin), and whether
+ * its evaluation stopped at the step limit: what a caller sharing one
+ * budget among many records (the lints, lang/lint.c) needs to account. */
+uint64_t aeo_vm_steps(const aeo_vm *vm);
+bool aeo_vm_out_of_steps(const aeo_vm *vm);
 /* The arena of the current record: facts decoded for this record and every
  * value produced while evaluating it live here until aeo_vm_end. */
 aeo_arena *aeo_vm_arena(aeo_vm *vm);

@@ -40,6 +40,7 @@ typedef struct aeo_cli_opts {
     uint32_t n_measures;
     int color;          /* -1 auto, 0 never, 1 always */
     uint32_t max_errors;
+    uint32_t max_warnings;     /* warnings shown in text (0: all) */
     unsigned jobs;      /* eval -j N: worker threads */
     bool werror;
     bool explain;

@@ -60,10 +60,11 @@ int aeo_cli_parse(const aeo_cli_opts *o, int fmt) {
     int st = EXIT_OK;
     aeo_catalog *c = aeo_catalog_new();
     c->diags.max_errors = o->max_errors;
+    c->diags.max_warnings = o->max_warnings;
     for (uint32_t i = 0; i < o->n_paths; i++) {
         const char *err;
         if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
+            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
             st = EXIT_USAGE;
         }
     }
@@ -220,10 +221,12 @@ int aeo_cli_fmt(const aeo_cli_opts *o, int fmt) {
         return aeo_cli_usage_error("%s", "fmt needs rule files or directories");
     }
     aeo_catalog *c = aeo_catalog_new();
+    c->diags.max_errors = o->max_errors;
+    c->diags.max_warnings = o->max_warnings;
     for (uint32_t i = 0; i < o->n_paths; i++) {
         const char *err;
         if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
+            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
             st = EXIT_USAGE;
         }
     }

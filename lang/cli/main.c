@@ -95,6 +95,7 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
     memset(o, 0, sizeof *o);
     o->color = -1;
     o->max_errors = 50;
+    o->max_warnings = 100;
     o->jobs = 1;
     o->paths = aeo_xcalloc((size_t)argc + 1, sizeof *o->paths);
     o->measures = aeo_xcalloc((size_t)argc + 1, sizeof *o->measures);
@@ -149,6 +150,11 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
             long n = v ? strtol(v, &end, 10) : -1;
             if (!v || *end || n < 0) return aeo_cli_usage_error("%s needs a number", "--max-errors");
             o->max_errors = (uint32_t)n;
+        } else if ((v = opt_value(argc, argv, &i, "--max-warnings", &m)) || m) {
+            char *end;
+            long n = v ? strtol(v, &end, 10) : -1;
+            if (!v || *end || n < 0) return aeo_cli_usage_error("%s needs a number", "--max-warnings");
+            o->max_warnings = (uint32_t)n;
         } else if (strcmp(a, "--werror") == 0) {
             o->werror = true;
         } else if (strcmp(a, "--explain") == 0) {
@@ -199,10 +205,11 @@ static aeo_catalog *load_files(const aeo_cli_opts *o, int *status) {
     }
     aeo_catalog *c = aeo_catalog_new();
     c->diags.max_errors = o->max_errors;
+    c->diags.max_warnings = o->max_warnings;
     for (uint32_t i = 0; i < o->n_paths; i++) {
         const char *err = NULL;
         if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", o->paths[i], err);
+            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
             aeo_catalog_free(c);
             *status = EXIT_USAGE;
             return NULL;
@@ -267,7 +274,7 @@ static int run_help(const aeo_cli_command *cmd, int argc, char **argv);
 
 #define OPTS(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define NO_OPTS ((const char *const[]){NULL})
-#define COMMON "--color=WHEN", "--max-errors=N"
+#define COMMON "--color=WHEN", "--max-errors=N", "--max-warnings=N"
 
 /* Every command, in the order of the usage text.  The REPL parses its own
  * options (repl.c), accepting only those of its entry.  help's arguments
@@ -308,7 +315,7 @@ static const aeo_cli_command commands[] = {
     {"fmt", NULL,
      "  fmt    [--check|--diff] PATH...       rewrite files in the canonical layout\n"
      "                                        (--check, --diff: change nothing, exit 1 if a file would change)\n",
-     OPTS("--color=WHEN", "--check", "--diff"), NULL, aeo_cli_fmt},
+     OPTS(COMMON, "--check", "--diff"), NULL, aeo_cli_fmt},
     {"disasm", NULL,
      "  disasm PATH... [--measure ID]         show the compiled bytecode\n",
      OPTS(COMMON, "--measure=ID"), NULL, aeo_cli_disasm},
@@ -339,6 +346,7 @@ static void usage(FILE *f) {
           "common options:\n"
           "  --color=auto|always|never             colour diagnostics (auto: on a terminal)\n"
           "  --max-errors N                        stop reporting after N errors (default 50)\n"
+          "  --max-warnings N                      show N warnings, then how many more (default 100; 0: all)\n"
           "\n"
           "PATH is a .aeo file or a directory (read recursively, files in sorted order).\n"
           "Exit status: 0 ok, 1 findings or records with errors, 2 usage or I/O error.\n",

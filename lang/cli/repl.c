@@ -1108,6 +1108,50 @@ static cJSON *example_json(session *s, const char *text) {
     return j;
 }
 
+/* From a pipe or a device, :facts reads at most this much: /dev/zero, or a
+ * producer that never ends a record, would otherwise be read for ever (the
+ * reader skips an oversized record to its end, which never comes). */
+#define FACTS_READ_BOUND AEO_FACTS_MAX_RECORD
+
+/* When [*in] is not a regular file, reads at most FACTS_READ_BOUND bytes of
+ * it into [*held] (malloc'd, the caller frees it) and makes [*in] a stream
+ * over them.  False (reported, [*in] closed) when there is more, or on a
+ * read error. */
+static bool bounded_input(session *s, FILE **in, char **held, const char *name) {
+    struct stat st;
+    int fd = fileno(*in);
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
+    char *buf = aeo_xmalloc(FACTS_READ_BOUND + 1);
+    size_t len = 0;
+    int err = 0;
+    while (len <= FACTS_READ_BOUND) {
+        ssize_t n = read(fd, buf + len, FACTS_READ_BOUND + 1 - len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) err = errno;
+        if (n <= 0) break;
+        len += (size_t)n;
+    }
+    fclose(*in);
+    *in = NULL;
+    if (err || len > FACTS_READ_BOUND) {
+        if (err) fail(s, "%s: %s", name, strerror(err));
+        else fail(s, "%s: more than 64 MiB from a pipe or device; :facts reads no more (save the record to a file)",
+                  name);
+        free(buf);
+        return false;
+    }
+    /* fmemopen refuses an empty buffer: one blank line reads as no record. */
+    if (len == 0) buf[len++] = '\n';
+    *in = fmemopen(buf, len, "r");
+    if (!*in) {
+        fail(s, "%s: %s", name, strerror(errno));
+        free(buf);
+        return false;
+    }
+    *held = buf;
+    return true;
+}
+
 static int load_facts(session *s, char *args, bool quiet) {
     cJSON *json = NULL;
     aeo_buf origin = {0};
@@ -1147,8 +1191,14 @@ static int load_facts(session *s, char *args, bool quiet) {
             strvec_free(&w);
             return 2;
         }
+        char *held = NULL;
+        if (!bounded_input(s, &in, &held, w.items[0])) {
+            strvec_free(&w);
+            return 2;
+        }
         json = read_record(s, in, w.items[0], n);
         fclose(in);
+        free(held);
         aeo_buf_printf(&origin, "record %llu of %s", (unsigned long long)n, w.items[0]);
         strvec_free(&w);
     }
@@ -1658,7 +1708,7 @@ static const command commands[] = {
      "(:facts NAME, or :facts NAME with {...}, merged as a test's facts are).  It is checked\n"
      "against the facts schema as `aeo eval` checks it, except that missing required facts are\n"
      "unknown rather than an error.  The what-if edits are dropped.  :facts alone says where the\n"
-     "facts came from and lists the edits."},
+     "facts came from and lists the edits.  From a pipe or a device it reads at most 64 MiB."},
     {"show", "", cmd_show, CX_NONE, "the current record as JSON, with the what-if edits",
      "Prints the current record as JSON, what-if edits applied."},
     {"set", "PATH = EXPR", cmd_set, CX_SET, "what-if: give a fact a new value",

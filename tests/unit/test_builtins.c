@@ -268,6 +268,16 @@ static void test_matches_backtracking_limit(void **state) {
     check_bool(M2("matches", S(longer), S("^(a|b)*$")), true);
     longer[11999] = 'c';
     check_bool(M2("matches", S(longer), S("^(a|b)*$")), false);
+    /* Where neither matcher can answer, the error says why each gave up. */
+    static char nested[1002];
+    memset(nested, 'a', 1000);
+    strcpy(nested + 1000, "!");
+    check_err(M2("matches", S(nested), S("(a+)+$")),
+              "regex too complex for this input: backtracking exceeded its match limit (1,000,000 steps), and the DFA "
+              "fallback ran out of its workspace (a nested repetition such as (a+)+ multiplies its states)");
+    check_err(M2("matches", S(longer), S("^(a|b)*\\1$")),
+              "regex too complex for this input: backtracking exceeded its depth limit (10,000), and the pattern has a "
+              "backreference, which the DFA fallback cannot match");
 }
 
 static void test_regex_cache_reuse(void **state) {

@@ -1,0 +1,1 @@
+A=$(realpath "$AEO"); cd "$SCRATCH" && awk 'BEGIN { for (i = 1; i <= 10001; i++) print "tier t" i " = (" }' > syn.aeo && "$A" fmt syn.aeo 2>&1 | grep -c 'error\['; "$A" fmt syn.aeo 2>&1 | tail -n 4; "$A" fmt --max-errors 2 syn.aeo
