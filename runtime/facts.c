@@ -1985,9 +1985,11 @@ static bool text_has_minus_zero(const dctx *d) {
     return false;
 }
 
-/* dec_integer on the tape: an int64, or a double that is integral, within
- * ±(2^53-1), or ±2^53 written as an integer (simdjson reads integers
- * exactly, so the value tells what the text says). */
+/* dec_integer on the tape: an int64 within ±2^53 (simdjson reads integers
+ * exactly, so the value tells what the text says).  A number written with
+ * a fraction or an exponent is a double on the tape: whether its text
+ * denotes an integer (1.50e1 does, 1e-400 does not, though its double is
+ * 0) is dec_integer's question, so the record takes the careful decode. */
 static bool tdec_integer(const aeo_sj_doc *doc, size_t i, bool is_uint, aeo_value *out) {
     unsigned ty = aeo_sj_type(doc, i);
     if (ty == 'l') {
@@ -1998,13 +2000,7 @@ static bool tdec_integer(const aeo_sj_doc *doc, size_t i, bool is_uint, aeo_valu
         else *out = aeo_uint((uint64_t)v);
         return true;
     }
-    if (ty != 'd') return false;   /* 'u': beyond 2^63 */
-    double v = aeo_sj_double(doc, i);
-    if (v != trunc(v) || fabs(v) > MAX_EXACT) return false;
-    if (!is_uint) *out = aeo_int((int64_t)v);
-    else if (v < 0) return false;
-    else *out = aeo_uint((uint64_t)v);
-    return true;
+    return false;   /* 'd': written with a fraction or exponent; 'u': beyond 2^63 */
 }
 
 /* A number as a double, as strtod reads its text (integers beyond 2^53
