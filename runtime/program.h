@@ -42,9 +42,16 @@ typedef struct aeo_measure_info {
     uint32_t gate_scope;
     uint32_t n_gate_tiers;
     const uint32_t *gate_tiers;
-    /* Where that prefix ends in the chunk (0: no prefix): when the scope
-     * and a tier are true, the chunk runs from here with true on the
-     * stack, as it would after computing them. */
+    /* Then the def indices of the leading conjuncts of its `when` that are
+     * defs (a def or tier name, or a conjunct shared between measures, which
+     * the compiler made a def: lang/compile.c), when the scope and tiers
+     * before them are all gated.  The chunk is `... && c1 && c2 && ...`, so
+     * a memoized false in any of them makes the measure false too. */
+    uint32_t n_gate_conds;
+    const uint32_t *gate_conds;
+    /* Where that prefix ends in the chunk (0: no prefix): when the scope,
+     * a tier and every gate conjunct are true, the chunk runs from here
+     * with true on the stack, as it would after computing them. */
     uint32_t gate_end;
     /* A valued measure (value_type NULL: a version-1 one).  Its chunk ends
      * with `c1 ? settled(v1) : c2 ? settled(v2) : ... : else-or-false`, so

@@ -65,6 +65,8 @@ typedef struct gate {
     uint32_t scope;          /* def index + 1, 0: none */
     uint32_t n_tiers;
     const uint32_t *tiers;   /* def indices */
+    uint32_t n_conds;
+    const uint32_t *conds;   /* def indices: leading conjuncts, any false closes */
 } gate;
 
 enum { GATE_UNKNOWN, GATE_CLOSED, GATE_OPEN };
@@ -158,13 +160,14 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         vm->measure_gate[i] = GATE_NONE;
-        if (!m->gate_scope && !m->n_gate_tiers) continue;
+        if (!m->gate_scope && !m->n_gate_tiers && !m->n_gate_conds) continue;
         /* The same gate as an earlier measure (catalogs have few). */
-        uint32_t g = GATE_FIRST, look = vm->n_gates < 64 ? vm->n_gates : 64;
+        uint32_t g = GATE_FIRST, look = vm->n_gates < 256 ? vm->n_gates : 256;
         for (; g < look; g++) {
             const gate *o = &vm->gates[g];
-            if (o->scope == m->gate_scope && o->n_tiers == m->n_gate_tiers &&
-                (m->n_gate_tiers == 0 || memcmp(o->tiers, m->gate_tiers, m->n_gate_tiers * sizeof *o->tiers) == 0))
+            if (o->scope == m->gate_scope && o->n_tiers == m->n_gate_tiers && o->n_conds == m->n_gate_conds &&
+                (m->n_gate_tiers == 0 || memcmp(o->tiers, m->gate_tiers, m->n_gate_tiers * sizeof *o->tiers) == 0) &&
+                (m->n_gate_conds == 0 || memcmp(o->conds, m->gate_conds, m->n_gate_conds * sizeof *o->conds) == 0))
                 break;
         }
         if (g == look) {
@@ -172,6 +175,8 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
             vm->gates[g].scope = m->gate_scope;
             vm->gates[g].n_tiers = m->n_gate_tiers;
             vm->gates[g].tiers = m->gate_tiers;
+            vm->gates[g].n_conds = m->n_gate_conds;
+            vm->gates[g].conds = m->gate_conds;
         }
         vm->measure_gate[i] = g;
     }
@@ -283,10 +288,11 @@ static inline bool memo_false(const aeo_vm *vm, uint32_t d) {
 }
 
 /* Decides gate [g] from the record's memoized defs, if they suffice:
- * closed when the scope is false, or when every tier is false (the
- * measure is `scope && (t1 || ...) && ...`, and CEL's && is false when
- * either side is, whatever the other: so the scope need not be known);
- * open when the scope is known and not false and so is a tier.  Only
+ * closed when the scope is false, when every tier is false, or when a
+ * leading conjunct is false (the measure is `scope && (t1 || ...) && c1 &&
+ * ... && ...`, and CEL's && is false when either side is, whatever the
+ * other: so the rest need not be known); open when the scope, a tier and
+ * every conjunct are known and not false.  Only
  * memoized values count, so nothing is evaluated here, and a closed gate
  * means exactly the value the chunk would compute.  Returns whether the
  * gate is closed. */
@@ -314,7 +320,16 @@ static bool gate_decide(aeo_vm *vm, uint32_t g) {
         vm->gate_state[g] = MARK(vm, GATE_CLOSED);
         return true;
     }
-    if (scope_known && tier_open) vm->gate_state[g] = MARK(vm, GATE_OPEN);
+    bool conds_open = true;
+    for (uint32_t k = 0; k < gt->n_conds; k++) {
+        uint32_t d = gt->conds[k];
+        if (vm->def_state[d] != vm->memo_done) conds_open = false;
+        else if (memo_false(vm, d)) {
+            vm->gate_state[g] = MARK(vm, GATE_CLOSED);
+            return true;
+        }
+    }
+    if (scope_known && tier_open && conds_open) vm->gate_state[g] = MARK(vm, GATE_OPEN);
     return false;
 }
 
@@ -1298,7 +1313,8 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
      * step limit only; a limit met in a tier or the scope is the measure's
      * value, as it would be in the chunk. */
     const gate *gt = &vm->gates[g];
-    if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && vm->steps + 16 + gt->n_tiers * 9 < vm->max_steps) {
+    if (vm->gate_state[g] != MARK(vm, GATE_OPEN) &&
+        vm->steps + 16 + (gt->n_tiers + gt->n_conds) * 9 < vm->max_steps) {
         vm->aborted = false;
         aeo_value v = aeo_bool(true);
         for (uint32_t k = 0; k < gt->n_tiers && !vm->aborted; k++) {
@@ -1308,6 +1324,11 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
         }
         if (!vm->aborted && !gate_decide(vm, g) && gt->scope && vm->def_state[gt->scope - 1] != vm->memo_done)
             v = top_def(vm, gt->scope - 1, 0);
+        /* Then the leading conjuncts, in order, until one is false. */
+        for (uint32_t k = 0; k < gt->n_conds && !vm->aborted; k++) {
+            if (gate_decide(vm, g)) break;
+            if (vm->def_state[gt->conds[k]] != vm->memo_done) v = top_def(vm, gt->conds[k], 0);
+        }
         if (vm->aborted) {
             vm->meas_state[i] = vm->memo_done;
             vm->meas_val[i] = v;
@@ -1323,6 +1344,7 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
     if (m->gate_end && (!gt->scope || memo_true(vm, gt->scope - 1))) {
         bool tier = gt->n_tiers == 0;
         for (uint32_t k = 0; k < gt->n_tiers && !tier; k++) tier = memo_true(vm, gt->tiers[k]);
+        for (uint32_t k = 0; k < gt->n_conds && tier; k++) tier = memo_true(vm, gt->conds[k]);
         if (tier) start = m->gate_end;
     }
     return run(vm, m->chunk, RET_MEASURE, i, start);
