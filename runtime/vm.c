@@ -69,7 +69,11 @@ typedef struct gate {
     const uint32_t *conds;   /* def indices: leading conjuncts, any false closes */
 } gate;
 
-enum { GATE_UNKNOWN, GATE_CLOSED, GATE_OPEN };
+/* A gate for the current record: not decided yet, closed (its measures
+ * are false), open (not closed: its measures run their chunks), or true
+ * (open, and its scope, a tier and every conjunct are true: the chunks run
+ * from gate_end). */
+enum { GATE_UNKNOWN, GATE_CLOSED, GATE_OPEN, GATE_TRUE };
 /* Gates 0 and 1 are fixed: 0 is closed (measures not in force on as_of),
  * 1 is open (measures with nothing to gate on). */
 enum { GATE_NOT_IN_FORCE, GATE_NONE, GATE_FIRST };
@@ -329,7 +333,14 @@ static bool gate_decide(aeo_vm *vm, uint32_t g) {
             return true;
         }
     }
-    if (scope_known && tier_open && conds_open) vm->gate_state[g] = MARK(vm, GATE_OPEN);
+    if (scope_known && tier_open && conds_open) {
+        bool all_true = !gt->scope || memo_true(vm, gt->scope - 1);
+        bool tier = gt->n_tiers == 0;
+        for (uint32_t k = 0; k < gt->n_tiers && !tier; k++) tier = memo_true(vm, gt->tiers[k]);
+        all_true &= tier;
+        for (uint32_t k = 0; k < gt->n_conds && all_true; k++) all_true = memo_true(vm, gt->conds[k]);
+        vm->gate_state[g] = MARK(vm, all_true ? GATE_TRUE : GATE_OPEN);
+    }
     return false;
 }
 
@@ -340,7 +351,7 @@ static inline bool gated_out(aeo_vm *vm, uint32_t idx) {
     if (g == GATE_NOT_IN_FORCE) return true;
     uint32_t st = vm->gate_state[g];
     if (st == MARK(vm, GATE_CLOSED)) return true;
-    if (st == MARK(vm, GATE_OPEN)) return false;
+    if (st == MARK(vm, GATE_OPEN) || st == MARK(vm, GATE_TRUE)) return false;
     return gate_decide(vm, g);
 }
 
@@ -1301,53 +1312,77 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
     return run(vm, c, RET_DEF, d, 0);
 }
 
+/* A def a gate reads, at the top level: memoized, else computed. */
+static inline aeo_value gate_def(aeo_vm *vm, uint32_t d) {
+    return vm->def_state[d] == vm->memo_done ? vm->def_val[d] : top_def(vm, d, 0);
+}
+
+static inline bool is_true(aeo_value v) { return v.kind == AEO_V_BOOL && v.as.b; }
+static inline bool is_false(aeo_value v) { return v.kind == AEO_V_BOOL && !v.as.b; }
+
 /* A measure aeo_vm_measures cannot answer from its memo or its gate. */
 static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) {
     uint32_t g = vm->gate_of[i];
-    if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && gate_decide(vm, g)) return aeo_bool(false);
-    /* The gate waits for its defs: compute them as top-level defs, without
-     * the chunk's frame, and ask the gate again.  The tiers first (in
-     * order, until one is true, as `(t1 || t2 || ...)` does): they are
-     * usually one comparison each, and most records are in no tier, which
-     * closes the gate without the scope.  Then the scope.  Far from the
-     * step limit only; a limit met in a tier or the scope is the measure's
-     * value, as it would be in the chunk. */
     const gate *gt = &vm->gates[g];
-    if (vm->gate_state[g] != MARK(vm, GATE_OPEN) &&
-        vm->steps + 16 + (gt->n_tiers + gt->n_conds) * 9 < vm->max_steps) {
+    const aeo_measure_info *m = &vm->prog->measures[i];
+    uint32_t st = vm->gate_state[g];
+    if (st == MARK(vm, GATE_CLOSED)) return aeo_bool(false);
+    if (st != MARK(vm, GATE_OPEN) && st != MARK(vm, GATE_TRUE)) {
+        if (vm->steps + 16 + (gt->n_tiers + gt->n_conds) * 9 >= vm->max_steps) {
+            /* Near the step limit: decide from the memos alone, and let
+             * the chunk meet the limit where it would. */
+            if (gate_decide(vm, g)) return aeo_bool(false);
+            vm->meas_state[i] = vm->memo_running;
+            return run(vm, m->chunk, RET_MEASURE, i, 0);
+        }
+        /* Decide the gate once for the record, computing its defs as
+         * top-level defs (without the chunk's frame) in the chunk's own
+         * order of need: the tiers, until one is true (as `(t1 || t2 ||
+         * ...)` does: usually one comparison each, and most records are
+         * in no tier), then the scope, then the leading conjuncts until
+         * one is false.  Nothing is computed that the chunk would not
+         * (it stops only at a false term too).  A limit met in one of them
+         * is the measure's value, as it would be in the chunk. */
         vm->aborted = false;
         aeo_value v = aeo_bool(true);
-        for (uint32_t k = 0; k < gt->n_tiers && !vm->aborted; k++) {
-            aeo_value t = top_def(vm, gt->tiers[k], 0);
-            if (t.kind == AEO_V_BOOL && t.as.b) break;
-            v = t;
+        bool all_true = true, closed = false;
+        if (gt->n_tiers) {
+            bool any_true = false, all_false = true;
+            for (uint32_t k = 0; k < gt->n_tiers && !vm->aborted; k++) {
+                v = gate_def(vm, gt->tiers[k]);
+                if (is_true(v)) {
+                    any_true = true;
+                    all_false = false;
+                    break;
+                }
+                if (!is_false(v)) all_false = false;
+            }
+            closed = all_false;
+            all_true = any_true;
         }
-        if (!vm->aborted && !gate_decide(vm, g) && gt->scope && vm->def_state[gt->scope - 1] != vm->memo_done)
-            v = top_def(vm, gt->scope - 1, 0);
-        /* Then the leading conjuncts, in order, until one is false. */
-        for (uint32_t k = 0; k < gt->n_conds && !vm->aborted; k++) {
-            if (gate_decide(vm, g)) break;
-            if (vm->def_state[gt->conds[k]] != vm->memo_done) v = top_def(vm, gt->conds[k], 0);
+        if (!closed && gt->scope && !vm->aborted) {
+            v = gate_def(vm, gt->scope - 1);
+            closed = is_false(v);
+            all_true &= is_true(v);
+        }
+        for (uint32_t k = 0; k < gt->n_conds && !closed && !vm->aborted; k++) {
+            v = gate_def(vm, gt->conds[k]);
+            closed = is_false(v);
+            all_true &= is_true(v);
         }
         if (vm->aborted) {
             vm->meas_state[i] = vm->memo_done;
             vm->meas_val[i] = v;
             return v;
         }
-        if (vm->gate_state[g] == MARK(vm, GATE_CLOSED) || gate_decide(vm, g)) return aeo_bool(false);
+        st = MARK(vm, closed ? GATE_CLOSED : all_true ? GATE_TRUE : GATE_OPEN);
+        vm->gate_state[g] = st;
+        if (closed) return aeo_bool(false);
     }
     vm->meas_state[i] = vm->memo_running;
-    /* The chunk's `scope && (tiers)` is true when the memoized scope is
-     * (or there is none) and a tier is: run the rest of the chunk only. */
-    const aeo_measure_info *m = &vm->prog->measures[i];
-    uint32_t start = 0;
-    if (m->gate_end && (!gt->scope || memo_true(vm, gt->scope - 1))) {
-        bool tier = gt->n_tiers == 0;
-        for (uint32_t k = 0; k < gt->n_tiers && !tier; k++) tier = memo_true(vm, gt->tiers[k]);
-        for (uint32_t k = 0; k < gt->n_conds && tier; k++) tier = memo_true(vm, gt->conds[k]);
-        if (tier) start = m->gate_end;
-    }
-    return run(vm, m->chunk, RET_MEASURE, i, start);
+    /* The chunk's `scope && (tiers) && c1 && ...` is true when every one
+     * of them is: run the rest of the chunk only. */
+    return run(vm, m->chunk, RET_MEASURE, i, st == MARK(vm, GATE_TRUE) ? m->gate_end : 0);
 }
 
 /* Whether every gate of a measure in force is closed, from the memoized
@@ -1358,7 +1393,8 @@ static bool all_closed(aeo_vm *vm) {
     const uint32_t closed = MARK(vm, GATE_CLOSED);
     while (vm->live_closed < vm->n_live) {
         uint32_t g = vm->live[vm->live_closed];
-        if (vm->gate_state[g] != closed && (vm->gate_state[g] == MARK(vm, GATE_OPEN) || !gate_decide(vm, g)))
+        uint32_t st = vm->gate_state[g];
+        if (st != closed && (st == MARK(vm, GATE_OPEN) || st == MARK(vm, GATE_TRUE) || !gate_decide(vm, g)))
             return false;
         vm->live_closed++;
     }
