@@ -308,13 +308,16 @@ static void expr(compiler *cp, const aeo_expr *e) {
             aeo_buf_free(&b);
             break;
         }
-        expr(cp, e->u.select.operand);
+        /* A fact of the root record is one instruction: ROOT_FIELD. */
+        bool of_root = e->ref == AEO_REF_FIELD && e->u.select.operand->kind == AEO_EXPR_IDENT &&
+                       e->u.select.operand->ref == AEO_REF_ROOT;
+        if (!of_root) expr(cp, e->u.select.operand);
         if (e->ref == AEO_REF_FIELD) {
             aeo_buf b = {0};
             path_of(&b, e);
             uint32_t k = aeo_chunk_const(cp->ch, str_const(cp, b.data, b.len));
             aeo_buf_free(&b);
-            emit(cp, AEO_OP_FIELD, (int32_t)e->ref_index, (int32_t)k, sp);
+            emit(cp, of_root ? AEO_OP_ROOT_FIELD : AEO_OP_FIELD, (int32_t)e->ref_index, (int32_t)k, sp);
         } else {
             uint32_t k = aeo_chunk_const(cp->ch, str_const(cp, e->u.select.field, strlen(e->u.select.field)));
             emit(cp, AEO_OP_SELECT, (int32_t)k, 0, sp);
@@ -763,23 +766,53 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
     uint32_t n_jumps = 0, n_terms = 0;
     aeo_span sp = d->name_span;
 
+    /* Each term after the first is joined by one instruction: the AND of
+     * the term before it and the jump of this one, AND_JUMP_IF_FALSE (the
+     * first join has nothing to AND yet: JUMP_IF_FALSE_KEEP); the last
+     * term's AND comes at the end.  So a term's AND is owed until the next
+     * term begins, and where a term ends (the conjunction so far alone on
+     * the stack: after its AND) is known only then: owed[] are the ends to
+     * fill when the AND is emitted. */
+    bool and_owed = false;
+    uint32_t *owed[4];
+    uint32_t n_owed = 0;
+#define PAY_AND(fused)                                                                         \
+    do {                                                                                       \
+        uint32_t at_ = emit(&cp, (fused) ? AEO_OP_AND_JUMP_IF_FALSE : AEO_OP_AND, 0, 0, sp);   \
+        if (fused) jumps[n_jumps++] = at_;                                                     \
+        for (uint32_t k_ = 0; k_ < n_owed; k_++) *owed[k_] = cp.ch->len;                       \
+        n_owed = 0;                                                                            \
+        and_owed = false;                                                                      \
+    } while (0)
 #define NEXT_TERM()                                                                            \
     do {                                                                                       \
-        if (n_terms++ > 0 && n_jumps < 512)                                                    \
-            jumps[n_jumps++] = emit(&cp, AEO_OP_JUMP_IF_FALSE_KEEP, 0, 0, sp);                 \
+        if (n_terms++ > 0) {                                                                   \
+            if (n_jumps < 512 && and_owed) PAY_AND(true);                                      \
+            else if (n_jumps < 512) jumps[n_jumps++] = emit(&cp, AEO_OP_JUMP_IF_FALSE_KEEP, 0, 0, sp); \
+            else if (and_owed) PAY_AND(false);                                                 \
+        }                                                                                      \
     } while (0)
 #define END_TERM()                                                                             \
     do {                                                                                       \
-        if (n_terms > 1) emit(&cp, AEO_OP_AND, 0, 0, sp);                                      \
+        if (n_terms > 1) and_owed = true;                                                      \
+    } while (0)
+/* Records in *(p) where the term just compiled ends. */
+#define TERM_END(p)                                                                            \
+    do {                                                                                       \
+        if (and_owed) owed[n_owed++] = (p);                                                    \
+        else *(p) = cp.ch->len;                                                                \
     } while (0)
 
-    uint32_t scope_end = 0, tier_end = 0;
     const aeo_measure *m = d->measure;
+    uint32_t scope_end = 0;
+    ends->tiers = 0;
+    ends->n_conds = 0;
+    ends->conds_end = 0;
     if (m->scope) {
         NEXT_TERM();
         emit(&cp, AEO_OP_CALL_DEF, (int32_t)scope_def_index(c, idx), 0, m->scope->span);
         END_TERM();
-        scope_end = cp.ch->len;
+        TERM_END(&scope_end);
     }
     if (m->tier_prop) {
         NEXT_TERM();
@@ -795,12 +828,8 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
             emit(&cp, AEO_OP_FALSE, 0, 0, sp);
         }
         END_TERM();
-        tier_end = cp.ch->len;
+        TERM_END(&ends->tiers);
     }
-    ends->scope = scope_end;
-    ends->tiers = tier_end;
-    ends->n_conds = 0;
-    ends->conds_end = 0;
     /* Leading conjuncts join the gate only after a gated prefix: no tier
      * property, or tiers that are all tier names. */
     bool leading = !m->tier_prop || (m->n_tiers > 0 && c->program->measures[idx].n_gate_tiers == m->n_tiers);
@@ -825,7 +854,7 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
             if (def == UINT32_MAX) def = named_def(c, cj[j]);
             if (leading && def != UINT32_MAX && ends->n_conds < MAX_GATE_CONDS) {
                 ends->conds[ends->n_conds++] = def;
-                ends->conds_end = cp.ch->len;
+                TERM_END(&ends->conds_end);
             } else {
                 leading = false;
             }
@@ -837,9 +866,13 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
         END_TERM();
     }
     if (n_terms == 0) emit(&cp, AEO_OP_TRUE, 0, 0, sp);
+    if (and_owed) PAY_AND(false);
+    ends->scope = scope_end;
     for (uint32_t i = 0; i < n_jumps; i++) patch(&cp, jumps[i], 0, sp);
+#undef PAY_AND
 #undef NEXT_TERM
 #undef END_TERM
+#undef TERM_END
     return finish(&cp, sp);
 }
 

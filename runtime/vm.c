@@ -779,6 +779,19 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             NEXT;
         }
         CASE(LOAD_LOCAL): PUSH(locals[READ_U8(ip)]); ip += 1; NEXT;
+        CASE(ROOT_FIELD): {
+            uint16_t slot = READ_U16(ip), path = READ_U16(ip + 2);
+            ip += 4;
+            aeo_value r = vm->root;
+            if (r.kind == AEO_V_RECORD) {
+                aeo_value v = r.as.r->slots[slot];
+                PUSH(v.kind == AEO_V_ABSENT ? absent_field(vm, r.as.r, slot, c->consts[path].as.s->data) : v);
+            } else {
+                PUSH(aeo_is_bad(r) ? r : tag(c, op_ip, aeo_error_new(vm->arena, "type '%s' has no fields",
+                                                                    aeo_value_type_name(r))));
+            }
+            NEXT;
+        }
         CASE(FIELD): {
             uint16_t slot = READ_U16(ip), path = READ_U16(ip + 2);
             ip += 4;
@@ -901,6 +914,21 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             aeo_value b = POP(), a = TOP();
             if (a.kind == AEO_V_BOOL && b.kind == AEO_V_BOOL) TOP() = aeo_bool(a.as.b || b.as.b);
             else TOP() = tag(c, op_ip, logic(vm, false, a, b));
+            NEXT;
+        }
+        CASE(AND_JUMP_IF_FALSE): {
+            int16_t off = READ_I16(ip);
+            ip += 2;
+            aeo_value b = POP(), a = TOP();
+            if (a.kind == AEO_V_BOOL && b.kind == AEO_V_BOOL) {
+                if (!(a.as.b && b.as.b)) {
+                    TOP() = aeo_bool(false);
+                    ip += off;
+                }
+                NEXT;
+            }
+            TOP() = tag(c, op_ip, logic(vm, true, a, b));
+            if (TOP().kind == AEO_V_BOOL && !TOP().as.b) ip += off;
             NEXT;
         }
         CASE(JUMP): {
@@ -1289,19 +1317,19 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
         }
     }
     /* A def that begins by comparing a field with a string literal (the
-     * tiers: ROOT; FIELD s p; CONST k; EQ), when both are strings and the
+     * tiers: ROOT_FIELD s p; CONST k; EQ), when both are strings and the
      * comparison decides the def: it is all the def (RETURN follows), or it
      * is false and the def is `field == "x" && ...` (JUMP_IF_FALSE_KEEP to
      * the RETURN).  EQ's own fast path, without the interpreter. */
     const uint8_t *code = c->code;
-    if (c->len >= 11 && code[0] == AEO_OP_ROOT && code[1] == AEO_OP_FIELD && code[6] == AEO_OP_CONST &&
-        code[9] == AEO_OP_EQ && vm->root.kind == AEO_V_RECORD && !vm->keepable[d]) {
-        aeo_value a = vm->root.as.r->slots[READ_U16(code + 2)], b = c->consts[READ_U16(code + 7)];
+    if (c->len >= 10 && code[0] == AEO_OP_ROOT_FIELD && code[5] == AEO_OP_CONST && code[8] == AEO_OP_EQ &&
+        vm->root.kind == AEO_V_RECORD && !vm->keepable[d]) {
+        aeo_value a = vm->root.as.r->slots[READ_U16(code + 1)], b = c->consts[READ_U16(code + 6)];
         if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) {
             bool eq = aeo_str_equal(a.as.s, b.as.s);
-            if (code[10] == AEO_OP_RETURN ||
-                (!eq && code[10] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 13 && 13 + READ_I16(code + 11) >= 13 &&
-                 13 + READ_I16(code + 11) < (int)c->len && code[13 + READ_I16(code + 11)] == AEO_OP_RETURN)) {
+            if (code[9] == AEO_OP_RETURN ||
+                (!eq && code[9] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 12 && 12 + READ_I16(code + 10) >= 12 &&
+                 12 + READ_I16(code + 10) < (int)c->len && code[12 + READ_I16(code + 10)] == AEO_OP_RETURN)) {
                 vm->def_state[d] = vm->memo_done;
                 vm->def_val[d] = aeo_bool(eq);
                 return vm->def_val[d];
@@ -1450,10 +1478,10 @@ aeo_value aeo_vm_def(aeo_vm *vm, uint32_t idx) {
 
 aeo_value aeo_vm_run(aeo_vm *vm, const aeo_chunk *c) {
     /* A field of the record, the usual key (enterprise.uscc), is read
-     * without starting the interpreter: ROOT; FIELD slot path; RETURN. */
-    if (c->len == 7 && c->code[0] == AEO_OP_ROOT && c->code[1] == AEO_OP_FIELD && c->code[6] == AEO_OP_RETURN &&
+     * without starting the interpreter: ROOT_FIELD slot path; RETURN. */
+    if (c->len == 6 && c->code[0] == AEO_OP_ROOT_FIELD && c->code[5] == AEO_OP_RETURN &&
         vm->root.kind == AEO_V_RECORD) {
-        aeo_value v = vm->root.as.r->slots[READ_U16(c->code + 2)];
+        aeo_value v = vm->root.as.r->slots[READ_U16(c->code + 1)];
         if (v.kind != AEO_V_ABSENT) return v;
     }
     return run(vm, c, RET_TOP, 0, 0);
