@@ -107,6 +107,13 @@ struct aeo_vm {
     uint32_t n_live;
     uint8_t *is_live;      /* per gate: in live[] */
     uint32_t live_closed;  /* for the current record: live[0..live_closed) are closed */
+    /* Closers of every live gate at once (set with as_of): a def that is
+     * the scope or a leading conjunct of each (cover_def + 1; 0: none),
+     * and, when each has tiers, the union of their tiers (n_cover_tiers 0:
+     * not every gate has tiers, or too many): false, either closes them all. */
+    uint32_t cover_def;
+    uint32_t cover_tiers[8], n_cover_tiers;
+    uint32_t cover_dead;   /* MARK(vm, 1): neither can close them for this record */
     aeo_value *def_val, *meas_val;
     /* Valued measures, per measure for the current record: the value
      * granted and the winning case (-1: none), memoized under val_state. */
@@ -228,6 +235,45 @@ static bool dates_in_force(const aeo_vm *vm, uint32_t idx) {
     return true;
 }
 
+/* Whether gate [gt] reads def [d] as its scope or a leading conjunct. */
+static bool gate_has(const gate *gt, uint32_t d) {
+    if (gt->scope == d + 1) return true;
+    for (uint32_t k = 0; k < gt->n_conds; k++)
+        if (gt->conds[k] == d) return true;
+    return false;
+}
+
+/* The closers of every live gate (see cover_def): candidates are the
+ * first live gate's scope and conjuncts. */
+static void find_covers(aeo_vm *vm) {
+    vm->cover_def = 0;
+    vm->n_cover_tiers = 0;
+    if (vm->n_live == 0) return;
+    for (uint32_t k = 0; k < vm->n_live; k++)
+        if (vm->live[k] == GATE_NONE) return;   /* a measure without a gate: never all closed */
+    const gate *g0 = &vm->gates[vm->live[0]];
+    for (uint32_t c = 0; c <= g0->n_conds && !vm->cover_def; c++) {
+        uint32_t d = c == 0 ? (g0->scope ? g0->scope - 1 : UINT32_MAX) : g0->conds[c - 1];
+        if (d == UINT32_MAX) continue;
+        bool all = true;
+        for (uint32_t k = 1; k < vm->n_live && all; k++) all = gate_has(&vm->gates[vm->live[k]], d);
+        if (all) vm->cover_def = d + 1;
+    }
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < vm->n_live; k++) {
+        const gate *gt = &vm->gates[vm->live[k]];
+        if (gt->n_tiers == 0) return;
+        for (uint32_t t = 0; t < gt->n_tiers; t++) {
+            uint32_t j = 0;
+            while (j < n && vm->cover_tiers[j] != gt->tiers[t]) j++;
+            if (j < n) continue;
+            if (n == 8) return;
+            vm->cover_tiers[n++] = gt->tiers[t];
+        }
+    }
+    vm->n_cover_tiers = n;
+}
+
 void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) {
     /* The same date again (the lints set it before every evaluation):
      * nothing to recompute. */
@@ -255,6 +301,7 @@ void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) {
         }
     }
     vm->live_closed = 0;
+    find_covers(vm);
 }
 aeo_value aeo_vm_as_of(const aeo_vm *vm) { return vm->as_of; }
 
@@ -1316,6 +1363,14 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
             return v;
         }
     }
+    /* A def that is a literal bool (`tier all = true`, the tier of a flat
+     * catalog): its value, without the interpreter. */
+    const uint8_t *lit = c->code;
+    if (c->len == 2 && (lit[0] == AEO_OP_TRUE || lit[0] == AEO_OP_FALSE) && lit[1] == AEO_OP_RETURN) {
+        vm->def_state[d] = vm->memo_done;
+        vm->def_val[d] = aeo_bool(lit[0] == AEO_OP_TRUE);
+        return vm->def_val[d];
+    }
     /* A def that begins by comparing a field with a string literal (the
      * tiers: ROOT_FIELD s p; CONST k; EQ), when both are strings and the
      * comparison decides the def: it is all the def (RETURN follows), or it
@@ -1419,6 +1474,36 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
  * over a whole record, however many measures ask. */
 static bool all_closed(aeo_vm *vm) {
     const uint32_t closed = MARK(vm, GATE_CLOSED);
+    /* Every gate at once, when a def they all read is false, or all their
+     * tiers are; once both are known not to be, not again. */
+    if (vm->cover_dead != MARK(vm, 1)) {
+        bool dead = true;
+        if (vm->cover_def) {
+            uint32_t d = vm->cover_def - 1;
+            if (vm->def_state[d] != vm->memo_done) dead = false;
+            else if (memo_false(vm, d)) {
+                vm->live_closed = vm->n_live;
+                return true;
+            }
+        }
+        if (vm->n_cover_tiers) {
+            bool all_false = true;
+            for (uint32_t k = 0; k < vm->n_cover_tiers && all_false; k++) {
+                uint32_t t = vm->cover_tiers[k];
+                if (vm->def_state[t] != vm->memo_done) {
+                    all_false = false;
+                    dead = false;
+                } else if (!memo_false(vm, t)) {
+                    all_false = false;
+                }
+            }
+            if (all_false) {
+                vm->live_closed = vm->n_live;
+                return true;
+            }
+        }
+        if (dead) vm->cover_dead = MARK(vm, 1);
+    }
     while (vm->live_closed < vm->n_live) {
         uint32_t g = vm->live[vm->live_closed];
         uint32_t st = vm->gate_state[g];
