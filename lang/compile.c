@@ -753,7 +753,38 @@ static uint32_t named_def(const aeo_catalog *c, const aeo_expr *e) {
 typedef struct measure_ends {
     uint32_t scope, tiers;
     uint32_t conds[MAX_GATE_CONDS], n_conds, conds_end;
+    /* Every term in order, as an aeo_term when it is one (simple[k]). */
+    aeo_term terms[MAX_CONJUNCTS];
+    bool simple[MAX_CONJUNCTS];
+    uint32_t n_terms;
+    bool overflow;     /* more terms than terms[] holds */
 } measure_ends;
+
+/* Term [k] of the measure being compiled: an aeo_term when [e] is a bool
+ * fact of the record or names a bool def ([def]: its index, or
+ * UINT32_MAX), negated or not. */
+static void note_term(compiler *cp, measure_ends *ends, const aeo_expr *e, uint32_t def, bool negate) {
+    if (ends->n_terms == MAX_CONJUNCTS) {
+        ends->overflow = true;
+        return;
+    }
+    uint32_t k = ends->n_terms++;
+    ends->simple[k] = false;
+    if (!e || !is_bool(e)) return;
+    if (def == UINT32_MAX) def = named_def(cp->cat, e);
+    if (def != UINT32_MAX) {
+        ends->terms[k] = (aeo_term){def, true, negate, NULL};
+        ends->simple[k] = true;
+    } else if (e->kind == AEO_EXPR_SELECT && e->ref == AEO_REF_FIELD && e->u.select.operand->kind == AEO_EXPR_IDENT &&
+               e->u.select.operand->ref == AEO_REF_ROOT) {
+        aeo_buf b = {0};
+        path_of(&b, e);
+        const char *path = aeo_arena_strndup(cp->prog->arena, b.data ? b.data : "", b.len);
+        aeo_buf_free(&b);
+        ends->terms[k] = (aeo_term){e->ref_index, false, negate, path};
+        ends->simple[k] = true;
+    }
+}
 
 /* The conjunction of a measure's terms: scope, tiers, when, !unless...
  * Each term after the first: JUMP_IF_FALSE_KEEP end; <term>; AND. */
@@ -808,10 +839,13 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
     ends->tiers = 0;
     ends->n_conds = 0;
     ends->conds_end = 0;
+    ends->n_terms = 0;
+    ends->overflow = false;
     if (m->scope) {
         NEXT_TERM();
         emit(&cp, AEO_OP_CALL_DEF, (int32_t)scope_def_index(c, idx), 0, m->scope->span);
         END_TERM();
+        note_term(&cp, ends, NULL, UINT32_MAX, false);
         TERM_END(&scope_end);
     }
     if (m->tier_prop) {
@@ -828,6 +862,7 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
             emit(&cp, AEO_OP_FALSE, 0, 0, sp);
         }
         END_TERM();
+        note_term(&cp, ends, NULL, UINT32_MAX, false);
         TERM_END(&ends->tiers);
     }
     /* Leading conjuncts join the gate only after a gated prefix: no tier
@@ -841,6 +876,7 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
             expr(&cp, t->expr);
             emit(&cp, AEO_OP_NOT, 0, 0, t->expr->span);
             END_TERM();
+            note_term(&cp, ends, t->expr, UINT32_MAX, true);
             continue;
         }
         const aeo_expr *cj[MAX_CONJUNCTS];
@@ -851,6 +887,7 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
             if (def != UINT32_MAX) emit(&cp, AEO_OP_CALL_DEF, (int32_t)def, 0, cj[j]->span);
             else expr(&cp, cj[j]);
             END_TERM();
+            note_term(&cp, ends, cj[j], def, false);
             if (def == UINT32_MAX) def = named_def(c, cj[j]);
             if (leading && def != UINT32_MAX && ends->n_conds < MAX_GATE_CONDS) {
                 ends->conds[ends->n_conds++] = def;
@@ -864,6 +901,7 @@ static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, meas
         NEXT_TERM();
         cases(&cp, m, CASES_SETTLED, sp);
         END_TERM();
+        note_term(&cp, ends, NULL, UINT32_MAX, false);
     }
     if (n_terms == 0) emit(&cp, AEO_OP_TRUE, 0, 0, sp);
     if (and_owed) PAY_AND(false);
@@ -1041,6 +1079,18 @@ bool aeo_compile_catalog(aeo_catalog *c) {
             m->n_gate_conds = ends.n_conds;
         }
         m->gate_end = m->n_gate_conds ? ends.conds_end : m->n_gate_tiers ? ends.tiers : m->gate_scope ? ends.scope : 0;
+        /* The terms after the gate's prefix, when all are simple. */
+        uint32_t prefix = m->n_gate_conds ? (v->scope ? 1u : 0u) + (v->tier_prop ? 1u : 0u) + m->n_gate_conds
+                          : m->n_gate_tiers ? (v->scope ? 1u : 0u) + 1u
+                          : m->gate_scope ? 1u : 0u;
+        bool all_simple = m->gate_end && !ends.overflow && ends.n_terms > prefix;
+        for (uint32_t k = prefix; k < ends.n_terms && all_simple; k++) all_simple = ends.simple[k];
+        if (all_simple) {
+            aeo_term *tail = aeo_arena_alloc(p->arena, (ends.n_terms - prefix) * sizeof *tail);
+            memcpy(tail, ends.terms + prefix, (ends.n_terms - prefix) * sizeof *tail);
+            m->tail = tail;
+            m->n_tail = ends.n_terms - prefix;
+        }
         p->n_measures++;
         ok &= m->chunk != NULL;
     }

@@ -22,6 +22,16 @@ typedef struct aeo_case_info {
     aeo_span span;
 } aeo_case_info;
 
+/* A term of a measure's conjunction simple enough for the VM to compute
+ * without its chunk: a bool fact of the record, or a bool def, either
+ * negated (an `unless`) or not. */
+typedef struct aeo_term {
+    uint32_t index;          /* the fact's slot, or the program def index */
+    bool def;                /* a def (CALL_DEF), else a fact of the record */
+    bool negate;             /* !term */
+    const char *path;        /* a fact: its path, naming it when absent */
+} aeo_term;
+
 typedef struct aeo_measure_info {
     const char *id;          /* "M01" */
     const char *title;
@@ -53,6 +63,12 @@ typedef struct aeo_measure_info {
      * a tier and every gate conjunct are true, the chunk runs from here
      * with true on the stack, as it would after computing them. */
     uint32_t gate_end;
+    /* When every term after that prefix is an aeo_term (n_tail > 0), the
+     * terms in order: with the prefix true, the VM computes the rest of the
+     * conjunction from them (CEL's && over their values, stopping at a
+     * false one, as the chunk's jumps do) instead of running the chunk. */
+    uint32_t n_tail;
+    const aeo_term *tail;
     /* A valued measure (value_type NULL: a version-1 one).  Its chunk ends
      * with `c1 ? settled(v1) : c2 ? settled(v2) : ... : else-or-false`, so
      * it applies only when a case holds and the value it grants is known;

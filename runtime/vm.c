@@ -1403,6 +1403,38 @@ static inline aeo_value gate_def(aeo_vm *vm, uint32_t d) {
 static inline bool is_true(aeo_value v) { return v.kind == AEO_V_BOOL && v.as.b; }
 static inline bool is_false(aeo_value v) { return v.kind == AEO_V_BOOL && !v.as.b; }
 
+/* The rest of measure [i]'s conjunction, its prefix (the gate) being true
+ * and every later term an aeo_term: CEL's && over the terms' values in
+ * order, stopping at a false one, which is what the chunk computes from
+ * gate_end, without the interpreter.  The defs are computed as the gate's
+ * are (top-level defs); a limit met in one is the measure's value. */
+static aeo_value measure_tail(aeo_vm *vm, uint32_t i, const aeo_measure_info *m) {
+    const aeo_record *r = vm->root.as.r;
+    aeo_value acc = aeo_bool(true);
+    vm->meas_state[i] = vm->memo_running;
+    vm->aborted = false;
+    for (uint32_t k = 0; k < m->n_tail; k++) {
+        if (acc.kind == AEO_V_BOOL && !acc.as.b) break;
+        const aeo_term *t = &m->tail[k];
+        aeo_value v;
+        if (t->def) {
+            v = gate_def(vm, t->index);
+            if (vm->aborted) {
+                acc = v;
+                break;
+            }
+        } else {
+            v = r->slots[t->index];
+            if (v.kind == AEO_V_ABSENT) v = absent_field(vm, r, t->index, t->path);
+        }
+        if (t->negate && v.kind == AEO_V_BOOL) v.as.b = !v.as.b;
+        acc = acc.kind == AEO_V_BOOL && v.kind == AEO_V_BOOL ? aeo_bool(acc.as.b && v.as.b) : logic(vm, true, acc, v);
+    }
+    vm->meas_state[i] = vm->memo_done;
+    vm->meas_val[i] = acc;
+    return acc;
+}
+
 /* A measure aeo_vm_measures cannot answer from its memo or its gate. */
 static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) {
     uint32_t g = vm->gate_of[i];
@@ -1462,9 +1494,13 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
         vm->gate_state[g] = st;
         if (closed) return aeo_bool(false);
     }
-    vm->meas_state[i] = vm->memo_running;
     /* The chunk's `scope && (tiers) && c1 && ...` is true when every one
-     * of them is: run the rest of the chunk only. */
+     * of them is: compute the rest from its terms, or run the rest of the
+     * chunk only. */
+    if (st == MARK(vm, GATE_TRUE) && m->n_tail && vm->root.kind == AEO_V_RECORD &&
+        vm->steps + 16 + m->n_tail * 9 < vm->max_steps)
+        return measure_tail(vm, i, m);
+    vm->meas_state[i] = vm->memo_running;
     return run(vm, m->chunk, RET_MEASURE, i, st == MARK(vm, GATE_TRUE) ? m->gate_end : 0);
 }
 
