@@ -9,6 +9,10 @@
 # each against its hand-written C (HW: shenyang and flat, HW_GEN: gen, whose
 # catalog gen_shape wrote into SHAPE).
 #
+# HW_SIMDJSON and HW_GEN_SIMDJSON, when set, are the same hand-written
+# programs on another reader (hw_read.h: simdjson): they get rows of their
+# own, their outputs are checked too, and aeo is compared with them as well.
+#
 # Environment: N records (default 200000; the gen shape reads the first
 # GEN_N, default N/4), RUNS timed runs of each program
 # (default 5), JOBS threads for the parallel aeo row (default 2), PASSES and
@@ -26,6 +30,7 @@ export LC_ALL
 : "${MICRO:=build/release/bench/micro}" "${N:=200000}" "${RUNS:=5}" "${JOBS:=2}"
 : "${PASSES:=20}" "${MICRO_N:=20000}" "${OUT:=build/bench}" "${AS_OF:=2021-06-01}"
 : "${HW_GEN:=build/release/bench/hw_gen}" "${SHAPE:=build/release/bench/shape}"
+: "${HW_SIMDJSON:=}" "${HW_GEN_SIMDJSON:=}"
 : "${LATER:=2021-11-01}" "${MEM_N:=1000000}" "${CHECK_SIZES:=10000 100000}" "${GEN_CATALOG:=build/release/bench/gen_catalog}"
 RULES=rules/shenyang
 mkdir -p "$OUT"
@@ -102,6 +107,9 @@ shape_rules() {
     esac
 }
 shape_hw() { if [ "$1" = gen ]; then echo "$HW_GEN"; else echo "$HW"; fi; }
+# The same hand-written programs on another reader (hw_read.h), when given:
+# HW_SIMDJSON (shenyang, flat) and HW_GEN_SIMDJSON (gen).
+shape_hw_simd() { if [ "$1" = gen ]; then echo "$HW_GEN_SIMDJSON"; else echo "$HW_SIMDJSON"; fi; }
 shape_facts() { if [ "$1" = gen ]; then echo "$GEN_FACTS"; else echo "$FACTS"; fi; }
 shape_n() { if [ "$1" = gen ]; then echo "$GEN_N"; else echo "$N"; fi; }
 head -n "$GEN_N" "$FACTS" >"$GEN_FACTS"
@@ -109,7 +117,9 @@ head -n "$GEN_N" "$FACTS" >"$GEN_FACTS"
 echo "== end to end: $RUNS rounds, each running every program once (wall seconds, sorted)"
 names=""
 for shape in $SHAPES; do
-    names="$names $shape-handwritten $shape-aeo $shape-aeo-j$JOBS"
+    names="$names $shape-handwritten"
+    [ -n "$(shape_hw_simd "$shape")" ] && names="$names $shape-handwritten-simdjson"
+    names="$names $shape-aeo $shape-aeo-j$JOBS"
     [ "$shape" = shenyang ] && [ -n "$JQ" ] && names="$names $shape-jq"
 done
 for name in $names; do : >"$OUT/$name.times"; done
@@ -119,6 +129,10 @@ while [ "$round" -lt "$RUNS" ]; do
         f=$(shape_facts "$shape")
         # shellcheck disable=SC2046 # the paths are words
         run "$shape-handwritten" "$OUT/$shape-handwritten.jsonl" "$(shape_hw "$shape")" --as-of "$AS_OF" "$f"
+        if [ -n "$(shape_hw_simd "$shape")" ]; then
+            run "$shape-handwritten-simdjson" "$OUT/$shape-handwritten-simdjson.jsonl" "$(shape_hw_simd "$shape")" \
+                --as-of "$AS_OF" "$f"
+        fi
         run "$shape-aeo" "$OUT/$shape-aeo.jsonl" "$AEO" eval $(shape_rules "$shape") --facts "$f" --format jsonl \
             --as-of "$AS_OF"
         run "$shape-aeo-j$JOBS" "$OUT/$shape-aeo-j.jsonl" "$AEO" eval $(shape_rules "$shape") --facts "$f" \
@@ -148,7 +162,8 @@ same() {   # same WHAT EXPECTED ACTUAL
     fi
 }
 for shape in $SHAPES; do
-    for prog in aeo aeo-j jq; do
+    for prog in handwritten-simdjson aeo aeo-j jq; do
+        [ "$prog" = handwritten-simdjson ] && [ -z "$(shape_hw_simd "$shape")" ] && continue
         [ -f "$OUT/$shape-$prog.jsonl" ] || continue
         [ "$prog" = jq ] && { [ "$shape" != shenyang ] || [ -z "$JQ" ]; } && continue
         same "$shape $prog" "$OUT/$shape-handwritten.jsonl" "$OUT/$shape-$prog.jsonl"
@@ -189,6 +204,10 @@ for shape in $SHAPES; do
         -v bb="$(best "$shape-handwritten")" -v j="$JOBS" -v s="$shape" 'BEGIN {
         printf "%s: aeo vs C %.2fx (medians), %.2fx (best runs); -j %s vs -j 1: %.2fx (medians), %.2fx (best runs)\n",
                s, m1 / m, b1 / bb, j, m1 / mj, b1 / bj }'
+    if [ -n "$(shape_hw_simd "$shape")" ]; then
+        awk -v a="$(median "$shape-aeo")" -v c="$(median "$shape-handwritten-simdjson")" -v s="$shape" 'BEGIN {
+            printf "%s: aeo vs the hand-written C on simdjson %.2fx (medians)\n", s, a / c }'
+    fi
 done
 
 # micro SHAPE COUNT PASSES [WHICH]: the micro benchmark on the first COUNT
