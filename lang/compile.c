@@ -308,13 +308,16 @@ static void expr(compiler *cp, const aeo_expr *e) {
             aeo_buf_free(&b);
             break;
         }
-        expr(cp, e->u.select.operand);
+        /* A fact of the root record is one instruction: ROOT_FIELD. */
+        bool of_root = e->ref == AEO_REF_FIELD && e->u.select.operand->kind == AEO_EXPR_IDENT &&
+                       e->u.select.operand->ref == AEO_REF_ROOT;
+        if (!of_root) expr(cp, e->u.select.operand);
         if (e->ref == AEO_REF_FIELD) {
             aeo_buf b = {0};
             path_of(&b, e);
             uint32_t k = aeo_chunk_const(cp->ch, str_const(cp, b.data, b.len));
             aeo_buf_free(&b);
-            emit(cp, AEO_OP_FIELD, (int32_t)e->ref_index, (int32_t)k, sp);
+            emit(cp, of_root ? AEO_OP_ROOT_FIELD : AEO_OP_FIELD, (int32_t)e->ref_index, (int32_t)k, sp);
         } else {
             uint32_t k = aeo_chunk_const(cp->ch, str_const(cp, e->u.select.field, strlen(e->u.select.field)));
             emit(cp, AEO_OP_SELECT, (int32_t)k, 0, sp);
@@ -516,9 +519,276 @@ static aeo_chunk *compile_function(aeo_catalog *c, const aeo_decl *d, const char
     return finish(&cp, d->value->span);
 }
 
+/* ---- conjuncts shared between measures ------------------------------------
+ *
+ * A measure's `when` is compiled as its top-level conjuncts, each a term of
+ * the measure's conjunction (`scope && (tiers) && c1 && c2 && ... &&
+ * !unless`): CEL's && is commutative and associative (the unknowns merge in
+ * the same order, the first error is the same), so the value is the one of
+ * `when` compiled whole.  A conjunct written in two measures or more (the
+ * jurisdiction test, a credit comparison), non-trivial and unable to fail,
+ * becomes a def of the program of its own, a *shared conjunct*, which each
+ * of those measures calls: evaluated once per record whatever the number of
+ * measures that repeat it (common sub-expressions across measures).  Only
+ * conjuncts that cannot fail are shared, so that no error is ever reported
+ * at another measure's text.  The leading conjuncts that are defs (shared
+ * or written as a def or tier name) join the measure's gate
+ * (aeo_measure_info.gate_conds). */
+
+#define MAX_CONJUNCTS 64
+#define MAX_GATE_CONDS 8
+
+/* Both operands of a comparison of one scalar kind (an enum is a string). */
+static bool same_scalar(const aeo_type *a, const aeo_type *b) {
+    if (!a || !b) return false;
+    aeo_tkind x = a->kind == AEO_T_ENUM ? AEO_T_STRING : a->kind, y = b->kind == AEO_T_ENUM ? AEO_T_STRING : b->kind;
+    if (x != y) return false;
+    switch (x) {
+    case AEO_T_BOOL: case AEO_T_INT: case AEO_T_UINT: case AEO_T_DOUBLE: case AEO_T_STRING:
+    case AEO_T_TIMESTAMP: case AEO_T_DURATION:
+        return true;
+    default: return false;
+    }
+}
+
+static bool is_bool(const aeo_expr *e) { return e->type && e->type->kind == AEO_T_BOOL; }
+
+/* Whether evaluating [e] can give no ERROR of its own (an UNKNOWN, a def's
+ * memoized value, are the same wherever the expression is written). */
+static bool cannot_fail(const aeo_expr *e) {
+    switch (e->kind) {
+    case AEO_EXPR_NULL: case AEO_EXPR_BOOL: case AEO_EXPR_INT: case AEO_EXPR_UINT: case AEO_EXPR_DOUBLE:
+    case AEO_EXPR_STRING: case AEO_EXPR_BYTES:
+        return true;
+    case AEO_EXPR_IDENT:
+        return e->ref == AEO_REF_ROOT || e->ref == AEO_REF_AS_OF || e->ref == AEO_REF_CONST || e->ref == AEO_REF_DEF ||
+               e->ref == AEO_REF_TIER;
+    case AEO_EXPR_SELECT:
+        return e->ref == AEO_REF_FIELD && cannot_fail(e->u.select.operand);
+    case AEO_EXPR_LIST:
+        return is_literal(e);
+    case AEO_EXPR_UNARY:
+        return e->u.unary.op == AEO_OPR_NOT && is_bool(e->u.unary.a) && cannot_fail(e->u.unary.a);
+    case AEO_EXPR_BINARY: {
+        const aeo_expr *a = e->u.binary.a, *b = e->u.binary.b;
+        if (!cannot_fail(a) || !cannot_fail(b)) return false;
+        switch (e->u.binary.op) {
+        case AEO_OPR_AND: case AEO_OPR_OR: return is_bool(a) && is_bool(b);
+        case AEO_OPR_EQ: case AEO_OPR_NE: return true;
+        case AEO_OPR_LT: case AEO_OPR_LE: case AEO_OPR_GT: case AEO_OPR_GE: return same_scalar(a->type, b->type);
+        case AEO_OPR_IN: return b->kind == AEO_EXPR_LIST;   /* a literal list (cannot_fail(b)) */
+        default: return false;
+        }
+    }
+    case AEO_EXPR_CALL: {
+        if (e->ref != AEO_REF_BUILTIN) return false;
+        const char *n = e->u.call.name;
+        const aeo_expr *t = e->u.call.target;
+        if (t && e->u.call.n_args == 1 &&
+            (strcmp(n, "startsWith") == 0 || strcmp(n, "endsWith") == 0 || strcmp(n, "contains") == 0)) {
+            const aeo_expr *x = e->u.call.args[0];
+            return same_scalar(t->type, x->type) && (t->type->kind == AEO_T_STRING || t->type->kind == AEO_T_ENUM) &&
+                   cannot_fail(t) && cannot_fail(x);
+        }
+        if (!t && e->u.call.n_args == 1 && strcmp(n, "size") == 0) {
+            const aeo_expr *x = e->u.call.args[0];
+            return x->type && (x->type->kind == AEO_T_LIST || x->type->kind == AEO_T_STRING || x->type->kind == AEO_T_MAP) &&
+                   cannot_fail(x);
+        }
+        return false;
+    }
+    default: return false;
+    }
+}
+
+/* A conjunct cheaper to repeat than to call: a name, a field, a literal. */
+static bool trivial(const aeo_expr *e) {
+    if (e->kind == AEO_EXPR_UNARY) return trivial(e->u.unary.a);
+    return e->kind != AEO_EXPR_BINARY && e->kind != AEO_EXPR_CALL;
+}
+
+/* The top-level conjuncts of [e], in order, into out[0..*n); when one is
+ * not of static type bool (a dyn), [e] stays whole: && then decides what
+ * a non-bool operand gives, at its own span. */
+static void flatten(const aeo_expr *e, const aeo_expr **out, uint32_t *n) {
+    if (e->kind == AEO_EXPR_BINARY && e->u.binary.op == AEO_OPR_AND && is_bool(e->u.binary.a) &&
+        is_bool(e->u.binary.b) && *n + 2 <= MAX_CONJUNCTS) {
+        flatten(e->u.binary.a, out, n);
+        flatten(e->u.binary.b, out, n);
+        return;
+    }
+    out[(*n)++] = e;
+}
+
+static uint32_t conjuncts(const aeo_expr *e, const aeo_expr **out) {
+    uint32_t n = 0;
+    if (!is_bool(e)) {
+        out[n++] = e;
+        return n;
+    }
+    flatten(e, out, &n);
+    return n;
+}
+
+/* The shared conjuncts of a catalog: their texts in a hash table. */
+typedef struct shared_entry {
+    char *text;
+    const aeo_expr *e;     /* the first one written */
+    uint32_t count;        /* measures writing it */
+    uint32_t last;         /* the last measure counted + 1 */
+    uint32_t def;          /* program def index (count >= 2), else UINT32_MAX */
+} shared_entry;
+
+typedef struct shared {
+    shared_entry *slots;
+    uint32_t cap, n, n_defs;
+    const aeo_expr **order;   /* the entries that became defs, in def order */
+} shared;
+
+static uint32_t text_hash(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The entry of [e]'s text, added when [add]; NULL when absent. */
+static shared_entry *shared_find(shared *sh, const aeo_expr *e, bool add) {
+    char *text = aeo_expr_text(e, NULL);
+    if (add && (sh->n + 1) * 2 > sh->cap) {
+        uint32_t cap = sh->cap ? sh->cap * 2 : 64;
+        shared_entry *slots = aeo_xcalloc(cap, sizeof *slots);
+        for (uint32_t i = 0; i < sh->cap; i++) {
+            if (!sh->slots[i].text) continue;
+            uint32_t j = text_hash(sh->slots[i].text) & (cap - 1);
+            while (slots[j].text) j = (j + 1) & (cap - 1);
+            slots[j] = sh->slots[i];
+        }
+        free(sh->slots);
+        sh->slots = slots;
+        sh->cap = cap;
+    }
+    if (!sh->cap) {
+        free(text);
+        return NULL;
+    }
+    uint32_t j = text_hash(text) & (sh->cap - 1);
+    while (sh->slots[j].text) {
+        if (strcmp(sh->slots[j].text, text) == 0) {
+            free(text);
+            return &sh->slots[j];
+        }
+        j = (j + 1) & (sh->cap - 1);
+    }
+    if (!add) {
+        free(text);
+        return NULL;
+    }
+    sh->n++;
+    sh->slots[j] = (shared_entry){text, e, 0, 0, UINT32_MAX};
+    return &sh->slots[j];
+}
+
+/* Counts the candidate conjuncts of every measure's `when`; those written
+ * in two measures or more get def indices from [first_def] on. */
+static void shared_collect(const aeo_catalog *c, shared *sh, uint32_t first_def) {
+    const aeo_expr *cj[MAX_CONJUNCTS];
+    for (uint32_t i = 0; i < c->measures.n; i++) {
+        const aeo_measure *m = c->measures.items[i]->measure;
+        for (uint32_t k = 0; k < m->n_conds; k++) {
+            if (m->conds[k].negate) continue;
+            uint32_t n = conjuncts(m->conds[k].expr, cj);
+            for (uint32_t j = 0; j < n; j++) {
+                if (trivial(cj[j]) || !is_bool(cj[j]) || !cannot_fail(cj[j])) continue;
+                shared_entry *en = shared_find(sh, cj[j], true);
+                if (en->last != i + 1) {
+                    en->count++;
+                    en->last = i + 1;
+                }
+            }
+        }
+    }
+    /* Def order: the order in which the texts are first written. */
+    sh->order = aeo_xcalloc(sh->n ? sh->n : 1, sizeof *sh->order);
+    for (uint32_t i = 0; i < c->measures.n; i++) {
+        const aeo_measure *m = c->measures.items[i]->measure;
+        for (uint32_t k = 0; k < m->n_conds; k++) {
+            if (m->conds[k].negate) continue;
+            uint32_t n = conjuncts(m->conds[k].expr, cj);
+            for (uint32_t j = 0; j < n; j++) {
+                if (trivial(cj[j]) || !is_bool(cj[j]) || !cannot_fail(cj[j])) continue;
+                shared_entry *en = shared_find(sh, cj[j], false);
+                if (en && en->count >= 2 && en->def == UINT32_MAX) {
+                    en->def = first_def + sh->n_defs;
+                    sh->order[sh->n_defs++] = en->e;
+                }
+            }
+        }
+    }
+}
+
+static void shared_free(shared *sh) {
+    for (uint32_t i = 0; i < sh->cap; i++) free(sh->slots[i].text);
+    free(sh->slots);
+    free(sh->order);
+}
+
+/* The shared def of conjunct [e], or UINT32_MAX. */
+static uint32_t shared_def(shared *sh, const aeo_expr *e) {
+    if (!sh || !sh->n_defs || trivial(e) || !is_bool(e) || !cannot_fail(e)) return UINT32_MAX;
+    shared_entry *en = shared_find(sh, e, false);
+    return en ? en->def : UINT32_MAX;
+}
+
+/* The def a conjunct names (a def or tier, not a function), or UINT32_MAX. */
+static uint32_t named_def(const aeo_catalog *c, const aeo_expr *e) {
+    if (e->kind == AEO_EXPR_IDENT && (e->ref == AEO_REF_DEF || e->ref == AEO_REF_TIER))
+        return aeo_compile_def_index(c, e->ref, e->ref_index);
+    return UINT32_MAX;
+}
+
+/* What compiling a measure tells its gate: where the scope and the tiers
+ * end, and the leading conjuncts of `when` that are defs, with where the
+ * last of them ends (the offset of the next instruction, the conjunction
+ * so far on the stack; 0: no such term). */
+typedef struct measure_ends {
+    uint32_t scope, tiers;
+    uint32_t conds[MAX_GATE_CONDS], n_conds, conds_end;
+    /* Every term in order, as an aeo_term when it is one (simple[k]). */
+    aeo_term terms[MAX_CONJUNCTS];
+    bool simple[MAX_CONJUNCTS];
+    uint32_t n_terms;
+    bool overflow;     /* more terms than terms[] holds */
+} measure_ends;
+
+/* Term [k] of the measure being compiled: an aeo_term when [e] is a bool
+ * fact of the record or names a bool def ([def]: its index, or
+ * UINT32_MAX), negated or not. */
+static void note_term(compiler *cp, measure_ends *ends, const aeo_expr *e, uint32_t def, bool negate) {
+    if (ends->n_terms == MAX_CONJUNCTS) {
+        ends->overflow = true;
+        return;
+    }
+    uint32_t k = ends->n_terms++;
+    ends->simple[k] = false;
+    if (!e || !is_bool(e)) return;
+    if (def == UINT32_MAX) def = named_def(cp->cat, e);
+    if (def != UINT32_MAX) {
+        ends->terms[k] = (aeo_term){def, true, negate, NULL};
+        ends->simple[k] = true;
+    } else if (e->kind == AEO_EXPR_SELECT && e->ref == AEO_REF_FIELD && e->u.select.operand->kind == AEO_EXPR_IDENT &&
+               e->u.select.operand->ref == AEO_REF_ROOT) {
+        aeo_buf b = {0};
+        path_of(&b, e);
+        const char *path = aeo_arena_strndup(cp->prog->arena, b.data ? b.data : "", b.len);
+        aeo_buf_free(&b);
+        ends->terms[k] = (aeo_term){e->ref_index, false, negate, path};
+        ends->simple[k] = true;
+    }
+}
+
 /* The conjunction of a measure's terms: scope, tiers, when, !unless...
  * Each term after the first: JUMP_IF_FALSE_KEEP end; <term>; AND. */
-aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, uint32_t ends[2]) {
+static aeo_chunk *compile_measure(aeo_catalog *c, uint32_t idx, shared *sh, measure_ends *ends) {
     const aeo_decl *d = c->measures.items[idx];
     char name[300];
     snprintf(name, sizeof name, "measure %s", d->name);
@@ -527,23 +797,56 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, uint32_t ends[2]) {
     uint32_t n_jumps = 0, n_terms = 0;
     aeo_span sp = d->name_span;
 
+    /* Each term after the first is joined by one instruction: the AND of
+     * the term before it and the jump of this one, AND_JUMP_IF_FALSE (the
+     * first join has nothing to AND yet: JUMP_IF_FALSE_KEEP); the last
+     * term's AND comes at the end.  So a term's AND is owed until the next
+     * term begins, and where a term ends (the conjunction so far alone on
+     * the stack: after its AND) is known only then: owed[] are the ends to
+     * fill when the AND is emitted. */
+    bool and_owed = false;
+    uint32_t *owed[4];
+    uint32_t n_owed = 0;
+#define PAY_AND(fused)                                                                         \
+    do {                                                                                       \
+        uint32_t at_ = emit(&cp, (fused) ? AEO_OP_AND_JUMP_IF_FALSE : AEO_OP_AND, 0, 0, sp);   \
+        if (fused) jumps[n_jumps++] = at_;                                                     \
+        for (uint32_t k_ = 0; k_ < n_owed; k_++) *owed[k_] = cp.ch->len;                       \
+        n_owed = 0;                                                                            \
+        and_owed = false;                                                                      \
+    } while (0)
 #define NEXT_TERM()                                                                            \
     do {                                                                                       \
-        if (n_terms++ > 0 && n_jumps < 512)                                                    \
-            jumps[n_jumps++] = emit(&cp, AEO_OP_JUMP_IF_FALSE_KEEP, 0, 0, sp);                 \
+        if (n_terms++ > 0) {                                                                   \
+            if (n_jumps < 512 && and_owed) PAY_AND(true);                                      \
+            else if (n_jumps < 512) jumps[n_jumps++] = emit(&cp, AEO_OP_JUMP_IF_FALSE_KEEP, 0, 0, sp); \
+            else if (and_owed) PAY_AND(false);                                                 \
+        }                                                                                      \
     } while (0)
 #define END_TERM()                                                                             \
     do {                                                                                       \
-        if (n_terms > 1) emit(&cp, AEO_OP_AND, 0, 0, sp);                                      \
+        if (n_terms > 1) and_owed = true;                                                      \
+    } while (0)
+/* Records in *(p) where the term just compiled ends. */
+#define TERM_END(p)                                                                            \
+    do {                                                                                       \
+        if (and_owed) owed[n_owed++] = (p);                                                    \
+        else *(p) = cp.ch->len;                                                                \
     } while (0)
 
-    uint32_t scope_end = 0, tier_end = 0;
     const aeo_measure *m = d->measure;
+    uint32_t scope_end = 0;
+    ends->tiers = 0;
+    ends->n_conds = 0;
+    ends->conds_end = 0;
+    ends->n_terms = 0;
+    ends->overflow = false;
     if (m->scope) {
         NEXT_TERM();
         emit(&cp, AEO_OP_CALL_DEF, (int32_t)scope_def_index(c, idx), 0, m->scope->span);
         END_TERM();
-        scope_end = cp.ch->len;
+        note_term(&cp, ends, NULL, UINT32_MAX, false);
+        TERM_END(&scope_end);
     }
     if (m->tier_prop) {
         NEXT_TERM();
@@ -559,28 +862,55 @@ aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, uint32_t ends[2]) {
             emit(&cp, AEO_OP_FALSE, 0, 0, sp);
         }
         END_TERM();
-        tier_end = cp.ch->len;
+        note_term(&cp, ends, NULL, UINT32_MAX, false);
+        TERM_END(&ends->tiers);
     }
-    if (ends) {
-        ends[0] = scope_end;
-        ends[1] = tier_end;
-    }
+    /* Leading conjuncts join the gate only after a gated prefix: no tier
+     * property, or tiers that are all tier names. */
+    bool leading = !m->tier_prop || (m->n_tiers > 0 && c->program->measures[idx].n_gate_tiers == m->n_tiers);
     for (uint32_t i = 0; i < m->n_conds; i++) {
         const aeo_cond *t = &m->conds[i];
-        NEXT_TERM();
-        expr(&cp, t->expr);
-        if (t->negate) emit(&cp, AEO_OP_NOT, 0, 0, t->expr->span);
-        END_TERM();
+        if (t->negate) {
+            leading = false;
+            NEXT_TERM();
+            expr(&cp, t->expr);
+            emit(&cp, AEO_OP_NOT, 0, 0, t->expr->span);
+            END_TERM();
+            note_term(&cp, ends, t->expr, UINT32_MAX, true);
+            continue;
+        }
+        const aeo_expr *cj[MAX_CONJUNCTS];
+        uint32_t n = conjuncts(t->expr, cj);
+        for (uint32_t j = 0; j < n; j++) {
+            NEXT_TERM();
+            uint32_t def = shared_def(sh, cj[j]);
+            if (def != UINT32_MAX) emit(&cp, AEO_OP_CALL_DEF, (int32_t)def, 0, cj[j]->span);
+            else expr(&cp, cj[j]);
+            END_TERM();
+            note_term(&cp, ends, cj[j], def, false);
+            if (def == UINT32_MAX) def = named_def(c, cj[j]);
+            if (leading && def != UINT32_MAX && ends->n_conds < MAX_GATE_CONDS) {
+                ends->conds[ends->n_conds++] = def;
+                TERM_END(&ends->conds_end);
+            } else {
+                leading = false;
+            }
+        }
     }
     if (m->value_type) {
         NEXT_TERM();
         cases(&cp, m, CASES_SETTLED, sp);
         END_TERM();
+        note_term(&cp, ends, NULL, UINT32_MAX, false);
     }
     if (n_terms == 0) emit(&cp, AEO_OP_TRUE, 0, 0, sp);
+    if (and_owed) PAY_AND(false);
+    ends->scope = scope_end;
     for (uint32_t i = 0; i < n_jumps; i++) patch(&cp, jumps[i], 0, sp);
+#undef PAY_AND
 #undef NEXT_TERM
 #undef END_TERM
+#undef TERM_END
     return finish(&cp, sp);
 }
 
@@ -614,6 +944,12 @@ bool aeo_compile_catalog(aeo_catalog *c) {
     p->catalog = c->catalog ? aeo_arena_strdup(p->arena, c->catalog->name) : NULL;
     uint32_t n_defs = c->consts.n + c->defs.n + c->tiers.n + 1;
     for (uint32_t i = 0; i < c->measures.n; i++) n_defs += c->measures.items[i]->measure->own_scope;
+    /* The shared conjuncts come after the scopes (n_defs above reserves a
+     * slot for the catalog's scope even without one). */
+    uint32_t first_shared = n_defs - (c->scope ? 0 : 1);
+    shared sh = {0};
+    shared_collect(c, &sh, first_shared);
+    n_defs += sh.n_defs;
     p->defs = aeo_xcalloc(n_defs, sizeof *p->defs);
     char name[300];
     for (uint32_t i = 0; i < c->consts.n; i++) {
@@ -645,6 +981,12 @@ bool aeo_compile_catalog(aeo_catalog *c) {
         snprintf(name, sizeof name, "scope of %s", c->measures.items[i]->name);
         add_def(c, name, c->measures.items[i]->broken ? stub(c, c->measures.items[i], name) : aeo_compile_expr(c, v->scope, name),
                 &ok);
+    }
+    for (uint32_t i = 0; i < sh.n_defs; i++) {
+        char *text = aeo_expr_text(sh.order[i], NULL);
+        snprintf(name, sizeof name, "shared %s", text);
+        free(text);
+        add_def(c, "(shared)", aeo_compile_expr(c, sh.order[i], name), &ok);
     }
     if (c->key) {
         p->key = aeo_compile_expr(c, c->key, "catalog key");
@@ -743,13 +1085,33 @@ bool aeo_compile_catalog(aeo_catalog *c) {
                 ok &= m->values[k] != NULL;
             }
         }
-        uint32_t ends[2];
-        m->chunk = aeo_compile_measure(c, i, ends);
-        /* Where the prefix the VM's gate covers ends: after the tiers when
-         * the gate has them, else after the scope (0: no gate). */
-        m->gate_end = m->n_gate_tiers ? ends[1] : m->gate_scope ? ends[0] : 0;
+        measure_ends ends;
+        m->chunk = compile_measure(c, i, &sh, &ends);
+        /* Where the prefix the VM's gate covers ends: after the leading
+         * conjuncts it has, else after the tiers when it has them, else
+         * after the scope (0: no gate). */
+        if (ends.n_conds) {
+            uint32_t *conds = aeo_arena_alloc(p->arena, ends.n_conds * sizeof *conds);
+            memcpy(conds, ends.conds, ends.n_conds * sizeof *conds);
+            m->gate_conds = conds;
+            m->n_gate_conds = ends.n_conds;
+        }
+        m->gate_end = m->n_gate_conds ? ends.conds_end : m->n_gate_tiers ? ends.tiers : m->gate_scope ? ends.scope : 0;
+        /* The terms after the gate's prefix, when all are simple. */
+        uint32_t prefix = m->n_gate_conds ? (v->scope ? 1u : 0u) + (v->tier_prop ? 1u : 0u) + m->n_gate_conds
+                          : m->n_gate_tiers ? (v->scope ? 1u : 0u) + 1u
+                          : m->gate_scope ? 1u : 0u;
+        bool all_simple = m->gate_end && !ends.overflow && ends.n_terms > prefix;
+        for (uint32_t k = prefix; k < ends.n_terms && all_simple; k++) all_simple = ends.simple[k];
+        if (all_simple) {
+            aeo_term *tail = aeo_arena_alloc(p->arena, (ends.n_terms - prefix) * sizeof *tail);
+            memcpy(tail, ends.terms + prefix, (ends.n_terms - prefix) * sizeof *tail);
+            m->tail = tail;
+            m->n_tail = ends.n_terms - prefix;
+        }
         p->n_measures++;
         ok &= m->chunk != NULL;
     }
+    shared_free(&sh);
     return ok;
 }

@@ -23,12 +23,6 @@ bool aeo_compile_catalog(aeo_catalog *c);
  * outlive c->program. */
 aeo_chunk *aeo_compile_expr(aeo_catalog *c, const aeo_expr *e, const char *name);
 
-/* Compiles measure [idx]'s applicability condition.  [ends] (may be NULL) receives
- * where the chunk's leading terms end: [0] after the scope, [1] after the
- * tiers (the offset of the next instruction, the conjunction so far on the
- * stack; 0 when there is no such term), for the VM's gates. */
-aeo_chunk *aeo_compile_measure(aeo_catalog *c, uint32_t idx, uint32_t ends[2]);
-
 /* The program def index of a const, def or tier declaration index. */
 uint32_t aeo_compile_def_index(const aeo_catalog *c, aeo_ref_kind kind, uint32_t index);
 

@@ -243,7 +243,7 @@ bool aeo_chunk_verify(const aeo_chunk *c, const char **why) {
         if (ip[0] == AEO_OP_CONST || ip[0] == AEO_OP_SELECT || ip[0] == AEO_OP_HAS) {
             if ((uint32_t)aeo_op_operand(ip, 0) >= c->n_consts) { ok = false; msg = "constant out of range"; goto out; }
         }
-        if (ip[0] == AEO_OP_FIELD && (uint32_t)aeo_op_operand(ip, 1) >= c->n_consts) {
+        if ((ip[0] == AEO_OP_FIELD || ip[0] == AEO_OP_ROOT_FIELD) && (uint32_t)aeo_op_operand(ip, 1) >= c->n_consts) {
             ok = false; msg = "constant out of range"; goto out;
         }
         if (ip[0] == AEO_OP_LOAD_LOCAL && aeo_op_operand(ip, 0) >= c->n_locals) {
@@ -326,7 +326,7 @@ bool aeo_chunk_disasm(const aeo_chunk *c, FILE *out, aeo_span_namer namer, void 
         /* Show the constant an instruction refers to. */
         int cidx = -1;
         if (ip[0] == AEO_OP_CONST || ip[0] == AEO_OP_SELECT || ip[0] == AEO_OP_HAS) cidx = aeo_op_operand(ip, 0);
-        else if (ip[0] == AEO_OP_FIELD) cidx = aeo_op_operand(ip, 1);
+        else if (ip[0] == AEO_OP_FIELD || ip[0] == AEO_OP_ROOT_FIELD) cidx = aeo_op_operand(ip, 1);
         if (cidx >= 0 && (uint32_t)cidx < c->n_consts) {
             aeo_buf b = {0};
             aeo_value_format(&b, c->consts[cidx]);

@@ -8,15 +8,12 @@
 
 const char *const aeo_outcome_names[4] = {"applies", "not", "undecided", "error"};
 
-aeo_measure_outcome aeo_outcome_classify(aeo_arena *a, aeo_value v) {
+aeo_measure_outcome aeo_outcome_classify_other(aeo_arena *a, aeo_value v) {
+    /* The checker types every condition as bool, so this is a dyn value
+     * (a fact of type dyn, a map lookup) that turned out otherwise: CEL's
+     * "no such overload" for a non-bool in a logical position. */
     aeo_measure_outcome o = {AEO_OUTCOME_ERROR, v};
-    if (v.kind == AEO_V_BOOL) o.kind = v.as.b ? AEO_OUTCOME_APPLIES : AEO_OUTCOME_NOT;
-    else if (v.kind == AEO_V_UNKNOWN) o.kind = AEO_OUTCOME_UNDECIDED;
-    else if (v.kind != AEO_V_ERROR)
-        /* The checker types every condition as bool, so this is a dyn value
-         * (a fact of type dyn, a map lookup) that turned out otherwise:
-         * CEL's "no such overload" for a non-bool in a logical position. */
-        o.detail = aeo_error_new(a, "the condition gave a value of type %s, not a bool", aeo_value_type_name(v));
+    o.detail = aeo_error_new(a, "the condition gave a value of type %s, not a bool", aeo_value_type_name(v));
     return o;
 }
 

@@ -43,7 +43,16 @@ extern const char *const aeo_outcome_names[4];
 /* Classifies the value [v] the VM gave for a measure.  A value that is not a
  * bool, an unknown or an error becomes an ERROR ("the condition gave a value
  * of type T, not a bool"), allocated in [a] (the record's arena). */
-aeo_measure_outcome aeo_outcome_classify(aeo_arena *a, aeo_value v);
+aeo_measure_outcome aeo_outcome_classify_other(aeo_arena *a, aeo_value v);
+/* (Inline: called once per measure and record; the rare non-bool case is
+ * aeo_outcome_classify_other's.) */
+static inline aeo_measure_outcome aeo_outcome_classify(aeo_arena *a, aeo_value v) {
+    aeo_measure_outcome o = {AEO_OUTCOME_ERROR, v};
+    if (v.kind == AEO_V_BOOL) o.kind = v.as.b ? AEO_OUTCOME_APPLIES : AEO_OUTCOME_NOT;
+    else if (v.kind == AEO_V_UNKNOWN) o.kind = AEO_OUTCOME_UNDECIDED;
+    else if (v.kind != AEO_V_ERROR) o = aeo_outcome_classify_other(a, v);
+    return o;
+}
 
 /* What the measures [sel] ([n] of them; NULL: measures 0..n-1) grant for
  * the VM's current record, given their outcomes [outs]: out[k] is the value

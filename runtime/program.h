@@ -22,6 +22,16 @@ typedef struct aeo_case_info {
     aeo_span span;
 } aeo_case_info;
 
+/* A term of a measure's conjunction simple enough for the VM to compute
+ * without its chunk: a bool fact of the record, or a bool def, either
+ * negated (an `unless`) or not. */
+typedef struct aeo_term {
+    uint32_t index;          /* the fact's slot, or the program def index */
+    bool def;                /* a def (CALL_DEF), else a fact of the record */
+    bool negate;             /* !term */
+    const char *path;        /* a fact: its path, naming it when absent */
+} aeo_term;
+
 typedef struct aeo_measure_info {
     const char *id;          /* "M01" */
     const char *title;
@@ -42,10 +52,23 @@ typedef struct aeo_measure_info {
     uint32_t gate_scope;
     uint32_t n_gate_tiers;
     const uint32_t *gate_tiers;
-    /* Where that prefix ends in the chunk (0: no prefix): when the scope
-     * and a tier are true, the chunk runs from here with true on the
-     * stack, as it would after computing them. */
+    /* Then the def indices of the leading conjuncts of its `when` that are
+     * defs (a def or tier name, or a conjunct shared between measures, which
+     * the compiler made a def: lang/compile.c), when the scope and tiers
+     * before them are all gated.  The chunk is `... && c1 && c2 && ...`, so
+     * a memoized false in any of them makes the measure false too. */
+    uint32_t n_gate_conds;
+    const uint32_t *gate_conds;
+    /* Where that prefix ends in the chunk (0: no prefix): when the scope,
+     * a tier and every gate conjunct are true, the chunk runs from here
+     * with true on the stack, as it would after computing them. */
     uint32_t gate_end;
+    /* When every term after that prefix is an aeo_term (n_tail > 0), the
+     * terms in order: with the prefix true, the VM computes the rest of the
+     * conjunction from them (CEL's && over their values, stopping at a
+     * false one, as the chunk's jumps do) instead of running the chunk. */
+    uint32_t n_tail;
+    const aeo_term *tail;
     /* A valued measure (value_type NULL: a version-1 one).  Its chunk ends
      * with `c1 ? settled(v1) : c2 ? settled(v2) : ... : else-or-false`, so
      * it applies only when a case holds and the value it grants is known;

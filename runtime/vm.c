@@ -65,9 +65,15 @@ typedef struct gate {
     uint32_t scope;          /* def index + 1, 0: none */
     uint32_t n_tiers;
     const uint32_t *tiers;   /* def indices */
+    uint32_t n_conds;
+    const uint32_t *conds;   /* def indices: leading conjuncts, any false closes */
 } gate;
 
-enum { GATE_UNKNOWN, GATE_CLOSED, GATE_OPEN };
+/* A gate for the current record: not decided yet, closed (its measures
+ * are false), open (not closed: its measures run their chunks), or true
+ * (open, and its scope, a tier and every conjunct are true: the chunks run
+ * from gate_end). */
+enum { GATE_UNKNOWN, GATE_CLOSED, GATE_OPEN, GATE_TRUE };
 /* Gates 0 and 1 are fixed: 0 is closed (measures not in force on as_of),
  * 1 is open (measures with nothing to gate on). */
 enum { GATE_NOT_IN_FORCE, GATE_NONE, GATE_FIRST };
@@ -101,6 +107,13 @@ struct aeo_vm {
     uint32_t n_live;
     uint8_t *is_live;      /* per gate: in live[] */
     uint32_t live_closed;  /* for the current record: live[0..live_closed) are closed */
+    /* Closers of every live gate at once (set with as_of): a def that is
+     * the scope or a leading conjunct of each (cover_def + 1; 0: none),
+     * and, when each has tiers, the union of their tiers (n_cover_tiers 0:
+     * not every gate has tiers, or too many): false, either closes them all. */
+    uint32_t cover_def;
+    uint32_t cover_tiers[8], n_cover_tiers;
+    uint32_t cover_dead;   /* MARK(vm, 1): neither can close them for this record */
     aeo_value *def_val, *meas_val;
     /* Valued measures, per measure for the current record: the value
      * granted and the winning case (-1: none), memoized under val_state. */
@@ -158,13 +171,14 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
     for (uint32_t i = 0; i < p->n_measures; i++) {
         const aeo_measure_info *m = &p->measures[i];
         vm->measure_gate[i] = GATE_NONE;
-        if (!m->gate_scope && !m->n_gate_tiers) continue;
+        if (!m->gate_scope && !m->n_gate_tiers && !m->n_gate_conds) continue;
         /* The same gate as an earlier measure (catalogs have few). */
-        uint32_t g = GATE_FIRST, look = vm->n_gates < 64 ? vm->n_gates : 64;
+        uint32_t g = GATE_FIRST, look = vm->n_gates < 256 ? vm->n_gates : 256;
         for (; g < look; g++) {
             const gate *o = &vm->gates[g];
-            if (o->scope == m->gate_scope && o->n_tiers == m->n_gate_tiers &&
-                (m->n_gate_tiers == 0 || memcmp(o->tiers, m->gate_tiers, m->n_gate_tiers * sizeof *o->tiers) == 0))
+            if (o->scope == m->gate_scope && o->n_tiers == m->n_gate_tiers && o->n_conds == m->n_gate_conds &&
+                (m->n_gate_tiers == 0 || memcmp(o->tiers, m->gate_tiers, m->n_gate_tiers * sizeof *o->tiers) == 0) &&
+                (m->n_gate_conds == 0 || memcmp(o->conds, m->gate_conds, m->n_gate_conds * sizeof *o->conds) == 0))
                 break;
         }
         if (g == look) {
@@ -172,6 +186,8 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
             vm->gates[g].scope = m->gate_scope;
             vm->gates[g].n_tiers = m->n_gate_tiers;
             vm->gates[g].tiers = m->gate_tiers;
+            vm->gates[g].n_conds = m->n_gate_conds;
+            vm->gates[g].conds = m->gate_conds;
         }
         vm->measure_gate[i] = g;
     }
@@ -219,6 +235,45 @@ static bool dates_in_force(const aeo_vm *vm, uint32_t idx) {
     return true;
 }
 
+/* Whether gate [gt] reads def [d] as its scope or a leading conjunct. */
+static bool gate_has(const gate *gt, uint32_t d) {
+    if (gt->scope == d + 1) return true;
+    for (uint32_t k = 0; k < gt->n_conds; k++)
+        if (gt->conds[k] == d) return true;
+    return false;
+}
+
+/* The closers of every live gate (see cover_def): candidates are the
+ * first live gate's scope and conjuncts. */
+static void find_covers(aeo_vm *vm) {
+    vm->cover_def = 0;
+    vm->n_cover_tiers = 0;
+    if (vm->n_live == 0) return;
+    for (uint32_t k = 0; k < vm->n_live; k++)
+        if (vm->live[k] == GATE_NONE) return;   /* a measure without a gate: never all closed */
+    const gate *g0 = &vm->gates[vm->live[0]];
+    for (uint32_t c = 0; c <= g0->n_conds && !vm->cover_def; c++) {
+        uint32_t d = c == 0 ? (g0->scope ? g0->scope - 1 : UINT32_MAX) : g0->conds[c - 1];
+        if (d == UINT32_MAX) continue;
+        bool all = true;
+        for (uint32_t k = 1; k < vm->n_live && all; k++) all = gate_has(&vm->gates[vm->live[k]], d);
+        if (all) vm->cover_def = d + 1;
+    }
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < vm->n_live; k++) {
+        const gate *gt = &vm->gates[vm->live[k]];
+        if (gt->n_tiers == 0) return;
+        for (uint32_t t = 0; t < gt->n_tiers; t++) {
+            uint32_t j = 0;
+            while (j < n && vm->cover_tiers[j] != gt->tiers[t]) j++;
+            if (j < n) continue;
+            if (n == 8) return;
+            vm->cover_tiers[n++] = gt->tiers[t];
+        }
+    }
+    vm->n_cover_tiers = n;
+}
+
 void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) {
     /* The same date again (the lints set it before every evaluation):
      * nothing to recompute. */
@@ -246,6 +301,7 @@ void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) {
         }
     }
     vm->live_closed = 0;
+    find_covers(vm);
 }
 aeo_value aeo_vm_as_of(const aeo_vm *vm) { return vm->as_of; }
 
@@ -286,10 +342,11 @@ static inline bool memo_false(const aeo_vm *vm, uint32_t d) {
 }
 
 /* Decides gate [g] from the record's memoized defs, if they suffice:
- * closed when the scope is false, or when every tier is false (the
- * measure is `scope && (t1 || ...) && ...`, and CEL's && is false when
- * either side is, whatever the other: so the scope need not be known);
- * open when the scope is known and not false and so is a tier.  Only
+ * closed when the scope is false, when every tier is false, or when a
+ * leading conjunct is false (the measure is `scope && (t1 || ...) && c1 &&
+ * ... && ...`, and CEL's && is false when either side is, whatever the
+ * other: so the rest need not be known); open when the scope, a tier and
+ * every conjunct are known and not false.  Only
  * memoized values count, so nothing is evaluated here, and a closed gate
  * means exactly the value the chunk would compute.  Returns whether the
  * gate is closed. */
@@ -317,7 +374,23 @@ static bool gate_decide(aeo_vm *vm, uint32_t g) {
         vm->gate_state[g] = MARK(vm, GATE_CLOSED);
         return true;
     }
-    if (scope_known && tier_open) vm->gate_state[g] = MARK(vm, GATE_OPEN);
+    bool conds_open = true;
+    for (uint32_t k = 0; k < gt->n_conds; k++) {
+        uint32_t d = gt->conds[k];
+        if (vm->def_state[d] != vm->memo_done) conds_open = false;
+        else if (memo_false(vm, d)) {
+            vm->gate_state[g] = MARK(vm, GATE_CLOSED);
+            return true;
+        }
+    }
+    if (scope_known && tier_open && conds_open) {
+        bool all_true = !gt->scope || memo_true(vm, gt->scope - 1);
+        bool tier = gt->n_tiers == 0;
+        for (uint32_t k = 0; k < gt->n_tiers && !tier; k++) tier = memo_true(vm, gt->tiers[k]);
+        all_true &= tier;
+        for (uint32_t k = 0; k < gt->n_conds && all_true; k++) all_true = memo_true(vm, gt->conds[k]);
+        vm->gate_state[g] = MARK(vm, all_true ? GATE_TRUE : GATE_OPEN);
+    }
     return false;
 }
 
@@ -328,7 +401,7 @@ static inline bool gated_out(aeo_vm *vm, uint32_t idx) {
     if (g == GATE_NOT_IN_FORCE) return true;
     uint32_t st = vm->gate_state[g];
     if (st == MARK(vm, GATE_CLOSED)) return true;
-    if (st == MARK(vm, GATE_OPEN)) return false;
+    if (st == MARK(vm, GATE_OPEN) || st == MARK(vm, GATE_TRUE)) return false;
     return gate_decide(vm, g);
 }
 
@@ -756,6 +829,19 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             NEXT;
         }
         CASE(LOAD_LOCAL): PUSH(locals[READ_U8(ip)]); ip += 1; NEXT;
+        CASE(ROOT_FIELD): {
+            uint16_t slot = READ_U16(ip), path = READ_U16(ip + 2);
+            ip += 4;
+            aeo_value r = vm->root;
+            if (r.kind == AEO_V_RECORD) {
+                aeo_value v = r.as.r->slots[slot];
+                PUSH(v.kind == AEO_V_ABSENT ? absent_field(vm, r.as.r, slot, c->consts[path].as.s->data) : v);
+            } else {
+                PUSH(aeo_is_bad(r) ? r : tag(c, op_ip, aeo_error_new(vm->arena, "type '%s' has no fields",
+                                                                    aeo_value_type_name(r))));
+            }
+            NEXT;
+        }
         CASE(FIELD): {
             uint16_t slot = READ_U16(ip), path = READ_U16(ip + 2);
             ip += 4;
@@ -878,6 +964,21 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             aeo_value b = POP(), a = TOP();
             if (a.kind == AEO_V_BOOL && b.kind == AEO_V_BOOL) TOP() = aeo_bool(a.as.b || b.as.b);
             else TOP() = tag(c, op_ip, logic(vm, false, a, b));
+            NEXT;
+        }
+        CASE(AND_JUMP_IF_FALSE): {
+            int16_t off = READ_I16(ip);
+            ip += 2;
+            aeo_value b = POP(), a = TOP();
+            if (a.kind == AEO_V_BOOL && b.kind == AEO_V_BOOL) {
+                if (!(a.as.b && b.as.b)) {
+                    TOP() = aeo_bool(false);
+                    ip += off;
+                }
+                NEXT;
+            }
+            TOP() = tag(c, op_ip, logic(vm, true, a, b));
+            if (TOP().kind == AEO_V_BOOL && !TOP().as.b) ip += off;
             NEXT;
         }
         CASE(JUMP): {
@@ -1265,20 +1366,28 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
             return v;
         }
     }
+    /* A def that is a literal bool (`tier all = true`, the tier of a flat
+     * catalog): its value, without the interpreter. */
+    const uint8_t *lit = c->code;
+    if (c->len == 2 && (lit[0] == AEO_OP_TRUE || lit[0] == AEO_OP_FALSE) && lit[1] == AEO_OP_RETURN) {
+        vm->def_state[d] = vm->memo_done;
+        vm->def_val[d] = aeo_bool(lit[0] == AEO_OP_TRUE);
+        return vm->def_val[d];
+    }
     /* A def that begins by comparing a field with a string literal (the
-     * tiers: ROOT; FIELD s p; CONST k; EQ), when both are strings and the
+     * tiers: ROOT_FIELD s p; CONST k; EQ), when both are strings and the
      * comparison decides the def: it is all the def (RETURN follows), or it
      * is false and the def is `field == "x" && ...` (JUMP_IF_FALSE_KEEP to
      * the RETURN).  EQ's own fast path, without the interpreter. */
     const uint8_t *code = c->code;
-    if (c->len >= 11 && code[0] == AEO_OP_ROOT && code[1] == AEO_OP_FIELD && code[6] == AEO_OP_CONST &&
-        code[9] == AEO_OP_EQ && vm->root.kind == AEO_V_RECORD && !vm->keepable[d]) {
-        aeo_value a = vm->root.as.r->slots[READ_U16(code + 2)], b = c->consts[READ_U16(code + 7)];
+    if (c->len >= 10 && code[0] == AEO_OP_ROOT_FIELD && code[5] == AEO_OP_CONST && code[8] == AEO_OP_EQ &&
+        vm->root.kind == AEO_V_RECORD && !vm->keepable[d]) {
+        aeo_value a = vm->root.as.r->slots[READ_U16(code + 1)], b = c->consts[READ_U16(code + 6)];
         if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) {
             bool eq = aeo_str_equal(a.as.s, b.as.s);
-            if (code[10] == AEO_OP_RETURN ||
-                (!eq && code[10] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 13 && 13 + READ_I16(code + 11) >= 13 &&
-                 13 + READ_I16(code + 11) < (int)c->len && code[13 + READ_I16(code + 11)] == AEO_OP_RETURN)) {
+            if (code[9] == AEO_OP_RETURN ||
+                (!eq && code[9] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 12 && 12 + READ_I16(code + 10) >= 12 &&
+                 12 + READ_I16(code + 10) < (int)c->len && code[12 + READ_I16(code + 10)] == AEO_OP_RETURN)) {
                 vm->def_state[d] = vm->memo_done;
                 vm->def_val[d] = aeo_bool(eq);
                 return vm->def_val[d];
@@ -1289,46 +1398,113 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
     return run(vm, c, RET_DEF, d, 0);
 }
 
+/* A def a gate reads, at the top level: memoized, else computed. */
+static inline aeo_value gate_def(aeo_vm *vm, uint32_t d) {
+    return vm->def_state[d] == vm->memo_done ? vm->def_val[d] : top_def(vm, d, 0);
+}
+
+static inline bool is_true(aeo_value v) { return v.kind == AEO_V_BOOL && v.as.b; }
+static inline bool is_false(aeo_value v) { return v.kind == AEO_V_BOOL && !v.as.b; }
+
+/* The rest of measure [i]'s conjunction, its prefix (the gate) being true
+ * and every later term an aeo_term: CEL's && over the terms' values in
+ * order, stopping at a false one, which is what the chunk computes from
+ * gate_end, without the interpreter.  The defs are computed as the gate's
+ * are (top-level defs); a limit met in one is the measure's value. */
+static aeo_value measure_tail(aeo_vm *vm, uint32_t i, const aeo_measure_info *m) {
+    const aeo_record *r = vm->root.as.r;
+    aeo_value acc = aeo_bool(true);
+    vm->meas_state[i] = vm->memo_running;
+    vm->aborted = false;
+    for (uint32_t k = 0; k < m->n_tail; k++) {
+        if (acc.kind == AEO_V_BOOL && !acc.as.b) break;
+        const aeo_term *t = &m->tail[k];
+        aeo_value v;
+        if (t->def) {
+            v = gate_def(vm, t->index);
+            if (vm->aborted) {
+                acc = v;
+                break;
+            }
+        } else {
+            v = r->slots[t->index];
+            if (v.kind == AEO_V_ABSENT) v = absent_field(vm, r, t->index, t->path);
+        }
+        if (t->negate && v.kind == AEO_V_BOOL) v.as.b = !v.as.b;
+        acc = acc.kind == AEO_V_BOOL && v.kind == AEO_V_BOOL ? aeo_bool(acc.as.b && v.as.b) : logic(vm, true, acc, v);
+    }
+    vm->meas_state[i] = vm->memo_done;
+    vm->meas_val[i] = acc;
+    return acc;
+}
+
 /* A measure aeo_vm_measures cannot answer from its memo or its gate. */
 static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) {
     uint32_t g = vm->gate_of[i];
-    if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && gate_decide(vm, g)) return aeo_bool(false);
-    /* The gate waits for its defs: compute them as top-level defs, without
-     * the chunk's frame, and ask the gate again.  The tiers first (in
-     * order, until one is true, as `(t1 || t2 || ...)` does): they are
-     * usually one comparison each, and most records are in no tier, which
-     * closes the gate without the scope.  Then the scope.  Far from the
-     * step limit only; a limit met in a tier or the scope is the measure's
-     * value, as it would be in the chunk. */
     const gate *gt = &vm->gates[g];
-    if (vm->gate_state[g] != MARK(vm, GATE_OPEN) && vm->steps + 16 + gt->n_tiers * 9 < vm->max_steps) {
+    const aeo_measure_info *m = &vm->prog->measures[i];
+    uint32_t st = vm->gate_state[g];
+    if (st == MARK(vm, GATE_CLOSED)) return aeo_bool(false);
+    if (st != MARK(vm, GATE_OPEN) && st != MARK(vm, GATE_TRUE)) {
+        if (vm->steps + 16 + (gt->n_tiers + gt->n_conds) * 9 >= vm->max_steps) {
+            /* Near the step limit: decide from the memos alone, and let
+             * the chunk meet the limit where it would. */
+            if (gate_decide(vm, g)) return aeo_bool(false);
+            vm->meas_state[i] = vm->memo_running;
+            return run(vm, m->chunk, RET_MEASURE, i, 0);
+        }
+        /* Decide the gate once for the record, computing its defs as
+         * top-level defs (without the chunk's frame) in the chunk's own
+         * order of need: the tiers, until one is true (as `(t1 || t2 ||
+         * ...)` does: usually one comparison each, and most records are
+         * in no tier), then the scope, then the leading conjuncts until
+         * one is false.  Nothing is computed that the chunk would not
+         * (it stops only at a false term too).  A limit met in one of them
+         * is the measure's value, as it would be in the chunk. */
         vm->aborted = false;
         aeo_value v = aeo_bool(true);
-        for (uint32_t k = 0; k < gt->n_tiers && !vm->aborted; k++) {
-            aeo_value t = top_def(vm, gt->tiers[k], 0);
-            if (t.kind == AEO_V_BOOL && t.as.b) break;
-            v = t;
+        bool all_true = true, closed = false;
+        if (gt->n_tiers) {
+            bool any_true = false, all_false = true;
+            for (uint32_t k = 0; k < gt->n_tiers && !vm->aborted; k++) {
+                v = gate_def(vm, gt->tiers[k]);
+                if (is_true(v)) {
+                    any_true = true;
+                    all_false = false;
+                    break;
+                }
+                if (!is_false(v)) all_false = false;
+            }
+            closed = all_false;
+            all_true = any_true;
         }
-        if (!vm->aborted && !gate_decide(vm, g) && gt->scope && vm->def_state[gt->scope - 1] != vm->memo_done)
-            v = top_def(vm, gt->scope - 1, 0);
+        if (!closed && gt->scope && !vm->aborted) {
+            v = gate_def(vm, gt->scope - 1);
+            closed = is_false(v);
+            all_true &= is_true(v);
+        }
+        for (uint32_t k = 0; k < gt->n_conds && !closed && !vm->aborted; k++) {
+            v = gate_def(vm, gt->conds[k]);
+            closed = is_false(v);
+            all_true &= is_true(v);
+        }
         if (vm->aborted) {
             vm->meas_state[i] = vm->memo_done;
             vm->meas_val[i] = v;
             return v;
         }
-        if (vm->gate_state[g] == MARK(vm, GATE_CLOSED) || gate_decide(vm, g)) return aeo_bool(false);
+        st = MARK(vm, closed ? GATE_CLOSED : all_true ? GATE_TRUE : GATE_OPEN);
+        vm->gate_state[g] = st;
+        if (closed) return aeo_bool(false);
     }
+    /* The chunk's `scope && (tiers) && c1 && ...` is true when every one
+     * of them is: compute the rest from its terms, or run the rest of the
+     * chunk only. */
+    if (st == MARK(vm, GATE_TRUE) && m->n_tail && vm->root.kind == AEO_V_RECORD &&
+        vm->steps + 16 + m->n_tail * 9 < vm->max_steps)
+        return measure_tail(vm, i, m);
     vm->meas_state[i] = vm->memo_running;
-    /* The chunk's `scope && (tiers)` is true when the memoized scope is
-     * (or there is none) and a tier is: run the rest of the chunk only. */
-    const aeo_measure_info *m = &vm->prog->measures[i];
-    uint32_t start = 0;
-    if (m->gate_end && (!gt->scope || memo_true(vm, gt->scope - 1))) {
-        bool tier = gt->n_tiers == 0;
-        for (uint32_t k = 0; k < gt->n_tiers && !tier; k++) tier = memo_true(vm, gt->tiers[k]);
-        if (tier) start = m->gate_end;
-    }
-    return run(vm, m->chunk, RET_MEASURE, i, start);
+    return run(vm, m->chunk, RET_MEASURE, i, st == MARK(vm, GATE_TRUE) ? m->gate_end : 0);
 }
 
 /* Whether every gate of a measure in force is closed, from the memoized
@@ -1337,9 +1513,40 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
  * over a whole record, however many measures ask. */
 static bool all_closed(aeo_vm *vm) {
     const uint32_t closed = MARK(vm, GATE_CLOSED);
+    /* Every gate at once, when a def they all read is false, or all their
+     * tiers are; once both are known not to be, not again. */
+    if (vm->cover_dead != MARK(vm, 1)) {
+        bool dead = true;
+        if (vm->cover_def) {
+            uint32_t d = vm->cover_def - 1;
+            if (vm->def_state[d] != vm->memo_done) dead = false;
+            else if (memo_false(vm, d)) {
+                vm->live_closed = vm->n_live;
+                return true;
+            }
+        }
+        if (vm->n_cover_tiers) {
+            bool all_false = true;
+            for (uint32_t k = 0; k < vm->n_cover_tiers && all_false; k++) {
+                uint32_t t = vm->cover_tiers[k];
+                if (vm->def_state[t] != vm->memo_done) {
+                    all_false = false;
+                    dead = false;
+                } else if (!memo_false(vm, t)) {
+                    all_false = false;
+                }
+            }
+            if (all_false) {
+                vm->live_closed = vm->n_live;
+                return true;
+            }
+        }
+        if (dead) vm->cover_dead = MARK(vm, 1);
+    }
     while (vm->live_closed < vm->n_live) {
         uint32_t g = vm->live[vm->live_closed];
-        if (vm->gate_state[g] != closed && (vm->gate_state[g] == MARK(vm, GATE_OPEN) || !gate_decide(vm, g)))
+        uint32_t st = vm->gate_state[g];
+        if (st != closed && (st == MARK(vm, GATE_OPEN) || st == MARK(vm, GATE_TRUE) || !gate_decide(vm, g)))
             return false;
         vm->live_closed++;
     }
@@ -1395,10 +1602,10 @@ aeo_value aeo_vm_def(aeo_vm *vm, uint32_t idx) {
 
 aeo_value aeo_vm_run(aeo_vm *vm, const aeo_chunk *c) {
     /* A field of the record, the usual key (enterprise.uscc), is read
-     * without starting the interpreter: ROOT; FIELD slot path; RETURN. */
-    if (c->len == 7 && c->code[0] == AEO_OP_ROOT && c->code[1] == AEO_OP_FIELD && c->code[6] == AEO_OP_RETURN &&
+     * without starting the interpreter: ROOT_FIELD slot path; RETURN. */
+    if (c->len == 6 && c->code[0] == AEO_OP_ROOT_FIELD && c->code[5] == AEO_OP_RETURN &&
         vm->root.kind == AEO_V_RECORD) {
-        aeo_value v = vm->root.as.r->slots[READ_U16(c->code + 2)];
+        aeo_value v = vm->root.as.r->slots[READ_U16(c->code + 1)];
         if (v.kind != AEO_V_ABSENT) return v;
     }
     return run(vm, c, RET_TOP, 0, 0);

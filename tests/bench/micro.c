@@ -1,5 +1,5 @@
 /* micro: aeo's evaluation alone, the other half of the micro benchmark
- * (tests/bench/handwritten.c --micro is the same work in plain C).
+ * (the hand-written programs' --micro, tests/bench/hw_main.c, is the same work in plain C).
  *
  *   micro [--as-of DATE] FACTS PASSES PATH...
  *

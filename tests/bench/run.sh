@@ -9,6 +9,10 @@
 # each against its hand-written C (HW: shenyang and flat, HW_GEN: gen, whose
 # catalog gen_shape wrote into SHAPE).
 #
+# HW_SJ and HW_GEN_SJ are the same hand-written programs on simdjson
+# (hw_read.h implemented by hw_read_simdjson.cpp): they get rows of their
+# own, their outputs are checked too, and aeo is compared with them as well.
+#
 # Environment: N records (default 200000; the gen shape reads the first
 # GEN_N, default N/4), RUNS timed runs of each program
 # (default 5), JOBS threads for the parallel aeo row (default 2), PASSES and

@@ -1,0 +1,1 @@
+$AEO disasm tests/golden/eval/vm_shared.aeo
