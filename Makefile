@@ -71,14 +71,15 @@ CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I. -I$(BUILD)/gen -I/usr/include/cjson
 # not :=, so that GCC_WARN asks the compiler only when a command runs.
 CFLAGS    = $(WARN) $(GCC_WARN) $(OPT) -fPIC -MMD -MP
 LDFLAGS  := $(OPT)
-LIBS     := -lcjson -lpcre2-8 -lm -lpthread
+LIBS     := -lcjson -lpcre2-8 -lz3 -lm -lpthread
 CLI_LIBS := -ledit
 
 RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.c \
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c runtime/outcome.c runtime/width.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
-               lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c lang/text.c
+               lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c lang/text.c \
+               lang/solve.c
 CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
                lang/cli/lineedit.c lang/cli/lsp.c lang/cli/lsp_features.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
@@ -126,7 +127,7 @@ DEPS_CC   := $(if $(findstring clang,$(CC)),clang,gcc)
 DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=binutils \
              pkg-config=pkg-config python3=python3 flex=flex bison=bison node=nodejs npm=npm groff=groff-base zsh=zsh \
              /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
-             /usr/include/pcre2.h=libpcre2-dev /usr/include/cmocka.h=libcmocka-dev \
+             /usr/include/pcre2.h=libpcre2-dev /usr/include/z3.h=libz3-dev /usr/include/cmocka.h=libcmocka-dev \
              /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim
 
 deps:
@@ -383,7 +384,7 @@ install-lib: $(LIB) $(SO)
 	install -m 644 lang/aeo.h $(DESTDIR)$(PREFIX)/include/aeo.h
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: aeo' 'Description: rules language for customs facilitation measures (embedding API)' \
-	  'Version: $(VERSION)' 'Libs: -L$${libdir} -laeo' 'Libs.private: -lcjson -lpcre2-8 -lm -lpthread' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -laeo' 'Libs.private: -lcjson -lpcre2-8 -lz3 -lm -lpthread' \
 	  'Cflags: -I$${includedir}' > $(BUILD)/aeo.pc
 	install -m 644 $(BUILD)/aeo.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/aeo.pc
 
