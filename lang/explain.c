@@ -159,11 +159,13 @@ static void flatten(const aeo_expr *e, aeo_operator op, const aeo_expr **items, 
     }
 }
 
-static bool expanding(explainer *x, const aeo_decl *d) {
-    for (int i = 0; i < x->n_expanding; i++)
-        if (x->expanding[i] == d) return true;
+static bool expanding_in(const aeo_decl *const *list, int n, const aeo_decl *d) {
+    for (int i = 0; i < n; i++)
+        if (list[i] == d) return true;
     return false;
 }
+
+static bool expanding(explainer *x, const aeo_decl *d) { return expanding_in(x->expanding, x->n_expanding, d); }
 
 /* Whether [e] holds a comprehension (its slots would not fit inside a
  * function body's). */
@@ -185,7 +187,10 @@ static bool has_macro(const aeo_expr *e) {
  * value like a def's. */
 static aeo_expr *subst(aeo_arena *a, const aeo_expr *e, aeo_expr *const *args, uint32_t n) {
     if (!e) return NULL;
-    if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_LOCAL && e->ref_index < n) return args[e->ref_index];
+    /* A NULL argument leaves its slot alone (a comprehension's variable,
+     * replaced one slot at a time by element_of). */
+    if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_LOCAL && e->ref_index < n && args[e->ref_index])
+        return args[e->ref_index];
     aeo_expr *c = aeo_arena_alloc(a, sizeof *c);
     *c = *e;
     switch (e->kind) {
@@ -462,4 +467,191 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
         if (mv->value_type) explain_cases(&x, mv, idx, o.kind);
     }
     if (m->cite) aeo_buf_printf(out, "  %-7s%s\n", "cite", m->cite);
+}
+
+/* ---- the deciding leaves, for sentences (lang/why.c) --------------------- */
+
+typedef struct leaf_walk {
+    aeo_catalog *c;
+    aeo_vm *vm;
+    bool (*stop)(const aeo_expr *e, void *ud);
+    void (*fn)(const aeo_explain_leaf *leaf, void *ud);
+    void *ud;
+    const aeo_decl *expanding[MAX_DEPTH];
+    int n_expanding;
+} leaf_walk;
+
+/* A comprehension leaf: the element that decided its value [v], as
+ * (*index, *elem); false when none names it (an exists() that is false:
+ * no element holds; a map; an unreadable range). */
+static bool element_of(leaf_walk *w, const aeo_expr *e, aeo_value v, int64_t *index, aeo_value *elem) {
+    if (e->kind != AEO_EXPR_CALL || e->ref != AEO_REF_MACRO || !e->u.call.target || e->u.call.n_args != 2) return false;
+    int m = e->macro;
+    if (m != AEO_MACRO_ALL && m != AEO_MACRO_EXISTS && m != AEO_MACRO_EXISTS_ONE) return false;
+    const aeo_expr *target = e->u.call.target, *var = e->u.call.args[0], *pred = e->u.call.args[1];
+    if (var->kind != AEO_EXPR_IDENT || !standalone(target)) return false;
+    aeo_value range = aeo_explain_eval(w->c, w->vm, target);
+    if (range.kind != AEO_V_LIST || !target->type || target->type->kind != AEO_T_LIST) return false;
+    /* What the deciding element's predicate gives: false for a false
+     * all(), true for a true exists() or a false exists_one() (the second
+     * element that holds), unknown or error for an undecided one. */
+    int want;
+    if (v.kind == AEO_V_BOOL) {
+        if (m == AEO_MACRO_ALL && !v.as.b) want = 0;
+        else if (m == AEO_MACRO_EXISTS && v.as.b) want = 1;
+        else if (m == AEO_MACRO_EXISTS_ONE) want = 1;
+        else return false;
+    } else {
+        want = kind_of(v);
+    }
+    aeo_arena *a = aeo_vm_arena(w->vm);
+    /* The variable's slot (the checker's, var->ref_index) gets target[i]. */
+    uint32_t n = var->ref_index + 1;
+    aeo_expr **args = aeo_arena_alloc(a, n * sizeof *args);
+    for (uint32_t i = 0; i < n; i++) args[i] = NULL;
+    int seen = 0;
+    aeo_expr *operand = aeo_arena_alloc(a, sizeof *operand);
+    *operand = *target;
+    for (uint32_t i = 0; i < range.as.l->len; i++) {
+        aeo_expr *lit = aeo_arena_alloc(a, sizeof *lit);
+        *lit = *target;
+        lit->kind = AEO_EXPR_INT;
+        lit->u.i = (int64_t)i;
+        lit->type = &aeo_type_int;
+        lit->ref = AEO_REF_NONE;
+        aeo_expr *ix = aeo_arena_alloc(a, sizeof *ix);
+        *ix = *target;
+        ix->kind = AEO_EXPR_INDEX;
+        ix->u.index.operand = operand;
+        ix->u.index.index = lit;
+        ix->type = target->type->elem;
+        ix->ref = AEO_REF_NONE;
+        args[var->ref_index] = ix;
+        const aeo_expr *body = subst(a, pred, args, n);
+        aeo_value pv = aeo_explain_eval(w->c, w->vm, body);
+        if (kind_of(pv) == want && (m != AEO_MACRO_EXISTS_ONE || v.kind != AEO_V_BOOL || v.as.b || ++seen == 2)) {
+            *index = (int64_t)i;
+            *elem = range.as.l->items[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, const aeo_expr *named);
+
+static void leaf_at(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, const aeo_expr *named) {
+    aeo_explain_leaf l = {e, v, negated, named, -1, aeo_null()};
+    element_of(w, e, v, &l.element, &l.element_value);
+    w->fn(&l, w->ud);
+}
+
+static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, const aeo_expr *named) {
+    if (!standalone(e) || (w->stop && w->stop(e, w->ud))) {
+        leaf_at(w, e, v, negated, named);
+        return;
+    }
+    if (e->kind == AEO_EXPR_BINARY && (e->u.binary.op == AEO_OPR_AND || e->u.binary.op == AEO_OPR_OR)) {
+        bool is_and = e->u.binary.op == AEO_OPR_AND;
+        const aeo_expr *items[64];
+        uint32_t n = 0;
+        flatten(e, e->u.binary.op, items, &n, 64);
+        for (uint32_t i = 0; i < n; i++) {
+            aeo_value cv = standalone(items[i]) ? aeo_explain_eval(w->c, w->vm, items[i]) : v;
+            if (child_decides(is_and, v, cv)) leaves(w, items[i], cv, negated, named);
+        }
+        return;
+    }
+    if (e->kind == AEO_EXPR_UNARY && e->u.unary.op == AEO_OPR_NOT) {
+        leaves(w, e->u.unary.a, aeo_explain_eval(w->c, w->vm, e->u.unary.a), !negated, named);
+        return;
+    }
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC && w->n_expanding < MAX_DEPTH) {
+        const aeo_decl *d = w->c->defs.items[e->ref_index];
+        bool plain = true;
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) plain &= !has_macro(e->u.call.args[i]);
+        if (plain && !expanding_in(w->expanding, w->n_expanding, d) && d->value && !is_literal(d->value)) {
+            w->expanding[w->n_expanding++] = d;
+            leaves(w, subst(aeo_vm_arena(w->vm), d->value, e->u.call.args, d->n_params), v, negated, named ? named : e);
+            w->n_expanding--;
+            return;
+        }
+    }
+    if (e->kind == AEO_EXPR_IDENT && (e->ref == AEO_REF_DEF || e->ref == AEO_REF_TIER) && w->n_expanding < MAX_DEPTH) {
+        const aeo_decl *d = e->ref == AEO_REF_DEF ? w->c->defs.items[e->ref_index] : w->c->tiers.items[e->ref_index];
+        if (!expanding_in(w->expanding, w->n_expanding, d) && d->value && !is_literal(d->value)) {
+            w->expanding[w->n_expanding++] = d;
+            leaves(w, d->value, v, negated, named ? named : e);
+            w->n_expanding--;
+            return;
+        }
+    }
+    leaf_at(w, e, v, negated, named);
+}
+
+void aeo_explain_leaves(aeo_catalog *c, aeo_vm *vm, const aeo_expr *e, bool negated,
+                        bool (*stop)(const aeo_expr *e, void *ud), void (*fn)(const aeo_explain_leaf *leaf, void *ud),
+                        void *ud) {
+    leaf_walk w = {c, vm, stop, fn, ud, {0}, 0};
+    leaves(&w, e, aeo_explain_eval(c, vm, e), negated, NULL);
+}
+
+void aeo_explain_terms(aeo_catalog *c, aeo_vm *vm, uint32_t idx, void (*fn)(const aeo_explain_term *t, void *ud),
+                       void *ud) {
+    const aeo_decl *d = c->measures.items[idx];
+    const aeo_measure *mv = d->measure;
+    aeo_value result = aeo_vm_measure(vm, idx);
+    aeo_measure_outcome o = aeo_outcome_classify(aeo_vm_arena(vm), result);
+    if (!aeo_vm_in_force(vm, idx)) {
+        aeo_explain_term t = {AEO_TERM_IN_FORCE, NULL, aeo_bool(false), false};
+        fn(&t, ud);
+        return;
+    }
+    if (mv->scope) {
+        aeo_value v = aeo_explain_eval(c, vm, mv->scope);
+        if (child_decides(true, result, v)) {
+            aeo_explain_term t = {AEO_TERM_SCOPE, mv->scope, v, false};
+            fn(&t, ud);
+        }
+    }
+    if (mv->tier_prop && mv->n_tiers > 0) {
+        /* Any tier: an ||, decided as explain's tree decides it. */
+        aeo_value any = aeo_bool(false);
+        for (uint32_t i = 0; i < mv->n_tiers; i++) {
+            aeo_value v = aeo_explain_eval(c, vm, mv->tiers[i]);
+            if (i == 0) any = v;
+            else if (kind_of(v) == 1 || kind_of(any) == 1) any = aeo_bool(true);
+            else if (kind_of(v) == 2) any = v;
+            else if (kind_of(any) == 0) any = v;
+        }
+        if (child_decides(true, result, any)) {
+            aeo_explain_term t = {AEO_TERM_TIER, mv->tier_prop->value, any, false};
+            fn(&t, ud);
+        }
+    }
+    for (uint32_t i = 0; i < mv->n_conds; i++) {
+        const aeo_cond *cd = &mv->conds[i];
+        aeo_value v = aeo_explain_eval(c, vm, cd->expr);
+        aeo_value term = v;
+        if (cd->negate && v.kind == AEO_V_BOOL) term = aeo_bool(!v.as.b);
+        if (child_decides(true, result, term)) {
+            aeo_explain_term t = {cd->negate ? AEO_TERM_UNLESS : AEO_TERM_WHEN, cd->expr, v, cd->negate};
+            fn(&t, ud);
+        }
+    }
+    /* A valued measure whose terms all hold: its cases decide (none holds,
+     * or the first that is not false is undecided or fails). */
+    if (mv->value_type && (o.kind == AEO_OUTCOME_NOT || o.kind == AEO_OUTCOME_UNDECIDED || o.kind == AEO_OUTCOME_ERROR)) {
+        int32_t won = aeo_vm_measure_case(vm, idx);
+        if (won >= 0) return;
+        for (uint32_t i = 0; i < mv->n_cases; i++) {
+            aeo_value cv = aeo_explain_eval(c, vm, mv->cases[i].cond);
+            if (kind_of(cv) == 1) break;
+            if (o.kind == AEO_OUTCOME_NOT && kind_of(cv) != 0) break;
+            if (o.kind != AEO_OUTCOME_NOT && kind_of(cv) == 0) continue;
+            aeo_explain_term t = {AEO_TERM_CASE, mv->cases[i].cond, cv, false};
+            fn(&t, ud);
+            if (o.kind != AEO_OUTCOME_NOT) break;
+        }
+    }
 }

@@ -538,19 +538,6 @@ bool aeo_tests_check(aeo_catalog *c) {
     return ok;
 }
 
-static void xml_escape(aeo_buf *b, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': aeo_buf_puts(b, "&lt;"); break;
-        case '>': aeo_buf_puts(b, "&gt;"); break;
-        case '&': aeo_buf_puts(b, "&amp;"); break;
-        case '"': aeo_buf_puts(b, "&quot;"); break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') aeo_buf_printf(b, "&#%d;", *s);
-            else aeo_buf_putn(b, s, 1);
-        }
-    }
-}
 
 /* expect_values: each listed measure applies and grants a value equal
  * (CEL ==) to the expected one; appends a line per mismatch to [why]. */
@@ -763,17 +750,17 @@ bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_s
             break;
         case AEO_TEST_JUNIT:
             aeo_buf_puts(&cases, "    <testcase name=\"");
-            xml_escape(&cases, t->name);
+            aeo_printable_xml(&cases, t->name);
             aeo_buf_puts(&cases, "\" classname=\"");
-            xml_escape(&cases, src->name);
+            aeo_printable_xml(&cases, src->name);
             aeo_buf_printf(&cases, "\" file=\"");
-            xml_escape(&cases, src->name);
+            aeo_printable_xml(&cases, src->name);
             aeo_buf_printf(&cases, "\" line=\"%u\"", line);
             if (ok) {
                 aeo_buf_puts(&cases, "/>\n");
             } else {
                 aeo_buf_puts(&cases, ">\n      <failure message=\"expectations not met\">");
-                xml_escape(&cases, why.data ? why.data : "");
+                aeo_printable_xml(&cases, why.data ? why.data : "");
                 aeo_buf_puts(&cases, "</failure>\n    </testcase>\n");
             }
             break;

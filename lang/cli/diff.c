@@ -39,6 +39,7 @@
 
 #include "lang/catalog.h"
 #include "lang/cli/cli.h"
+#include "lang/printable.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/outcome.h"
@@ -186,14 +187,6 @@ static void value_text(diff_worker *w, int s, uint32_t i) {
     b->len--;
 }
 
-static void md_escape(aeo_buf *b, const char *s) {
-    for (; *s; s++) {
-        if (*s == '|') aeo_buf_puts(b, "\\|");
-        else if (*s == '\n' || *s == '\r') aeo_buf_puts(b, " ");
-        else aeo_buf_putn(b, s, 1);
-    }
-}
-
 /* The value at fact path [path] of record [rec] (a RECORD value), or an
  * ABSENT value when the record does not have it. */
 static aeo_value fact_at(aeo_value rec, const char *path) {
@@ -247,7 +240,7 @@ static void put_facts_read(const diff_ctx *x, diff_worker *w, const aeo_value *r
         else aeo_value_to_json(&w->row, v);
         aeo_buf_putn(&w->row, "", 1);
         aeo_buf_printf(r, "%s`%s.%s` ", q ? ", " : "", x->side[1].p->root_name, shown[q]);
-        md_escape(r, w->row.data);
+        aeo_printable_md(r, w->row.data, false);
     }
     if (more) aeo_buf_puts(r, ", …");
 }
@@ -360,7 +353,7 @@ static void diff_one(const diff_ctx *x, diff_worker *w, const char *text, size_t
             aeo_buf_printf(r, "| %llu | ", (unsigned long long)recno);
             if (key) {
                 aeo_buf_puts(r, "`");
-                md_escape(r, key);
+                aeo_printable_md(r, key, false);
                 aeo_buf_puts(r, "`");
             }
             aeo_buf_puts(r, " | ");
@@ -380,7 +373,7 @@ static void diff_one(const diff_ctx *x, diff_worker *w, const char *text, size_t
                 }
                 aeo_buf_putn(&w->row, "", 1);
                 aeo_buf_printf(r, "%s**%s** ", first ? "" : "; ", np->measures[j].id);
-                md_escape(r, w->row.data);
+                aeo_printable_md(r, w->row.data, false);
                 first = false;
             }
             aeo_buf_puts(r, " | ");
@@ -926,7 +919,7 @@ static void put_summary(const diff_ctx *x, const diff_stats *st, const bool *mea
         const aeo_measure_info *m = &np->measures[x->common[1][k]];
         if (md) {
             aeo_buf_printf(b, "| %s | ", m->id);
-            md_escape(b, m->title);
+            aeo_printable_md(b, m->title, false);
             aeo_buf_printf(b, " | %s | ", meaning[k] ? "changed" : "same");
         } else {
             aeo_buf_printf(b, "  %-*s  %-7s  ", idw, m->id, meaning[k] ? "meaning" : "");
@@ -948,7 +941,7 @@ static void put_summary(const diff_ctx *x, const diff_stats *st, const bool *mea
             const aeo_measure_info *m = &p->measures[idx[k]];
             if (md) {
                 aeo_buf_printf(b, "%s %s (", k ? "," : "", m->id);
-                md_escape(b, m->title);
+                aeo_printable_md(b, m->title, false);
                 aeo_buf_printf(b, "; %s %llu record%s)", s ? "applied to" : "applies to", (unsigned long long)counts[k],
                                plural(counts[k]));
             } else {
