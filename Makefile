@@ -78,9 +78,9 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/vm.c runtime/builtins.c runtime/celtime.c runtime/facts.c \
                runtime/program.c runtime/outcome.c runtime/width.c
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
-               lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c lang/text.c \
+               lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c lang/text.c lang/why.c \
                lang/solve.c
-CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
+CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/why.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
                lang/cli/lineedit.c lang/cli/lsp.c lang/cli/lsp_features.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 

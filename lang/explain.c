@@ -538,17 +538,17 @@ static bool element_of(leaf_walk *w, const aeo_expr *e, aeo_value v, int64_t *in
     return false;
 }
 
-static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, const aeo_expr *named);
+static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, bool in_or, const aeo_expr *named);
 
-static void leaf_at(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, const aeo_expr *named) {
-    aeo_explain_leaf l = {e, v, negated, named, -1, aeo_null()};
+static void leaf_at(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, bool in_or, const aeo_expr *named) {
+    aeo_explain_leaf l = {e, v, negated, in_or != negated, named, -1, aeo_null()};
     element_of(w, e, v, &l.element, &l.element_value);
     w->fn(&l, w->ud);
 }
 
-static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, const aeo_expr *named) {
+static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, bool in_or, const aeo_expr *named) {
     if (!standalone(e) || (w->stop && w->stop(e, w->ud))) {
-        leaf_at(w, e, v, negated, named);
+        leaf_at(w, e, v, negated, in_or, named);
         return;
     }
     if (e->kind == AEO_EXPR_BINARY && (e->u.binary.op == AEO_OPR_AND || e->u.binary.op == AEO_OPR_OR)) {
@@ -558,12 +558,12 @@ static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, c
         flatten(e, e->u.binary.op, items, &n, 64);
         for (uint32_t i = 0; i < n; i++) {
             aeo_value cv = standalone(items[i]) ? aeo_explain_eval(w->c, w->vm, items[i]) : v;
-            if (child_decides(is_and, v, cv)) leaves(w, items[i], cv, negated, named);
+            if (child_decides(is_and, v, cv)) leaves(w, items[i], cv, negated, !is_and, named);
         }
         return;
     }
     if (e->kind == AEO_EXPR_UNARY && e->u.unary.op == AEO_OPR_NOT) {
-        leaves(w, e->u.unary.a, aeo_explain_eval(w->c, w->vm, e->u.unary.a), !negated, named);
+        leaves(w, e->u.unary.a, aeo_explain_eval(w->c, w->vm, e->u.unary.a), !negated, in_or, named);
         return;
     }
     if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC && w->n_expanding < MAX_DEPTH) {
@@ -572,7 +572,7 @@ static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, c
         for (uint32_t i = 0; i < e->u.call.n_args; i++) plain &= !has_macro(e->u.call.args[i]);
         if (plain && !expanding_in(w->expanding, w->n_expanding, d) && d->value && !is_literal(d->value)) {
             w->expanding[w->n_expanding++] = d;
-            leaves(w, subst(aeo_vm_arena(w->vm), d->value, e->u.call.args, d->n_params), v, negated, named ? named : e);
+            leaves(w, subst(aeo_vm_arena(w->vm), d->value, e->u.call.args, d->n_params), v, negated, in_or, named ? named : e);
             w->n_expanding--;
             return;
         }
@@ -581,19 +581,19 @@ static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, c
         const aeo_decl *d = e->ref == AEO_REF_DEF ? w->c->defs.items[e->ref_index] : w->c->tiers.items[e->ref_index];
         if (!expanding_in(w->expanding, w->n_expanding, d) && d->value && !is_literal(d->value)) {
             w->expanding[w->n_expanding++] = d;
-            leaves(w, d->value, v, negated, named ? named : e);
+            leaves(w, d->value, v, negated, in_or, named ? named : e);
             w->n_expanding--;
             return;
         }
     }
-    leaf_at(w, e, v, negated, named);
+    leaf_at(w, e, v, negated, in_or, named);
 }
 
 void aeo_explain_leaves(aeo_catalog *c, aeo_vm *vm, const aeo_expr *e, bool negated,
                         bool (*stop)(const aeo_expr *e, void *ud), void (*fn)(const aeo_explain_leaf *leaf, void *ud),
                         void *ud) {
     leaf_walk w = {c, vm, stop, fn, ud, {0}, 0};
-    leaves(&w, e, aeo_explain_eval(c, vm, e), negated, NULL);
+    leaves(&w, e, aeo_explain_eval(c, vm, e), negated, false, NULL);
 }
 
 void aeo_explain_terms(aeo_catalog *c, aeo_vm *vm, uint32_t idx, void (*fn)(const aeo_explain_term *t, void *ud),
@@ -607,9 +607,11 @@ void aeo_explain_terms(aeo_catalog *c, aeo_vm *vm, uint32_t idx, void (*fn)(cons
         fn(&t, ud);
         return;
     }
+    bool found = false;   /* a term decided: the cases do not */
     if (mv->scope) {
         aeo_value v = aeo_explain_eval(c, vm, mv->scope);
         if (child_decides(true, result, v)) {
+            found = true;
             aeo_explain_term t = {AEO_TERM_SCOPE, mv->scope, v, false};
             fn(&t, ud);
         }
@@ -625,6 +627,7 @@ void aeo_explain_terms(aeo_catalog *c, aeo_vm *vm, uint32_t idx, void (*fn)(cons
             else if (kind_of(any) == 0) any = v;
         }
         if (child_decides(true, result, any)) {
+            found = true;
             aeo_explain_term t = {AEO_TERM_TIER, mv->tier_prop->value, any, false};
             fn(&t, ud);
         }
@@ -635,13 +638,14 @@ void aeo_explain_terms(aeo_catalog *c, aeo_vm *vm, uint32_t idx, void (*fn)(cons
         aeo_value term = v;
         if (cd->negate && v.kind == AEO_V_BOOL) term = aeo_bool(!v.as.b);
         if (child_decides(true, result, term)) {
+            found = true;
             aeo_explain_term t = {cd->negate ? AEO_TERM_UNLESS : AEO_TERM_WHEN, cd->expr, v, cd->negate};
             fn(&t, ud);
         }
     }
     /* A valued measure whose terms all hold: its cases decide (none holds,
      * or the first that is not false is undecided or fails). */
-    if (mv->value_type && (o.kind == AEO_OUTCOME_NOT || o.kind == AEO_OUTCOME_UNDECIDED || o.kind == AEO_OUTCOME_ERROR)) {
+    if (mv->value_type && !found && (o.kind == AEO_OUTCOME_NOT || o.kind == AEO_OUTCOME_UNDECIDED || o.kind == AEO_OUTCOME_ERROR)) {
         int32_t won = aeo_vm_measure_case(vm, idx);
         if (won >= 0) return;
         for (uint32_t i = 0; i < mv->n_cases; i++) {

@@ -65,6 +65,7 @@ typedef struct aeo_explain_leaf {
     const aeo_expr *expr;    /* the leaf: a comparison, a call, a field read, a macro... */
     aeo_value value;
     bool negated;            /* under an odd number of ! (and the caller's [negated]) */
+    bool in_or;              /* its nearest chain is an || (an && under !): one of them would do */
     const aeo_expr *named;   /* the outermost def, tier or function call expanded on the way, or NULL */
     int64_t element;         /* a comprehension (all, exists, exists_one): the element that decided, or -1 */
     aeo_value element_value;

@@ -121,6 +121,9 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
         } else if ((v = opt_value(argc, argv, &i, "--lang", &m)) || m) {
             if (!v) return aeo_cli_usage_error("%s needs a language, as in --lang zh", "--lang");
             o->lang = v;
+        } else if ((v = opt_value(argc, argv, &i, "--record", &m)) || m) {
+            if (!v) return aeo_cli_usage_error("%s needs a record number N or a range N-M", "--record");
+            o->record = v;
         } else if ((v = opt_value(argc, argv, &i, "--format", &m)) || m) {
             if (!v) return aeo_cli_usage_error("%s needs a value", "--format");
             o->format = v;
@@ -294,6 +297,12 @@ static const aeo_cli_command commands[] = {
      "         [--format table|markdown|json|jsonl] [--fail-on-change] [-j N]\n",
      OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--fail-on-change", "-j=N", "--jobs=N"),
      aeo_cli_diff_formats, NULL},
+    {"why", NULL,
+     "  why    PATH... --facts FILE|-         per record, in words: what is granted, why not, what to provide\n"
+     "         [--record N|N-M] [--measure ID]... [--lang L] [--as-of DATE]\n"
+     "         [--format text|markdown|html|json]\n",
+     OPTS(COMMON, "--facts=FILE", "--record=N", "--measure=ID", "--lang=LANG", "--as-of=DATE", "--format=FORMAT"),
+     aeo_cli_why_formats, aeo_cli_why},
     {"test", NULL,
      "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
      "         [--coverage] [--coverage-json FILE] [--coverage-min PERCENT]\n"
