@@ -119,7 +119,9 @@ lib: $(LIB) $(SO)
 # empty: the machine's /).  pkg-config and python3 serve the embedding
 # tests (tests/embed: aeo.pc, embed.py through ctypes), groff the man page
 # test (tests/golden/docs/pkg_man), zsh the test of the zsh completion
-# (tests/golden/cli/pkg_completion_zsh).  Checked cheaply on every run;
+# (tests/golden/cli/pkg_completion_zsh), chromium and a CJK font the test
+# that renders `aeo why --format html` in a real browser and checks it for
+# layout overflow (tests/browser/).  Checked cheaply on every run;
 # apt-get runs only when something is missing.  DEPS_DRY=1 prints what
 # would be installed and installs nothing (tests/golden/cli/pkg_deps tests
 # the list that way, with a fake PATH and root).
@@ -128,7 +130,8 @@ DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=bin
              pkg-config=pkg-config python3=python3 flex=flex bison=bison node=nodejs npm=npm groff=groff-base zsh=zsh \
              /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
              /usr/include/pcre2.h=libpcre2-dev /usr/include/z3.h=libz3-dev /usr/include/cmocka.h=libcmocka-dev \
-             /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim
+             /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim \
+             chromium=chromium /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc=fonts-wqy-zenhei
 
 deps:
 	@missing=""; \

@@ -82,6 +82,9 @@
     X(WHY_ERROR, "error", "错误")                          \
     X(WHY_UNREADABLE, "the record cannot be read", "该记录无法读取") \
     X(WHY_ITEM, "item {n} of {a}", "{a}的第 {n} 项")       \
+    X(WHY_DAYS, "{n} days", "{n} 天")                      \
+    X(WHY_HOURS, "{n} hours", "{n} 小时")                  \
+    X(WHY_SECONDS, "{n} seconds", "{n} 秒")                \
     X(CMP_EQ, "{a} is {b}", "{a}为{b}")                    \
     X(CMP_NE, "{a} is not {b}", "{a}不为{b}")              \
     X(CMP_GE, "{a} is at least {b}", "{a}不少于{b}")       \

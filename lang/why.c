@@ -156,6 +156,19 @@ static void value_words(const ctx *x, aeo_buf *b, aeo_value v, const char *path)
             value_words(x, b, v.as.l->items[i], path);
         }
         break;
+    case AEO_V_DURATION:
+        if (v.nanos == 0) {
+            int64_t sec = v.as.i;
+            char n[32];
+            aeo_word w = AEO_WORD_WHY_SECONDS;
+            if (sec % 86400 == 0) sec /= 86400, w = AEO_WORD_WHY_DAYS;
+            else if (sec % 3600 == 0) sec /= 3600, w = AEO_WORD_WHY_HOURS;
+            snprintf(n, sizeof n, "%lld", (long long)sec);
+            aeo_buf_puts(b, fill1(x, w, 'n', n));
+        } else {
+            aeo_value_format(b, v);
+        }
+        break;
     case AEO_V_ERROR: aeo_buf_printf(b, "%s (%s)", W(x, AEO_WORD_WHY_ERROR), v.as.e->msg); break;
     default: aeo_value_format(b, v); break;
     }
