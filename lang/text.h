@@ -83,6 +83,9 @@
     X(WHY_UNREADABLE, "the record cannot be read", "该记录无法读取") \
     X(WHY_ITEM, "item {n} of {a}", "{a}的第 {n} 项")       \
     X(WHY_DAYS, "{n} days", "{n} 天")                      \
+    X(WHY_APPLIES_ALREADY, "it applies already", "已适用") \
+    X(WHY_NOT_UNDECIDED, "it is not undecided", "不是待定") \
+    X(WHY_NOTHING_TO_ASK, "no measure is undecided: no fact is missing", "没有待定的措施，无需补充事实") \
     X(WHY_HOURS, "{n} hours", "{n} 小时")                  \
     X(WHY_SECONDS, "{n} seconds", "{n} 秒")                \
     X(CMP_EQ, "{a} is {b}", "{a}为{b}")                    \

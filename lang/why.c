@@ -852,8 +852,10 @@ static void render_text(const ctx *x, const model *md, uint64_t recno, const cha
     char n[24], d[48];
     snprintf(n, sizeof n, "%llu", (unsigned long long)recno);
     date_text(d, aeo_vm_as_of(x->vm));
-    aeo_buf_puts(b, fill1(x, AEO_WORD_WHY_RECORD, 'n', n));
-    if (key) aeo_buf_printf(b, "  %s", key);
+    /* Record 0: the REPL's record, named by its key alone. */
+    if (recno) aeo_buf_puts(b, fill1(x, AEO_WORD_WHY_RECORD, 'n', n));
+    if (key) aeo_buf_printf(b, "%s%s", recno ? "  " : "", key);
+    else if (!recno) aeo_buf_puts(b, W(x, AEO_WORD_WHY_THIS));
     aeo_buf_printf(b, "  (%s)\n", fill1(x, AEO_WORD_WHY_AS_OF, 'd', d));
     for (int s = 0; s < 4; s++) {
         aeo_outcome_kind k = section_order[s];
@@ -1393,6 +1395,56 @@ void aeo_why_measure(aeo_catalog *c, aeo_vm *vm, const aeo_why_opts *o, uint32_t
     if (m->o.kind == AEO_OUTCOME_ERROR)
         aeo_buf_printf(&t, "  %s%s%s\n", W(&x, AEO_WORD_WHY_ERROR), W(&x, AEO_WORD_WHY_COLON), error_text(&x, m));
     text_measure_body(&x, m, false, 2, &t);
+    aeo_printable_put(out, t.data, t.len, 0);
+    aeo_buf_free(&t);
+}
+
+void aeo_why_suggest(aeo_catalog *c, aeo_vm *vm, const aeo_why_opts *o, uint32_t idx, aeo_buf *out) {
+    ctx x;
+    ctx_init(&x, c, vm, o);
+    mstate m;
+    memset(&m, 0, sizeof m);
+    m.idx = idx;
+    m.o = aeo_outcome_classify(x.a, aeo_vm_measure(vm, idx));
+    const aeo_measure_info *mi = &c->program->measures[idx];
+    aeo_buf t = {0};
+    aeo_buf_printf(&t, "%s  %s%s%s\n", mi->id, title_of(&x, idx), W(&x, AEO_WORD_WHY_COLON),
+                   aeo_text_outcome(x.wlang, (int)m.o.kind));
+    if (m.o.kind == AEO_OUTCOME_APPLIES) {
+        aeo_buf_printf(&t, "  %s\n", W(&x, AEO_WORD_WHY_APPLIES_ALREADY));
+    } else if (m.o.kind == AEO_OUTCOME_NOT) {
+        suggestion(&x, &m);
+        if (m.sug_text)
+            aeo_buf_printf(&t, "  %s%s%s\n", W(&x, AEO_WORD_WHY_WOULD_APPLY_IF), W(&x, AEO_WORD_WHY_COLON), m.sug_text);
+    } else if (m.o.kind == AEO_OUTCOME_UNDECIDED) {
+        const aeo_unknown *u = m.o.detail.as.unk;
+        aeo_buf_printf(&t, "  %s%s", W(&x, AEO_WORD_WHY_PROVIDE), W(&x, AEO_WORD_WHY_COLON));
+        for (uint32_t i = 0; i < u->n; i++)
+            aeo_buf_printf(&t, "%s%s", i ? W(&x, AEO_WORD_WHY_LIST_SEP) : "", provide_item(&x, u->paths[i]));
+        aeo_buf_puts(&t, "\n");
+    } else {
+        aeo_buf_printf(&t, "  %s%s%s\n", W(&x, AEO_WORD_WHY_ERROR), W(&x, AEO_WORD_WHY_COLON), error_text(&x, &m));
+    }
+    aeo_printable_put(out, t.data, t.len, 0);
+    aeo_buf_free(&t);
+}
+
+void aeo_why_ask(aeo_catalog *c, aeo_vm *vm, const aeo_why_opts *o, aeo_buf *out) {
+    ctx x;
+    ctx_init(&x, c, vm, o);
+    const aeo_program *p = c->program;
+    uint32_t n = o->sel ? o->n_sel : p->n_measures;
+    mstate *ms = aeo_arena_alloc(x.a, (n + 1) * sizeof *ms);
+    for (uint32_t k = 0; k < n; k++) {
+        memset(&ms[k], 0, sizeof ms[k]);
+        ms[k].idx = o->sel ? o->sel[k] : k;
+        ms[k].o = aeo_outcome_classify(x.a, aeo_vm_measure(vm, ms[k].idx));
+    }
+    const char **ask;
+    uint32_t na = ask_order(&x, ms, n, &ask);
+    aeo_buf t = {0};
+    if (!na) aeo_buf_printf(&t, "%s\n", W(&x, AEO_WORD_WHY_NOTHING_TO_ASK));
+    for (uint32_t i = 0; i < na; i++) aeo_buf_printf(&t, "%u. %s\n", i + 1, provide_item(&x, ask[i]));
     aeo_printable_put(out, t.data, t.len, 0);
     aeo_buf_free(&t);
 }

@@ -54,7 +54,8 @@ void aeo_why_begin(aeo_catalog *c, const aeo_why_opts *o, aeo_value as_of, aeo_b
 void aeo_why_end(aeo_catalog *c, const aeo_why_opts *o, aeo_buf *out);
 
 /* Appends the statement for the record bound in [vm] (record number
- * [recno], key [key] or NULL) in o->fmt.  Returns whether a measure failed
+ * [recno], key [key] or NULL) in o->fmt (text: [recno] 0 names the record
+ * by its key alone, as the REPL's :why does).  Returns whether a measure failed
  * with a runtime error. */
 bool aeo_why_record(aeo_catalog *c, aeo_vm *vm, const aeo_why_opts *o, uint64_t recno, const char *key,
                     aeo_buf *out);
@@ -66,5 +67,13 @@ void aeo_why_bad_record(aeo_catalog *c, const aeo_why_opts *o, uint64_t recno, c
  * (the REPL's :why): its outcome, then each reason, shared ones included,
  * and what would make it apply. */
 void aeo_why_measure(aeo_catalog *c, aeo_vm *vm, const aeo_why_opts *o, uint32_t idx, aeo_buf *out);
+
+/* What would make measure [idx] apply, as one text line after its
+ * outcome (the REPL's :suggest). */
+void aeo_why_suggest(aeo_catalog *c, aeo_vm *vm, const aeo_why_opts *o, uint32_t idx, aeo_buf *out);
+
+/* The facts to provide for the record bound in [vm], most decisive first,
+ * one numbered line each (the REPL's :ask). */
+void aeo_why_ask(aeo_catalog *c, aeo_vm *vm, const aeo_why_opts *o, aeo_buf *out);
 
 #endif
