@@ -100,11 +100,14 @@ static void text_of(aeo_buf *b, const aeo_expr *e) {
 static void value_text(explainer *x, aeo_value v) {
     aeo_buf *b = x->out;
     if (v.kind == AEO_V_UNKNOWN) {
-        aeo_buf_puts(b, x->color ? "\033[33mundecided\033[0m (missing" : "undecided (missing");
+        const char *lang = aeo_text_display(x->c);
+        aeo_buf_printf(b, "%s%s%s (%s", x->color ? "\033[33m" : "", aeo_text_outcome(lang, 2), x->color ? "\033[0m" : "",
+                       aeo_text_word(lang, AEO_WORD_EXPLAIN_MISSING));
         for (uint32_t i = 0; i < v.as.unk->n; i++) aeo_buf_printf(b, " %s", v.as.unk->paths[i]);
         aeo_buf_puts(b, ")");
     } else if (v.kind == AEO_V_ERROR) {
-        aeo_buf_printf(b, "%serror%s: %s", x->color ? "\033[31m" : "", x->color ? "\033[0m" : "", v.as.e->msg);
+        aeo_buf_printf(b, "%s%s%s: %s", x->color ? "\033[31m" : "", aeo_text_outcome(aeo_text_display(x->c), 3),
+                       x->color ? "\033[0m" : "", v.as.e->msg);
     } else if (v.kind == AEO_V_BOOL && x->color) {
         aeo_buf_printf(b, "%s%s\033[0m", v.as.b ? "\033[32m" : "\033[31m", v.as.b ? "true" : "false");
     } else {
@@ -120,6 +123,12 @@ static void value_text(explainer *x, aeo_value v) {
     }
 }
 
+/* "  <- decides" in the display language, bold with colour. */
+static const char *decides_word(explainer *x) {
+    const char *w = aeo_text_word(aeo_text_display(x->c), AEO_WORD_EXPLAIN_DECIDES);
+    return aeo_arena_printf(aeo_vm_arena(x->vm), x->color ? "  \033[1m%s\033[0m" : "  %s", w);
+}
+
 static void line(explainer *x, int indent, const char *label, const aeo_expr *e, aeo_value v, bool decides) {
     aeo_buf_printf(x->out, "%*s", indent, "");
     if (label && indent <= 2) aeo_buf_printf(x->out, "%-7s", label);
@@ -127,7 +136,7 @@ static void line(explainer *x, int indent, const char *label, const aeo_expr *e,
     text_of(x->out, e);
     aeo_buf_puts(x->out, "  = ");
     value_text(x, v);
-    if (decides) aeo_buf_puts(x->out, x->color ? "  \033[1m<- decides\033[0m" : "  <- decides");
+    if (decides) aeo_buf_puts(x->out, decides_word(x));
     aeo_buf_puts(x->out, "\n");
 }
 
@@ -322,6 +331,7 @@ void aeo_explain_expr(aeo_catalog *c, aeo_vm *vm, const aeo_expr *e, bool color,
  * evaluated (CEL's ?: does not reach them).  [k]: the measure's outcome. */
 static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo_outcome_kind k) {
     aeo_buf *out = x->out;
+    const char *lang = aeo_text_display(x->c);
     int32_t won = aeo_vm_measure_case(x->vm, idx);
     bool all_false = true, stopped = false;
     for (uint32_t i = 0; i < mv->n_cases; i++) {
@@ -329,7 +339,7 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo
         aeo_buf_printf(out, "  %-7s", "case");
         text_of(out, cs->cond);
         if (stopped) {
-            aeo_buf_puts(out, "  (not reached)\n");
+            aeo_buf_printf(out, "  %s\n", aeo_text_word(lang, AEO_WORD_EXPLAIN_NOT_REACHED));
             continue;
         }
         aeo_value cv = aeo_explain_eval(x->c, x->vm, cs->cond);
@@ -337,12 +347,12 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo
         aeo_buf_puts(out, "  = ");
         value_text(x, cv);
         if (won == (int32_t)i) {
-            aeo_buf_puts(out, x->color ? "  \033[1m<- wins\033[0m: " : "  <- wins: ");
+            aeo_buf_printf(out, x->color ? "  \033[1m%s\033[0m: " : "  %s: ", aeo_text_word(lang, AEO_WORD_EXPLAIN_WINS));
             value_text(x, vv);
         } else {
             bool decides = !(cv.kind == AEO_V_BOOL && !cv.as.b) && (k == AEO_OUTCOME_UNDECIDED || k == AEO_OUTCOME_ERROR);
-            if (decides) aeo_buf_puts(out, x->color ? "  \033[1m<- decides\033[0m" : "  <- decides");
-            aeo_buf_puts(out, "  (would grant ");
+            if (decides) aeo_buf_puts(out, decides_word(x));
+            aeo_buf_printf(out, "  (%s ", aeo_text_word(lang, AEO_WORD_EXPLAIN_WOULD_GRANT));
             value_text(x, vv);
             aeo_buf_puts(out, ")");
         }
@@ -358,17 +368,19 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo
     if (mv->else_case) {
         aeo_buf_printf(out, "  %-7s", "else");
         if (stopped) {
-            aeo_buf_puts(out, "(not reached)\n");
+            aeo_buf_printf(out, "%s\n", aeo_text_word(lang, AEO_WORD_EXPLAIN_NOT_REACHED));
         } else {
             aeo_value vv = aeo_explain_eval(x->c, x->vm, mv->else_case->value);
-            aeo_buf_puts(out, won == (int32_t)mv->n_cases ? (x->color ? "\033[1m<- wins\033[0m: " : "<- wins: ")
-                                                          : "would grant ");
+            if (won == (int32_t)mv->n_cases)
+                aeo_buf_printf(out, x->color ? "\033[1m%s\033[0m: " : "%s: ", aeo_text_word(lang, AEO_WORD_EXPLAIN_WINS));
+            else
+                aeo_buf_printf(out, "%s ", aeo_text_word(lang, AEO_WORD_EXPLAIN_WOULD_GRANT));
             value_text(x, vv);
             if (mv->else_case->cite) aeo_buf_printf(out, "  cite %s", mv->else_case->cite);
             aeo_buf_puts(out, "\n");
         }
     } else if (all_false && k == AEO_OUTCOME_NOT) {
-        aeo_buf_puts(out, "  no case holds and there is no else: the measure grants nothing  <- decides\n");
+        aeo_buf_printf(out, "  %s%s\n", aeo_text_word(lang, AEO_WORD_EXPLAIN_NO_CASE), decides_word(x));
     }
 }
 
@@ -410,16 +422,24 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
     if (!aeo_vm_in_force(vm, idx)) {
         char a[48], b[48];
         date_str(a, aeo_vm_as_of(vm));
-        aeo_buf_printf(out, "  not in force on %s:", a);
+        const char *args[6] = {NULL, NULL, NULL, a, NULL, NULL};
+        aeo_buf_puts(out, "  ");
+        aeo_text_fill(out, lang, AEO_WORD_EXPLAIN_NOT_IN_FORCE_ON, args);
         if (m->has_effective) {
             date_str(b, m->effective);
-            aeo_buf_printf(out, " effective from %s", b);
+            args[3] = b;
+            /* No space after a full-width colon. */
+            if (!(out->len >= 3 && memcmp(out->data + out->len - 3, "\xef\xbc\x9a", 3) == 0)) aeo_buf_puts(out, " ");
+            aeo_text_fill(out, lang, AEO_WORD_EXPLAIN_EFFECTIVE_FROM, args);
         }
         if (m->has_expires) {
             date_str(b, m->expires);
-            aeo_buf_printf(out, "%s expires %s", m->has_effective ? "," : "", b);
+            args[3] = b;
+            if (m->has_effective) aeo_buf_puts(out, aeo_text_word(lang, AEO_WORD_COMMA));
+            else if (!(out->len >= 3 && memcmp(out->data + out->len - 3, "\xef\xbc\x9a", 3) == 0)) aeo_buf_puts(out, " ");
+            aeo_text_fill(out, lang, AEO_WORD_EXPLAIN_EXPIRES, args);
         }
-        aeo_buf_puts(out, "  <- decides\n");
+        aeo_buf_printf(out, "%s\n", decides_word(&x));
     } else {
         /* The terms are a conjunction: scope, tiers, when, !unless... */
         const aeo_measure *mv = d->measure;
@@ -442,7 +462,7 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
                     first = false;
                 }
                 bool dec = child_decides(true, result, any);
-                aeo_buf_printf(out, "  %-7sany of ", "tier");
+                aeo_buf_printf(out, "  %-7s%s ", "tier", aeo_text_word(lang, AEO_WORD_EXPLAIN_ANY_OF));
                 text_of(out, tv);
                 aeo_buf_puts(out, "  = ");
                 value_text(&x, any);

@@ -46,8 +46,23 @@
     X(ONE_RECORD_AS_OF, "1 record as of {d}: {e} evaluated, {u} unreadable", "1 条记录，评估日期 {d}：已评估 {e} 条，无法读取 {u} 条") \
     X(NO_RECORDS, "no records", "没有记录")                \
     X(CANNOT_BE_READ, "cannot be read:", "无法读取:")      \
-    X(MEASURES_COUNT, "{n} measures", "{n} 项措施")        \
-    X(ONE_MEASURE, "1 measure", "1 项措施")                \
+    X(MEASURES_COUNT, "{n} measures", "共 {n} 项措施")     \
+    X(ONE_MEASURE, "1 measure", "共 1 项措施")             \
+    X(TIER_ONLY, "{a} only", "仅 {a}")                     \
+    X(TIER_BOTH, "both", "两级均适用")                     \
+    X(TIER_ALL, "all tiers", "所有等级")                   \
+    X(PER_TIER, "per tier (the tiers overlap; a measure counts in each of its tiers)", "按等级（等级可能重叠；一项措施在其每个等级中各计一次）") \
+    X(EXPLAIN_DECIDES, "<- decides", "<- 决定结果")        \
+    X(EXPLAIN_WINS, "<- wins", "<- 胜出")                  \
+    X(EXPLAIN_MISSING, "missing", "缺少")                  \
+    X(EXPLAIN_ANY_OF, "any of", "任一")                    \
+    X(EXPLAIN_NOT_REACHED, "(not reached)", "（未求值）")   \
+    X(EXPLAIN_WOULD_GRANT, "would grant", "将授予")        \
+    X(EXPLAIN_NO_CASE, "no case holds and there is no else: the measure grants nothing", "没有成立的取值条件且没有 else：该措施不授予任何值") \
+    X(EXPLAIN_NOT_IN_FORCE_ON, "not in force on {d}:", "于 {d} 不在有效期内：") \
+    X(EXPLAIN_EFFECTIVE_FROM, "effective from {d}", "自 {d} 起施行") \
+    X(EXPLAIN_EXPIRES, "expires {d}", "于 {d} 失效")        \
+    X(REPL_COUNTS, "{a} applies, {b} not, {n} undecided, {u} errors", "{a} 项适用，{b} 项不适用，{n} 项待定，{u} 项错误") \
     X(WHY_RECORD, "Record {n}", "记录 {n}")                \
     X(WHY_AS_OF, "as of {d}", "评估日期 {d}")              \
     X(WHY_GRANTED, "Granted", "适用的措施")                \
@@ -70,6 +85,7 @@
     X(WHY_SEP, "; ", "；")                                 \
     X(WHY_COLON, ": ", "：")                               \
     X(WHY_LIST_SEP, ", ", "、")                            \
+    X(COMMA, ", ", "，")                                   \
     X(WHY_YES, "yes", "是")                                \
     X(WHY_NO, "no", "否")                                  \
     X(WHY_NOT_GIVEN, "not given", "未提供")                \

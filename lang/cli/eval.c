@@ -261,7 +261,8 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
             aeo_buf_puts(out, "\n");
             break;
         case FMT_TABLE:
-            aeo_buf_printf(out, "record %llu: cannot be read: %s\n", (unsigned long long)recno, error);
+            aeo_buf_printf(out, "%s %llu: %s %s\n", aeo_text_word(x->lang, AEO_WORD_RECORD), (unsigned long long)recno,
+                           aeo_text_word(x->lang, AEO_WORD_CANNOT_BE_READ), error);
             break;
         }
         aeo_vm_end(vm);
@@ -879,9 +880,17 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         char date[48];
         aeo_time_format_timestamp(as_of.as.i, as_of.nanos, date);
         if (strlen(date) == 20 && strcmp(date + 10, "T00:00:00Z") == 0) date[10] = '\0';
-        printf("%llu record%s as of %s: %llu evaluated, %llu unreadable\n", (unsigned long long)recno,
-               recno == 1 ? "" : "s", date, (unsigned long long)(recno - bad_records),
-               (unsigned long long)bad_records);
+        {
+            char n[24], e[24], u[24];
+            snprintf(n, sizeof n, "%llu", (unsigned long long)recno);
+            snprintf(e, sizeof e, "%llu", (unsigned long long)(recno - bad_records));
+            snprintf(u, sizeof u, "%llu", (unsigned long long)bad_records);
+            const char *args[6] = {NULL, NULL, n, date, e, u};
+            aeo_buf head = {0};
+            aeo_text_fill(&head, o->lang, recno == 1 ? AEO_WORD_ONE_RECORD_AS_OF : AEO_WORD_RECORDS_AS_OF, args);
+            printf("%s\n", head.data);
+            aeo_buf_free(&head);
+        }
         /* The table by display width (runtime/width.h): titles (in
          * --lang's language) cut to 60 columns at a character boundary,
          * counts right-aligned under their outcome words, each count
@@ -951,7 +960,7 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         free(titles);
         aeo_buf_free(&line);
     } else if (fmt == FMT_TABLE && recno == 0) {
-        fputs("no records\n", stdout);
+        printf("%s\n", aeo_text_word(o->lang, AEO_WORD_NO_RECORDS));
     }
     /* The output layer knows the errno of the write that failed (out.c);
      * its message comes before the summary lines below. */

@@ -1409,8 +1409,23 @@ static void cmd_measures(session *s, char *args) {
     }
     aeo_vm_end(s->vm);
     print_text(s, &b, false);
-    printf("%u %s, %u not, %u undecided, %u %s\n", counts[AEO_OUTCOME_APPLIES], plural(counts[AEO_OUTCOME_APPLIES], "applies", "apply"),
-           counts[AEO_OUTCOME_NOT], counts[AEO_OUTCOME_UNDECIDED], counts[AEO_OUTCOME_ERROR], plural(counts[AEO_OUTCOME_ERROR], "error", "errors"));
+    if (lang && aeo_text_word(lang, AEO_WORD_REPL_COUNTS) != aeo_text_word(NULL, AEO_WORD_REPL_COUNTS)) {
+        char a[16], n[16], un[16], e[16];
+        snprintf(a, sizeof a, "%u", counts[AEO_OUTCOME_APPLIES]);
+        snprintf(n, sizeof n, "%u", counts[AEO_OUTCOME_NOT]);
+        snprintf(un, sizeof un, "%u", counts[AEO_OUTCOME_UNDECIDED]);
+        snprintf(e, sizeof e, "%u", counts[AEO_OUTCOME_ERROR]);
+        const char *fa[6] = {a, n, un, NULL, NULL, e};
+        aeo_buf t = {0};
+        aeo_text_fill(&t, lang, AEO_WORD_REPL_COUNTS, fa);
+        printf("%s\n", t.data);
+        aeo_buf_free(&t);
+    } else {
+        /* English: with its plurals. */
+        printf("%u %s, %u not, %u undecided, %u %s\n", counts[AEO_OUTCOME_APPLIES],
+               plural(counts[AEO_OUTCOME_APPLIES], "applies", "apply"), counts[AEO_OUTCOME_NOT],
+               counts[AEO_OUTCOME_UNDECIDED], counts[AEO_OUTCOME_ERROR], plural(counts[AEO_OUTCOME_ERROR], "error", "errors"));
+    }
     aeo_buf_free(&b);
 }
 
