@@ -45,6 +45,8 @@ typedef struct aeo_cli_opts {
     bool werror;
     bool explain;
     bool summary;
+    bool suggest;       /* eval, test: --suggest (lang/solve.h) */
+    bool witness;       /* diff --witness */
     bool check_only;
     bool diff;
     bool coverage;

@@ -17,6 +17,7 @@
 #include "lang/cli/cli.h"
 #include "lang/explain.h"
 #include "lang/printable.h"
+#include "lang/solve.h"
 #include "lang/text.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
@@ -70,6 +71,7 @@ typedef struct eval_ctx {
     const aeo_chunk *key;
     out_format fmt;
     bool summary, explain, color;
+    bool suggest;              /* --suggest: would_apply_if and ask in json/jsonl (lang/solve.h) */
     bool valued;               /* the catalog has valued measures: "values" in JSON, a CSV column */
     aeo_value as_of;
     const char *lang;          /* --lang: titles and table words (lang/text.h); NULL: as written */
@@ -86,6 +88,7 @@ typedef struct evaluator {
     uint32_t *by_kind;         /* 4 x n_sel: measure positions by outcome */
     aeo_buf keybuf, tmp;
     aeo_buf safe;              /* a record's text output before lang/printable.c escapes it */
+    aeo_solver *solver;        /* --suggest: this thread's */
 } evaluator;
 
 /* --summary of a valued measure: how many records got each value (its
@@ -164,10 +167,12 @@ static void evaluator_init(evaluator *ev, const eval_ctx *x) {
     ev->values = aeo_xcalloc(x->n_sel + 1, sizeof *ev->values);
     ev->granted = aeo_xcalloc(x->n_sel + 1, sizeof *ev->granted);
     ev->by_kind = aeo_xcalloc(4 * (size_t)x->n_sel + 1, sizeof *ev->by_kind);
+    if (x->suggest) ev->solver = aeo_solver_new(x->c);
 }
 
 static void evaluator_free(evaluator *ev) {
     aeo_vm_free(ev->vm);
+    aeo_solver_free(ev->solver);
     free(ev->outs);
     free(ev->values);
     free(ev->granted);
@@ -220,6 +225,9 @@ static void tally_values(const eval_ctx *x, evaluator *ev, eval_stats *st) {
         tally_add(&st->tallies[k], ev->tmp.data, ev->tmp.len, 1);
     }
 }
+
+/* --suggest: alternatives per measure (DESIGN 7.4: up to 3). */
+#define SUGGEST_ALTERNATIVES 3
 
 /* Formats item [it] (record number [recno]) into [out] (or, for --summary,
  * counts it and puts a bad record's message in [err]). */
@@ -296,6 +304,13 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
                                 (const char *const *)x->ids, x->id_len, ev->by_kind,
                                 x->valued ? ev->granted : NULL};
         aeo_outcome_write_json(out, &r);
+        if (ev->solver && out->len && out->data[out->len - 1] == '}') {
+            /* DESIGN 7.4's members go inside the record object. */
+            out->len--;
+            aeo_solver_append_json(ev->solver, vm, n_sel == x->p->n_measures ? NULL : x->sel, n_sel, outs,
+                                   SUGGEST_ALTERNATIVES, out);
+            aeo_buf_putn(out, "}", 1);
+        }
         if (fmt == FMT_JSONL) aeo_buf_putn(out, "\n", 1);
         break;
     }
@@ -768,6 +783,11 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         }
         fmt = FMT_TABLE;
     }
+    if (o->suggest && (o->summary || fmt == FMT_TABLE || fmt == FMT_CSV)) {
+        if (o->format || o->summary || o->explain)
+            return aeo_cli_usage_error("%s", "--suggest adds members to JSON records: use it with --format json or jsonl");
+        fmt = FMT_JSONL;
+    }
     if (!o->facts) {
         return aeo_cli_usage_error("%s", "eval needs --facts FILE (or --facts - for stdin)");
     }
@@ -834,8 +854,8 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     }
 
     bool valued = p->valued;
-    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o->summary, o->explain, aeo_cli_use_color(o, stdout), valued,
-                  as_of, o->lang, NULL, NULL};
+    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o->summary, o->explain, aeo_cli_use_color(o, stdout), o->suggest,
+                  valued, as_of, o->lang, NULL, NULL};
     x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
     x.id_len = aeo_xcalloc(n_sel + 1, sizeof *x.id_len);
     for (uint32_t k = 0; k < n_sel; k++) {

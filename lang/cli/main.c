@@ -158,6 +158,10 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
             o->explain = true;
         } else if (strcmp(a, "--summary") == 0) {
             o->summary = true;
+        } else if (strcmp(a, "--suggest") == 0) {
+            o->suggest = true;
+        } else if (strcmp(a, "--witness") == 0) {
+            o->witness = true;
         } else if ((v = opt_value(argc, argv, &i, "--coverage-json", &m)) || m) {
             if (!v) return aeo_cli_usage_error("%s needs a file name (or - for stdout)", "--coverage-json");
             o->coverage_json = v;
@@ -286,10 +290,12 @@ static const aeo_cli_command commands[] = {
      "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
      "         [--explain]                    why each measure applies or not\n"
      "         [--summary]                    per-measure counts instead of per-record output\n"
+     "         [--suggest]                    json/jsonl: what would make each `not` measure apply,\n"
+     "                                        and which missing facts to ask for first\n"
      "         [-j N]                         N threads (0: one per CPU); output stays in input order\n"
      "         [--lang L]                     titles and table words in language L (not jsonl)\n",
      OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--measure=ID", "--key=EXPR", "--explain",
-          "--summary", "-j=N", "--jobs=N", "--lang=LANG"),
+          "--summary", "--suggest", "-j=N", "--jobs=N", "--lang=LANG"),
      aeo_cli_eval_formats, aeo_cli_eval},
     {"diff", aeo_cli_diff,
      "  diff   OLD NEW --facts FILE|- [--as-of DATE]  what a rule change does to a population\n"
