@@ -81,6 +81,7 @@
     X(WHY_PROVIDE, "facts to provide", "需提供的事实")     \
     X(WHY_ASK_FIRST, "Facts to provide, most decisive first", "需提供的事实（按决定作用从大到小）") \
     X(WHY_OR, " or ", "或")                                \
+    X(WHY_OR_ELSE, "; or: ", "；或：")                      \
     X(WHY_AND, " and ", "且")                              \
     X(WHY_SEP, "; ", "；")                                 \
     X(WHY_COLON, ": ", "：")                               \

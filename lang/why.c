@@ -150,11 +150,14 @@ static void value_words(const ctx *x, aeo_buf *b, aeo_value v, const char *path)
         break;
     }
     case AEO_V_LIST:
+        /* In brackets: a list's commas are not the sentence's. */
         if (v.as.l->len == 0) aeo_buf_puts(b, W(x, AEO_WORD_WHY_NONE));
+        else aeo_buf_puts(b, "[");
         for (uint32_t i = 0; i < v.as.l->len; i++) {
             if (i) aeo_buf_puts(b, W(x, AEO_WORD_WHY_LIST_SEP));
             value_words(x, b, v.as.l->items[i], path);
         }
+        if (v.as.l->len) aeo_buf_puts(b, "]");
         break;
     case AEO_V_DURATION:
         if (v.nanos == 0) {
@@ -567,13 +570,13 @@ static void suggestion(ctx *x, mstate *m) {
         aeo_buf_puts(&j, "[");
         for (uint32_t i = 0; i < sg.n_alts; i++) {
             const aeo_solve_facts *f = &sg.alts[i];
-            if (i) aeo_buf_puts(&t, W(x, AEO_WORD_WHY_OR)), aeo_buf_puts(&j, ",");
+            if (i) aeo_buf_puts(&t, W(x, AEO_WORD_WHY_OR_ELSE)), aeo_buf_puts(&j, ",");
             aeo_buf_puts(&j, "{\"facts\":");
             aeo_solve_facts_json(f, &j);
             aeo_buf_puts(&j, ",\"text\":");
             size_t from = t.len;
             for (uint32_t k = 0; k < f->n; k++) {
-                if (k) aeo_buf_puts(&t, W(x, AEO_WORD_WHY_AND));
+                if (k) aeo_buf_puts(&t, W(x, AEO_WORD_WHY_LIST_SEP));
                 const char *p = aeo_arena_strdup(x->a, f->facts[k].path);
                 aeo_buf_puts(&t, fact_sentence(x, path_label(x, p), f->facts[k].value, p));
             }
