@@ -421,6 +421,13 @@ static void facts_in(ctx *x, const aeo_expr *e) {
                  fill(x, AEO_WORD_CMP_MEASURE, name, aeo_text_outcome(x->wlang, (int)o.kind)));
         return;
     }
+    /* A filter(): what it kept. */
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_MACRO && e->macro == AEO_MACRO_FILTER && e->u.call.target) {
+        const char *t = src(x, e);
+        add_fact(x, x->r, t, t, aeo_explain_eval(x->c, x->vm, e), NULL);
+        facts_in(x, e->u.call.target);
+        return;
+    }
     aeo_expr_each_child(e, facts_child, x);
 }
 
