@@ -439,12 +439,11 @@ static void deep_leaf(const aeo_explain_leaf *l, void *ud) {
         const char *tp = is_path(t) ? src(x, t) : NULL;
         char n[24];
         snprintf(n, sizeof n, "%lld", (long long)l->element + 1);
-        const char *lab = fill1(x, AEO_WORD_WHY_ITEM, 'n', n);
-        /* {a}: the list's label */
+        /* "item 2 of LIST": {a} the list's label, {n} the item counted from 1. */
         aeo_buf b = {0};
         const char *args[6] = {tp ? path_label(x, tp) : src(x, t), NULL, n, NULL, NULL, NULL};
         aeo_text_fill(&b, x->wlang, AEO_WORD_WHY_ITEM, args);
-        lab = aeo_arena_strdup(x->a, b.data);
+        const char *lab = aeo_arena_strdup(x->a, b.data);
         aeo_buf_free(&b);
         add_fact(x, x->r, aeo_arena_printf(x->a, "%s[%lld]", tp ? tp : src(x, t), (long long)l->element), lab,
                  l->element_value, fill(x, AEO_WORD_CMP_EQ, lab, value_str(x, l->element_value, tp)));
@@ -871,7 +870,7 @@ static void render_text(const ctx *x, const model *md, uint64_t recno, const cha
         aeo_outcome_kind k = section_order[s];
         uint32_t cnt = count_kind(md, k);
         if (!cnt && k != AEO_OUTCOME_APPLIES) continue;
-        aeo_buf_printf(b, "\n%s (%u)%s\n", W(x, section_words[s]), cnt, cnt ? "" : "");
+        aeo_buf_printf(b, "\n%s (%u)\n", W(x, section_words[s]), cnt);
         if (!cnt) aeo_buf_printf(b, "  %s\n", W(x, AEO_WORD_WHY_NONE));
         plan_item *pl = aeo_xcalloc(3 * (size_t)md->n + 3, sizeof *pl);
         uint32_t np = plan(md, k, pl);
@@ -944,8 +943,7 @@ static void md_measure(const ctx *x, const mstate *m, bool skip_shared, int ind,
     }
 }
 
-static void render_md(const ctx *x, const model *md_, uint64_t recno, const char *key, aeo_buf *b) {
-    const model *mdl = md_;
+static void render_md(const ctx *x, const model *mdl, uint64_t recno, const char *key, aeo_buf *b) {
     char n[24], d[48];
     snprintf(n, sizeof n, "%llu", (unsigned long long)recno);
     date_text(d, aeo_vm_as_of(x->vm));
