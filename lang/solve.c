@@ -1836,6 +1836,10 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
         }
     char lo = ' ', hi = '~';
     Z3_ast ascii = Z3_mk_re_star(s->z, Z3_mk_re_range(s->z, mk_str(s, &lo, 1), mk_str(s, &hi, 1)));
+    /* Optional facts present where they can be (a witness reads better
+     * with the facts it is about). */
+    for (uint32_t i = 0; i < n; i++)
+        if (s->nodes[ids[i]].present != s->t) try_keep(s, sv, s->nodes[ids[i]].present, &m);
     for (int pass = 0; pass < 2; pass++)
         for (uint32_t i = 0; i < n; i++) {
             fnode *nd = &s->nodes[ids[i]];
@@ -2337,11 +2341,14 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
         return out->status;
     }
     Z3_ast differ = Z3_mk_not(s->z, Z3_mk_eq(s->z, outcome_term(s, ao), outcome_term(s, an)));
+    Z3_ast both = and2(s, and2(s, ok_of(s, ao), ao->v), and2(s, ok_of(s, an), an->v));
     if (vo && vn) {
-        Z3_ast both = and2(s, and2(s, ok_of(s, ao), ao->v), and2(s, ok_of(s, an), an->v));
         /* both apply: the values are known (a case that holds is settled) */
         Z3_ast q = eq_val(s, vo, vn);
         if (q) differ = or2(s, differ, and2(s, both, not1(s, q)));
+    } else if (!mo->value_type != !mn->value_type) {
+        /* one grants a value, the other nothing (null) */
+        differ = or2(s, differ, both);
     }
     facts_q q = {0};
     q_add(s, &q, as_of_pin(s, as_of));
@@ -2358,8 +2365,9 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
         for (uint32_t id = 1; id < s->n_nodes; id++) all[id] = 1;
         Z3_model m = nice_values(s, sv, all, aeo_absent(), as_of);
         if (!m) {
-            m = Z3_solver_get_model(s->z, sv);
-            Z3_model_inc_ref(s->z, m);
+            why = "the solver gave up (timeout)";
+            free(all);
+            goto done;
         }
         aeo_buf json = {0};
         writer w = {s, m, all, {s->c, new_c}, s->ans, true};
@@ -2378,12 +2386,9 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
             out->status = AEO_SOLVE_OK;
             out->old_outcome = ko;
             out->new_outcome = kn;
-            /* The record: every fact of the JSON, as one alternative. */
-            out->record.n = 1;
-            out->record.facts = aeo_arena_alloc(s->ans, sizeof *out->record.facts);
-            out->record.facts[0].path = "";
-            out->record.facts[0].json = aeo_arena_strndup(s->ans, json.data, json.len);
-            out->record.facts[0].value = aeo_null();
+            out->record = aeo_arena_strndup(s->ans, json.data, json.len);
+            if (valo.len) out->old_value = aeo_arena_strndup(s->ans, valo.data, valo.len);
+            if (valn.len) out->new_value = aeo_arena_strndup(s->ans, valn.data, valn.len);
         } else {
             why = aeo_arena_printf(s->ans, "internal: a witness the evaluation does not confirm: %s", json.data);
         }
@@ -2393,6 +2398,7 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
         Z3_model_dec_ref(s->z, m);
         free(all);
     }
+done:
     solver_done(s, sv);
     free(q.a);
     tcat_free(&tn);

@@ -117,8 +117,10 @@ typedef struct aeo_witness {
     aeo_solve_status status;
     const char *reason;        /* UNKNOWN: why */
     bool equivalent;           /* OK: proved equivalent (same outcome and value on every record) */
-    aeo_solve_facts record;    /* OK and !equivalent: a schema-valid record (every required field) */
+    const char *record;        /* OK and !equivalent: a schema-valid record as a JSON object (every
+                                * required field of both schemas) on which the two differ */
     aeo_outcome_kind old_outcome, new_outcome;   /* on that record, as the VM evaluated it */
+    const char *old_value, *new_value;           /* valued measures that apply: the values (JSON), else NULL */
 } aeo_witness;
 
 /* Decides whether the two measures agree on every schema-valid record

@@ -297,8 +297,11 @@ static const aeo_cli_command commands[] = {
     {"diff", aeo_cli_diff,
      "  diff   OLD NEW --facts FILE|- [--as-of DATE]  what a rule change does to a population\n"
      "  diff   PATH --facts FILE|- --as-of D1 --as-of D2  one catalog at two dates\n"
-     "         [--format table|markdown|json|jsonl] [--fail-on-change] [-j N]\n",
-     OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--fail-on-change", "-j=N", "--jobs=N"),
+     "         [--format table|markdown|json|jsonl] [--fail-on-change] [-j N]\n"
+     "  diff   OLD NEW --witness [--as-of DATE]  per changed measure: a proof of equivalence\n"
+     "                                        or a record on which the versions differ\n",
+     OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--fail-on-change", "--witness", "-j=N",
+          "--jobs=N"),
      aeo_cli_diff_formats, NULL},
     {"test", NULL,
      "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
