@@ -1880,7 +1880,8 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
                     if (try_keep(s, sv, Z3_mk_eq(s->z, nd->val, mk_str(s, ev, strlen(ev))), &m)) break;
                 }
             } else if (pass == 1 && nd->k == K_STR) {
-                bool kept = false;
+                /* a new string (no current value): the empty one if it will do */
+                bool kept = !here && try_keep(s, sv, Z3_mk_eq(s->z, nd->val, mk_str(s, "", 0)), &m);
                 for (uint32_t k = 0; k < s->n_strs && !kept; k++)
                     kept = try_keep(s, sv, Z3_mk_eq(s->z, nd->val, value_term(s, s->strs[k])), &m);
                 if (!kept) try_keep(s, sv, Z3_mk_seq_in_re(s->z, nd->val, ascii), &m);
@@ -2406,10 +2407,91 @@ done:
     return out->status;
 }
 
-aeo_solve_status aeo_solver_cover(aeo_solver *s, uint32_t idx, int outcome, const aeo_expr *e, int want,
-                                  aeo_value as_of, aeo_solve_facts *out, const char **reason) {
-    (void)s, (void)idx, (void)outcome, (void)e, (void)want, (void)as_of;
-    memset(out, 0, sizeof *out);
-    *reason = "not implemented yet";
-    return AEO_SOLVE_UNKNOWN;
+/* ---- covering records ------------------------------------------------------------------------ */
+
+aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_value as_of, const char **record,
+                                  const char **reason) {
+    begin_question(s);
+    *record = NULL;
+    *reason = NULL;
+    const aeo_catalog *c = s->c;
+    Z3_ast want = NULL;
+    frame *fr = aeo_xcalloc(1, sizeof *fr);
+    switch (goal->goal) {
+    case AEO_COVER_APPLIES:
+    case AEO_COVER_NOT:
+    case AEO_COVER_CASE: {
+        sym *a = measure_applies(s, &s->cat, goal->measure);
+        if (!a) break;
+        Z3_ast ok = ok_of(s, a);
+        want = and2(s, ok, goal->goal == AEO_COVER_NOT ? not1(s, a->v) : a->v);
+        if (goal->goal != AEO_COVER_CASE) break;
+        /* the cases before k known false, case k true (the else: all false) */
+        const aeo_measure *m = c->measures.items[goal->measure]->measure;
+        s->cur = &s->cat;
+        for (uint32_t i = 0; i < m->n_cases && i <= goal->k && want; i++) {
+            sym *k = tr(s, fr, m->cases[i].cond);
+            if (!k) {
+                want = NULL;
+                break;
+            }
+            want = and2(s, want, and2(s, ok_of(s, k), i == goal->k ? k->v : not1(s, k->v)));
+        }
+        break;
+    }
+    case AEO_COVER_TRUE:
+    case AEO_COVER_FALSE: {
+        sym *e = tr(s, fr, goal->e);
+        if (!e) break;
+        if (e->k != K_BOOL) {
+            fail(s, "a condition that is not a bool");
+            break;
+        }
+        want = and2(s, ok_of(s, e), goal->goal == AEO_COVER_TRUE ? e->v : not1(s, e->v));
+        break;
+    }
+    case AEO_COVER_TIERS: {
+        const aeo_decl *ta = c->tiers.items[goal->tier_a], *tb = c->tiers.items[goal->tier_b];
+        sym *a = tr_def(s, s->cat.tier_state, s->cat.tier_memo, s->cat.tier_why, goal->tier_a, ta->value, ta->name);
+        sym *b = a ? tr_def(s, s->cat.tier_state, s->cat.tier_memo, s->cat.tier_why, goal->tier_b, tb->value, tb->name)
+                   : NULL;
+        if (b) want = and2(s, and2(s, ok_of(s, a), a->v), and2(s, ok_of(s, b), b->v));
+        break;
+    }
+    }
+    free(fr);
+    if (!want) {
+        *reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
+        return AEO_SOLVE_UNKNOWN;
+    }
+    facts_q q = {0};
+    q_add(s, &q, as_of_pin(s, as_of));
+    q_add(s, &q, want);
+    Z3_solver sv = solver_of(s, &q);
+    Z3_lbool r = CHECK(s->z, sv);
+    aeo_solve_status st = AEO_SOLVE_OK;
+    if (r == Z3_L_UNDEF) {
+        *reason = "the solver gave up (timeout)";
+        st = AEO_SOLVE_UNKNOWN;
+    } else if (r == Z3_L_TRUE) {
+        uint8_t *all = aeo_xcalloc(s->n_nodes + 1, 1);
+        for (uint32_t id = 1; id < s->n_nodes; id++) all[id] = 1;
+        Z3_model m = nice_values(s, sv, all, aeo_absent(), as_of);
+        if (m) {
+            aeo_buf json = {0};
+            writer w = {s, m, all, {s->c, NULL}, s->ans, true};
+            write_obj(&w, &json, 0, aeo_absent());
+            if (w.ok) *record = aeo_arena_strndup(s->ans, json.data, json.len);
+            aeo_buf_free(&json);
+            Z3_model_dec_ref(s->z, m);
+        }
+        if (!*record) {
+            *reason = "the solver gave up (timeout)";
+            st = AEO_SOLVE_UNKNOWN;
+        }
+        free(all);
+    }
+    solver_done(s, sv);
+    free(q.a);
+    return st;
 }

@@ -306,9 +306,10 @@ static const aeo_cli_command commands[] = {
     {"test", NULL,
      "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
      "         [--coverage] [--coverage-json FILE] [--coverage-min PERCENT]\n"
-     "                                        run the catalog's test blocks\n",
+     "                                        run the catalog's test blocks\n"
+     "         [--suggest]                    and a ready-to-paste test for each coverage gap\n",
      OPTS(COMMON, "--format=FORMAT", "-r=REGEX", "--as-of=DATE", "--coverage", "--coverage-json=FILE",
-          "--coverage-min=PERCENT"),
+          "--coverage-min=PERCENT", "--suggest"),
      aeo_cli_test_formats, aeo_cli_test},
     {"list", NULL,
      "  list   PATH... [--format table|json|csv] [--lang L]\n"
