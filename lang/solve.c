@@ -42,6 +42,9 @@
 /* Questions answered before the Z3 context is rebuilt (memory). */
 #define QUESTIONS_PER_CONTEXT 200
 #define DEFAULT_TIMEOUT_MS 10000
+/* Minimal sets of one size gathered before they are sorted (schema order)
+ * and the first printed. */
+#define SETS_PER_SIZE 32
 
 typedef enum { K_BOOL, K_INT, K_REAL, K_STR, K_TS, K_DUR, K_NULL, K_LIST, K_MAP, K_REC, K_FLIST, K_NONE } skind;
 
@@ -107,6 +110,9 @@ struct aeo_solver {
     tcat cat;                  /* the catalog's */
     tcat *cur;                 /* the one being translated */
     const char *why;           /* the last translation failure */
+    Z3_solver sv;              /* the one solver (solver_of) */
+    uint32_t n_domain_done;    /* domain constraints asserted in it */
+    uint32_t n_lits;           /* assumption literals made (lit_for) */
     bool dirty;                /* a witness added another catalog's facts: rebuild before the next question */
     aeo_vm *vm, *vm2;          /* re-evaluation (vm2: the other catalog of a witness) */
     const aeo_program *vm2_prog;
@@ -707,6 +713,53 @@ static bool const_value(aeo_solver *s, const aeo_expr *e, aeo_value *out) {
     }
 }
 
+static Z3_ast idiv(aeo_solver *s, Z3_ast a, int64_t d) { return Z3_mk_div(s->z, a, mk_i64(s, d)); }
+static Z3_ast iadd(aeo_solver *s, Z3_ast a, Z3_ast b) { return Z3_mk_add(s->z, 2, (Z3_ast[]){a, b}); }
+static Z3_ast isub(aeo_solver *s, Z3_ast a, Z3_ast b) { return Z3_mk_sub(s->z, 2, (Z3_ast[]){a, b}); }
+static Z3_ast imul(aeo_solver *s, int64_t k, Z3_ast a) { return Z3_mk_mul(s->z, 2, (Z3_ast[]){mk_i64(s, k), a}); }
+
+/* A part of the UTC calendar date and time of the timestamp [ns]
+ * (nanoseconds), as CEL's getX() without a time zone gives it, or NULL
+ * for another name.  The days-to-civil algorithm of H. Hinnant, whose
+ * divisions are all by constants (Z3's div is floor division for a
+ * positive divisor): linear integer arithmetic. */
+static Z3_ast civil_part(aeo_solver *s, Z3_ast ns, const char *name) {
+    Z3_ast secs = idiv(s, ns, 1000000000);
+    Z3_ast days = idiv(s, secs, 86400);
+    Z3_ast sod = Z3_mk_mod(s->z, secs, mk_i64(s, 86400));
+    if (strcmp(name, "getHours") == 0) return idiv(s, sod, 3600);
+    if (strcmp(name, "getMinutes") == 0) return Z3_mk_mod(s->z, idiv(s, sod, 60), mk_i64(s, 60));
+    if (strcmp(name, "getSeconds") == 0) return Z3_mk_mod(s->z, sod, mk_i64(s, 60));
+    if (strcmp(name, "getMilliseconds") == 0) return idiv(s, Z3_mk_mod(s->z, ns, mk_i64(s, 1000000000)), 1000000);
+    if (strcmp(name, "getDayOfWeek") == 0) return Z3_mk_mod(s->z, iadd(s, days, mk_i64(s, 4)), mk_i64(s, 7));
+    Z3_ast z = iadd(s, days, mk_i64(s, 719468));
+    Z3_ast era = idiv(s, z, 146097);
+    Z3_ast doe = isub(s, z, imul(s, 146097, era));
+    Z3_ast yoe = idiv(s, iadd(s, isub(s, doe, idiv(s, doe, 1460)), isub(s, idiv(s, doe, 36524), idiv(s, doe, 146096))), 365);
+    Z3_ast y = iadd(s, yoe, imul(s, 400, era));
+    Z3_ast doy = isub(s, doe, iadd(s, imul(s, 365, yoe), isub(s, idiv(s, yoe, 4), idiv(s, yoe, 100))));
+    Z3_ast mp = idiv(s, iadd(s, imul(s, 5, doy), mk_i64(s, 2)), 153);
+    Z3_ast d = iadd(s, isub(s, doy, idiv(s, iadd(s, imul(s, 153, mp), mk_i64(s, 2)), 5)), mk_i64(s, 1));
+    Z3_ast m = ite(s, Z3_mk_lt(s->z, mp, mk_i64(s, 10)), iadd(s, mp, mk_i64(s, 3)), isub(s, mp, mk_i64(s, 9)));
+    Z3_ast year = iadd(s, y, ite(s, Z3_mk_le(s->z, m, mk_i64(s, 2)), mk_i64(s, 1), mk_i64(s, 0)));
+    if (strcmp(name, "getFullYear") == 0) return year;
+    if (strcmp(name, "getMonth") == 0) return isub(s, m, mk_i64(s, 1));
+    if (strcmp(name, "getDayOfMonth") == 0) return isub(s, d, mk_i64(s, 1));
+    if (strcmp(name, "getDate") == 0) return d;
+    if (strcmp(name, "getDayOfYear") == 0) {
+        /* days since 1 January of [year] */
+        Z3_ast y1 = isub(s, year, mk_i64(s, 1));
+        /* days_from_civil(year, 1, 1): y' = year - 1 (Jan is before March), mp = 10 */
+        Z3_ast era1 = idiv(s, y1, 400);
+        Z3_ast yoe1 = isub(s, y1, imul(s, 400, era1));
+        Z3_ast doy1 = mk_i64(s, (153 * 10 + 2) / 5);
+        Z3_ast doe1 = iadd(s, iadd(s, imul(s, 365, yoe1), isub(s, idiv(s, yoe1, 4), idiv(s, yoe1, 100))), doy1);
+        Z3_ast jan1 = isub(s, iadd(s, imul(s, 146097, era1), doe1), mk_i64(s, 719468));
+        return isub(s, days, jan1);
+    }
+    return NULL;
+}
+
 /* A macro's result: [range]'s badness when it is bad (the VM pushes a bad
  * range as the result), else [r]. */
 static sym *guarded(aeo_solver *s, const sym *range, const sym *r) {
@@ -828,7 +881,15 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
         }
         return const_sym(s, ts ? aeo_timestamp(sec, ns) : aeo_duration(sec, ns));
     }
-    return fail(s, "%s%s()", tg ? "the method " : "", name), NULL;
+    if (tg && n == 0 && strncmp(name, "get", 3) == 0) {
+        sym *a = tr(s, fr, tg);
+        if (!a) return NULL;
+        if (a->k == K_TS) {
+            Z3_ast v = civil_part(s, a->v, name);
+            if (v) return strict(s, K_INT, a, NULL, v, NULL);
+        }
+    }
+    return fail(s, "%s %s()", tg ? "the method" : "the function", name), NULL;
 }
 
 /* int64 results: an error outside the range. */
@@ -1090,6 +1151,8 @@ static sym *tr(aeo_solver *s, frame *fr, const aeo_expr *e) {
     }
 }
 
+static Z3_params timeout_params(aeo_solver *s);
+
 /* ---- the context ------------------------------------------------------------------------ */
 
 static void tcat_init(tcat *tc, const aeo_catalog *c, int slot) {
@@ -1140,10 +1203,18 @@ static void ctx_open(aeo_solver *s) {
     s->cur = &s->cat;
     s->questions = 0;
     s->dirty = false;
+    s->sv = Z3_mk_solver(s->z);
+    Z3_solver_inc_ref(s->z, s->sv);
+    Z3_params p = timeout_params(s);
+    Z3_solver_set_params(s->z, s->sv, p);
+    Z3_params_dec_ref(s->z, p);
+    s->n_domain_done = 0;
+    s->n_lits = 0;
 }
 
 static void ctx_close(aeo_solver *s) {
     tcat_free(&s->cat);
+    Z3_solver_dec_ref(s->z, s->sv);
     Z3_del_context(s->z);
     aeo_arena_free(s->za);
     s->z = NULL;
@@ -1187,6 +1258,23 @@ void aeo_solver_free(aeo_solver *s) {
 
 void aeo_solver_set_timeout(aeo_solver *s, unsigned ms) { s->timeout_ms = ms ? ms : DEFAULT_TIMEOUT_MS; }
 
+/* Z3_solver_check with a trace (AEO_SOLVE_TRACE=1: each check's time on stderr). */
+#include <time.h>
+static Z3_lbool check_traced(Z3_context z, Z3_solver sv, unsigned n, const Z3_ast *as, int line) {
+    static int trace = -1;
+    if (trace < 0) trace = getenv("AEO_SOLVE_TRACE") != NULL;
+    struct timespec t0, t1;
+    if (trace) clock_gettime(CLOCK_MONOTONIC, &t0);
+    Z3_lbool r = n ? Z3_solver_check_assumptions(z, sv, n, as) : Z3_solver_check(z, sv);
+    if (trace) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        fprintf(stderr, "check@%d: %d in %.3fs\n", line, r, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    }
+    return r;
+}
+#define CHECK(z, sv) check_traced(z, sv, 0, NULL, __LINE__)
+#define CHECK_ASSUMING(z, sv, n, as) check_traced(z, sv, n, as, __LINE__)
+
 /* ---- solvers ------------------------------------------------------------------------------ */
 
 /* The assertions of one question, kept so that an optimizer can replay them. */
@@ -1211,18 +1299,28 @@ static Z3_params timeout_params(aeo_solver *s) {
     return p;
 }
 
+/* The context's one solver, for a question [q]: the schema's constraints
+ * at its base (asserted as the translation meets the facts), the
+ * question's inside a scope that solver_done closes.  One incremental
+ * solver: a fresh one per question costs more than its checks. */
 static Z3_solver solver_of(aeo_solver *s, const facts_q *q) {
-    Z3_solver sv = Z3_mk_solver(s->z);
-    Z3_solver_inc_ref(s->z, sv);
-    Z3_params p = timeout_params(s);
-    Z3_solver_set_params(s->z, sv, p);
-    Z3_params_dec_ref(s->z, p);
-    for (uint32_t i = 0; i < s->n_domain; i++) Z3_solver_assert(s->z, sv, s->domain[i]);
-    for (uint32_t i = 0; i < q->n; i++) Z3_solver_assert(s->z, sv, q->a[i]);
-    return sv;
+    while (s->n_domain_done < s->n_domain) Z3_solver_assert(s->z, s->sv, s->domain[s->n_domain_done++]);
+    Z3_solver_push(s->z, s->sv);
+    for (uint32_t i = 0; i < q->n; i++) Z3_solver_assert(s->z, s->sv, q->a[i]);
+    return s->sv;
 }
 
-static void solver_done(aeo_solver *s, Z3_solver sv) { Z3_solver_dec_ref(s->z, sv); }
+static void solver_done(aeo_solver *s, Z3_solver sv) { Z3_solver_pop(s->z, sv, 1); }
+
+/* A fresh literal standing for [e] (asserted lit -> e in the current
+ * scope), to check under an assumption. */
+static Z3_ast lit_for(aeo_solver *s, Z3_solver sv, Z3_ast e) {
+    char name[32];
+    snprintf(name, sizeof name, "a!%u", s->n_lits++);
+    Z3_ast l = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), s->s_bool);
+    Z3_solver_assert(s->z, sv, implies(s, l, e));
+    return l;
+}
 
 /* ---- what a term reads ---------------------------------------------------------------------- */
 
@@ -1373,6 +1471,47 @@ static Z3_ast pin(aeo_solver *s, int32_t id, aeo_value rec) {
         }
     }
     return r;
+}
+
+/* A substitution of the variables of facts that keep their current
+ * values by those values: the formula then folds (Z3_simplify) to what
+ * the changeable facts decide, which is what keeps a question small. */
+typedef struct subst {
+    Z3_ast *from, *to;
+    uint32_t n, cap;
+} subst;
+
+static void sub_add(subst *u, Z3_ast from, Z3_ast to) {
+    if (!from || !to) return;
+    if (u->n == u->cap) {
+        u->cap = u->cap ? u->cap * 2 : 64;
+        u->from = aeo_xrealloc(u->from, u->cap * sizeof *u->from);
+        u->to = aeo_xrealloc(u->to, u->cap * sizeof *u->to);
+    }
+    u->from[u->n] = from;
+    u->to[u->n++] = to;
+}
+
+/* Node [id] as it is in [rec], as substitutions. */
+static void sub_pin(aeo_solver *s, subst *u, int32_t id, aeo_value rec) {
+    if (id == 0) return;
+    fnode *n = &s->nodes[id];
+    aeo_value v;
+    bool here = node_current(s, id, rec, &v) && v.kind != AEO_V_ABSENT && v.kind != AEO_V_NULL;
+    if (n->present != s->t) sub_add(u, n->present, here ? s->t : s->f);
+    if (!here) return;
+    if (n->k <= K_DUR && n->val) sub_add(u, n->val, value_term(s, v));
+    for (uint32_t i = 0; i < n->n_mem; i++) sub_add(u, n->mem[i].var, list_has(v, n->mem[i].key) ? s->t : s->f);
+}
+
+static Z3_ast sub_apply(aeo_solver *s, const subst *u, Z3_ast a) {
+    if (u->n) a = Z3_substitute(s->z, a, u->n, u->from, u->to);
+    return Z3_simplify(s->z, a);
+}
+
+static void sub_free(subst *u) {
+    free(u->from);
+    free(u->to);
 }
 
 /* ---- models ---------------------------------------------------------------------------------- */
@@ -1625,57 +1764,138 @@ static Z3_ast as_of_pin(aeo_solver *s, aeo_value as_of) {
     return Z3_mk_eq(s->z, s->as_of, mk_nanos(s, as_of.as.i, as_of.nanos));
 }
 
-/* The optimizer's choice of values for the facts [freeset] frees, given
- * the question [q] and the changes [ch] (n_ch of them) fixed to [on]:
- * numbers nearest to their current value (a threshold at its boundary),
- * strings the catalog's own constants, lists changed in as few items as
- * possible.  NULL when the optimizer fails (the caller keeps its model). */
-static Z3_model nice_model(aeo_solver *s, const facts_q *q, const uint8_t *freeset, aeo_value rec, aeo_value as_of) {
-    Z3_optimize o = Z3_mk_optimize(s->z);
-    Z3_optimize_inc_ref(s->z, o);
-    Z3_params p = timeout_params(s);
-    Z3_optimize_set_params(s->z, o, p);
-    Z3_params_dec_ref(s->z, p);
-    for (uint32_t i = 0; i < s->n_domain; i++) Z3_optimize_assert(s->z, o, s->domain[i]);
-    for (uint32_t i = 0; i < q->n; i++) Z3_optimize_assert(s->z, o, q->a[i]);
+__extension__ typedef __int128 wide;   /* distances of nanosecond timestamps exceed int64 */
+
+static bool wide_of(aeo_solver *s, Z3_ast num, wide *out) {
+    const char *t = num ? Z3_get_numeral_string(s->z, num) : NULL;
+    if (!t) return false;
+    bool neg = *t == '-';
+    wide v = 0;
+    for (t += neg; *t; t++) {
+        if (*t < '0' || *t > '9') return false;
+        v = v * 10 + (*t - '0');
+    }
+    *out = neg ? -v : v;
+    return true;
+}
+
+static Z3_ast mk_wide(aeo_solver *s, wide v) {
+    char buf[48], *p = buf + sizeof buf;
+    *--p = '\0';
+    bool neg = v < 0;
+    if (neg) v = -v;
+    do {
+        *--p = (char)('0' + (int)(v % 10));
+        v /= 10;
+    } while (v);
+    if (neg) *--p = '-';
+    return mk_num(s, p, s->s_int);
+}
+
+/* Whether [sv] is satisfiable with [e] added; if so [e] stays asserted
+ * and *[m] is the new model. */
+static bool try_keep(aeo_solver *s, Z3_solver sv, Z3_ast e, Z3_model *m) {
+    Z3_ast l = lit_for(s, sv, e);
+    if (CHECK_ASSUMING(s->z, sv, 1, &l) != Z3_L_TRUE) return false;
+    /* (the model first: an assertion drops it) */
+    Z3_model nm = Z3_solver_get_model(s->z, sv);
+    if (!nm) return false;
+    Z3_model_inc_ref(s->z, nm);
+    Z3_solver_assert(s->z, sv, l);
+    Z3_model_dec_ref(s->z, *m);
+    *m = nm;
+    return true;
+}
+
+/* Values for the facts [freeset] frees, on [sv] as it stands (its scope
+ * is left as it was): numbers nearest to their current value (a
+ * threshold at its boundary; above it on a tie), or to as_of for an
+ * absent timestamp and 0 for another absent number; strings the catalog's
+ * own constants, first ones first, else printable; enums their first
+ * value that works; lists changed in as few items as possible.  Each
+ * choice is proved possible before it is kept, facts in schema order.
+ * NULL when [sv] is not satisfiable (or gave up). */
+static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset, aeo_value rec, aeo_value as_of) {
+    Z3_solver_push(s->z, sv);
+    Z3_model m = NULL;
+    if (CHECK(s->z, sv) != Z3_L_TRUE) {
+        Z3_solver_pop(s->z, sv, 1);
+        return NULL;
+    }
+    m = Z3_solver_get_model(s->z, sv);
+    Z3_model_inc_ref(s->z, m);
+    int32_t *ids = aeo_xmalloc((s->n_nodes + 1) * sizeof *ids);
+    uint32_t n = 0;
+    for (uint32_t id = 1; id < s->n_nodes; id++)
+        if (freeset[id]) ids[n++] = (int32_t)id;
+    for (uint32_t i = 1; i < n; i++)
+        for (uint32_t j = i; j > 0 && node_cmp(s, ids[j - 1], ids[j]) > 0; j--) {
+            int32_t t = ids[j];
+            ids[j] = ids[j - 1];
+            ids[j - 1] = t;
+        }
     char lo = ' ', hi = '~';
     Z3_ast ascii = Z3_mk_re_star(s->z, Z3_mk_re_range(s->z, mk_str(s, &lo, 1), mk_str(s, &hi, 1)));
-    for (uint32_t id = 1; id < s->n_nodes; id++) {
-        if (!freeset[id]) continue;
-        fnode *n = &s->nodes[id];
-        aeo_value cur = aeo_absent();
-        bool here = node_current(s, (int32_t)id, rec, &cur) && cur.kind != AEO_V_ABSENT && cur.kind != AEO_V_NULL;
-        if (n->k == K_INT || n->k == K_TS || n->k == K_DUR) {
-            Z3_ast ref = here ? value_term(s, cur) : n->k == K_TS ? mk_nanos(s, as_of.as.i, as_of.nanos) : mk_i64(s, 0);
-            Z3_ast d = Z3_mk_sub(s->z, 2, (Z3_ast[]){n->val, ref});
-            Z3_ast absd = Z3_mk_ite(s->z, Z3_mk_ge(s->z, d, mk_i64(s, 0)), d, Z3_mk_unary_minus(s->z, d));
-            Z3_optimize_minimize(s->z, o, absd);
-        }
-    }
-    Z3_symbol grp = Z3_mk_string_symbol(s->z, "nice");
-    for (uint32_t id = 1; id < s->n_nodes; id++) {
-        if (!freeset[id]) continue;
-        fnode *n = &s->nodes[id];
-        aeo_value cur = aeo_absent();
-        bool here = node_current(s, (int32_t)id, rec, &cur) && cur.kind == AEO_V_LIST;
-        if (n->k == K_STR) {
-            for (uint32_t i = 0; i < s->n_strs; i++)
-                Z3_optimize_assert_soft(s->z, o, Z3_mk_eq(s->z, n->val, value_term(s, s->strs[i])), "4", grp);
-            Z3_optimize_assert_soft(s->z, o, Z3_mk_seq_in_re(s->z, n->val, ascii), "2", grp);
-        } else if (n->k == K_FLIST) {
-            for (uint32_t i = 0; i < n->n_mem; i++) {
-                Z3_ast m = n->mem[i].var;
-                bool was = here && list_has(cur, n->mem[i].key);
-                Z3_optimize_assert_soft(s->z, o, was ? m : not1(s, m), "1", grp);
+    /* Optional facts present where they can be (a witness reads better
+     * with the facts it is about). */
+    for (uint32_t i = 0; i < n; i++)
+        if (s->nodes[ids[i]].present != s->t) try_keep(s, sv, s->nodes[ids[i]].present, &m);
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < n; i++) {
+            fnode *nd = &s->nodes[ids[i]];
+            if (!model_true(s, m, nd->present)) continue;
+            aeo_value cur = aeo_absent();
+            bool here = node_current(s, ids[i], rec, &cur) && cur.kind != AEO_V_ABSENT && cur.kind != AEO_V_NULL;
+            bool num = nd->k == K_INT || nd->k == K_TS || nd->k == K_DUR;
+            if (pass == 0 && num) {
+                /* numbers first: the distance to the reference, by bisection */
+                Z3_ast ref = here ? value_term(s, cur) : nd->k == K_TS ? mk_nanos(s, as_of.as.i, as_of.nanos) : mk_i64(s, 0);
+                Z3_ast d = Z3_mk_sub(s->z, 2, (Z3_ast[]){nd->val, ref});
+                Z3_ast absd = Z3_mk_ite(s->z, Z3_mk_ge(s->z, d, mk_i64(s, 0)), d, Z3_mk_unary_minus(s->z, d));
+                wide best;
+                if (!wide_of(s, model_eval(s, m, absd), &best)) continue;
+                wide lo_d = 0;
+                while (lo_d < best) {
+                    wide mid = lo_d + (best - lo_d) / 2;
+                    Z3_ast l = lit_for(s, sv, Z3_mk_le(s->z, absd, mk_wide(s, mid)));
+                    Z3_lbool r = CHECK_ASSUMING(s->z, sv, 1, &l);
+                    if (r == Z3_L_TRUE) {
+                        Z3_model nm = Z3_solver_get_model(s->z, sv);
+                        Z3_model_inc_ref(s->z, nm);
+                        Z3_model_dec_ref(s->z, m);
+                        m = nm;
+                        if (!wide_of(s, model_eval(s, m, absd), &best)) break;
+                    } else if (r == Z3_L_FALSE) {
+                        lo_d = mid + 1;
+                    } else {
+                        break;
+                    }
+                }
+                Z3_ast refw = ref;
+                if (!try_keep(s, sv, Z3_mk_eq(s->z, nd->val, Z3_mk_add(s->z, 2, (Z3_ast[]){refw, mk_wide(s, best)})), &m))
+                    try_keep(s, sv, Z3_mk_eq(s->z, absd, mk_wide(s, best)), &m);
+            } else if (pass == 1 && nd->k == K_STR && nd->type->kind == AEO_T_ENUM) {
+                for (uint32_t k = 0; k < nd->type->n_enum; k++) {
+                    const char *ev = nd->type->enum_values[k];
+                    if (try_keep(s, sv, Z3_mk_eq(s->z, nd->val, mk_str(s, ev, strlen(ev))), &m)) break;
+                }
+            } else if (pass == 1 && nd->k == K_STR) {
+                /* a new string (no current value): the empty one if it will do */
+                bool kept = !here && try_keep(s, sv, Z3_mk_eq(s->z, nd->val, mk_str(s, "", 0)), &m);
+                for (uint32_t k = 0; k < s->n_strs && !kept; k++)
+                    kept = try_keep(s, sv, Z3_mk_eq(s->z, nd->val, value_term(s, s->strs[k])), &m);
+                if (!kept) try_keep(s, sv, Z3_mk_seq_in_re(s->z, nd->val, ascii), &m);
+            } else if (pass == 1 && nd->k == K_FLIST) {
+                bool was_list = here && cur.kind == AEO_V_LIST;
+                for (uint32_t k = 0; k < nd->n_mem; k++) {
+                    Z3_ast mv = nd->mem[k].var;
+                    bool was = was_list && list_has(cur, nd->mem[k].key);
+                    try_keep(s, sv, was ? mv : not1(s, mv), &m);
+                }
             }
         }
-    }
-    Z3_model m = NULL;
-    if (Z3_optimize_check(s->z, o, 0, NULL) == Z3_L_TRUE) {
-        m = Z3_optimize_get_model(s->z, o);
-        Z3_model_inc_ref(s->z, m);
-    }
-    Z3_optimize_dec_ref(s->z, o);
+    free(ids);
+    Z3_solver_pop(s->z, sv, 1);
     return m;
 }
 
@@ -1758,6 +1978,8 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
         nc++;
     }
     facts_q q = {0};
+    subst u = {0};
+    sub_add(&u, s->as_of, mk_nanos(s, as_of.as.i, as_of.nanos));
     q_add(s, &q, as_of_pin(s, as_of));
     for (uint32_t id = 1; id < s->n_nodes; id++) {
         if (!reads[id]) continue;
@@ -1765,86 +1987,117 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
         Z3_ast frozen = s->t;
         for (int32_t up = (int32_t)id; up > 0; up = s->nodes[up].parent)
             if (cand_of[up] >= 0) frozen = and2(s, frozen, not1(s, cs[cand_of[up]].ch));
-        q_add(s, &q, implies(s, frozen, pin(s, (int32_t)id, rec)));
+        if (frozen == s->t) sub_pin(s, &u, (int32_t)id, rec);
+        else q_add(s, &q, implies(s, frozen, pin(s, (int32_t)id, rec)));
         if (cand_of[id] >= 0) q_add(s, &q, implies(s, cs[cand_of[id]].ch, s->nodes[id].present));
     }
-    q_add(s, &q, and2(s, ok_of(s, a), a->v));
+    q_add(s, &q, sub_apply(s, &u, and2(s, ok_of(s, a), a->v)));
+    sub_free(&u);
     Z3_solver sv = solver_of(s, &q);
     Z3_ast *chs = aeo_xmalloc((nc + 1) * sizeof *chs);
     Z3_ast *assume = aeo_xmalloc((nc + 1) * sizeof *assume);
-    for (uint32_t i = 0; i < nc; i++) chs[i] = cs[i].ch;
     aeo_solve_facts *alts = aeo_arena_alloc(s->ans, (max_alts + 1) * sizeof *alts);
     uint32_t n_alts = 0;
     const char *why = NULL;
     uint8_t *set = aeo_xcalloc(s->n_nodes + 1, 1);
     aeo_buf json = {0};
-    Z3_lbool any = Z3_solver_check(s->z, sv);
+    Z3_lbool any = CHECK(s->z, sv);
     if (any == Z3_L_UNDEF) why = "the solver gave up (timeout)";
+    /* Candidates in schema order: sets of one size are printed in it. */
+    for (uint32_t i = 1; i < nc; i++)
+        for (uint32_t j = i; j > 0 && node_cmp(s, cs[j - 1].node, cs[j].node) > 0; j--) {
+            cand t = cs[j];
+            cs[j] = cs[j - 1];
+            cs[j - 1] = t;
+        }
+    for (uint32_t i = 0; i < nc; i++) chs[i] = cs[i].ch;
+    uint32_t **sets = aeo_xmalloc(SETS_PER_SIZE * sizeof *sets);
+    bool already = false;
+    Z3_ast blk_on = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, "blocks"), s->s_bool);
     for (uint32_t k = 0; any == Z3_L_TRUE && !why && k <= nc && n_alts < max_alts; k++) {
-        Z3_solver_push(s->z, sv);
-        if (nc) Z3_solver_assert(s->z, sv, Z3_mk_atmost(s->z, nc, chs, k));
-        for (;;) {
-            if (n_alts >= max_alts) break;
-            Z3_lbool r = Z3_solver_check(s->z, sv);
-            if (r == Z3_L_UNDEF) {
-                why = "the solver gave up (timeout)";
-                break;
-            }
-            if (r == Z3_L_FALSE) break;
+        /* Any set left at all, of whatever size (the found ones blocked)? */
+        if (k > 0) {
+            Z3_lbool more = CHECK_ASSUMING(s->z, sv, 1, &blk_on);
+            if (more == Z3_L_UNDEF) why = "the solver gave up (timeout)";
+            if (more != Z3_L_TRUE) break;
+        }
+        /* Every set of size k (up to SETS_PER_SIZE), under the selector
+         * lim -> at most k changes. */
+        char lname[32];
+        snprintf(lname, sizeof lname, "lim!%u", k);
+        Z3_ast lim = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, lname), s->s_bool);
+        Z3_solver_assert(s->z, sv, implies(s, lim, nc ? Z3_mk_atmost(s->z, nc, chs, k) : s->t));
+        uint32_t n_sets = 0;
+        while (n_sets < SETS_PER_SIZE && !why) {
+            Z3_ast both[2] = {lim, blk_on};
+            Z3_lbool r = CHECK_ASSUMING(s->z, sv, 2, both);
+            if (r == Z3_L_UNDEF) why = "the solver gave up (timeout)";
+            if (r != Z3_L_TRUE) break;
             Z3_model m = Z3_solver_get_model(s->z, sv);
             Z3_model_inc_ref(s->z, m);
-            uint32_t *in = aeo_xmalloc((nc + 1) * sizeof *in), n_in = 0;
+            uint32_t *in = aeo_xcalloc(nc + 1, sizeof *in), n_in = 0;
             for (uint32_t i = 0; i < nc; i++)
-                if (model_true(s, m, cs[i].ch)) in[n_in++] = i;
+                if (model_true(s, m, cs[i].ch)) in[1 + n_in++] = i;
+            in[0] = n_in;
             Z3_model_dec_ref(s->z, m);
             /* Minimal: with any one of them left as it is, no values of
              * the others work (changing is monotone: a subset of size
              * |S|-1 covers every smaller one). */
-            bool minimal = true;
-            for (uint32_t j = 0; j < n_in && minimal; j++) {
+            for (uint32_t j = 0; j < n_in && !why; j++) {
                 uint32_t na = 0;
                 for (uint32_t i = 0; i < nc; i++) {
                     bool keep = false;
                     for (uint32_t t = 0; t < n_in; t++)
-                        if (in[t] == i && t != j) keep = true;
+                        if (in[1 + t] == i && t != j) keep = true;
                     if (!keep) assume[na++] = not1(s, cs[i].ch);
                 }
-                Z3_lbool sub = Z3_solver_check_assumptions(s->z, sv, na, assume);
-                if (sub != Z3_L_FALSE) minimal = false;
+                Z3_lbool sub = CHECK_ASSUMING(s->z, sv, na, assume);
                 if (sub == Z3_L_UNDEF) why = "the solver gave up (timeout)";
+                /* Cannot happen when every smaller size was unsatisfiable;
+                 * say so rather than print it. */
+                else if (sub != Z3_L_FALSE) why = "internal: a suggestion that is not minimal";
             }
-            if (!minimal) {
-                /* Cannot happen when the cardinalities below were all
-                 * unsatisfiable; say so rather than print it. */
-                if (!why) why = "internal: a suggestion that is not minimal";
-                free(in);
+            /* Block it and its supersets (while blk_on is assumed: the
+             * values of a set are chosen without it). */
+            Z3_ast *blk = aeo_xmalloc((n_in + 1) * sizeof *blk);
+            for (uint32_t t = 0; t < n_in; t++) blk[t] = not1(s, cs[in[1 + t]].ch);
+            Z3_solver_assert(s->z, sv, implies(s, blk_on, n_in ? Z3_mk_or(s->z, n_in, blk) : s->f));
+            free(blk);
+            sets[n_sets++] = in;
+            if (n_in == 0) {
+                already = true;   /* it applies as it is: one empty alternative */
                 break;
             }
-            /* Values: fix the set, let the optimizer choose. */
+        }
+        /* In schema order of their facts. */
+        for (uint32_t i = 1; i < n_sets; i++)
+            for (uint32_t j = i; j > 0; j--) {
+                uint32_t *x = sets[j - 1], *y = sets[j];
+                int c = 0;
+                for (uint32_t t = 0; t < x[0] && !c; t++) c = x[1 + t] < y[1 + t] ? -1 : x[1 + t] > y[1 + t];
+                if (c <= 0) break;
+                sets[j - 1] = y;
+                sets[j] = x;
+            }
+        for (uint32_t si = 0; si < n_sets; si++) {
+            uint32_t *in = sets[si], n_in = in[0];
+            if (why || n_alts >= max_alts) {
+                free(in);
+                continue;
+            }
+            /* Values: the set fixed, the nicest ones. */
             memset(set, 0, s->n_nodes + 1);
-            facts_q q2 = q;
-            q2.a = aeo_xmalloc((q.n + nc + 1) * sizeof *q2.a);
-            memcpy(q2.a, q.a, q.n * sizeof *q.a);
-            q2.cap = q.n + nc + 1;
+            Z3_solver_push(s->z, sv);
             for (uint32_t i = 0; i < nc; i++) {
                 bool on = false;
-                for (uint32_t t = 0; t < n_in; t++) on |= in[t] == i;
-                q2.a[q2.n++] = on ? cs[i].ch : not1(s, cs[i].ch);
+                for (uint32_t t = 0; t < n_in; t++) on |= in[1 + t] == i;
+                Z3_solver_assert(s->z, sv, on ? cs[i].ch : not1(s, cs[i].ch));
                 if (on)
                     for (uint32_t id = 1; id < s->n_nodes; id++)
                         if (node_under(s, (int32_t)id, cs[i].node) && reads[id]) set[id] = 1;
             }
-            Z3_model nm = nice_model(s, &q2, set, rec, as_of);
-            if (!nm) {
-                Z3_solver_push(s->z, sv);
-                for (uint32_t i = q.n; i < q2.n; i++) Z3_solver_assert(s->z, sv, q2.a[i]);
-                if (Z3_solver_check(s->z, sv) == Z3_L_TRUE) {
-                    nm = Z3_solver_get_model(s->z, sv);
-                    Z3_model_inc_ref(s->z, nm);
-                }
-                Z3_solver_pop(s->z, sv, 1);
-            }
-            free(q2.a);
+            Z3_model nm = nice_values(s, sv, set, rec, as_of);
+            Z3_solver_pop(s->z, sv, 1);
             if (nm) {
                 /* The changed record, evaluated by the VM. */
                 json.len = 0;
@@ -1853,8 +2106,7 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
                 aeo_outcome_kind kind;
                 if (w.ok && evaluate(&s->vm, s->c->program, json.data, json.len, idx, as_of, &kind, NULL) &&
                     kind == AEO_OUTCOME_APPLIES) {
-                    aeo_solve_facts *alt = &alts[n_alts++];
-                    facts_of(s, nm, set, rec, alt);
+                    facts_of(s, nm, set, rec, &alts[n_alts++]);
                 } else {
                     why = aeo_arena_printf(s->ans, "internal: a suggestion the evaluation does not confirm: %s",
                                            json.data ? json.data : "");
@@ -1863,20 +2115,11 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
             } else {
                 why = "the solver gave up (timeout)";
             }
-            /* Block it and its supersets. */
-            Z3_ast *blk = aeo_xmalloc((n_in + 1) * sizeof *blk);
-            for (uint32_t t = 0; t < n_in; t++) blk[t] = not1(s, cs[in[t]].ch);
-            Z3_ast clause = n_in ? Z3_mk_or(s->z, n_in, blk) : s->f;
-            free(blk);
             free(in);
-            Z3_solver_pop(s->z, sv, 1);
-            Z3_solver_assert(s->z, sv, clause);
-            Z3_solver_push(s->z, sv);
-            if (nc) Z3_solver_assert(s->z, sv, Z3_mk_atmost(s->z, nc, chs, k));
-            if (why || n_in == 0) break;
         }
-        Z3_solver_pop(s->z, sv, 1);
+        if (already) break;
     }
+    free(sets);
     aeo_buf_free(&json);
     solver_done(s, sv);
     free(set);
@@ -1967,13 +2210,15 @@ aeo_solve_status aeo_solver_ask(aeo_solver *s, aeo_vm *vm, const uint32_t *sel, 
             int32_t f = node[i];
             if (f <= 0 || !reads[f]) continue;
             facts_q q = {0};
-            q_add(s, &q, as_of_pin(s, as_of));
+            subst u = {0};
+            sub_add(&u, s->as_of, mk_nanos(s, as_of.as.i, as_of.nanos));
             for (uint32_t id = 1; id < s->n_nodes; id++)
-                if (reads[id] && !node_under(s, (int32_t)id, f)) q_add(s, &q, pin(s, (int32_t)id, rec));
+                if (reads[id] && !node_under(s, (int32_t)id, f)) sub_pin(s, &u, (int32_t)id, rec);
             q_add(s, &q, s->nodes[f].present);
-            q_add(s, &q, a->unk);
+            q_add(s, &q, sub_apply(s, &u, a->unk));
+            sub_free(&u);
             Z3_solver sv = solver_of(s, &q);
-            Z3_lbool r = Z3_solver_check(s->z, sv);
+            Z3_lbool r = CHECK(s->z, sv);
             if (r == Z3_L_FALSE) count[i]++;
             else if (r == Z3_L_UNDEF && !*reason) *reason = "the solver gave up (timeout)";
             solver_done(s, sv);
@@ -2097,17 +2342,20 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
         return out->status;
     }
     Z3_ast differ = Z3_mk_not(s->z, Z3_mk_eq(s->z, outcome_term(s, ao), outcome_term(s, an)));
+    Z3_ast both = and2(s, and2(s, ok_of(s, ao), ao->v), and2(s, ok_of(s, an), an->v));
     if (vo && vn) {
-        Z3_ast both = and2(s, and2(s, ok_of(s, ao), ao->v), and2(s, ok_of(s, an), an->v));
         /* both apply: the values are known (a case that holds is settled) */
         Z3_ast q = eq_val(s, vo, vn);
         if (q) differ = or2(s, differ, and2(s, both, not1(s, q)));
+    } else if (!mo->value_type != !mn->value_type) {
+        /* one grants a value, the other nothing (null) */
+        differ = or2(s, differ, both);
     }
     facts_q q = {0};
     q_add(s, &q, as_of_pin(s, as_of));
     q_add(s, &q, differ);
     Z3_solver sv = solver_of(s, &q);
-    Z3_lbool r = Z3_solver_check(s->z, sv);
+    Z3_lbool r = CHECK(s->z, sv);
     if (r == Z3_L_UNDEF) {
         why = "the solver gave up (timeout)";
     } else if (r == Z3_L_FALSE) {
@@ -2116,10 +2364,11 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
     } else {
         uint8_t *all = aeo_xcalloc(s->n_nodes + 1, 1);
         for (uint32_t id = 1; id < s->n_nodes; id++) all[id] = 1;
-        Z3_model m = nice_model(s, &q, all, aeo_absent(), as_of);
+        Z3_model m = nice_values(s, sv, all, aeo_absent(), as_of);
         if (!m) {
-            m = Z3_solver_get_model(s->z, sv);
-            Z3_model_inc_ref(s->z, m);
+            why = "the solver gave up (timeout)";
+            free(all);
+            goto done;
         }
         aeo_buf json = {0};
         writer w = {s, m, all, {s->c, new_c}, s->ans, true};
@@ -2138,12 +2387,9 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
             out->status = AEO_SOLVE_OK;
             out->old_outcome = ko;
             out->new_outcome = kn;
-            /* The record: every fact of the JSON, as one alternative. */
-            out->record.n = 1;
-            out->record.facts = aeo_arena_alloc(s->ans, sizeof *out->record.facts);
-            out->record.facts[0].path = "";
-            out->record.facts[0].json = aeo_arena_strndup(s->ans, json.data, json.len);
-            out->record.facts[0].value = aeo_null();
+            out->record = aeo_arena_strndup(s->ans, json.data, json.len);
+            if (valo.len) out->old_value = aeo_arena_strndup(s->ans, valo.data, valo.len);
+            if (valn.len) out->new_value = aeo_arena_strndup(s->ans, valn.data, valn.len);
         } else {
             why = aeo_arena_printf(s->ans, "internal: a witness the evaluation does not confirm: %s", json.data);
         }
@@ -2153,6 +2399,7 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
         Z3_model_dec_ref(s->z, m);
         free(all);
     }
+done:
     solver_done(s, sv);
     free(q.a);
     tcat_free(&tn);
@@ -2160,10 +2407,91 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
     return out->status;
 }
 
-aeo_solve_status aeo_solver_cover(aeo_solver *s, uint32_t idx, int outcome, const aeo_expr *e, int want,
-                                  aeo_value as_of, aeo_solve_facts *out, const char **reason) {
-    (void)s, (void)idx, (void)outcome, (void)e, (void)want, (void)as_of;
-    memset(out, 0, sizeof *out);
-    *reason = "not implemented yet";
-    return AEO_SOLVE_UNKNOWN;
+/* ---- covering records ------------------------------------------------------------------------ */
+
+aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_value as_of, const char **record,
+                                  const char **reason) {
+    begin_question(s);
+    *record = NULL;
+    *reason = NULL;
+    const aeo_catalog *c = s->c;
+    Z3_ast want = NULL;
+    frame *fr = aeo_xcalloc(1, sizeof *fr);
+    switch (goal->goal) {
+    case AEO_COVER_APPLIES:
+    case AEO_COVER_NOT:
+    case AEO_COVER_CASE: {
+        sym *a = measure_applies(s, &s->cat, goal->measure);
+        if (!a) break;
+        Z3_ast ok = ok_of(s, a);
+        want = and2(s, ok, goal->goal == AEO_COVER_NOT ? not1(s, a->v) : a->v);
+        if (goal->goal != AEO_COVER_CASE) break;
+        /* the cases before k known false, case k true (the else: all false) */
+        const aeo_measure *m = c->measures.items[goal->measure]->measure;
+        s->cur = &s->cat;
+        for (uint32_t i = 0; i < m->n_cases && i <= goal->k && want; i++) {
+            sym *k = tr(s, fr, m->cases[i].cond);
+            if (!k) {
+                want = NULL;
+                break;
+            }
+            want = and2(s, want, and2(s, ok_of(s, k), i == goal->k ? k->v : not1(s, k->v)));
+        }
+        break;
+    }
+    case AEO_COVER_TRUE:
+    case AEO_COVER_FALSE: {
+        sym *e = tr(s, fr, goal->e);
+        if (!e) break;
+        if (e->k != K_BOOL) {
+            fail(s, "a condition that is not a bool");
+            break;
+        }
+        want = and2(s, ok_of(s, e), goal->goal == AEO_COVER_TRUE ? e->v : not1(s, e->v));
+        break;
+    }
+    case AEO_COVER_TIERS: {
+        const aeo_decl *ta = c->tiers.items[goal->tier_a], *tb = c->tiers.items[goal->tier_b];
+        sym *a = tr_def(s, s->cat.tier_state, s->cat.tier_memo, s->cat.tier_why, goal->tier_a, ta->value, ta->name);
+        sym *b = a ? tr_def(s, s->cat.tier_state, s->cat.tier_memo, s->cat.tier_why, goal->tier_b, tb->value, tb->name)
+                   : NULL;
+        if (b) want = and2(s, and2(s, ok_of(s, a), a->v), and2(s, ok_of(s, b), b->v));
+        break;
+    }
+    }
+    free(fr);
+    if (!want) {
+        *reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
+        return AEO_SOLVE_UNKNOWN;
+    }
+    facts_q q = {0};
+    q_add(s, &q, as_of_pin(s, as_of));
+    q_add(s, &q, want);
+    Z3_solver sv = solver_of(s, &q);
+    Z3_lbool r = CHECK(s->z, sv);
+    aeo_solve_status st = AEO_SOLVE_OK;
+    if (r == Z3_L_UNDEF) {
+        *reason = "the solver gave up (timeout)";
+        st = AEO_SOLVE_UNKNOWN;
+    } else if (r == Z3_L_TRUE) {
+        uint8_t *all = aeo_xcalloc(s->n_nodes + 1, 1);
+        for (uint32_t id = 1; id < s->n_nodes; id++) all[id] = 1;
+        Z3_model m = nice_values(s, sv, all, aeo_absent(), as_of);
+        if (m) {
+            aeo_buf json = {0};
+            writer w = {s, m, all, {s->c, NULL}, s->ans, true};
+            write_obj(&w, &json, 0, aeo_absent());
+            if (w.ok) *record = aeo_arena_strndup(s->ans, json.data, json.len);
+            aeo_buf_free(&json);
+            Z3_model_dec_ref(s->z, m);
+        }
+        if (!*record) {
+            *reason = "the solver gave up (timeout)";
+            st = AEO_SOLVE_UNKNOWN;
+        }
+        free(all);
+    }
+    solver_done(s, sv);
+    free(q.a);
+    return st;
 }

@@ -117,8 +117,10 @@ typedef struct aeo_witness {
     aeo_solve_status status;
     const char *reason;        /* UNKNOWN: why */
     bool equivalent;           /* OK: proved equivalent (same outcome and value on every record) */
-    aeo_solve_facts record;    /* OK and !equivalent: a schema-valid record (every required field) */
+    const char *record;        /* OK and !equivalent: a schema-valid record as a JSON object (every
+                                * required field of both schemas) on which the two differ */
     aeo_outcome_kind old_outcome, new_outcome;   /* on that record, as the VM evaluated it */
+    const char *old_value, *new_value;           /* valued measures that apply: the values (JSON), else NULL */
 } aeo_witness;
 
 /* Decides whether the two measures agree on every schema-valid record
@@ -130,13 +132,28 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
 
 /* ---- tests: aeo test --suggest ------------------------------------------ */
 
-/* A record on which the condition [e] of the catalog (any checked bool
- * expression: a measure's term, a leaf of it) takes the value [want]
- * (true or false) while measure [idx] has outcome [outcome] (pass
- * AEO_OUTCOME__ANY-like -1 to leave it free), on as_of [as_of]: every
- * required field present.  Checked by evaluation where the VM can see it
- * (the measure's outcome); [*out] points into the solver. */
-aeo_solve_status aeo_solver_cover(aeo_solver *s, uint32_t idx, int outcome, const aeo_expr *e, int want,
-                                  aeo_value as_of, aeo_solve_facts *out, const char **reason);
+/* What a record should show (a gap of `aeo test --coverage`). */
+typedef enum {
+    AEO_COVER_APPLIES,         /* measure [measure] applies */
+    AEO_COVER_NOT,             /* measure [measure] does not apply */
+    AEO_COVER_CASE,            /* valued measure [measure] applies by case [k] (k = n_cases: the else) */
+    AEO_COVER_TRUE,            /* the condition [e] (a bool expression of the catalog) is true */
+    AEO_COVER_FALSE,           /* ... false */
+    AEO_COVER_TIERS            /* tiers [tier_a] and [tier_b] both hold */
+} aeo_cover_goal;
+
+typedef struct aeo_cover {
+    aeo_cover_goal goal;
+    uint32_t measure, k;
+    const aeo_expr *e;
+    uint32_t tier_a, tier_b;
+} aeo_cover;
+
+/* A schema-valid record (every required field; a JSON object, in the
+ * solver until the next call) on which [goal] holds as of [as_of]: OK; OK
+ * with *[record] NULL when no record can (proved); UNKNOWN with *[reason].
+ * The caller evaluates the record (the VM's word is the last). */
+aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_value as_of, const char **record,
+                                  const char **reason);
 
 #endif

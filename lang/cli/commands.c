@@ -137,7 +137,10 @@ int aeo_cli_test(const aeo_cli_opts *o, int chosen) {
         return st;
     }
     to.filter = o->filter;
-    to.coverage = o->coverage;
+    to.coverage = o->coverage || o->suggest;
+    to.suggest = o->suggest;
+    if (o->suggest && to.format != AEO_TEST_TEXT)
+        return aeo_cli_usage_error("%s", "--suggest prints test blocks: it needs the text format");
     to.coverage_json = o->coverage_json;
     to.coverage_min = o->coverage_min;
     to.color = aeo_cli_use_color(o, stdout);

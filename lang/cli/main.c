@@ -300,8 +300,11 @@ static const aeo_cli_command commands[] = {
     {"diff", aeo_cli_diff,
      "  diff   OLD NEW --facts FILE|- [--as-of DATE]  what a rule change does to a population\n"
      "  diff   PATH --facts FILE|- --as-of D1 --as-of D2  one catalog at two dates\n"
-     "         [--format table|markdown|json|jsonl] [--fail-on-change] [-j N]\n",
-     OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--fail-on-change", "-j=N", "--jobs=N"),
+     "         [--format table|markdown|json|jsonl] [--fail-on-change] [-j N]\n"
+     "  diff   OLD NEW --witness [--as-of DATE]  per changed measure: a proof of equivalence\n"
+     "                                        or a record on which the versions differ\n",
+     OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--fail-on-change", "--witness", "-j=N",
+          "--jobs=N"),
      aeo_cli_diff_formats, NULL},
     {"why", NULL,
      "  why    PATH... --facts FILE|-         per record, in words: what is granted, why not, what to provide\n"
@@ -312,9 +315,10 @@ static const aeo_cli_command commands[] = {
     {"test", NULL,
      "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
      "         [--coverage] [--coverage-json FILE] [--coverage-min PERCENT]\n"
-     "                                        run the catalog's test blocks\n",
+     "                                        run the catalog's test blocks\n"
+     "         [--suggest]                    and a ready-to-paste test for each coverage gap\n",
      OPTS(COMMON, "--format=FORMAT", "-r=REGEX", "--as-of=DATE", "--coverage", "--coverage-json=FILE",
-          "--coverage-min=PERCENT"),
+          "--coverage-min=PERCENT", "--suggest"),
      aeo_cli_test_formats, aeo_cli_test},
     {"list", NULL,
      "  list   PATH... [--format table|json|csv] [--lang L]\n"
