@@ -75,7 +75,7 @@ LDFLAGS  := $(OPT)
 # one translation unit is compiled with $(CXX) and libstdc++ is linked
 # explicitly, so every link stays a $(CC) link and aeo.pc's Libs.private
 # names everything a static link of libaeo.a needs.
-LIBS     := -lcjson -lsimdjson -lstdc++ -lpcre2-8 -lm -lpthread
+LIBS     := -lcjson -lsimdjson -lstdc++ -lpcre2-8 -lz3 -lm -lpthread
 CLI_LIBS := -ledit
 # The C++ compiler goes with the C one: clang++ beside clang (MODE=fuzz's
 # sanitizer flags are clang's), else g++.  g++ is in DEPS_LIST either way:
@@ -92,8 +92,9 @@ RUNTIME_SRC := runtime/arena.c runtime/types.c runtime/value.c runtime/bytecode.
                runtime/program.c runtime/outcome.c runtime/width.c
 RUNTIME_CXX := runtime/json_simd.cpp
 LANG_SRC    := lang/source.c lang/diag.c lang/diag_render.c lang/ast.c lang/check.c lang/compile.c \
-               lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c lang/text.c
-CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
+               lang/catalog.c lang/printable.c lang/testrun.c lang/explain.c lang/fmt.c lang/lint.c lang/aeo.c lang/text.c lang/why.c \
+               lang/solve.c
+CLI_SRC     := lang/cli/main.c lang/cli/out.c lang/cli/eval.c lang/cli/why.c lang/cli/diff.c lang/cli/commands.c lang/cli/repl.c \
                lang/cli/lineedit.c lang/cli/lsp.c lang/cli/lsp_features.c
 GEN_SRC     := $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
@@ -133,7 +134,10 @@ lib: $(LIB) $(SO)
 # tests (tests/embed: aeo.pc, embed.py through ctypes), groff the man page
 # test (tests/golden/docs/pkg_man), zsh the test of the zsh completion
 # (tests/golden/cli/pkg_completion_zsh), g++ and libsimdjson-dev the facts
-# reader's parser (runtime/json_simd.cpp).  Checked cheaply on every run;
+# reader's parser (runtime/json_simd.cpp), libz3-dev the solver
+# (lang/solve.c), chromium and a CJK font the test that renders `aeo why
+# --format html` in a real browser and checks it for layout overflow
+# (tests/browser/).  Checked cheaply on every run;
 # apt-get runs only when something is missing.  DEPS_DRY=1 prints what
 # would be installed and installs nothing (tests/golden/cli/pkg_deps tests
 # the list that way, with a fake PATH and root).
@@ -141,9 +145,10 @@ DEPS_CC   := $(if $(findstring clang,$(CC)),clang,gcc)
 DEPS_LIST := $(firstword $(CC))=$(DEPS_CC) /usr/include/stdio.h=libc6-dev ar=binutils \
              pkg-config=pkg-config python3=python3 flex=flex bison=bison node=nodejs npm=npm groff=groff-base zsh=zsh \
              /usr/include/histedit.h=libedit-dev /usr/include/cjson/cJSON.h=libcjson-dev \
-             /usr/include/pcre2.h=libpcre2-dev /usr/include/cmocka.h=libcmocka-dev \
+             /usr/include/pcre2.h=libpcre2-dev /usr/include/z3.h=libz3-dev /usr/include/cmocka.h=libcmocka-dev \
              g++=g++ /usr/include/simdjson.h=libsimdjson-dev \
-             /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim
+             /usr/share/zoneinfo/Asia/Shanghai=tzdata nvim=neovim \
+             chromium=chromium /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc=fonts-wqy-zenhei
 
 deps:
 	@missing=""; \

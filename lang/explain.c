@@ -100,11 +100,14 @@ static void text_of(aeo_buf *b, const aeo_expr *e) {
 static void value_text(explainer *x, aeo_value v) {
     aeo_buf *b = x->out;
     if (v.kind == AEO_V_UNKNOWN) {
-        aeo_buf_puts(b, x->color ? "\033[33mundecided\033[0m (missing" : "undecided (missing");
+        const char *lang = aeo_text_display(x->c);
+        aeo_buf_printf(b, "%s%s%s (%s", x->color ? "\033[33m" : "", aeo_text_outcome(lang, 2), x->color ? "\033[0m" : "",
+                       aeo_text_word(lang, AEO_WORD_EXPLAIN_MISSING));
         for (uint32_t i = 0; i < v.as.unk->n; i++) aeo_buf_printf(b, " %s", v.as.unk->paths[i]);
         aeo_buf_puts(b, ")");
     } else if (v.kind == AEO_V_ERROR) {
-        aeo_buf_printf(b, "%serror%s: %s", x->color ? "\033[31m" : "", x->color ? "\033[0m" : "", v.as.e->msg);
+        aeo_buf_printf(b, "%s%s%s: %s", x->color ? "\033[31m" : "", aeo_text_outcome(aeo_text_display(x->c), 3),
+                       x->color ? "\033[0m" : "", v.as.e->msg);
     } else if (v.kind == AEO_V_BOOL && x->color) {
         aeo_buf_printf(b, "%s%s\033[0m", v.as.b ? "\033[32m" : "\033[31m", v.as.b ? "true" : "false");
     } else {
@@ -120,6 +123,12 @@ static void value_text(explainer *x, aeo_value v) {
     }
 }
 
+/* "  <- decides" in the display language, bold with colour. */
+static const char *decides_word(explainer *x) {
+    const char *w = aeo_text_word(aeo_text_display(x->c), AEO_WORD_EXPLAIN_DECIDES);
+    return aeo_arena_printf(aeo_vm_arena(x->vm), x->color ? "  \033[1m%s\033[0m" : "  %s", w);
+}
+
 static void line(explainer *x, int indent, const char *label, const aeo_expr *e, aeo_value v, bool decides) {
     aeo_buf_printf(x->out, "%*s", indent, "");
     if (label && indent <= 2) aeo_buf_printf(x->out, "%-7s", label);
@@ -127,7 +136,7 @@ static void line(explainer *x, int indent, const char *label, const aeo_expr *e,
     text_of(x->out, e);
     aeo_buf_puts(x->out, "  = ");
     value_text(x, v);
-    if (decides) aeo_buf_puts(x->out, x->color ? "  \033[1m<- decides\033[0m" : "  <- decides");
+    if (decides) aeo_buf_puts(x->out, decides_word(x));
     aeo_buf_puts(x->out, "\n");
 }
 
@@ -159,11 +168,13 @@ static void flatten(const aeo_expr *e, aeo_operator op, const aeo_expr **items, 
     }
 }
 
-static bool expanding(explainer *x, const aeo_decl *d) {
-    for (int i = 0; i < x->n_expanding; i++)
-        if (x->expanding[i] == d) return true;
+static bool expanding_in(const aeo_decl *const *list, int n, const aeo_decl *d) {
+    for (int i = 0; i < n; i++)
+        if (list[i] == d) return true;
     return false;
 }
+
+static bool expanding(explainer *x, const aeo_decl *d) { return expanding_in(x->expanding, x->n_expanding, d); }
 
 /* Whether [e] holds a comprehension (its slots would not fit inside a
  * function body's). */
@@ -185,7 +196,10 @@ static bool has_macro(const aeo_expr *e) {
  * value like a def's. */
 static aeo_expr *subst(aeo_arena *a, const aeo_expr *e, aeo_expr *const *args, uint32_t n) {
     if (!e) return NULL;
-    if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_LOCAL && e->ref_index < n) return args[e->ref_index];
+    /* A NULL argument leaves its slot alone (a comprehension's variable,
+     * replaced one slot at a time by element_of). */
+    if (e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_LOCAL && e->ref_index < n && args[e->ref_index])
+        return args[e->ref_index];
     aeo_expr *c = aeo_arena_alloc(a, sizeof *c);
     *c = *e;
     switch (e->kind) {
@@ -317,6 +331,7 @@ void aeo_explain_expr(aeo_catalog *c, aeo_vm *vm, const aeo_expr *e, bool color,
  * evaluated (CEL's ?: does not reach them).  [k]: the measure's outcome. */
 static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo_outcome_kind k) {
     aeo_buf *out = x->out;
+    const char *lang = aeo_text_display(x->c);
     int32_t won = aeo_vm_measure_case(x->vm, idx);
     bool all_false = true, stopped = false;
     for (uint32_t i = 0; i < mv->n_cases; i++) {
@@ -324,7 +339,7 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo
         aeo_buf_printf(out, "  %-7s", "case");
         text_of(out, cs->cond);
         if (stopped) {
-            aeo_buf_puts(out, "  (not reached)\n");
+            aeo_buf_printf(out, "  %s\n", aeo_text_word(lang, AEO_WORD_EXPLAIN_NOT_REACHED));
             continue;
         }
         aeo_value cv = aeo_explain_eval(x->c, x->vm, cs->cond);
@@ -332,12 +347,12 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo
         aeo_buf_puts(out, "  = ");
         value_text(x, cv);
         if (won == (int32_t)i) {
-            aeo_buf_puts(out, x->color ? "  \033[1m<- wins\033[0m: " : "  <- wins: ");
+            aeo_buf_printf(out, x->color ? "  \033[1m%s\033[0m: " : "  %s: ", aeo_text_word(lang, AEO_WORD_EXPLAIN_WINS));
             value_text(x, vv);
         } else {
             bool decides = !(cv.kind == AEO_V_BOOL && !cv.as.b) && (k == AEO_OUTCOME_UNDECIDED || k == AEO_OUTCOME_ERROR);
-            if (decides) aeo_buf_puts(out, x->color ? "  \033[1m<- decides\033[0m" : "  <- decides");
-            aeo_buf_puts(out, "  (would grant ");
+            if (decides) aeo_buf_puts(out, decides_word(x));
+            aeo_buf_printf(out, "  (%s ", aeo_text_word(lang, AEO_WORD_EXPLAIN_WOULD_GRANT));
             value_text(x, vv);
             aeo_buf_puts(out, ")");
         }
@@ -353,17 +368,19 @@ static void explain_cases(explainer *x, const aeo_measure *mv, uint32_t idx, aeo
     if (mv->else_case) {
         aeo_buf_printf(out, "  %-7s", "else");
         if (stopped) {
-            aeo_buf_puts(out, "(not reached)\n");
+            aeo_buf_printf(out, "%s\n", aeo_text_word(lang, AEO_WORD_EXPLAIN_NOT_REACHED));
         } else {
             aeo_value vv = aeo_explain_eval(x->c, x->vm, mv->else_case->value);
-            aeo_buf_puts(out, won == (int32_t)mv->n_cases ? (x->color ? "\033[1m<- wins\033[0m: " : "<- wins: ")
-                                                          : "would grant ");
+            if (won == (int32_t)mv->n_cases)
+                aeo_buf_printf(out, x->color ? "\033[1m%s\033[0m: " : "%s: ", aeo_text_word(lang, AEO_WORD_EXPLAIN_WINS));
+            else
+                aeo_buf_printf(out, "%s ", aeo_text_word(lang, AEO_WORD_EXPLAIN_WOULD_GRANT));
             value_text(x, vv);
             if (mv->else_case->cite) aeo_buf_printf(out, "  cite %s", mv->else_case->cite);
             aeo_buf_puts(out, "\n");
         }
     } else if (all_false && k == AEO_OUTCOME_NOT) {
-        aeo_buf_puts(out, "  no case holds and there is no else: the measure grants nothing  <- decides\n");
+        aeo_buf_printf(out, "  %s%s\n", aeo_text_word(lang, AEO_WORD_EXPLAIN_NO_CASE), decides_word(x));
     }
 }
 
@@ -405,16 +422,24 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
     if (!aeo_vm_in_force(vm, idx)) {
         char a[48], b[48];
         date_str(a, aeo_vm_as_of(vm));
-        aeo_buf_printf(out, "  not in force on %s:", a);
+        const char *args[6] = {NULL, NULL, NULL, a, NULL, NULL};
+        aeo_buf_puts(out, "  ");
+        aeo_text_fill(out, lang, AEO_WORD_EXPLAIN_NOT_IN_FORCE_ON, args);
         if (m->has_effective) {
             date_str(b, m->effective);
-            aeo_buf_printf(out, " effective from %s", b);
+            args[3] = b;
+            /* No space after a full-width colon. */
+            if (!(out->len >= 3 && memcmp(out->data + out->len - 3, "\xef\xbc\x9a", 3) == 0)) aeo_buf_puts(out, " ");
+            aeo_text_fill(out, lang, AEO_WORD_EXPLAIN_EFFECTIVE_FROM, args);
         }
         if (m->has_expires) {
             date_str(b, m->expires);
-            aeo_buf_printf(out, "%s expires %s", m->has_effective ? "," : "", b);
+            args[3] = b;
+            if (m->has_effective) aeo_buf_puts(out, aeo_text_word(lang, AEO_WORD_COMMA));
+            else if (!(out->len >= 3 && memcmp(out->data + out->len - 3, "\xef\xbc\x9a", 3) == 0)) aeo_buf_puts(out, " ");
+            aeo_text_fill(out, lang, AEO_WORD_EXPLAIN_EXPIRES, args);
         }
-        aeo_buf_puts(out, "  <- decides\n");
+        aeo_buf_printf(out, "%s\n", decides_word(&x));
     } else {
         /* The terms are a conjunction: scope, tiers, when, !unless... */
         const aeo_measure *mv = d->measure;
@@ -437,7 +462,7 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
                     first = false;
                 }
                 bool dec = child_decides(true, result, any);
-                aeo_buf_printf(out, "  %-7sany of ", "tier");
+                aeo_buf_printf(out, "  %-7s%s ", "tier", aeo_text_word(lang, AEO_WORD_EXPLAIN_ANY_OF));
                 text_of(out, tv);
                 aeo_buf_puts(out, "  = ");
                 value_text(&x, any);
@@ -462,4 +487,195 @@ void aeo_explain_measure(aeo_catalog *c, aeo_vm *vm, uint32_t idx, bool color, a
         if (mv->value_type) explain_cases(&x, mv, idx, o.kind);
     }
     if (m->cite) aeo_buf_printf(out, "  %-7s%s\n", "cite", m->cite);
+}
+
+/* ---- the deciding leaves, for sentences (lang/why.c) --------------------- */
+
+typedef struct leaf_walk {
+    aeo_catalog *c;
+    aeo_vm *vm;
+    bool (*stop)(const aeo_expr *e, void *ud);
+    void (*fn)(const aeo_explain_leaf *leaf, void *ud);
+    void *ud;
+    const aeo_decl *expanding[MAX_DEPTH];
+    int n_expanding;
+} leaf_walk;
+
+/* A comprehension leaf: the element that decided its value [v], as
+ * (*index, *elem); false when none names it (an exists() that is false:
+ * no element holds; a map; an unreadable range). */
+static bool element_of(leaf_walk *w, const aeo_expr *e, aeo_value v, int64_t *index, aeo_value *elem) {
+    if (e->kind != AEO_EXPR_CALL || e->ref != AEO_REF_MACRO || !e->u.call.target || e->u.call.n_args != 2) return false;
+    int m = e->macro;
+    if (m != AEO_MACRO_ALL && m != AEO_MACRO_EXISTS && m != AEO_MACRO_EXISTS_ONE) return false;
+    const aeo_expr *target = e->u.call.target, *var = e->u.call.args[0], *pred = e->u.call.args[1];
+    if (var->kind != AEO_EXPR_IDENT || !standalone(target)) return false;
+    aeo_value range = aeo_explain_eval(w->c, w->vm, target);
+    if (range.kind != AEO_V_LIST || !target->type || target->type->kind != AEO_T_LIST) return false;
+    /* What the deciding element's predicate gives: false for a false
+     * all(), true for a true exists() or a false exists_one() (the second
+     * element that holds), unknown or error for an undecided one. */
+    int want;
+    if (v.kind == AEO_V_BOOL) {
+        if (m == AEO_MACRO_ALL && !v.as.b) want = 0;
+        else if (m == AEO_MACRO_EXISTS && v.as.b) want = 1;
+        else if (m == AEO_MACRO_EXISTS_ONE) want = 1;
+        else return false;
+    } else {
+        want = kind_of(v);
+    }
+    aeo_arena *a = aeo_vm_arena(w->vm);
+    /* The variable's slot (the checker's, var->ref_index) gets target[i]. */
+    uint32_t n = var->ref_index + 1;
+    aeo_expr **args = aeo_arena_alloc(a, n * sizeof *args);
+    for (uint32_t i = 0; i < n; i++) args[i] = NULL;
+    int seen = 0;
+    aeo_expr *operand = aeo_arena_alloc(a, sizeof *operand);
+    *operand = *target;
+    for (uint32_t i = 0; i < range.as.l->len; i++) {
+        aeo_expr *lit = aeo_arena_alloc(a, sizeof *lit);
+        *lit = *target;
+        lit->kind = AEO_EXPR_INT;
+        lit->u.i = (int64_t)i;
+        lit->type = &aeo_type_int;
+        lit->ref = AEO_REF_NONE;
+        aeo_expr *ix = aeo_arena_alloc(a, sizeof *ix);
+        *ix = *target;
+        ix->kind = AEO_EXPR_INDEX;
+        ix->u.index.operand = operand;
+        ix->u.index.index = lit;
+        ix->type = target->type->elem;
+        ix->ref = AEO_REF_NONE;
+        args[var->ref_index] = ix;
+        const aeo_expr *body = subst(a, pred, args, n);
+        aeo_value pv = aeo_explain_eval(w->c, w->vm, body);
+        if (kind_of(pv) == want && (m != AEO_MACRO_EXISTS_ONE || v.kind != AEO_V_BOOL || v.as.b || ++seen == 2)) {
+            *index = (int64_t)i;
+            *elem = range.as.l->items[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, bool in_or, const aeo_expr *named);
+
+static void leaf_at(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, bool in_or, const aeo_expr *named) {
+    aeo_explain_leaf l = {e, v, negated, in_or != negated, named, -1, aeo_null()};
+    element_of(w, e, v, &l.element, &l.element_value);
+    w->fn(&l, w->ud);
+}
+
+static void leaves(leaf_walk *w, const aeo_expr *e, aeo_value v, bool negated, bool in_or, const aeo_expr *named) {
+    if (!standalone(e) || (w->stop && w->stop(e, w->ud))) {
+        leaf_at(w, e, v, negated, in_or, named);
+        return;
+    }
+    if (e->kind == AEO_EXPR_BINARY && (e->u.binary.op == AEO_OPR_AND || e->u.binary.op == AEO_OPR_OR)) {
+        bool is_and = e->u.binary.op == AEO_OPR_AND;
+        const aeo_expr *items[64];
+        uint32_t n = 0;
+        flatten(e, e->u.binary.op, items, &n, 64);
+        for (uint32_t i = 0; i < n; i++) {
+            aeo_value cv = standalone(items[i]) ? aeo_explain_eval(w->c, w->vm, items[i]) : v;
+            if (child_decides(is_and, v, cv)) leaves(w, items[i], cv, negated, !is_and, named);
+        }
+        return;
+    }
+    if (e->kind == AEO_EXPR_UNARY && e->u.unary.op == AEO_OPR_NOT) {
+        leaves(w, e->u.unary.a, aeo_explain_eval(w->c, w->vm, e->u.unary.a), !negated, in_or, named);
+        return;
+    }
+    if (e->kind == AEO_EXPR_CALL && e->ref == AEO_REF_FUNC && w->n_expanding < MAX_DEPTH) {
+        const aeo_decl *d = w->c->defs.items[e->ref_index];
+        bool plain = true;
+        for (uint32_t i = 0; i < e->u.call.n_args; i++) plain &= !has_macro(e->u.call.args[i]);
+        if (plain && !expanding_in(w->expanding, w->n_expanding, d) && d->value && !is_literal(d->value)) {
+            w->expanding[w->n_expanding++] = d;
+            leaves(w, subst(aeo_vm_arena(w->vm), d->value, e->u.call.args, d->n_params), v, negated, in_or, named ? named : e);
+            w->n_expanding--;
+            return;
+        }
+    }
+    if (e->kind == AEO_EXPR_IDENT && (e->ref == AEO_REF_DEF || e->ref == AEO_REF_TIER) && w->n_expanding < MAX_DEPTH) {
+        const aeo_decl *d = e->ref == AEO_REF_DEF ? w->c->defs.items[e->ref_index] : w->c->tiers.items[e->ref_index];
+        if (!expanding_in(w->expanding, w->n_expanding, d) && d->value && !is_literal(d->value)) {
+            w->expanding[w->n_expanding++] = d;
+            leaves(w, d->value, v, negated, in_or, named ? named : e);
+            w->n_expanding--;
+            return;
+        }
+    }
+    leaf_at(w, e, v, negated, in_or, named);
+}
+
+void aeo_explain_leaves(aeo_catalog *c, aeo_vm *vm, const aeo_expr *e, bool negated,
+                        bool (*stop)(const aeo_expr *e, void *ud), void (*fn)(const aeo_explain_leaf *leaf, void *ud),
+                        void *ud) {
+    leaf_walk w = {c, vm, stop, fn, ud, {0}, 0};
+    leaves(&w, e, aeo_explain_eval(c, vm, e), negated, false, NULL);
+}
+
+void aeo_explain_terms(aeo_catalog *c, aeo_vm *vm, uint32_t idx, void (*fn)(const aeo_explain_term *t, void *ud),
+                       void *ud) {
+    const aeo_decl *d = c->measures.items[idx];
+    const aeo_measure *mv = d->measure;
+    aeo_value result = aeo_vm_measure(vm, idx);
+    aeo_measure_outcome o = aeo_outcome_classify(aeo_vm_arena(vm), result);
+    if (!aeo_vm_in_force(vm, idx)) {
+        aeo_explain_term t = {AEO_TERM_IN_FORCE, NULL, aeo_bool(false), false};
+        fn(&t, ud);
+        return;
+    }
+    bool found = false;   /* a term decided: the cases do not */
+    if (mv->scope) {
+        aeo_value v = aeo_explain_eval(c, vm, mv->scope);
+        if (child_decides(true, result, v)) {
+            found = true;
+            aeo_explain_term t = {AEO_TERM_SCOPE, mv->scope, v, false};
+            fn(&t, ud);
+        }
+    }
+    if (mv->tier_prop && mv->n_tiers > 0) {
+        /* Any tier: an ||, decided as explain's tree decides it. */
+        aeo_value any = aeo_bool(false);
+        for (uint32_t i = 0; i < mv->n_tiers; i++) {
+            aeo_value v = aeo_explain_eval(c, vm, mv->tiers[i]);
+            if (i == 0) any = v;
+            else if (kind_of(v) == 1 || kind_of(any) == 1) any = aeo_bool(true);
+            else if (kind_of(v) == 2) any = v;
+            else if (kind_of(any) == 0) any = v;
+        }
+        if (child_decides(true, result, any)) {
+            found = true;
+            aeo_explain_term t = {AEO_TERM_TIER, mv->tier_prop->value, any, false};
+            fn(&t, ud);
+        }
+    }
+    for (uint32_t i = 0; i < mv->n_conds; i++) {
+        const aeo_cond *cd = &mv->conds[i];
+        aeo_value v = aeo_explain_eval(c, vm, cd->expr);
+        aeo_value term = v;
+        if (cd->negate && v.kind == AEO_V_BOOL) term = aeo_bool(!v.as.b);
+        if (child_decides(true, result, term)) {
+            found = true;
+            aeo_explain_term t = {cd->negate ? AEO_TERM_UNLESS : AEO_TERM_WHEN, cd->expr, v, cd->negate};
+            fn(&t, ud);
+        }
+    }
+    /* A valued measure whose terms all hold: its cases decide (none holds,
+     * or the first that is not false is undecided or fails). */
+    if (mv->value_type && !found && (o.kind == AEO_OUTCOME_NOT || o.kind == AEO_OUTCOME_UNDECIDED || o.kind == AEO_OUTCOME_ERROR)) {
+        int32_t won = aeo_vm_measure_case(vm, idx);
+        if (won >= 0) return;
+        for (uint32_t i = 0; i < mv->n_cases; i++) {
+            aeo_value cv = aeo_explain_eval(c, vm, mv->cases[i].cond);
+            if (kind_of(cv) == 1) break;
+            if (o.kind == AEO_OUTCOME_NOT && kind_of(cv) != 0) break;
+            if (o.kind != AEO_OUTCOME_NOT && kind_of(cv) == 0) continue;
+            aeo_explain_term t = {AEO_TERM_CASE, mv->cases[i].cond, cv, false};
+            fn(&t, ud);
+            if (o.kind != AEO_OUTCOME_NOT) break;
+        }
+    }
 }

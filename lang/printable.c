@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -73,4 +74,29 @@ void aeo_printable_put(aeo_buf *b, const char *text, size_t n, unsigned flags) {
         run = i;
     }
     aeo_buf_putn(b, text + run, n - run);
+}
+
+void aeo_printable_xml(aeo_buf *b, const char *s) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': aeo_buf_puts(b, "&lt;"); break;
+        case '>': aeo_buf_puts(b, "&gt;"); break;
+        case '&': aeo_buf_puts(b, "&amp;"); break;
+        case '"': aeo_buf_puts(b, "&quot;"); break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') aeo_buf_printf(b, "&#%d;", *s);
+            else aeo_buf_putn(b, s, 1);
+        }
+    }
+}
+
+void aeo_printable_md(aeo_buf *b, const char *s, bool prose) {
+    for (; *s; s++) {
+        if (*s == '|') aeo_buf_puts(b, "\\|");
+        else if (*s == '\n' || *s == '\r') aeo_buf_puts(b, " ");
+        else if (prose && strchr("\\`*_[]<>#", *s)) {
+            aeo_buf_putn(b, "\\", 1);
+            aeo_buf_putn(b, s, 1);
+        } else aeo_buf_putn(b, s, 1);
+    }
 }

@@ -12,6 +12,7 @@
 #ifndef AEO_LANG_PRINTABLE_H
 #define AEO_LANG_PRINTABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "runtime/value.h"
@@ -42,5 +43,15 @@ size_t aeo_printable_char_len(const char *s, size_t n);
  * The escapes are for the eye, not reversible: a backslash in the text
  * stays a backslash. */
 void aeo_printable_put(aeo_buf *b, const char *s, size_t n, unsigned flags);
+
+/* The other escapes of text formats, each in one place:
+ *   aeo_printable_xml: XML and HTML text and attribute values (< > & "
+ *     and controls as character references): JUnit, aeo why's HTML;
+ *   aeo_printable_md: Markdown.  A table cell ([prose] false): '|' as
+ *     "\|", line breaks as spaces (aeo diff); prose ([prose] true): also
+ *     the characters Markdown would read as markup (\ ` * _ [ ] < > #),
+ *     backslash-escaped (aeo why). */
+void aeo_printable_xml(aeo_buf *b, const char *s);
+void aeo_printable_md(aeo_buf *b, const char *s, bool prose);
 
 #endif

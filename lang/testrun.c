@@ -19,6 +19,8 @@
 #include "lang/compile.h"
 #include "lang/lint.h"
 #include "lang/printable.h"
+#include "lang/solve.h"
+#include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/outcome.h"
 #include "runtime/vm.h"
@@ -472,6 +474,201 @@ static double coverage_report(aeo_catalog *c, coverage *cv, const aeo_test_opts 
     return pct;
 }
 
+/* ---- suggested tests (--suggest) ------------------------------------------------- */
+
+/* Appends the test block for the record bound in [vm]: every measure's
+ * outcome as an expectation (an error cannot be expected: it is left
+ * out, with a comment), the values of the valued measures that apply. */
+static void put_block(aeo_catalog *c, aeo_vm *vm, uint32_t num, const char *what, const char *date,
+                      const char *json, aeo_buf *out) {
+    aeo_buf name = {0};
+    aeo_buf_printf(&name, "suggested %u: %s", num, what);
+    aeo_buf_puts(out, "test ");
+    aeo_buf_json_string(out, name.data, name.len);
+    aeo_buf_free(&name);
+    aeo_buf_printf(out, " {\n  as_of: \"%s\"\n  facts: %s\n", date, json);
+    static const char *const lists[3] = {"expect", "expect_not", "expect_undecided"};
+    uint32_t n = c->measures.n;
+    aeo_measure_outcome *outs = aeo_xcalloc(n + 1, sizeof *outs);
+    for (uint32_t m = 0; m < n; m++) outs[m] = aeo_outcome_classify(aeo_vm_arena(vm), aeo_vm_measure(vm, m));
+    for (int kind = 0; kind < 3; kind++) {
+        bool any = false;
+        for (uint32_t m = 0; m < n; m++) {
+            if ((int)outs[m].kind != kind) continue;
+            aeo_buf_printf(out, any ? ", %s" : "  %s: [%s", any ? c->program->measures[m].id : lists[kind],
+                           c->program->measures[m].id);
+            any = true;
+        }
+        if (any) aeo_buf_puts(out, "]\n");
+    }
+    bool any = false;
+    for (uint32_t m = 0; m < n; m++) {
+        if (outs[m].kind != AEO_OUTCOME_APPLIES || !c->program->measures[m].value_type) continue;
+        aeo_buf_puts(out, any ? ", " : "  expect_values: {");
+        any = true;
+        const char *id = c->program->measures[m].id;
+        aeo_buf_json_string(out, id, strlen(id));
+        aeo_buf_puts(out, ": ");
+        aeo_value_to_json(out, aeo_vm_measure_value(vm, m));
+    }
+    if (any) aeo_buf_puts(out, "}\n");
+    for (uint32_t m = 0; m < n; m++)
+        if (outs[m].kind == AEO_OUTCOME_ERROR)
+            aeo_buf_printf(out, "  // %s: error (%s): not expected\n", c->program->measures[m].id,
+                           outs[m].detail.as.e->msg);
+    aeo_buf_puts(out, "}\n");
+    free(outs);
+}
+
+/* Whether the record bound in [vm] shows what [g] asks for (the VM's
+ * word on the solver's record). */
+static bool covers(aeo_vm *vm, const coverage *cv, const aeo_cover *g, uint32_t li) {
+    switch (g->goal) {
+    case AEO_COVER_APPLIES:
+    case AEO_COVER_NOT: {
+        aeo_value v = aeo_vm_measure(vm, g->measure);
+        return v.kind == AEO_V_BOOL && v.as.b == (g->goal == AEO_COVER_APPLIES);
+    }
+    case AEO_COVER_CASE: return aeo_vm_measure_case(vm, g->measure) == (int32_t)g->k;
+    case AEO_COVER_TRUE:
+    case AEO_COVER_FALSE: {
+        aeo_value v = aeo_vm_run(vm, cv->leaves[li].chunk);
+        return v.kind == AEO_V_BOOL && v.as.b == (g->goal == AEO_COVER_TRUE);
+    }
+    case AEO_COVER_TIERS: {
+        aeo_value a = aeo_vm_run(vm, cv->tier_chunks[g->tier_a]), b = aeo_vm_run(vm, cv->tier_chunks[g->tier_b]);
+        return a.kind == AEO_V_BOOL && a.as.b && b.kind == AEO_V_BOOL && b.as.b;
+    }
+    }
+    return false;
+}
+
+/* Whether [g] is still a gap of [cv]. */
+static bool is_gap(const coverage *cv, const aeo_cover *g, uint32_t li) {
+    switch (g->goal) {
+    case AEO_COVER_APPLIES: return !cv->applied[g->measure];
+    case AEO_COVER_NOT: return !cv->not_applied[g->measure];
+    case AEO_COVER_CASE: return cv->wins[g->measure][g->k] == 0;
+    case AEO_COVER_TRUE: return !cv->leaves[li].seen_true;
+    case AEO_COVER_FALSE: return !cv->leaves[li].seen_false;
+    case AEO_COVER_TIERS: return !cv->seen_both[(size_t)g->tier_a * cv->n_tiers + g->tier_b];
+    }
+    return false;
+}
+
+/* --suggest: for each gap of [cv], in the order of the coverage report, a
+ * record from the solver (lang/solve.h) that fills it, checked by the VM,
+ * as a ready-to-paste test block whose expectations are that record's
+ * outcomes.  A record fills every gap it can, so a later gap it filled
+ * gets no block of its own.  A gap no record can fill is said so
+ * (proved); one outside the solver's fragment is named with the reason. */
+static void suggest_tests(aeo_catalog *c, coverage *cv, const aeo_test_opts *o, aeo_buf *out) {
+    aeo_value as_of = o->has_as_of ? o->as_of : aeo_timestamp(aeo_time_today_utc(), 0);
+    char date[48];
+    aeo_time_format_timestamp(as_of.as.i, as_of.nanos, date);
+    if (strlen(date) == 20 && strcmp(date + 10, "T00:00:00Z") == 0) date[10] = '\0';
+    aeo_solver *sv = aeo_solver_new(c);
+    aeo_vm *vm = aeo_vm_new(c->program);
+    aeo_vm_set_as_of(vm, as_of);
+    /* The gaps, as the report lists them. */
+    uint32_t cap = 2 * c->measures.n + 2 * cv->n + cv->n_tiers * cv->n_tiers + 8, n = 0;
+    for (uint32_t m = 0; m < c->measures.n; m++)
+        if (cv->wins[m]) cap += c->program->measures[m].n_cases + 1;
+    aeo_cover *gaps = aeo_xcalloc(cap, sizeof *gaps);
+    uint32_t *leaf_of = aeo_xcalloc(cap, sizeof *leaf_of);
+    for (uint32_t m = 0; m < c->measures.n; m++) {
+        if (!cv->applied[m]) gaps[n++] = (aeo_cover){AEO_COVER_APPLIES, m, 0, NULL, 0, 0};
+        if (!cv->not_applied[m]) gaps[n++] = (aeo_cover){AEO_COVER_NOT, m, 0, NULL, 0, 0};
+    }
+    for (uint32_t m = 0; m < c->measures.n; m++) {
+        if (!cv->wins[m]) continue;
+        const aeo_measure_info *mi = &c->program->measures[m];
+        for (uint32_t k = 0; k < mi->n_cases + mi->has_else; k++)
+            if (!cv->wins[m][k]) gaps[n++] = (aeo_cover){AEO_COVER_CASE, m, k, NULL, 0, 0};
+    }
+    for (uint32_t i = 0; i < cv->n; i++) {
+        if (!cv->leaves[i].chunk) continue;
+        if (!cv->leaves[i].seen_true) {
+            leaf_of[n] = i;
+            gaps[n++] = (aeo_cover){AEO_COVER_TRUE, 0, 0, cv->leaves[i].e, 0, 0};
+        }
+        if (!cv->leaves[i].seen_false) {
+            leaf_of[n] = i;
+            gaps[n++] = (aeo_cover){AEO_COVER_FALSE, 0, 0, cv->leaves[i].e, 0, 0};
+        }
+    }
+    for (uint32_t a = 0; a < cv->n_tiers; a++)
+        for (uint32_t b = a + 1; b < cv->n_tiers; b++)
+            if (overlap_pair(cv, a, b) && !cv->seen_both[(size_t)a * cv->n_tiers + b])
+                gaps[n++] = (aeo_cover){AEO_COVER_TIERS, 0, 0, NULL, a, b};
+    aeo_buf_printf(out, "\n// aeo test --suggest: tests for what no test covers, as of %s\n", date);
+    uint32_t made = 0;
+    aeo_buf what = {0};
+    for (uint32_t g = 0; g < n; g++) {
+        const aeo_cover *gp = &gaps[g];
+        if (!is_gap(cv, gp, leaf_of[g])) continue;
+        what.len = 0;
+        const char *id = c->program->measures[gp->measure].id;
+        switch (gp->goal) {
+        case AEO_COVER_APPLIES: aeo_buf_printf(&what, "%s applies", id); break;
+        case AEO_COVER_NOT: aeo_buf_printf(&what, "%s does not apply", id); break;
+        case AEO_COVER_CASE:
+            if (gp->k < c->program->measures[gp->measure].n_cases)
+                aeo_buf_printf(&what, "%s case %u wins", id, gp->k + 1);
+            else aeo_buf_printf(&what, "%s else wins", id);
+            break;
+        case AEO_COVER_TRUE:
+        case AEO_COVER_FALSE:
+            expr_text(&what, gp->e);
+            aeo_buf_puts(&what, gp->goal == AEO_COVER_TRUE ? " is true" : " is false");
+            break;
+        case AEO_COVER_TIERS:
+            aeo_buf_printf(&what, "tiers %s and %s both hold", c->tiers.items[gp->tier_a]->name,
+                           c->tiers.items[gp->tier_b]->name);
+            break;
+        }
+        const char *json, *reason;
+        if (aeo_solver_cover(sv, gp, as_of, &json, &reason) != AEO_SOLVE_OK) {
+            aeo_buf_printf(out, "\n// %s: unknown (%s)\n", what.data, reason);
+            continue;
+        }
+        if (!json) {
+            aeo_buf_printf(out, "\n// %s: no record can (proved)\n", what.data);
+            continue;
+        }
+        aeo_vm_begin(vm, aeo_null());
+        aeo_value rec;
+        const char *err = NULL;
+        if (!aeo_facts_decode(aeo_vm_arena(vm), c->program->root, c->program->root_name, json, strlen(json), 1, &rec,
+                              &err)) {
+            aeo_buf_printf(out, "\n// %s: internal: the solver's record does not decode: %s\n", what.data, err);
+            aeo_vm_end(vm);
+            continue;
+        }
+        aeo_vm_begin(vm, rec);
+        if (!covers(vm, cv, gp, leaf_of[g])) {
+            aeo_buf_printf(out, "\n// %s: internal: the solver's record does not show it: %s\n", what.data, json);
+            aeo_vm_end(vm);
+            continue;
+        }
+        coverage_record(c, vm, cv);
+        aeo_buf_puts(out, "\n");
+        put_block(c, vm, ++made, what.data, date, json, out);
+        aeo_vm_end(vm);
+    }
+    aeo_buf_free(&what);
+    aeo_test_opts quiet = *o;
+    quiet.coverage_json = NULL;
+    aeo_buf scratch = {0};
+    double pct = coverage_report(c, cv, &quiet, &scratch);
+    aeo_buf_free(&scratch);
+    aeo_buf_printf(out, "\n// %u test%s suggested; with them, coverage %.1f%%\n", made, made == 1 ? "" : "s", pct);
+    free(gaps);
+    free(leaf_of);
+    aeo_vm_free(vm);
+    aeo_solver_free(sv);
+}
+
 /* ---- running ------------------------------------------------------------------ */
 
 /* "applies", "undecided (missing a b)", "error (message)": [o] as a
@@ -544,19 +741,6 @@ bool aeo_tests_check(aeo_catalog *c) {
     return ok;
 }
 
-static void xml_escape(aeo_buf *b, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': aeo_buf_puts(b, "&lt;"); break;
-        case '>': aeo_buf_puts(b, "&gt;"); break;
-        case '&': aeo_buf_puts(b, "&amp;"); break;
-        case '"': aeo_buf_puts(b, "&quot;"); break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') aeo_buf_printf(b, "&#%d;", *s);
-            else aeo_buf_putn(b, s, 1);
-        }
-    }
-}
 
 /* expect_values: each listed measure applies and grants a value equal
  * (CEL ==) to the expected one; appends a line per mismatch to [why]. */
@@ -769,17 +953,17 @@ bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_s
             break;
         case AEO_TEST_JUNIT:
             aeo_buf_puts(&cases, "    <testcase name=\"");
-            xml_escape(&cases, t->name);
+            aeo_printable_xml(&cases, t->name);
             aeo_buf_puts(&cases, "\" classname=\"");
-            xml_escape(&cases, src->name);
+            aeo_printable_xml(&cases, src->name);
             aeo_buf_printf(&cases, "\" file=\"");
-            xml_escape(&cases, src->name);
+            aeo_printable_xml(&cases, src->name);
             aeo_buf_printf(&cases, "\" line=\"%u\"", line);
             if (ok) {
                 aeo_buf_puts(&cases, "/>\n");
             } else {
                 aeo_buf_puts(&cases, ">\n      <failure message=\"expectations not met\">");
-                xml_escape(&cases, why.data ? why.data : "");
+                aeo_printable_xml(&cases, why.data ? why.data : "");
                 aeo_buf_puts(&cases, "</failure>\n    </testcase>\n");
             }
             break;
@@ -813,6 +997,7 @@ bool aeo_tests_run(aeo_catalog *c, const aeo_test_opts *o, FILE *out, aeo_test_s
         if (sum->coverage_low)
             fprintf(stderr, "aeo: coverage %.1f%% is below the minimum %.1f%%\n", sum->coverage, o->coverage_min);
         aeo_buf_free(&text);
+        if (o->suggest && o->format == AEO_TEST_TEXT) suggest_tests(c, &cov, o, &report);
         coverage_free(&cov);
     }
     if (o->format == AEO_TEST_JUNIT) {

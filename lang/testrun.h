@@ -29,6 +29,8 @@ typedef struct aeo_test_opts {
     bool coverage;             /* collect and report coverage */
     const char *coverage_json; /* write the coverage report as JSON here */
     double coverage_min;       /* fail below this percentage (0: no minimum) */
+    bool suggest;              /* --suggest: after the coverage report, a test block for each gap
+                                * (facts from lang/solve.h, expectations from evaluating them) */
 } aeo_test_opts;
 
 typedef struct aeo_test_summary {

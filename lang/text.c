@@ -44,6 +44,22 @@ const char *aeo_text_outcome(const char *lang, int kind) {
     return kind >= 0 && kind < 4 ? aeo_text_word(lang, by_kind[kind]) : "";
 }
 
+void aeo_text_fill(aeo_buf *b, const char *lang, aeo_word w, const char *const args[6]) {
+    static const char letters[] = "abndeu";
+    const char *t = aeo_text_word(lang, w);
+    while (*t) {
+        const char *p = strchr(letters, t[1] ? t[1] : '!');
+        if (t[0] == '{' && t[1] && p && t[2] == '}') {
+            const char *a = args[p - letters];
+            if (a) aeo_buf_puts(b, a);
+            t += 3;
+        } else {
+            aeo_buf_putn(b, t, 1);
+            t++;
+        }
+    }
+}
+
 /* ---- lookups ------------------------------------------------------------- */
 
 static const aeo_text_lang *find_lang(const aeo_texts *t, const char *lang) {

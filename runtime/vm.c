@@ -303,6 +303,8 @@ void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of) {
     vm->live_closed = 0;
     find_covers(vm);
 }
+aeo_value aeo_vm_record(const aeo_vm *vm) { return vm->root; }
+
 aeo_value aeo_vm_as_of(const aeo_vm *vm) { return vm->as_of; }
 
 void aeo_vm_set_limits(aeo_vm *vm, uint64_t max_steps, size_t max_bytes) {

@@ -35,6 +35,8 @@ void aeo_vm_free(aeo_vm *vm);
 /* Sets the evaluation timestamp `as_of` (a TIMESTAMP value). */
 void aeo_vm_set_as_of(aeo_vm *vm, aeo_value as_of);
 aeo_value aeo_vm_as_of(const aeo_vm *vm);
+/* The record bound by the last aeo_vm_begin. */
+aeo_value aeo_vm_record(const aeo_vm *vm);
 /* Binds the embedder's variables: VAR n pushes [vars][n].  The array is
  * borrowed and must stay valid while chunks run. */
 void aeo_vm_set_vars(aeo_vm *vm, const aeo_value *vars, uint32_t n);

@@ -6,6 +6,7 @@
  *   eval.c      `aeo eval`: the record pipeline (reading, -j N workers,
  *               ordered writing) and its output formats
  *   diff.c      `aeo diff`: two catalogs (or dates) over one corpus
+ *   why.c       `aeo why`: per record, the statement in words (lang/why.h)
  *   commands.c  check, parse, disasm, test, fmt, list, explain CODE
  *   repl.c      `aeo repl`: the session; lineedit.c: the line editor
  *   out.c       the output layer: stdout, its errors, exit status 2
@@ -45,12 +46,15 @@ typedef struct aeo_cli_opts {
     bool werror;
     bool explain;
     bool summary;
+    bool suggest;       /* eval, test: --suggest (lang/solve.h) */
+    bool witness;       /* diff --witness */
     bool check_only;
     bool diff;
     bool coverage;
     const char *coverage_json;
     double coverage_min;
     const char *lang;   /* --lang L: titles, benefits, labels and table words in L (lang/text.h) */
+    const char *record; /* why --record N or N-M: the records to state (1-based) */
 } aeo_cli_opts;
 
 /* One of the fixed values of an option (--format, --color): the word and
@@ -92,6 +96,7 @@ extern const aeo_cli_choice aeo_cli_test_formats[];
 extern const aeo_cli_choice aeo_cli_list_formats[];
 extern const aeo_cli_choice aeo_cli_eval_formats[];
 extern const aeo_cli_choice aeo_cli_diff_formats[];
+extern const aeo_cli_choice aeo_cli_why_formats[];
 
 /* Says on stderr that [id] (a --measure) is no measure of [p], with the
  * closest ID as "did you mean" ("G5": 'G05'). */
@@ -162,6 +167,11 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt);
 int aeo_cli_fmt(const aeo_cli_opts *o, int fmt);
 int aeo_cli_disasm(const aeo_cli_opts *o, int fmt);
 int aeo_cli_parse(const aeo_cli_opts *o, int fmt);
+/* `aeo why` (why.c): per record, the statement an officer hands over. */
+int aeo_cli_why(const aeo_cli_opts *o, int fmt);
+/* Parses a --record value "N" or "N-M" (1 <= N <= M) into [*from, *to];
+ * false when it is neither. */
+bool aeo_cli_parse_records(const char *s, uint64_t *from, uint64_t *to);
 /* `aeo diff` (diff.c; it reads its own arguments, as --as-of may come
  * twice). */
 int aeo_cli_diff(const aeo_cli_command *cmd, int argc, char **argv);

@@ -147,7 +147,10 @@ int aeo_cli_test(const aeo_cli_opts *o, int chosen) {
         return st;
     }
     to.filter = o->filter;
-    to.coverage = o->coverage;
+    to.coverage = o->coverage || o->suggest;
+    to.suggest = o->suggest;
+    if (o->suggest && to.format != AEO_TEST_TEXT)
+        return aeo_cli_usage_error("%s", "--suggest prints test blocks: it needs the text format");
     to.coverage_json = o->coverage_json;
     to.coverage_min = o->coverage_min;
     to.color = aeo_cli_use_color(o, stdout);
@@ -289,6 +292,27 @@ static void tier_group(aeo_buf *b, const aeo_measure_info *m, const aeo_catalog 
     }
 }
 
+/* A tier group (tier_group's words) as the table shows it in [lang]:
+ * "T only", "both" and "all tiers" in that language, the tier names as
+ * written (they are code); the JSON keys stay tier_group's. */
+static const char *group_words(const char *lang, const char *group, aeo_buf *tmp) {
+    size_t n = strlen(group);
+    tmp->len = 0;
+    if (strcmp(group, "both") == 0) return aeo_text_word(lang, AEO_WORD_TIER_BOTH);
+    if (strcmp(group, "all tiers") == 0) return aeo_text_word(lang, AEO_WORD_TIER_ALL);
+    if (n > 5 && strcmp(group + n - 5, " only") == 0) {
+        char *t = aeo_xmalloc(n - 4);
+        memcpy(t, group, n - 5);
+        t[n - 5] = '\0';
+        const char *args[6] = {t, NULL, NULL, NULL, NULL, NULL};
+        aeo_text_fill(tmp, lang, AEO_WORD_TIER_ONLY, args);
+        free(t);
+        aeo_buf_putn(tmp, "", 0);
+        return tmp->data;
+    }
+    return group;
+}
+
 /* Sort rank of a tier group: the tier's declaration index for a single
  * tier ("T only", or "T" where tiers overlap), after every tier for
  * combinations. */
@@ -345,7 +369,7 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
     const char **groups = aeo_xcalloc(p->n_measures + 1, sizeof *groups);
     uint32_t *counts = aeo_xcalloc(p->n_measures + 1, sizeof *counts);
     uint32_t n_groups = 0;
-    aeo_buf out = {0}, g = {0};
+    aeo_buf out = {0}, g = {0}, gw = {0};
     /* --lang: titles, benefits, categories, cites and units in that
      * language (lang/text.h), and the table's header words; IDs and tier
      * names are code and stay as written.  Columns pad by display width. */
@@ -381,7 +405,7 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
         counts[k]++;
         int w;
         if ((w = (int)strlen(m->id)) > idw) idw = w;
-        if ((w = (int)g.len) > tw) tw = w;
+        if ((w = COLS(group_words(lang, g.data, &gw))) > tw) tw = w;
         if ((w = COLS(TEXT(m, NULL, m->title))) > titlew) titlew = w > 50 ? 50 : w;
         if (m->category && (w = COLS(TEXT(m, "category", m->category))) > catw) catw = w;
         if (m->confidence && (w = COLS(TEXT(m, "confidence", m->confidence))) > confw) confw = w;
@@ -415,7 +439,7 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
         if (fmt == LIST_TABLE) {
             aeo_width_pad(&out, m->id, (size_t)idw, 0);
             aeo_buf_puts(&out, "  ");
-            aeo_width_pad(&out, g.data, (size_t)tw, 0);
+            aeo_width_pad(&out, group_words(lang, g.data, &gw), (size_t)tw, 0);
             aeo_buf_puts(&out, "  ");
             /* The title is cut to its column at a character boundary. */
             aeo_width_pad(&out, TEXT(m, NULL, m->title), (size_t)titlew, (size_t)titlew);
@@ -491,15 +515,20 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
         }
     }
     if (fmt == LIST_TABLE) {
-        aeo_buf_printf(&out, "\n%u measure%s", p->n_measures, p->n_measures == 1 ? "" : "s");
-        for (uint32_t k = 0; k < n_groups; k++) aeo_buf_printf(&out, "%s %s %u", k ? "," : ":", groups[k], counts[k]);
+        char nm[24];
+        snprintf(nm, sizeof nm, "%u", p->n_measures);
+        const char *args[6] = {NULL, NULL, nm, NULL, NULL, NULL};
+        aeo_buf_puts(&out, "\n");
+        aeo_text_fill(&out, lang, p->n_measures == 1 ? AEO_WORD_ONE_MEASURE : AEO_WORD_MEASURES_COUNT, args);
+        for (uint32_t k = 0; k < n_groups; k++)
+            aeo_buf_printf(&out, "%s%s %u", k ? WORD(COMMA) : WORD(WHY_COLON), group_words(lang, groups[k], &gw), counts[k]);
         aeo_buf_puts(&out, "\n");
         /* Where tiers overlap, the groups do not say how many measures an
          * enterprise of one tier may get: count per tier too. */
         if (overlapping) {
-            aeo_buf_puts(&out, "per tier (the tiers overlap; a measure counts in each of its tiers)");
+            aeo_buf_puts(&out, WORD(PER_TIER));
             for (uint32_t u = 0; u < c->tiers.n; u++)
-                aeo_buf_printf(&out, "%s %s %u", u ? "," : ":", c->tiers.items[u]->name, per_tier[u]);
+                aeo_buf_printf(&out, "%s%s %u", u ? WORD(COMMA) : WORD(WHY_COLON), c->tiers.items[u]->name, per_tier[u]);
             aeo_buf_puts(&out, "\n");
         }
     } else if (fmt == LIST_JSON) {
@@ -529,6 +558,7 @@ int aeo_cli_list(const aeo_cli_opts *o, int fmt) {
     }
     aeo_buf_free(&out);
     aeo_buf_free(&g);
+    aeo_buf_free(&gw);
     free(groups);
     free(counts);
     free(per_tier);

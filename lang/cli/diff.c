@@ -39,6 +39,8 @@
 
 #include "lang/catalog.h"
 #include "lang/cli/cli.h"
+#include "lang/printable.h"
+#include "lang/solve.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
 #include "runtime/outcome.h"
@@ -186,14 +188,6 @@ static void value_text(diff_worker *w, int s, uint32_t i) {
     b->len--;
 }
 
-static void md_escape(aeo_buf *b, const char *s) {
-    for (; *s; s++) {
-        if (*s == '|') aeo_buf_puts(b, "\\|");
-        else if (*s == '\n' || *s == '\r') aeo_buf_puts(b, " ");
-        else aeo_buf_putn(b, s, 1);
-    }
-}
-
 /* The value at fact path [path] of record [rec] (a RECORD value), or an
  * ABSENT value when the record does not have it. */
 static aeo_value fact_at(aeo_value rec, const char *path) {
@@ -247,7 +241,7 @@ static void put_facts_read(const diff_ctx *x, diff_worker *w, const aeo_value *r
         else aeo_value_to_json(&w->row, v);
         aeo_buf_putn(&w->row, "", 1);
         aeo_buf_printf(r, "%s`%s.%s` ", q ? ", " : "", x->side[1].p->root_name, shown[q]);
-        md_escape(r, w->row.data);
+        aeo_printable_md(r, w->row.data, false);
     }
     if (more) aeo_buf_puts(r, ", …");
 }
@@ -360,7 +354,7 @@ static void diff_one(const diff_ctx *x, diff_worker *w, const char *text, size_t
             aeo_buf_printf(r, "| %llu | ", (unsigned long long)recno);
             if (key) {
                 aeo_buf_puts(r, "`");
-                md_escape(r, key);
+                aeo_printable_md(r, key, false);
                 aeo_buf_puts(r, "`");
             }
             aeo_buf_puts(r, " | ");
@@ -380,7 +374,7 @@ static void diff_one(const diff_ctx *x, diff_worker *w, const char *text, size_t
                 }
                 aeo_buf_putn(&w->row, "", 1);
                 aeo_buf_printf(r, "%s**%s** ", first ? "" : "; ", np->measures[j].id);
-                md_escape(r, w->row.data);
+                aeo_printable_md(r, w->row.data, false);
                 first = false;
             }
             aeo_buf_puts(r, " | ");
@@ -926,7 +920,7 @@ static void put_summary(const diff_ctx *x, const diff_stats *st, const bool *mea
         const aeo_measure_info *m = &np->measures[x->common[1][k]];
         if (md) {
             aeo_buf_printf(b, "| %s | ", m->id);
-            md_escape(b, m->title);
+            aeo_printable_md(b, m->title, false);
             aeo_buf_printf(b, " | %s | ", meaning[k] ? "changed" : "same");
         } else {
             aeo_buf_printf(b, "  %-*s  %-7s  ", idw, m->id, meaning[k] ? "meaning" : "");
@@ -948,7 +942,7 @@ static void put_summary(const diff_ctx *x, const diff_stats *st, const bool *mea
             const aeo_measure_info *m = &p->measures[idx[k]];
             if (md) {
                 aeo_buf_printf(b, "%s %s (", k ? "," : "", m->id);
-                md_escape(b, m->title);
+                aeo_printable_md(b, m->title, false);
                 aeo_buf_printf(b, "; %s %llu record%s)", s ? "applied to" : "applies to", (unsigned long long)counts[k],
                                plural(counts[k]));
             } else {
@@ -999,6 +993,70 @@ static void date_text(aeo_value v, char *buf) {
     if (strlen(buf) == 20 && strcmp(buf + 10, "T00:00:00Z") == 0) buf[10] = '\0';
 }
 
+/* ---- --witness -------------------------------------------------------------------
+ * For each measure of both catalogs whose canonical text differs (the
+ * changed_meaning of the corpus form), the solver's answer: a proof of
+ * equivalence on as_of, a witness record the VM evaluated under both, or
+ * unknown with the reason (lang/solve.h).  One JSON object, a measure per
+ * line, in the new catalog's order. */
+static int witness_run(aeo_catalog *cats[2], aeo_value as_of, bool fail_on_change) {
+    diff_ctx x;
+    memset(&x, 0, sizeof x);
+    x.side[0].p = cats[0]->program;
+    x.side[1].p = cats[1]->program;
+    match_measures(&x);
+    aeo_solver *sv = aeo_solver_new(cats[0]);
+    aeo_buf b = {0};
+    aeo_buf_puts(&b, "{");
+    uint32_t n = 0;
+    bool changed = x.n_added || x.n_removed;
+    for (uint32_t k = 0; k < x.n_common; k++) {
+        aeo_buf t[2] = {{0}, {0}};
+        for (int s = 0; s < 2; s++) {
+            canon_measure(cats[s], cats[s]->measures.items[x.common[s][k]], &t[s]);
+            aeo_buf_putn(&t[s], "", 1);
+        }
+        bool same = strcmp(t[0].data, t[1].data) == 0;
+        aeo_buf_free(&t[0]);
+        aeo_buf_free(&t[1]);
+        if (same) continue;
+        const char *id = x.side[1].p->measures[x.common[1][k]].id;
+        aeo_buf_puts(&b, n++ ? ",\n  " : "\n  ");
+        aeo_buf_json_string(&b, id, strlen(id));
+        aeo_buf_puts(&b, ": ");
+        aeo_witness w;
+        if (aeo_solver_witness(sv, x.common[0][k], cats[1], x.common[1][k], as_of, &w) != AEO_SOLVE_OK) {
+            aeo_buf_puts(&b, "{\"unknown\": ");
+            aeo_buf_json_string(&b, w.reason, strlen(w.reason));
+            aeo_buf_puts(&b, "}");
+            changed = true;
+        } else if (w.equivalent) {
+            aeo_buf_puts(&b, "{\"equivalent\": true}");
+        } else {
+            aeo_buf_printf(&b, "{\"witness\": %s, \"old\": \"%s\", \"new\": \"%s\"", w.record,
+                           aeo_outcome_names[w.old_outcome], aeo_outcome_names[w.new_outcome]);
+            if (w.old_value || w.new_value)
+                aeo_buf_printf(&b, ", \"values\": [%s, %s]", w.old_value ? w.old_value : "null",
+                               w.new_value ? w.new_value : "null");
+            aeo_buf_puts(&b, "}");
+            changed = true;
+        }
+    }
+    aeo_buf_puts(&b, n ? "\n}\n" : "}\n");
+    bool ok = write_buf(&b);
+    aeo_buf_free(&b);
+    aeo_solver_free(sv);
+    free(x.common[0]);
+    free(x.common[1]);
+    free(x.added);
+    free(x.removed);
+    if (!ok || fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "aeo: writing output: %s\n", strerror(errno ? errno : EIO));
+        return EXIT_USAGE;
+    }
+    return fail_on_change && changed ? EXIT_FINDINGS : EXIT_OK;
+}
+
 int aeo_cli_diff(const aeo_cli_command *cmd, int argc, char **argv) {
     /* --as-of may come twice and --fail-on-change is diff's alone: taken
      * out here, the rest goes to the common option parser. */
@@ -1035,10 +1093,13 @@ int aeo_cli_diff(const aeo_cli_command *cmd, int argc, char **argv) {
     int fmt = DFMT_TABLE;
     /* aeo_cli_choose sets st when the word is none of the formats. */
     if (st < 0 && o.format) aeo_cli_choose("--format", aeo_cli_diff_formats, o.format, &fmt, &st);
+    if (st < 0 && o.witness && (o.n_paths != 2 || n_dates > 1 || o.facts))
+        st = aeo_cli_usage_error("%s", o.facts ? "--witness compares the catalogs themselves: it takes no --facts"
+                                               : "--witness takes OLD and NEW and at most one --as-of");
     if (st < 0 && !(o.n_paths == 2 || (o.n_paths == 1 && n_dates == 2)))
         st = aeo_cli_usage_error("%s", o.n_paths == 1 ? "diff PATH compares two dates: give --as-of twice"
                                                       : "diff takes OLD and NEW, or one PATH with --as-of twice");
-    if (st < 0 && !o.facts) st = aeo_cli_usage_error("%s", "diff needs --facts FILE (or --facts - for stdin)");
+    if (st < 0 && !o.facts && !o.witness) st = aeo_cli_usage_error("%s", "diff needs --facts FILE (or --facts - for stdin)");
     aeo_value as_of[2];
     as_of[0] = as_of[1] = aeo_timestamp(aeo_time_today_utc(), 0);
     for (int d = 0; d < n_dates && st < 0; d++) {
@@ -1065,6 +1126,13 @@ int aeo_cli_diff(const aeo_cli_command *cmd, int argc, char **argv) {
             fprintf(stderr, "aeo: %s: the catalog has no facts schema\n", o.paths[s]);
             st = EXIT_FINDINGS;
         }
+    }
+    if (st == EXIT_OK && o.witness) {
+        st = witness_run(cats, as_of[0], fail_on_change);
+        for (int s = 0; s < 2; s++) aeo_catalog_free(cats[s]);
+        aeo_cli_free_options(&o);
+        free(rest);
+        return st;
     }
     FILE *in = NULL;
     if (st == EXIT_OK) {

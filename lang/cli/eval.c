@@ -17,6 +17,7 @@
 #include "lang/cli/cli.h"
 #include "lang/explain.h"
 #include "lang/printable.h"
+#include "lang/solve.h"
 #include "lang/text.h"
 #include "runtime/celtime.h"
 #include "runtime/facts.h"
@@ -70,6 +71,7 @@ typedef struct eval_ctx {
     const aeo_chunk *key;
     out_format fmt;
     bool summary, explain, color;
+    bool suggest;              /* --suggest: would_apply_if and ask in json/jsonl (lang/solve.h) */
     bool valued;               /* the catalog has valued measures: "values" in JSON, a CSV column */
     aeo_value as_of;
     const char *lang;          /* --lang: titles and table words (lang/text.h); NULL: as written */
@@ -86,6 +88,7 @@ typedef struct evaluator {
     uint32_t *by_kind;         /* 4 x n_sel: measure positions by outcome */
     aeo_buf keybuf, tmp;
     aeo_buf safe;              /* a record's text output before lang/printable.c escapes it */
+    aeo_solver *solver;        /* --suggest: this thread's */
 } evaluator;
 
 /* --summary of a valued measure: how many records got each value (its
@@ -164,10 +167,12 @@ static void evaluator_init(evaluator *ev, const eval_ctx *x) {
     ev->values = aeo_xcalloc(x->n_sel + 1, sizeof *ev->values);
     ev->granted = aeo_xcalloc(x->n_sel + 1, sizeof *ev->granted);
     ev->by_kind = aeo_xcalloc(4 * (size_t)x->n_sel + 1, sizeof *ev->by_kind);
+    if (x->suggest) ev->solver = aeo_solver_new(x->c);
 }
 
 static void evaluator_free(evaluator *ev) {
     aeo_vm_free(ev->vm);
+    aeo_solver_free(ev->solver);
     free(ev->outs);
     free(ev->values);
     free(ev->granted);
@@ -221,6 +226,9 @@ static void tally_values(const eval_ctx *x, evaluator *ev, eval_stats *st) {
     }
 }
 
+/* --suggest: alternatives per measure (DESIGN 7.4: up to 3). */
+#define SUGGEST_ALTERNATIVES 3
+
 /* Formats item [it] (record number [recno]) into [out] (or, for --summary,
  * counts it and puts a bad record's message in [err]). */
 static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, uint64_t recno, aeo_buf *out,
@@ -261,7 +269,8 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
             aeo_buf_puts(out, "\n");
             break;
         case FMT_TABLE:
-            aeo_buf_printf(out, "record %llu: cannot be read: %s\n", (unsigned long long)recno, error);
+            aeo_buf_printf(out, "%s %llu: %s %s\n", aeo_text_word(x->lang, AEO_WORD_RECORD), (unsigned long long)recno,
+                           aeo_text_word(x->lang, AEO_WORD_CANNOT_BE_READ), error);
             break;
         }
         aeo_vm_end(vm);
@@ -295,6 +304,13 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
                                 (const char *const *)x->ids, x->id_len, ev->by_kind,
                                 x->valued ? ev->granted : NULL};
         aeo_outcome_write_json(out, &r);
+        if (ev->solver && out->len && out->data[out->len - 1] == '}') {
+            /* DESIGN 7.4's members go inside the record object. */
+            out->len--;
+            aeo_solver_append_json(ev->solver, vm, n_sel == x->p->n_measures ? NULL : x->sel, n_sel, outs,
+                                   SUGGEST_ALTERNATIVES, out);
+            aeo_buf_putn(out, "}", 1);
+        }
         if (fmt == FMT_JSONL) aeo_buf_putn(out, "\n", 1);
         break;
     }
@@ -767,6 +783,11 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         }
         fmt = FMT_TABLE;
     }
+    if (o->suggest && (o->summary || fmt == FMT_TABLE || fmt == FMT_CSV)) {
+        if (o->format || o->summary || o->explain)
+            return aeo_cli_usage_error("%s", "--suggest adds members to JSON records: use it with --format json or jsonl");
+        fmt = FMT_JSONL;
+    }
     if (!o->facts) {
         return aeo_cli_usage_error("%s", "eval needs --facts FILE (or --facts - for stdin)");
     }
@@ -833,8 +854,8 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
     }
 
     bool valued = p->valued;
-    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o->summary, o->explain, aeo_cli_use_color(o, stdout), valued,
-                  as_of, o->lang, NULL, NULL};
+    eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o->summary, o->explain, aeo_cli_use_color(o, stdout), o->suggest,
+                  valued, as_of, o->lang, NULL, NULL};
     x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
     x.id_len = aeo_xcalloc(n_sel + 1, sizeof *x.id_len);
     for (uint32_t k = 0; k < n_sel; k++) {
@@ -879,9 +900,17 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         char date[48];
         aeo_time_format_timestamp(as_of.as.i, as_of.nanos, date);
         if (strlen(date) == 20 && strcmp(date + 10, "T00:00:00Z") == 0) date[10] = '\0';
-        printf("%llu record%s as of %s: %llu evaluated, %llu unreadable\n", (unsigned long long)recno,
-               recno == 1 ? "" : "s", date, (unsigned long long)(recno - bad_records),
-               (unsigned long long)bad_records);
+        {
+            char n[24], e[24], u[24];
+            snprintf(n, sizeof n, "%llu", (unsigned long long)recno);
+            snprintf(e, sizeof e, "%llu", (unsigned long long)(recno - bad_records));
+            snprintf(u, sizeof u, "%llu", (unsigned long long)bad_records);
+            const char *args[6] = {NULL, NULL, n, date, e, u};
+            aeo_buf head = {0};
+            aeo_text_fill(&head, o->lang, recno == 1 ? AEO_WORD_ONE_RECORD_AS_OF : AEO_WORD_RECORDS_AS_OF, args);
+            printf("%s\n", head.data);
+            aeo_buf_free(&head);
+        }
         /* The table by display width (runtime/width.h): titles (in
          * --lang's language) cut to 60 columns at a character boundary,
          * counts right-aligned under their outcome words, each count
@@ -951,7 +980,7 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         free(titles);
         aeo_buf_free(&line);
     } else if (fmt == FMT_TABLE && recno == 0) {
-        fputs("no records\n", stdout);
+        printf("%s\n", aeo_text_word(o->lang, AEO_WORD_NO_RECORDS));
     }
     /* The output layer knows the errno of the write that failed (out.c);
      * its message comes before the summary lines below. */

@@ -122,6 +122,9 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
         } else if ((v = opt_value(argc, argv, &i, "--lang", &m)) || m) {
             if (!v) return aeo_cli_usage_error("%s needs a language, as in --lang zh", "--lang");
             o->lang = v;
+        } else if ((v = opt_value(argc, argv, &i, "--record", &m)) || m) {
+            if (!v) return aeo_cli_usage_error("%s needs a record number N or a range N-M", "--record");
+            o->record = v;
         } else if ((v = opt_value(argc, argv, &i, "--format", &m)) || m) {
             if (!v) return aeo_cli_usage_error("%s needs a value", "--format");
             o->format = v;
@@ -161,6 +164,10 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
             o->explain = true;
         } else if (strcmp(a, "--summary") == 0) {
             o->summary = true;
+        } else if (strcmp(a, "--suggest") == 0) {
+            o->suggest = true;
+        } else if (strcmp(a, "--witness") == 0) {
+            o->witness = true;
         } else if ((v = opt_value(argc, argv, &i, "--coverage-json", &m)) || m) {
             if (!v) return aeo_cli_usage_error("%s needs a file name (or - for stdout)", "--coverage-json");
             o->coverage_json = v;
@@ -290,23 +297,35 @@ static const aeo_cli_command commands[] = {
      "         [--as-of DATE] [--format table|json|jsonl|csv] [--measure ID]... [--key EXPR]\n"
      "         [--explain]                    why each measure applies or not\n"
      "         [--summary]                    per-measure counts instead of per-record output\n"
+     "         [--suggest]                    json/jsonl: what would make each `not` measure apply,\n"
+     "                                        and which missing facts to ask for first\n"
      "         [-j N]                         N threads (0: one per CPU); output stays in input order\n"
      "         [--lang L]                     titles and table words in language L (not jsonl)\n",
      OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--measure=ID", "--key=EXPR", "--explain",
-          "--summary", "-j=N", "--jobs=N", "--lang=LANG"),
+          "--summary", "--suggest", "-j=N", "--jobs=N", "--lang=LANG"),
      aeo_cli_eval_formats, aeo_cli_eval},
     {"diff", aeo_cli_diff,
      "  diff   OLD NEW --facts FILE|- [--as-of DATE]  what a rule change does to a population\n"
      "  diff   PATH --facts FILE|- --as-of D1 --as-of D2  one catalog at two dates\n"
-     "         [--format table|markdown|json|jsonl] [--fail-on-change] [-j N]\n",
-     OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--fail-on-change", "-j=N", "--jobs=N"),
+     "         [--format table|markdown|json|jsonl] [--fail-on-change] [-j N]\n"
+     "  diff   OLD NEW --witness [--as-of DATE]  per changed measure: a proof of equivalence\n"
+     "                                        or a record on which the versions differ\n",
+     OPTS(COMMON, "--facts=FILE", "--as-of=DATE", "--format=FORMAT", "--fail-on-change", "--witness", "-j=N",
+          "--jobs=N"),
      aeo_cli_diff_formats, NULL},
+    {"why", NULL,
+     "  why    PATH... --facts FILE|-         per record, in words: what is granted, why not, what to provide\n"
+     "         [--record N|N-M] [--measure ID]... [--lang L] [--as-of DATE]\n"
+     "         [--format text|markdown|html|json]\n",
+     OPTS(COMMON, "--facts=FILE", "--record=N", "--measure=ID", "--lang=LANG", "--as-of=DATE", "--format=FORMAT"),
+     aeo_cli_why_formats, aeo_cli_why},
     {"test", NULL,
      "  test   PATH... [--format text|tap|junit] [-r REGEX] [--as-of DATE]\n"
      "         [--coverage] [--coverage-json FILE] [--coverage-min PERCENT]\n"
-     "                                        run the catalog's test blocks\n",
+     "                                        run the catalog's test blocks\n"
+     "         [--suggest]                    and a ready-to-paste test for each coverage gap\n",
      OPTS(COMMON, "--format=FORMAT", "-r=REGEX", "--as-of=DATE", "--coverage", "--coverage-json=FILE",
-          "--coverage-min=PERCENT"),
+          "--coverage-min=PERCENT", "--suggest"),
      aeo_cli_test_formats, aeo_cli_test},
     {"list", NULL,
      "  list   PATH... [--format table|json|csv] [--lang L]\n"

@@ -49,6 +49,8 @@
 #include "lang/compile.h"
 #include "lang/diag.h"
 #include "lang/explain.h"
+#include "lang/solve.h"
+#include "lang/why.h"
 #include "lang/printable.h"
 #include "lang/testrun.h"
 #include "lang/text.h"
@@ -1457,8 +1459,23 @@ static void cmd_measures(session *s, char *args) {
     }
     aeo_vm_end(s->vm);
     print_text(s, &b, false);
-    printf("%u %s, %u not, %u undecided, %u %s\n", counts[AEO_OUTCOME_APPLIES], plural(counts[AEO_OUTCOME_APPLIES], "applies", "apply"),
-           counts[AEO_OUTCOME_NOT], counts[AEO_OUTCOME_UNDECIDED], counts[AEO_OUTCOME_ERROR], plural(counts[AEO_OUTCOME_ERROR], "error", "errors"));
+    if (lang && aeo_text_word(lang, AEO_WORD_REPL_COUNTS) != aeo_text_word(NULL, AEO_WORD_REPL_COUNTS)) {
+        char a[16], n[16], un[16], e[16];
+        snprintf(a, sizeof a, "%u", counts[AEO_OUTCOME_APPLIES]);
+        snprintf(n, sizeof n, "%u", counts[AEO_OUTCOME_NOT]);
+        snprintf(un, sizeof un, "%u", counts[AEO_OUTCOME_UNDECIDED]);
+        snprintf(e, sizeof e, "%u", counts[AEO_OUTCOME_ERROR]);
+        const char *fa[6] = {a, n, un, NULL, NULL, e};
+        aeo_buf t = {0};
+        aeo_text_fill(&t, lang, AEO_WORD_REPL_COUNTS, fa);
+        printf("%s\n", t.data);
+        aeo_buf_free(&t);
+    } else {
+        /* English: with its plurals. */
+        printf("%u %s, %u not, %u undecided, %u %s\n", counts[AEO_OUTCOME_APPLIES],
+               plural(counts[AEO_OUTCOME_APPLIES], "applies", "apply"), counts[AEO_OUTCOME_NOT],
+               counts[AEO_OUTCOME_UNDECIDED], counts[AEO_OUTCOME_ERROR], plural(counts[AEO_OUTCOME_ERROR], "error", "errors"));
+    }
     aeo_buf_free(&b);
 }
 
@@ -1579,6 +1596,56 @@ static void cmd_as_of(session *s, char *args) {
     printf("as_of = %s\n", buf);
     print_changes(s, before);
 }
+
+/* :why [ID], :suggest ID, :ask: the statement of lang/why.h for the
+ * current record, in the session's language.  The solver is made for the
+ * catalog in use at each call (the catalog changes with :load, :reload
+ * and every typed declaration). */
+static void why_command(session *s, char *args, int what) {
+    static const char *const usage[] = {"usage: :why [ID]", "usage: :suggest ID", "usage: :ask"};
+    rtrim(args);
+    char id[256];
+    int idx = -1;
+    if (*args) {
+        if (what == 2 || !lone_ident(args, id, sizeof id)) {
+            fail(s, "%s", usage[what]);
+            return;
+        }
+        idx = aeo_program_measure(s->c->program, id);
+        if (idx < 0) {
+            fail(s, "no measure '%s' in the catalog", id);
+            return;
+        }
+    } else if (what == 1) {
+        fail(s, "%s", usage[what]);
+        return;
+    }
+    if (!s->c->program->root) {
+        fail(s, "the catalog has no facts schema");
+        return;
+    }
+    aeo_solver *solver = aeo_solver_new(s->c);
+    aeo_why_opts o = {s->lang, NULL, 0, solver, 3, AEO_WHY_TEXT};
+    aeo_buf b = {0};
+    begin_record(s);
+    if (what == 0 && idx >= 0) aeo_why_measure(s->c, s->vm, &o, (uint32_t)idx, &b);
+    else if (what == 0) {
+        aeo_buf kb = {0};
+        const char *key = aeo_outcome_key(s->vm, s->c->program->key, &kb);
+        aeo_why_record(s->c, s->vm, &o, 0, key, &b);
+        aeo_buf_free(&kb);
+    }
+    else if (what == 1) aeo_why_suggest(s->c, s->vm, &o, (uint32_t)idx, &b);
+    else aeo_why_ask(s->c, s->vm, &o, &b);
+    aeo_vm_end(s->vm);
+    aeo_solver_free(solver);
+    fwrite(b.data ? b.data : "", 1, b.len, stdout);
+    aeo_buf_free(&b);
+}
+
+static void cmd_why(session *s, char *args) { why_command(s, args, 0); }
+static void cmd_suggest(session *s, char *args) { why_command(s, args, 1); }
+static void cmd_ask(session *s, char *args) { why_command(s, args, 2); }
 
 /* :lang [L]: the language of titles, benefits and table words. */
 static void cmd_lang(session *s, char *args) {
@@ -1728,6 +1795,19 @@ static const command commands[] = {
      "For a measure ID: its condition tree (scope, tiers, when, unless) with each node's value,\n"
      "the leaves that decided the outcome, and the measure's cite.  For an expression: its\n"
      "tree with each node's value."},
+    {"why", "[ID]", cmd_why, CX_EXPR, "why a measure applies or not, in words (no ID: the whole record)",
+     "For a measure ID: its outcome and the reasons in words, as `aeo why` states them: the\n"
+     "deciding conditions through the catalog's labels, with the facts' values, then what\n"
+     "would make it apply, or the facts to provide.  Without ID: the whole statement for the\n"
+     "current record.  In the session's language (:lang)."},
+    {"suggest", "ID", cmd_suggest, CX_EXPR, "what would make a measure apply to the current record",
+     "The solver's smallest sets of fact changes that make measure ID apply (checked by\n"
+     "evaluating the changed record), fewest facts first, never a `fixed:` fact; \"not known\"\n"
+     "with the reason when it cannot tell.  For an undecided measure: the facts to provide."},
+    {"ask", "", cmd_ask, CX_NONE, "the missing facts to ask for, most decisive first",
+     "The facts the current record lacks, ordered by how many undecided measures each one\n"
+     "decides whatever its value (the solver's order; without its answer, by how many\n"
+     "undecided measures miss it)."},
     {"type", "EXPR", cmd_type, CX_EXPR, "the static type of an expression",
      "Prints the type the checker gives EXPR, without evaluating it."},
     {"ast", "EXPR", cmd_ast, CX_EXPR, "the syntax tree of an expression",

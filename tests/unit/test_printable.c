@@ -66,12 +66,30 @@ static void test_colours_kept_on_request(void **state) {
     CHECK("\x1b[2J\x1b]0;t\x07\x1b", AEO_PRINTABLE_KEEP_SGR, "\\x1b[2J\\x1b]0;t\\x07\\x1b");
 }
 
+/* The XML and Markdown escapes (aeo why's HTML and Markdown, JUnit, aeo diff). */
+static void test_xml_and_markdown(void **state) {
+    (void)state;
+    aeo_buf b = {0};
+    aeo_printable_xml(&b, "a<b>&\"c\"\x01\n");
+    assert_string_equal(b.data, "a&lt;b&gt;&amp;&quot;c&quot;&#1;\n");
+    b.len = 0;
+    aeo_printable_md(&b, "a|b\n*c*_d_", false);
+    aeo_buf_putn(&b, "", 1);
+    assert_string_equal(b.data, "a\\|b *c*_d_");
+    b.len = 0;
+    aeo_printable_md(&b, "as_of *x* [l] `c` #h <t> \\", true);
+    aeo_buf_putn(&b, "", 1);
+    assert_string_equal(b.data, "as\\_of \\*x\\* \\[l\\] \\`c\\` \\#h \\<t\\> \\\\");
+    aeo_buf_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_text_is_kept),
         cmocka_unit_test(test_controls_are_escaped),
         cmocka_unit_test(test_bad_utf8_is_escaped),
         cmocka_unit_test(test_colours_kept_on_request),
+        cmocka_unit_test(test_xml_and_markdown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1 @@
+sh tests/browser/check.sh "$BUILD"

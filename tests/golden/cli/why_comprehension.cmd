@@ -1,0 +1,1 @@
+$AEO why tests/golden/cli/why_comprehension.aeo --facts tests/golden/cli/why_comprehension.jsonl --as-of 2021-06-01; $AEO why tests/golden/cli/why_comprehension.aeo --facts tests/golden/cli/why_comprehension.jsonl --as-of 2021-06-01 --format json --record 1 --measure C01

@@ -1,0 +1,1 @@
+python3 tests/golden/eval/solve_property.py "$AEO"
