@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "lang/compile.h"
+#include "lang/solve.h"
+#include "runtime/celtime.h"
+#include "runtime/facts.h"
 #include "runtime/vm.h"
 
 #define MAX_ASSIGN 256
@@ -44,7 +47,14 @@ typedef struct linter {
     aeo_value unknown;       /* the record of which nothing is known (shared, never changed) */
     tier_info *tiers;        /* per tier */
     aeo_arena *scratch;      /* records tried for one question only, reset after it */
+    aeo_solver *solver;      /* W0202's proofs (lang/solve.h), made on first need */
+    uint32_t solver_timeouts; /* questions the solver gave up on: after LINT_SOLVER_GIVEUPS, it is not asked */
 } linter;
+
+/* The solver's time for one W0202 question, and how many it may give up on
+ * before the lint stops asking (a check stays fast on any catalog). */
+#define LINT_SOLVER_MS 500
+#define LINT_SOLVER_GIVEUPS 3
 
 /* ---- evaluation helpers -------------------------------------------------------- */
 
@@ -364,6 +374,42 @@ static bool admits_outside(linter *l, uint32_t t, const bool *declared, const ae
     return admits && !(*shared && others && !others_admitted);
 }
 
+/* W0202 by the solver: 0 when no enterprise of tier [t] can get measure
+ * [mi] on any date (proved), 1 when one can (the solver's record, which
+ * the VM then evaluates: the tier holds and the measure applies), -1 when
+ * the measure is outside the solver's fragment. */
+static int solver_tier(linter *l, uint32_t mi, uint32_t t) {
+    if (l->solver_timeouts >= LINT_SOLVER_GIVEUPS) return -1;
+    if (!l->solver) {
+        l->solver = aeo_solver_new(l->c);
+        aeo_solver_set_timeout(l->solver, LINT_SOLVER_MS);
+    }
+    bool possible;
+    const char *witness, *reason;
+    aeo_value when;
+    if (aeo_solver_tier_possible(l->solver, mi, t, aeo_timestamp(aeo_time_today_utc(), 0), &possible, &witness, &when,
+                                 &reason) != AEO_SOLVE_OK) {
+        if (strncmp(reason, "the solver gave up", 18) == 0) l->solver_timeouts++;
+        return -1;
+    }
+    if (!possible) return 0;
+    const aeo_program *p = l->c->program;
+    aeo_vm_set_as_of(l->vm, when);
+    aeo_vm_begin(l->vm, aeo_null());
+    aeo_value rec;
+    const char *err;
+    int r = -1;
+    if (aeo_facts_decode(aeo_vm_arena(l->vm), p->root, p->root_name, witness, strlen(witness), 1, &rec, &err)) {
+        aeo_vm_begin(l->vm, rec);
+        aeo_value tv = l->tiers[t].chunk ? aeo_vm_run(l->vm, l->tiers[t].chunk) : aeo_null();
+        aeo_value mv = aeo_vm_measure(l->vm, mi);
+        if (is_bool(tv, true) && is_bool(mv, true)) r = 1;
+    }
+    aeo_vm_end(l->vm);
+    aeo_vm_set_as_of(l->vm, l->unknown_as_of);
+    return r;
+}
+
 /* W0202, W0203 and W0206 for measure [mi].
  *  W0202, for each declared tier T: some record of T is in scope, and on
  *    none of them may the measure apply (the whole measure: dates, scope,
@@ -427,10 +473,17 @@ static void tier_lints(linter *l, uint32_t mi) {
         if (declared[t]) {
             any_tier_checked = true;
             if (reachable) any_reachable = true;
-            if (reachable && !measure_possible)
+            /* Where the solver's fragment covers the measure, its answer
+             * decides: a proof, or a record of the tier that gets it. */
+            int proof = reachable ? solver_tier(l, mi, t) : -1;
+            if (reachable && !measure_possible && proof != 1)
                 aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
                              "measure '%s' can never apply to tier '%s': its conditions are false for every "
                              "enterprise of that tier", d->name, td->name);
+            else if (reachable && measure_possible && proof == 0)
+                aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
+                             "measure '%s' can never apply to tier '%s': no enterprise of that tier meets its "
+                             "conditions on any date (proved)", d->name, td->name);
         } else if (overlap) {
             /* The conditions mention tier facts and still admit this tier. */
             bool shared = false;
@@ -631,7 +684,7 @@ static void example_keys(linter *l) {
 
 void aeo_lint_catalog(aeo_catalog *c) {
     if (!c->program || !c->root) return;
-    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL};
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL, NULL, 0};
     l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
     make_unknown(&l);
@@ -688,6 +741,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
     shadows(&l);
     example_keys(&l);
     key_reads(&l, c->key);
+    aeo_solver_free(l.solver);
     aeo_vm_free(l.vm);
     aeo_arena_free(l.a);
 }
@@ -698,7 +752,7 @@ bool *aeo_lint_tier_overlaps(aeo_catalog *c) {
     if (!c->program || !c->root) return NULL;
     uint32_t n = c->tiers.n;
     bool *m = aeo_xcalloc((size_t)n * n + 1, sizeof *m);
-    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL};
+    linter l = {c, aeo_arena_new(), aeo_vm_new(c->program), aeo_null(), aeo_null(), NULL, NULL, NULL, 0};
     l.unknown_as_of = aeo_unknown_new(l.a, "as_of");
     aeo_vm_set_as_of(l.vm, l.unknown_as_of);
     make_unknown(&l);

@@ -45,6 +45,8 @@
 /* Minimal sets of one size gathered before they are sorted (schema order)
  * and the first printed. */
 #define SETS_PER_SIZE 32
+/* A preference of nice_values: tried this long at most. */
+#define NICE_TIMEOUT_MS 300
 
 typedef enum { K_BOOL, K_INT, K_REAL, K_STR, K_TS, K_DUR, K_NULL, K_LIST, K_MAP, K_REC, K_FLIST, K_NONE } skind;
 
@@ -1256,7 +1258,12 @@ void aeo_solver_free(aeo_solver *s) {
     free(s);
 }
 
-void aeo_solver_set_timeout(aeo_solver *s, unsigned ms) { s->timeout_ms = ms ? ms : DEFAULT_TIMEOUT_MS; }
+static void set_timeout(aeo_solver *s, Z3_solver sv, unsigned ms);
+
+void aeo_solver_set_timeout(aeo_solver *s, unsigned ms) {
+    s->timeout_ms = ms ? ms : DEFAULT_TIMEOUT_MS;
+    set_timeout(s, s->sv, s->timeout_ms);
+}
 
 /* Z3_solver_check with a trace (AEO_SOLVE_TRACE=1: each check's time on stderr). */
 #include <time.h>
@@ -1297,6 +1304,14 @@ static Z3_params timeout_params(aeo_solver *s) {
     Z3_params_inc_ref(s->z, p);
     Z3_params_set_uint(s->z, p, Z3_mk_string_symbol(s->z, "timeout"), s->timeout_ms);
     return p;
+}
+
+static void set_timeout(aeo_solver *s, Z3_solver sv, unsigned ms) {
+    Z3_params p = Z3_mk_params(s->z);
+    Z3_params_inc_ref(s->z, p);
+    Z3_params_set_uint(s->z, p, Z3_mk_string_symbol(s->z, "timeout"), ms);
+    Z3_solver_set_params(s->z, sv, p);
+    Z3_params_dec_ref(s->z, p);
 }
 
 /* The context's one solver, for a question [q]: the schema's constraints
@@ -1822,6 +1837,10 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
         Z3_solver_pop(s->z, sv, 1);
         return NULL;
     }
+    /* Each preference is tried for at most NICE_TIMEOUT_MS: one the solver
+     * cannot settle quickly (calendar arithmetic on a free date) is given
+     * up, the value it had stays. */
+    set_timeout(s, sv, NICE_TIMEOUT_MS);
     m = Z3_solver_get_model(s->z, sv);
     Z3_model_inc_ref(s->z, m);
     int32_t *ids = aeo_xmalloc((s->n_nodes + 1) * sizeof *ids);
@@ -1895,6 +1914,7 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
             }
         }
     free(ids);
+    set_timeout(s, sv, s->timeout_ms);
     Z3_solver_pop(s->z, sv, 1);
     return m;
 }
@@ -2490,6 +2510,80 @@ aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_valu
             st = AEO_SOLVE_UNKNOWN;
         }
         free(all);
+    }
+    solver_done(s, sv);
+    free(q.a);
+    return st;
+}
+
+/* ---- W0202 ------------------------------------------------------------------------------------- */
+
+aeo_solve_status aeo_solver_tier_possible(aeo_solver *s, uint32_t idx, uint32_t tier, aeo_value today, bool *possible,
+                                          const char **witness, aeo_value *when, const char **reason) {
+    begin_question(s);
+    *possible = false;
+    *witness = NULL;
+    *reason = NULL;
+    *when = today;
+    const aeo_decl *td = s->c->tiers.items[tier];
+    sym *t = tr_def(s, s->cat.tier_state, s->cat.tier_memo, s->cat.tier_why, tier, td->value, td->name);
+    sym *a = t ? measure_applies(s, &s->cat, idx) : NULL;
+    if (!a) {
+        *reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
+        return AEO_SOLVE_UNKNOWN;
+    }
+    facts_q q = {0};
+    q_add(s, &q, ts_ok(s, s->as_of));
+    q_add(s, &q, and2(s, and2(s, ok_of(s, t), t->v), and2(s, ok_of(s, a), a->v)));
+    Z3_solver sv = solver_of(s, &q);
+    Z3_lbool r = CHECK(s->z, sv);
+    aeo_solve_status st = AEO_SOLVE_OK;
+    if (r == Z3_L_UNDEF) {
+        *reason = "the solver gave up (timeout)";
+        st = AEO_SOLVE_UNKNOWN;
+    } else if (r == Z3_L_TRUE) {
+        *possible = true;
+        /* The date: today if it will do. */
+        Z3_solver_push(s->z, sv);
+        Z3_ast l = lit_for(s, sv, as_of_pin(s, today));
+        bool at_today = CHECK_ASSUMING(s->z, sv, 1, &l) == Z3_L_TRUE;
+        if (at_today) Z3_solver_assert(s->z, sv, l);
+        else CHECK(s->z, sv);
+        Z3_model m0 = Z3_solver_get_model(s->z, sv);
+        int64_t sec = today.as.i;
+        int32_t ns = today.nanos;
+        if (m0 && !at_today) {
+            Z3_model_inc_ref(s->z, m0);
+            Z3_ast v = model_eval(s, m0, s->as_of);
+            if (!v || !numeral_nanos(s, v, &sec, &ns)) sec = today.as.i, ns = today.nanos;
+            Z3_model_dec_ref(s->z, m0);
+            Z3_solver_assert(s->z, sv, as_of_pin(s, aeo_timestamp(sec, ns)));
+        }
+        aeo_value as_of = aeo_timestamp(sec, ns);
+        uint8_t *all = aeo_xcalloc(s->n_nodes + 1, 1);
+        for (uint32_t id = 1; id < s->n_nodes; id++) all[id] = 1;
+        /* The solver's own model (a lint needs a record, not a nice one). */
+        Z3_model m = CHECK(s->z, sv) == Z3_L_TRUE ? Z3_solver_get_model(s->z, sv) : NULL;
+        if (m) Z3_model_inc_ref(s->z, m);
+        Z3_solver_pop(s->z, sv, 1);
+        if (m) {
+            aeo_buf json = {0};
+            writer w = {s, m, all, {s->c, NULL}, s->ans, true};
+            write_obj(&w, &json, 0, aeo_absent());
+            aeo_outcome_kind kind;
+            if (w.ok && evaluate(&s->vm, s->c->program, json.data, json.len, idx, as_of, &kind, NULL) &&
+                kind == AEO_OUTCOME_APPLIES) {
+                *witness = aeo_arena_strndup(s->ans, json.data, json.len);
+                *when = as_of;
+            }
+            aeo_buf_free(&json);
+            Z3_model_dec_ref(s->z, m);
+        }
+        free(all);
+        if (!*witness) {
+            *reason = "internal: a witness the evaluation does not confirm";
+            st = AEO_SOLVE_UNKNOWN;
+        }
     }
     solver_done(s, sv);
     free(q.a);
