@@ -113,6 +113,8 @@ struct aeo_solver {
     tcat *cur;                 /* the one being translated */
     const char *why;           /* the last translation failure */
     Z3_solver sv;              /* the one solver (solver_of) */
+    struct civil *civil;       /* calendars of timestamps (civil_of) */
+    uint32_t n_civil, cap_civil;
     uint32_t n_domain_done;    /* domain constraints asserted in it */
     uint32_t n_lits;           /* assumption literals made (lit_for) */
     bool dirty;                /* a witness added another catalog's facts: rebuild before the next question */
@@ -762,6 +764,85 @@ static Z3_ast civil_part(aeo_solver *s, Z3_ast ns, const char *name) {
     return NULL;
 }
 
+/* The calendar of a timestamp that is not as_of (a fact's, or computed
+ * from one), by auxiliary integers the domain ties to it: the day D
+ * (floor of the nanoseconds by a day), the year Y (the one whose 1 January
+ * is at or before D and whose next is after), the day of the year.  Only
+ * linear constraints with divisions of Y by constants: far easier for Z3
+ * than the days-to-civil chain on a free value (as_of's is folded away). */
+typedef struct civil {
+    unsigned id;               /* the timestamp term's Z3 id */
+    Z3_ast day, year, doy, leap, tod;
+} civil;
+
+/* Days from 1970-01-01 to 1 January of year [y] (a term). */
+static Z3_ast jan1(aeo_solver *s, Z3_ast y) {
+    Z3_ast y1 = isub(s, y, mk_i64(s, 1));
+    Z3_ast d = iadd(s, iadd(s, imul(s, 365, y1), isub(s, idiv(s, y1, 4), idiv(s, y1, 100))), idiv(s, y1, 400));
+    return isub(s, d, mk_i64(s, 719162));
+}
+
+static const civil *civil_of(aeo_solver *s, Z3_ast ns) {
+    unsigned id = Z3_get_ast_id(s->z, ns);
+    for (uint32_t i = 0; i < s->n_civil; i++)
+        if (s->civil[i].id == id) return &s->civil[i];
+    if (s->n_civil == s->cap_civil) {
+        s->cap_civil = s->cap_civil ? s->cap_civil * 2 : 8;
+        s->civil = aeo_xrealloc(s->civil, s->cap_civil * sizeof *s->civil);
+    }
+    civil *c = &s->civil[s->n_civil];
+    char name[32];
+    snprintf(name, sizeof name, "cd!%u", s->n_civil);
+    c->day = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), s->s_int);
+    snprintf(name, sizeof name, "cy!%u", s->n_civil);
+    c->year = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), s->s_int);
+    s->n_civil++;
+    c->id = id;
+    Z3_ast k = mk_num(s, "86400000000000", s->s_int);
+    Z3_ast start = Z3_mk_mul(s->z, 2, (Z3_ast[]){k, c->day});
+    c->tod = isub(s, ns, start);
+    add_domain(s, and2(s, Z3_mk_le(s->z, start, ns), Z3_mk_lt(s->z, ns, iadd(s, start, k))));
+    add_domain(s, and2(s, Z3_mk_le(s->z, jan1(s, c->year), c->day),
+                       Z3_mk_lt(s->z, c->day, jan1(s, iadd(s, c->year, mk_i64(s, 1))))));
+    add_domain(s, in_range(s, c->year, mk_i64(s, 1), mk_i64(s, 9999)));
+    c->doy = isub(s, c->day, jan1(s, c->year));
+    Z3_ast m4 = Z3_mk_eq(s->z, Z3_mk_mod(s->z, c->year, mk_i64(s, 4)), mk_i64(s, 0));
+    Z3_ast m100 = Z3_mk_eq(s->z, Z3_mk_mod(s->z, c->year, mk_i64(s, 100)), mk_i64(s, 0));
+    Z3_ast m400 = Z3_mk_eq(s->z, Z3_mk_mod(s->z, c->year, mk_i64(s, 400)), mk_i64(s, 0));
+    c->leap = and2(s, m4, or2(s, not1(s, m100), m400));
+    return c;
+}
+
+/* Where month [m] (0-based) starts in a year, in days from 1 January. */
+static Z3_ast month_start(aeo_solver *s, const civil *c, int m) {
+    static const int base[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    Z3_ast b = mk_i64(s, base[m]);
+    return m >= 2 ? ite(s, c->leap, mk_i64(s, base[m] + 1), b) : b;
+}
+
+static Z3_ast civil_aux(aeo_solver *s, Z3_ast ns, const char *name) {
+    const civil *c = civil_of(s, ns);
+    if (strcmp(name, "getFullYear") == 0) return c->year;
+    if (strcmp(name, "getDayOfYear") == 0) return c->doy;
+    if (strcmp(name, "getDayOfWeek") == 0) return Z3_mk_mod(s->z, iadd(s, c->day, mk_i64(s, 4)), mk_i64(s, 7));
+    if (strcmp(name, "getHours") == 0) return idiv(s, c->tod, INT64_C(3600000000000));
+    if (strcmp(name, "getMinutes") == 0) return Z3_mk_mod(s->z, idiv(s, c->tod, INT64_C(60000000000)), mk_i64(s, 60));
+    if (strcmp(name, "getSeconds") == 0) return Z3_mk_mod(s->z, idiv(s, c->tod, 1000000000), mk_i64(s, 60));
+    if (strcmp(name, "getMilliseconds") == 0) return Z3_mk_mod(s->z, idiv(s, c->tod, 1000000), mk_i64(s, 1000));
+    bool month = strcmp(name, "getMonth") == 0, dom = strcmp(name, "getDayOfMonth") == 0, date = strcmp(name, "getDate") == 0;
+    if (!month && !dom && !date) return NULL;
+    /* the last month whose start is at or before the day of the year */
+    Z3_ast mi = mk_i64(s, 0), start = mk_i64(s, 0);
+    for (int m = 1; m < 12; m++) {
+        Z3_ast here = Z3_mk_ge(s->z, c->doy, month_start(s, c, m));
+        mi = ite(s, here, mk_i64(s, m), mi);
+        start = ite(s, here, month_start(s, c, m), start);
+    }
+    if (month) return mi;
+    Z3_ast d0 = isub(s, c->doy, start);
+    return dom ? d0 : iadd(s, d0, mk_i64(s, 1));
+}
+
 /* A macro's result: [range]'s badness when it is bad (the VM pushes a bad
  * range as the result), else [r]. */
 static sym *guarded(aeo_solver *s, const sym *range, const sym *r) {
@@ -887,7 +968,7 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
         sym *a = tr(s, fr, tg);
         if (!a) return NULL;
         if (a->k == K_TS) {
-            Z3_ast v = civil_part(s, a->v, name);
+            Z3_ast v = a->v == s->as_of ? civil_part(s, a->v, name) : civil_aux(s, a->v, name);
             if (v) return strict(s, K_INT, a, NULL, v, NULL);
         }
     }
@@ -1198,7 +1279,7 @@ static void ctx_open(aeo_solver *s) {
     s->t = Z3_mk_true(s->z);
     s->f = Z3_mk_false(s->z);
     s->as_of = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, "as_of"), s->s_int);
-    s->n_nodes = s->n_domain = s->n_strs = 0;
+    s->n_nodes = s->n_domain = s->n_strs = s->n_civil = 0;
     s->cur = NULL;
     node_add(s, -1, NULL, NULL, 0, NULL);
     tcat_init(&s->cat, s->c, 0);
@@ -1254,6 +1335,7 @@ void aeo_solver_free(aeo_solver *s) {
     free(s->nodes);
     free(s->domain);
     free(s->strs);
+    free(s->civil);
     aeo_buf_free(&s->tmp);
     free(s);
 }
@@ -1867,6 +1949,10 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
             bool here = node_current(s, ids[i], rec, &cur) && cur.kind != AEO_V_ABSENT && cur.kind != AEO_V_NULL;
             bool num = nd->k == K_INT || nd->k == K_TS || nd->k == K_DUR;
             if (pass == 0 && num) {
+                /* a date at midnight (UTC) where one will do */
+                if (nd->k == K_TS)
+                    try_keep(s, sv, Z3_mk_eq(s->z, Z3_mk_mod(s->z, nd->val, mk_num(s, "86400000000000", s->s_int)),
+                                             mk_i64(s, 0)), &m);
                 /* numbers first: the distance to the reference, by bisection */
                 Z3_ast ref = here ? value_term(s, cur) : nd->k == K_TS ? mk_nanos(s, as_of.as.i, as_of.nanos) : mk_i64(s, 0);
                 Z3_ast d = Z3_mk_sub(s->z, 2, (Z3_ast[]){nd->val, ref});
@@ -2008,7 +2094,8 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
         for (int32_t up = (int32_t)id; up > 0; up = s->nodes[up].parent)
             if (cand_of[up] >= 0) frozen = and2(s, frozen, not1(s, cs[cand_of[up]].ch));
         if (frozen == s->t) sub_pin(s, &u, (int32_t)id, rec);
-        else q_add(s, &q, implies(s, frozen, pin(s, (int32_t)id, rec)));
+        /* (pinned too: calendar variables follow the facts through the domain) */
+        q_add(s, &q, implies(s, frozen, pin(s, (int32_t)id, rec)));
         if (cand_of[id] >= 0) q_add(s, &q, implies(s, cs[cand_of[id]].ch, s->nodes[id].present));
     }
     q_add(s, &q, sub_apply(s, &u, and2(s, ok_of(s, a), a->v)));
@@ -2233,7 +2320,10 @@ aeo_solve_status aeo_solver_ask(aeo_solver *s, aeo_vm *vm, const uint32_t *sel, 
             subst u = {0};
             sub_add(&u, s->as_of, mk_nanos(s, as_of.as.i, as_of.nanos));
             for (uint32_t id = 1; id < s->n_nodes; id++)
-                if (reads[id] && !node_under(s, (int32_t)id, f)) sub_pin(s, &u, (int32_t)id, rec);
+                if (reads[id] && !node_under(s, (int32_t)id, f)) {
+                    sub_pin(s, &u, (int32_t)id, rec);
+                    q_add(s, &q, pin(s, (int32_t)id, rec));
+                }
             q_add(s, &q, s->nodes[f].present);
             q_add(s, &q, sub_apply(s, &u, a->unk));
             sub_free(&u);
