@@ -511,7 +511,6 @@ static Z3_ast order_val(aeo_solver *s, aeo_operator op, const sym *a, const sym 
     skind ka = a->k, kb = b->k;
     if ((ka == K_INT && kb == K_REAL) || (ka == K_REAL && kb == K_INT)) {
         /* Heterogeneous: compare as reals. */
-        if (ka == K_INT) x = a == NULL ? x : x;
         Z3_ast xr = Z3_get_sort_kind(s->z, Z3_get_sort(s->z, x)) == Z3_INT_SORT ? Z3_mk_int2real(s->z, x) : x;
         Z3_ast yr = Z3_get_sort_kind(s->z, Z3_get_sort(s->z, y)) == Z3_INT_SORT ? Z3_mk_int2real(s->z, y) : y;
         return strict_lt ? Z3_mk_lt(s->z, xr, yr) : Z3_mk_le(s->z, xr, yr);
