@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "lang/compile.h"
+#include "lang/solve.h"
+#include "runtime/celtime.h"
+#include "runtime/facts.h"
 #include "runtime/vm.h"
 
 #define MAX_ASSIGN 256
@@ -59,7 +62,14 @@ typedef struct linter {
     bool scope_over, *tier_over, *measure_over;   /* the flags, per declaration */
     bool spent;              /* c->check_steps ran out (W0251 reported) */
     bool quiet;              /* no cost diagnostics (aeo_lint_tier_overlaps) */
+    aeo_solver *solver;      /* W0202's proofs (lang/solve.h), made on first need */
+    uint32_t solver_timeouts; /* questions the solver gave up on: after LINT_SOLVER_GIVEUPS, it is not asked */
 } linter;
+
+/* The solver's time for one W0202 question, and how many it may give up on
+ * before the lint stops asking (a check stays fast on any catalog). */
+#define LINT_SOLVER_MS 500
+#define LINT_SOLVER_GIVEUPS 3
 
 /* ---- evaluation helpers -------------------------------------------------------- */
 
@@ -450,6 +460,42 @@ static bool admits_outside(linter *l, uint32_t t, const bool *declared, const ae
     return admits && !(*shared && others && !others_admitted);
 }
 
+/* W0202 by the solver: 0 when no enterprise of tier [t] can get measure
+ * [mi] on any date (proved), 1 when one can (the solver's record, which
+ * the VM then evaluates: the tier holds and the measure applies), -1 when
+ * the measure is outside the solver's fragment. */
+static int solver_tier(linter *l, uint32_t mi, uint32_t t) {
+    if (l->solver_timeouts >= LINT_SOLVER_GIVEUPS) return -1;
+    if (!l->solver) {
+        l->solver = aeo_solver_new(l->c);
+        aeo_solver_set_timeout(l->solver, LINT_SOLVER_MS);
+    }
+    bool possible;
+    const char *witness, *reason;
+    aeo_value when;
+    if (aeo_solver_tier_possible(l->solver, mi, t, aeo_timestamp(aeo_time_today_utc(), 0), &possible, &witness, &when,
+                                 &reason) != AEO_SOLVE_OK) {
+        if (strncmp(reason, "the solver gave up", 18) == 0) l->solver_timeouts++;
+        return -1;
+    }
+    if (!possible) return 0;
+    const aeo_program *p = l->c->program;
+    aeo_vm_set_as_of(l->vm, when);
+    aeo_vm_begin(l->vm, aeo_null());
+    aeo_value rec;
+    const char *err;
+    int r = -1;
+    if (aeo_facts_decode(aeo_vm_arena(l->vm), p->root, p->root_name, witness, strlen(witness), 1, &rec, &err)) {
+        aeo_vm_begin(l->vm, rec);
+        aeo_value tv = l->tiers[t].chunk ? aeo_vm_run(l->vm, l->tiers[t].chunk) : aeo_null();
+        aeo_value mv = aeo_vm_measure(l->vm, mi);
+        if (is_bool(tv, true) && is_bool(mv, true)) r = 1;
+    }
+    aeo_vm_end(l->vm);
+    aeo_vm_set_as_of(l->vm, l->unknown_as_of);
+    return r;
+}
+
 /* W0202, W0203 and W0206 for measure [mi].
  *  W0202, for each declared tier T: some record of T is in scope, and on
  *    none of them may the measure apply (the whole measure: dates, scope,
@@ -517,10 +563,17 @@ static void tier_lints(linter *l, uint32_t mi) {
         if (declared[t]) {
             any_tier_checked = true;
             if (reachable) any_reachable = true;
-            if (reachable && !measure_possible)
+            /* Where the solver's fragment covers the measure, its answer
+             * decides: a proof, or a record of the tier that gets it. */
+            int proof = reachable ? solver_tier(l, mi, t) : -1;
+            if (reachable && !measure_possible && proof != 1)
                 aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
                              "measure '%s' can never apply to tier '%s': its conditions are false for every "
                              "%s of that tier", d->name, td->name, aeo_catalog_root_word(c));
+            else if (reachable && measure_possible && proof == 0)
+                aeo_diag_add(&c->diags, AEO_E_W_TIER_NEVER, tp->value->span,
+                             "measure '%s' can never apply to tier '%s': no %s of that tier meets its "
+                             "conditions on any date (proved)", d->name, td->name, aeo_catalog_root_word(c));
         } else if (overlap) {
             /* The conditions mention tier facts and still admit this tier. */
             bool shared = false;
@@ -860,6 +913,7 @@ void aeo_lint_catalog(aeo_catalog *c) {
     shadows(&l);
     example_keys(&l);
     key_reads(&l, c->key);
+    aeo_solver_free(l.solver);
     aeo_vm_free(l.vm);
     aeo_arena_free(l.a);
 }

@@ -45,6 +45,8 @@
 /* Minimal sets of one size gathered before they are sorted (schema order)
  * and the first printed. */
 #define SETS_PER_SIZE 32
+/* A preference of nice_values: tried this long at most. */
+#define NICE_TIMEOUT_MS 300
 
 typedef enum { K_BOOL, K_INT, K_REAL, K_STR, K_TS, K_DUR, K_NULL, K_LIST, K_MAP, K_REC, K_FLIST, K_NONE } skind;
 
@@ -111,6 +113,8 @@ struct aeo_solver {
     tcat *cur;                 /* the one being translated */
     const char *why;           /* the last translation failure */
     Z3_solver sv;              /* the one solver (solver_of) */
+    struct civil *civil;       /* calendars of timestamps (civil_of) */
+    uint32_t n_civil, cap_civil;
     uint32_t n_domain_done;    /* domain constraints asserted in it */
     uint32_t n_lits;           /* assumption literals made (lit_for) */
     bool dirty;                /* a witness added another catalog's facts: rebuild before the next question */
@@ -507,7 +511,6 @@ static Z3_ast order_val(aeo_solver *s, aeo_operator op, const sym *a, const sym 
     skind ka = a->k, kb = b->k;
     if ((ka == K_INT && kb == K_REAL) || (ka == K_REAL && kb == K_INT)) {
         /* Heterogeneous: compare as reals. */
-        if (ka == K_INT) x = a == NULL ? x : x;
         Z3_ast xr = Z3_get_sort_kind(s->z, Z3_get_sort(s->z, x)) == Z3_INT_SORT ? Z3_mk_int2real(s->z, x) : x;
         Z3_ast yr = Z3_get_sort_kind(s->z, Z3_get_sort(s->z, y)) == Z3_INT_SORT ? Z3_mk_int2real(s->z, y) : y;
         return strict_lt ? Z3_mk_lt(s->z, xr, yr) : Z3_mk_le(s->z, xr, yr);
@@ -760,6 +763,85 @@ static Z3_ast civil_part(aeo_solver *s, Z3_ast ns, const char *name) {
     return NULL;
 }
 
+/* The calendar of a timestamp that is not as_of (a fact's, or computed
+ * from one), by auxiliary integers the domain ties to it: the day D
+ * (floor of the nanoseconds by a day), the year Y (the one whose 1 January
+ * is at or before D and whose next is after), the day of the year.  Only
+ * linear constraints with divisions of Y by constants: far easier for Z3
+ * than the days-to-civil chain on a free value (as_of's is folded away). */
+typedef struct civil {
+    unsigned id;               /* the timestamp term's Z3 id */
+    Z3_ast day, year, doy, leap, tod;
+} civil;
+
+/* Days from 1970-01-01 to 1 January of year [y] (a term). */
+static Z3_ast jan1(aeo_solver *s, Z3_ast y) {
+    Z3_ast y1 = isub(s, y, mk_i64(s, 1));
+    Z3_ast d = iadd(s, iadd(s, imul(s, 365, y1), isub(s, idiv(s, y1, 4), idiv(s, y1, 100))), idiv(s, y1, 400));
+    return isub(s, d, mk_i64(s, 719162));
+}
+
+static const civil *civil_of(aeo_solver *s, Z3_ast ns) {
+    unsigned id = Z3_get_ast_id(s->z, ns);
+    for (uint32_t i = 0; i < s->n_civil; i++)
+        if (s->civil[i].id == id) return &s->civil[i];
+    if (s->n_civil == s->cap_civil) {
+        s->cap_civil = s->cap_civil ? s->cap_civil * 2 : 8;
+        s->civil = aeo_xrealloc(s->civil, s->cap_civil * sizeof *s->civil);
+    }
+    civil *c = &s->civil[s->n_civil];
+    char name[32];
+    snprintf(name, sizeof name, "cd!%u", s->n_civil);
+    c->day = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), s->s_int);
+    snprintf(name, sizeof name, "cy!%u", s->n_civil);
+    c->year = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), s->s_int);
+    s->n_civil++;
+    c->id = id;
+    Z3_ast k = mk_num(s, "86400000000000", s->s_int);
+    Z3_ast start = Z3_mk_mul(s->z, 2, (Z3_ast[]){k, c->day});
+    c->tod = isub(s, ns, start);
+    add_domain(s, and2(s, Z3_mk_le(s->z, start, ns), Z3_mk_lt(s->z, ns, iadd(s, start, k))));
+    add_domain(s, and2(s, Z3_mk_le(s->z, jan1(s, c->year), c->day),
+                       Z3_mk_lt(s->z, c->day, jan1(s, iadd(s, c->year, mk_i64(s, 1))))));
+    add_domain(s, in_range(s, c->year, mk_i64(s, 1), mk_i64(s, 9999)));
+    c->doy = isub(s, c->day, jan1(s, c->year));
+    Z3_ast m4 = Z3_mk_eq(s->z, Z3_mk_mod(s->z, c->year, mk_i64(s, 4)), mk_i64(s, 0));
+    Z3_ast m100 = Z3_mk_eq(s->z, Z3_mk_mod(s->z, c->year, mk_i64(s, 100)), mk_i64(s, 0));
+    Z3_ast m400 = Z3_mk_eq(s->z, Z3_mk_mod(s->z, c->year, mk_i64(s, 400)), mk_i64(s, 0));
+    c->leap = and2(s, m4, or2(s, not1(s, m100), m400));
+    return c;
+}
+
+/* Where month [m] (0-based) starts in a year, in days from 1 January. */
+static Z3_ast month_start(aeo_solver *s, const civil *c, int m) {
+    static const int base[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    Z3_ast b = mk_i64(s, base[m]);
+    return m >= 2 ? ite(s, c->leap, mk_i64(s, base[m] + 1), b) : b;
+}
+
+static Z3_ast civil_aux(aeo_solver *s, Z3_ast ns, const char *name) {
+    const civil *c = civil_of(s, ns);
+    if (strcmp(name, "getFullYear") == 0) return c->year;
+    if (strcmp(name, "getDayOfYear") == 0) return c->doy;
+    if (strcmp(name, "getDayOfWeek") == 0) return Z3_mk_mod(s->z, iadd(s, c->day, mk_i64(s, 4)), mk_i64(s, 7));
+    if (strcmp(name, "getHours") == 0) return idiv(s, c->tod, INT64_C(3600000000000));
+    if (strcmp(name, "getMinutes") == 0) return Z3_mk_mod(s->z, idiv(s, c->tod, INT64_C(60000000000)), mk_i64(s, 60));
+    if (strcmp(name, "getSeconds") == 0) return Z3_mk_mod(s->z, idiv(s, c->tod, 1000000000), mk_i64(s, 60));
+    if (strcmp(name, "getMilliseconds") == 0) return Z3_mk_mod(s->z, idiv(s, c->tod, 1000000), mk_i64(s, 1000));
+    bool month = strcmp(name, "getMonth") == 0, dom = strcmp(name, "getDayOfMonth") == 0, date = strcmp(name, "getDate") == 0;
+    if (!month && !dom && !date) return NULL;
+    /* the last month whose start is at or before the day of the year */
+    Z3_ast mi = mk_i64(s, 0), start = mk_i64(s, 0);
+    for (int m = 1; m < 12; m++) {
+        Z3_ast here = Z3_mk_ge(s->z, c->doy, month_start(s, c, m));
+        mi = ite(s, here, mk_i64(s, m), mi);
+        start = ite(s, here, month_start(s, c, m), start);
+    }
+    if (month) return mi;
+    Z3_ast d0 = isub(s, c->doy, start);
+    return dom ? d0 : iadd(s, d0, mk_i64(s, 1));
+}
+
 /* A macro's result: [range]'s badness when it is bad (the VM pushes a bad
  * range as the result), else [r]. */
 static sym *guarded(aeo_solver *s, const sym *range, const sym *r) {
@@ -885,7 +967,7 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
         sym *a = tr(s, fr, tg);
         if (!a) return NULL;
         if (a->k == K_TS) {
-            Z3_ast v = civil_part(s, a->v, name);
+            Z3_ast v = a->v == s->as_of ? civil_part(s, a->v, name) : civil_aux(s, a->v, name);
             if (v) return strict(s, K_INT, a, NULL, v, NULL);
         }
     }
@@ -1196,7 +1278,7 @@ static void ctx_open(aeo_solver *s) {
     s->t = Z3_mk_true(s->z);
     s->f = Z3_mk_false(s->z);
     s->as_of = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, "as_of"), s->s_int);
-    s->n_nodes = s->n_domain = s->n_strs = 0;
+    s->n_nodes = s->n_domain = s->n_strs = s->n_civil = 0;
     s->cur = NULL;
     node_add(s, -1, NULL, NULL, 0, NULL);
     tcat_init(&s->cat, s->c, 0);
@@ -1252,11 +1334,17 @@ void aeo_solver_free(aeo_solver *s) {
     free(s->nodes);
     free(s->domain);
     free(s->strs);
+    free(s->civil);
     aeo_buf_free(&s->tmp);
     free(s);
 }
 
-void aeo_solver_set_timeout(aeo_solver *s, unsigned ms) { s->timeout_ms = ms ? ms : DEFAULT_TIMEOUT_MS; }
+static void set_timeout(aeo_solver *s, Z3_solver sv, unsigned ms);
+
+void aeo_solver_set_timeout(aeo_solver *s, unsigned ms) {
+    s->timeout_ms = ms ? ms : DEFAULT_TIMEOUT_MS;
+    set_timeout(s, s->sv, s->timeout_ms);
+}
 
 /* Z3_solver_check with a trace (AEO_SOLVE_TRACE=1: each check's time on stderr). */
 #include <time.h>
@@ -1297,6 +1385,14 @@ static Z3_params timeout_params(aeo_solver *s) {
     Z3_params_inc_ref(s->z, p);
     Z3_params_set_uint(s->z, p, Z3_mk_string_symbol(s->z, "timeout"), s->timeout_ms);
     return p;
+}
+
+static void set_timeout(aeo_solver *s, Z3_solver sv, unsigned ms) {
+    Z3_params p = Z3_mk_params(s->z);
+    Z3_params_inc_ref(s->z, p);
+    Z3_params_set_uint(s->z, p, Z3_mk_string_symbol(s->z, "timeout"), ms);
+    Z3_solver_set_params(s->z, sv, p);
+    Z3_params_dec_ref(s->z, p);
 }
 
 /* The context's one solver, for a question [q]: the schema's constraints
@@ -1822,6 +1918,10 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
         Z3_solver_pop(s->z, sv, 1);
         return NULL;
     }
+    /* Each preference is tried for at most NICE_TIMEOUT_MS: one the solver
+     * cannot settle quickly (calendar arithmetic on a free date) is given
+     * up, the value it had stays. */
+    set_timeout(s, sv, NICE_TIMEOUT_MS);
     m = Z3_solver_get_model(s->z, sv);
     Z3_model_inc_ref(s->z, m);
     int32_t *ids = aeo_xmalloc((s->n_nodes + 1) * sizeof *ids);
@@ -1848,6 +1948,10 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
             bool here = node_current(s, ids[i], rec, &cur) && cur.kind != AEO_V_ABSENT && cur.kind != AEO_V_NULL;
             bool num = nd->k == K_INT || nd->k == K_TS || nd->k == K_DUR;
             if (pass == 0 && num) {
+                /* a date at midnight (UTC) where one will do */
+                if (nd->k == K_TS)
+                    try_keep(s, sv, Z3_mk_eq(s->z, Z3_mk_mod(s->z, nd->val, mk_num(s, "86400000000000", s->s_int)),
+                                             mk_i64(s, 0)), &m);
                 /* numbers first: the distance to the reference, by bisection */
                 Z3_ast ref = here ? value_term(s, cur) : nd->k == K_TS ? mk_nanos(s, as_of.as.i, as_of.nanos) : mk_i64(s, 0);
                 Z3_ast d = Z3_mk_sub(s->z, 2, (Z3_ast[]){nd->val, ref});
@@ -1895,6 +1999,7 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
             }
         }
     free(ids);
+    set_timeout(s, sv, s->timeout_ms);
     Z3_solver_pop(s->z, sv, 1);
     return m;
 }
@@ -1988,7 +2093,8 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
         for (int32_t up = (int32_t)id; up > 0; up = s->nodes[up].parent)
             if (cand_of[up] >= 0) frozen = and2(s, frozen, not1(s, cs[cand_of[up]].ch));
         if (frozen == s->t) sub_pin(s, &u, (int32_t)id, rec);
-        else q_add(s, &q, implies(s, frozen, pin(s, (int32_t)id, rec)));
+        /* (pinned too: calendar variables follow the facts through the domain) */
+        q_add(s, &q, implies(s, frozen, pin(s, (int32_t)id, rec)));
         if (cand_of[id] >= 0) q_add(s, &q, implies(s, cs[cand_of[id]].ch, s->nodes[id].present));
     }
     q_add(s, &q, sub_apply(s, &u, and2(s, ok_of(s, a), a->v)));
@@ -2213,7 +2319,10 @@ aeo_solve_status aeo_solver_ask(aeo_solver *s, aeo_vm *vm, const uint32_t *sel, 
             subst u = {0};
             sub_add(&u, s->as_of, mk_nanos(s, as_of.as.i, as_of.nanos));
             for (uint32_t id = 1; id < s->n_nodes; id++)
-                if (reads[id] && !node_under(s, (int32_t)id, f)) sub_pin(s, &u, (int32_t)id, rec);
+                if (reads[id] && !node_under(s, (int32_t)id, f)) {
+                    sub_pin(s, &u, (int32_t)id, rec);
+                    q_add(s, &q, pin(s, (int32_t)id, rec));
+                }
             q_add(s, &q, s->nodes[f].present);
             q_add(s, &q, sub_apply(s, &u, a->unk));
             sub_free(&u);
@@ -2490,6 +2599,80 @@ aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_valu
             st = AEO_SOLVE_UNKNOWN;
         }
         free(all);
+    }
+    solver_done(s, sv);
+    free(q.a);
+    return st;
+}
+
+/* ---- W0202 ------------------------------------------------------------------------------------- */
+
+aeo_solve_status aeo_solver_tier_possible(aeo_solver *s, uint32_t idx, uint32_t tier, aeo_value today, bool *possible,
+                                          const char **witness, aeo_value *when, const char **reason) {
+    begin_question(s);
+    *possible = false;
+    *witness = NULL;
+    *reason = NULL;
+    *when = today;
+    const aeo_decl *td = s->c->tiers.items[tier];
+    sym *t = tr_def(s, s->cat.tier_state, s->cat.tier_memo, s->cat.tier_why, tier, td->value, td->name);
+    sym *a = t ? measure_applies(s, &s->cat, idx) : NULL;
+    if (!a) {
+        *reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
+        return AEO_SOLVE_UNKNOWN;
+    }
+    facts_q q = {0};
+    q_add(s, &q, ts_ok(s, s->as_of));
+    q_add(s, &q, and2(s, and2(s, ok_of(s, t), t->v), and2(s, ok_of(s, a), a->v)));
+    Z3_solver sv = solver_of(s, &q);
+    Z3_lbool r = CHECK(s->z, sv);
+    aeo_solve_status st = AEO_SOLVE_OK;
+    if (r == Z3_L_UNDEF) {
+        *reason = "the solver gave up (timeout)";
+        st = AEO_SOLVE_UNKNOWN;
+    } else if (r == Z3_L_TRUE) {
+        *possible = true;
+        /* The date: today if it will do. */
+        Z3_solver_push(s->z, sv);
+        Z3_ast l = lit_for(s, sv, as_of_pin(s, today));
+        bool at_today = CHECK_ASSUMING(s->z, sv, 1, &l) == Z3_L_TRUE;
+        if (at_today) Z3_solver_assert(s->z, sv, l);
+        else CHECK(s->z, sv);
+        Z3_model m0 = Z3_solver_get_model(s->z, sv);
+        int64_t sec = today.as.i;
+        int32_t ns = today.nanos;
+        if (m0 && !at_today) {
+            Z3_model_inc_ref(s->z, m0);
+            Z3_ast v = model_eval(s, m0, s->as_of);
+            if (!v || !numeral_nanos(s, v, &sec, &ns)) sec = today.as.i, ns = today.nanos;
+            Z3_model_dec_ref(s->z, m0);
+            Z3_solver_assert(s->z, sv, as_of_pin(s, aeo_timestamp(sec, ns)));
+        }
+        aeo_value as_of = aeo_timestamp(sec, ns);
+        uint8_t *all = aeo_xcalloc(s->n_nodes + 1, 1);
+        for (uint32_t id = 1; id < s->n_nodes; id++) all[id] = 1;
+        /* The solver's own model (a lint needs a record, not a nice one). */
+        Z3_model m = CHECK(s->z, sv) == Z3_L_TRUE ? Z3_solver_get_model(s->z, sv) : NULL;
+        if (m) Z3_model_inc_ref(s->z, m);
+        Z3_solver_pop(s->z, sv, 1);
+        if (m) {
+            aeo_buf json = {0};
+            writer w = {s, m, all, {s->c, NULL}, s->ans, true};
+            write_obj(&w, &json, 0, aeo_absent());
+            aeo_outcome_kind kind;
+            if (w.ok && evaluate(&s->vm, s->c->program, json.data, json.len, idx, as_of, &kind, NULL) &&
+                kind == AEO_OUTCOME_APPLIES) {
+                *witness = aeo_arena_strndup(s->ans, json.data, json.len);
+                *when = as_of;
+            }
+            aeo_buf_free(&json);
+            Z3_model_dec_ref(s->z, m);
+        }
+        free(all);
+        if (!*witness) {
+            *reason = "internal: a witness the evaluation does not confirm";
+            st = AEO_SOLVE_UNKNOWN;
+        }
     }
     solver_done(s, sv);
     free(q.a);

@@ -156,4 +156,15 @@ typedef struct aeo_cover {
 aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_value as_of, const char **record,
                                   const char **reason);
 
+/* ---- lints: W0202 ------------------------------------------------------ */
+
+/* Whether measure [idx] may apply to an enterprise of tier [tier] (the
+ * catalog's tier index) on some date: OK with *[possible]; when possible,
+ * *[witness] (a record, JSON, in the solver until the next call) on which it
+ * applies as of *[when] (today when any date does), checked by the VM
+ * (the caller checks the tier with its own chunk).  UNKNOWN with *[reason]
+ * outside the fragment. */
+aeo_solve_status aeo_solver_tier_possible(aeo_solver *s, uint32_t idx, uint32_t tier, aeo_value today, bool *possible,
+                                          const char **witness, aeo_value *when, const char **reason);
+
 #endif
