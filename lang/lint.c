@@ -68,7 +68,7 @@ typedef struct linter {
 
 /* The solver's time for one W0202 question, and how many it may give up on
  * before the lint stops asking (a check stays fast on any catalog). */
-#define LINT_SOLVER_MS 500
+#define LINT_SOLVER_MS 250
 #define LINT_SOLVER_GIVEUPS 3
 
 /* ---- evaluation helpers -------------------------------------------------------- */

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +48,14 @@
 #define SETS_PER_SIZE 32
 /* A preference of nice_values: tried this long at most. */
 #define NICE_TIMEOUT_MS 300
+/* A limit in milliseconds is enforced as Z3's resource count ("rlimit",
+ * deterministic: the same question gives the same answer on any machine
+ * and under any load), RLIMIT_PER_MS units per millisecond (about what one
+ * millisecond buys on a 2-core machine of 2026: 200 to 650 units), with a
+ * wall-clock timeout of WALL_FACTOR times as long as the guard against a
+ * machine far slower than that. */
+#define RLIMIT_PER_MS 200u
+#define WALL_FACTOR 10u
 
 typedef enum { K_BOOL, K_INT, K_REAL, K_STR, K_TS, K_DUR, K_NULL, K_LIST, K_MAP, K_REC, K_FLIST, K_NONE } skind;
 
@@ -1348,15 +1357,33 @@ void aeo_solver_set_timeout(aeo_solver *s, unsigned ms) {
 
 /* Z3_solver_check with a trace (AEO_SOLVE_TRACE=1: each check's time on stderr). */
 #include <time.h>
+/* The resources Z3 has counted so far (its statistic "rlimit count"). */
+static double rlimit_count(Z3_context z, Z3_solver sv) {
+    Z3_stats st = Z3_solver_get_statistics(z, sv);
+    Z3_stats_inc_ref(z, st);
+    double rl = 0;
+    for (unsigned k = 0; k < Z3_stats_size(z, st); k++)
+        if (strcmp(Z3_stats_get_key(z, st, k), "rlimit count") == 0)
+            rl = Z3_stats_is_uint(z, st, k) ? Z3_stats_get_uint_value(z, st, k) : Z3_stats_get_double_value(z, st, k);
+    Z3_stats_dec_ref(z, st);
+    return rl;
+}
+
 static Z3_lbool check_traced(Z3_context z, Z3_solver sv, unsigned n, const Z3_ast *as, int line) {
     static int trace = -1;
     if (trace < 0) trace = getenv("AEO_SOLVE_TRACE") != NULL;
     struct timespec t0, t1;
-    if (trace) clock_gettime(CLOCK_MONOTONIC, &t0);
+    double rl0 = 0;
+    if (trace) {
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        rl0 = rlimit_count(z, sv);
+    }
     Z3_lbool r = n ? Z3_solver_check_assumptions(z, sv, n, as) : Z3_solver_check(z, sv);
     if (trace) {
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        fprintf(stderr, "check@%d: %d in %.3fs\n", line, r, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        double rl = rlimit_count(z, sv) - rl0;
+        fprintf(stderr, "check@%d: %d in %.3fs rlimit %.0f\n", line, r,
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, rl);
     }
     return r;
 }
@@ -1380,17 +1407,23 @@ static void q_add(aeo_solver *s, facts_q *q, Z3_ast c) {
     q->a[q->n++] = c;
 }
 
-static Z3_params timeout_params(aeo_solver *s) {
+/* Parameters limiting each check to [ms] milliseconds' worth of Z3's
+ * resource count (RLIMIT_PER_MS), and to WALL_FACTOR times that of the
+ * clock. */
+static Z3_params limit_params(aeo_solver *s, unsigned ms) {
     Z3_params p = Z3_mk_params(s->z);
     Z3_params_inc_ref(s->z, p);
-    Z3_params_set_uint(s->z, p, Z3_mk_string_symbol(s->z, "timeout"), s->timeout_ms);
+    unsigned cap = UINT_MAX / (RLIMIT_PER_MS > WALL_FACTOR ? RLIMIT_PER_MS : WALL_FACTOR);
+    if (ms > cap) ms = cap;
+    Z3_params_set_uint(s->z, p, Z3_mk_string_symbol(s->z, "rlimit"), ms * RLIMIT_PER_MS);
+    Z3_params_set_uint(s->z, p, Z3_mk_string_symbol(s->z, "timeout"), ms * WALL_FACTOR);
     return p;
 }
 
+static Z3_params timeout_params(aeo_solver *s) { return limit_params(s, s->timeout_ms); }
+
 static void set_timeout(aeo_solver *s, Z3_solver sv, unsigned ms) {
-    Z3_params p = Z3_mk_params(s->z);
-    Z3_params_inc_ref(s->z, p);
-    Z3_params_set_uint(s->z, p, Z3_mk_string_symbol(s->z, "timeout"), ms);
+    Z3_params p = limit_params(s, ms);
     Z3_solver_set_params(s->z, sv, p);
     Z3_params_dec_ref(s->z, p);
 }
