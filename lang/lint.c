@@ -64,12 +64,18 @@ typedef struct linter {
     bool quiet;              /* no cost diagnostics (aeo_lint_tier_overlaps) */
     aeo_solver *solver;      /* W0202's proofs (lang/solve.h), made on first need */
     uint32_t solver_timeouts; /* questions the solver gave up on: after LINT_SOLVER_GIVEUPS, it is not asked */
+    uint32_t solver_questions; /* questions asked: at most LINT_SOLVER_QUESTIONS */
 } linter;
 
 /* The solver's time for one W0202 question, and how many it may give up on
  * before the lint stops asking (a check stays fast on any catalog). */
 #define LINT_SOLVER_MS 250
 #define LINT_SOLVER_GIVEUPS 3
+/* The questions one check asks at most (in declaration order: measure by
+ * measure, tier by tier), so that a catalog of thousands of measures
+ * checks about as fast as one without the solver (the Shenyang catalog asks 40;
+ * past the limit the records tried decide, as outside the fragment). */
+#define LINT_SOLVER_QUESTIONS 64
 
 /* ---- evaluation helpers -------------------------------------------------------- */
 
@@ -465,7 +471,8 @@ static bool admits_outside(linter *l, uint32_t t, const bool *declared, const ae
  * the VM then evaluates: the tier holds and the measure applies), -1 when
  * the measure is outside the solver's fragment. */
 static int solver_tier(linter *l, uint32_t mi, uint32_t t) {
-    if (l->solver_timeouts >= LINT_SOLVER_GIVEUPS) return -1;
+    if (l->solver_timeouts >= LINT_SOLVER_GIVEUPS || l->solver_questions >= LINT_SOLVER_QUESTIONS) return -1;
+    l->solver_questions++;
     if (!l->solver) {
         l->solver = aeo_solver_new(l->c);
         aeo_solver_set_timeout(l->solver, LINT_SOLVER_MS);
