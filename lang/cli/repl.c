@@ -598,7 +598,7 @@ static aeo_catalog *build(session *s, const strvec *paths, const typed_decl *dec
     for (uint32_t i = 0; i < paths->n; i++) {
         const char *err = NULL;
         if (!aeo_catalog_add_path(c, paths->items[i], &err)) {
-            if (show != SHOW_NONE) fail(s, "%s: %s", paths->items[i], err);
+            if (show != SHOW_NONE) fail(s, "%s: %s", aeo_catalog_failed_path(c, paths->items[i]), err);
             *io = true;
             aeo_catalog_free(c);
             return NULL;

@@ -1,0 +1,1 @@
+A=$(realpath "$AEO"); cd "$SCRATCH" && rm -rf rel_rtree && mkdir -p rel_rtree/ok rel_rtree/sub/deeper && printf 'facts enterprise { n: int }\n' > rel_rtree/ok/a.aeo && ln -s missing.aeo rel_rtree/sub/deeper/gone.aeo && echo ':quit' | "$A" repl rel_rtree 2>&1; echo "exit $?"
