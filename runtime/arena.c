@@ -38,9 +38,13 @@ struct aeo_arena {
     size_t last_size;
 };
 
+/* _Exit, not exit: with -j N another thread may be inside simdjson, whose
+ * static objects exit() would destroy under it ("pure virtual method
+ * called", SIGABRT).  Nothing buffered needs saving: exit 2 says the
+ * output is incomplete. */
 void aeo_out_of_memory(void) {
     fputs("aeo: out of memory\n", stderr);
-    exit(2);
+    _Exit(2);
 }
 
 static void oom(void) { aeo_out_of_memory(); }
