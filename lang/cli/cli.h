@@ -101,6 +101,13 @@ extern const aeo_cli_choice aeo_cli_why_formats[];
 /* Says on stderr that [id] (a --measure) is no measure of [p], with the
  * closest ID as "did you mean" ("G5": 'G05'). */
 void aeo_cli_no_measure(const aeo_program *p, const char *id);
+/* The measures --measure names, in catalog order (none given: all), [*n]
+ * of them (malloc'd); an unknown ID is reported (with did-you-mean) and
+ * sets *st to EXIT_USAGE. */
+uint32_t *aeo_cli_select_measures(const aeo_cli_opts *o, const aeo_program *p, uint32_t *n, int *st);
+/* Opens --facts ("-": stdin); NULL, reported, with *st = EXIT_USAGE when
+ * it cannot be opened. */
+FILE *aeo_cli_open_facts(const aeo_cli_opts *o, int *st);
 /* Prints "aeo: MESSAGE" and "Try 'aeo help'." to stderr; returns EXIT_USAGE. */
 int aeo_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whether [arg] ("--name" or "--name=value") is one of the options

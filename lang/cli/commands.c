@@ -88,6 +88,31 @@ void aeo_cli_no_measure(const aeo_program *p, const char *id) {
     free(ids);
 }
 
+uint32_t *aeo_cli_select_measures(const aeo_cli_opts *o, const aeo_program *p, uint32_t *n, int *st) {
+    uint32_t *sel = aeo_xcalloc(p->n_measures + 1, sizeof *sel);
+    *n = 0;
+    for (uint32_t i = 0; i < p->n_measures; i++) {
+        bool want = o->n_measures == 0;
+        for (uint32_t k = 0; k < o->n_measures && !want; k++) want = strcmp(o->measures[k], p->measures[i].id) == 0;
+        if (want) sel[(*n)++] = i;
+    }
+    for (uint32_t k = 0; k < o->n_measures; k++)
+        if (aeo_program_measure(p, o->measures[k]) < 0) {
+            aeo_cli_no_measure(p, o->measures[k]);
+            *st = EXIT_USAGE;
+        }
+    return sel;
+}
+
+FILE *aeo_cli_open_facts(const aeo_cli_opts *o, int *st) {
+    FILE *in = strcmp(o->facts, "-") == 0 ? stdin : fopen(o->facts, "rb");
+    if (!in) {
+        fprintf(stderr, "aeo: %s: %s\n", o->facts, strerror(errno));
+        *st = EXIT_USAGE;
+    }
+    return in;
+}
+
 int aeo_cli_disasm(const aeo_cli_opts *o, int fmt) {
     (void)fmt;
     int st = EXIT_OK;

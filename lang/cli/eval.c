@@ -810,21 +810,8 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         return EXIT_FINDINGS;
     }
     /* Which measures to report. */
-    uint32_t *sel = aeo_xcalloc(p->n_measures + 1, sizeof *sel);
-    uint32_t n_sel = 0;
-    if (o->n_measures == 0) {
-        for (uint32_t i = 0; i < p->n_measures; i++) sel[n_sel++] = i;
-    } else {
-        for (uint32_t i = 0; i < p->n_measures; i++)
-            for (uint32_t k = 0; k < o->n_measures; k++)
-                if (strcmp(o->measures[k], p->measures[i].id) == 0) { sel[n_sel++] = i; break; }
-        for (uint32_t k = 0; k < o->n_measures; k++) {
-            if (aeo_program_measure(p, o->measures[k]) < 0) {
-                aeo_cli_no_measure(p, o->measures[k]);
-                st = EXIT_USAGE;
-            }
-        }
-    }
+    uint32_t n_sel;
+    uint32_t *sel = aeo_cli_select_measures(o, p, &n_sel, &st);
     /* An explicit --key replaces the catalog's. */
     aeo_chunk *key_chunk = p->key;
     aeo_chunk *own_key = NULL;
@@ -838,14 +825,7 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
             st = EXIT_USAGE;
         }
     }
-    FILE *in = NULL;
-    if (st == EXIT_OK) {
-        in = strcmp(o->facts, "-") == 0 ? stdin : fopen(o->facts, "rb");
-        if (!in) {
-            fprintf(stderr, "aeo: %s: %s\n", o->facts, strerror(errno));
-            st = EXIT_USAGE;
-        }
-    }
+    FILE *in = st == EXIT_OK ? aeo_cli_open_facts(o, &st) : NULL;
     if (st != EXIT_OK) {
         aeo_chunk_free(own_key);
         free(sel);

@@ -80,26 +80,9 @@ int aeo_cli_why(const aeo_cli_opts *o, int chosen) {
         return EXIT_FINDINGS;
     }
     /* --measure: those, in catalog order; none: all. */
-    uint32_t *sel = aeo_xcalloc(p->n_measures + 1, sizeof *sel);
-    uint32_t n_sel = 0;
-    for (uint32_t i = 0; i < p->n_measures; i++) {
-        bool want = o->n_measures == 0;
-        for (uint32_t k = 0; k < o->n_measures && !want; k++) want = strcmp(o->measures[k], p->measures[i].id) == 0;
-        if (want) sel[n_sel++] = i;
-    }
-    for (uint32_t k = 0; k < o->n_measures; k++)
-        if (aeo_program_measure(p, o->measures[k]) < 0) {
-            fprintf(stderr, "aeo: no measure '%s' in the catalog\n", o->measures[k]);
-            st = EXIT_USAGE;
-        }
-    FILE *in = NULL;
-    if (st == EXIT_OK) {
-        in = strcmp(o->facts, "-") == 0 ? stdin : fopen(o->facts, "rb");
-        if (!in) {
-            fprintf(stderr, "aeo: %s: %s\n", o->facts, strerror(errno));
-            st = EXIT_USAGE;
-        }
-    }
+    uint32_t n_sel;
+    uint32_t *sel = aeo_cli_select_measures(o, p, &n_sel, &st);
+    FILE *in = st == EXIT_OK ? aeo_cli_open_facts(o, &st) : NULL;
     if (st != EXIT_OK) {
         free(sel);
         aeo_catalog_free(c);
