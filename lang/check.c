@@ -232,7 +232,10 @@ static const aeo_type *scalar_type(const char *name) {
     return NULL;
 }
 
+/* A type the parser could not build (a bad enum value, which it reported)
+ * is NULL here, at the top or as a type argument: the error type. */
 static const aeo_type *resolve_type(checker *ck, const aeo_type_expr *te) {
+    if (!te) return &aeo_type_error;
     if (te->kind == AEO_TYPE_ENUM) {
         aeo_type *t = aeo_arena_zalloc(ck->a, sizeof *t);
         t->kind = AEO_T_ENUM;
@@ -329,7 +332,7 @@ static void fill_record(checker *ck, aeo_decl *d) {
                 break;
             }
         }
-        const aeo_type *t = fd->type ? resolve_type(ck, fd->type) : &aeo_type_error;
+        const aeo_type *t = resolve_type(ck, fd->type);
         if (dup) continue;
         aeo_field *f = &rt->fields[rt->n_fields];
         f->name = fd->name;
@@ -1327,7 +1330,7 @@ static local_var *function_locals(checker *ck, aeo_decl *d) {
         /* A parameter may also take the whole facts record (def f(e: enterprise)). */
         bool root = p->type && p->type->kind == AEO_TYPE_NAMED && !p->type->n_args && ck->facts_decl &&
                     strcmp(p->type->name, ck->facts_decl->name) == 0;
-        p->rtype = root ? ck->facts_decl->type : p->type ? resolve_type(ck, p->type) : &aeo_type_error;
+        p->rtype = root ? ck->facts_decl->type : resolve_type(ck, p->type);
         if (is_err(p->rtype)) ok = false;
         if (!check_param_name(ck, d, p)) ok = false;
         for (uint32_t j = 0; j < i; j++) {
@@ -1873,7 +1876,7 @@ static const aeo_type *check_cases(checker *ck, aeo_decl *d) {
     const aeo_prop *vp = NULL, *else_p = NULL, *first_case = NULL;
     for (uint32_t i = 0; i < d->n_props; i++)
         if (d->props[i].kind == AEO_PROP_TYPE && !vp) vp = &d->props[i];
-    const aeo_type *want = vp && vp->type ? resolve_type(ck, vp->type) : &aeo_type_error;
+    const aeo_type *want = vp ? resolve_type(ck, vp->type) : &aeo_type_error;
     for (uint32_t i = 0; i < d->n_props; i++) {
         aeo_prop *p = &d->props[i];
         if (p->kind != AEO_PROP_CASE && p->kind != AEO_PROP_ELSE) continue;
