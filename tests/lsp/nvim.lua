@@ -4,35 +4,8 @@
 -- formats the buffer, and writes what it got to $OUT, one fact a line, for
 -- an exact comparison.  Every wait is vim.wait on a condition with a
 -- generous timeout: nothing races a sleep.  Read-only: nothing is saved.
-local aeo = vim.fn.fnamemodify(os.getenv("AEO") or "build/aeo", ":p")
-local file = os.getenv("CATALOG")
-local out = {}
-local function say(s) table.insert(out, s) end
-local function finish()
-  vim.fn.writefile(out, os.getenv("OUT"))
-  vim.cmd("qall!")
-end
-local function wait_for(what, cond)
-  if not vim.wait(30000, cond, 20) then
-    say("TIMEOUT waiting for " .. what)
-    finish()
-  end
-end
-
-vim.cmd("edit " .. vim.fn.fnameescape(file))
-vim.bo.filetype = "aeo"
-local config = { name = "aeo", cmd = { aeo, "lsp" }, root_dir = vim.fn.fnamemodify(file, ":p:h") }
-local client_id
-if vim.lsp.start then
-  client_id = vim.lsp.start(config)   -- Neovim 0.8 and later
-else
-  client_id = vim.lsp.start_client(config)   -- Neovim 0.7 (Debian 12)
-  vim.lsp.buf_attach_client(0, client_id)
-end
-wait_for("initialize", function()
-  local c = vim.lsp.get_client_by_id(client_id)
-  return c ~= nil and c.initialized
-end)
+local t = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/nvim_client.lua")
+local say, wait_for, request, stop = t.say, t.wait_for, t.request, t.stop
 
 local function diagnostics()
   local ds = vim.diagnostic.get(0)
@@ -47,18 +20,6 @@ local function show_diagnostics(label)
 end
 wait_for("diagnostics", function() return #diagnostics() > 0 end)
 show_diagnostics("diagnostic")
-
-local function request(method, line, col)
-  local params = {
-    textDocument = { uri = vim.uri_from_bufnr(0) },
-    position = { line = line, character = col },
-  }
-  local res = vim.lsp.buf_request_sync(0, method, params, 30000)
-  local r = res and res[client_id]
-  if not r then return nil end
-  if r.error then say(method .. " error: " .. r.error.message) end
-  return r.result
-end
 
 -- Hover M01 where M02's when names it (line 34, column 9).
 local h = request("textDocument/hover", 33, 8)
@@ -87,10 +48,7 @@ vim.api.nvim_buf_set_lines(0, 17, 18, false, { "const   LIMIT=3" })
 if vim.lsp.buf.format then vim.lsp.buf.format({ timeout_ms = 30000 }) else vim.lsp.buf.formatting_sync(nil, 30000) end
 say("formatted line 18: " .. vim.api.nvim_buf_get_lines(0, 17, 18, false)[1])
 local same = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n") .. "\n" ==
-  table.concat(vim.fn.readfile(file), "\n") .. "\n"
+  table.concat(vim.fn.readfile(os.getenv("CATALOG")), "\n") .. "\n"
 say("buffer equals the file again: " .. tostring(same))
 
-vim.lsp.stop_client(client_id)
-wait_for("the server to exit", function() return vim.lsp.get_client_by_id(client_id) == nil end)
-say("stopped")
-finish()
+stop()
