@@ -413,7 +413,7 @@ fuzz: | deps
 	  grep -E '^stat::number_of_executed_units|^Done' build/fuzz/$$s.log | tr '\n' ' '; echo; \
 	done
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB) Makefile
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_records.h $(LIB) Makefile
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)
 

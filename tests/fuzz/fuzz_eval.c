@@ -13,10 +13,21 @@
 
 #include "lang/catalog.h"
 #include "lang/explain.h"
-#include "runtime/facts.h"
-#include "runtime/vm.h"
+#include "tests/fuzz/fuzz_records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every measure of the record: outcome, value and explanation. */
+static void every_measure(aeo_vm *vm, void *ctx) {
+    aeo_catalog *c = ctx;
+    for (uint32_t i = 0; i < c->program->n_measures; i++) {
+        aeo_vm_measure(vm, i);
+        aeo_vm_measure_value(vm, i);
+        aeo_buf why = {0};
+        aeo_explain_measure(c, vm, i, false, &why);
+        aeo_buf_free(&why);
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *text = (const char *)data;
@@ -40,34 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         aeo_catalog_free(c);
         return 0;
     }
-    const aeo_program *p = c->program;
-    aeo_facts_reader *rd = aeo_facts_reader_new(in, "fuzz");
-    aeo_vm *vm = aeo_vm_new(p);
+    aeo_vm *vm = aeo_vm_new(c->program);
     aeo_vm_set_limits(vm, 100000, 16u << 20);
     aeo_vm_set_as_of(vm, aeo_timestamp(1622505600, 0));   /* 2021-06-01 */
-    for (;;) {
-        aeo_facts_item item;
-        aeo_facts_status st = aeo_facts_next(rd, &item);
-        if (st == AEO_FACTS_EOF || st == AEO_FACTS_IOERR) break;
-        if (st != AEO_FACTS_RECORD) continue;
-        aeo_vm_begin(vm, aeo_null());
-        aeo_value rec;
-        const char *error;
-        if (aeo_facts_decode(aeo_vm_arena(vm), p->root, p->root_name, item.text, item.len, item.line, &rec, &error)) {
-            aeo_vm_begin(vm, rec);
-            for (uint32_t i = 0; i < p->n_measures; i++) {
-                aeo_vm_measure(vm, i);
-                aeo_vm_measure_value(vm, i);
-                aeo_buf why = {0};
-                aeo_explain_measure(c, vm, i, false, &why);
-                aeo_buf_free(&why);
-            }
-        }
-        aeo_vm_end(vm);
-    }
+    fuzz_each_record(in, c->program, vm, every_measure, c);
     aeo_vm_free(vm);
-    aeo_facts_reader_free(rd);
-    fclose(in);
     aeo_catalog_free(c);
     return 0;
 }

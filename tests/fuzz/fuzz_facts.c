@@ -9,12 +9,16 @@
 #include <stdlib.h>
 
 #include "lang/catalog.h"
-#include "runtime/facts.h"
-#include "runtime/vm.h"
+#include "tests/fuzz/fuzz_records.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static aeo_catalog *catalog;
+
+static void every_measure(aeo_vm *vm, void *ctx) {
+    const aeo_program *p = ctx;
+    for (uint32_t i = 0; i < p->n_measures; i++) aeo_vm_measure(vm, i);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!catalog) {
@@ -28,25 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FILE *in = fmemopen((void *)(uintptr_t)data, size ? size : 1, "rb");
     if (!in) return 0;
     if (size == 0) fgetc(in);
-    aeo_facts_reader *rd = aeo_facts_reader_new(in, "fuzz");
     aeo_vm *vm = aeo_vm_new(catalog->program);
-    for (;;) {
-        aeo_facts_item item;
-        aeo_facts_status st = aeo_facts_next(rd, &item);
-        if (st == AEO_FACTS_EOF || st == AEO_FACTS_IOERR) break;
-        if (st != AEO_FACTS_RECORD) continue;
-        aeo_vm_begin(vm, aeo_null());
-        aeo_value rec;
-        const char *error;
-        if (aeo_facts_decode(aeo_vm_arena(vm), catalog->program->root, catalog->program->root_name, item.text,
-                             item.len, item.line, &rec, &error)) {
-            aeo_vm_begin(vm, rec);
-            for (uint32_t i = 0; i < catalog->program->n_measures; i++) aeo_vm_measure(vm, i);
-        }
-        aeo_vm_end(vm);
-    }
+    fuzz_each_record(in, catalog->program, vm, every_measure, catalog->program);
     aeo_vm_free(vm);
-    aeo_facts_reader_free(rd);
-    fclose(in);
     return 0;
 }
