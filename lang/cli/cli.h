@@ -128,6 +128,11 @@ int aeo_cli_parse_options(int argc, char **argv, aeo_cli_opts *o, const char *co
 void aeo_cli_free_options(aeo_cli_opts *o);
 /* Whether to colour output to [f]: --color, else a terminal without NO_COLOR. */
 bool aeo_cli_use_color(const aeo_cli_opts *o, FILE *f);
+/* A new catalog with [o]'s diagnostic limits holding the files and
+ * directories of [o->paths], read and parsed; each path that cannot be read
+ * is reported on stderr ("aeo: PATH: why"), and *[ok] is false if one was
+ * (the others are read all the same). */
+aeo_catalog *aeo_cli_read_paths(const aeo_cli_opts *o, bool *ok);
 /* Loads, checks and compiles the catalog at [o->paths] (the tests' facts
  * checked too, no lints), printing the diagnostics.  Returns NULL with
  * *[status] set when it cannot go on: a usage or I/O error, or any error

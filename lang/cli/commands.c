@@ -58,16 +58,9 @@ static void pos_of(void *ud, uint32_t offset, uint32_t *line, uint32_t *col) {
 int aeo_cli_parse(const aeo_cli_opts *o, int fmt) {
     (void)fmt;
     int st = EXIT_OK;
-    aeo_catalog *c = aeo_catalog_new();
-    c->diags.max_errors = o->max_errors;
-    c->diags.max_warnings = o->max_warnings;
-    for (uint32_t i = 0; i < o->n_paths; i++) {
-        const char *err;
-        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
-            st = EXIT_USAGE;
-        }
-    }
+    bool read_all;
+    aeo_catalog *c = aeo_cli_read_paths(o, &read_all);
+    if (!read_all) st = EXIT_USAGE;
     for (uint32_t i = 0; i < c->n_files; i++) {
         void *ud[2] = {&c->sources, (void *)(uintptr_t)c->files[i].source};
         aeo_ast_dump(stdout, &c->files[i], pos_of, ud);
@@ -248,16 +241,9 @@ int aeo_cli_fmt(const aeo_cli_opts *o, int fmt) {
     if (o->n_paths == 0) {
         return aeo_cli_usage_error("%s", "fmt needs rule files or directories");
     }
-    aeo_catalog *c = aeo_catalog_new();
-    c->diags.max_errors = o->max_errors;
-    c->diags.max_warnings = o->max_warnings;
-    for (uint32_t i = 0; i < o->n_paths; i++) {
-        const char *err;
-        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
-            st = EXIT_USAGE;
-        }
-    }
+    bool read_all;
+    aeo_catalog *c = aeo_cli_read_paths(o, &read_all);
+    if (!read_all) st = EXIT_USAGE;
     if (c->diags.n_errors) {
         aeo_diags_sort(&c->diags);
         aeo_diags_print(&c->diags, &c->sources, stderr, aeo_cli_use_color(o, stderr));

@@ -203,24 +203,34 @@ bool aeo_cli_use_color(const aeo_cli_opts *o, FILE *f) {
 
 /* ---- loading ------------------------------------------------------------------- */
 
-/* Reads and parses the files and directories of [o->paths] into a new
- * catalog; NULL with *[status] set on a usage or I/O error. */
+aeo_catalog *aeo_cli_read_paths(const aeo_cli_opts *o, bool *ok) {
+    aeo_catalog *c = aeo_catalog_new();
+    c->diags.max_errors = o->max_errors;
+    c->diags.max_warnings = o->max_warnings;
+    *ok = true;
+    for (uint32_t i = 0; i < o->n_paths; i++) {
+        const char *err = NULL;
+        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
+            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
+            *ok = false;
+        }
+    }
+    return c;
+}
+
+/* The catalog of [o->paths], read and parsed; NULL with *[status] set on a
+ * usage or I/O error. */
 static aeo_catalog *load_files(const aeo_cli_opts *o, int *status) {
     if (o->n_paths == 0) {
         *status = aeo_cli_usage_error("%s", "no rule files given");
         return NULL;
     }
-    aeo_catalog *c = aeo_catalog_new();
-    c->diags.max_errors = o->max_errors;
-    c->diags.max_warnings = o->max_warnings;
-    for (uint32_t i = 0; i < o->n_paths; i++) {
-        const char *err = NULL;
-        if (!aeo_catalog_add_path(c, o->paths[i], &err)) {
-            fprintf(stderr, "aeo: %s: %s\n", aeo_catalog_failed_path(c, o->paths[i]), err);
-            aeo_catalog_free(c);
-            *status = EXIT_USAGE;
-            return NULL;
-        }
+    bool ok;
+    aeo_catalog *c = aeo_cli_read_paths(o, &ok);
+    if (!ok) {
+        aeo_catalog_free(c);
+        *status = EXIT_USAGE;
+        return NULL;
     }
     return c;
 }
