@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -38,7 +39,9 @@
 
 #include "lang/cli/cli.h"
 
-static int out_errno;        /* errno of the first failed write, or 0 */
+/* errno of the first failed write, or 0.  Atomic: with eval -j N the
+ * thread whose turn it is writes while another may flush or ask. */
+static _Atomic int out_errno;
 static bool out_reported;    /* the message has been printed */
 static bool out_installed;
 static bool out_closed;      /* descriptor 1 was closed when aeo started */
