@@ -422,7 +422,7 @@ static void write_output(eval_writer *w, const aeo_buf *out, const aeo_buf *err)
         skip = out->data[0] == ',' || out->data[0] == '\n' ? 1 : 0;
         w->wrote = true;
     }
-    if (fwrite(out->data + skip, 1, out->len - skip, stdout) != out->len - skip) w->failed = true;
+    if (!aeo_cli_out_write(out->data + skip, out->len - skip)) w->failed = true;
 }
 
 /* ---- signals and streaming ---- */
@@ -494,7 +494,7 @@ static bool wait_input(void *arg, int fd) {
 
 #define BATCH_RECORDS 1024
 #define BATCH_FIRST 64                          /* records of the first batch, before any estimate */
-#define BATCH_BYTES ((size_t)1024 * 1024)
+#define BATCH_BYTES ((size_t)256 * 1024)
 #define BATCH_OUT ((size_t)256 * 1024)
 #define WRITE_CHUNK ((size_t)64 * 1024)
 
