@@ -537,7 +537,10 @@ typedef struct pipeline {
     batch *ring;
     uint32_t n_ring;
     uint64_t n_cut;            /* batches cut so far (the next seq) */
-    _Atomic uint64_t n_written;   /* batches written: the seq whose turn it is */
+    /* Batches written: the seq whose turn it is.  Read by every thread
+     * after every record, so on a cache line of its own. */
+    _Alignas(64) _Atomic uint64_t n_written;
+    char n_written_line[64 - sizeof(uint64_t)];
     size_t out_per_record;     /* bytes of output per record, from the batches so far (0: none yet) */
     void **freed;              /* blocks of written batches, for the reader to reuse */
     size_t n_freed, cap_freed;
@@ -633,7 +636,8 @@ static batch *batch_cut(pipeline *pl) {
         if (b->n > 0 && aeo_facts_reader_would_block(rd)) break;
         aeo_facts_item item;
         aeo_facts_status fs = aeo_facts_next(rd, &item);
-        atomic_store(&pl->input_waiting, false);
+        /* Stored only when set: every thread reads the line it is on. */
+        if (atomic_load_explicit(&pl->input_waiting, memory_order_relaxed)) atomic_store(&pl->input_waiting, false);
         if (fs == AEO_FACTS_EOF || fs == AEO_FACTS_IOERR) {
             if (fs == AEO_FACTS_IOERR) *pl->ioerr = aeo_xstrdup(item.error);
             pl->fs = fs;
@@ -720,7 +724,8 @@ static void pipeline_work(pipeline *pl) {
             size_t before = b->out.len;
             eval_one(pl->x, &ev, &it, b->first_recno + i, &b->out, &b->err, &b->stats);
             b->out_bytes += b->out.len - before;
-            if ((b->out.len >= WRITE_CHUNK || b->err.len) && atomic_load(&pl->n_written) == b->seq)
+            if ((b->out.len >= WRITE_CHUNK || b->err.len) &&
+                atomic_load_explicit(&pl->n_written, memory_order_acquire) == b->seq)
                 batch_write(pl, b);
         }
         batch_finish(pl, b);

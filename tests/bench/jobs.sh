@@ -34,6 +34,7 @@ fail() {
 }
 for bin in "$AEO" "$GEN" $BEFORE; do [ -x "$bin" ] || fail "$bin is missing"; done
 [ -f "$THREADCPU" ] || fail "$THREADCPU is missing (make bench-jobs builds it)"
+case $THREADCPU in /*) ;; *) THREADCPU=$PWD/$THREADCPU ;; esac
 [ -d "$SHAPE" ] || fail "$SHAPE is missing (make bench-jobs builds it)"
 FACTS=$OUT/facts-$N.jsonl
 GEN_FACTS=$OUT/facts-gen-$GEN_N.jsonl
@@ -63,7 +64,7 @@ while [ "$round" -lt "$RUNS" ]; do
                 start=$(date +%s.%N)
                 # shellcheck disable=SC2046 # the paths are words
                 /usr/bin/time -f %M -o "$OUT/jobs.rss" env THREADCPU_OUT="$OUT/jobs.threads" \
-                    LD_PRELOAD="$PWD/$THREADCPU" "$(bin $prog)" eval $(shape_rules $shape) \
+                    LD_PRELOAD="$THREADCPU" "$(bin $prog)" eval $(shape_rules $shape) \
                     --facts "$(shape_facts $shape)" --format jsonl --as-of 2021-06-01 -j $j >"$OUT/jobs-$j.jsonl"
                 rc=$?
                 end=$(date +%s.%N)
@@ -122,7 +123,14 @@ END {
     for (o = 1; o <= nk; o++) {
         k = order[o]; split(k, p, " ")
         one = p[1] " " p[2] " 1"
-        xc = p[3] == 1 ? "" : sprintf("%.2fx", E[one] / E[k]); xw = p[3] == 1 ? "" : sprintf("%.2fx", W[one] / W[k])
+        # Speedups: the median of the ratios of the rounds (a round runs -j 1
+        # and -j N one after the other, under about the same load).
+        xc = xw = ""
+        if (p[3] != 1) {
+            m = n[k] < n[one] ? n[k] : n[one]
+            for (i = 1; i <= m; i++) { r1[i] = es[one, i] / es[k, i]; r2[i] = wall[one, i] / wall[k, i] }
+            xc = sprintf("%.2fx", median(r1, m)); xw = sprintf("%.2fx", median(r2, m))
+        }
         printf "%-8s %-9s %4s %8.3f %8.3f %8.3f %8.3f %6.1f%% %8.3f %7d %9.3f %8s %8s %7.1f\n", p[1], p[2], "-j" p[3],
             W[k], C[k], B[k], M[k], R[k], K[k], T[k], E[k], xc, xw, rss[k] / 1024
     }
@@ -131,4 +139,5 @@ echo
 echo "   medians of $RUNS runs; cpu: all threads; busiest: the thread with the most CPU; main: the main thread;"
 echo "   r/w: CPU inside read(2) and write(2), of all; blocked: time threads waited for each other or for I/O;"
 echo "   waits: voluntary context switches; est.: max(cpu / $JOBS, busiest), the wall time on $JOBS idle cores;"
-echo "   x(cpu): -j 1's est. over this one's; x(wall): the same by median wall times (load: $(uptime | sed 's/.*load average: //'))"
+echo "   x(cpu): -j 1's est. over this one's, x(wall): -j 1's wall time over this one's, each the median of the rounds' ratios"
+echo "   (load at the end: $(uptime | sed 's/.*load average: //'))"
