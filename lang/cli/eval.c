@@ -483,7 +483,8 @@ static bool wait_input(void *arg, int fd) {
  * one reader and one writer thread beside N workers, the copies of the
  * input and of the output took their time from the workers, and copying
  * output that another core had formatted, long out of its cache, cost the
- * writer three times what it costs the thread that formatted it).
+ * writer 1.5 to 3 times what it costs the thread that formatted it:
+ * tests/bench/README.md, "-j N by CPU time").
  *
  * Memory is bounded by the ring of 4N batch slots: a batch is cut only
  * when its slot's previous batch has been written.  A batch holds at most
