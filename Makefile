@@ -9,6 +9,7 @@
 #   make demo            evaluates the example catalog on its sample facts
 #   make population      regenerates rules/shenyang/enterprises.jsonl with its generator
 #   make bench [N=...]   aeo against hand-written C and jq (tests/bench/README.md); not in test
+#   make bench-jobs      eval -j 2 against one thread by CPU time, thread by thread (the same README)
 #   make install PREFIX=/usr/local   bin/aeo, lib/libaeo.{so.1,so,a}, include/aeo.h, lib/pkgconfig/aeo.pc,
 #                        man pages aeo(1) and aeo-language(7), bash and zsh completion (DESTDIR honoured)
 #   make uninstall PREFIX=/usr/local  removes all of those
@@ -123,7 +124,7 @@ quiet =
 endif
 
 .PHONY: all lib deps test demo install install-bin install-lib install-man install-completion \
-        uninstall uninstall-lib clean bench bench-deps conformance fuzz sarif-check population
+        uninstall uninstall-lib clean bench bench-jobs bench-deps conformance fuzz sarif-check population
 all: $(BIN) $(SO)
 lib: $(LIB) $(SO)
 
@@ -310,6 +311,16 @@ $(BENCH_DIR)/micro: tests/bench/micro.c $(LIB) Makefile | deps
 $(BENCH_DIR)/gen_catalog: tests/bench/gen_catalog.c Makefile | deps
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# `make bench-jobs`: -j N against one thread by CPU time, thread by thread
+# (tests/bench/jobs.sh; README.md there, "-j N by CPU time").
+$(BENCH_DIR)/threadcpu.so: tests/bench/threadcpu.c Makefile | deps
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) -O2 -shared -fPIC -o $@ $< -ldl
+
+bench-jobs: $(BIN) $(POPGEN) $(BENCH_DIR)/shape/hw_gen.c $(BENCH_DIR)/threadcpu.so | deps bench-deps
+	@AEO=$(BIN) GEN=$(POPGEN) SHAPE=$(BENCH_DIR)/shape THREADCPU=$(BENCH_DIR)/threadcpu.so OUT=$(BENCH_DIR) \
+	  $(if $(N),N=$(N)) $(if $(RUNS),RUNS=$(RUNS)) $(if $(BEFORE),BEFORE=$(BEFORE)) sh tests/bench/jobs.sh
 
 bench-deps:
 	@missing=""; \

@@ -161,6 +161,11 @@ int aeo_cli_out_finish(int status);
 bool aeo_cli_out_flush(void);
 /* Whether a write to stdout has failed. */
 bool aeo_cli_out_failed(void);
+/* Writes the [len] bytes at [data] to stdout after what it holds; a large
+ * piece goes to the descriptor without a copy into stdout's buffer (eval
+ * writes its records in 64 KiB pieces).  False when the write failed (now
+ * or before).  Safe beside another thread's aeo_cli_out_flush. */
+bool aeo_cli_out_write(const char *data, size_t len);
 /* Prints the "aeo: writing output: ..." message now, if a write failed and
  * it was not printed yet (so that it comes before a command's summary
  * lines on stderr). */

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,14 +53,12 @@ void aeo_cli_csv_field(aeo_buf *b, const char *s, size_t n) {
  *
  * Each input item (a record, or one the reader could not read) becomes one
  * piece of output, formatted by eval_item into a buffer.  With -j 1 (the
- * default) the main thread reads, evaluates and writes.  With -j N it only
- * reads and writes: it cuts the input into batches of records, N worker
- * threads each take the next batch, evaluate it with a VM of their own (the
- * program is shared and read-only) and format its output, and the main
- * thread writes finished batches strictly in input order.  Batches live in a
- * ring of fixed size, so memory does not grow with the input: a batch is
- * read only when the ring has a free slot, that is when the batch that used
- * the slot before has been written. */
+ * default) the main thread reads, evaluates and writes.  With -j N, N
+ * threads (the main thread one of them) each cut the next batch of records
+ * off the input, evaluate it with a VM of their own (the program is shared
+ * and read-only), format its output and write it when the batches before it
+ * have been written, so output keeps input order ("-j N" below).  Batches
+ * live in a ring of fixed size, so memory does not grow with the input. */
 
 
 /* What every record's evaluation shares (read-only while records run). */
@@ -423,7 +422,7 @@ static void write_output(eval_writer *w, const aeo_buf *out, const aeo_buf *err)
         skip = out->data[0] == ',' || out->data[0] == '\n' ? 1 : 0;
         w->wrote = true;
     }
-    if (fwrite(out->data + skip, 1, out->len - skip, stdout) != out->len - skip) w->failed = true;
+    if (!aeo_cli_out_write(out->data + skip, out->len - skip)) w->failed = true;
 }
 
 /* ---- signals and streaming ---- */
@@ -469,10 +468,36 @@ static bool wait_input(void *arg, int fd) {
     }
 }
 
-/* ---- -j N ---- */
+/* ---- -j N ----
+ *
+ * N threads in all: the main thread is one of them.  Every thread runs the
+ * same loop (pipeline_work): take the reader (read_lock), cut the next
+ * batch off the input, let the reader go, evaluate and format the batch,
+ * and write it when its turn comes.  Batches are numbered (seq) as they
+ * are cut, and output goes out strictly in that order: n_written is the
+ * batch whose turn it is.  The thread evaluating that batch writes its
+ * output itself as it goes, in WRITE_CHUNK pieces, while the bytes are
+ * still in its core's cache; a batch finished before its turn waits, done,
+ * and the thread that ends the turn before it writes it.  So no thread
+ * exists only to read or to write: with N cores every one evaluates (with
+ * one reader and one writer thread beside N workers, the copies of the
+ * input and of the output took their time from the workers, and copying
+ * output that another core had formatted, long out of its cache, cost the
+ * writer 1.5 to 3 times what it costs the thread that formatted it:
+ * tests/bench/README.md, "-j N by CPU time").
+ *
+ * Memory is bounded by the ring of 4N batch slots: a batch is cut only
+ * when its slot's previous batch has been written.  A batch holds at most
+ * BATCH_RECORDS records, BATCH_BYTES of input and about BATCH_OUT of
+ * output (from the output per record of the batches before it: a catalog
+ * of 500 measures writes 3.7 KB a record, Shenyang's 28 about 275 bytes),
+ * so the buffers of the slots stay small whatever the shape. */
 
 #define BATCH_RECORDS 1024
-#define BATCH_BYTES ((size_t)1024 * 1024)
+#define BATCH_FIRST 64                          /* records of the first batch, before any estimate */
+#define BATCH_BYTES ((size_t)256 * 1024)
+#define BATCH_OUT ((size_t)256 * 1024)
+#define WRITE_CHUNK ((size_t)64 * 1024)
 
 /* An item of a batch: where its text and message are in the batch's text
  * buffer (which may move while it grows). */
@@ -484,61 +509,54 @@ typedef struct batch_item {
 } batch_item;
 
 typedef struct batch {
-    enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE } state;
+    enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE } state;
+    uint64_t seq;              /* its place in the output */
     uint64_t first_recno;
     uint32_t n, cap;
     batch_item *items;
     aeo_buf text;              /* texts and messages the reader did not keep */
-    void **blocks;             /* input blocks to free once the batch is written */
+    void **blocks;             /* input blocks to give back once the batch is written */
     size_t n_blocks, cap_blocks;
-    aeo_buf out, err;
+    aeo_buf out, err;          /* formatted, not yet written */
+    size_t out_bytes;          /* formatted in all (written or not) */
     eval_stats stats;
 } batch;
 
 typedef struct pipeline {
     const eval_ctx *x;
+    /* The reader, and what only the thread holding read_lock touches. */
+    pthread_mutex_t read_lock;
+    aeo_facts_reader *rd;
+    bool reading;              /* false once the input is done (EOF, IOERR, a signal, a failed write) */
+    aeo_facts_status fs;
+    char **ioerr;
+    uint64_t *recno;           /* records cut so far */
+    /* The ring and the turn (lock). */
     pthread_mutex_t lock;
-    pthread_cond_t work, done;
+    pthread_cond_t slot_free;
+    unsigned slot_waiters;     /* threads waiting on slot_free */
     batch *ring;
     uint32_t n_ring;
-    uint64_t n_read, n_taken;  /* batches read so far, batches taken by workers */
-    bool eof;
-    /* The main thread's own: batches written, and what writing one needs. */
-    uint64_t n_written;
+    uint64_t n_cut;            /* batches cut so far (the next seq) */
+    /* Batches written: the seq whose turn it is.  Read by every thread
+     * after every record, so on a cache line of its own. */
+    _Alignas(64) _Atomic uint64_t n_written;
+    char n_written_line[64 - sizeof(uint64_t)];
+    size_t out_per_record;     /* bytes of output per record, from the batches so far (0: none yet) */
+    void **freed;              /* blocks of written batches, for the reader to reuse */
+    size_t n_freed, cap_freed;
+    /* The turn's holder's: the writer and the totals. */
     eval_writer *w;
     eval_stats *st;
-    aeo_facts_reader *rd;
+    atomic_bool stop;          /* a write failed: read no more */
+    atomic_bool input_waiting; /* the reader waits for input (streaming): flush what is written */
 } pipeline;
 
-static void *worker_main(void *arg) {
-    pipeline *pl = arg;
-    evaluator ev;
-    evaluator_init(&ev, pl->x);
-    pthread_mutex_lock(&pl->lock);
-    for (;;) {
-        while (pl->n_taken == pl->n_read && !pl->eof) pthread_cond_wait(&pl->work, &pl->lock);
-        if (pl->n_taken == pl->n_read) break;
-        batch *b = &pl->ring[pl->n_taken++ % pl->n_ring];
-        b->state = SLOT_BUSY;
-        pthread_mutex_unlock(&pl->lock);
-        for (uint32_t i = 0; i < b->n; i++) {
-            const batch_item *bi = &b->items[i];
-            eval_item it = {bi->status, bi->in_block ? bi->in_block : b->text.data + bi->text, bi->len, bi->line,
-                            bi->error ? b->text.data + bi->error - 1 : NULL};
-            eval_one(pl->x, &ev, &it, b->first_recno + i, &b->out, &b->err, &b->stats);
-        }
-        pthread_mutex_lock(&pl->lock);
-        b->state = SLOT_DONE;
-        pthread_cond_broadcast(&pl->done);
-    }
-    pthread_mutex_unlock(&pl->lock);
-    evaluator_free(&ev);
-    return NULL;
-}
-
 /* Adds the batch's totals to [st] and clears it for reuse; its input
- * blocks go back to the reader [rd]. */
-static void batch_merge(batch *b, eval_stats *st, uint32_t n_sel, aeo_facts_reader *rd) {
+ * blocks go to [pl]'s freed list (called with pl->lock held). */
+static void batch_merge(pipeline *pl, batch *b) {
+    eval_stats *st = pl->st;
+    uint32_t n_sel = pl->x->n_sel;
     st->bad += b->stats.bad;
     st->errors += b->stats.errors;
     st->no_key += b->stats.no_key;
@@ -549,153 +567,215 @@ static void batch_merge(batch *b, eval_stats *st, uint32_t n_sel, aeo_facts_read
     memset(b->stats.counts, 0, (n_sel + 1) * sizeof *b->stats.counts);
     b->n = 0;
     b->text.len = b->out.len = b->err.len = 0;
-    for (size_t i = 0; i < b->n_blocks; i++) aeo_facts_reader_recycle(rd, b->blocks[i]);
+    b->out_bytes = 0;
+    for (size_t i = 0; i < b->n_blocks; i++) {
+        if (pl->n_freed == pl->cap_freed) {
+            pl->cap_freed = pl->cap_freed ? 2 * pl->cap_freed : 8;
+            pl->freed = aeo_xrealloc(pl->freed, pl->cap_freed * sizeof *pl->freed);
+        }
+        pl->freed[pl->n_freed++] = b->blocks[i];
+    }
     b->n_blocks = 0;
     b->state = SLOT_FREE;
 }
 
-/* Writes the finished batches of [pl], in input order, up to the first
- * that is not finished (the main thread; called with the lock held, which
- * it drops while writing). */
-static void drain_locked(pipeline *pl) {
-    while (pl->n_written < pl->n_read && pl->ring[pl->n_written % pl->n_ring].state == SLOT_DONE) {
-        batch *b = &pl->ring[pl->n_written % pl->n_ring];
-        pthread_mutex_unlock(&pl->lock);
-        write_output(pl->w, &b->out, &b->err);
-        batch_merge(b, pl->st, pl->x->n_sel, pl->rd);
-        pl->n_written++;
-        pthread_mutex_lock(&pl->lock);
-    }
+/* Writes what batch [b] has formatted so far (its thread holds the turn). */
+static void batch_write(pipeline *pl, batch *b) {
+    write_output(pl->w, &b->out, &b->err);
+    b->out.len = b->err.len = 0;
+    /* Output that cannot be written (a full disk): stop reading; the exit
+     * status is 2 whatever else happens. */
+    if (pl->w->failed || aeo_cli_out_failed()) atomic_store(&pl->stop, true);
 }
 
-/* The reader's wait function while the input may block (streaming): the
- * finished batches go out first. */
-static void drain_waiting(void *arg) {
+/* The reader's wait function while the input may block (streaming): from
+ * now until the reader has a record, every batch written is flushed at
+ * once (batch_finish), besides wait_input's own flush. */
+static void note_waiting(void *arg) {
     pipeline *pl = arg;
-    pthread_mutex_lock(&pl->lock);
-    drain_locked(pl);
-    pthread_mutex_unlock(&pl->lock);
+    atomic_store(&pl->input_waiting, true);
 }
 
-/* Reads, evaluates and writes every record with [jobs] worker threads.
- * Returns the reader's final status (EOF or IOERR, with *[ioerr] the
- * message, copied). */
+/* Cuts the next batch off the input, or NULL when the input is done. */
+static batch *batch_cut(pipeline *pl) {
+    pthread_mutex_lock(&pl->read_lock);
+    if (!pl->reading) {
+        pthread_mutex_unlock(&pl->read_lock);
+        return NULL;
+    }
+    pthread_mutex_lock(&pl->lock);
+    while (pl->n_cut - atomic_load(&pl->n_written) >= pl->n_ring) {
+        /* The ring is full: the batch whose turn it is is being evaluated
+         * by another thread, which ends the turn without the reader. */
+        pl->slot_waiters++;
+        pthread_cond_wait(&pl->slot_free, &pl->lock);
+        pl->slot_waiters--;
+    }
+    batch *b = &pl->ring[pl->n_cut % pl->n_ring];
+    b->seq = pl->n_cut++;
+    b->state = SLOT_BUSY;
+    for (size_t i = 0; i < pl->n_freed; i++) aeo_facts_reader_recycle(pl->rd, pl->freed[i]);
+    pl->n_freed = 0;
+    uint32_t max = BATCH_FIRST;
+    if (pl->out_per_record) {
+        size_t m = BATCH_OUT / pl->out_per_record;
+        max = m > BATCH_RECORDS ? BATCH_RECORDS : m < 1 ? 1 : (uint32_t)m;
+    }
+    pthread_mutex_unlock(&pl->lock);
+    aeo_facts_reader *rd = pl->rd;
+    b->first_recno = *pl->recno + 1;
+    size_t bytes = 0;
+    while (b->n < max && bytes < BATCH_BYTES) {
+        /* A signal stops at a record boundary: the batches cut so far are
+         * still evaluated and written. */
+        if (stop_signal || atomic_load(&pl->stop)) {
+            pl->reading = false;
+            break;
+        }
+        /* Streaming: records that have arrived are evaluated now rather
+         * than wait for a full batch. */
+        if (b->n > 0 && aeo_facts_reader_would_block(rd)) break;
+        aeo_facts_item item;
+        aeo_facts_status fs = aeo_facts_next(rd, &item);
+        /* Stored only when set: every thread reads the line it is on. */
+        if (atomic_load_explicit(&pl->input_waiting, memory_order_relaxed)) atomic_store(&pl->input_waiting, false);
+        if (fs == AEO_FACTS_EOF || fs == AEO_FACTS_IOERR) {
+            if (fs == AEO_FACTS_IOERR) *pl->ioerr = aeo_xstrdup(item.error);
+            pl->fs = fs;
+            pl->reading = false;
+            break;
+        }
+        if (b->n == b->cap) {
+            b->cap = b->cap ? b->cap * 2 : 64;
+            b->items = aeo_xrealloc(b->items, b->cap * sizeof *b->items);
+        }
+        batch_item *it = &b->items[b->n++];
+        it->status = fs;
+        it->line = item.line;
+        it->len = item.len;
+        /* A record in an input block is not copied: the block lives
+         * until the batch that retires it (this or a later one) is written. */
+        it->in_block = item.in_block ? item.text : NULL;
+        it->text = b->text.len;
+        bytes += item.len;
+        if (!item.in_block) {
+            aeo_buf_putn(&b->text, item.text, item.len);
+            aeo_buf_putn(&b->text, "", 1);
+        }
+        it->error = 0;
+        if (item.error) {
+            it->error = b->text.len + 1;
+            aeo_buf_putn(&b->text, item.error, strlen(item.error) + 1);
+        }
+        (*pl->recno)++;
+    }
+    for (void *blk; (blk = aeo_facts_reader_retired(rd)) != NULL;) {
+        if (b->n_blocks == b->cap_blocks) {
+            b->cap_blocks = b->cap_blocks ? 2 * b->cap_blocks : 8;
+            b->blocks = aeo_xrealloc(b->blocks, b->cap_blocks * sizeof *b->blocks);
+        }
+        b->blocks[b->n_blocks++] = blk;
+    }
+    pthread_mutex_unlock(&pl->read_lock);
+    /* Even an empty batch (the input ended) goes through its turn: it may
+     * hold blocks to give back. */
+    return b;
+}
+
+/* Ends batch [b], evaluated: if its turn has come, writes the rest of it
+ * and then every following batch already done; otherwise leaves it done
+ * for the thread whose turn comes before it. */
+static void batch_finish(pipeline *pl, batch *b) {
+    pthread_mutex_lock(&pl->lock);
+    if (b->n) {
+        size_t per = b->out_bytes / b->n + 1;
+        pl->out_per_record = pl->out_per_record ? (3 * pl->out_per_record + per) / 4 : per;
+    }
+    if (atomic_load(&pl->n_written) != b->seq) {
+        b->state = SLOT_DONE;
+        pthread_mutex_unlock(&pl->lock);
+        return;
+    }
+    pthread_mutex_unlock(&pl->lock);
+    for (;;) {
+        batch_write(pl, b);
+        pthread_mutex_lock(&pl->lock);
+        uint64_t next = b->seq + 1;
+        batch_merge(pl, b);
+        atomic_store(&pl->n_written, next);
+        if (pl->slot_waiters) pthread_cond_broadcast(&pl->slot_free);
+        b = &pl->ring[next % pl->n_ring];
+        bool done = b->state == SLOT_DONE && b->seq == next;
+        if (done) b->state = SLOT_BUSY;
+        pthread_mutex_unlock(&pl->lock);
+        if (!done) break;
+    }
+    if (atomic_load(&pl->input_waiting)) aeo_cli_out_flush();
+}
+
+/* One thread's share: cut a batch, evaluate it, write it in its turn. */
+static void pipeline_work(pipeline *pl) {
+    evaluator ev;
+    evaluator_init(&ev, pl->x);
+    for (batch *b; (b = batch_cut(pl)) != NULL;) {
+        for (uint32_t i = 0; i < b->n; i++) {
+            const batch_item *bi = &b->items[i];
+            eval_item it = {bi->status, bi->in_block ? bi->in_block : b->text.data + bi->text, bi->len, bi->line,
+                            bi->error ? b->text.data + bi->error - 1 : NULL};
+            size_t before = b->out.len;
+            eval_one(pl->x, &ev, &it, b->first_recno + i, &b->out, &b->err, &b->stats);
+            b->out_bytes += b->out.len - before;
+            if ((b->out.len >= WRITE_CHUNK || b->err.len) &&
+                atomic_load_explicit(&pl->n_written, memory_order_acquire) == b->seq)
+                batch_write(pl, b);
+        }
+        batch_finish(pl, b);
+    }
+    evaluator_free(&ev);
+}
+
+static void *worker_main(void *arg) {
+    pipeline_work(arg);
+    return NULL;
+}
+
+/* Reads, evaluates and writes every record with [jobs] threads, this one
+ * included.  Returns the reader's final status (EOF or IOERR, with
+ * *[ioerr] the message, copied). */
 static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, unsigned jobs, eval_writer *w,
                                      eval_stats *st, uint64_t *recno, char **ioerr) {
     pipeline pl;
     memset(&pl, 0, sizeof pl);
     pl.x = x;
+    pl.rd = rd;
+    pl.reading = true;
+    pl.fs = AEO_FACTS_EOF;
+    pl.ioerr = ioerr;
+    pl.recno = recno;
+    pl.w = w;
+    pl.st = st;
+    atomic_init(&pl.n_written, 0);
+    atomic_init(&pl.stop, false);
+    atomic_init(&pl.input_waiting, false);
     pl.n_ring = 4 * jobs;
     pl.ring = aeo_xcalloc(pl.n_ring, sizeof *pl.ring);
     for (uint32_t i = 0; i < pl.n_ring; i++)
         pl.ring[i].stats.counts = aeo_xcalloc(x->n_sel + 1, sizeof *pl.ring[i].stats.counts);
+    pthread_mutex_init(&pl.read_lock, NULL);
     pthread_mutex_init(&pl.lock, NULL);
-    pthread_cond_init(&pl.work, NULL);
-    pthread_cond_init(&pl.done, NULL);
+    pthread_cond_init(&pl.slot_free, NULL);
+    waiter wt = {note_waiting, &pl};
+    aeo_facts_reader_keep_blocks(rd);
+    aeo_facts_reader_set_wait(rd, wait_input, &wt);
     pthread_t *threads = aeo_xcalloc(jobs, sizeof *threads);
     unsigned started = 0;
-    for (; started < jobs; started++)
-        if (pthread_create(&threads[started], NULL, worker_main, &pl) != 0) break;
-    aeo_facts_status fs = AEO_FACTS_EOF;
-    pl.w = w;
-    pl.st = st;
-    pl.rd = rd;
-    waiter wt = {drain_waiting, &pl};
-    bool reading = true;
-    if (started == 0) reading = false;   /* no thread at all: the caller falls back */
-    else {
-        aeo_facts_reader_keep_blocks(rd);
-        aeo_facts_reader_set_wait(rd, wait_input, &wt);
-    }
-    for (;;) {
-        /* Write what is finished, in order. */
-        pthread_mutex_lock(&pl.lock);
-        drain_locked(&pl);
-        if (!reading) {
-            if (pl.n_written == pl.n_read) {
-                pthread_mutex_unlock(&pl.lock);
-                break;
-            }
-            pthread_cond_wait(&pl.done, &pl.lock);
-            pthread_mutex_unlock(&pl.lock);
-            continue;
-        }
-        if (pl.n_read - pl.n_written == pl.n_ring) {   /* the ring is full: wait for a batch */
-            pthread_cond_wait(&pl.done, &pl.lock);
-            pthread_mutex_unlock(&pl.lock);
-            continue;
-        }
-        pthread_mutex_unlock(&pl.lock);
-        /* Read the next batch into the free slot. */
-        batch *b = &pl.ring[pl.n_read % pl.n_ring];
-        b->first_recno = *recno + 1;
-        size_t bytes = 0;
-        while (b->n < BATCH_RECORDS && bytes < BATCH_BYTES) {
-            /* A signal stops at a record boundary: the batches read so far
-             * are still evaluated and written. */
-            if (stop_signal || w->failed || aeo_cli_out_failed()) {
-                reading = false;
-                break;
-            }
-            /* Streaming: records that have arrived go to the workers now
-             * rather than wait for a full batch. */
-            if (b->n > 0 && aeo_facts_reader_would_block(rd)) break;
-            aeo_facts_item item;
-            fs = aeo_facts_next(rd, &item);
-            if (fs == AEO_FACTS_EOF || fs == AEO_FACTS_IOERR) {
-                if (fs == AEO_FACTS_IOERR) *ioerr = aeo_xstrdup(item.error);
-                reading = false;
-                break;
-            }
-            if (b->n == b->cap) {
-                b->cap = b->cap ? b->cap * 2 : 64;
-                b->items = aeo_xrealloc(b->items, b->cap * sizeof *b->items);
-            }
-            batch_item *it = &b->items[b->n++];
-            it->status = fs;
-            it->line = item.line;
-            it->len = item.len;
-            /* A record in an input block is not copied: the block lives
-             * until the batch that takes it (this or a later one) is written. */
-            it->in_block = item.in_block ? item.text : NULL;
-            it->text = b->text.len;
-            bytes += item.len;
-            if (!item.in_block) {
-                aeo_buf_putn(&b->text, item.text, item.len);
-                aeo_buf_putn(&b->text, "", 1);
-            }
-            it->error = 0;
-            if (item.error) {
-                it->error = b->text.len + 1;
-                aeo_buf_putn(&b->text, item.error, strlen(item.error) + 1);
-            }
-            (*recno)++;
-        }
-        for (void *blk; (blk = aeo_facts_reader_retired(rd)) != NULL;) {
-            if (b->n_blocks == b->cap_blocks) {
-                b->cap_blocks = b->cap_blocks ? 2 * b->cap_blocks : 8;
-                b->blocks = aeo_xrealloc(b->blocks, b->cap_blocks * sizeof *b->blocks);
-            }
-            b->blocks[b->n_blocks++] = blk;
-        }
-        pthread_mutex_lock(&pl.lock);
-        if (b->n > 0) {
-            b->state = SLOT_READY;
-            pl.n_read++;
-            pthread_cond_signal(&pl.work);
-        }
-        if (!reading) {
-            pl.eof = true;
-            pthread_cond_broadcast(&pl.work);
-        }
-        pthread_mutex_unlock(&pl.lock);
-    }
-    pthread_mutex_lock(&pl.lock);
-    pl.eof = true;
-    pthread_cond_broadcast(&pl.work);
-    pthread_mutex_unlock(&pl.lock);
+    /* Fewer threads than asked (none at all, even) still run every record. */
+    while (started + 1 < jobs && pthread_create(&threads[started], NULL, worker_main, &pl) == 0) started++;
+    pipeline_work(&pl);
     for (unsigned i = 0; i < started; i++) pthread_join(threads[i], NULL);
     free(threads);
+    for (size_t i = 0; i < pl.n_freed; i++) free(pl.freed[i]);
+    free(pl.freed);
     for (uint32_t i = 0; i < pl.n_ring; i++) {
         for (size_t k = 0; k < pl.ring[i].n_blocks; k++) free(pl.ring[i].blocks[k]);
         free(pl.ring[i].blocks);
@@ -707,10 +787,10 @@ static aeo_facts_status run_parallel(const eval_ctx *x, aeo_facts_reader *rd, un
         aeo_buf_free(&pl.ring[i].err);
     }
     free(pl.ring);
+    pthread_mutex_destroy(&pl.read_lock);
     pthread_mutex_destroy(&pl.lock);
-    pthread_cond_destroy(&pl.work);
-    pthread_cond_destroy(&pl.done);
-    return started ? fs : AEO_FACTS_RECORD;
+    pthread_cond_destroy(&pl.slot_free);
+    return pl.fs;
 }
 
 /* What run_serial has evaluated but not yet written. */

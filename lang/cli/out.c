@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -38,7 +39,9 @@
 
 #include "lang/cli/cli.h"
 
-static int out_errno;        /* errno of the first failed write, or 0 */
+/* errno of the first failed write, or 0.  Atomic: with eval -j N the
+ * thread whose turn it is writes while another may flush or ask. */
+static _Atomic int out_errno;
 static bool out_reported;    /* the message has been printed */
 static bool out_installed;
 static bool out_closed;      /* descriptor 1 was closed when aeo started */
@@ -100,6 +103,19 @@ bool aeo_cli_out_flush(void) {
 }
 
 bool aeo_cli_out_failed(void) { return out_errno != 0 || ferror(stdout); }
+
+/* Pieces at least this large skip stdout's buffer. */
+#define OUT_DIRECT ((size_t)32 * 1024)
+
+bool aeo_cli_out_write(const char *data, size_t len) {
+    if (!out_installed || len < OUT_DIRECT) return fwrite(data, 1, len, stdout) == len && !out_errno;
+    /* What the buffer holds goes first; the stream's lock keeps another
+     * thread's flush from coming between. */
+    flockfile(stdout);
+    bool ok = fflush_unlocked(stdout) == 0 && cookie_write(NULL, data, len) == (ssize_t)len;
+    funlockfile(stdout);
+    return ok;
+}
 
 void aeo_cli_out_report(void) {
     if (out_reported || !aeo_cli_out_failed()) return;
