@@ -125,7 +125,20 @@ struct aeo_vm {
     const aeo_value *vars;
     uint32_t n_vars;
     bool aborted;          /* run stopped at a limit (see measure_slow) */
+    /* The quick evaluator (quick_run): per def and per measure, whether
+     * every instruction of its chunk is one it handles; per builtin, 1 for
+     * the string tests it calls (startsWith, endsWith, contains), 2 for
+     * size, 0 for the rest. */
+    uint8_t *quick_def, *quick_meas, *quick_fn;
+    /* A measure's memo was written for the current record (MARK(vm, 1)):
+     * until then, a measure closed by its gate is false without looking. */
+    uint32_t meas_memo;
+    uint32_t quick_depth;  /* quick_run's nesting (defs it computes) */
 };
+
+static bool quick_chunk(const aeo_vm *vm, const aeo_chunk *c);
+static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth);
+static int quick_run(aeo_vm *vm, const aeo_chunk *c, uint32_t start, aeo_value *out);
 
 /* Forgets every memo and gate decision: the next generation of marks. */
 static void new_generation(aeo_vm *vm) {
@@ -191,6 +204,19 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
         }
         vm->measure_gate[i] = g;
     }
+    vm->quick_fn = aeo_xcalloc(aeo_builtin_count, 1);
+    for (uint32_t f = 0; f < aeo_builtin_count; f++) {
+        const char *name = aeo_builtins[f].name;
+        if (strcmp(name, "startsWith") == 0 || strcmp(name, "endsWith") == 0 || strcmp(name, "contains") == 0)
+            vm->quick_fn[f] = 1;
+        else if (strcmp(name, "size") == 0)
+            vm->quick_fn[f] = 2;
+    }
+    vm->quick_def = aeo_xcalloc(nd, 1);
+    vm->quick_meas = aeo_xcalloc(nm, 1);
+    for (uint32_t i = 0; i < p->n_defs; i++)
+        vm->quick_def[i] = !p->defs[i].constant && !p->defs[i].n_params && quick_chunk(vm, p->defs[i].chunk);
+    for (uint32_t i = 0; i < p->n_measures; i++) vm->quick_meas[i] = quick_chunk(vm, p->measures[i].chunk);
     vm->gate_state = aeo_xcalloc(vm->n_gates, sizeof *vm->gate_state);
     vm->live = aeo_xcalloc(vm->n_gates, sizeof *vm->live);
     vm->is_live = aeo_xcalloc(vm->n_gates, 1);
@@ -223,6 +249,9 @@ void aeo_vm_free(aeo_vm *vm) {
     free(vm->kept);
     free(vm->keepable);
     free(vm->meas_val);
+    free(vm->quick_fn);
+    free(vm->quick_def);
+    free(vm->quick_meas);
     free(vm);
 }
 
@@ -1053,6 +1082,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             }
             if (!is_def && gated_out(vm, idx)) {
                 *state = vm->memo_done;
+                vm->meas_memo = MARK(vm, 1);
                 *memo = aeo_bool(false);
                 PUSH(*memo);
                 NEXT;
@@ -1256,6 +1286,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 if (vm->keepable[fp->index]) keep_const(vm, fp->index, c, v);
             } else if (fp->ret == RET_MEASURE) {
                 vm->meas_state[fp->index] = vm->memo_done;
+                vm->meas_memo = MARK(vm, 1);
                 vm->meas_val[fp->index] = v;
             }
             if (fp == fbase) return v;
@@ -1293,6 +1324,7 @@ abort:
             vm->def_val[f->index] = abort_value;
         } else if (f->ret == RET_MEASURE) {
             vm->meas_state[f->index] = vm->memo_done;
+            vm->meas_memo = MARK(vm, 1);
             vm->meas_val[f->index] = abort_value;
         }
     }
@@ -1302,10 +1334,189 @@ abort:
 #pragma GCC diagnostic pop
 #endif
 
+/* ---- the quick evaluator ---------------------------------------------- */
+
+/* Whether the quick evaluator handles every instruction of [c]: the
+ * comparisons, logic and jumps of a condition over the record's fields,
+ * constants, as_of and memoized defs (see quick_run). */
+static bool quick_chunk(const aeo_vm *vm, const aeo_chunk *c) {
+    if (!c || c->max_stack > 14 || c->n_locals) return false;
+    for (uint32_t pc = 0; pc < c->len;) {
+        uint8_t op = c->code[pc];
+        if (op >= AEO_OP__COUNT) return false;
+        switch (op) {
+        case AEO_OP_CONST: case AEO_OP_TRUE: case AEO_OP_FALSE: case AEO_OP_AS_OF: case AEO_OP_ROOT_FIELD:
+        case AEO_OP_CALL_DEF: case AEO_OP_EQ: case AEO_OP_NE: case AEO_OP_LT: case AEO_OP_LE: case AEO_OP_GT:
+        case AEO_OP_GE: case AEO_OP_NOT: case AEO_OP_AND: case AEO_OP_OR: case AEO_OP_IN: case AEO_OP_RETURN:
+            break;
+        case AEO_OP_AND_JUMP_IF_FALSE: case AEO_OP_JUMP_IF_FALSE_KEEP: case AEO_OP_JUMP_IF_TRUE_KEEP: {
+            if (pc + 3 > c->len) return false;
+            int32_t off = READ_I16(c->code + pc + 1);
+            if (off < 0 || pc + 3 + (uint32_t)off >= c->len) return false;
+            break;
+        }
+        case AEO_OP_CALL:
+            if (pc + 4 > c->len || READ_U16(c->code + pc + 1) >= aeo_builtin_count ||
+                !vm->quick_fn[READ_U16(c->code + pc + 1)])
+                return false;
+            break;
+        default: return false;
+        }
+        pc += aeo_op_info_table[op].length;
+    }
+    return true;
+}
+
+/* Runs [c] (from offset [start] with true on the stack, as run does)
+ * without the interpreter's frames, for a chunk quick_chunk accepts, as
+ * long as every value it meets is a plain one: a field present in the
+ * record, a memoized def that is neither UNKNOWN nor ERROR, operands of
+ * the kinds the fast paths of run take.  Then it computes what run would
+ * (the same steps, nothing allocated), sets *out and returns true.
+ * Anything else (an absent field, a def not computed yet, an operand that
+ * would make an error) returns false having changed nothing, and the
+ * caller runs the chunk: conditions are pure, so running it from the
+ * start gives the chunk's value, unknowns and errors as before.  The
+ * caller makes sure the steps cannot reach the limit (one per
+ * instruction at most, jumps only forward). */
+static int quick_run(aeo_vm *vm, const aeo_chunk *c, uint32_t start, aeo_value *out) {
+    aeo_value st[16];
+    aeo_value *sp = st;
+    const uint8_t *ip = c->code;
+    const aeo_value *const consts = c->consts;
+    uint64_t quick_steps = 0;   /* the steps of the builtins called here */
+    if (start) {
+        *sp++ = aeo_bool(true);
+        ip += start;
+    }
+    const aeo_record *r = vm->root.kind == AEO_V_RECORD ? vm->root.as.r : NULL;
+    for (;;) {
+        uint8_t op = *ip++;
+        switch (op) {
+        case AEO_OP_CONST: *sp++ = consts[READ_U16(ip)]; ip += 2; break;
+        case AEO_OP_TRUE: *sp++ = aeo_bool(true); break;
+        case AEO_OP_FALSE: *sp++ = aeo_bool(false); break;
+        case AEO_OP_AS_OF: *sp++ = vm->as_of; break;
+        case AEO_OP_ROOT_FIELD: {
+            if (!r) goto bail;
+            aeo_value v = r->slots[READ_U16(ip)];
+            if (v.kind == AEO_V_ABSENT || aeo_is_bad(v)) goto bail;
+            *sp++ = v;
+            ip += 4;
+            break;
+        }
+        case AEO_OP_CALL_DEF: {
+            uint16_t d = READ_U16(ip);
+            if (vm->def_state[d] != vm->memo_done) {
+                /* Not computed yet: as a top-level def (top_def, which
+                 * counts the step CALL_DEF would), when the limits are
+                 * far; a limit met there is the value of this chunk too,
+                 * as when run's frames abort together. */
+                if (vm->def_state[d] == vm->memo_running || vm->quick_depth >= 16 || vm->prog->defs[d].n_params ||
+                    vm->steps + c->len + 1 >= vm->max_steps) {
+                            goto bail;
+                }
+                bool was = vm->aborted;
+                vm->aborted = false;
+                vm->quick_depth++;
+                aeo_value v = top_def(vm, d, 0);
+                vm->quick_depth--;
+                if (vm->aborted) {
+                    *out = v;
+                    return -1;
+                }
+                vm->aborted = was;
+            }
+            if (aeo_is_bad(vm->def_val[d])) goto bail;
+            *sp++ = vm->def_val[d];
+            ip += 2;
+            break;
+        }
+        case AEO_OP_EQ: case AEO_OP_NE: {
+            aeo_value b = *--sp, a = sp[-1];
+            bool eq;
+            if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) eq = aeo_str_equal(a.as.s, b.as.s);
+            else if (a.kind == b.kind && (a.kind == AEO_V_BOOL || a.kind == AEO_V_INT))
+                eq = a.kind == AEO_V_BOOL ? a.as.b == b.as.b : a.as.i == b.as.i;
+            else goto bail;
+            sp[-1] = aeo_bool(eq == (op == AEO_OP_EQ));
+            break;
+        }
+        case AEO_OP_LT: case AEO_OP_LE: case AEO_OP_GT: case AEO_OP_GE: {
+            aeo_value b = *--sp, a = sp[-1];
+            if (a.kind != b.kind || !(a.kind == AEO_V_INT || a.kind == AEO_V_UINT || a.kind == AEO_V_TIMESTAMP ||
+                                      a.kind == AEO_V_DURATION || a.kind == AEO_V_STRING))
+                goto bail;
+            sp[-1] = compare_op(vm, (aeo_opcode)op, a, b);
+            break;
+        }
+        case AEO_OP_IN: {
+            aeo_value b = *--sp, a = sp[-1];
+            if (aeo_is_bad(a) || !(b.kind == AEO_V_LIST || b.kind == AEO_V_MAP)) goto bail;
+            if (b.kind == AEO_V_MAP && !valid_key(a)) goto bail;
+            sp[-1] = in_op(vm, a, b);
+            break;
+        }
+        case AEO_OP_NOT:
+            if (sp[-1].kind != AEO_V_BOOL) goto bail;
+            sp[-1].as.b = !sp[-1].as.b;
+            break;
+        case AEO_OP_AND: case AEO_OP_OR: {
+            aeo_value b = *--sp, a = sp[-1];
+            if (a.kind != AEO_V_BOOL || b.kind != AEO_V_BOOL) goto bail;
+            sp[-1] = aeo_bool(op == AEO_OP_AND ? a.as.b && b.as.b : a.as.b || b.as.b);
+            break;
+        }
+        case AEO_OP_AND_JUMP_IF_FALSE: {
+            aeo_value b = *--sp, a = sp[-1];
+            if (a.kind != AEO_V_BOOL || b.kind != AEO_V_BOOL) goto bail;
+            if (!(a.as.b && b.as.b)) {
+                sp[-1] = aeo_bool(false);
+                ip += READ_I16(ip);
+            }
+            ip += 2;
+            break;
+        }
+        case AEO_OP_JUMP_IF_FALSE_KEEP: case AEO_OP_JUMP_IF_TRUE_KEEP:
+            if (sp[-1].kind != AEO_V_BOOL) goto bail;
+            if (sp[-1].as.b == (op == AEO_OP_JUMP_IF_TRUE_KEEP)) ip += READ_I16(ip);
+            ip += 2;
+            break;
+        case AEO_OP_CALL: {
+            uint16_t fn = READ_U16(ip);
+            uint8_t argc = ip[2];
+            sp -= argc;
+            if (vm->quick_fn[fn] == 1) {
+                for (uint8_t k = 0; k < argc; k++)
+                    if (sp[k].kind != AEO_V_STRING) goto bail;
+            } else if (argc != 1 || !(sp[0].kind == AEO_V_STRING || sp[0].kind == AEO_V_BYTES ||
+                                      sp[0].kind == AEO_V_LIST || sp[0].kind == AEO_V_MAP)) {
+                goto bail;
+            }
+            *sp = aeo_builtins[fn].fn(&vm->bcx, sp, argc);
+            sp++;
+            vm->steps++;
+            quick_steps++;
+            ip += 3;
+            break;
+        }
+        case AEO_OP_RETURN:
+            if (aeo_is_bad(sp[-1])) goto bail;
+            *out = sp[-1];
+            return 1;
+        default: goto bail;
+        }
+    }
+bail:
+    vm->steps -= quick_steps;
+    return 0;
+}
+
 aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx) {
     if (vm->meas_state[idx] == vm->memo_done) return vm->meas_val[idx];
     if (gated_out(vm, idx)) {
         vm->meas_state[idx] = vm->memo_done;
+        vm->meas_memo = MARK(vm, 1);
         vm->meas_val[idx] = aeo_bool(false);
         return vm->meas_val[idx];
     }
@@ -1396,6 +1607,15 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
             }
         }
     }
+    /* The quick evaluator when it can (a limit met in a def it computes
+     * is this def's value too: quick_run returns -1). */
+    aeo_value q;
+    vm->def_state[d] = vm->memo_running;
+    if (vm->quick_def[d] && !vm->keepable[d] && vm->steps + c->len < vm->max_steps && quick_run(vm, c, 0, &q)) {
+        vm->def_state[d] = vm->memo_done;
+        vm->def_val[d] = q;
+        return q;
+    }
     vm->def_state[d] = vm->memo_running;
     return run(vm, c, RET_DEF, d, 0);
 }
@@ -1436,6 +1656,7 @@ static aeo_value measure_tail(aeo_vm *vm, uint32_t i, const aeo_measure_info *m)
         acc = acc.kind == AEO_V_BOOL && v.kind == AEO_V_BOOL ? aeo_bool(acc.as.b && v.as.b) : logic(vm, true, acc, v);
     }
     vm->meas_state[i] = vm->memo_done;
+    vm->meas_memo = MARK(vm, 1);
     vm->meas_val[i] = acc;
     return acc;
 }
@@ -1492,6 +1713,7 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
         }
         if (vm->aborted) {
             vm->meas_state[i] = vm->memo_done;
+            vm->meas_memo = MARK(vm, 1);
             vm->meas_val[i] = v;
             return v;
         }
@@ -1505,8 +1727,16 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
     if (st == MARK(vm, GATE_TRUE) && m->n_tail && vm->root.kind == AEO_V_RECORD &&
         vm->steps + 16 + m->n_tail * 9 < vm->max_steps)
         return measure_tail(vm, i, m);
+    uint32_t start = st == MARK(vm, GATE_TRUE) ? m->gate_end : 0;
+    aeo_value q;
+    if (vm->quick_meas[i] && vm->steps + m->chunk->len < vm->max_steps && quick_run(vm, m->chunk, start, &q)) {
+        vm->meas_state[i] = vm->memo_done;
+        vm->meas_memo = MARK(vm, 1);
+        vm->meas_val[i] = q;
+        return q;
+    }
     vm->meas_state[i] = vm->memo_running;
-    return run(vm, m->chunk, RET_MEASURE, i, st == MARK(vm, GATE_TRUE) ? m->gate_end : 0);
+    return run(vm, m->chunk, RET_MEASURE, i, start);
 }
 
 /* Whether every gate of a measure in force is closed, from the memoized
@@ -1579,6 +1809,11 @@ static inline __attribute__((always_inline)) void measures_loop(aeo_vm *vm, cons
             out[k] = measure_slow(vm, i);
             /* Every gate closed needs this one closed first. */
             if (gate_state[gate_of[i]] == closed && all_closed(vm)) {
+                /* No measure memoized for this record: all false. */
+                if (vm->meas_memo != MARK(vm, 1)) {
+                    for (k++; k < n; k++) out[k] = no;
+                    return;
+                }
                 for (k++; k < n; k++) {
                     i = idx ? idx[k] : k;
                     out[k] = state[i] == done ? memo[i] : no;
