@@ -38,6 +38,9 @@
 #define FRAMES_MAX 2048
 #define DEFAULT_STEPS UINT64_C(100000000)
 #define DEFAULT_BYTES ((size_t)256 * 1024 * 1024)
+#define READ_U8(p) ((p)[0])
+#define READ_U16(p) ((uint16_t)((p)[0] | ((p)[1] << 8)))
+#define READ_I16(p) ((int16_t)READ_U16(p))
 
 /* Memo states are marks: (generation << 2) | state, where the generation
  * grows by one per record (aeo_vm_begin), so starting a record forgets
@@ -130,6 +133,7 @@ struct aeo_vm {
      * the string tests it calls (startsWith, endsWith, contains), 2 for
      * size, 0 for the rest. */
     uint8_t *quick_def, *quick_meas, *quick_fn;
+    uint8_t *def_shape;    /* per def: SHAPE_*, see def_shape */
     /* A measure's memo was written for the current record (MARK(vm, 1)):
      * until then, a measure closed by its gate is false without looking. */
     uint32_t meas_memo;
@@ -139,6 +143,32 @@ struct aeo_vm {
 static bool quick_chunk(const aeo_vm *vm, const aeo_chunk *c);
 static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth);
 static int quick_run(aeo_vm *vm, const aeo_chunk *c, uint32_t start, aeo_value *out);
+
+/* The shapes of def chunks top_def answers without the interpreter,
+ * classified once per VM (def_shape): CALL_DEF k; RETURN (a def that only
+ * names another: the catalog scope); TRUE|FALSE; RETURN (a literal bool:
+ * `tier all = true`, the tier of a flat catalog); a def that begins by
+ * comparing a field with a string literal (the tiers: ROOT_FIELD s p;
+ * CONST k; EQ), which the comparison decides when both are strings and it
+ * is all the def (RETURN follows: SHAPE_FIELD_EQ), or when it is false and
+ * the def is `field == "x" && ...` (JUMP_IF_FALSE_KEEP to the RETURN:
+ * SHAPE_FIELD_EQ_AND); EQ's own fast path. */
+enum { SHAPE_NONE, SHAPE_ALIAS, SHAPE_LITERAL, SHAPE_FIELD_EQ, SHAPE_FIELD_EQ_AND };
+
+static uint8_t def_shape(const aeo_chunk *c) {
+    const uint8_t *code = c->code;
+    if (c->len == 4 && code[0] == AEO_OP_CALL_DEF && code[3] == AEO_OP_RETURN) return SHAPE_ALIAS;
+    if (c->len == 2 && (code[0] == AEO_OP_TRUE || code[0] == AEO_OP_FALSE) && code[1] == AEO_OP_RETURN)
+        return SHAPE_LITERAL;
+    if (c->len >= 10 && code[0] == AEO_OP_ROOT_FIELD && code[5] == AEO_OP_CONST && code[8] == AEO_OP_EQ) {
+        if (code[9] == AEO_OP_RETURN) return SHAPE_FIELD_EQ;
+        if (code[9] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 12) {
+            int t = 12 + READ_I16(code + 10);
+            if (t >= 12 && t < (int)c->len && code[t] == AEO_OP_RETURN) return SHAPE_FIELD_EQ_AND;
+        }
+    }
+    return SHAPE_NONE;
+}
 
 /* Forgets every memo and gate decision: the next generation of marks. */
 static void new_generation(aeo_vm *vm) {
@@ -213,6 +243,8 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
             vm->quick_fn[f] = 2;
     }
     vm->quick_def = aeo_xcalloc(nd, 1);
+    vm->def_shape = aeo_xcalloc(nd, 1);
+    for (uint32_t i = 0; i < p->n_defs; i++) vm->def_shape[i] = def_shape(p->defs[i].chunk);
     vm->quick_meas = aeo_xcalloc(nm, 1);
     for (uint32_t i = 0; i < p->n_defs; i++)
         vm->quick_def[i] = !p->defs[i].constant && !p->defs[i].n_params && quick_chunk(vm, p->defs[i].chunk);
@@ -251,6 +283,7 @@ void aeo_vm_free(aeo_vm *vm) {
     free(vm->meas_val);
     free(vm->quick_fn);
     free(vm->quick_def);
+    free(vm->def_shape);
     free(vm->quick_meas);
     free(vm);
 }
@@ -756,9 +789,6 @@ static void keep_const(aeo_vm *vm, uint32_t idx, const aeo_chunk *c, aeo_value v
 #define AEO_COMPUTED_GOTO 1
 #endif
 
-#define READ_U8(p) ((p)[0])
-#define READ_U16(p) ((uint16_t)((p)[0] | ((p)[1] << 8)))
-#define READ_I16(p) ((int16_t)READ_U16(p))
 
 #ifdef AEO_COMPUTED_GOTO
 #pragma GCC diagnostic push
@@ -1568,8 +1598,8 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
     if (vm->def_state[d] == vm->memo_done) return vm->def_val[d];
     vm->steps++;
     const aeo_chunk *c = vm->prog->defs[d].chunk;
-    if (depth < 8 && c->len == 4 && c->code[0] == AEO_OP_CALL_DEF && c->code[3] == AEO_OP_RETURN &&
-        !vm->keepable[d]) {
+    uint8_t shape = vm->def_shape[d];
+    if (shape == SHAPE_ALIAS && depth < 8 && !vm->keepable[d]) {
         uint32_t k = READ_U16(c->code + 1);
         if (k != d && vm->def_state[k] != vm->memo_running) {
             vm->def_state[d] = vm->memo_running;
@@ -1578,29 +1608,17 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
             vm->def_val[d] = v;
             return v;
         }
-    }
-    /* A def that is a literal bool (`tier all = true`, the tier of a flat
-     * catalog): its value, without the interpreter. */
-    const uint8_t *lit = c->code;
-    if (c->len == 2 && (lit[0] == AEO_OP_TRUE || lit[0] == AEO_OP_FALSE) && lit[1] == AEO_OP_RETURN) {
+    } else if (shape == SHAPE_LITERAL) {
         vm->def_state[d] = vm->memo_done;
-        vm->def_val[d] = aeo_bool(lit[0] == AEO_OP_TRUE);
+        vm->def_val[d] = aeo_bool(c->code[0] == AEO_OP_TRUE);
         return vm->def_val[d];
-    }
-    /* A def that begins by comparing a field with a string literal (the
-     * tiers: ROOT_FIELD s p; CONST k; EQ), when both are strings and the
-     * comparison decides the def: it is all the def (RETURN follows), or it
-     * is false and the def is `field == "x" && ...` (JUMP_IF_FALSE_KEEP to
-     * the RETURN).  EQ's own fast path, without the interpreter. */
-    const uint8_t *code = c->code;
-    if (c->len >= 10 && code[0] == AEO_OP_ROOT_FIELD && code[5] == AEO_OP_CONST && code[8] == AEO_OP_EQ &&
-        vm->root.kind == AEO_V_RECORD && !vm->keepable[d]) {
+    } else if ((shape == SHAPE_FIELD_EQ || shape == SHAPE_FIELD_EQ_AND) && vm->root.kind == AEO_V_RECORD &&
+               !vm->keepable[d]) {
+        const uint8_t *code = c->code;
         aeo_value a = vm->root.as.r->slots[READ_U16(code + 1)], b = c->consts[READ_U16(code + 6)];
         if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) {
             bool eq = aeo_str_equal(a.as.s, b.as.s);
-            if (code[9] == AEO_OP_RETURN ||
-                (!eq && code[9] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 12 && 12 + READ_I16(code + 10) >= 12 &&
-                 12 + READ_I16(code + 10) < (int)c->len && code[12 + READ_I16(code + 10)] == AEO_OP_RETURN)) {
+            if (shape == SHAPE_FIELD_EQ || !eq) {
                 vm->def_state[d] = vm->memo_done;
                 vm->def_val[d] = aeo_bool(eq);
                 return vm->def_val[d];
