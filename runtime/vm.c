@@ -636,8 +636,18 @@ static aeo_value in_op(aeo_vm *vm, aeo_value x, aeo_value c) {
         return aeo_bool(x.kind == AEO_V_STRING && aeo_list_index_has(c.as.l, x.as.s));
     }
     if (c.kind == AEO_V_LIST) {
+        const aeo_value *items = c.as.l->items;
+        if (x.kind == AEO_V_STRING) {
+            /* A string among strings (the usual short list): EQ's own
+             * comparison, without aeo_value_equal's dispatch. */
+            for (uint32_t i = 0; i < c.as.l->len; i++)
+                if (items[i].kind == AEO_V_STRING ? aeo_str_equal(x.as.s, items[i].as.s)
+                                                  : aeo_value_equal(x, items[i]))
+                    return aeo_bool(true);
+            return aeo_bool(false);
+        }
         for (uint32_t i = 0; i < c.as.l->len; i++)
-            if (aeo_value_equal(x, c.as.l->items[i])) return aeo_bool(true);
+            if (aeo_value_equal(x, items[i])) return aeo_bool(true);
         return aeo_bool(false);
     }
     if (c.kind == AEO_V_MAP) return aeo_bool(aeo_map_get(c.as.m, x) != NULL);
@@ -1825,8 +1835,15 @@ static inline __attribute__((always_inline)) void measures_loop(aeo_vm *vm, cons
         else if (gate_state[gate_of[i]] == closed) out[k] = no;
         else {
             out[k] = measure_slow(vm, i);
-            /* Every gate closed needs this one closed first. */
-            if (gate_state[gate_of[i]] == closed && all_closed(vm)) {
+            /* Every gate closed needs this one closed first, and, once
+             * the gates all close for every measure at once (cover_def,
+             * cover_tiers) cannot, the first live gate not known closed
+             * (all_closed's scan stops there) to be this one.  Missing
+             * the moment costs time, never an outcome. */
+            uint32_t g = gate_of[i];
+            if (gate_state[g] == closed &&
+                (vm->cover_dead != MARK(vm, 1) || vm->live_closed >= vm->n_live || vm->live[vm->live_closed] == g) &&
+                all_closed(vm)) {
                 /* No measure memoized for this record: all false. */
                 if (vm->meas_memo != MARK(vm, 1)) {
                     for (k++; k < n; k++) out[k] = no;
