@@ -138,6 +138,7 @@ struct aeo_vm {
      * until then, a measure closed by its gate is false without looking. */
     uint32_t meas_memo;
     uint32_t quick_depth;  /* quick_run's nesting (defs it computes) */
+    aeo_value *falses;     /* per measure, false: outcomes filled in bulk */
 };
 
 static bool quick_chunk(const aeo_vm *vm, const aeo_chunk *c);
@@ -244,6 +245,8 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
     }
     vm->quick_def = aeo_xcalloc(nd, 1);
     vm->def_shape = aeo_xcalloc(nd, 1);
+    vm->falses = aeo_xmalloc(nm * sizeof *vm->falses);
+    for (uint32_t i = 0; i < nm; i++) vm->falses[i] = aeo_bool(false);
     for (uint32_t i = 0; i < p->n_defs; i++) vm->def_shape[i] = def_shape(p->defs[i].chunk);
     vm->quick_meas = aeo_xcalloc(nm, 1);
     for (uint32_t i = 0; i < p->n_defs; i++)
@@ -284,6 +287,7 @@ void aeo_vm_free(aeo_vm *vm) {
     free(vm->quick_fn);
     free(vm->quick_def);
     free(vm->def_shape);
+    free(vm->falses);
     free(vm->quick_meas);
     free(vm);
 }
@@ -1846,7 +1850,7 @@ static inline __attribute__((always_inline)) void measures_loop(aeo_vm *vm, cons
                 all_closed(vm)) {
                 /* No measure memoized for this record: all false. */
                 if (vm->meas_memo != MARK(vm, 1)) {
-                    for (k++; k < n; k++) out[k] = no;
+                    if (k + 1 < n) memcpy(out + k + 1, vm->falses, (n - k - 1) * sizeof *out);
                     return;
                 }
                 for (k++; k < n; k++) {
