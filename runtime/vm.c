@@ -24,7 +24,13 @@
  *    its tiers, then its scope, are computed as memoized defs before the
  *    chunk runs, and when they make the chunk false (every tier false, or
  *    the scope false) the measure is false without running it.  Most
- *    records are in no tier, so most measures are answered this way. */
+ *    records are in no tier, so most measures are answered this way.
+ *  - The quick evaluator (quick_run): a def or measure whose chunk has only
+ *    the instructions of a plain condition runs on a local stack, without
+ *    frames, while every value is plain (a present field, a computed def,
+ *    operands of one kind); at anything else it changes nothing and the
+ *    interpreter runs the chunk, so unknowns and errors are the
+ *    interpreter's.  It counts the steps the interpreter would. */
 #include "runtime/vm.h"
 
 #include <math.h>
