@@ -1399,20 +1399,10 @@ static bool quick_chunk(const aeo_vm *vm, const aeo_chunk *c) {
         case AEO_OP_CALL_DEF: case AEO_OP_EQ: case AEO_OP_NE: case AEO_OP_LT: case AEO_OP_LE: case AEO_OP_GT:
         case AEO_OP_GE: case AEO_OP_NOT: case AEO_OP_AND: case AEO_OP_OR: case AEO_OP_IN: case AEO_OP_RETURN:
             break;
-        case AEO_OP_SETTLED: break;
-        case AEO_OP_AND_JUMP_IF_FALSE: case AEO_OP_JUMP_IF_FALSE_KEEP: case AEO_OP_JUMP_IF_TRUE_KEEP:
-        case AEO_OP_JUMP: {
+        case AEO_OP_AND_JUMP_IF_FALSE: case AEO_OP_JUMP_IF_FALSE_KEEP: case AEO_OP_JUMP_IF_TRUE_KEEP: {
             if (pc + 3 > c->len) return false;
             int32_t off = READ_I16(c->code + pc + 1);
             if (off < 0 || pc + 3 + (uint32_t)off >= c->len) return false;
-            break;
-        }
-        case AEO_OP_COND: {
-            if (pc + 5 > c->len) return false;
-            int32_t else_off = READ_I16(c->code + pc + 1), end_off = READ_I16(c->code + pc + 3);
-            if (else_off < 0 || end_off < 0 || pc + 5 + (uint32_t)else_off >= c->len ||
-                pc + 5 + (uint32_t)end_off >= c->len)
-                return false;
             break;
         }
         case AEO_OP_CALL:
@@ -1537,14 +1527,6 @@ static int quick_run(aeo_vm *vm, const aeo_chunk *c, uint32_t start, aeo_value *
             ip += 2;
             break;
         }
-        case AEO_OP_JUMP: ip += 2 + READ_I16(ip); break;
-        case AEO_OP_COND:
-            /* A bool picks the branch; anything else is run's to report. */
-            if (sp[-1].kind != AEO_V_BOOL) goto bail;
-            if (!(--sp)->as.b) ip += READ_I16(ip);
-            ip += 4;
-            break;
-        case AEO_OP_SETTLED: sp[-1] = aeo_bool(true); break;   /* never bad here */
         case AEO_OP_JUMP_IF_FALSE_KEEP: case AEO_OP_JUMP_IF_TRUE_KEEP:
             if (sp[-1].kind != AEO_V_BOOL) goto bail;
             if (sp[-1].as.b == (op == AEO_OP_JUMP_IF_TRUE_KEEP)) ip += READ_I16(ip);
