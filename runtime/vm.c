@@ -24,7 +24,13 @@
  *    its tiers, then its scope, are computed as memoized defs before the
  *    chunk runs, and when they make the chunk false (every tier false, or
  *    the scope false) the measure is false without running it.  Most
- *    records are in no tier, so most measures are answered this way. */
+ *    records are in no tier, so most measures are answered this way.
+ *  - The quick evaluator (quick_run): a def or measure whose chunk has only
+ *    the instructions of a plain condition runs on a local stack, without
+ *    frames, while every value is plain (a present field, a computed def,
+ *    operands of one kind); at anything else it changes nothing and the
+ *    interpreter runs the chunk, so unknowns and errors are the
+ *    interpreter's.  It counts the steps the interpreter would. */
 #include "runtime/vm.h"
 
 #include <math.h>
@@ -38,6 +44,9 @@
 #define FRAMES_MAX 2048
 #define DEFAULT_STEPS UINT64_C(100000000)
 #define DEFAULT_BYTES ((size_t)256 * 1024 * 1024)
+#define READ_U8(p) ((p)[0])
+#define READ_U16(p) ((uint16_t)((p)[0] | ((p)[1] << 8)))
+#define READ_I16(p) ((int16_t)READ_U16(p))
 
 /* Memo states are marks: (generation << 2) | state, where the generation
  * grows by one per record (aeo_vm_begin), so starting a record forgets
@@ -125,7 +134,48 @@ struct aeo_vm {
     const aeo_value *vars;
     uint32_t n_vars;
     bool aborted;          /* run stopped at a limit (see measure_slow) */
+    /* The quick evaluator (quick_run): per def and per measure, whether
+     * every instruction of its chunk is one it handles; per builtin, 1 for
+     * the string tests it calls (startsWith, endsWith, contains), 2 for
+     * size, 0 for the rest. */
+    uint8_t *quick_def, *quick_meas, *quick_fn;
+    uint8_t *def_shape;    /* per def: SHAPE_*, see def_shape */
+    /* A measure's memo was written for the current record (MARK(vm, 1)):
+     * until then, a measure closed by its gate is false without looking. */
+    uint32_t meas_memo;
+    uint32_t quick_depth;  /* quick_run's nesting (defs it computes) */
+    aeo_value *falses;     /* per measure, false: outcomes filled in bulk */
 };
+
+static bool quick_chunk(const aeo_vm *vm, const aeo_chunk *c);
+static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth);
+static int quick_run(aeo_vm *vm, const aeo_chunk *c, uint32_t start, aeo_value *out);
+
+/* The shapes of def chunks top_def answers without the interpreter,
+ * classified once per VM (def_shape): CALL_DEF k; RETURN (a def that only
+ * names another: the catalog scope); TRUE|FALSE; RETURN (a literal bool:
+ * `tier all = true`, the tier of a flat catalog); a def that begins by
+ * comparing a field with a string literal (the tiers: ROOT_FIELD s p;
+ * CONST k; EQ), which the comparison decides when both are strings and it
+ * is all the def (RETURN follows: SHAPE_FIELD_EQ), or when it is false and
+ * the def is `field == "x" && ...` (JUMP_IF_FALSE_KEEP to the RETURN:
+ * SHAPE_FIELD_EQ_AND); EQ's own fast path. */
+enum { SHAPE_NONE, SHAPE_ALIAS, SHAPE_LITERAL, SHAPE_FIELD_EQ, SHAPE_FIELD_EQ_AND };
+
+static uint8_t def_shape(const aeo_chunk *c) {
+    const uint8_t *code = c->code;
+    if (c->len == 4 && code[0] == AEO_OP_CALL_DEF && code[3] == AEO_OP_RETURN) return SHAPE_ALIAS;
+    if (c->len == 2 && (code[0] == AEO_OP_TRUE || code[0] == AEO_OP_FALSE) && code[1] == AEO_OP_RETURN)
+        return SHAPE_LITERAL;
+    if (c->len >= 10 && code[0] == AEO_OP_ROOT_FIELD && code[5] == AEO_OP_CONST && code[8] == AEO_OP_EQ) {
+        if (code[9] == AEO_OP_RETURN) return SHAPE_FIELD_EQ;
+        if (code[9] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 12) {
+            int t = 12 + READ_I16(code + 10);
+            if (t >= 12 && t < (int)c->len && code[t] == AEO_OP_RETURN) return SHAPE_FIELD_EQ_AND;
+        }
+    }
+    return SHAPE_NONE;
+}
 
 /* Forgets every memo and gate decision: the next generation of marks. */
 static void new_generation(aeo_vm *vm) {
@@ -191,6 +241,23 @@ aeo_vm *aeo_vm_new(const aeo_program *p) {
         }
         vm->measure_gate[i] = g;
     }
+    vm->quick_fn = aeo_xcalloc(aeo_builtin_count, 1);
+    for (uint32_t f = 0; f < aeo_builtin_count; f++) {
+        const char *name = aeo_builtins[f].name;
+        if (strcmp(name, "startsWith") == 0 || strcmp(name, "endsWith") == 0 || strcmp(name, "contains") == 0)
+            vm->quick_fn[f] = 1;
+        else if (strcmp(name, "size") == 0)
+            vm->quick_fn[f] = 2;
+    }
+    vm->quick_def = aeo_xcalloc(nd, 1);
+    vm->def_shape = aeo_xcalloc(nd, 1);
+    vm->falses = aeo_xmalloc(nm * sizeof *vm->falses);
+    for (uint32_t i = 0; i < nm; i++) vm->falses[i] = aeo_bool(false);
+    for (uint32_t i = 0; i < p->n_defs; i++) vm->def_shape[i] = def_shape(p->defs[i].chunk);
+    vm->quick_meas = aeo_xcalloc(nm, 1);
+    for (uint32_t i = 0; i < p->n_defs; i++)
+        vm->quick_def[i] = !p->defs[i].constant && !p->defs[i].n_params && quick_chunk(vm, p->defs[i].chunk);
+    for (uint32_t i = 0; i < p->n_measures; i++) vm->quick_meas[i] = quick_chunk(vm, p->measures[i].chunk);
     vm->gate_state = aeo_xcalloc(vm->n_gates, sizeof *vm->gate_state);
     vm->live = aeo_xcalloc(vm->n_gates, sizeof *vm->live);
     vm->is_live = aeo_xcalloc(vm->n_gates, 1);
@@ -223,6 +290,11 @@ void aeo_vm_free(aeo_vm *vm) {
     free(vm->kept);
     free(vm->keepable);
     free(vm->meas_val);
+    free(vm->quick_fn);
+    free(vm->quick_def);
+    free(vm->def_shape);
+    free(vm->falses);
+    free(vm->quick_meas);
     free(vm);
 }
 
@@ -574,8 +646,18 @@ static aeo_value in_op(aeo_vm *vm, aeo_value x, aeo_value c) {
         return aeo_bool(x.kind == AEO_V_STRING && aeo_list_index_has(c.as.l, x.as.s));
     }
     if (c.kind == AEO_V_LIST) {
+        const aeo_value *items = c.as.l->items;
+        if (x.kind == AEO_V_STRING) {
+            /* A string among strings (the usual short list): EQ's own
+             * comparison, without aeo_value_equal's dispatch. */
+            for (uint32_t i = 0; i < c.as.l->len; i++)
+                if (items[i].kind == AEO_V_STRING ? aeo_str_equal(x.as.s, items[i].as.s)
+                                                  : aeo_value_equal(x, items[i]))
+                    return aeo_bool(true);
+            return aeo_bool(false);
+        }
         for (uint32_t i = 0; i < c.as.l->len; i++)
-            if (aeo_value_equal(x, c.as.l->items[i])) return aeo_bool(true);
+            if (aeo_value_equal(x, items[i])) return aeo_bool(true);
         return aeo_bool(false);
     }
     if (c.kind == AEO_V_MAP) return aeo_bool(aeo_map_get(c.as.m, x) != NULL);
@@ -727,9 +809,6 @@ static void keep_const(aeo_vm *vm, uint32_t idx, const aeo_chunk *c, aeo_value v
 #define AEO_COMPUTED_GOTO 1
 #endif
 
-#define READ_U8(p) ((p)[0])
-#define READ_U16(p) ((uint16_t)((p)[0] | ((p)[1] << 8)))
-#define READ_I16(p) ((int16_t)READ_U16(p))
 
 #ifdef AEO_COMPUTED_GOTO
 #pragma GCC diagnostic push
@@ -1053,6 +1132,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
             }
             if (!is_def && gated_out(vm, idx)) {
                 *state = vm->memo_done;
+                vm->meas_memo = MARK(vm, 1);
                 *memo = aeo_bool(false);
                 PUSH(*memo);
                 NEXT;
@@ -1256,6 +1336,7 @@ static aeo_value run(aeo_vm *vm, const aeo_chunk *entry, int ret, uint32_t index
                 if (vm->keepable[fp->index]) keep_const(vm, fp->index, c, v);
             } else if (fp->ret == RET_MEASURE) {
                 vm->meas_state[fp->index] = vm->memo_done;
+                vm->meas_memo = MARK(vm, 1);
                 vm->meas_val[fp->index] = v;
             }
             if (fp == fbase) return v;
@@ -1293,6 +1374,7 @@ abort:
             vm->def_val[f->index] = abort_value;
         } else if (f->ret == RET_MEASURE) {
             vm->meas_state[f->index] = vm->memo_done;
+            vm->meas_memo = MARK(vm, 1);
             vm->meas_val[f->index] = abort_value;
         }
     }
@@ -1302,10 +1384,189 @@ abort:
 #pragma GCC diagnostic pop
 #endif
 
+/* ---- the quick evaluator ---------------------------------------------- */
+
+/* Whether the quick evaluator handles every instruction of [c]: the
+ * comparisons, logic and jumps of a condition over the record's fields,
+ * constants, as_of and memoized defs (see quick_run). */
+static bool quick_chunk(const aeo_vm *vm, const aeo_chunk *c) {
+    if (!c || c->max_stack > 14 || c->n_locals) return false;
+    for (uint32_t pc = 0; pc < c->len;) {
+        uint8_t op = c->code[pc];
+        if (op >= AEO_OP__COUNT) return false;
+        switch (op) {
+        case AEO_OP_CONST: case AEO_OP_TRUE: case AEO_OP_FALSE: case AEO_OP_AS_OF: case AEO_OP_ROOT_FIELD:
+        case AEO_OP_CALL_DEF: case AEO_OP_EQ: case AEO_OP_NE: case AEO_OP_LT: case AEO_OP_LE: case AEO_OP_GT:
+        case AEO_OP_GE: case AEO_OP_NOT: case AEO_OP_AND: case AEO_OP_OR: case AEO_OP_IN: case AEO_OP_RETURN:
+            break;
+        case AEO_OP_AND_JUMP_IF_FALSE: case AEO_OP_JUMP_IF_FALSE_KEEP: case AEO_OP_JUMP_IF_TRUE_KEEP: {
+            if (pc + 3 > c->len) return false;
+            int32_t off = READ_I16(c->code + pc + 1);
+            if (off < 0 || pc + 3 + (uint32_t)off >= c->len) return false;
+            break;
+        }
+        case AEO_OP_CALL:
+            if (pc + 4 > c->len || READ_U16(c->code + pc + 1) >= aeo_builtin_count ||
+                !vm->quick_fn[READ_U16(c->code + pc + 1)])
+                return false;
+            break;
+        default: return false;
+        }
+        pc += aeo_op_info_table[op].length;
+    }
+    return true;
+}
+
+/* Runs [c] (from offset [start] with true on the stack, as run does)
+ * without the interpreter's frames, for a chunk quick_chunk accepts, as
+ * long as every value it meets is a plain one: a field present in the
+ * record, a memoized def that is neither UNKNOWN nor ERROR, operands of
+ * the kinds the fast paths of run take.  Then it computes what run would
+ * (the same steps, nothing allocated), sets *out and returns true.
+ * Anything else (an absent field, a def not computed yet, an operand that
+ * would make an error) returns false having changed nothing, and the
+ * caller runs the chunk: conditions are pure, so running it from the
+ * start gives the chunk's value, unknowns and errors as before.  The
+ * caller makes sure the steps cannot reach the limit (one per
+ * instruction at most, jumps only forward). */
+static int quick_run(aeo_vm *vm, const aeo_chunk *c, uint32_t start, aeo_value *out) {
+    aeo_value st[16];
+    aeo_value *sp = st;
+    const uint8_t *ip = c->code;
+    const aeo_value *const consts = c->consts;
+    uint64_t quick_steps = 0;   /* the steps of the builtins called here */
+    if (start) {
+        *sp++ = aeo_bool(true);
+        ip += start;
+    }
+    const aeo_record *r = vm->root.kind == AEO_V_RECORD ? vm->root.as.r : NULL;
+    for (;;) {
+        uint8_t op = *ip++;
+        switch (op) {
+        case AEO_OP_CONST: *sp++ = consts[READ_U16(ip)]; ip += 2; break;
+        case AEO_OP_TRUE: *sp++ = aeo_bool(true); break;
+        case AEO_OP_FALSE: *sp++ = aeo_bool(false); break;
+        case AEO_OP_AS_OF: *sp++ = vm->as_of; break;
+        case AEO_OP_ROOT_FIELD: {
+            if (!r) goto bail;
+            aeo_value v = r->slots[READ_U16(ip)];
+            if (v.kind == AEO_V_ABSENT || aeo_is_bad(v)) goto bail;
+            *sp++ = v;
+            ip += 4;
+            break;
+        }
+        case AEO_OP_CALL_DEF: {
+            uint16_t d = READ_U16(ip);
+            if (vm->def_state[d] != vm->memo_done) {
+                /* Not computed yet: as a top-level def (top_def, which
+                 * counts the step CALL_DEF would), when the limits are
+                 * far; a limit met there is the value of this chunk too,
+                 * as when run's frames abort together. */
+                if (vm->def_state[d] == vm->memo_running || vm->quick_depth >= 16 || vm->prog->defs[d].n_params ||
+                    vm->steps + c->len + 1 >= vm->max_steps) {
+                            goto bail;
+                }
+                bool was = vm->aborted;
+                vm->aborted = false;
+                vm->quick_depth++;
+                aeo_value v = top_def(vm, d, 0);
+                vm->quick_depth--;
+                if (vm->aborted) {
+                    *out = v;
+                    return -1;
+                }
+                vm->aborted = was;
+            }
+            if (aeo_is_bad(vm->def_val[d])) goto bail;
+            *sp++ = vm->def_val[d];
+            ip += 2;
+            break;
+        }
+        case AEO_OP_EQ: case AEO_OP_NE: {
+            aeo_value b = *--sp, a = sp[-1];
+            bool eq;
+            if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) eq = aeo_str_equal(a.as.s, b.as.s);
+            else if (a.kind == b.kind && (a.kind == AEO_V_BOOL || a.kind == AEO_V_INT))
+                eq = a.kind == AEO_V_BOOL ? a.as.b == b.as.b : a.as.i == b.as.i;
+            else goto bail;
+            sp[-1] = aeo_bool(eq == (op == AEO_OP_EQ));
+            break;
+        }
+        case AEO_OP_LT: case AEO_OP_LE: case AEO_OP_GT: case AEO_OP_GE: {
+            aeo_value b = *--sp, a = sp[-1];
+            if (a.kind != b.kind || !(a.kind == AEO_V_INT || a.kind == AEO_V_UINT || a.kind == AEO_V_TIMESTAMP ||
+                                      a.kind == AEO_V_DURATION || a.kind == AEO_V_STRING))
+                goto bail;
+            sp[-1] = compare_op(vm, (aeo_opcode)op, a, b);
+            break;
+        }
+        case AEO_OP_IN: {
+            aeo_value b = *--sp, a = sp[-1];
+            if (aeo_is_bad(a) || !(b.kind == AEO_V_LIST || b.kind == AEO_V_MAP)) goto bail;
+            if (b.kind == AEO_V_MAP && !valid_key(a)) goto bail;
+            sp[-1] = in_op(vm, a, b);
+            break;
+        }
+        case AEO_OP_NOT:
+            if (sp[-1].kind != AEO_V_BOOL) goto bail;
+            sp[-1].as.b = !sp[-1].as.b;
+            break;
+        case AEO_OP_AND: case AEO_OP_OR: {
+            aeo_value b = *--sp, a = sp[-1];
+            if (a.kind != AEO_V_BOOL || b.kind != AEO_V_BOOL) goto bail;
+            sp[-1] = aeo_bool(op == AEO_OP_AND ? a.as.b && b.as.b : a.as.b || b.as.b);
+            break;
+        }
+        case AEO_OP_AND_JUMP_IF_FALSE: {
+            aeo_value b = *--sp, a = sp[-1];
+            if (a.kind != AEO_V_BOOL || b.kind != AEO_V_BOOL) goto bail;
+            if (!(a.as.b && b.as.b)) {
+                sp[-1] = aeo_bool(false);
+                ip += READ_I16(ip);
+            }
+            ip += 2;
+            break;
+        }
+        case AEO_OP_JUMP_IF_FALSE_KEEP: case AEO_OP_JUMP_IF_TRUE_KEEP:
+            if (sp[-1].kind != AEO_V_BOOL) goto bail;
+            if (sp[-1].as.b == (op == AEO_OP_JUMP_IF_TRUE_KEEP)) ip += READ_I16(ip);
+            ip += 2;
+            break;
+        case AEO_OP_CALL: {
+            uint16_t fn = READ_U16(ip);
+            uint8_t argc = ip[2];
+            sp -= argc;
+            if (vm->quick_fn[fn] == 1) {
+                for (uint8_t k = 0; k < argc; k++)
+                    if (sp[k].kind != AEO_V_STRING) goto bail;
+            } else if (argc != 1 || !(sp[0].kind == AEO_V_STRING || sp[0].kind == AEO_V_BYTES ||
+                                      sp[0].kind == AEO_V_LIST || sp[0].kind == AEO_V_MAP)) {
+                goto bail;
+            }
+            *sp = aeo_builtins[fn].fn(&vm->bcx, sp, argc);
+            sp++;
+            vm->steps++;
+            quick_steps++;
+            ip += 3;
+            break;
+        }
+        case AEO_OP_RETURN:
+            if (aeo_is_bad(sp[-1])) goto bail;
+            *out = sp[-1];
+            return 1;
+        default: goto bail;
+        }
+    }
+bail:
+    vm->steps -= quick_steps;
+    return 0;
+}
+
 aeo_value aeo_vm_measure(aeo_vm *vm, uint32_t idx) {
     if (vm->meas_state[idx] == vm->memo_done) return vm->meas_val[idx];
     if (gated_out(vm, idx)) {
         vm->meas_state[idx] = vm->memo_done;
+        vm->meas_memo = MARK(vm, 1);
         vm->meas_val[idx] = aeo_bool(false);
         return vm->meas_val[idx];
     }
@@ -1357,8 +1618,8 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
     if (vm->def_state[d] == vm->memo_done) return vm->def_val[d];
     vm->steps++;
     const aeo_chunk *c = vm->prog->defs[d].chunk;
-    if (depth < 8 && c->len == 4 && c->code[0] == AEO_OP_CALL_DEF && c->code[3] == AEO_OP_RETURN &&
-        !vm->keepable[d]) {
+    uint8_t shape = vm->def_shape[d];
+    if (shape == SHAPE_ALIAS && depth < 8 && !vm->keepable[d]) {
         uint32_t k = READ_U16(c->code + 1);
         if (k != d && vm->def_state[k] != vm->memo_running) {
             vm->def_state[d] = vm->memo_running;
@@ -1367,34 +1628,31 @@ static aeo_value top_def(aeo_vm *vm, uint32_t d, int depth) {
             vm->def_val[d] = v;
             return v;
         }
-    }
-    /* A def that is a literal bool (`tier all = true`, the tier of a flat
-     * catalog): its value, without the interpreter. */
-    const uint8_t *lit = c->code;
-    if (c->len == 2 && (lit[0] == AEO_OP_TRUE || lit[0] == AEO_OP_FALSE) && lit[1] == AEO_OP_RETURN) {
+    } else if (shape == SHAPE_LITERAL) {
         vm->def_state[d] = vm->memo_done;
-        vm->def_val[d] = aeo_bool(lit[0] == AEO_OP_TRUE);
+        vm->def_val[d] = aeo_bool(c->code[0] == AEO_OP_TRUE);
         return vm->def_val[d];
-    }
-    /* A def that begins by comparing a field with a string literal (the
-     * tiers: ROOT_FIELD s p; CONST k; EQ), when both are strings and the
-     * comparison decides the def: it is all the def (RETURN follows), or it
-     * is false and the def is `field == "x" && ...` (JUMP_IF_FALSE_KEEP to
-     * the RETURN).  EQ's own fast path, without the interpreter. */
-    const uint8_t *code = c->code;
-    if (c->len >= 10 && code[0] == AEO_OP_ROOT_FIELD && code[5] == AEO_OP_CONST && code[8] == AEO_OP_EQ &&
-        vm->root.kind == AEO_V_RECORD && !vm->keepable[d]) {
+    } else if ((shape == SHAPE_FIELD_EQ || shape == SHAPE_FIELD_EQ_AND) && vm->root.kind == AEO_V_RECORD &&
+               !vm->keepable[d]) {
+        const uint8_t *code = c->code;
         aeo_value a = vm->root.as.r->slots[READ_U16(code + 1)], b = c->consts[READ_U16(code + 6)];
         if (a.kind == AEO_V_STRING && b.kind == AEO_V_STRING) {
             bool eq = aeo_str_equal(a.as.s, b.as.s);
-            if (code[9] == AEO_OP_RETURN ||
-                (!eq && code[9] == AEO_OP_JUMP_IF_FALSE_KEEP && c->len >= 12 && 12 + READ_I16(code + 10) >= 12 &&
-                 12 + READ_I16(code + 10) < (int)c->len && code[12 + READ_I16(code + 10)] == AEO_OP_RETURN)) {
+            if (shape == SHAPE_FIELD_EQ || !eq) {
                 vm->def_state[d] = vm->memo_done;
                 vm->def_val[d] = aeo_bool(eq);
                 return vm->def_val[d];
             }
         }
+    }
+    /* The quick evaluator when it can (a limit met in a def it computes
+     * is this def's value too: quick_run returns -1). */
+    aeo_value q;
+    vm->def_state[d] = vm->memo_running;
+    if (vm->quick_def[d] && !vm->keepable[d] && vm->steps + c->len < vm->max_steps && quick_run(vm, c, 0, &q)) {
+        vm->def_state[d] = vm->memo_done;
+        vm->def_val[d] = q;
+        return q;
     }
     vm->def_state[d] = vm->memo_running;
     return run(vm, c, RET_DEF, d, 0);
@@ -1436,6 +1694,7 @@ static aeo_value measure_tail(aeo_vm *vm, uint32_t i, const aeo_measure_info *m)
         acc = acc.kind == AEO_V_BOOL && v.kind == AEO_V_BOOL ? aeo_bool(acc.as.b && v.as.b) : logic(vm, true, acc, v);
     }
     vm->meas_state[i] = vm->memo_done;
+    vm->meas_memo = MARK(vm, 1);
     vm->meas_val[i] = acc;
     return acc;
 }
@@ -1492,6 +1751,7 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
         }
         if (vm->aborted) {
             vm->meas_state[i] = vm->memo_done;
+            vm->meas_memo = MARK(vm, 1);
             vm->meas_val[i] = v;
             return v;
         }
@@ -1505,8 +1765,16 @@ static __attribute__((noinline)) aeo_value measure_slow(aeo_vm *vm, uint32_t i) 
     if (st == MARK(vm, GATE_TRUE) && m->n_tail && vm->root.kind == AEO_V_RECORD &&
         vm->steps + 16 + m->n_tail * 9 < vm->max_steps)
         return measure_tail(vm, i, m);
+    uint32_t start = st == MARK(vm, GATE_TRUE) ? m->gate_end : 0;
+    aeo_value q;
+    if (vm->quick_meas[i] && vm->steps + m->chunk->len < vm->max_steps && quick_run(vm, m->chunk, start, &q)) {
+        vm->meas_state[i] = vm->memo_done;
+        vm->meas_memo = MARK(vm, 1);
+        vm->meas_val[i] = q;
+        return q;
+    }
     vm->meas_state[i] = vm->memo_running;
-    return run(vm, m->chunk, RET_MEASURE, i, st == MARK(vm, GATE_TRUE) ? m->gate_end : 0);
+    return run(vm, m->chunk, RET_MEASURE, i, start);
 }
 
 /* Whether every gate of a measure in force is closed, from the memoized
@@ -1577,8 +1845,20 @@ static inline __attribute__((always_inline)) void measures_loop(aeo_vm *vm, cons
         else if (gate_state[gate_of[i]] == closed) out[k] = no;
         else {
             out[k] = measure_slow(vm, i);
-            /* Every gate closed needs this one closed first. */
-            if (gate_state[gate_of[i]] == closed && all_closed(vm)) {
+            /* Every gate closed needs this one closed first, and, once
+             * the gates all close for every measure at once (cover_def,
+             * cover_tiers) cannot, the first live gate not known closed
+             * (all_closed's scan stops there) to be this one.  Missing
+             * the moment costs time, never an outcome. */
+            uint32_t g = gate_of[i];
+            if (gate_state[g] == closed &&
+                (vm->cover_dead != MARK(vm, 1) || vm->live_closed >= vm->n_live || vm->live[vm->live_closed] == g) &&
+                all_closed(vm)) {
+                /* No measure memoized for this record: all false. */
+                if (vm->meas_memo != MARK(vm, 1)) {
+                    if (k + 1 < n) memcpy(out + k + 1, vm->falses, (n - k - 1) * sizeof *out);
+                    return;
+                }
                 for (k++; k < n; k++) {
                     i = idx ? idx[k] : k;
                     out[k] = state[i] == done ? memo[i] : no;
