@@ -35,6 +35,7 @@
 
 #include <z3.h>
 
+#include "lang/printable.h"
 #include "lang/text.h"
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
@@ -104,6 +105,7 @@ typedef struct fnode {
     Z3_ast seq_dom;            /* the entries' domain: asserted by the questions that change the list (seq_domains) */
     Z3_ast *preds;
     uint32_t n_preds, cap_preds, n_checked;
+    uint32_t kinds;            /* of items, under the first n_checked predicates (seq_kinds) */
     uint32_t *order, depth;    /* field indices from the root: schema order */
 } fnode;
 
@@ -147,6 +149,7 @@ struct aeo_solver {
     uint32_t n_xvars;          /* generic items made (seq_pred) */
     Z3_ast outer[16];          /* the generic items of the comprehensions over sequences being translated */
     uint32_t n_outer;
+    aeo_value *over;           /* by node: a value that replaces the model's (ABSENT: none; simplify_list) */
     const aeo_program *vm2_prog;
     aeo_buf tmp;
 };
@@ -505,7 +508,7 @@ static bool idset_add(idset *h, unsigned id) {
 
 struct seqinfo {
     char *path;
-    uint32_t items;
+    uint32_t items;            /* entries */
 };
 
 static uint32_t seqinfo_items(const seqinfo *si) { return si->items; }
@@ -514,6 +517,18 @@ static seqinfo *seq_info(aeo_solver *s, const char *path) {
     for (uint32_t i = 0; i < s->n_seqs; i++)
         if (strcmp(s->seqs[i].path, path) == 0) return &s->seqs[i];
     return NULL;
+}
+
+/* The item of an entry that is not in the list: a value of its type. */
+static Z3_ast idle_item(aeo_solver *s, const fnode *n) {
+    const aeo_type *t = n->type->elem;
+    switch (n->elem) {
+    case K_BOOL: return s->f;
+    case K_REAL: return mk_real(s, 0);
+    case K_STR:
+        return t->kind == AEO_T_ENUM ? mk_str(s, t->enum_values[0], strlen(t->enum_values[0])) : mk_str(s, "", 0);
+    default: return mk_i64(s, 0);
+    }
 }
 
 static void seq_make(aeo_solver *s, int32_t id, uint32_t items) {
@@ -532,6 +547,10 @@ static void seq_make(aeo_solver *s, int32_t id, uint32_t items) {
         n->count[i] = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), s->s_int);
         n->seq_dom = and2(s, n->seq_dom, type_domain(s, n->type->elem, n->item[i]));
         n->seq_dom = and2(s, n->seq_dom, Z3_mk_ge(s->z, n->count[i], mk_i64(s, 0)));
+        /* an entry not in the list takes no part: its item is fixed,
+         * which spares the solver a free value */
+        n->seq_dom = and2(s, n->seq_dom, implies(s, Z3_mk_eq(s->z, n->count[i], mk_i64(s, 0)),
+                                                 Z3_mk_eq(s->z, n->item[i], idle_item(s, n))));
     }
     snprintf(name, sizeof name, "xn!%d", id);
     n->xvar = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), es);
@@ -1778,6 +1797,15 @@ static Z3_solver solver_of(aeo_solver *s, const facts_q *q) {
 
 static void solver_done(aeo_solver *s, Z3_solver sv) { Z3_solver_pop(s->z, sv, 1); }
 
+/* The solver emptied: the domain is asserted again by solver_of. */
+static void solver_reset(aeo_solver *s) {
+    Z3_solver_reset(s->z, s->sv);
+    Z3_params p = timeout_params(s);
+    Z3_solver_set_params(s->z, s->sv, p);
+    Z3_params_dec_ref(s->z, p);
+    s->n_domain_done = 0;
+}
+
 /* A fresh literal standing for [e] (asserted lit -> e in the current
  * scope), to check under an assumption. */
 static Z3_ast lit_for(aeo_solver *s, Z3_solver sv, Z3_ast e) {
@@ -2089,6 +2117,10 @@ static bool model_seq(aeo_solver *s, Z3_model m, const fnode *n, aeo_value cur, 
 
 static bool model_value(aeo_solver *s, Z3_model m, int32_t id, aeo_value cur, aeo_arena *a, aeo_value *out) {
     fnode *n = &s->nodes[id];
+    if (s->over && s->over[id].kind != AEO_V_ABSENT) {
+        *out = s->over[id];
+        return true;
+    }
     if (n->k == K_FLIST && n->seq) return model_seq(s, m, n, cur, a, out);
     if (n->k == K_FLIST) {
         aeo_value l = aeo_list_new(a, 8);
@@ -2293,42 +2325,51 @@ static void seq_domains(aeo_solver *s, facts_q *q, const uint8_t *set) {
 
 /* ---- sequences ready for a question ---------------------------------------------------------- */
 
-/* Whether n_items + 1 items of sequence node [id] can have pairwise
- * different kinds under the predicates noted so far (one assignment of
- * every other fact): Z3_L_FALSE proves n_items entries enough. */
-static Z3_lbool seq_kinds_exceed(aeo_solver *s, int32_t id) {
+/* The number of kinds an item of sequence node [id] can have under the
+ * predicates noted so far, other facts free: each kind found (the outcome
+ * of every predicate: unknown, error, true or false) is excluded and the
+ * solver asked for another.  The kinds of one record's items are among
+ * them, so that many entries are enough.  -1 when the solver gives up,
+ * SEQ_MAX_ITEMS + 1 past that many. */
+static int seq_kinds(aeo_solver *s, int32_t id) {
     fnode *n = &s->nodes[id];
-    uint32_t b = n->n_items + 1, np = n->n_preds / 3;
-    Z3_ast *ys = aeo_xmalloc(b * sizeof *ys);
-    Z3_ast *inst = aeo_xmalloc((size_t)b * n->n_preds * sizeof *inst);
-    facts_q q = {0};
+    uint32_t np = n->n_preds / 3;
     char name[48];
-    for (uint32_t j = 0; j < b; j++) {
-        snprintf(name, sizeof name, "y!%d!%u", id, j);
-        ys[j] = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), sort_of(s, n->elem));
-        q_add(s, &q, type_domain(s, n->type->elem, ys[j]));
-        for (uint32_t k = 0; k < n->n_preds; k++)
-            inst[(size_t)j * n->n_preds + k] = Z3_substitute(s->z, n->preds[k], 1, &n->xvar, &ys[j]);
+    snprintf(name, sizeof name, "y!%d", id);
+    Z3_ast y = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), sort_of(s, n->elem));
+    Z3_ast *st = aeo_xmalloc((np + 1) * sizeof *st);
+    for (uint32_t p = 0; p < np; p++) {
+        Z3_ast t[3];
+        for (uint32_t k = 0; k < 3; k++) t[k] = Z3_substitute(s->z, n->preds[3 * p + k], 1, &n->xvar, &y);
+        st[p] = ite(s, t[0], mk_i64(s, 0), ite(s, t[1], mk_i64(s, 1), ite(s, t[2], mk_i64(s, 2), mk_i64(s, 3))));
     }
-    for (uint32_t a = 0; a < b; a++)
-        for (uint32_t c = a + 1; c < b; c++) {
-            Z3_ast differ = s->f;
-            for (uint32_t p = 0; p < np; p++) {
-                const Z3_ast *x = &inst[(size_t)a * n->n_preds + 3 * p], *y = &inst[(size_t)c * n->n_preds + 3 * p];
-                Z3_ast okx = and2(s, not1(s, x[0]), not1(s, x[1])), oky = and2(s, not1(s, y[0]), not1(s, y[1]));
-                differ = or2(s, differ, not1(s, Z3_mk_eq(s->z, x[0], y[0])));
-                differ = or2(s, differ, not1(s, Z3_mk_eq(s->z, x[1], y[1])));
-                differ = or2(s, differ, and2(s, and2(s, okx, oky), not1(s, Z3_mk_eq(s->z, x[2], y[2]))));
-            }
-            q_add(s, &q, differ);
-        }
+    facts_q q = {0};
+    q_add(s, &q, type_domain(s, n->type->elem, y));
     Z3_solver sv = solver_of(s, &q);
-    Z3_lbool r = CHECK(s->z, sv);
+    int kinds = 0;
+    Z3_ast *differ = aeo_xmalloc((np + 1) * sizeof *differ);
+    for (;;) {
+        Z3_lbool r = CHECK(s->z, sv);
+        if (r == Z3_L_UNDEF) {
+            kinds = -1;
+            break;
+        }
+        if (r == Z3_L_FALSE) break;
+        if (++kinds > SEQ_MAX_ITEMS) break;
+        Z3_model m = Z3_solver_get_model(s->z, sv);
+        Z3_model_inc_ref(s->z, m);
+        for (uint32_t p = 0; p < np; p++) {
+            Z3_ast v = model_eval(s, m, st[p]);
+            differ[p] = v ? not1(s, Z3_mk_eq(s->z, st[p], v)) : s->t;
+        }
+        Z3_model_dec_ref(s->z, m);
+        Z3_solver_assert(s->z, sv, np ? Z3_mk_or(s->z, np, differ) : s->f);
+    }
     solver_done(s, sv);
+    free(differ);
+    free(st);
     free(q.a);
-    free(inst);
-    free(ys);
-    return r;
+    return kinds;
 }
 
 /* Before a question on the record [rec] (ABSENT: none) reading the nodes
@@ -2340,27 +2381,30 @@ static bool seq_ready(aeo_solver *s, const uint8_t *reads, aeo_value rec) {
     for (uint32_t id = 1; id < s->n_nodes; id++) {
         fnode *n = &s->nodes[id];
         if (!n->seq || (reads && !reads[id])) continue;
+        if (n->n_checked < n->n_preds) {
+            int kinds = seq_kinds(s, (int32_t)id);
+            if (kinds < 0) return fail(s, "the solver gave up (timeout) on the kinds of items of %s", n->path);
+            if (kinds > SEQ_MAX_ITEMS)
+                return fail(s, "a list fact whose items the conditions tell apart in more than %d ways", SEQ_MAX_ITEMS);
+            n->kinds = (uint32_t)kinds;
+            n->n_checked = n->n_preds;
+        }
+        /* room for the current items, and for one entry per kind (a list
+         * that keeps the current items and adds some is found as one
+         * whose entries replace some, and made so by simplify_list) */
+        uint32_t k = 0;
         aeo_value cur;
         if (rec.kind == AEO_V_RECORD && node_current(s, (int32_t)id, rec, &cur) && cur.kind == AEO_V_LIST) {
             aeo_value *vals;
             uint32_t *cnt;
-            uint32_t k = distinct_items(cur, &vals, &cnt);
+            k = distinct_items(cur, &vals, &cnt);
             free(vals);
             free(cnt);
-            if (k > n->n_items) {
-                seq_need(s, (int32_t)id, k);
-                return false;
-            }
         }
-        if (n->n_checked == n->n_preds) continue;
-        if (seq_kinds_exceed(s, (int32_t)id) == Z3_L_FALSE) {
-            n->n_checked = n->n_preds;
-            continue;
+        if (k > n->n_items || n->kinds > n->n_items) {
+            seq_need(s, (int32_t)id, k > n->kinds ? k : n->kinds);
+            return false;
         }
-        if (n->n_items * 2 > SEQ_MAX_ITEMS)
-            return fail(s, "a list fact whose items the conditions tell apart in more than %u ways", SEQ_MAX_ITEMS);
-        seq_need(s, (int32_t)id, n->n_items * 2);
-        return false;
     }
     return true;
 }
@@ -2529,22 +2573,38 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
             } else if (pass == 1 && nd->k == K_STR) {
                 nice_scalar(s, sv, nd->type, nd->val, here, ascii, &m);
             } else if (pass == 1 && nd->k == K_FLIST && nd->seq) {
-                /* the current items kept where they can be, no others
-                 * where none will do, else few, of plain values */
+                /* the current items kept where they can be (all at once,
+                 * else one by one), as few other items as will do, each
+                 * as few times, of plain values */
                 aeo_value *vals = NULL;
                 uint32_t *cnt = NULL;
                 uint32_t k = here ? distinct_items(cur, &vals, &cnt) : 0;
-                for (uint32_t j = 0; j < nd->n_items; j++) {
-                    if (j < k && try_keep(s, sv, and2(s, Z3_mk_eq(s->z, nd->count[j], mk_i64(s, cnt[j])),
-                                                      Z3_mk_eq(s->z, nd->item[j], value_term(s, vals[j]))), &m))
-                        continue;
-                    if (try_keep(s, sv, Z3_mk_eq(s->z, nd->count[j], mk_i64(s, 0)), &m)) continue;
-                    nearest(s, sv, nd->count[j], mk_i64(s, 0), &m);
+                if (k > nd->n_items) k = nd->n_items;
+                Z3_ast *keep = aeo_xmalloc((nd->n_items + 1) * sizeof *keep);
+                Z3_ast all = s->t;
+                for (uint32_t j = 0; j < k; j++) {
+                    keep[j] = and2(s, Z3_mk_eq(s->z, nd->count[j], mk_i64(s, cnt[j])),
+                                   Z3_mk_eq(s->z, nd->item[j], value_term(s, vals[j])));
+                    all = and2(s, all, keep[j]);
+                }
+                uint32_t *fr_ids = aeo_xmalloc((nd->n_items + 1) * sizeof *fr_ids), n_free = 0;
+                bool all_kept = k && try_keep(s, sv, all, &m);
+                for (uint32_t j = 0; j < nd->n_items; j++)
+                    if (j >= k || (!all_kept && !try_keep(s, sv, keep[j], &m))) fr_ids[n_free++] = j;
+                /* the other entries: as few in the list as will do */
+                for (uint32_t j = 0; j < n_free; j++) keep[j] = Z3_mk_gt(s->z, nd->count[fr_ids[j]], mk_i64(s, 0));
+                for (uint32_t t = 0; t < n_free; t++)
+                    if (try_keep(s, sv, Z3_mk_atmost(s->z, n_free, keep, t), &m)) break;
+                for (uint32_t f = 0; f < n_free; f++) {
+                    uint32_t j = fr_ids[f];
+                    if (!model_true(s, m, Z3_mk_gt(s->z, nd->count[j], mk_i64(s, 0)))) continue;
+                    nearest(s, sv, nd->count[j], mk_i64(s, 1), &m);
                     if (nd->elem == K_INT || nd->elem == K_TS || nd->elem == K_DUR)
                         nearest(s, sv, nd->item[j], nd->elem == K_TS ? mk_nanos(s, as_of.as.i, as_of.nanos) : mk_i64(s, 0), &m);
-                    else if (nd->elem == K_STR)
-                        nice_scalar(s, sv, nd->type->elem, nd->item[j], false, ascii, &m);
+                    /* (strings: simplify_list, by the VM) */
                 }
+                free(fr_ids);
+                free(keep);
                 free(vals);
                 free(cnt);
             } else if (pass == 1 && nd->k == K_FLIST) {
@@ -2597,6 +2657,112 @@ static void facts_of(aeo_solver *s, Z3_model m, const uint8_t *set, aeo_value re
         f->json = aeo_arena_strndup(s->ans, s->tmp.data, s->tmp.len);
     }
     free(ids);
+}
+
+/* Whether measure [idx] applies to [rec] changed by model [m] on the
+ * facts [set] (s->over replacing values). */
+static bool applies_with(aeo_solver *s, Z3_model m, const uint8_t *set, aeo_value rec, uint32_t idx, aeo_value as_of) {
+    aeo_buf json = {0};
+    writer w = {s, m, set, {s->c, NULL}, s->ans, true};
+    write_obj(&w, &json, 0, rec);
+    aeo_outcome_kind kind;
+    bool ok = w.ok && evaluate(&s->vm, s->c->program, json.data, json.len, idx, as_of, &kind, NULL) &&
+              kind == AEO_OUTCOME_APPLIES;
+    aeo_buf_free(&json);
+    return ok;
+}
+
+static bool in_list(aeo_value l, aeo_value v) { return l.kind == AEO_V_LIST && list_has(l, v); }
+
+/* Printable text: ASCII from space to '~', and well-formed UTF-8
+ * sequences beyond ASCII. */
+static bool plain(aeo_value v) {
+    const char *p = v.as.s->data;
+    size_t n = v.as.s->len;
+    while (n) {
+        size_t k = aeo_printable_char_len(p, n);
+        if (k == 1 && (*p < 0x20 || *p > 0x7e)) return false;
+        p += k, n -= k;
+    }
+    return true;
+}
+
+static aeo_value list_without(aeo_arena *a, aeo_value l, uint32_t skip) {
+    aeo_value r = aeo_list_new(a, l.as.l->len + 1);
+    for (uint32_t i = 0; i < l.as.l->len; i++)
+        if (i != skip) aeo_list_push(a, r.as.l, l.as.l->items[i]);
+    return r;
+}
+
+/* The list the model gives sequence node [id] made plainer where the VM
+ * still finds the measure applies (the set of changed facts, and so its
+ * minimality, stays; only the list's value changes): the current items
+ * all kept with the new ones after them, new items left out one by one,
+ * a new string item "" or one of the catalog's constants.  Into
+ * s->over[id].  Cheap: each try is one evaluation, where a preference
+ * asked of the solver over a dozen entries can take it past its time. */
+static void simplify_list(aeo_solver *s, Z3_model m, const uint8_t *set, aeo_value rec, uint32_t idx, aeo_value as_of,
+                          int32_t id) {
+    aeo_value cur = aeo_absent(), l;
+    node_current(s, id, rec, &cur);
+    if (cur.kind != AEO_V_LIST) cur = aeo_absent();
+    if (!model_value(s, m, id, cur, s->ans, &l) || l.kind != AEO_V_LIST) return;
+    /* new string items that are not plain text (the solver's strings are
+     * any bytes) become "" first; the evaluation decides below */
+    aeo_value best = aeo_list_new(s->ans, l.as.l->len + 1);
+    for (uint32_t i = 0; i < l.as.l->len; i++) {
+        aeo_value it = l.as.l->items[i];
+        if (it.kind == AEO_V_STRING && !in_list(cur, it) && !plain(it)) it = aeo_string(s->ans, "", 0);
+        aeo_list_push(s->ans, best.as.l, it);
+    }
+    s->over[id] = best;
+    bool ok = applies_with(s, m, set, rec, idx, as_of);
+    uint32_t tries = 0;
+    /* a new string item: "" or the catalog's constants, first ones first */
+    for (uint32_t i = 0; i < best.as.l->len && tries < 256; i++) {
+        aeo_value it = best.as.l->items[i];
+        if (it.kind != AEO_V_STRING || in_list(cur, it)) continue;
+        if (ok && it.as.s->len == 0) continue;
+        for (uint32_t k = 0; k <= s->n_strs && tries < 256; k++) {
+            aeo_value nv = k == 0 ? aeo_string(s->ans, "", 0) : s->strs[k - 1];
+            if (ok && aeo_value_equal(nv, it)) break;
+            aeo_value c = aeo_list_new(s->ans, best.as.l->len + 1);
+            for (uint32_t j = 0; j < best.as.l->len; j++) aeo_list_push(s->ans, c.as.l, j == i ? nv : best.as.l->items[j]);
+            s->over[id] = c;
+            tries++;
+            if (applies_with(s, m, set, rec, idx, as_of)) {
+                best = c;
+                ok = true;
+                break;
+            }
+        }
+    }
+    if (cur.kind == AEO_V_LIST) {
+        /* cur, then best's items beyond it (as a multiset) */
+        aeo_value c = aeo_list_new(s->ans, cur.as.l->len + best.as.l->len + 1);
+        uint8_t *used = aeo_xcalloc(best.as.l->len + 1, 1);
+        for (uint32_t i = 0; i < cur.as.l->len; i++) {
+            aeo_list_push(s->ans, c.as.l, cur.as.l->items[i]);
+            for (uint32_t j = 0; j < best.as.l->len; j++)
+                if (!used[j] && aeo_value_equal(best.as.l->items[j], cur.as.l->items[i])) {
+                    used[j] = 1;
+                    break;
+                }
+        }
+        for (uint32_t j = 0; j < best.as.l->len; j++)
+            if (!used[j]) aeo_list_push(s->ans, c.as.l, best.as.l->items[j]);
+        free(used);
+        s->over[id] = c;
+        if (applies_with(s, m, set, rec, idx, as_of)) best = c, ok = true;
+    }
+    /* new items left out, last first */
+    for (uint32_t i = best.as.l->len; ok && i-- > 0 && tries < 256;) {
+        if (in_list(cur, best.as.l->items[i])) continue;
+        s->over[id] = list_without(s->ans, best, i);
+        tries++;
+        if (applies_with(s, m, set, rec, idx, as_of)) best = s->over[id];
+    }
+    s->over[id] = best;
 }
 
 typedef struct cand {
@@ -2663,6 +2829,13 @@ static aeo_solve_status suggest_once(aeo_solver *s, aeo_vm *vm, uint32_t idx, ui
     }
     q_add(s, &q, sub_apply(s, &u, and2(s, ok_of(s, a), a->v)));
     sub_free(&u);
+    for (uint32_t id = 1; id < s->n_nodes; id++)
+        if (reads[id] && s->nodes[id].seq) {
+            /* what the solver keeps of earlier questions on sequences can
+             * make the next one far slower than on its own */
+            solver_reset(s);
+            break;
+        }
     Z3_solver sv = solver_of(s, &q);
     Z3_ast *chs = aeo_xmalloc((nc + 1) * sizeof *chs);
     Z3_ast *assume = aeo_xmalloc((nc + 1) * sizeof *assume);
@@ -2770,6 +2943,10 @@ static aeo_solve_status suggest_once(aeo_solver *s, aeo_vm *vm, uint32_t idx, ui
             Z3_solver_pop(s->z, sv, 1);
             if (nm) {
                 /* The changed record, evaluated by the VM. */
+                s->over = aeo_xmalloc((s->n_nodes + 1) * sizeof *s->over);
+                for (uint32_t id = 0; id <= s->n_nodes; id++) s->over[id] = aeo_absent();
+                for (uint32_t id = 1; id < s->n_nodes; id++)
+                    if (set[id] && s->nodes[id].seq) simplify_list(s, nm, set, rec, idx, as_of, (int32_t)id);
                 json.len = 0;
                 writer w = {s, nm, set, {s->c, NULL}, s->ans, true};
                 write_obj(&w, &json, 0, rec);
@@ -2781,6 +2958,8 @@ static aeo_solve_status suggest_once(aeo_solver *s, aeo_vm *vm, uint32_t idx, ui
                     why = aeo_arena_printf(s->ans, "internal: a suggestion the evaluation does not confirm: %s",
                                            json.data ? json.data : "");
                 }
+                free(s->over);
+                s->over = NULL;
                 Z3_model_dec_ref(s->z, nm);
             } else {
                 why = "the solver gave up (timeout)";
