@@ -2601,7 +2601,11 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
                     nearest(s, sv, nd->count[j], mk_i64(s, 1), &m);
                     if (nd->elem == K_INT || nd->elem == K_TS || nd->elem == K_DUR)
                         nearest(s, sv, nd->item[j], nd->elem == K_TS ? mk_nanos(s, as_of.as.i, as_of.nanos) : mk_i64(s, 0), &m);
-                    /* (strings: simplify_list, by the VM) */
+                    /* strings: by the VM for a suggestion (simplify_list); a
+                     * record made from nothing (a witness, a test) asks the
+                     * solver */
+                    else if (nd->elem == K_STR && rec.kind != AEO_V_RECORD)
+                        nice_scalar(s, sv, nd->type->elem, nd->item[j], false, ascii, &m);
                 }
                 free(fr_ids);
                 free(keep);
@@ -2782,6 +2786,7 @@ static aeo_solve_status suggest_once(aeo_solver *s, aeo_vm *vm, uint32_t idx, ui
     sym *a = measure_applies(s, &s->cat, idx);
     if (!a) {
         out->reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
+        out->outside = true;
         return out->status;
     }
     const sym *ss[1] = {a};
@@ -2789,6 +2794,7 @@ static aeo_solve_status suggest_once(aeo_solver *s, aeo_vm *vm, uint32_t idx, ui
     if (!seq_ready(s, reads, rec)) {
         free(reads);
         out->reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
+        out->outside = strncmp(out->reason, "the solver gave up", 18) != 0;
         return out->status;
     }
     /* The changeable facts: a leaf under a present record, or a record
