@@ -5,7 +5,9 @@
  * duration, or a list of scalars).  A node has a presence variable (the
  * constant true for a required field or one with a default) and, for a
  * scalar, a value variable; a list is a set, one membership variable per
- * constant the catalog tests it against ("c" in LIST).  Timestamps and
+ * constant the catalog tests it against ("c" in LIST), or, when size(), a
+ * comprehension or `x in LIST` reads it, a sequence of entries (an item
+ * and its count; "lists as sequences" below).  Timestamps and
  * durations are integers of nanoseconds, ints are mathematical integers
  * with an overflow error outside int64, doubles are reals, strings are Z3
  * strings of bytes (the UTF-8 encoding: CEL orders strings by bytes, and
