@@ -30,6 +30,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1122,6 +1123,283 @@ static void aggregate(aeo_solver *s, sym *r) {
     r->err = and2(s, not1(s, u), e);
 }
 
+/* ---- matches(): RE2's syntax, as PCRE2 runs it, to Z3 regexes -------------------------------- */
+
+/* A byte range [lo-hi] as a regex over the solver's byte strings. */
+static Z3_ast re_bytes(aeo_solver *s, unsigned lo, unsigned hi) {
+    char a = (char)lo, b = (char)hi;
+    return Z3_mk_re_range(s->z, mk_str(s, &a, 1), mk_str(s, &b, 1));
+}
+
+static Z3_ast re_cat(aeo_solver *s, unsigned n, const Z3_ast *parts) {
+    return n == 1 ? parts[0] : Z3_mk_re_concat(s->z, n, parts);
+}
+
+static Z3_ast re_or(aeo_solver *s, Z3_ast a, Z3_ast b) {
+    if (!a) return b;
+    return Z3_mk_re_union(s->z, 2, (Z3_ast[]){a, b});
+}
+
+/* One code point in UTF-8 other than NUL (RFC 3629's table). */
+static Z3_ast re_code_point(aeo_solver *s) {
+    Z3_ast c = re_bytes(s, 0x80, 0xbf);
+    Z3_ast alts[8] = {
+        re_bytes(s, 0x01, 0x7f),
+        re_cat(s, 2, (Z3_ast[]){re_bytes(s, 0xc2, 0xdf), c}),
+        re_cat(s, 3, (Z3_ast[]){re_bytes(s, 0xe0, 0xe0), re_bytes(s, 0xa0, 0xbf), c}),
+        re_cat(s, 3, (Z3_ast[]){Z3_mk_re_union(s->z, 2, (Z3_ast[]){re_bytes(s, 0xe1, 0xec), re_bytes(s, 0xee, 0xef)}), c, c}),
+        re_cat(s, 3, (Z3_ast[]){re_bytes(s, 0xed, 0xed), re_bytes(s, 0x80, 0x9f), c}),
+        re_cat(s, 4, (Z3_ast[]){re_bytes(s, 0xf0, 0xf0), re_bytes(s, 0x90, 0xbf), c, c}),
+        re_cat(s, 4, (Z3_ast[]){re_bytes(s, 0xf1, 0xf3), c, c, c}),
+        re_cat(s, 4, (Z3_ast[]){re_bytes(s, 0xf4, 0xf4), re_bytes(s, 0x80, 0x8f), c, c}),
+    };
+    return Z3_mk_re_union(s->z, 8, alts);
+}
+
+typedef struct re_parser {
+    aeo_solver *s;
+    const char *p, *end;
+    Z3_ast cp;                 /* one code point */
+    const char *why;           /* what is not translated */
+} re_parser;
+
+static Z3_ast re_alt(re_parser *r, int depth);
+
+/* The code points not in [set] (a regex of code points). */
+static Z3_ast re_not(re_parser *r, Z3_ast set) {
+    return Z3_mk_re_intersect(r->s->z, 2, (Z3_ast[]){r->cp, Z3_mk_re_complement(r->s->z, set)});
+}
+
+/* \d, \w, \s and their negations (ASCII: PCRE2 without UCP), or NULL. */
+static Z3_ast re_perl_class(re_parser *r, char c) {
+    aeo_solver *s = r->s;
+    Z3_ast set;
+    switch (c | 0x20) {
+    case 'd': set = re_bytes(s, '0', '9'); break;
+    case 'w':
+        set = Z3_mk_re_union(s->z, 4, (Z3_ast[]){re_bytes(s, '0', '9'), re_bytes(s, 'A', 'Z'), re_bytes(s, 'a', 'z'),
+                                                 re_bytes(s, '_', '_')});
+        break;
+    case 's': set = Z3_mk_re_union(s->z, 2, (Z3_ast[]){re_bytes(s, 0x09, 0x0d), re_bytes(s, ' ', ' ')}); break;
+    default: return NULL;
+    }
+    return c >= 'a' ? set : re_not(r, set);
+}
+
+/* The byte an escape \c stands for (\n, \t, \r, \f, or a punctuation
+ * character itself), or -1. */
+static int re_escape_byte(char c) {
+    switch (c) {
+    case 'n': return '\n';
+    case 't': return '\t';
+    case 'r': return '\r';
+    case 'f': return '\f';
+    default: break;
+    }
+    unsigned char u = (unsigned char)c;
+    if (u < 0x80 && !(u >= '0' && u <= '9') && !(u >= 'A' && u <= 'Z') && !(u >= 'a' && u <= 'z') && u > ' ') return c;
+    return -1;
+}
+
+/* The length of the UTF-8 character at p (1 for a byte that starts none). */
+static size_t re_char_len(const char *p, const char *end) {
+    size_t n = aeo_printable_char_len(p, (size_t)(end - p));
+    return n ? n : 1;
+}
+
+/* [...]: its members (ASCII ranges, escapes, single characters). */
+static Z3_ast re_class(re_parser *r) {
+    aeo_solver *s = r->s;
+    bool neg = r->p < r->end && *r->p == '^';
+    if (neg) r->p++;
+    Z3_ast set = NULL;
+    bool first = true;
+    while (r->p < r->end && (*r->p != ']' || first)) {
+        first = false;
+        const char *c0 = r->p;
+        int lo;
+        if (*r->p == '\\') {
+            if (r->p + 1 >= r->end) return r->why = "a pattern that ends in \\", NULL;
+            Z3_ast pc = re_perl_class(r, r->p[1]);
+            if (pc) {
+                set = re_or(s, set, pc);
+                r->p += 2;
+                continue;
+            }
+            lo = re_escape_byte(r->p[1]);
+            if (lo < 0) return r->why = "an escape in a character class", NULL;
+            r->p += 2;
+        } else if (*r->p == '[') {
+            return r->why = "a POSIX class or '[' in a character class", NULL;
+        } else if ((unsigned char)*r->p >= 0x80) {
+            size_t n = re_char_len(r->p, r->end);
+            if (r->p + n < r->end && r->p[n] == '-' && r->p + n + 1 < r->end && r->p[n + 1] != ']')
+                return r->why = "a range of characters beyond ASCII", NULL;
+            set = re_or(s, set, Z3_mk_seq_to_re(s->z, mk_str(s, r->p, n)));
+            r->p += n;
+            continue;
+        } else {
+            lo = (unsigned char)*r->p++;
+        }
+        (void)c0;
+        if (r->p + 1 < r->end && *r->p == '-' && r->p[1] != ']') {
+            r->p++;
+            int hi;
+            if (*r->p == '\\') {
+                if (r->p + 1 >= r->end || (hi = re_escape_byte(r->p[1])) < 0 || re_perl_class(r, r->p[1]))
+                    return r->why = "a range ending in an escape", NULL;
+                r->p += 2;
+            } else if ((unsigned char)*r->p >= 0x80) {
+                return r->why = "a range of characters beyond ASCII", NULL;
+            } else {
+                hi = (unsigned char)*r->p++;
+            }
+            if (hi < lo) return r->why = "a range out of order", NULL;
+            set = re_or(s, set, re_bytes(s, (unsigned)lo, (unsigned)hi));
+        } else {
+            set = re_or(s, set, re_bytes(s, (unsigned)lo, (unsigned)lo));
+        }
+    }
+    if (r->p >= r->end) return r->why = "an unclosed '['", NULL;
+    r->p++;   /* ']' */
+    if (!set) return r->why = "an empty class", NULL;
+    return neg ? re_not(r, set) : set;
+}
+
+/* One atom, NULL (with r->why) when it is not translated. */
+static Z3_ast re_atom(re_parser *r, int depth) {
+    aeo_solver *s = r->s;
+    char c = *r->p;
+    if (c == '(') {
+        r->p++;
+        if (r->p < r->end && *r->p == '?') {
+            if (r->p + 1 < r->end && r->p[1] == ':') r->p += 2;
+            else return r->why = "a group with (?...), a flag or a lookaround", NULL;
+        }
+        Z3_ast g = re_alt(r, depth + 1);
+        if (!g) return NULL;
+        if (r->p >= r->end || *r->p != ')') return r->why = "an unclosed '('", NULL;
+        r->p++;
+        return g;
+    }
+    if (c == '.') {
+        r->p++;
+        return re_not(r, re_bytes(s, '\n', '\n'));
+    }
+    if (c == '[') {
+        r->p++;
+        return re_class(r);
+    }
+    if (c == '\\') {
+        if (r->p + 1 >= r->end) return r->why = "a pattern that ends in \\", NULL;
+        Z3_ast pc = re_perl_class(r, r->p[1]);
+        int b = pc ? 0 : re_escape_byte(r->p[1]);
+        if (!pc && b < 0) return r->why = "this escape (\\b, \\A, \\p, \\x, a backreference, ...)", NULL;
+        r->p += 2;
+        if (pc) return pc;
+        char ch = (char)b;
+        return Z3_mk_seq_to_re(s->z, mk_str(s, &ch, 1));
+    }
+    if (c == '^' || c == '$') return r->why = "an anchor inside the pattern", NULL;
+    if (c == '*' || c == '+' || c == '?' || c == '{') return r->why = "a quantifier with nothing to repeat", NULL;
+    size_t n = re_char_len(r->p, r->end);
+    Z3_ast lit = Z3_mk_seq_to_re(s->z, mk_str(s, r->p, n));
+    r->p += n;
+    return lit;
+}
+
+/* A decimal count of a {n,m} quantifier; false past 1000. */
+static bool re_count(re_parser *r, unsigned *out) {
+    if (r->p >= r->end || *r->p < '0' || *r->p > '9') return false;
+    unsigned v = 0;
+    while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
+        v = v * 10 + (unsigned)(*r->p++ - '0');
+        if (v > 1000) return false;
+    }
+    *out = v;
+    return true;
+}
+
+static Z3_ast re_concat(re_parser *r, int depth) {
+    aeo_solver *s = r->s;
+    Z3_ast acc = NULL;
+    while (r->p < r->end && *r->p != '|' && *r->p != ')') {
+        Z3_ast a = re_atom(r, depth);
+        if (!a) return NULL;
+        bool quantified = false;
+        while (r->p < r->end && (*r->p == '*' || *r->p == '+' || *r->p == '?' || *r->p == '{')) {
+            if (quantified) return r->why = "a quantifier after a quantifier (possessive, or repeated)", NULL;
+            quantified = true;
+            char q = *r->p++;
+            if (q == '*') a = Z3_mk_re_star(s->z, a);
+            else if (q == '+') a = Z3_mk_re_plus(s->z, a);
+            else if (q == '?') a = Z3_mk_re_option(s->z, a);
+            else {
+                unsigned lo, hi;
+                if (!re_count(r, &lo)) return r->why = "a '{' that is not a count of 0 to 1000", NULL;
+                hi = lo;
+                bool open = false;
+                if (r->p < r->end && *r->p == ',') {
+                    r->p++;
+                    if (r->p < r->end && *r->p == '}') open = true;
+                    else if (!re_count(r, &hi)) return r->why = "a '{' that is not a count of 0 to 1000", NULL;
+                }
+                if (r->p >= r->end || *r->p != '}') return r->why = "a '{' that is not a count of 0 to 1000", NULL;
+                r->p++;
+                if (!open && hi < lo) return r->why = "a count out of order", NULL;
+                if (open) a = lo ? Z3_mk_re_loop(s->z, a, lo, 0) : Z3_mk_re_star(s->z, a);
+                else if (hi == 0) a = Z3_mk_seq_to_re(s->z, mk_str(s, "", 0));
+                else a = Z3_mk_re_loop(s->z, a, lo, hi);
+            }
+            /* a lazy quantifier matches the same strings */
+            if (r->p < r->end && *r->p == '?') r->p++;
+        }
+        acc = acc ? Z3_mk_re_concat(s->z, 2, (Z3_ast[]){acc, a}) : a;
+    }
+    return acc ? acc : Z3_mk_seq_to_re(s->z, mk_str(s, "", 0));
+}
+
+static Z3_ast re_alt(re_parser *r, int depth) {
+    if (depth > 100) return r->why = "groups nested so deeply", NULL;
+    Z3_ast acc = re_concat(r, depth);
+    while (acc && r->p < r->end && *r->p == '|') {
+        r->p++;
+        Z3_ast b = re_concat(r, depth);
+        if (!b) return NULL;
+        acc = re_or(r->s, acc, b);
+    }
+    return acc;
+}
+
+/* [str].matches([pattern]) for a constant pattern: an unanchored search,
+ * '^' at its start and '$' at its end anchoring it; the VM's PCRE2 gives
+ * an error on a subject that is not UTF-8 (a string the solver may make,
+ * a fact never holds). */
+static sym *tr_matches(aeo_solver *s, const sym *a, aeo_value pat) {
+    re_parser r = {s, pat.as.s->data, pat.as.s->data + pat.as.s->len, re_code_point(s), NULL};
+    bool start = r.p < r.end && *r.p == '^';
+    if (start) r.p++;
+    size_t bs = 0;   /* backslashes before a final '$': an odd number escapes it */
+    while (r.end - 1 - (ptrdiff_t)bs > r.p && r.end[-2 - (ptrdiff_t)bs] == '\\') bs++;
+    bool end = r.end > r.p && r.end[-1] == '$' && bs % 2 == 0;
+    if (end) r.end--;
+    for (const char *q = r.p; q < r.end; q++)
+        if (*q == '\\') q++;
+        else if (*q == '|' && (start || end)) return fail(s, "matches() with an anchor and a top-level '|'"), NULL;
+    Z3_ast re = re_alt(&r, 0);
+    if (re && r.p != r.end) re = NULL, r.why = "an unbalanced ')'";
+    if (!re) return fail(s, "matches() with %s", r.why ? r.why : "this pattern"), NULL;
+    Z3_ast any = Z3_mk_re_full(s->z, Z3_mk_re_sort(s->z, s->s_str));
+    Z3_ast parts[3];
+    unsigned n = 0;
+    if (!start) parts[n++] = any;
+    parts[n++] = re;
+    if (!end) parts[n++] = any;
+    Z3_ast v = Z3_mk_seq_in_re(s->z, a->v, re_cat(s, n, parts));
+    Z3_ast utf8 = Z3_mk_seq_in_re(s->z, a->v, Z3_mk_re_star(s->z, r.cp));
+    return strict(s, K_BOOL, a, NULL, v, not1(s, utf8));
+}
+
 /* all, exists, exists_one and filter over the list fact [range]: the
  * predicate instantiated per entry, an entry that is not in the list
  * (count 0, or filtered out) taking no part; exists_one counts, filter
@@ -1289,6 +1567,15 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
     if (strcmp(name, "size") == 0 && ((tg && n == 0) || (!tg && n == 1))) {
         sym *a = tr(s, fr, tg ? tg : e->u.call.args[0]);
         return a ? tr_size(s, a) : NULL;
+    }
+    if (strcmp(name, "matches") == 0 && ((tg && n == 1) || (!tg && n == 2))) {
+        aeo_value pat;
+        if (!const_value(s, tg ? e->u.call.args[0] : e->u.call.args[1], &pat) || pat.kind != AEO_V_STRING)
+            return fail(s, "matches() of a pattern that is not a literal or a const"), NULL;
+        sym *a = tr(s, fr, tg ? tg : e->u.call.args[0]);
+        if (!a) return NULL;
+        if (a->k != K_STR) return fail(s, "matches() on a value that is not a string"), NULL;
+        return tr_matches(s, a, pat);
     }
     if (!tg && n == 1 && (strcmp(name, "timestamp") == 0 || strcmp(name, "duration") == 0)) {
         aeo_value lit;
