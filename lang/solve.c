@@ -5,7 +5,9 @@
  * duration, or a list of scalars).  A node has a presence variable (the
  * constant true for a required field or one with a default) and, for a
  * scalar, a value variable; a list is a set, one membership variable per
- * constant the catalog tests it against ("c" in LIST).  Timestamps and
+ * constant the catalog tests it against ("c" in LIST), or, when size(), a
+ * comprehension or `x in LIST` reads it, a sequence of entries (an item
+ * and its count; "lists as sequences" below).  Timestamps and
  * durations are integers of nanoseconds, ints are mathematical integers
  * with an overflow error outside int64, doubles are reals, strings are Z3
  * strings of bytes (the UTF-8 encoding: CEL orders strings by bytes, and
@@ -28,6 +30,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,7 @@
 
 #include <z3.h>
 
+#include "lang/printable.h"
 #include "lang/text.h"
 #include "runtime/builtins.h"
 #include "runtime/celtime.h"
@@ -67,6 +71,8 @@ struct sym {
     uint32_t n;                /* K_LIST items, K_MAP entries */
     sym **items, **vals;       /* K_MAP: items are the keys */
     int32_t node;              /* K_REC, K_FLIST */
+    Z3_ast *act;               /* K_FLIST of a sequence node: whether each entry is in the list (NULL: all
+                                * entries whose count is positive; a filter() narrows it) */
     bool has_const;            /* a constant: cval holds it (literals and consts) */
     aeo_value cval;
 };
@@ -91,6 +97,18 @@ typedef struct fnode {
     Z3_ast present, val;
     member *mem;
     uint32_t n_mem, cap_mem;
+    /* A list as a sequence (seq_make): n_items entries, each a value
+     * item[i] repeated count[i] >= 0 times; the predicates the conditions
+     * apply to its items (unk, err, v triples over the item xvar), of
+     * which the first n_checked are proved to split the items into at
+     * most n_items kinds (seq_ready). */
+    bool seq;
+    uint32_t n_items;
+    Z3_ast *item, *count, xvar;
+    Z3_ast seq_dom;            /* the entries' domain: asserted by the questions that change the list (seq_domains) */
+    Z3_ast *preds;
+    uint32_t n_preds, cap_preds, n_checked;
+    uint32_t kinds;            /* of items, under the first n_checked predicates (seq_kinds) */
     uint32_t *order, depth;    /* field indices from the root: schema order */
 } fnode;
 
@@ -128,6 +146,13 @@ struct aeo_solver {
     uint32_t n_lits;           /* assumption literals made (lit_for) */
     bool dirty;                /* a witness added another catalog's facts: rebuild before the next question */
     aeo_vm *vm, *vm2;          /* re-evaluation (vm2: the other catalog of a witness) */
+    struct seqinfo *seqs;      /* the list facts modelled as sequences, and their bounds: kept across contexts */
+    uint32_t n_seqs, cap_seqs;
+    bool restart;              /* the question must be translated again in a fresh context (seq_need) */
+    uint32_t n_xvars;          /* generic items made (seq_pred) */
+    Z3_ast outer[16];          /* the generic items of the comprehensions over sequences being translated */
+    uint32_t n_outer;
+    aeo_value *over;           /* by node: a value that replaces the model's (ABSENT: none; simplify_list) */
     const aeo_program *vm2_prog;
     aeo_buf tmp;
 };
@@ -322,6 +347,11 @@ static Z3_ast type_domain(aeo_solver *s, const aeo_type *t, Z3_ast v) {
     }
 }
 
+typedef struct seqinfo seqinfo;
+static seqinfo *seq_info(aeo_solver *s, const char *path);
+static void seq_make(aeo_solver *s, int32_t id, uint32_t items);
+static uint32_t seqinfo_items(const seqinfo *si);
+
 static int32_t node_add(aeo_solver *s, int32_t parent, const char *name, const aeo_field *f, uint32_t fi,
                         const aeo_type *t) {
     if (s->n_nodes == s->cap_nodes) {
@@ -357,6 +387,10 @@ static int32_t node_add(aeo_solver *s, int32_t parent, const char *name, const a
             snprintf(name_buf, sizeof name_buf, "v!%d", id);
             n->val = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name_buf), sort_of(s, n->k));
             add_domain(s, type_domain(s, t, n->val));
+        }
+        if (n->k == K_FLIST) {
+            seqinfo *si = seq_info(s, n->path);
+            if (si) seq_make(s, id, seqinfo_items(si));
         }
     }
     return id;
@@ -423,6 +457,218 @@ static Z3_ast member_var(aeo_solver *s, int32_t id, aeo_value key) {
     n->mem[n->n_mem].var = v;
     n->n_mem++;
     return v;
+}
+
+typedef struct idset {
+    unsigned *slots;           /* id + 1; 0: empty */
+    uint32_t mask, n;
+} idset;
+
+static bool idset_add(idset *h, unsigned id) {
+    if (!h->slots || (h->n + 1) * 2 > h->mask + 1) {
+        uint32_t cap = h->slots ? (h->mask + 1) * 2 : 256;
+        unsigned *old = h->slots;
+        uint32_t old_cap = h->slots ? h->mask + 1 : 0;
+        h->slots = aeo_xcalloc(cap, sizeof *h->slots);
+        h->mask = cap - 1;
+        h->n = 0;
+        for (uint32_t i = 0; i < old_cap; i++)
+            if (old[i]) idset_add(h, old[i] - 1);
+        free(old);
+    }
+    uint32_t i = (id * 2654435761u) & h->mask;
+    while (h->slots[i]) {
+        if (h->slots[i] == id + 1) return false;
+        i = (i + 1) & h->mask;
+    }
+    h->slots[i] = id + 1;
+    h->n++;
+    return true;
+}
+
+/* ---- lists as sequences -------------------------------------------------------------- */
+
+/* A list fact that size(), a comprehension, filter() or `x in LIST` with
+ * an x other than a constant reads is a sequence: n_items entries, entry
+ * i a value item[i] repeated count[i] >= 0 times, so its size is the sum
+ * of the counts (unbounded) and its items are those of the entries with a
+ * positive count.  Nothing a condition asks of a list depends on the
+ * items' order (size, and predicates combined by the commutative && and
+ * || of all/exists, or counted by exists_one and filter), only on how
+ * many items of each kind it holds, a kind being the item's outcome
+ * (value, unknown, error) under every predicate the conditions apply to
+ * the list's items.  So the entries cover every list exactly when
+ * n_items is at least the number of kinds one record's items can have:
+ * seq_ready proves that with the solver (n_items + 1 items of pairwise
+ * different kinds are impossible) and doubles the bound until it holds
+ * (up to SEQ_MAX_ITEMS); a record's current list needs as many entries as
+ * it has distinct items.  A bound that grows makes the question start
+ * again in a fresh context (s->restart), and it is kept for the contexts
+ * after it, as is the choice of the sequence model: a list the catalog
+ * reads only by `"c" in LIST` stays a set of memberships. */
+#define SEQ_FIRST_ITEMS 4
+#define SEQ_MAX_ITEMS 64
+
+struct seqinfo {
+    char *path;
+    uint32_t items;            /* entries */
+};
+
+static uint32_t seqinfo_items(const seqinfo *si) { return si->items; }
+
+static seqinfo *seq_info(aeo_solver *s, const char *path) {
+    for (uint32_t i = 0; i < s->n_seqs; i++)
+        if (strcmp(s->seqs[i].path, path) == 0) return &s->seqs[i];
+    return NULL;
+}
+
+/* The item of an entry that is not in the list: a value of its type. */
+static Z3_ast idle_item(aeo_solver *s, const fnode *n) {
+    const aeo_type *t = n->type->elem;
+    switch (n->elem) {
+    case K_BOOL: return s->f;
+    case K_REAL: return mk_real(s, 0);
+    case K_STR:
+        return t->kind == AEO_T_ENUM ? mk_str(s, t->enum_values[0], strlen(t->enum_values[0])) : mk_str(s, "", 0);
+    default: return mk_i64(s, 0);
+    }
+}
+
+static void seq_make(aeo_solver *s, int32_t id, uint32_t items) {
+    fnode *n = &s->nodes[id];
+    n->seq = true;
+    n->n_items = items;
+    n->seq_dom = s->t;
+    n->item = aeo_arena_alloc(s->za, (items + 1) * sizeof *n->item);
+    n->count = aeo_arena_alloc(s->za, (items + 1) * sizeof *n->count);
+    Z3_sort es = sort_of(s, n->elem);
+    char name[48];
+    for (uint32_t i = 0; i < items; i++) {
+        snprintf(name, sizeof name, "e!%d!%u", id, i);
+        n->item[i] = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), es);
+        snprintf(name, sizeof name, "c!%d!%u", id, i);
+        n->count[i] = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), s->s_int);
+        n->seq_dom = and2(s, n->seq_dom, type_domain(s, n->type->elem, n->item[i]));
+        n->seq_dom = and2(s, n->seq_dom, Z3_mk_ge(s->z, n->count[i], mk_i64(s, 0)));
+        /* an entry not in the list takes no part: its item is fixed,
+         * which spares the solver a free value */
+        n->seq_dom = and2(s, n->seq_dom, implies(s, Z3_mk_eq(s->z, n->count[i], mk_i64(s, 0)),
+                                                 Z3_mk_eq(s->z, n->item[i], idle_item(s, n))));
+    }
+    snprintf(name, sizeof name, "xn!%d", id);
+    n->xvar = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), es);
+}
+
+/* Asks for node [id] to be a sequence of at least [items] entries: made
+ * so now when it can be, else noted for the next context (s->restart). */
+static void seq_need(aeo_solver *s, int32_t id, uint32_t items) {
+    fnode *n = &s->nodes[id];
+    seqinfo *si = seq_info(s, n->path);
+    if (!si) {
+        if (s->n_seqs == s->cap_seqs) {
+            s->cap_seqs = s->cap_seqs ? s->cap_seqs * 2 : 8;
+            s->seqs = aeo_xrealloc(s->seqs, s->cap_seqs * sizeof *s->seqs);
+        }
+        si = &s->seqs[s->n_seqs++];
+        size_t len = strlen(n->path);
+        si->path = aeo_xmalloc(len + 1);
+        memcpy(si->path, n->path, len + 1);
+        si->items = SEQ_FIRST_ITEMS;
+    }
+    if (items > si->items) si->items = items;
+    if (n->seq && n->n_items >= si->items) return;
+    /* Memberships already translated, or too few entries: the terms made
+     * so far do not fit; start again. */
+    if (n->seq || n->n_mem) s->restart = true;
+    else seq_make(s, id, si->items);
+}
+
+/* The sum of [count] over the entries where [act] holds. */
+static Z3_ast seq_sum(aeo_solver *s, const fnode *n, const Z3_ast *act) {
+    if (!n->n_items) return mk_i64(s, 0);
+    Z3_ast *t = aeo_xmalloc(n->n_items * sizeof *t);
+    for (uint32_t i = 0; i < n->n_items; i++) t[i] = act ? ite(s, act[i], n->count[i], mk_i64(s, 0)) : n->count[i];
+    Z3_ast r = n->n_items == 1 ? t[0] : Z3_mk_add(s->z, n->n_items, t);
+    free(t);
+    return r;
+}
+
+/* Whether entry [i] of the list [l] (a sequence node's sym) is in it. */
+static Z3_ast seq_act(aeo_solver *s, const sym *l, uint32_t i) {
+    if (l->act) return l->act[i];
+    return Z3_mk_gt(s->z, s->nodes[l->node].count[i], mk_i64(s, 0));
+}
+
+/* Whether term [a] mentions [x]. */
+static bool mentions(aeo_solver *s, Z3_ast a, Z3_ast x) {
+    unsigned xid = Z3_get_ast_id(s->z, x);
+    Z3_ast *stack = aeo_xmalloc(64 * sizeof *stack);
+    uint32_t n = 0, cap = 64;
+    idset seen = {0};
+    bool found = false;
+    stack[n++] = a;
+    while (n && !found) {
+        Z3_ast y = stack[--n];
+        unsigned id = Z3_get_ast_id(s->z, y);
+        if (id == xid) found = true;
+        if (!idset_add(&seen, id) || Z3_get_ast_kind(s->z, y) != Z3_APP_AST) continue;
+        Z3_app app = Z3_to_app(s->z, y);
+        unsigned na = Z3_get_app_num_args(s->z, app);
+        for (unsigned i = 0; i < na; i++) {
+            if (n == cap) stack = aeo_xrealloc(stack, (cap *= 2) * sizeof *stack);
+            stack[n++] = Z3_get_app_arg(s->z, app, i);
+        }
+    }
+    free(stack);
+    free(seen.slots);
+    return found;
+}
+
+/* A predicate [p] over the generic item [x] of the sequence list [l]:
+ * noted for seq_ready, and instantiated for each entry into [per]
+ * (n_items syms).  False (after fail) when it reads the item of a
+ * comprehension over a sequence around it: the kinds of an inner list's
+ * items would then depend on the outer one's, which seq_ready does not
+ * count. */
+static bool seq_inst(aeo_solver *s, const sym *l, Z3_ast x, const sym *p, sym **per) {
+    fnode *n = &s->nodes[l->node];
+    if (p->k != K_BOOL) return fail(s, "a condition that is not a bool");
+    for (uint32_t i = 0; i < s->n_outer; i++)
+        if (s->outer[i] != x && (mentions(s, p->unk, s->outer[i]) || mentions(s, p->err, s->outer[i]) ||
+                                 mentions(s, p->v, s->outer[i])))
+            return fail(s, "a comprehension over a list fact inside another one over a list fact");
+    if (n->n_preds + 3 > n->cap_preds) {
+        uint32_t cap = n->cap_preds ? n->cap_preds * 2 : 12;
+        Z3_ast *np = aeo_arena_alloc(s->za, cap * sizeof *np);
+        if (n->n_preds) memcpy(np, n->preds, n->n_preds * sizeof *np);
+        n->preds = np;
+        n->cap_preds = cap;
+    }
+    Z3_ast trip[3] = {p->unk, p->err, p->v};
+    for (int k = 0; k < 3; k++) n->preds[n->n_preds++] = Z3_substitute(s->z, trip[k], 1, &x, &n->xvar);
+    for (uint32_t i = 0; i < n->n_items; i++) {
+        sym *q = sym_new(s, K_BOOL);
+        q->unk = Z3_substitute(s->z, p->unk, 1, &x, &n->item[i]);
+        q->err = Z3_substitute(s->z, p->err, 1, &x, &n->item[i]);
+        q->v = Z3_substitute(s->z, p->v, 1, &x, &n->item[i]);
+        per[i] = q;
+    }
+    return true;
+}
+
+/* A fresh generic item for the sequence list [l]. */
+static Z3_ast seq_xvar(aeo_solver *s, const sym *l) {
+    char name[32];
+    snprintf(name, sizeof name, "x!%u", s->n_xvars++);
+    return Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), sort_of(s, s->nodes[l->node].elem));
+}
+
+/* Makes list fact [l] a sequence; false (after fail) when the question
+ * has to start again for it (seq_need). */
+static bool seq_ensure(aeo_solver *s, const sym *l) {
+    seq_need(s, l->node, 0);
+    if (s->nodes[l->node].seq && !s->restart) return true;
+    return fail(s, "the list %s, modelled anew", s->nodes[l->node].path);
 }
 
 /* The value of [n] as a sym read from its parent [p] (a record sym). */
@@ -877,6 +1123,363 @@ static void aggregate(aeo_solver *s, sym *r) {
     r->err = and2(s, not1(s, u), e);
 }
 
+/* ---- matches(): RE2's syntax, as PCRE2 runs it, to Z3 regexes -------------------------------- */
+
+/* A byte range [lo-hi] as a regex over the solver's byte strings. */
+static Z3_ast re_bytes(aeo_solver *s, unsigned lo, unsigned hi) {
+    char a = (char)lo, b = (char)hi;
+    return Z3_mk_re_range(s->z, mk_str(s, &a, 1), mk_str(s, &b, 1));
+}
+
+static Z3_ast re_cat(aeo_solver *s, unsigned n, const Z3_ast *parts) {
+    return n == 1 ? parts[0] : Z3_mk_re_concat(s->z, n, parts);
+}
+
+static Z3_ast re_or(aeo_solver *s, Z3_ast a, Z3_ast b) {
+    if (!a) return b;
+    return Z3_mk_re_union(s->z, 2, (Z3_ast[]){a, b});
+}
+
+/* One code point in UTF-8 other than NUL (RFC 3629's table). */
+static Z3_ast re_code_point(aeo_solver *s) {
+    Z3_ast c = re_bytes(s, 0x80, 0xbf);
+    Z3_ast alts[8] = {
+        re_bytes(s, 0x01, 0x7f),
+        re_cat(s, 2, (Z3_ast[]){re_bytes(s, 0xc2, 0xdf), c}),
+        re_cat(s, 3, (Z3_ast[]){re_bytes(s, 0xe0, 0xe0), re_bytes(s, 0xa0, 0xbf), c}),
+        re_cat(s, 3, (Z3_ast[]){Z3_mk_re_union(s->z, 2, (Z3_ast[]){re_bytes(s, 0xe1, 0xec), re_bytes(s, 0xee, 0xef)}), c, c}),
+        re_cat(s, 3, (Z3_ast[]){re_bytes(s, 0xed, 0xed), re_bytes(s, 0x80, 0x9f), c}),
+        re_cat(s, 4, (Z3_ast[]){re_bytes(s, 0xf0, 0xf0), re_bytes(s, 0x90, 0xbf), c, c}),
+        re_cat(s, 4, (Z3_ast[]){re_bytes(s, 0xf1, 0xf3), c, c, c}),
+        re_cat(s, 4, (Z3_ast[]){re_bytes(s, 0xf4, 0xf4), re_bytes(s, 0x80, 0x8f), c, c}),
+    };
+    return Z3_mk_re_union(s->z, 8, alts);
+}
+
+typedef struct re_parser {
+    aeo_solver *s;
+    const char *p, *end;
+    Z3_ast cp;                 /* one code point */
+    const char *why;           /* what is not translated */
+} re_parser;
+
+static Z3_ast re_alt(re_parser *r, int depth);
+
+/* The code points not in [set] (a regex of code points). */
+static Z3_ast re_not(re_parser *r, Z3_ast set) {
+    return Z3_mk_re_intersect(r->s->z, 2, (Z3_ast[]){r->cp, Z3_mk_re_complement(r->s->z, set)});
+}
+
+/* \d, \w, \s and their negations (ASCII: PCRE2 without UCP), or NULL. */
+static Z3_ast re_perl_class(re_parser *r, char c) {
+    aeo_solver *s = r->s;
+    Z3_ast set;
+    switch (c | 0x20) {
+    case 'd': set = re_bytes(s, '0', '9'); break;
+    case 'w':
+        set = Z3_mk_re_union(s->z, 4, (Z3_ast[]){re_bytes(s, '0', '9'), re_bytes(s, 'A', 'Z'), re_bytes(s, 'a', 'z'),
+                                                 re_bytes(s, '_', '_')});
+        break;
+    case 's': set = Z3_mk_re_union(s->z, 2, (Z3_ast[]){re_bytes(s, 0x09, 0x0d), re_bytes(s, ' ', ' ')}); break;
+    default: return NULL;
+    }
+    return c >= 'a' ? set : re_not(r, set);
+}
+
+/* The byte an escape \c stands for (\n, \t, \r, \f, or a punctuation
+ * character itself), or -1. */
+static int re_escape_byte(char c) {
+    switch (c) {
+    case 'n': return '\n';
+    case 't': return '\t';
+    case 'r': return '\r';
+    case 'f': return '\f';
+    default: break;
+    }
+    unsigned char u = (unsigned char)c;
+    if (u < 0x80 && !(u >= '0' && u <= '9') && !(u >= 'A' && u <= 'Z') && !(u >= 'a' && u <= 'z') && u > ' ') return c;
+    return -1;
+}
+
+/* The length of the UTF-8 character at p (1 for a byte that starts none). */
+static size_t re_char_len(const char *p, const char *end) {
+    size_t n = aeo_printable_char_len(p, (size_t)(end - p));
+    return n ? n : 1;
+}
+
+/* [...]: its members (ASCII ranges, escapes, single characters). */
+static Z3_ast re_class(re_parser *r) {
+    aeo_solver *s = r->s;
+    bool neg = r->p < r->end && *r->p == '^';
+    if (neg) r->p++;
+    Z3_ast set = NULL;
+    bool first = true;
+    while (r->p < r->end && (*r->p != ']' || first)) {
+        first = false;
+        const char *c0 = r->p;
+        int lo;
+        if (*r->p == '\\') {
+            if (r->p + 1 >= r->end) return r->why = "a pattern that ends in \\", NULL;
+            Z3_ast pc = re_perl_class(r, r->p[1]);
+            if (pc) {
+                set = re_or(s, set, pc);
+                r->p += 2;
+                continue;
+            }
+            lo = re_escape_byte(r->p[1]);
+            if (lo < 0) return r->why = "an escape in a character class", NULL;
+            r->p += 2;
+        } else if (*r->p == '[') {
+            return r->why = "a POSIX class or '[' in a character class", NULL;
+        } else if ((unsigned char)*r->p >= 0x80) {
+            size_t n = re_char_len(r->p, r->end);
+            if (r->p + n < r->end && r->p[n] == '-' && r->p + n + 1 < r->end && r->p[n + 1] != ']')
+                return r->why = "a range of characters beyond ASCII", NULL;
+            set = re_or(s, set, Z3_mk_seq_to_re(s->z, mk_str(s, r->p, n)));
+            r->p += n;
+            continue;
+        } else {
+            lo = (unsigned char)*r->p++;
+        }
+        (void)c0;
+        if (r->p + 1 < r->end && *r->p == '-' && r->p[1] != ']') {
+            r->p++;
+            int hi;
+            if (*r->p == '\\') {
+                if (r->p + 1 >= r->end || (hi = re_escape_byte(r->p[1])) < 0 || re_perl_class(r, r->p[1]))
+                    return r->why = "a range ending in an escape", NULL;
+                r->p += 2;
+            } else if ((unsigned char)*r->p >= 0x80) {
+                return r->why = "a range of characters beyond ASCII", NULL;
+            } else {
+                hi = (unsigned char)*r->p++;
+            }
+            if (hi < lo) return r->why = "a range out of order", NULL;
+            set = re_or(s, set, re_bytes(s, (unsigned)lo, (unsigned)hi));
+        } else {
+            set = re_or(s, set, re_bytes(s, (unsigned)lo, (unsigned)lo));
+        }
+    }
+    if (r->p >= r->end) return r->why = "an unclosed '['", NULL;
+    r->p++;   /* ']' */
+    if (!set) return r->why = "an empty class", NULL;
+    return neg ? re_not(r, set) : set;
+}
+
+/* One atom, NULL (with r->why) when it is not translated. */
+static Z3_ast re_atom(re_parser *r, int depth) {
+    aeo_solver *s = r->s;
+    char c = *r->p;
+    if (c == '(') {
+        r->p++;
+        if (r->p < r->end && *r->p == '?') {
+            if (r->p + 1 < r->end && r->p[1] == ':') r->p += 2;
+            else return r->why = "a group with (?...), a flag or a lookaround", NULL;
+        }
+        Z3_ast g = re_alt(r, depth + 1);
+        if (!g) return NULL;
+        if (r->p >= r->end || *r->p != ')') return r->why = "an unclosed '('", NULL;
+        r->p++;
+        return g;
+    }
+    if (c == '.') {
+        r->p++;
+        return re_not(r, re_bytes(s, '\n', '\n'));
+    }
+    if (c == '[') {
+        r->p++;
+        return re_class(r);
+    }
+    if (c == '\\') {
+        if (r->p + 1 >= r->end) return r->why = "a pattern that ends in \\", NULL;
+        Z3_ast pc = re_perl_class(r, r->p[1]);
+        int b = pc ? 0 : re_escape_byte(r->p[1]);
+        if (!pc && b < 0) return r->why = "this escape (\\b, \\A, \\p, \\x, a backreference, ...)", NULL;
+        r->p += 2;
+        if (pc) return pc;
+        char ch = (char)b;
+        return Z3_mk_seq_to_re(s->z, mk_str(s, &ch, 1));
+    }
+    if (c == '^' || c == '$') return r->why = "an anchor inside the pattern", NULL;
+    if (c == '*' || c == '+' || c == '?' || c == '{') return r->why = "a quantifier with nothing to repeat", NULL;
+    size_t n = re_char_len(r->p, r->end);
+    Z3_ast lit = Z3_mk_seq_to_re(s->z, mk_str(s, r->p, n));
+    r->p += n;
+    return lit;
+}
+
+/* A decimal count of a {n,m} quantifier; false past 1000. */
+static bool re_count(re_parser *r, unsigned *out) {
+    if (r->p >= r->end || *r->p < '0' || *r->p > '9') return false;
+    unsigned v = 0;
+    while (r->p < r->end && *r->p >= '0' && *r->p <= '9') {
+        v = v * 10 + (unsigned)(*r->p++ - '0');
+        if (v > 1000) return false;
+    }
+    *out = v;
+    return true;
+}
+
+static Z3_ast re_concat(re_parser *r, int depth) {
+    aeo_solver *s = r->s;
+    Z3_ast acc = NULL;
+    while (r->p < r->end && *r->p != '|' && *r->p != ')') {
+        Z3_ast a = re_atom(r, depth);
+        if (!a) return NULL;
+        bool quantified = false;
+        while (r->p < r->end && (*r->p == '*' || *r->p == '+' || *r->p == '?' || *r->p == '{')) {
+            if (quantified) return r->why = "a quantifier after a quantifier (possessive, or repeated)", NULL;
+            quantified = true;
+            char q = *r->p++;
+            if (q == '*') a = Z3_mk_re_star(s->z, a);
+            else if (q == '+') a = Z3_mk_re_plus(s->z, a);
+            else if (q == '?') a = Z3_mk_re_option(s->z, a);
+            else {
+                unsigned lo, hi;
+                if (!re_count(r, &lo)) return r->why = "a '{' that is not a count of 0 to 1000", NULL;
+                hi = lo;
+                bool open = false;
+                if (r->p < r->end && *r->p == ',') {
+                    r->p++;
+                    if (r->p < r->end && *r->p == '}') open = true;
+                    else if (!re_count(r, &hi)) return r->why = "a '{' that is not a count of 0 to 1000", NULL;
+                }
+                if (r->p >= r->end || *r->p != '}') return r->why = "a '{' that is not a count of 0 to 1000", NULL;
+                r->p++;
+                if (!open && hi < lo) return r->why = "a count out of order", NULL;
+                if (open) a = lo ? Z3_mk_re_loop(s->z, a, lo, 0) : Z3_mk_re_star(s->z, a);
+                else if (hi == 0) a = Z3_mk_seq_to_re(s->z, mk_str(s, "", 0));
+                else a = Z3_mk_re_loop(s->z, a, lo, hi);
+            }
+            /* a lazy quantifier matches the same strings */
+            if (r->p < r->end && *r->p == '?') r->p++;
+        }
+        acc = acc ? Z3_mk_re_concat(s->z, 2, (Z3_ast[]){acc, a}) : a;
+    }
+    return acc ? acc : Z3_mk_seq_to_re(s->z, mk_str(s, "", 0));
+}
+
+static Z3_ast re_alt(re_parser *r, int depth) {
+    if (depth > 100) return r->why = "groups nested so deeply", NULL;
+    Z3_ast acc = re_concat(r, depth);
+    while (acc && r->p < r->end && *r->p == '|') {
+        r->p++;
+        Z3_ast b = re_concat(r, depth);
+        if (!b) return NULL;
+        acc = re_or(r->s, acc, b);
+    }
+    return acc;
+}
+
+/* [str].matches([pattern]) for a constant pattern: an unanchored search,
+ * '^' at its start and '$' at its end anchoring it; the VM's PCRE2 gives
+ * an error on a subject that is not UTF-8 (a string the solver may make,
+ * a fact never holds). */
+static sym *tr_matches(aeo_solver *s, const sym *a, aeo_value pat) {
+    re_parser r = {s, pat.as.s->data, pat.as.s->data + pat.as.s->len, re_code_point(s), NULL};
+    bool start = r.p < r.end && *r.p == '^';
+    if (start) r.p++;
+    size_t bs = 0;   /* backslashes before a final '$': an odd number escapes it */
+    while (r.end - 1 - (ptrdiff_t)bs > r.p && r.end[-2 - (ptrdiff_t)bs] == '\\') bs++;
+    bool end = r.end > r.p && r.end[-1] == '$' && bs % 2 == 0;
+    if (end) r.end--;
+    for (const char *q = r.p; q < r.end; q++)
+        if (*q == '\\') q++;
+        else if (*q == '|' && (start || end)) return fail(s, "matches() with an anchor and a top-level '|'"), NULL;
+    Z3_ast re = re_alt(&r, 0);
+    if (re && r.p != r.end) re = NULL, r.why = "an unbalanced ')'";
+    if (!re) return fail(s, "matches() with %s", r.why ? r.why : "this pattern"), NULL;
+    Z3_ast any = Z3_mk_re_full(s->z, Z3_mk_re_sort(s->z, s->s_str));
+    Z3_ast parts[3];
+    unsigned n = 0;
+    if (!start) parts[n++] = any;
+    parts[n++] = re;
+    if (!end) parts[n++] = any;
+    Z3_ast v = Z3_mk_seq_in_re(s->z, a->v, re_cat(s, n, parts));
+    Z3_ast utf8 = Z3_mk_seq_in_re(s->z, a->v, Z3_mk_re_star(s->z, r.cp));
+    return strict(s, K_BOOL, a, NULL, v, not1(s, utf8));
+}
+
+/* all, exists, exists_one and filter over the list fact [range]: the
+ * predicate instantiated per entry, an entry that is not in the list
+ * (count 0, or filtered out) taking no part; exists_one counts, filter
+ * narrows the entries.  exists_one and filter are strict in the
+ * predicate's outcomes (the VM's COUNT and FILTER poison the result), all
+ * and exists combine them by the commutative && and ||. */
+static sym *seq_macro(aeo_solver *s, frame *fr, const aeo_expr *e, const sym *range) {
+    if (!seq_ensure(s, range)) return NULL;
+    fnode *nd = &s->nodes[range->node];
+    uint32_t slot = e->u.call.args[0]->ref_index;
+    if (s->n_outer >= sizeof s->outer / sizeof s->outer[0] || slot >= 256)
+        return fail(s, "comprehensions nested so deeply"), NULL;
+    Z3_ast x = seq_xvar(s, range);
+    sym *saved = fr->locals[slot];
+    fr->locals[slot] = known(s, nd->elem, x);
+    s->outer[s->n_outer++] = x;
+    sym *p = tr(s, fr, e->u.call.args[1]);
+    s->n_outer--;
+    fr->locals[slot] = saved;
+    if (!p) return NULL;
+    nd = &s->nodes[range->node];
+    sym **per = aeo_arena_alloc(s->za, (nd->n_items + 1) * sizeof *per);
+    if (!seq_inst(s, range, x, p, per)) return NULL;
+    uint32_t m = nd->n_items;
+    if (e->macro == AEO_MACRO_ALL || e->macro == AEO_MACRO_EXISTS) {
+        bool all = e->macro == AEO_MACRO_ALL;
+        sym *acc = known(s, K_BOOL, all ? s->t : s->f);
+        for (uint32_t i = 0; i < m; i++) {
+            Z3_ast act = seq_act(s, range, i);
+            sym *q = sym_new(s, K_BOOL);
+            q->unk = and2(s, act, per[i]->unk);
+            q->err = and2(s, act, per[i]->err);
+            q->v = all ? or2(s, not1(s, act), per[i]->v) : and2(s, act, per[i]->v);
+            acc = logic(s, all, acc, q);
+        }
+        return guarded(s, range, acc);
+    }
+    sym *strict_acc = known(s, K_BOOL, s->t);
+    Z3_ast *act = aeo_arena_alloc(s->za, (m + 1) * sizeof *act);
+    for (uint32_t i = 0; i < m; i++) {
+        Z3_ast a = seq_act(s, range, i);
+        sym *q = sym_new(s, K_BOOL);
+        q->unk = and2(s, a, per[i]->unk);
+        q->err = and2(s, a, per[i]->err);
+        strict_acc = strict(s, K_BOOL, strict_acc, q, s->t, NULL);
+        act[i] = and2(s, a, per[i]->v);
+    }
+    if (e->macro == AEO_MACRO_EXISTS_ONE) {
+        Z3_ast one = Z3_mk_eq(s->z, seq_sum(s, nd, act), mk_i64(s, 1));
+        return strict(s, K_BOOL, range, strict_acc, one, NULL);
+    }
+    /* filter */
+    sym *r = sym_new(s, K_FLIST);
+    r->node = range->node;
+    r->act = act;
+    sym *g = guarded(s, range, strict_acc);
+    r->unk = g->unk;
+    r->err = g->err;
+    return r;
+}
+
+/* size() of a string counts code points, and the solver's strings are
+ * bytes: not translated. */
+static sym *str_size(aeo_solver *s, const sym *a) {
+    (void)a;
+    return fail(s, "size() of a string"), NULL;
+}
+
+/* size() of [a]: a list fact's is the sum of its counts; a list or map
+ * literal's (or const's) its length. */
+static sym *tr_size(aeo_solver *s, const sym *a) {
+    if (a->k == K_FLIST) {
+        if (!seq_ensure(s, a)) return NULL;
+        return strict(s, K_INT, a, NULL, seq_sum(s, &s->nodes[a->node], a->act), NULL);
+    }
+    if (a->k == K_LIST || a->k == K_MAP) return strict(s, K_INT, a, NULL, mk_i64(s, a->n), NULL);
+    if (a->k == K_STR) return str_size(s, a);
+    return fail(s, "size() of a value that is not a list, a map or a string"), NULL;
+}
+
 static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
     const char *name = e->u.call.name;
     uint32_t n = e->u.call.n_args;
@@ -903,7 +1506,8 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
             if (n != 2) return fail(s, "two-variable %s()", name), NULL;
             sym *range = tr(s, fr, e->u.call.target);
             if (!range) return NULL;
-            if (range->k != K_LIST) return fail(s, "%s() over a list fact or a map", name), NULL;
+            if (range->k == K_FLIST) return seq_macro(s, fr, e, range);
+            if (range->k != K_LIST) return fail(s, "%s() over a map", name), NULL;
             uint32_t slot = e->u.call.args[0]->ref_index;
             sym *saved = fr->locals[slot];
             sym *acc = NULL;
@@ -928,6 +1532,11 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
             }
             if (!acc) acc = known(s, K_BOOL, e->macro == AEO_MACRO_ALL ? s->t : s->f);
             return guarded(s, range, acc);
+        }
+        if (e->macro == AEO_MACRO_FILTER) {
+            sym *range = tr(s, fr, e->u.call.target);
+            if (!range) return NULL;
+            if (range->k == K_FLIST) return seq_macro(s, fr, e, range);
         }
         return fail(s, "the %s() macro", name), NULL;
     }
@@ -954,6 +1563,19 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
                    : name[0] == 'e' ? Z3_mk_seq_suffix(s->z, b->v, a->v)
                                     : Z3_mk_seq_contains(s->z, a->v, b->v);
         return strict(s, K_BOOL, a, b, v, NULL);
+    }
+    if (strcmp(name, "size") == 0 && ((tg && n == 0) || (!tg && n == 1))) {
+        sym *a = tr(s, fr, tg ? tg : e->u.call.args[0]);
+        return a ? tr_size(s, a) : NULL;
+    }
+    if (strcmp(name, "matches") == 0 && ((tg && n == 1) || (!tg && n == 2))) {
+        aeo_value pat;
+        if (!const_value(s, tg ? e->u.call.args[0] : e->u.call.args[1], &pat) || pat.kind != AEO_V_STRING)
+            return fail(s, "matches() of a pattern that is not a literal or a const"), NULL;
+        sym *a = tr(s, fr, tg ? tg : e->u.call.args[0]);
+        if (!a) return NULL;
+        if (a->k != K_STR) return fail(s, "matches() on a value that is not a string"), NULL;
+        return tr_matches(s, a, pat);
     }
     if (!tg && n == 1 && (strcmp(name, "timestamp") == 0 || strcmp(name, "duration") == 0)) {
         aeo_value lit;
@@ -1065,10 +1687,20 @@ static sym *tr_in(aeo_solver *s, frame *fr, const aeo_expr *e, const sym *a, con
     }
     if (b->k == K_FLIST) {
         aeo_value key;
-        if (!const_value(s, e->u.binary.a, &key))
-            return fail(s, "'in' on a list fact with a left side that is not a literal or a const"), NULL;
-        if (key.kind == AEO_V_STRING) note_string(s, key);
-        return strict(s, K_BOOL, a, b, member_var(s, b->node, key), NULL);
+        bool cst = const_value(s, e->u.binary.a, &key);
+        if (cst && key.kind == AEO_V_STRING) note_string(s, key);
+        if (cst && !s->nodes[b->node].seq && !b->act) return strict(s, K_BOOL, a, b, member_var(s, b->node, key), NULL);
+        /* a sequence: some entry in the list equals a */
+        if (a->k > K_DUR && a->k != K_NULL) return fail(s, "'in' on lists of lists or maps"), NULL;
+        if (!seq_ensure(s, b)) return NULL;
+        fnode *nd = &s->nodes[b->node];
+        Z3_ast x = seq_xvar(s, b);
+        sym *p = known(s, K_BOOL, eq_val(s, known(s, nd->elem, x), a));
+        sym **per = aeo_arena_alloc(s->za, (nd->n_items + 1) * sizeof *per);
+        if (!seq_inst(s, b, x, p, per)) return NULL;
+        Z3_ast any = s->f;
+        for (uint32_t i = 0; i < nd->n_items; i++) any = or2(s, any, and2(s, seq_act(s, b, i), per[i]->v));
+        return strict(s, K_BOOL, a, b, any, NULL);
     }
     (void)fr;
     return fail(s, "'in' on this kind of value"), NULL;
@@ -1331,6 +1963,17 @@ aeo_solver *aeo_solver_new(const aeo_catalog *c) {
     s->timeout_ms = DEFAULT_TIMEOUT_MS;
     s->ans = aeo_arena_new();
     ctx_open(s);
+    /* Every measure translated once, so that which lists are sequences
+     * does not depend on the order the questions come in; then a fresh
+     * context, whose facts come as the questions read them. */
+    for (int round = 0; round < 16; round++) {
+        for (uint32_t i = 0; i < c->measures.n; i++) measure_applies(s, &s->cat, i);
+        bool more = s->restart;
+        s->restart = false;
+        ctx_close(s);
+        ctx_open(s);
+        if (!more) break;
+    }
     return s;
 }
 
@@ -1344,6 +1987,8 @@ void aeo_solver_free(aeo_solver *s) {
     free(s->domain);
     free(s->strs);
     free(s->civil);
+    for (uint32_t i = 0; i < s->n_seqs; i++) free(s->seqs[i].path);
+    free(s->seqs);
     aeo_buf_free(&s->tmp);
     free(s);
 }
@@ -1441,6 +2086,15 @@ static Z3_solver solver_of(aeo_solver *s, const facts_q *q) {
 
 static void solver_done(aeo_solver *s, Z3_solver sv) { Z3_solver_pop(s->z, sv, 1); }
 
+/* The solver emptied: the domain is asserted again by solver_of. */
+static void solver_reset(aeo_solver *s) {
+    Z3_solver_reset(s->z, s->sv);
+    Z3_params p = timeout_params(s);
+    Z3_solver_set_params(s->z, s->sv, p);
+    Z3_params_dec_ref(s->z, p);
+    s->n_domain_done = 0;
+}
+
 /* A fresh literal standing for [e] (asserted lit -> e in the current
  * scope), to check under an assumption. */
 static Z3_ast lit_for(aeo_solver *s, Z3_solver sv, Z3_ast e) {
@@ -1452,33 +2106,6 @@ static Z3_ast lit_for(aeo_solver *s, Z3_solver sv, Z3_ast e) {
 }
 
 /* ---- what a term reads ---------------------------------------------------------------------- */
-
-typedef struct idset {
-    unsigned *slots;           /* id + 1; 0: empty */
-    uint32_t mask, n;
-} idset;
-
-static bool idset_add(idset *h, unsigned id) {
-    if (!h->slots || (h->n + 1) * 2 > h->mask + 1) {
-        uint32_t cap = h->slots ? (h->mask + 1) * 2 : 256;
-        unsigned *old = h->slots;
-        uint32_t old_cap = h->slots ? h->mask + 1 : 0;
-        h->slots = aeo_xcalloc(cap, sizeof *h->slots);
-        h->mask = cap - 1;
-        h->n = 0;
-        for (uint32_t i = 0; i < old_cap; i++)
-            if (old[i]) idset_add(h, old[i] - 1);
-        free(old);
-    }
-    uint32_t i = (id * 2654435761u) & h->mask;
-    while (h->slots[i]) {
-        if (h->slots[i] == id + 1) return false;
-        i = (i + 1) & h->mask;
-    }
-    h->slots[i] = id + 1;
-    h->n++;
-    return true;
-}
 
 static void collect(aeo_solver *s, Z3_ast a, idset *seen, uint8_t *reads) {
     /* An explicit stack: terms can be deep. */
@@ -1495,7 +2122,7 @@ static void collect(aeo_solver *s, Z3_ast a, idset *seen, uint8_t *reads) {
             Z3_func_decl d = Z3_get_app_decl(s->z, app);
             if (Z3_get_decl_kind(s->z, d) != Z3_OP_UNINTERPRETED) continue;
             const char *name = Z3_get_symbol_string(s->z, Z3_get_decl_name(s->z, d));
-            if ((name[0] == 'p' || name[0] == 'v' || name[0] == 'm') && name[1] == '!') {
+            if ((name[0] == 'p' || name[0] == 'v' || name[0] == 'm' || name[0] == 'e' || name[0] == 'c') && name[1] == '!') {
                 long id = strtol(name + 2, NULL, 10);
                 if (id >= 0 && (uint32_t)id < s->n_nodes) reads[id] = 1;
             }
@@ -1573,11 +2200,63 @@ static Z3_ast value_term(aeo_solver *s, aeo_value v) {
     }
 }
 
+/* A substitution of the variables of facts that keep their current
+ * values by those values (sub_pin). */
+typedef struct subst {
+    Z3_ast *from, *to;
+    uint32_t n, cap;
+} subst;
+
+static void sub_add(subst *u, Z3_ast from, Z3_ast to);
+
 static bool list_has(aeo_value l, aeo_value key) {
     if (l.kind != AEO_V_LIST) return false;
     for (uint32_t i = 0; i < l.as.l->len; i++)
         if (l.as.l->items[i].kind == key.kind && aeo_value_equal(l.as.l->items[i], key)) return true;
     return false;
+}
+
+/* The distinct items of the list [l] in first-seen order into [vals]
+ * with how many times each occurs in [cnt] (both malloc'd, NULL for no
+ * list); their number. */
+static uint32_t distinct_items(aeo_value l, aeo_value **vals, uint32_t **cnt) {
+    *vals = NULL, *cnt = NULL;
+    if (l.kind != AEO_V_LIST) return 0;
+    uint32_t n = 0, len = l.as.l->len;
+    *vals = aeo_xmalloc((len + 1) * sizeof **vals);
+    *cnt = aeo_xmalloc((len + 1) * sizeof **cnt);
+    for (uint32_t i = 0; i < len; i++) {
+        aeo_value it = l.as.l->items[i];
+        uint32_t j = 0;
+        while (j < n && !((*vals)[j].kind == it.kind && aeo_value_equal((*vals)[j], it))) j++;
+        if (j == n) (*vals)[n] = it, (*cnt)[n++] = 0;
+        (*cnt)[j]++;
+    }
+    return n;
+}
+
+/* A sequence node [n] holding the list [l]: its entries as terms, into
+ * pin (a conjunction) or u (substitutions). */
+static Z3_ast seq_pin(aeo_solver *s, const fnode *n, aeo_value l, subst *u) {
+    aeo_value *vals;
+    uint32_t *cnt;
+    uint32_t k = distinct_items(l, &vals, &cnt);
+    Z3_ast r = s->t;
+    if (k > n->n_items) r = s->f;   /* (seq_ready makes room first) */
+    for (uint32_t j = 0; j < n->n_items; j++) {
+        Z3_ast c = mk_i64(s, j < k ? cnt[j] : 0);
+        Z3_ast t = j < k ? value_term(s, vals[j]) : NULL;
+        if (u) {
+            sub_add(u, n->count[j], c);
+            if (t) sub_add(u, n->item[j], t);
+        } else {
+            r = and2(s, r, Z3_mk_eq(s->z, n->count[j], c));
+            if (t) r = and2(s, r, Z3_mk_eq(s->z, n->item[j], t));
+        }
+    }
+    free(vals);
+    free(cnt);
+    return r;
 }
 
 /* Node [id] holds what it holds in [rec]. */
@@ -1593,6 +2272,8 @@ static Z3_ast pin(aeo_solver *s, int32_t id, aeo_value rec) {
     if (n->k <= K_DUR) {
         Z3_ast t = value_term(s, v);
         if (t) r = and2(s, r, Z3_mk_eq(s->z, n->val, t));
+    } else if (n->k == K_FLIST && n->seq) {
+        r = and2(s, r, seq_pin(s, n, v, NULL));
     } else if (n->k == K_FLIST) {
         for (uint32_t i = 0; i < n->n_mem; i++) {
             Z3_ast m = n->mem[i].var;
@@ -1605,11 +2286,6 @@ static Z3_ast pin(aeo_solver *s, int32_t id, aeo_value rec) {
 /* A substitution of the variables of facts that keep their current
  * values by those values: the formula then folds (Z3_simplify) to what
  * the changeable facts decide, which is what keeps a question small. */
-typedef struct subst {
-    Z3_ast *from, *to;
-    uint32_t n, cap;
-} subst;
-
 static void sub_add(subst *u, Z3_ast from, Z3_ast to) {
     if (!from || !to) return;
     if (u->n == u->cap) {
@@ -1631,6 +2307,7 @@ static void sub_pin(aeo_solver *s, subst *u, int32_t id, aeo_value rec) {
     if (!here) return;
     if (n->k <= K_DUR && n->val) sub_add(u, n->val, value_term(s, v));
     for (uint32_t i = 0; i < n->n_mem; i++) sub_add(u, n->mem[i].var, list_has(v, n->mem[i].key) ? s->t : s->f);
+    if (n->seq) seq_pin(s, n, v, u);
 }
 
 static Z3_ast sub_apply(aeo_solver *s, const subst *u, Z3_ast a) {
@@ -1686,8 +2363,54 @@ static bool numeral_nanos(aeo_solver *s, Z3_ast a, int64_t *sec, int32_t *ns) {
 
 /* The value node [id] has in model [m], in arena [a]; [cur] its current
  * value (a list fact keeps the items the model does not decide). */
+static bool model_scalar(aeo_solver *s, Z3_model m, skind k, Z3_ast t, aeo_arena *a, aeo_value *out);
+
+/* Items a list the solver proposes may have: more cannot be printed. */
+#define SEQ_MAX_LENGTH (1u << 20)
+
+/* The list a sequence node holds in model [m]: the current items [cur]
+ * first, in their order, as far as the entries keep them, then the
+ * entries' other items. */
+static bool model_seq(aeo_solver *s, Z3_model m, const fnode *n, aeo_value cur, aeo_arena *a, aeo_value *out) {
+    aeo_value *vals = aeo_xmalloc((n->n_items + 1) * sizeof *vals);
+    int64_t *left = aeo_xmalloc((n->n_items + 1) * sizeof *left);
+    bool ok = true;
+    int64_t total = 0;
+    for (uint32_t j = 0; j < n->n_items && ok; j++) {
+        Z3_ast c = model_eval(s, m, n->count[j]);
+        ok = c && Z3_get_numeral_int64(s->z, c, &left[j]) && left[j] >= 0;
+        if (ok && left[j] > 0) ok = model_scalar(s, m, n->elem, n->item[j], a, &vals[j]);
+        if (ok) total += left[j];
+        if (total > (int64_t)SEQ_MAX_LENGTH) ok = false;
+    }
+    if (ok) {
+        aeo_value l = aeo_list_new(a, (uint32_t)total + 1);
+        if (cur.kind == AEO_V_LIST)
+            for (uint32_t i = 0; i < cur.as.l->len; i++) {
+                aeo_value it = cur.as.l->items[i];
+                for (uint32_t j = 0; j < n->n_items; j++)
+                    if (left[j] > 0 && vals[j].kind == it.kind && aeo_value_equal(vals[j], it)) {
+                        aeo_list_push(a, l.as.l, vals[j]);
+                        left[j]--;
+                        break;
+                    }
+            }
+        for (uint32_t j = 0; j < n->n_items; j++)
+            for (; left[j] > 0; left[j]--) aeo_list_push(a, l.as.l, vals[j]);
+        *out = l;
+    }
+    free(vals);
+    free(left);
+    return ok;
+}
+
 static bool model_value(aeo_solver *s, Z3_model m, int32_t id, aeo_value cur, aeo_arena *a, aeo_value *out) {
     fnode *n = &s->nodes[id];
+    if (s->over && s->over[id].kind != AEO_V_ABSENT) {
+        *out = s->over[id];
+        return true;
+    }
+    if (n->k == K_FLIST && n->seq) return model_seq(s, m, n, cur, a, out);
     if (n->k == K_FLIST) {
         aeo_value l = aeo_list_new(a, 8);
         if (cur.kind == AEO_V_LIST)
@@ -1709,9 +2432,14 @@ static bool model_value(aeo_solver *s, Z3_model m, int32_t id, aeo_value cur, ae
         return true;
     }
     if (n->k > K_DUR) return false;
-    Z3_ast v = model_eval(s, m, n->val);
+    return model_scalar(s, m, n->k, n->val, a, out);
+}
+
+/* The value of the scalar term [t] of kind [k] in model [m], in arena [a]. */
+static bool model_scalar(aeo_solver *s, Z3_model m, skind k, Z3_ast term, aeo_arena *a, aeo_value *out) {
+    Z3_ast v = model_eval(s, m, term);
     if (!v) return false;
-    switch (n->k) {
+    switch (k) {
     case K_BOOL: *out = aeo_bool(Z3_get_bool_value(s->z, v) == Z3_L_TRUE); return true;
     case K_INT: {
         int64_t i;
@@ -1737,8 +2465,8 @@ static bool model_value(aeo_solver *s, Z3_model m, int32_t id, aeo_value cur, ae
         int64_t sec;
         int32_t ns;
         if (!numeral_nanos(s, v, &sec, &ns)) return false;
-        if (n->k == K_DUR && sec < 0 && ns > 0) sec += 1, ns -= 1000000000;
-        *out = n->k == K_TS ? aeo_timestamp(sec, ns) : aeo_duration(sec, ns);
+        if (k == K_DUR && sec < 0 && ns > 0) sec += 1, ns -= 1000000000;
+        *out = k == K_TS ? aeo_timestamp(sec, ns) : aeo_duration(sec, ns);
         return true;
     }
     default: return false;
@@ -1876,6 +2604,100 @@ static bool evaluate(aeo_vm **vm, const aeo_program *p, const char *json, size_t
     return true;
 }
 
+/* The domains of the sequences under the nodes [set] flags (NULL: all),
+ * into [q]: only where a list may change, since a string item's domain
+ * slows every question the solver is asked. */
+static void seq_domains(aeo_solver *s, facts_q *q, const uint8_t *set) {
+    for (uint32_t id = 1; id < s->n_nodes; id++)
+        if (s->nodes[id].seq && (!set || set[id])) q_add(s, q, s->nodes[id].seq_dom);
+}
+
+/* ---- sequences ready for a question ---------------------------------------------------------- */
+
+/* The number of kinds an item of sequence node [id] can have under the
+ * predicates noted so far, other facts free: each kind found (the outcome
+ * of every predicate: unknown, error, true or false) is excluded and the
+ * solver asked for another.  The kinds of one record's items are among
+ * them, so that many entries are enough.  -1 when the solver gives up,
+ * SEQ_MAX_ITEMS + 1 past that many. */
+static int seq_kinds(aeo_solver *s, int32_t id) {
+    fnode *n = &s->nodes[id];
+    uint32_t np = n->n_preds / 3;
+    char name[48];
+    snprintf(name, sizeof name, "y!%d", id);
+    Z3_ast y = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, name), sort_of(s, n->elem));
+    Z3_ast *st = aeo_xmalloc((np + 1) * sizeof *st);
+    for (uint32_t p = 0; p < np; p++) {
+        Z3_ast t[3];
+        for (uint32_t k = 0; k < 3; k++) t[k] = Z3_substitute(s->z, n->preds[3 * p + k], 1, &n->xvar, &y);
+        st[p] = ite(s, t[0], mk_i64(s, 0), ite(s, t[1], mk_i64(s, 1), ite(s, t[2], mk_i64(s, 2), mk_i64(s, 3))));
+    }
+    facts_q q = {0};
+    q_add(s, &q, type_domain(s, n->type->elem, y));
+    Z3_solver sv = solver_of(s, &q);
+    int kinds = 0;
+    Z3_ast *differ = aeo_xmalloc((np + 1) * sizeof *differ);
+    for (;;) {
+        Z3_lbool r = CHECK(s->z, sv);
+        if (r == Z3_L_UNDEF) {
+            kinds = -1;
+            break;
+        }
+        if (r == Z3_L_FALSE) break;
+        if (++kinds > SEQ_MAX_ITEMS) break;
+        Z3_model m = Z3_solver_get_model(s->z, sv);
+        Z3_model_inc_ref(s->z, m);
+        for (uint32_t p = 0; p < np; p++) {
+            Z3_ast v = model_eval(s, m, st[p]);
+            differ[p] = v ? not1(s, Z3_mk_eq(s->z, st[p], v)) : s->t;
+        }
+        Z3_model_dec_ref(s->z, m);
+        Z3_solver_assert(s->z, sv, np ? Z3_mk_or(s->z, np, differ) : s->f);
+    }
+    solver_done(s, sv);
+    free(differ);
+    free(st);
+    free(q.a);
+    return kinds;
+}
+
+/* Before a question on the record [rec] (ABSENT: none) reading the nodes
+ * [reads] (NULL: all): every sequence it reads has entries enough for
+ * the record's current list and for the kinds of items its predicates
+ * tell apart.  False when not: s->restart (the bound grew: translate
+ * again), or after fail() past SEQ_MAX_ITEMS kinds. */
+static bool seq_ready(aeo_solver *s, const uint8_t *reads, aeo_value rec) {
+    for (uint32_t id = 1; id < s->n_nodes; id++) {
+        fnode *n = &s->nodes[id];
+        if (!n->seq || (reads && !reads[id])) continue;
+        if (n->n_checked < n->n_preds) {
+            int kinds = seq_kinds(s, (int32_t)id);
+            if (kinds < 0) return fail(s, "the solver gave up (timeout) on the kinds of items of %s", n->path);
+            if (kinds > SEQ_MAX_ITEMS)
+                return fail(s, "a list fact whose items the conditions tell apart in more than %d ways", SEQ_MAX_ITEMS);
+            n->kinds = (uint32_t)kinds;
+            n->n_checked = n->n_preds;
+        }
+        /* room for the current items, and for one entry per kind (a list
+         * that keeps the current items and adds some is found as one
+         * whose entries replace some, and made so by simplify_list) */
+        uint32_t k = 0;
+        aeo_value cur;
+        if (rec.kind == AEO_V_RECORD && node_current(s, (int32_t)id, rec, &cur) && cur.kind == AEO_V_LIST) {
+            aeo_value *vals;
+            uint32_t *cnt;
+            k = distinct_items(cur, &vals, &cnt);
+            free(vals);
+            free(cnt);
+        }
+        if (k > n->n_items || n->kinds > n->n_items) {
+            seq_need(s, (int32_t)id, k > n->kinds ? k : n->kinds);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- suggestions ------------------------------------------------------------------------------- */
 
 static bool is_fixed(const aeo_solver *s, const char *path) {
@@ -1936,6 +2758,55 @@ static bool try_keep(aeo_solver *s, Z3_solver sv, Z3_ast e, Z3_model *m) {
     return true;
 }
 
+/* The integer term [val] as near to [ref] as [sv] allows (above on a
+ * tie), kept asserted; *m the model. */
+static void nearest(aeo_solver *s, Z3_solver sv, Z3_ast val, Z3_ast ref, Z3_model *mp) {
+    Z3_model m = *mp;
+    Z3_ast d = Z3_mk_sub(s->z, 2, (Z3_ast[]){val, ref});
+    Z3_ast absd = Z3_mk_ite(s->z, Z3_mk_ge(s->z, d, mk_i64(s, 0)), d, Z3_mk_unary_minus(s->z, d));
+    wide best;
+    if (!wide_of(s, model_eval(s, m, absd), &best)) return;
+    wide lo_d = 0;
+    while (lo_d < best) {
+        wide mid = lo_d + (best - lo_d) / 2;
+        Z3_ast l = lit_for(s, sv, Z3_mk_le(s->z, absd, mk_wide(s, mid)));
+        Z3_lbool r = CHECK_ASSUMING(s->z, sv, 1, &l);
+        if (r == Z3_L_TRUE) {
+            Z3_model nm = Z3_solver_get_model(s->z, sv);
+            Z3_model_inc_ref(s->z, nm);
+            Z3_model_dec_ref(s->z, m);
+            m = nm;
+            if (!wide_of(s, model_eval(s, m, absd), &best)) break;
+        } else if (r == Z3_L_FALSE) {
+            lo_d = mid + 1;
+        } else {
+            break;
+        }
+    }
+    if (!try_keep(s, sv, Z3_mk_eq(s->z, val, Z3_mk_add(s->z, 2, (Z3_ast[]){ref, mk_wide(s, best)})), &m))
+        try_keep(s, sv, Z3_mk_eq(s->z, absd, mk_wide(s, best)), &m);
+    *mp = m;
+}
+
+/* A string or enum term [val] of type [t]: an enum its first value that
+ * works; a string the empty one if it will do (when it had none, not
+ * [here]), else the catalog's constants, first ones first, else
+ * printable ([ascii]). */
+static void nice_scalar(aeo_solver *s, Z3_solver sv, const aeo_type *t, Z3_ast val, bool here, Z3_ast ascii,
+                        Z3_model *m) {
+    if (t->kind == AEO_T_ENUM) {
+        for (uint32_t k = 0; k < t->n_enum; k++) {
+            const char *ev = t->enum_values[k];
+            if (try_keep(s, sv, Z3_mk_eq(s->z, val, mk_str(s, ev, strlen(ev))), m)) break;
+        }
+        return;
+    }
+    bool kept = !here && try_keep(s, sv, Z3_mk_eq(s->z, val, mk_str(s, "", 0)), m);
+    for (uint32_t k = 0; k < s->n_strs && !kept; k++)
+        kept = try_keep(s, sv, Z3_mk_eq(s->z, val, value_term(s, s->strs[k])), m);
+    if (!kept) try_keep(s, sv, Z3_mk_seq_in_re(s->z, val, ascii), m);
+}
+
 /* Values for the facts [freeset] frees, on [sv] as it stands (its scope
  * is left as it was): numbers nearest to their current value (a
  * threshold at its boundary; above it on a tie), or to as_of for an
@@ -1987,41 +2858,48 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
                                              mk_i64(s, 0)), &m);
                 /* numbers first: the distance to the reference, by bisection */
                 Z3_ast ref = here ? value_term(s, cur) : nd->k == K_TS ? mk_nanos(s, as_of.as.i, as_of.nanos) : mk_i64(s, 0);
-                Z3_ast d = Z3_mk_sub(s->z, 2, (Z3_ast[]){nd->val, ref});
-                Z3_ast absd = Z3_mk_ite(s->z, Z3_mk_ge(s->z, d, mk_i64(s, 0)), d, Z3_mk_unary_minus(s->z, d));
-                wide best;
-                if (!wide_of(s, model_eval(s, m, absd), &best)) continue;
-                wide lo_d = 0;
-                while (lo_d < best) {
-                    wide mid = lo_d + (best - lo_d) / 2;
-                    Z3_ast l = lit_for(s, sv, Z3_mk_le(s->z, absd, mk_wide(s, mid)));
-                    Z3_lbool r = CHECK_ASSUMING(s->z, sv, 1, &l);
-                    if (r == Z3_L_TRUE) {
-                        Z3_model nm = Z3_solver_get_model(s->z, sv);
-                        Z3_model_inc_ref(s->z, nm);
-                        Z3_model_dec_ref(s->z, m);
-                        m = nm;
-                        if (!wide_of(s, model_eval(s, m, absd), &best)) break;
-                    } else if (r == Z3_L_FALSE) {
-                        lo_d = mid + 1;
-                    } else {
-                        break;
-                    }
-                }
-                Z3_ast refw = ref;
-                if (!try_keep(s, sv, Z3_mk_eq(s->z, nd->val, Z3_mk_add(s->z, 2, (Z3_ast[]){refw, mk_wide(s, best)})), &m))
-                    try_keep(s, sv, Z3_mk_eq(s->z, absd, mk_wide(s, best)), &m);
-            } else if (pass == 1 && nd->k == K_STR && nd->type->kind == AEO_T_ENUM) {
-                for (uint32_t k = 0; k < nd->type->n_enum; k++) {
-                    const char *ev = nd->type->enum_values[k];
-                    if (try_keep(s, sv, Z3_mk_eq(s->z, nd->val, mk_str(s, ev, strlen(ev))), &m)) break;
-                }
+                nearest(s, sv, nd->val, ref, &m);
             } else if (pass == 1 && nd->k == K_STR) {
-                /* a new string (no current value): the empty one if it will do */
-                bool kept = !here && try_keep(s, sv, Z3_mk_eq(s->z, nd->val, mk_str(s, "", 0)), &m);
-                for (uint32_t k = 0; k < s->n_strs && !kept; k++)
-                    kept = try_keep(s, sv, Z3_mk_eq(s->z, nd->val, value_term(s, s->strs[k])), &m);
-                if (!kept) try_keep(s, sv, Z3_mk_seq_in_re(s->z, nd->val, ascii), &m);
+                nice_scalar(s, sv, nd->type, nd->val, here, ascii, &m);
+            } else if (pass == 1 && nd->k == K_FLIST && nd->seq) {
+                /* the current items kept where they can be (all at once,
+                 * else one by one), as few other items as will do, each
+                 * as few times, of plain values */
+                aeo_value *vals = NULL;
+                uint32_t *cnt = NULL;
+                uint32_t k = here ? distinct_items(cur, &vals, &cnt) : 0;
+                if (k > nd->n_items) k = nd->n_items;
+                Z3_ast *keep = aeo_xmalloc((nd->n_items + 1) * sizeof *keep);
+                Z3_ast all = s->t;
+                for (uint32_t j = 0; j < k; j++) {
+                    keep[j] = and2(s, Z3_mk_eq(s->z, nd->count[j], mk_i64(s, cnt[j])),
+                                   Z3_mk_eq(s->z, nd->item[j], value_term(s, vals[j])));
+                    all = and2(s, all, keep[j]);
+                }
+                uint32_t *fr_ids = aeo_xmalloc((nd->n_items + 1) * sizeof *fr_ids), n_free = 0;
+                bool all_kept = k && try_keep(s, sv, all, &m);
+                for (uint32_t j = 0; j < nd->n_items; j++)
+                    if (j >= k || (!all_kept && !try_keep(s, sv, keep[j], &m))) fr_ids[n_free++] = j;
+                /* the other entries: as few in the list as will do */
+                for (uint32_t j = 0; j < n_free; j++) keep[j] = Z3_mk_gt(s->z, nd->count[fr_ids[j]], mk_i64(s, 0));
+                for (uint32_t t = 0; t < n_free; t++)
+                    if (try_keep(s, sv, Z3_mk_atmost(s->z, n_free, keep, t), &m)) break;
+                for (uint32_t f = 0; f < n_free; f++) {
+                    uint32_t j = fr_ids[f];
+                    if (!model_true(s, m, Z3_mk_gt(s->z, nd->count[j], mk_i64(s, 0)))) continue;
+                    nearest(s, sv, nd->count[j], mk_i64(s, 1), &m);
+                    if (nd->elem == K_INT || nd->elem == K_TS || nd->elem == K_DUR)
+                        nearest(s, sv, nd->item[j], nd->elem == K_TS ? mk_nanos(s, as_of.as.i, as_of.nanos) : mk_i64(s, 0), &m);
+                    /* strings: by the VM for a suggestion (simplify_list); a
+                     * record made from nothing (a witness, a test) asks the
+                     * solver */
+                    else if (nd->elem == K_STR && rec.kind != AEO_V_RECORD)
+                        nice_scalar(s, sv, nd->type->elem, nd->item[j], false, ascii, &m);
+                }
+                free(fr_ids);
+                free(keep);
+                free(vals);
+                free(cnt);
             } else if (pass == 1 && nd->k == K_FLIST) {
                 bool was_list = here && cur.kind == AEO_V_LIST;
                 for (uint32_t k = 0; k < nd->n_mem; k++) {
@@ -2074,12 +2952,118 @@ static void facts_of(aeo_solver *s, Z3_model m, const uint8_t *set, aeo_value re
     free(ids);
 }
 
+/* Whether measure [idx] applies to [rec] changed by model [m] on the
+ * facts [set] (s->over replacing values). */
+static bool applies_with(aeo_solver *s, Z3_model m, const uint8_t *set, aeo_value rec, uint32_t idx, aeo_value as_of) {
+    aeo_buf json = {0};
+    writer w = {s, m, set, {s->c, NULL}, s->ans, true};
+    write_obj(&w, &json, 0, rec);
+    aeo_outcome_kind kind;
+    bool ok = w.ok && evaluate(&s->vm, s->c->program, json.data, json.len, idx, as_of, &kind, NULL) &&
+              kind == AEO_OUTCOME_APPLIES;
+    aeo_buf_free(&json);
+    return ok;
+}
+
+static bool in_list(aeo_value l, aeo_value v) { return l.kind == AEO_V_LIST && list_has(l, v); }
+
+/* Printable text: ASCII from space to '~', and well-formed UTF-8
+ * sequences beyond ASCII. */
+static bool plain(aeo_value v) {
+    const char *p = v.as.s->data;
+    size_t n = v.as.s->len;
+    while (n) {
+        size_t k = aeo_printable_char_len(p, n);
+        if (k == 1 && (*p < 0x20 || *p > 0x7e)) return false;
+        p += k, n -= k;
+    }
+    return true;
+}
+
+static aeo_value list_without(aeo_arena *a, aeo_value l, uint32_t skip) {
+    aeo_value r = aeo_list_new(a, l.as.l->len + 1);
+    for (uint32_t i = 0; i < l.as.l->len; i++)
+        if (i != skip) aeo_list_push(a, r.as.l, l.as.l->items[i]);
+    return r;
+}
+
+/* The list the model gives sequence node [id] made plainer where the VM
+ * still finds the measure applies (the set of changed facts, and so its
+ * minimality, stays; only the list's value changes): the current items
+ * all kept with the new ones after them, new items left out one by one,
+ * a new string item "" or one of the catalog's constants.  Into
+ * s->over[id].  Cheap: each try is one evaluation, where a preference
+ * asked of the solver over a dozen entries can take it past its time. */
+static void simplify_list(aeo_solver *s, Z3_model m, const uint8_t *set, aeo_value rec, uint32_t idx, aeo_value as_of,
+                          int32_t id) {
+    aeo_value cur = aeo_absent(), l;
+    node_current(s, id, rec, &cur);
+    if (cur.kind != AEO_V_LIST) cur = aeo_absent();
+    if (!model_value(s, m, id, cur, s->ans, &l) || l.kind != AEO_V_LIST) return;
+    /* new string items that are not plain text (the solver's strings are
+     * any bytes) become "" first; the evaluation decides below */
+    aeo_value best = aeo_list_new(s->ans, l.as.l->len + 1);
+    for (uint32_t i = 0; i < l.as.l->len; i++) {
+        aeo_value it = l.as.l->items[i];
+        if (it.kind == AEO_V_STRING && !in_list(cur, it) && !plain(it)) it = aeo_string(s->ans, "", 0);
+        aeo_list_push(s->ans, best.as.l, it);
+    }
+    s->over[id] = best;
+    bool ok = applies_with(s, m, set, rec, idx, as_of);
+    uint32_t tries = 0;
+    /* a new string item: "" or the catalog's constants, first ones first */
+    for (uint32_t i = 0; i < best.as.l->len && tries < 256; i++) {
+        aeo_value it = best.as.l->items[i];
+        if (it.kind != AEO_V_STRING || in_list(cur, it)) continue;
+        if (ok && it.as.s->len == 0) continue;
+        for (uint32_t k = 0; k <= s->n_strs && tries < 256; k++) {
+            aeo_value nv = k == 0 ? aeo_string(s->ans, "", 0) : s->strs[k - 1];
+            if (ok && aeo_value_equal(nv, it)) break;
+            aeo_value c = aeo_list_new(s->ans, best.as.l->len + 1);
+            for (uint32_t j = 0; j < best.as.l->len; j++) aeo_list_push(s->ans, c.as.l, j == i ? nv : best.as.l->items[j]);
+            s->over[id] = c;
+            tries++;
+            if (applies_with(s, m, set, rec, idx, as_of)) {
+                best = c;
+                ok = true;
+                break;
+            }
+        }
+    }
+    if (cur.kind == AEO_V_LIST) {
+        /* cur, then best's items beyond it (as a multiset) */
+        aeo_value c = aeo_list_new(s->ans, cur.as.l->len + best.as.l->len + 1);
+        uint8_t *used = aeo_xcalloc(best.as.l->len + 1, 1);
+        for (uint32_t i = 0; i < cur.as.l->len; i++) {
+            aeo_list_push(s->ans, c.as.l, cur.as.l->items[i]);
+            for (uint32_t j = 0; j < best.as.l->len; j++)
+                if (!used[j] && aeo_value_equal(best.as.l->items[j], cur.as.l->items[i])) {
+                    used[j] = 1;
+                    break;
+                }
+        }
+        for (uint32_t j = 0; j < best.as.l->len; j++)
+            if (!used[j]) aeo_list_push(s->ans, c.as.l, best.as.l->items[j]);
+        free(used);
+        s->over[id] = c;
+        if (applies_with(s, m, set, rec, idx, as_of)) best = c, ok = true;
+    }
+    /* new items left out, last first */
+    for (uint32_t i = best.as.l->len; ok && i-- > 0 && tries < 256;) {
+        if (in_list(cur, best.as.l->items[i])) continue;
+        s->over[id] = list_without(s->ans, best, i);
+        tries++;
+        if (applies_with(s, m, set, rec, idx, as_of)) best = s->over[id];
+    }
+    s->over[id] = best;
+}
+
 typedef struct cand {
     int32_t node;
     Z3_ast ch;
 } cand;
 
-aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uint32_t max_alts, aeo_suggestion *out) {
+static aeo_solve_status suggest_once(aeo_solver *s, aeo_vm *vm, uint32_t idx, uint32_t max_alts, aeo_suggestion *out) {
     begin_question(s);
     memset(out, 0, sizeof *out);
     out->status = AEO_SOLVE_UNKNOWN;
@@ -2091,10 +3075,17 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
     sym *a = measure_applies(s, &s->cat, idx);
     if (!a) {
         out->reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
+        out->outside = true;
         return out->status;
     }
     const sym *ss[1] = {a};
     uint8_t *reads = reads_of(s, ss, 1);
+    if (!seq_ready(s, reads, rec)) {
+        free(reads);
+        out->reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
+        out->outside = strncmp(out->reason, "the solver gave up", 18) != 0;
+        return out->status;
+    }
     /* The changeable facts: a leaf under a present record, or a record
      * that is absent (given a whole value); never a fixed one. */
     cand *cs = aeo_xmalloc((s->n_nodes + 1) * sizeof *cs);
@@ -2129,9 +3120,17 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
         /* (pinned too: calendar variables follow the facts through the domain) */
         q_add(s, &q, implies(s, frozen, pin(s, (int32_t)id, rec)));
         if (cand_of[id] >= 0) q_add(s, &q, implies(s, cs[cand_of[id]].ch, s->nodes[id].present));
+        if (frozen != s->t && s->nodes[id].seq) q_add(s, &q, s->nodes[id].seq_dom);
     }
     q_add(s, &q, sub_apply(s, &u, and2(s, ok_of(s, a), a->v)));
     sub_free(&u);
+    for (uint32_t id = 1; id < s->n_nodes; id++)
+        if (reads[id] && s->nodes[id].seq) {
+            /* what the solver keeps of earlier questions on sequences can
+             * make the next one far slower than on its own */
+            solver_reset(s);
+            break;
+        }
     Z3_solver sv = solver_of(s, &q);
     Z3_ast *chs = aeo_xmalloc((nc + 1) * sizeof *chs);
     Z3_ast *assume = aeo_xmalloc((nc + 1) * sizeof *assume);
@@ -2239,6 +3238,10 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
             Z3_solver_pop(s->z, sv, 1);
             if (nm) {
                 /* The changed record, evaluated by the VM. */
+                s->over = aeo_xmalloc((s->n_nodes + 1) * sizeof *s->over);
+                for (uint32_t id = 0; id <= s->n_nodes; id++) s->over[id] = aeo_absent();
+                for (uint32_t id = 1; id < s->n_nodes; id++)
+                    if (set[id] && s->nodes[id].seq) simplify_list(s, nm, set, rec, idx, as_of, (int32_t)id);
                 json.len = 0;
                 writer w = {s, nm, set, {s->c, NULL}, s->ans, true};
                 write_obj(&w, &json, 0, rec);
@@ -2250,6 +3253,8 @@ aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uin
                     why = aeo_arena_printf(s->ans, "internal: a suggestion the evaluation does not confirm: %s",
                                            json.data ? json.data : "");
                 }
+                free(s->over);
+                s->over = NULL;
                 Z3_model_dec_ref(s->z, nm);
             } else {
                 why = "the solver gave up (timeout)";
@@ -2308,7 +3313,7 @@ static int32_t node_by_path(aeo_solver *s, const char *path) {
     return id;
 }
 
-aeo_solve_status aeo_solver_ask(aeo_solver *s, aeo_vm *vm, const uint32_t *sel, uint32_t n, const char *const **paths,
+static aeo_solve_status ask_once(aeo_solver *s, aeo_vm *vm, const uint32_t *sel, uint32_t n, const char *const **paths,
                                 uint32_t *n_paths, const char **reason) {
     begin_question(s);
     *paths = NULL;
@@ -2345,6 +3350,13 @@ aeo_solve_status aeo_solver_ask(aeo_solver *s, aeo_vm *vm, const uint32_t *sel, 
         }
         const sym *ss[1] = {a};
         uint8_t *reads = reads_of(s, ss, 1);
+        if (!seq_ready(s, reads, rec)) {
+            if (!*reason)
+                *reason = aeo_arena_printf(s->ans, "%s: %s", s->c->measures.items[und[k]]->name, s->why ? s->why : "?");
+            free(reads);
+            if (s->restart) break;
+            continue;
+        }
         for (uint32_t i = 0; i < n_miss; i++) {
             int32_t f = node[i];
             if (f <= 0 || !reads[f]) continue;
@@ -2357,6 +3369,8 @@ aeo_solve_status aeo_solver_ask(aeo_solver *s, aeo_vm *vm, const uint32_t *sel, 
                     q_add(s, &q, pin(s, (int32_t)id, rec));
                 }
             q_add(s, &q, s->nodes[f].present);
+            for (uint32_t id = 1; id < s->n_nodes; id++)
+                if (s->nodes[id].seq && node_under(s, (int32_t)id, f)) q_add(s, &q, s->nodes[id].seq_dom);
             q_add(s, &q, sub_apply(s, &u, a->unk));
             sub_free(&u);
             Z3_solver sv = solver_of(s, &q);
@@ -2455,7 +3469,7 @@ static Z3_ast outcome_term(aeo_solver *s, const sym *a) {
     return ite(s, a->unk, mk_i64(s, 2), ite(s, a->err, mk_i64(s, 3), ite(s, a->v, mk_i64(s, 0), mk_i64(s, 1))));
 }
 
-aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_catalog *new_c, uint32_t new_idx,
+static aeo_solve_status witness_once(aeo_solver *s, uint32_t old_idx, const aeo_catalog *new_c, uint32_t new_idx,
                                     aeo_value as_of, aeo_witness *out) {
     begin_question(s);
     s->dirty = true;
@@ -2478,6 +3492,7 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
         if (!why && vo->k != vn->k && !((vo->k == K_INT || vo->k == K_REAL) && (vn->k == K_INT || vn->k == K_REAL)))
             why = "the type of the value changed";
     }
+    if (!why && !seq_ready(s, NULL, aeo_absent())) why = aeo_arena_strdup(s->ans, s->why ? s->why : "?");
     if (why) {
         tcat_free(&tn);
         out->reason = why;
@@ -2496,6 +3511,7 @@ aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_c
     facts_q q = {0};
     q_add(s, &q, as_of_pin(s, as_of));
     q_add(s, &q, differ);
+    seq_domains(s, &q, NULL);
     Z3_solver sv = solver_of(s, &q);
     Z3_lbool r = CHECK(s->z, sv);
     if (r == Z3_L_UNDEF) {
@@ -2551,7 +3567,7 @@ done:
 
 /* ---- covering records ------------------------------------------------------------------------ */
 
-aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_value as_of, const char **record,
+static aeo_solve_status cover_once(aeo_solver *s, const aeo_cover *goal, aeo_value as_of, const char **record,
                                   const char **reason) {
     begin_question(s);
     *record = NULL;
@@ -2602,6 +3618,7 @@ aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_valu
     }
     }
     free(fr);
+    if (want && !seq_ready(s, NULL, aeo_absent())) want = NULL;
     if (!want) {
         *reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
         return AEO_SOLVE_UNKNOWN;
@@ -2609,6 +3626,7 @@ aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_valu
     facts_q q = {0};
     q_add(s, &q, as_of_pin(s, as_of));
     q_add(s, &q, want);
+    seq_domains(s, &q, NULL);
     Z3_solver sv = solver_of(s, &q);
     Z3_lbool r = CHECK(s->z, sv);
     aeo_solve_status st = AEO_SOLVE_OK;
@@ -2640,7 +3658,7 @@ aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_valu
 
 /* ---- W0202 ------------------------------------------------------------------------------------- */
 
-aeo_solve_status aeo_solver_tier_possible(aeo_solver *s, uint32_t idx, uint32_t tier, aeo_value today, bool *possible,
+static aeo_solve_status tier_once(aeo_solver *s, uint32_t idx, uint32_t tier, aeo_value today, bool *possible,
                                           const char **witness, aeo_value *when, const char **reason) {
     begin_question(s);
     *possible = false;
@@ -2650,6 +3668,7 @@ aeo_solve_status aeo_solver_tier_possible(aeo_solver *s, uint32_t idx, uint32_t 
     const aeo_decl *td = s->c->tiers.items[tier];
     sym *t = tr_def(s, s->cat.tier_state, s->cat.tier_memo, s->cat.tier_why, tier, td->value, td->name);
     sym *a = t ? measure_applies(s, &s->cat, idx) : NULL;
+    if (a && !seq_ready(s, NULL, aeo_absent())) a = NULL;
     if (!a) {
         *reason = aeo_arena_strdup(s->ans, s->why ? s->why : "outside the fragment");
         return AEO_SOLVE_UNKNOWN;
@@ -2657,6 +3676,7 @@ aeo_solve_status aeo_solver_tier_possible(aeo_solver *s, uint32_t idx, uint32_t 
     facts_q q = {0};
     q_add(s, &q, ts_ok(s, s->as_of));
     q_add(s, &q, and2(s, and2(s, ok_of(s, t), t->v), and2(s, ok_of(s, a), a->v)));
+    seq_domains(s, &q, NULL);
     Z3_solver sv = solver_of(s, &q);
     Z3_lbool r = CHECK(s->z, sv);
     aeo_solve_status st = AEO_SOLVE_OK;
@@ -2710,4 +3730,48 @@ aeo_solve_status aeo_solver_tier_possible(aeo_solver *s, uint32_t idx, uint32_t 
     solver_done(s, sv);
     free(q.a);
     return st;
+}
+
+/* ---- the questions, translated again while a sequence grows (seq_need) -------------------------- */
+
+/* After an attempt: true when it is to be made again in a fresh context. */
+static bool again(aeo_solver *s, int round) {
+    if (!s->restart) return false;
+    s->restart = false;
+    s->dirty = true;
+    return round < 16;
+}
+
+aeo_solve_status aeo_solver_suggest(aeo_solver *s, aeo_vm *vm, uint32_t idx, uint32_t max_alts, aeo_suggestion *out) {
+    aeo_solve_status st;
+    for (int round = 0;; round++)
+        if (st = suggest_once(s, vm, idx, max_alts, out), !again(s, round)) return st;
+}
+
+aeo_solve_status aeo_solver_ask(aeo_solver *s, aeo_vm *vm, const uint32_t *sel, uint32_t n, const char *const **paths,
+                                uint32_t *n_paths, const char **reason) {
+    aeo_solve_status st;
+    for (int round = 0;; round++)
+        if (st = ask_once(s, vm, sel, n, paths, n_paths, reason), !again(s, round)) return st;
+}
+
+aeo_solve_status aeo_solver_witness(aeo_solver *s, uint32_t old_idx, const aeo_catalog *new_c, uint32_t new_idx,
+                                    aeo_value as_of, aeo_witness *out) {
+    aeo_solve_status st;
+    for (int round = 0;; round++)
+        if (st = witness_once(s, old_idx, new_c, new_idx, as_of, out), !again(s, round)) return st;
+}
+
+aeo_solve_status aeo_solver_cover(aeo_solver *s, const aeo_cover *goal, aeo_value as_of, const char **record,
+                                  const char **reason) {
+    aeo_solve_status st;
+    for (int round = 0;; round++)
+        if (st = cover_once(s, goal, as_of, record, reason), !again(s, round)) return st;
+}
+
+aeo_solve_status aeo_solver_tier_possible(aeo_solver *s, uint32_t idx, uint32_t tier, aeo_value today, bool *possible,
+                                          const char **witness, aeo_value *when, const char **reason) {
+    aeo_solve_status st;
+    for (int round = 0;; round++)
+        if (st = tier_once(s, idx, tier, today, possible, witness, when, reason), !again(s, round)) return st;
 }

@@ -67,6 +67,9 @@ typedef struct aeo_solve_facts {
 typedef struct aeo_suggestion {
     aeo_solve_status status;
     const char *reason;        /* UNKNOWN: why, naming the construct ("getFullYear() on a timestamp") */
+    bool outside;              /* UNKNOWN: [reason] names a construct outside the fragment (not a timeout
+                                * or an internal error), in English: a printer frames it in its language
+                                * (AEO_WORD_WHY_OUTSIDE) */
     aeo_solve_facts *alts;     /* OK: the alternatives, fewest facts first; none: no change works */
     uint32_t n_alts;
 } aeo_suggestion;

@@ -78,6 +78,8 @@
     X(WHY_WOULD_APPLY_IF, "would apply if", "满足以下条件即可适用") \
     X(WHY_NO_CHANGE, "no change of its facts makes it apply", "改变其事实均无法使其适用") \
     X(WHY_NOT_KNOWN, "not known", "无法确定")              \
+    X(WHY_OUTSIDE, "{a}", "超出求解器的覆盖范围：{a}")     \
+    X(WHY_GAVE_UP, "the solver gave up (timeout)", "求解器在时限内未能得出结论") \
     X(WHY_PROVIDE, "facts to provide", "需提供的事实")     \
     X(WHY_ASK_FIRST, "Facts to provide, most decisive first", "需提供的事实（按决定作用从大到小）") \
     X(WHY_OR, " or ", "或")                                \

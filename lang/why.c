@@ -565,7 +565,17 @@ static void suggestion(ctx *x, mstate *m) {
     aeo_solver_suggest(x->o->solver, x->vm, m->idx, x->o->max_alts ? x->o->max_alts : 3, &sg);
     aeo_buf t = {0}, j = {0};
     if (sg.status != AEO_SOLVE_OK) {
-        aeo_buf_printf(&t, "%s (%s)", W(x, AEO_WORD_WHY_NOT_KNOWN), sg.reason ? sg.reason : "");
+        /* the reason is the solver's English; its frame is in the language */
+        aeo_buf_printf(&t, "%s (", W(x, AEO_WORD_WHY_NOT_KNOWN));
+        if (sg.outside) {
+            const char *args[6] = {sg.reason, NULL, NULL, NULL, NULL, NULL};
+            aeo_text_fill(&t, x->wlang, AEO_WORD_WHY_OUTSIDE, args);
+        } else if (sg.reason && strcmp(sg.reason, aeo_text_word(NULL, AEO_WORD_WHY_GAVE_UP)) == 0) {
+            aeo_buf_puts(&t, W(x, AEO_WORD_WHY_GAVE_UP));
+        } else {
+            aeo_buf_puts(&t, sg.reason ? sg.reason : "");
+        }
+        aeo_buf_puts(&t, ")");
         aeo_buf_puts(&j, "{\"unknown\":");
         aeo_buf_json_string(&j, sg.reason ? sg.reason : "", strlen(sg.reason ? sg.reason : ""));
         aeo_buf_puts(&j, "}");

@@ -1,0 +1,1 @@
+$AEO why tests/golden/cli/solve2_why_zh.aeo --facts tests/golden/cli/solve2_why_zh.jsonl --as-of 2021-06-01 --lang zh; $AEO why tests/golden/cli/solve2_why_zh.aeo --facts tests/golden/cli/solve2_why_zh.jsonl --as-of 2021-06-01 --measure Z1
