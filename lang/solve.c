@@ -1944,8 +1944,6 @@ static void ctx_close(aeo_solver *s) {
     s->za = NULL;
 }
 
-static void solver_reset(aeo_solver *s);
-
 /* Before a question: a fresh context now and then (memory), or after a
  * witness; the answers' arena emptied. */
 static void begin_question(aeo_solver *s) {
@@ -1954,7 +1952,6 @@ static void begin_question(aeo_solver *s) {
         ctx_open(s);
         s->questions = 1;
     }
-    else if (s->sv && s->n_domain_done) solver_reset(s);
     s->cur = &s->cat;
     s->why = NULL;
     aeo_arena_reset(s->ans);
@@ -2884,15 +2881,13 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
                 for (uint32_t j = 0; j < nd->n_items; j++)
                     if (j >= k || (!all_kept && !try_keep(s, sv, keep[j], &m))) fr_ids[n_free++] = j;
                 /* the other entries: as few in the list as will do */
-                /* (a suggestion's list is made plain by the VM instead,
-                 * simplify_list: Z3 4.8 crashed inside this check, a NULL
-                 * read, on lists of strings after a few records) */
-                if (rec.kind == AEO_V_RECORD) n_free = 0;
-                for (uint32_t j = 0; j < n_free; j++)
-                    keep[j] = Z3_mk_ite(s->z, Z3_mk_gt(s->z, nd->count[fr_ids[j]], mk_i64(s, 0)), mk_i64(s, 1), mk_i64(s, 0));
-                Z3_ast in_list = n_free == 1 ? keep[0] : n_free ? Z3_mk_add(s->z, n_free, keep) : NULL;
-                for (uint32_t t = 0; t < n_free; t++)
-                    if (try_keep(s, sv, Z3_mk_le(s->z, in_list, mk_i64(s, t)), &m)) break;
+                /* (for a suggestion the VM leaves new items out instead,
+                 * simplify_list: Z3 4.8.12 read NULL inside this check, on
+                 * a list of strings read by size(), exists() and in, after
+                 * a few records) */
+                for (uint32_t j = 0; j < n_free; j++) keep[j] = Z3_mk_gt(s->z, nd->count[fr_ids[j]], mk_i64(s, 0));
+                for (uint32_t t = 0; t < n_free && rec.kind != AEO_V_RECORD; t++)
+                    if (try_keep(s, sv, Z3_mk_atmost(s->z, n_free, keep, t), &m)) break;
                 for (uint32_t f = 0; f < n_free; f++) {
                     uint32_t j = fr_ids[f];
                     if (!model_true(s, m, Z3_mk_gt(s->z, nd->count[j], mk_i64(s, 0)))) continue;
