@@ -1602,6 +1602,24 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
             if (v) return strict(s, K_INT, a, NULL, v, NULL);
         }
     }
+    /* double() of an int (doubles are reals here, as everywhere: a
+     * suggestion is evaluated by the VM before it is printed); int() of a
+     * double, its integer part toward zero, with the VM's range error
+     * outside (-2^63, 2^63). */
+    if (!tg && n == 1 && (strcmp(name, "double") == 0 || strcmp(name, "int") == 0)) {
+        sym *a = tr(s, fr, e->u.call.args[0]);
+        if (!a) return NULL;
+        bool to_real = name[0] == 'd';
+        if (a->k == (to_real ? K_REAL : K_INT)) return a;
+        if (to_real && a->k == K_INT) return strict(s, K_REAL, a, NULL, Z3_mk_int2real(s->z, a->v), NULL);
+        if (!to_real && a->k == K_REAL) {
+            Z3_ast x = a->v, zero = mk_real(s, 0), lim = mk_num(s, "9223372036854775808", s->s_real);
+            Z3_ast up = Z3_mk_real2int(s->z, x);
+            Z3_ast down = Z3_mk_unary_minus(s->z, Z3_mk_real2int(s->z, Z3_mk_unary_minus(s->z, x)));
+            Z3_ast inside = and2(s, Z3_mk_lt(s->z, Z3_mk_unary_minus(s->z, lim), x), Z3_mk_lt(s->z, x, lim));
+            return strict(s, K_INT, a, NULL, Z3_mk_ite(s->z, Z3_mk_ge(s->z, x, zero), up, down), not1(s, inside));
+        }
+    }
     return fail(s, "%s %s()", tg ? "the method" : "the function", name), NULL;
 }
 
