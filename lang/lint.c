@@ -474,7 +474,7 @@ static int solver_tier(linter *l, uint32_t mi, uint32_t t) {
     if (l->solver_timeouts >= LINT_SOLVER_GIVEUPS || l->solver_questions >= LINT_SOLVER_QUESTIONS) return -1;
     l->solver_questions++;
     if (!l->solver) {
-        l->solver = aeo_solver_new(l->c);
+        l->solver = aeo_solver_new_ordered(l->c);
         aeo_solver_set_timeout(l->solver, LINT_SOLVER_MS);
     }
     bool possible;
