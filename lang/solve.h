@@ -40,9 +40,10 @@ typedef struct aeo_solver aeo_solver;
  * solver, and stay unchanged).  Free with aeo_solver_free. */
 aeo_solver *aeo_solver_new(const aeo_catalog *c);
 /* The same, for a caller whose questions always come in one order (the
- * lint): it skips translating every measure first, which makes the model
- * of each list fact (section 9.4 of lang/README.md) independent of the
- * order of the questions, and costs a translation of the whole catalog. */
+ * lint).  aeo_solver_new translates every measure once before the first
+ * question, so that the model of each list fact (lang/README.md, section
+ * 9.4) does not depend on the order the questions come in; this one skips
+ * that translation of the whole catalog. */
 aeo_solver *aeo_solver_new_ordered(const aeo_catalog *c);
 void aeo_solver_free(aeo_solver *s);
 /* Gives up on one question (a suggestion, an ask, a witness) after
