@@ -40,13 +40,7 @@ FACTS=$OUT/facts-$N.jsonl
 GEN_FACTS=$OUT/facts-gen-$GEN_N.jsonl
 [ -s "$FACTS" ] || "$GEN" -n "$N" >"$FACTS" || fail "the generator failed"
 head -n "$GEN_N" "$FACTS" >"$GEN_FACTS"
-shape_rules() {
-    case $1 in
-    shenyang) echo "$RULES" ;;
-    flat) echo "$RULES/01_schema.aeo tests/bench/flat" ;;
-    gen) echo "$RULES/01_schema.aeo $SHAPE" ;;
-    esac
-}
+. tests/bench/shapes.sh
 shape_facts() { if [ "$1" = gen ]; then echo "$GEN_FACTS"; else echo "$FACTS"; fi; }
 PROGS="aeo"
 [ -n "$BEFORE" ] && PROGS="before aeo"

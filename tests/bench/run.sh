@@ -99,13 +99,7 @@ best() { sort -n "$OUT/$1.times" | head -n 1 | awk '{print $1}'; }
 # gen: the generated catalog of gen_shape (tests/bench/gen_shape.c), on the
 # first GEN_N records (each of its lines names 500 measures).
 SHAPES="shenyang flat gen"
-shape_rules() {
-    case $1 in
-    shenyang) echo "$RULES" ;;
-    flat) echo "$RULES/01_schema.aeo tests/bench/flat" ;;
-    gen) echo "$RULES/01_schema.aeo $SHAPE" ;;
-    esac
-}
+. tests/bench/shapes.sh
 shape_hw() { if [ "$1" = gen ]; then echo "$HW_GEN"; else echo "$HW"; fi; }
 # The same conditions reading with simdjson On-Demand (hw_read_simdjson.cpp).
 shape_hw_sj() { if [ "$1" = gen ]; then echo "$HW_GEN_SJ"; else echo "$HW_SJ"; fi; }
