@@ -2903,14 +2903,16 @@ static Z3_model nice_values(aeo_solver *s, Z3_solver sv, const uint8_t *freeset,
                 bool all_kept = k && try_keep(s, sv, all, &m);
                 for (uint32_t j = 0; j < nd->n_items; j++)
                     if (j >= k || (!all_kept && !try_keep(s, sv, keep[j], &m))) fr_ids[n_free++] = j;
-                /* the other entries: as few in the list as will do */
-                /* (for a suggestion the VM leaves new items out instead,
+                /* the other entries: as few in the list as will do (for a
+                 * suggestion the VM leaves new items out instead,
                  * simplify_list: Z3 4.8.12 read NULL inside this check, on
                  * a list of strings read by size(), exists() and in, after
                  * a few records) */
-                for (uint32_t j = 0; j < n_free; j++) keep[j] = Z3_mk_gt(s->z, nd->count[fr_ids[j]], mk_i64(s, 0));
-                for (uint32_t t = 0; t < n_free && rec.kind != AEO_V_RECORD; t++)
-                    if (try_keep(s, sv, Z3_mk_atmost(s->z, n_free, keep, t), &m)) break;
+                if (rec.kind != AEO_V_RECORD) {
+                    for (uint32_t j = 0; j < n_free; j++) keep[j] = Z3_mk_gt(s->z, nd->count[fr_ids[j]], mk_i64(s, 0));
+                    for (uint32_t t = 0; t < n_free; t++)
+                        if (try_keep(s, sv, Z3_mk_atmost(s->z, n_free, keep, t), &m)) break;
+                }
                 for (uint32_t f = 0; f < n_free; f++) {
                     uint32_t j = fr_ids[f];
                     if (!model_true(s, m, Z3_mk_gt(s->z, nd->count[j], mk_i64(s, 0)))) continue;
