@@ -43,8 +43,7 @@ struct aeo_evaluator {
     aeo_value *granted;          /* per measure: what it grants (a NULL value: nothing) */
     const char **value_json;     /* per measure: that as JSON, or NULL */
     uint32_t *scratch;           /* 4 x n: the jsonl writer's */
-    char **ids;                  /* the IDs as JSON strings */
-    size_t *id_len;
+    aeo_outcome_ids ids;         /* the IDs, for the jsonl writer */
     aeo_buf json, key, error;
 };
 
@@ -162,14 +161,7 @@ aeo_evaluator *aeo_evaluator_new(const aeo_catalog *c) {
     e->granted = aeo_xcalloc(n + 1, sizeof *e->granted);
     e->valued = p->valued;
     e->scratch = aeo_xcalloc(4 * (size_t)n + 1, sizeof *e->scratch);
-    e->ids = aeo_xcalloc(n + 1, sizeof *e->ids);
-    e->id_len = aeo_xcalloc(n + 1, sizeof *e->id_len);
-    for (uint32_t k = 0; k < n; k++) {
-        aeo_buf b = {0};
-        aeo_buf_json_string(&b, p->measures[k].id, strlen(p->measures[k].id));
-        e->ids[k] = b.data;
-        e->id_len[k] = b.len;
-    }
+    aeo_outcome_ids_init(&e->ids, p, NULL, n);
     return e;
 }
 
@@ -177,9 +169,7 @@ void aeo_evaluator_free(aeo_evaluator *e) {
     if (!e) return;
     if (e->in_record) aeo_vm_end(e->vm);
     aeo_vm_free(e->vm);
-    for (uint32_t k = 0; k < e->p->n_measures; k++) free(e->ids[k]);
-    free(e->ids);
-    free(e->id_len);
+    aeo_outcome_ids_free(&e->ids);
     free(e->values);
     free(e->outs);
     free(e->value_json);
@@ -249,11 +239,11 @@ int aeo_evaluate(aeo_evaluator *e, const char *json, size_t len, const char *as_
     aeo_vm_begin(vm, rec);
     uint32_t n = p->n_measures;
     aeo_vm_measures(vm, NULL, n, e->values);
-    for (uint32_t k = 0; k < n; k++) e->outs[k] = aeo_outcome_classify(aeo_vm_arena(vm), e->values[k]);
+    aeo_outcome_classify_all(aeo_vm_arena(vm), e->values, n, e->outs);
     aeo_outcome_granted(vm, NULL, n, e->outs, e->granted);
     for (uint32_t k = 0; k < n; k++) e->value_json[k] = granted_value_json(e, k);
     const char *key = aeo_outcome_key(vm, p->key, &e->key);
-    aeo_outcome_record r = {false, 0, p->key != NULL, key, n, e->outs, (const char *const *)e->ids, e->id_len,
+    aeo_outcome_record r = {false, 0, p->key != NULL, key, n, e->outs, &e->ids,
                             e->scratch, e->valued ? e->granted : NULL};
     aeo_outcome_write_json(&e->json, &r);
     e->ok = true;

@@ -4,7 +4,10 @@
  * straight into the buffer from pre-quoted IDs. */
 #include "runtime/outcome.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "runtime/arena.h"
 
 const char *const aeo_outcome_names[4] = {"applies", "not", "undecided", "error"};
 
@@ -15,6 +18,23 @@ aeo_measure_outcome aeo_outcome_classify_other(aeo_arena *a, aeo_value v) {
     aeo_measure_outcome o = {AEO_OUTCOME_ERROR, v};
     o.detail = aeo_error_new(a, "the condition gave a value of type %s, not a bool", aeo_value_type_name(v));
     return o;
+}
+
+bool aeo_outcome_classify_all(aeo_arena *a, const aeo_value *values, uint32_t n, aeo_measure_outcome *outs) {
+    bool any_error = false;
+    for (uint32_t k = 0; k < n; k++) {
+        /* The bools, nearly every value, written in place. */
+        const aeo_value *v = &values[k];
+        aeo_measure_outcome *o = &outs[k];
+        o->detail = *v;
+        if (v->kind == AEO_V_BOOL) {
+            o->kind = v->as.b ? AEO_OUTCOME_APPLIES : AEO_OUTCOME_NOT;
+            continue;
+        }
+        *o = aeo_outcome_classify(a, *v);
+        any_error |= o->kind == AEO_OUTCOME_ERROR;
+    }
+    return any_error;
 }
 
 void aeo_outcome_granted(aeo_vm *vm, const uint32_t *sel, uint32_t n, const aeo_measure_outcome *outs,
@@ -54,6 +74,39 @@ static void put_u64(aeo_buf *b, uint64_t v) {
     put_bytes(b, tmp + i, (size_t)(24 - i));
 }
 
+void aeo_outcome_ids_init(aeo_outcome_ids *ids, const aeo_program *p, const uint32_t *sel, uint32_t n) {
+    aeo_buf b = {0};
+    ids->off = aeo_xcalloc((size_t)n + 1, sizeof *ids->off);
+    ids->len = aeo_xcalloc((size_t)n + 1, sizeof *ids->len);
+    for (uint32_t k = 0; k < n; k++) {
+        const char *id = p->measures[sel ? sel[k] : k].id;
+        ids->off[k] = (uint32_t)b.len;
+        aeo_buf_json_string(&b, id, strlen(id));
+        ids->len[k] = (uint32_t)(b.len - ids->off[k]);
+    }
+    static const char pad[AEO_OUTCOME_ID_PAD];
+    ids->all = b.len + n;
+    aeo_buf_putn(&b, pad, sizeof pad);
+    ids->text = b.data;
+}
+
+void aeo_outcome_ids_free(aeo_outcome_ids *ids) {
+    free(ids->text);
+    free(ids->off);
+    free(ids->len);
+}
+
+/* Appends ID [k] at [o], which has AEO_OUTCOME_ID_PAD bytes of room past
+ * the ID: the IDs of a catalog are short, and a fixed-size copy is a
+ * couple of moves where memcpy of a variable length is a call. */
+static inline char *put_id(char *o, const aeo_outcome_ids *ids, uint32_t k) {
+    uint32_t len = ids->len[k];
+    const char *s = ids->text + ids->off[k];
+    if (len <= AEO_OUTCOME_ID_PAD) memcpy(o, s, AEO_OUTCOME_ID_PAD);
+    else memcpy(o, s, len);
+    return o + len;
+}
+
 void aeo_outcome_write_json(aeo_buf *out, const aeo_outcome_record *r) {
     /* Every member after the first is preceded by a comma; without a record
      * number the key (or "applies") is the first. */
@@ -72,6 +125,7 @@ void aeo_outcome_write_json(aeo_buf *out, const aeo_outcome_record *r) {
         first = false;
     }
     /* The measures by outcome, each list in catalog order. */
+    const aeo_outcome_ids *ids = r->ids;
     uint32_t n = r->n, *by = r->scratch, n_by[4] = {0, 0, 0, 0};
     for (uint32_t k = 0; k < n; k++) {
         aeo_outcome_kind kind = r->outs[k].kind;
@@ -84,14 +138,11 @@ void aeo_outcome_write_json(aeo_buf *out, const aeo_outcome_record *r) {
         put_bytes(out, f, strlen(f));
         const uint32_t *list = by + (size_t)kind * n;
         if (kind <= AEO_OUTCOME_NOT) {
-            size_t need = 2;
-            for (uint32_t j = 0; j < n_by[kind]; j++) need += r->id_len[list[j]] + 1;
-            aeo_buf_reserve(out, need);
+            aeo_buf_reserve(out, ids->all + 2 + AEO_OUTCOME_ID_PAD);
             char *o = out->data + out->len;
             for (uint32_t j = 0; j < n_by[kind]; j++) {
-                if (j) *o++ = ',';
-                memcpy(o, r->ids[list[j]], r->id_len[list[j]]);
-                o += r->id_len[list[j]];
+                *o = ',';
+                o = put_id(o + (j != 0), ids, list[j]);
             }
             *o++ = ']';
             *o = '\0';
@@ -104,7 +155,7 @@ void aeo_outcome_write_json(aeo_buf *out, const aeo_outcome_record *r) {
                     if (v.kind == AEO_V_NULL) continue;
                     if (!firstv) PUT_LIT(out, ",");
                     firstv = false;
-                    put_bytes(out, r->ids[list[j]], r->id_len[list[j]]);
+                    put_bytes(out, ids->text + ids->off[list[j]], ids->len[list[j]]);
                     PUT_LIT(out, ":");
                     aeo_value_to_json(out, v);
                 }
@@ -115,7 +166,7 @@ void aeo_outcome_write_json(aeo_buf *out, const aeo_outcome_record *r) {
         for (uint32_t j = 0; j < n_by[kind]; j++) {
             uint32_t k = list[j];
             if (j) PUT_LIT(out, ",");
-            put_bytes(out, r->ids[k], r->id_len[k]);
+            put_bytes(out, ids->text + ids->off[k], ids->len[k]);
             if (kind == AEO_OUTCOME_UNDECIDED) {
                 PUT_LIT(out, ":[");
                 const aeo_unknown *u = r->outs[k].detail.as.unk;

@@ -54,6 +54,11 @@ static inline aeo_measure_outcome aeo_outcome_classify(aeo_arena *a, aeo_value v
     return o;
 }
 
+/* aeo_outcome_classify of values[0..n) into outs[0..n), for a whole
+ * record at once (the loops of aeo eval, diff and the library); true when
+ * one of them is an ERROR. */
+bool aeo_outcome_classify_all(aeo_arena *a, const aeo_value *values, uint32_t n, aeo_measure_outcome *outs);
+
 /* What the measures [sel] ([n] of them; NULL: measures 0..n-1) grant for
  * the VM's current record, given their outcomes [outs]: out[k] is the value
  * of a valued measure that applies (aeo_vm_measure_value), a NULL value for
@@ -67,6 +72,24 @@ void aeo_outcome_granted(aeo_vm *vm, const uint32_t *sel, uint32_t n, const aeo_
  * aeo_vm_end); other values are formatted into [tmp]. */
 const char *aeo_outcome_key(aeo_vm *vm, const aeo_chunk *key, aeo_buf *tmp);
 
+/* The measures' IDs as JSON strings ("\"M01\""), quoted once per catalog
+ * for every record the writer writes: text holds them one after another,
+ * followed by AEO_OUTCOME_ID_PAD bytes, so that the writer can copy an ID
+ * of up to that many bytes with one fixed-size move (it reserves as much
+ * room past its end). */
+#define AEO_OUTCOME_ID_PAD 16
+typedef struct aeo_outcome_ids {
+    char *text;
+    uint32_t *off;                 /* ID k is text[off[k]], len[k] bytes */
+    uint32_t *len;
+    size_t all;                    /* the length of all of them, with a comma each */
+} aeo_outcome_ids;
+
+/* The IDs of the measures [sel] ([n] of them; NULL: measures 0..n-1) of
+ * [p]. */
+void aeo_outcome_ids_init(aeo_outcome_ids *ids, const aeo_program *p, const uint32_t *sel, uint32_t n);
+void aeo_outcome_ids_free(aeo_outcome_ids *ids);
+
 /* What a jsonl record is made of. */
 typedef struct aeo_outcome_record {
     bool has_recno;                /* write "record": recno first */
@@ -75,8 +98,7 @@ typedef struct aeo_outcome_record {
     const char *key;
     uint32_t n;                    /* measures reported */
     const aeo_measure_outcome *outs;
-    const char *const *ids;        /* their IDs as JSON strings ("\"M01\"") */
-    const size_t *id_len;
+    const aeo_outcome_ids *ids;    /* their IDs */
     uint32_t *scratch;             /* 4 * n entries, overwritten */
     /* A catalog with valued measures (DESIGN 7.1) writes "values" after
      * "applies", always (possibly {}); one without, never, so version-1

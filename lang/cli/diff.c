@@ -283,7 +283,7 @@ static void diff_one(const diff_ctx *x, diff_worker *w, const char *text, size_t
         uint32_t n = x->side[s].p->n_measures;
         aeo_vm_begin(vm, rec[s]);
         aeo_vm_measures(vm, NULL, n, w->values[s]);
-        for (uint32_t i = 0; i < n; i++) w->outs[s][i] = aeo_outcome_classify(aeo_vm_arena(vm), w->values[s][i]);
+        aeo_outcome_classify_all(aeo_vm_arena(vm), w->values[s], n, w->outs[s]);
         aeo_outcome_granted(vm, NULL, n, w->outs[s], w->granted[s]);
     }
     bool changed = false, any_value = false;

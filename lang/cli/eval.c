@@ -74,8 +74,7 @@ typedef struct eval_ctx {
     bool valued;               /* the catalog has valued measures: "values" in JSON, a CSV column */
     aeo_value as_of;
     const char *lang;          /* --lang: titles and table words (lang/text.h); NULL: as written */
-    char **ids;                /* the selected measures' IDs as JSON strings */
-    size_t *id_len;
+    aeo_outcome_ids ids;       /* the selected measures' IDs, for the jsonl writer */
 } eval_ctx;
 
 /* One evaluator: a VM and its scratch buffers. */
@@ -278,13 +277,9 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
     aeo_vm_begin(vm, rec);
     aeo_measure_outcome *outs = ev->outs;
     uint32_t n_sel = x->n_sel;
-    bool any_error = false;
     /* Every measure in order (no --measure): the VM's own loop, no list. */
     aeo_vm_measures(vm, n_sel == x->p->n_measures ? NULL : x->sel, n_sel, ev->values);
-    for (uint32_t k = 0; k < n_sel; k++) {
-        outs[k] = aeo_outcome_classify(aeo_vm_arena(vm), ev->values[k]);
-        any_error |= outs[k].kind == AEO_OUTCOME_ERROR;
-    }
+    bool any_error = aeo_outcome_classify_all(aeo_vm_arena(vm), ev->values, n_sel, outs);
     if (x->valued) aeo_outcome_granted(vm, x->sel, n_sel, outs, ev->granted);
     stats->errors += any_error;
     if (x->summary) {
@@ -300,7 +295,7 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
     case FMT_JSONL:
     case FMT_JSON: {
         aeo_outcome_record r = {true, recno, x->key != NULL, key, n_sel, outs,
-                                (const char *const *)x->ids, x->id_len, ev->by_kind,
+                                &x->ids, ev->by_kind,
                                 x->valued ? ev->granted : NULL};
         aeo_outcome_write_json(out, &r);
         if (ev->solver && out->len && out->data[out->len - 1] == '}') {
@@ -915,16 +910,8 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
 
     bool valued = p->valued;
     eval_ctx x = {c, p, sel, n_sel, key_chunk, fmt, o->summary, o->explain, aeo_cli_use_color(o, stdout), o->suggest,
-                  valued, as_of, o->lang, NULL, NULL};
-    x.ids = aeo_xcalloc(n_sel + 1, sizeof *x.ids);
-    x.id_len = aeo_xcalloc(n_sel + 1, sizeof *x.id_len);
-    for (uint32_t k = 0; k < n_sel; k++) {
-        aeo_buf b = {0};
-        const char *id = p->measures[sel[k]].id;
-        aeo_buf_json_string(&b, id, strlen(id));
-        x.ids[k] = b.data;
-        x.id_len[k] = b.len;
-    }
+                  valued, as_of, o->lang, {0}};
+    aeo_outcome_ids_init(&x.ids, p, sel, n_sel);
     aeo_facts_reader *rd = aeo_facts_reader_new(in, o->facts);
     /* The decoder validates each record; the reader need not do it too. */
     aeo_facts_reader_set_validate(rd, false);
@@ -1067,9 +1054,7 @@ int aeo_cli_eval(const aeo_cli_opts *o, int chosen) {
         fprintf(stderr, "aeo: interrupted after %llu record%s\n", (unsigned long long)recno, recno == 1 ? "" : "s");
         st = 128 + stop_signal;
     }
-    for (uint32_t k = 0; k < n_sel; k++) free(x.ids[k]);
-    free(x.ids);
-    free(x.id_len);
+    aeo_outcome_ids_free(&x.ids);
     free(counts);
     tallies_free(&stats, n_sel);
     aeo_facts_reader_free(rd);
