@@ -42,7 +42,7 @@ struct aeo_evaluator {
     bool valued;                 /* the catalog has valued measures ("values" in the result line) */
     aeo_value *granted;          /* per measure: what it grants (a NULL value: nothing) */
     const char **value_json;     /* per measure: that as JSON, or NULL */
-    uint32_t *scratch;           /* 4 x n: the jsonl writer's */
+    aeo_buf scratch;             /* the jsonl writer's */
     aeo_outcome_ids ids;         /* the IDs, for the jsonl writer */
     aeo_buf json, key, error;
 };
@@ -160,7 +160,6 @@ aeo_evaluator *aeo_evaluator_new(const aeo_catalog *c) {
     e->value_json = aeo_xcalloc(n + 1, sizeof *e->value_json);
     e->granted = aeo_xcalloc(n + 1, sizeof *e->granted);
     e->valued = p->valued;
-    e->scratch = aeo_xcalloc(4 * (size_t)n + 1, sizeof *e->scratch);
     aeo_outcome_ids_init(&e->ids, p, NULL, n);
     return e;
 }
@@ -174,7 +173,7 @@ void aeo_evaluator_free(aeo_evaluator *e) {
     free(e->outs);
     free(e->value_json);
     free(e->granted);
-    free(e->scratch);
+    aeo_buf_free(&e->scratch);
     aeo_buf_free(&e->json);
     aeo_buf_free(&e->key);
     aeo_buf_free(&e->error);
@@ -244,7 +243,7 @@ int aeo_evaluate(aeo_evaluator *e, const char *json, size_t len, const char *as_
     for (uint32_t k = 0; k < n; k++) e->value_json[k] = granted_value_json(e, k);
     const char *key = aeo_outcome_key(vm, p->key, &e->key);
     aeo_outcome_record r = {false, 0, p->key != NULL, key, n, e->outs, &e->ids,
-                            e->scratch, e->valued ? e->granted : NULL};
+                            &e->scratch, e->valued ? e->granted : NULL};
     aeo_outcome_write_json(&e->json, &r);
     e->ok = true;
     return 0;

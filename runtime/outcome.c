@@ -64,7 +64,7 @@ static inline void put_bytes(aeo_buf *b, const char *s, size_t n) {
     b->len += n;
     b->data[b->len] = '\0';
 }
-#define PUT_LIT(b, lit) put_bytes((b), (lit), sizeof(lit) - 1)
+#define PUT_LIT(b, lit) put_bytes((b), "" lit, sizeof(lit) - 1)   /* lit: a literal */
 
 static void put_u64(aeo_buf *b, uint64_t v) {
     char tmp[24];
@@ -124,48 +124,62 @@ void aeo_outcome_write_json(aeo_buf *out, const aeo_outcome_record *r) {
         else PUT_LIT(out, "null");
         first = false;
     }
-    /* The measures by outcome, each list in catalog order. */
+    /* The measures by outcome, each list in catalog order: one pass writes
+     * the applies list into [out] and the not list into the scratch
+     * buffer, each ID after a comma (the first comma becomes the '['), the ID's
+     * place chosen by its outcome rather than by a branch; the rare
+     * undecided and error outcomes are only counted. */
     const aeo_outcome_ids *ids = r->ids;
-    uint32_t n = r->n, *by = r->scratch, n_by[4] = {0, 0, 0, 0};
+    const aeo_measure_outcome *outs = r->outs;
+    uint32_t n = r->n, n_by[4] = {0, 0, 0, 0};
+    if (first) PUT_LIT(out, "\"applies\":");
+    else PUT_LIT(out, ",\"applies\":");
+    aeo_buf *nots = r->scratch;
+    aeo_buf_reserve(out, ids->all + 2 + AEO_OUTCOME_ID_PAD);
+    nots->len = 0;
+    aeo_buf_reserve(nots, ids->all + 2 + AEO_OUTCOME_ID_PAD);
+    char *start[2] = {out->data + out->len, nots->data}, *cur[2] = {start[0], start[1]};
     for (uint32_t k = 0; k < n; k++) {
-        aeo_outcome_kind kind = r->outs[k].kind;
-        by[(size_t)kind * n + n_by[kind]++] = k;
+        aeo_outcome_kind kind = outs[k].kind;
+        n_by[kind]++;
+        if (kind > AEO_OUTCOME_NOT) continue;
+        char *o = cur[kind];
+        *o = ',';
+        cur[kind] = put_id(o + 1, ids, k);
     }
-    static const char *const field[] = {",\"applies\":[", ",\"not\":[", ",\"undecided\":{", ",\"errors\":{"};
-    for (int kind = AEO_OUTCOME_APPLIES; kind <= AEO_OUTCOME_ERROR; kind++) {
-        const char *f = field[kind] + (first ? 1 : 0);
-        first = false;
-        put_bytes(out, f, strlen(f));
-        const uint32_t *list = by + (size_t)kind * n;
-        if (kind <= AEO_OUTCOME_NOT) {
-            aeo_buf_reserve(out, ids->all + 2 + AEO_OUTCOME_ID_PAD);
-            char *o = out->data + out->len;
-            for (uint32_t j = 0; j < n_by[kind]; j++) {
-                *o = ',';
-                o = put_id(o + (j != 0), ids, list[j]);
-            }
-            *o++ = ']';
-            *o = '\0';
-            out->len = (size_t)(o - out->data);
-            if (kind == AEO_OUTCOME_APPLIES && r->values) {
-                PUT_LIT(out, ",\"values\":{");
-                bool firstv = true;
-                for (uint32_t j = 0; j < n_by[kind]; j++) {
-                    aeo_value v = r->values[list[j]];
-                    if (v.kind == AEO_V_NULL) continue;
-                    if (!firstv) PUT_LIT(out, ",");
-                    firstv = false;
-                    put_bytes(out, ids->text + ids->off[list[j]], ids->len[list[j]]);
-                    PUT_LIT(out, ":");
-                    aeo_value_to_json(out, v);
-                }
-                PUT_LIT(out, "}");
-            }
-            continue;
+    /* Each list's first comma is its opening bracket. */
+    if (cur[0] == start[0]) *cur[0]++ = '[';
+    *start[0] = '[';
+    *cur[0]++ = ']';
+    *cur[0] = '\0';
+    out->len = (size_t)(cur[0] - out->data);
+    if (r->values) {
+        PUT_LIT(out, ",\"values\":{");
+        bool firstv = true;
+        for (uint32_t k = 0; k < n && n_by[AEO_OUTCOME_APPLIES]; k++) {
+            if (outs[k].kind != AEO_OUTCOME_APPLIES) continue;
+            aeo_value v = r->values[k];
+            if (v.kind == AEO_V_NULL) continue;
+            if (!firstv) PUT_LIT(out, ",");
+            firstv = false;
+            put_bytes(out, ids->text + ids->off[k], ids->len[k]);
+            PUT_LIT(out, ":");
+            aeo_value_to_json(out, v);
         }
-        for (uint32_t j = 0; j < n_by[kind]; j++) {
-            uint32_t k = list[j];
-            if (j) PUT_LIT(out, ",");
+        PUT_LIT(out, "}");
+    }
+    PUT_LIT(out, ",\"not\":");
+    if (cur[1] == start[1]) *cur[1]++ = '[';
+    *start[1] = '[';
+    *cur[1]++ = ']';
+    put_bytes(out, start[1], (size_t)(cur[1] - start[1]));
+    static const char *const field[] = {",\"undecided\":{", ",\"errors\":{"};
+    for (int kind = AEO_OUTCOME_UNDECIDED; kind <= AEO_OUTCOME_ERROR; kind++) {
+        put_bytes(out, field[kind - AEO_OUTCOME_UNDECIDED], strlen(field[kind - AEO_OUTCOME_UNDECIDED]));
+        uint32_t j = 0;
+        for (uint32_t k = 0; k < n && j < n_by[kind]; k++) {
+            if (outs[k].kind != (aeo_outcome_kind)kind) continue;
+            if (j++) PUT_LIT(out, ",");
             put_bytes(out, ids->text + ids->off[k], ids->len[k]);
             if (kind == AEO_OUTCOME_UNDECIDED) {
                 PUT_LIT(out, ":[");

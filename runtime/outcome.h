@@ -99,7 +99,7 @@ typedef struct aeo_outcome_record {
     uint32_t n;                    /* measures reported */
     const aeo_measure_outcome *outs;
     const aeo_outcome_ids *ids;    /* their IDs */
-    uint32_t *scratch;             /* 4 * n entries, overwritten */
+    aeo_buf *scratch;              /* the writer's, overwritten (keep it between records) */
     /* A catalog with valued measures (DESIGN 7.1) writes "values" after
      * "applies", always (possibly {}); one without, never, so version-1
      * lines are unchanged.  NULL: no "values" member.  Else values[k] is

@@ -83,7 +83,7 @@ typedef struct evaluator {
     aeo_measure_outcome *outs;
     aeo_value *values;
     aeo_value *granted;        /* what each selected measure grants (NULL value: nothing) */
-    uint32_t *by_kind;         /* 4 x n_sel: measure positions by outcome */
+    aeo_buf scratch;           /* the jsonl writer's */
     aeo_buf keybuf, tmp;
     aeo_buf safe;              /* a record's text output before lang/printable.c escapes it */
     aeo_solver *solver;        /* --suggest: this thread's */
@@ -164,7 +164,6 @@ static void evaluator_init(evaluator *ev, const eval_ctx *x) {
     ev->outs = aeo_xcalloc(x->n_sel + 1, sizeof *ev->outs);
     ev->values = aeo_xcalloc(x->n_sel + 1, sizeof *ev->values);
     ev->granted = aeo_xcalloc(x->n_sel + 1, sizeof *ev->granted);
-    ev->by_kind = aeo_xcalloc(4 * (size_t)x->n_sel + 1, sizeof *ev->by_kind);
     if (x->suggest) ev->solver = aeo_solver_new(x->c);
 }
 
@@ -174,7 +173,7 @@ static void evaluator_free(evaluator *ev) {
     free(ev->outs);
     free(ev->values);
     free(ev->granted);
-    free(ev->by_kind);
+    aeo_buf_free(&ev->scratch);
     aeo_buf_free(&ev->keybuf);
     aeo_buf_free(&ev->tmp);
     aeo_buf_free(&ev->safe);
@@ -295,7 +294,7 @@ static void eval_record(const eval_ctx *x, evaluator *ev, const eval_item *it, u
     case FMT_JSONL:
     case FMT_JSON: {
         aeo_outcome_record r = {true, recno, x->key != NULL, key, n_sel, outs,
-                                &x->ids, ev->by_kind,
+                                &x->ids, &ev->scratch,
                                 x->valued ? ev->granted : NULL};
         aeo_outcome_write_json(out, &r);
         if (ev->solver && out->len && out->data[out->len - 1] == '}') {
