@@ -134,8 +134,11 @@ struct aeo_solver {
     uint32_t n_nodes, cap_nodes;
     Z3_ast *domain;            /* constraints every question asserts */
     uint32_t n_domain, cap_domain;
-    aeo_value *strs;           /* the string constants the catalogs' conditions use */
+    aeo_value *strs;           /* the string constants the catalogs' conditions use, in the order of their
+                                * first translation (aeo_solver_new: the catalog's): kept across contexts,
+                                * so that the values preferred do not depend on which questions came first */
     uint32_t n_strs, cap_strs;
+    aeo_arena *sa;             /* strs' text: lives as long as the solver */
     tcat cat;                  /* the catalog's */
     tcat *cur;                 /* the one being translated */
     const char *why;           /* the last translation failure */
@@ -692,7 +695,7 @@ static void note_string(aeo_solver *s, aeo_value v) {
         s->cap_strs = s->cap_strs ? s->cap_strs * 2 : 32;
         s->strs = aeo_xrealloc(s->strs, s->cap_strs * sizeof *s->strs);
     }
-    s->strs[s->n_strs++] = aeo_string(s->za, v.as.s->data, v.as.s->len);
+    s->strs[s->n_strs++] = aeo_string(s->sa, v.as.s->data, v.as.s->len);
 }
 
 /* A sym for the constant [v]; NULL (after fail) outside the fragment. */
@@ -1461,11 +1464,237 @@ static sym *seq_macro(aeo_solver *s, frame *fr, const aeo_expr *e, const sym *ra
     return r;
 }
 
-/* size() of a string counts code points, and the solver's strings are
- * bytes: not translated. */
+/* ---- string views: size(), lowerAscii(), upperAscii() of a string ------------------------------ */
+
+/* The solver's strings are bytes, and neither the code points of one nor
+ * its ASCII case folding is a term of Z3's string theory.  Both are exact,
+ * though, as regular expressions over the bytes, once the other side is a
+ * constant: size(S) OP k holds when S's code points (its bytes that are not
+ * UTF-8 continuation bytes: strings are valid UTF-8) number OP k;
+ * lowerAscii(S) == "c", in a constant list, and startsWith, endsWith or
+ * contains of a constant, when S matches the constant with each ASCII
+ * letter in either case.  tr() and tr_call() try these forms first
+ * (tr_view_cmp, tr_view_method); any other use of a view is outside. */
+typedef enum { VIEW_NONE, VIEW_SIZE, VIEW_LOWER, VIEW_UPPER } view_kind;
+
+static bool is_string_type(const aeo_type *t) { return t && (t->kind == AEO_T_STRING || t->kind == AEO_T_ENUM); }
+
+/* When [e] (a def without parameters followed) is size(S), S.size(),
+ * S.lowerAscii() or S.upperAscii() of a string S: S, with *[vk]; else NULL. */
+static const aeo_expr *str_view(aeo_solver *s, const aeo_expr *e, view_kind *vk) {
+    for (int depth = 0; e && e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_DEF && depth < 64; depth++)
+        e = s->cur->c->defs.items[e->ref_index]->value;
+    if (!e || e->kind != AEO_EXPR_CALL || e->ref != AEO_REF_BUILTIN) return NULL;
+    const char *name = e->u.call.name;
+    const aeo_expr *tg = e->u.call.target;
+    uint32_t n = e->u.call.n_args;
+    const aeo_expr *arg = NULL;
+    if (strcmp(name, "size") == 0 && ((tg && n == 0) || (!tg && n == 1))) {
+        arg = tg ? tg : e->u.call.args[0];
+        *vk = VIEW_SIZE;
+    } else if (tg && n == 0 && (strcmp(name, "lowerAscii") == 0 || strcmp(name, "upperAscii") == 0)) {
+        arg = tg;
+        *vk = name[0] == 'l' ? VIEW_LOWER : VIEW_UPPER;
+    }
+    return arg && is_string_type(arg->type) ? arg : NULL;
+}
+
+/* The code points of the UTF-8 string [p, n]. */
+static int64_t utf8_count(const char *p, size_t n) {
+    int64_t k = 0;
+    for (size_t i = 0; i < n; i++) k += ((unsigned char)p[i] & 0xc0) != 0x80;
+    return k;
+}
+
+/* [x] with its ASCII letters lowered ([lower]) or raised, in the solver's arena. */
+static aeo_value fold_ascii(aeo_solver *s, aeo_value x, bool lower) {
+    char *b = aeo_arena_alloc(s->za, x.as.s->len + 1);
+    for (uint32_t i = 0; i < x.as.s->len; i++) {
+        char c = x.as.s->data[i];
+        if (lower && c >= 'A' && c <= 'Z') c = (char)(c + 32);
+        if (!lower && c >= 'a' && c <= 'z') c = (char)(c - 32);
+        b[i] = c;
+    }
+    return aeo_string(s->za, b, x.as.s->len);
+}
+
+/* The strings S whose code points number OP k, as a regex: a code point
+ * is C* N, N a byte that starts one, C a continuation byte. */
+static Z3_ast re_size(aeo_solver *s, aeo_operator op, int64_t k, bool *never, bool *always) {
+    *never = *always = false;
+    if (op == AEO_OPR_LT) op = AEO_OPR_LE, k--;
+    if (op == AEO_OPR_GT) op = AEO_OPR_GE, k++;
+    Z3_ast c = Z3_mk_re_star(s->z, re_bytes(s, 0x80, 0xbf));
+    Z3_ast n = re_or(s, re_bytes(s, 0x01, 0x7f), re_bytes(s, 0xc0, 0xff));
+    Z3_ast nc = re_cat(s, 2, (Z3_ast[]){n, c});
+    if (op == AEO_OPR_GE) {
+        if (k <= 0) return *always = true, NULL;
+        Z3_ast full = Z3_mk_re_full(s->z, Z3_mk_re_sort(s->z, s->s_str));
+        return re_cat(s, 3, (Z3_ast[]){c, Z3_mk_re_loop(s->z, nc, (unsigned)k, (unsigned)k), full});
+    }
+    if (k < 0) return *never = true, NULL;
+    if (k == 0) return c;
+    /* LE: 0 to k code points; EQ: exactly k */
+    return re_cat(s, 2, (Z3_ast[]){c, Z3_mk_re_loop(s->z, nc, op == AEO_OPR_LE ? 0 : (unsigned)k, (unsigned)k)});
+}
+
+/* The strings S whose fold ([vk]) is the constant [x], as a regex; NULL
+ * when none is (a lowered string has no capital). */
+static Z3_ast re_folded(aeo_solver *s, view_kind vk, aeo_value x) {
+    uint32_t len = x.as.s->len;
+    if (len == 0) return Z3_mk_seq_to_re(s->z, mk_str(s, "", 0));
+    Z3_ast *parts = aeo_arena_alloc(s->za, len * sizeof *parts);
+    for (uint32_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)x.as.s->data[i];
+        bool lo = c >= 'a' && c <= 'z', up = c >= 'A' && c <= 'Z';
+        if ((vk == VIEW_LOWER && up) || (vk == VIEW_UPPER && lo)) return NULL;
+        if (lo || up) {
+            unsigned other = lo ? c - 32u : c + 32u;
+            parts[i] = re_or(s, re_bytes(s, c, c), re_bytes(s, other, other));
+        } else {
+            parts[i] = re_bytes(s, c, c);
+        }
+    }
+    return re_cat(s, len, parts);
+}
+
+/* A string theory test [how] ('=' equal, 's' prefix, 'e' suffix, 'c'
+ * substring) of [a] against every string whose fold ([vk]) is the constant
+ * [x]: the disjunction of the native tests over the case variants of x's
+ * letters when they are few (Z3 settles those far faster than a regex),
+ * else a regex; NULL when no string folds to x. */
+static Z3_ast folded_test(aeo_solver *s, view_kind vk, aeo_value x, char how, Z3_ast a) {
+    uint32_t len = x.as.s->len, letters = 0;
+    for (uint32_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)x.as.s->data[i];
+        bool lo = c >= 'a' && c <= 'z', up = c >= 'A' && c <= 'Z';
+        if ((vk == VIEW_LOWER && up) || (vk == VIEW_UPPER && lo)) return NULL;
+        letters += lo || up;
+    }
+    if (how != '=' || letters > 6) {
+        Z3_ast re = re_folded(s, vk, x);
+        Z3_ast full = Z3_mk_re_full(s->z, Z3_mk_re_sort(s->z, s->s_str));
+        Z3_ast r = how == '=' ? re
+                   : how == 's' ? re_cat(s, 2, (Z3_ast[]){re, full})
+                   : how == 'e' ? re_cat(s, 2, (Z3_ast[]){full, re})
+                                : re_cat(s, 3, (Z3_ast[]){full, re, full});
+        return Z3_mk_seq_in_re(s->z, a, r);
+    }
+    char *b = aeo_xmalloc(len + 1);
+    Z3_ast any = s->f;
+    for (uint32_t mask = 0; mask < (1u << letters); mask++) {
+        uint32_t bit = 0;
+        for (uint32_t i = 0; i < len; i++) {
+            char c = x.as.s->data[i];
+            bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            b[i] = letter && (mask >> bit++ & 1) ? (char)(c ^ 0x20) : c;
+        }
+        Z3_ast k = mk_str(s, b, len);
+        Z3_ast t = how == '=' ? Z3_mk_eq(s->z, a, k)
+                   : how == 's' ? Z3_mk_seq_prefix(s->z, k, a)
+                   : how == 'e' ? Z3_mk_seq_suffix(s->z, k, a)
+                                : Z3_mk_seq_contains(s->z, a, k);
+        any = or2(s, any, t);
+    }
+    free(b);
+    return any;
+}
+
+/* The constant strings of [e]: a list literal of literals, or a const
+ * holding one. */
+static bool const_strings(aeo_solver *s, const aeo_expr *e, aeo_value **out, uint32_t *n) {
+    for (int depth = 0; e->kind == AEO_EXPR_IDENT && e->ref == AEO_REF_CONST && depth < 64; depth++)
+        e = s->cur->c->consts.items[e->ref_index]->value;
+    if (e->kind != AEO_EXPR_LIST) return false;
+    *n = e->u.list.n;
+    *out = aeo_arena_alloc(s->za, (*n + 1) * sizeof **out);
+    for (uint32_t i = 0; i < *n; i++)
+        if (!const_value(s, e->u.list.items[i], &(*out)[i]) || (*out)[i].kind != AEO_V_STRING) return false;
+    return true;
+}
+
+/* A comparison, == or `in` [e] one side of which is a view and the other a
+ * constant: its translation, with *[done]; *[done] false when [e] is not
+ * one (NULL returned after fail when it is one outside the fragment). */
+static sym *tr_view_cmp(aeo_solver *s, frame *fr, const aeo_expr *e, bool *done) {
+    *done = false;
+    aeo_operator op = e->u.binary.op;
+    if (op != AEO_OPR_EQ && op != AEO_OPR_NE && op != AEO_OPR_LT && op != AEO_OPR_LE && op != AEO_OPR_GT &&
+        op != AEO_OPR_GE && op != AEO_OPR_IN)
+        return NULL;
+    view_kind vk = VIEW_NONE;
+    const aeo_expr *side = e->u.binary.a, *other = e->u.binary.b;
+    const aeo_expr *base = str_view(s, side, &vk);
+    if (!base && op != AEO_OPR_IN) {
+        side = e->u.binary.b, other = e->u.binary.a;
+        base = str_view(s, side, &vk);
+        /* k < size(S) is size(S) > k */
+        if (op == AEO_OPR_LT) op = AEO_OPR_GT;
+        else if (op == AEO_OPR_LE) op = AEO_OPR_GE;
+        else if (op == AEO_OPR_GT) op = AEO_OPR_LT;
+        else if (op == AEO_OPR_GE) op = AEO_OPR_LE;
+    }
+    if (!base) return NULL;
+    aeo_value k;
+    aeo_value *list = NULL;
+    uint32_t n_list = 0;
+    if (vk == VIEW_SIZE) {
+        if (op == AEO_OPR_IN || !const_value(s, other, &k) || k.kind != AEO_V_INT) return NULL;
+    } else if (op == AEO_OPR_IN) {
+        if (!const_strings(s, other, &list, &n_list)) return NULL;
+    } else if (op != AEO_OPR_EQ && op != AEO_OPR_NE) {
+        return NULL;
+    } else if (!const_value(s, other, &k) || k.kind != AEO_V_STRING) {
+        return NULL;
+    }
+    *done = true;
+    if (vk != VIEW_SIZE && op != AEO_OPR_IN) note_string(s, k);
+    for (uint32_t i = 0; i < n_list; i++) note_string(s, list[i]);
+    sym *a = tr(s, fr, base);
+    if (!a) return NULL;
+    if (a->k != K_STR) return fail(s, "size() or a case fold of a value that is not a string"), NULL;
+    if (vk == VIEW_SIZE) {
+        bool never, always;
+        aeo_operator rop = op == AEO_OPR_NE ? AEO_OPR_EQ : op;
+        if (k.as.i > 100000 || k.as.i < -100000) return fail(s, "size() of a string compared with so large a number"), NULL;
+        Z3_ast re = re_size(s, rop, k.as.i, &never, &always);
+        Z3_ast v = always ? s->t : never ? s->f : Z3_mk_seq_in_re(s->z, a->v, re);
+        return strict(s, K_BOOL, a, NULL, op == AEO_OPR_NE ? not1(s, v) : v, NULL);
+    }
+    if (op == AEO_OPR_IN) {
+        Z3_ast any = s->f;
+        for (uint32_t i = 0; i < n_list; i++) {
+            Z3_ast t = folded_test(s, vk, list[i], '=', a->v);
+            if (t) any = or2(s, any, t);
+        }
+        return strict(s, K_BOOL, a, NULL, any, NULL);
+    }
+    Z3_ast t = folded_test(s, vk, k, '=', a->v);
+    if (!t) t = s->f;
+    return strict(s, K_BOOL, a, NULL, op == AEO_OPR_NE ? not1(s, t) : t, NULL);
+}
+
+/* S.lowerAscii() (or upperAscii) .startsWith, .endsWith or .contains of a
+ * constant: its translation. */
+static sym *tr_view_method(aeo_solver *s, frame *fr, const aeo_expr *e, view_kind vk, const aeo_expr *base) {
+    const char *name = e->u.call.name;
+    aeo_value k;
+    if (!const_value(s, e->u.call.args[0], &k) || k.kind != AEO_V_STRING)
+        return fail(s, "%s() of a case-folded string with an argument that is not a constant", name), NULL;
+    note_string(s, k);
+    sym *a = tr(s, fr, base);
+    if (!a) return NULL;
+    if (a->k != K_STR) return fail(s, "a case fold of a value that is not a string"), NULL;
+    Z3_ast t = folded_test(s, vk, k, name[0] == 's' ? 's' : name[0] == 'e' ? 'e' : 'c', a->v);
+    return strict(s, K_BOOL, a, NULL, t ? t : s->f, NULL);
+}
+
+/* size() of a string: its code points, for a constant; any other is
+ * outside unless compared with a constant (tr_view_cmp). */
 static sym *str_size(aeo_solver *s, const sym *a) {
-    (void)a;
-    return fail(s, "size() of a string"), NULL;
+    if (a->has_const && a->cval.kind == AEO_V_STRING)
+        return const_sym(s, aeo_int(utf8_count(a->cval.as.s->data, a->cval.as.s->len)));
+    return fail(s, "size() of a string other than compared with a constant int"), NULL;
 }
 
 /* size() of [a]: a list fact's is the sum of its counts; a list or map
@@ -1554,6 +1783,33 @@ static sym *tr_call(aeo_solver *s, frame *fr, const aeo_expr *e) {
     }
     /* A builtin. */
     const aeo_expr *tg = e->u.call.target;
+    view_kind vk = VIEW_NONE;
+    const aeo_expr *base = tg ? str_view(s, tg, &vk) : NULL;
+    if (tg && n == 1 && base && vk != VIEW_SIZE &&
+        (strcmp(name, "startsWith") == 0 || strcmp(name, "endsWith") == 0 || strcmp(name, "contains") == 0))
+        return tr_view_method(s, fr, e, vk, base);
+    if (tg && n == 0 && (strcmp(name, "lowerAscii") == 0 || strcmp(name, "upperAscii") == 0)) {
+        sym *a = tr(s, fr, tg);
+        if (!a) return NULL;
+        if (a->k == K_STR && a->has_const && a->cval.kind == AEO_V_STRING)
+            return const_sym(s, fold_ascii(s, a->cval, name[0] == 'l'));
+        return fail(s, "%s() of a string other than compared with, or searched for, a constant", name), NULL;
+    }
+    /* string() of a string, a bool or an int: Z3's int.to.str writes a
+     * natural number in decimal, as CEL does, the sign apart. */
+    if (!tg && n == 1 && strcmp(name, "string") == 0) {
+        sym *a = tr(s, fr, e->u.call.args[0]);
+        if (!a) return NULL;
+        if (a->k == K_STR) return a;
+        if (a->k == K_BOOL) return strict(s, K_STR, a, NULL, ite(s, a->v, mk_str(s, "true", 4), mk_str(s, "false", 5)), NULL);
+        if (a->k == K_INT) {
+            Z3_ast neg = Z3_mk_lt(s->z, a->v, mk_i64(s, 0));
+            Z3_ast pos = Z3_mk_int_to_str(s->z, a->v);
+            Z3_ast minus = Z3_mk_seq_concat(s->z, 2, (Z3_ast[]){mk_str(s, "-", 1), Z3_mk_int_to_str(s->z, Z3_mk_unary_minus(s->z, a->v))});
+            return strict(s, K_STR, a, NULL, ite(s, neg, minus, pos), NULL);
+        }
+        return fail(s, "string() of a value other than a string, a bool or an int"), NULL;
+    }
     if (tg && n == 1 &&
         (strcmp(name, "startsWith") == 0 || strcmp(name, "endsWith") == 0 || strcmp(name, "contains") == 0)) {
         sym *a = tr(s, fr, tg), *b = a ? tr(s, fr, e->u.call.args[0]) : NULL;
@@ -1854,6 +2110,9 @@ static sym *tr(aeo_solver *s, frame *fr, const aeo_expr *e) {
     }
     case AEO_EXPR_BINARY: {
         aeo_operator op = e->u.binary.op;
+        bool done;
+        sym *vr = tr_view_cmp(s, fr, e, &done);
+        if (done) return vr;
         sym *a = tr(s, fr, e->u.binary.a);
         if (!a) return NULL;
         sym *b = tr(s, fr, e->u.binary.b);
@@ -1937,7 +2196,7 @@ static void ctx_open(aeo_solver *s) {
     s->t = Z3_mk_true(s->z);
     s->f = Z3_mk_false(s->z);
     s->as_of = Z3_mk_const(s->z, Z3_mk_string_symbol(s->z, "as_of"), s->s_int);
-    s->n_nodes = s->n_domain = s->n_strs = s->n_civil = 0;
+    s->n_nodes = s->n_domain = s->n_civil = 0;
     s->cur = NULL;
     node_add(s, -1, NULL, NULL, 0, NULL);
     tcat_init(&s->cat, s->c, 0);
@@ -1980,6 +2239,7 @@ aeo_solver *aeo_solver_new_ordered(const aeo_catalog *c) {
     s->c = c;
     s->timeout_ms = DEFAULT_TIMEOUT_MS;
     s->ans = aeo_arena_new();
+    s->sa = aeo_arena_new();
     ctx_open(s);
     return s;
 }
@@ -2004,6 +2264,7 @@ void aeo_solver_free(aeo_solver *s) {
     if (!s) return;
     ctx_close(s);
     aeo_arena_free(s->ans);
+    aeo_arena_free(s->sa);
     if (s->vm) aeo_vm_free(s->vm);
     if (s->vm2) aeo_vm_free(s->vm2);
     free(s->nodes);
