@@ -31,8 +31,11 @@ import datetime
 import json
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aeo_run  # noqa: E402
+from aeo_run import outcome  # noqa: E402
 
 AEO, CAT, RECORDS, AS_OF = sys.argv[1:5]
 LIMIT = int(sys.argv[5]) if len(sys.argv) > 5 else None
@@ -238,24 +241,7 @@ def single_changes(rec, block, prefix):
 
 
 def evaluate(records, suggest=False):
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    cmd = [AEO, "eval", CAT, "--facts", "-", "--as-of", AS_OF, "--format", "jsonl"]
-    if suggest:
-        cmd += ["--suggest", "-j", "2"]
-    p = subprocess.run(cmd, input=text.encode(), stdout=subprocess.PIPE, check=False)
-    res = [json.loads(line) for line in p.stdout.decode().splitlines()]
-    assert len(res) == len(records), "aeo eval gave %d results for %d records" % (len(res), len(records))
-    return res
-
-
-def outcome(res, m):
-    if m in res.get("applies", []):
-        return "applies"
-    if m in res.get("not", []):
-        return "not"
-    if m in res.get("undecided", {}):
-        return "undecided"
-    return "error"
+    return aeo_run.evaluate(AEO, CAT, AS_OF, records, suggest)
 
 
 def main():

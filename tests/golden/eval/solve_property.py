@@ -16,9 +16,13 @@ status 1.
 """
 import copy
 import json
+import os
 import random
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "answers"))
+import aeo_run  # noqa: E402
+from aeo_run import outcome  # noqa: E402
 
 AEO = sys.argv[1]
 CAT = "tests/golden/eval/solve_stranger.aeo"
@@ -74,32 +78,14 @@ def get(rec, path):
     return d
 
 
-def evaluate(records):
-    """The jsonl result of each record (one aeo eval run)."""
-    text = "".join(json.dumps(r) + "\n" for r in records)
-    p = subprocess.run([AEO, "eval", CAT, "--facts", "-", "--as-of", AS_OF, "--format", "jsonl"],
-                       input=text.encode(), stdout=subprocess.PIPE, check=False)
-    return [json.loads(line) for line in p.stdout.decode().splitlines()]
-
-
-def outcome(res, m):
-    if m in res.get("applies", []):
-        return "applies"
-    if m in res.get("not", []):
-        return "not"
-    if m in res.get("undecided", {}):
-        return "undecided"
-    return "error"
+def evaluate(records, suggest=False):
+    return aeo_run.evaluate(AEO, CAT, AS_OF, records, suggest)
 
 
 def main():
     rng = random.Random(20211101)
     records = [gen(rng, i) for i in range(200)]
-    text = "".join(json.dumps(r) + "\n" for r in records)
-    p = subprocess.run([AEO, "eval", CAT, "--facts", "-", "--as-of", AS_OF, "--format", "jsonl", "--suggest", "-j", "2"],
-                       input=text.encode(), stdout=subprocess.PIPE, check=False)
-    results = [json.loads(line) for line in p.stdout.decode().splitlines()]
-    assert len(results) == len(records), "one output record per input record"
+    results = evaluate(records, suggest=True)
     bad = 0
     # Every check is a changed record and what its measure must give.
     checks = []   # (kind, record index, measure, changed record, what it must be)
