@@ -23,7 +23,9 @@ aeo_measure_outcome aeo_outcome_classify_other(aeo_arena *a, aeo_value v) {
 bool aeo_outcome_classify_all(aeo_arena *a, const aeo_value *values, uint32_t n, aeo_measure_outcome *outs) {
     bool any_error = false;
     for (uint32_t k = 0; k < n; k++) {
-        /* The bools, nearly every value, written in place. */
+        /* The bools, nearly every value, written in place: through
+         * aeo_outcome_classify's returned struct this loop costs 16
+         * instructions more a measure (gen shape, callgrind). */
         const aeo_value *v = &values[k];
         aeo_measure_outcome *o = &outs[k];
         o->detail = *v;

@@ -1,6 +1,7 @@
 """What the answers checks (tests/answers/check.py and
-tests/golden/eval/solve_property.py) ask of `aeo eval`: the jsonl result of
-each record, and a measure's outcome in one."""
+tests/golden/eval/solve_property.py) share: the jsonl result of each record
+from `aeo eval`, a measure's outcome in one, and a fact of a record by its
+path."""
 import json
 import subprocess
 
@@ -27,3 +28,13 @@ def outcome(res, m):
     if m in res.get("undecided", {}):
         return "undecided"
     return "error"
+
+
+def get(rec, path):
+    """The fact at [path] ("root.a.b") of [rec], or None when absent."""
+    d = rec
+    for k in path.split(".")[1:]:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d

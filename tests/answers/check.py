@@ -35,7 +35,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aeo_run  # noqa: E402
-from aeo_run import outcome  # noqa: E402
+from aeo_run import get, outcome  # noqa: E402
 
 AEO, CAT, RECORDS, AS_OF = sys.argv[1:5]
 LIMIT = int(sys.argv[5]) if len(sys.argv) > 5 else None
@@ -171,15 +171,6 @@ def filler(block):
 
 
 # ---- records -------------------------------------------------------------------
-
-
-def get(rec, path):
-    d = rec
-    for k in path.split(".")[1:]:
-        if not isinstance(d, dict) or k not in d:
-            return None
-        d = d[k]
-    return d
 
 
 def put(rec, path, value):

@@ -22,7 +22,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "answers"))
 import aeo_run  # noqa: E402
-from aeo_run import outcome  # noqa: E402
+from aeo_run import get, outcome  # noqa: E402
 
 AEO = sys.argv[1]
 CAT = "tests/golden/eval/solve_stranger.aeo"
@@ -67,15 +67,6 @@ def put(rec, path, value):
         d.pop(keys[-1], None)
     else:
         d[keys[-1]] = copy.deepcopy(value)
-
-
-def get(rec, path):
-    d = rec
-    for k in path.split(".")[1:]:
-        if not isinstance(d, dict) or k not in d:
-            return None
-        d = d[k]
-    return d
 
 
 def evaluate(records, suggest=False):
